@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Small helpers every layer uses: a growable string and an error report. */
+#ifndef CTFLOW_UTIL_H
+#define CTFLOW_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CTF_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define CTF_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* Growable NUL-terminated string. A zeroed struct is an empty string. */
+struct ctf_str {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+void ctf_str_init(struct ctf_str *s);
+void ctf_str_free(struct ctf_str *s);
+void ctf_str_clear(struct ctf_str *s);
+void ctf_str_putc(struct ctf_str *s, char c);
+void ctf_str_puts(struct ctf_str *s, const char *text);
+void ctf_str_put(struct ctf_str *s, const char *text, size_t n);
+void ctf_str_printf(struct ctf_str *s, const char *fmt, ...) CTF_PRINTF(2, 3);
+void ctf_str_vprintf(struct ctf_str *s, const char *fmt, va_list ap) CTF_PRINTF(2, 0);
+/* Drop one trailing character if it is @c (used to chomp a final ','). */
+void ctf_str_chomp(struct ctf_str *s, char c);
+/* Always returns a valid C string ("" when empty). */
+const char *ctf_str_cstr(const struct ctf_str *s);
+
+/*
+ * Why something was refused: a message that names the bad token, and an
+ * optional hint that says how to fix it. Printed by callers as
+ *   "<msg> (hint: <hint>)".
+ */
+struct ctf_err {
+	char msg[512];
+	char hint[512];
+};
+
+/* Set the message (and clear the hint). Returns -EINVAL for convenience. */
+int ctf_err_set(struct ctf_err *err, const char *fmt, ...) CTF_PRINTF(2, 3);
+/* Set the message with an explicit negative errno to return. */
+int ctf_err_setn(struct ctf_err *err, int neg_errno, const char *fmt, ...) CTF_PRINTF(3, 4);
+void ctf_err_hint(struct ctf_err *err, const char *fmt, ...) CTF_PRINTF(2, 3);
+void ctf_err_clear(struct ctf_err *err);
+/* "msg (hint: hint)" or just "msg". */
+const char *ctf_err_text(const struct ctf_err *err, char *buf, size_t size);
+
+void *ctf_xmalloc(size_t n);
+void *ctf_xzalloc(size_t n);
+void *ctf_xrealloc(void *p, size_t n);
+char *ctf_xstrdup(const char *s);
+
+#endif

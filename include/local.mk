@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: Apache-2.0
+noinst_HEADERS += \
+	include/ctflow/compat.h \
+	include/ctflow/util.h \
+	include/ctflow/nlbuf.h \
+	include/ctflow/flowtext.h \
+	$(NULL)

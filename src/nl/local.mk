@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: Apache-2.0
+# libctflow: everything that is not a main(). Both programs and every test link it.
+noinst_LTLIBRARIES += libctflow.la
+libctflow_la_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(NLGENL_CFLAGS)
+libctflow_la_LIBADD = $(MNL_LIBS) $(NLGENL_LIBS)
+libctflow_la_SOURCES = \
+	src/nl/util.c \
+	src/nl/nlbuf.c \
+	$(NULL)

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Growable strings, error reports and allocation that cannot return NULL. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctflow/util.h"
+
+void *ctf_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p) {
+		fputs("ctflow: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void *ctf_xzalloc(size_t n)
+{
+	void *p = ctf_xmalloc(n);
+
+	memset(p, 0, n);
+	return p;
+}
+
+void *ctf_xrealloc(void *old, size_t n)
+{
+	void *p = realloc(old, n ? n : 1);
+
+	if (!p) {
+		fputs("ctflow: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+char *ctf_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(ctf_xmalloc(n), s, n);
+}
+
+void ctf_str_init(struct ctf_str *s)
+{
+	s->buf = NULL;
+	s->len = 0;
+	s->cap = 0;
+}
+
+void ctf_str_free(struct ctf_str *s)
+{
+	free(s->buf);
+	ctf_str_init(s);
+}
+
+void ctf_str_clear(struct ctf_str *s)
+{
+	s->len = 0;
+	if (s->buf)
+		s->buf[0] = '\0';
+}
+
+static void str_reserve(struct ctf_str *s, size_t extra)
+{
+	size_t need = s->len + extra + 1;
+
+	if (need <= s->cap)
+		return;
+	size_t cap = s->cap ? s->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	s->buf = ctf_xrealloc(s->buf, cap);
+	s->cap = cap;
+}
+
+void ctf_str_put(struct ctf_str *s, const char *text, size_t n)
+{
+	str_reserve(s, n);
+	memcpy(s->buf + s->len, text, n);
+	s->len += n;
+	s->buf[s->len] = '\0';
+}
+
+void ctf_str_puts(struct ctf_str *s, const char *text)
+{
+	ctf_str_put(s, text, strlen(text));
+}
+
+void ctf_str_putc(struct ctf_str *s, char c)
+{
+	ctf_str_put(s, &c, 1);
+}
+
+void ctf_str_vprintf(struct ctf_str *s, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	str_reserve(s, 64);
+	va_copy(copy, ap);
+	n = vsnprintf(s->buf + s->len, s->cap - s->len, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return;
+	if ((size_t)n >= s->cap - s->len) {
+		str_reserve(s, (size_t)n);
+		vsnprintf(s->buf + s->len, s->cap - s->len, fmt, ap);
+	}
+	s->len += (size_t)n;
+}
+
+void ctf_str_printf(struct ctf_str *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ctf_str_vprintf(s, fmt, ap);
+	va_end(ap);
+}
+
+void ctf_str_chomp(struct ctf_str *s, char c)
+{
+	if (s->len && s->buf[s->len - 1] == c)
+		s->buf[--s->len] = '\0';
+}
+
+const char *ctf_str_cstr(const struct ctf_str *s)
+{
+	return s->buf ? s->buf : "";
+}
+
+void ctf_err_clear(struct ctf_err *err)
+{
+	if (!err)
+		return;
+	err->msg[0] = '\0';
+	err->hint[0] = '\0';
+}
+
+int ctf_err_setn(struct ctf_err *err, int neg_errno, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return neg_errno;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->hint[0] = '\0';
+	return neg_errno;
+}
+
+int ctf_err_set(struct ctf_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->hint[0] = '\0';
+	return -EINVAL;
+}
+
+void ctf_err_hint(struct ctf_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
+	va_end(ap);
+}
+
+const char *ctf_err_text(const struct ctf_err *err, char *buf, size_t size)
+{
+	if (err->hint[0])
+		snprintf(buf, size, "%s (hint: %s)", err->msg, err->hint);
+	else
+		snprintf(buf, size, "%s", err->msg);
+	return buf;
+}

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: Apache-2.0
+# Unit tests (Check) run on the host; VM tests boot a Debian kernel with
+# openvswitch.ko under qemu (tests/vm/run) and run tests/kernel/*.sh inside.
+
+TEST_EXTENSIONS = .sh
+SH_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
+	top_builddir='$(abs_top_builddir)'; export top_builddir; \
+	CTFLOW_VECTORS='$(abs_top_srcdir)/tests/vectors'; export CTFLOW_VECTORS;
+
+if HAVE_CHECK
+UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(MNL_CFLAGS)
+UNIT_LDADD = libctflow.la $(CHECK_LIBS) $(MNL_LIBS)
+
+check_PROGRAMS += tests/unit/check_util
+tests_unit_check_util_SOURCES = tests/unit/check_util.c
+tests_unit_check_util_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_util_LDADD = $(UNIT_LDADD)
+endif
+TESTS += $(check_PROGRAMS)
+
+EXTRA_DIST += tests/vm tests/kernel
