@@ -5,3 +5,4 @@ noinst_HEADERS += \
 	include/ctflow/nlbuf.h \
 	include/ctflow/flowtext.h \
 	$(NULL)
+noinst_HEADERS += include/ctflow/nlsock.h include/ctflow/dp.h

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Datapaths and their ports (the ovs_datapath and ovs_vport families), as
+ * plain C structs: callers never see a netlink attribute. Each function takes
+ * an open socket (include/ctflow/nlsock.h) and an optional struct ctf_nlerr
+ * that receives the kernel's extended-ACK text, and returns 0 or -errno.
+ *
+ * A datapath is named either by name or by dp_ifindex (the ifindex of its
+ * local port); struct ctf_dp_ref carries whichever the caller has.
+ */
+#ifndef CTFLOW_DP_H
+#define CTFLOW_DP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include "ctflow/util.h"
+
+struct ctf_nlsock;
+struct ctf_nlerr;
+
+/* Name (non-NULL, non-empty) wins; otherwise dp_ifindex. */
+struct ctf_dp_ref {
+	const char *name;
+	int dp_ifindex;
+};
+
+struct ctf_dp_info {
+	char name[IFNAMSIZ];
+	int dp_ifindex;
+
+	bool has_stats;			/* OVS_DP_ATTR_STATS */
+	uint64_t n_hit, n_missed, n_lost, n_flows;
+
+	bool has_megaflow_stats;	/* OVS_DP_ATTR_MEGAFLOW_STATS */
+	uint64_t n_mask_hit;
+	uint32_t n_masks;
+	uint64_t n_cache_hit;
+
+	bool has_user_features;		/* OVS_DP_ATTR_USER_FEATURES (echoed) */
+	uint32_t user_features;		/* OVS_DP_F_* */
+
+	bool has_masks_cache_size;	/* OVS_DP_ATTR_MASKS_CACHE_SIZE (>= 5.9) */
+	uint32_t masks_cache_size;
+
+	/* OVS_DP_ATTR_PER_CPU_PIDS, echoed only in per-CPU dispatch mode. */
+	uint32_t n_per_cpu_pids;
+	uint32_t per_cpu_pid0;		/* first entry, 0 if none */
+};
+
+/* ---- datapaths -------------------------------------------------------- */
+
+/*
+ * Create datapath @name whose local port sends misses to @upcall_pid (0 = no
+ * upcalls) with exactly @user_features (OVS_DP_F_*). *@info (may be NULL)
+ * receives the kernel's echo.
+ */
+int ctf_dp_new(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
+	       uint32_t user_features, struct ctf_dp_info *info, struct ctf_nlerr *err);
+
+/*
+ * Create @name negotiating features the way ovs-vswitchd does: first
+ * UNALIGNED|DISPATCH_UPCALL_PER_CPU, and on -EOPNOTSUPP (older kernel)
+ * UNALIGNED|VPORT_PIDS. @info->user_features says what was accepted.
+ */
+int ctf_dp_create(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
+		  struct ctf_dp_info *info, struct ctf_nlerr *err);
+
+int ctf_dp_del(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_nlerr *err);
+
+/* -ENODEV if there is no such datapath. */
+int ctf_dp_get(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_dp_info *info,
+	       struct ctf_nlerr *err);
+
+/* Called once per datapath; return 0 to go on, negative errno to stop. */
+typedef int (*ctf_dp_cb)(const struct ctf_dp_info *info, void *arg);
+int ctf_dp_dump(struct ctf_nlsock *sock, ctf_dp_cb cb, void *arg, struct ctf_nlerr *err);
+
+/*
+ * OVS_DP_CMD_SET: announce @user_features (the kernel resets features that a
+ * SET leaves out, so they are always sent), optionally with the per-CPU
+ * upcall PID array (@pids NULL / @n_pids 0: leave it alone). *@info may be NULL.
+ */
+int ctf_dp_set(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, uint32_t user_features,
+	       const uint32_t *pids, size_t n_pids, struct ctf_dp_info *info,
+	       struct ctf_nlerr *err);
+
+/* "unaligned,vport-pids,per-cpu" for OVS_DP_F_* bits; unknown bits as 0x%x. */
+void ctf_dp_features_format(uint32_t user_features, struct ctf_str *out);
+
+/* ---- vports ----------------------------------------------------------- */
+
+#define CTF_VPORT_NO_ANY UINT32_MAX	/* "let the kernel choose" / "not given" */
+#define CTF_VPORT_MAX_PIDS 1024u	/* upcall PIDs we decode per port */
+
+struct ctf_vport_info {
+	uint32_t port_no;
+	uint32_t type;			/* OVS_VPORT_TYPE_* */
+	char name[IFNAMSIZ];
+	int dp_ifindex;
+	int ifindex;			/* 0 if not reported */
+	bool has_netnsid;
+	int netnsid;
+
+	uint32_t n_upcall_pids;
+	uint32_t upcall_pid0;		/* first upcall PID (0 = no upcalls) */
+
+	bool has_stats;			/* OVS_VPORT_ATTR_STATS */
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
+	uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped;
+
+	bool has_upcall_stats;		/* OVS_VPORT_ATTR_UPCALL_STATS (>= 6.2) */
+	uint64_t upcall_success, upcall_fail;
+
+	bool has_dst_port;		/* tunnel ports: OVS_TUNNEL_ATTR_DST_PORT */
+	uint16_t dst_port;
+};
+
+struct ctf_vport_req {
+	const char *name;
+	uint32_t type;			/* OVS_VPORT_TYPE_*; 0 = leave it (SET) */
+	uint32_t port_no;		/* CTF_VPORT_NO_ANY = kernel chooses */
+	const uint32_t *upcall_pids;	/* NULL: a single 0 (no upcalls) on NEW */
+	size_t n_upcall_pids;
+	bool has_dst_port;		/* tunnel types */
+	uint16_t dst_port;
+};
+
+int ctf_vport_new(struct ctf_nlsock *sock, int dp_ifindex, const struct ctf_vport_req *req,
+		  struct ctf_vport_info *info, struct ctf_nlerr *err);
+/* By name when @name is non-NULL, else by @port_no within @dp_ifindex. */
+int ctf_vport_del(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uint32_t port_no,
+		  struct ctf_nlerr *err);
+int ctf_vport_get(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uint32_t port_no,
+		  struct ctf_vport_info *info, struct ctf_nlerr *err);
+/* OVS_VPORT_CMD_SET: upcall PIDs (and the type, which may only be restated). */
+int ctf_vport_set(struct ctf_nlsock *sock, int dp_ifindex, const struct ctf_vport_req *req,
+		  struct ctf_vport_info *info, struct ctf_nlerr *err);
+
+typedef int (*ctf_vport_cb)(const struct ctf_vport_info *info, void *arg);
+int ctf_vport_dump(struct ctf_nlsock *sock, int dp_ifindex, ctf_vport_cb cb, void *arg,
+		   struct ctf_nlerr *err);
+
+/* "netdev", "internal", "gre", "vxlan", "geneve"; NULL for unknown types. */
+const char *ctf_vport_type_name(uint32_t type);
+/* Accepts the names above plus "system" (= netdev, as OVS calls it). */
+int ctf_vport_type_parse(const char *name, uint32_t *type);
+
+/* ---- kernel feature probe --------------------------------------------- */
+
+struct ctf_kernel_features {
+	bool per_cpu_dispatch;	/* OVS_DP_F_DISPATCH_UPCALL_PER_CPU known */
+	bool masks_cache;	/* OVS_DP_ATTR_MASKS_CACHE_SIZE known */
+	bool dp_ifindex_attr;	/* OVS_DP_ATTR_IFINDEX known */
+	bool vport_upcall_stats;	/* OVS_VPORT_ATTR_UPCALL_STATS known */
+	bool ct_limit;		/* ovs_ct_limit family registered */
+	bool meter;		/* ovs_meter family registered */
+	bool explicit_drop;	/* OVS_ACTION_ATTR_DROP accepted (probed) */
+	bool explicit_drop_probed;	/* false: no datapath to probe with */
+	bool psample;		/* OVS_ACTION_ATTR_PSAMPLE accepted (probed) */
+};
+
+/*
+ * Find out what the running kernel supports, from the families' registered
+ * attribute ranges and, when @dp_ifindex is non-zero, by probing actions
+ * with OVS_FLOW_ATTR_PROBE on a temporary flow (deleted at once).
+ */
+int ctf_kernel_features_probe(struct ctf_nlsock *sock, int dp_ifindex,
+			      struct ctf_kernel_features *feat);
+/* "per-cpu-dispatch,masks-cache,ct-limit,meter,drop-action,..." (supported ones). */
+void ctf_kernel_features_format(const struct ctf_kernel_features *feat, struct ctf_str *out);
+
+#endif

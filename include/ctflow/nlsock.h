@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The generic-netlink socket layer every kernel request goes through:
+ * family resolution (cached per socket), one request with its ACK, a
+ * streaming dump, and a batch of many requests in one sendmsg() whose
+ * replies are matched back to the requests by sequence number.
+ *
+ * Every OVS family frames its messages as
+ *   nlmsghdr | genlmsghdr | struct ovs_header { int dp_ifindex; } | attributes
+ * so the request builders here produce exactly that; attributes are then
+ * appended by the caller with libmnl (mnl_attr_put*_check(nlh, buflen, ...)).
+ *
+ * Errors: every function returns 0 (or a count) on success and a negative
+ * errno on failure, and sets errno. When the kernel explained a failure with
+ * an extended ACK (NLMSGERR_ATTR_MSG), the text lands in a struct ctf_nlerr
+ * so that the CLI can print the kernel's reason instead of a bare errno.
+ */
+#ifndef CTFLOW_NLSOCK_H
+#define CTFLOW_NLSOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/openvswitch.h>
+
+struct ctf_nlsock;	/* opaque: a NETLINK_GENERIC socket + its family cache */
+
+/* Bytes of nlmsghdr + genlmsghdr + ovs_header before the first attribute. */
+#define CTF_OVS_HDRLEN (NLMSG_HDRLEN + GENL_HDRLEN + NLMSG_ALIGN(sizeof(struct ovs_header)))
+/* Offset of the attributes from the end of the nlmsghdr (for mnl_attr_parse()). */
+#define CTF_OVS_ATTR_OFFSET (GENL_HDRLEN + NLMSG_ALIGN(sizeof(struct ovs_header)))
+
+/* A request buffer big enough for any datapath/vport request (not flows). */
+#define CTF_NL_SMALL_REQ 1024u
+
+/*
+ * Why the kernel refused one request. @error is 0 or a negative errno;
+ * @msg is the extended-ACK text ("" if the kernel gave none); @offset is the
+ * byte offset (from the start of our request's nlmsghdr) of the attribute the
+ * kernel blamed, valid only when @has_offset.
+ */
+struct ctf_nlerr {
+	int error;
+	bool has_offset;
+	uint32_t offset;
+	char msg[256];
+};
+
+void ctf_nlerr_clear(struct ctf_nlerr *err);
+
+/* ---- family resolution (src/nl/genl-resolve.c, the only libnl user) ---- */
+
+/*
+ * Resolve a generic-netlink family id. -ENOENT when the family is not
+ * registered (for the ovs_* families: the openvswitch module is not loaded).
+ */
+int ctf_genl_resolve(const char *family, uint16_t *id);
+/* Resolve a multicast group id of @family. -ENOENT if either is missing. */
+int ctf_genl_resolve_group(const char *family, const char *group, uint32_t *grp);
+/*
+ * Family id plus the highest attribute number and version the kernel
+ * registered: a cheap way to tell what a kernel knows (e.g. ovs_datapath
+ * maxattr >= OVS_DP_ATTR_PER_CPU_PIDS means per-CPU upcall dispatch exists).
+ * Any output pointer may be NULL.
+ */
+int ctf_genl_family_info(const char *family, uint16_t *id, uint32_t *maxattr,
+			 uint32_t *version);
+/* Map a libnl NLE_* code (positive or negative) to a negative errno. */
+int ctf_nle_to_errno(int nle);
+
+/* ---- the socket ------------------------------------------------------- */
+
+/*
+ * Open a NETLINK_GENERIC socket, bound to a kernel-chosen port id, with
+ * NETLINK_EXT_ACK and NETLINK_CAP_ACK on and a large receive buffer (forced
+ * if we have CAP_NET_ADMIN). Returns 0 and *@sockp, or -errno.
+ */
+int ctf_nlsock_open(struct ctf_nlsock **sockp);
+void ctf_nlsock_close(struct ctf_nlsock *sock);
+int ctf_nlsock_fd(const struct ctf_nlsock *sock);
+/* The netlink port id the kernel assigned: what goes into UPCALL_PID attrs. */
+uint32_t ctf_nlsock_portid(const struct ctf_nlsock *sock);
+/* Receive buffer size in bytes (SO_RCVBUFFORCE, falling back to SO_RCVBUF). */
+int ctf_nlsock_set_rcvbuf(struct ctf_nlsock *sock, int bytes);
+/* Subscribe to a multicast group (from ctf_genl_resolve_group()). */
+int ctf_nlsock_join_group(struct ctf_nlsock *sock, uint32_t group);
+/* Non-blocking mode for event loops (the daemon's upcall sockets). */
+int ctf_nlsock_set_nonblock(struct ctf_nlsock *sock, bool on);
+
+/*
+ * Family id of @family, resolved once per socket and cached. -ENOENT means
+ * the family is not registered (see ctf_genl_resolve()).
+ */
+int ctf_nlsock_family(struct ctf_nlsock *sock, const char *family, uint16_t *id);
+
+/* ---- building requests (pure: work on any byte buffer) ---------------- */
+
+/*
+ * Start a request in @buf (@buflen bytes, >= CTF_OVS_HDRLEN): zero the
+ * headers, set type=@family, flags=NLM_F_REQUEST|@flags, cmd, version and
+ * ovs_header.dp_ifindex. nlmsg_len covers the headers; add attributes with
+ * mnl_attr_put*_check(nlh, buflen, ...). Returns NULL if @buflen is too small.
+ * Sequence number and port id are filled in when the request is sent.
+ */
+struct nlmsghdr *ctf_genl_req_init(void *buf, size_t buflen, uint16_t family, uint8_t cmd,
+				   uint8_t version, uint16_t flags, int dp_ifindex);
+
+/* The genl command and ovs_header of a received message (NULL if too short). */
+const struct genlmsghdr *ctf_genl_hdr(const struct nlmsghdr *nlh);
+const struct ovs_header *ctf_genl_ovs_header(const struct nlmsghdr *nlh);
+
+/*
+ * Decode an NLMSG_ERROR message (an ACK when error == 0) into @err,
+ * including the extended-ACK text and offset. Returns the (negative or
+ * zero) error code, or -EBADMSG if the message is malformed.
+ */
+int ctf_nlerr_parse(const struct nlmsghdr *nlh, struct ctf_nlerr *err);
+
+/* ---- sending ---------------------------------------------------------- */
+
+/*
+ * Called once per reply message (never for ACKs, errors or NLMSG_DONE).
+ * Return 0 to go on, or a negative errno to stop; that errno is then
+ * returned by the caller of the send function (after the rest of the reply
+ * has been drained so the socket stays usable).
+ */
+typedef int (*ctf_nl_cb)(const struct nlmsghdr *nlh, void *arg);
+
+/*
+ * Send one request with NLM_F_ACK and wait for its ACK, running @cb (may be
+ * NULL) on each reply message (e.g. with NLM_F_ECHO, or GET). Checks the
+ * sequence number and port id of every message. @err (may be NULL) receives
+ * the kernel's extended-ACK text on failure.
+ */
+int ctf_nlsock_transact(struct ctf_nlsock *sock, struct nlmsghdr *req, ctf_nl_cb cb,
+			void *arg, struct ctf_nlerr *err);
+
+/*
+ * Send @req as a dump (NLM_F_DUMP) and call @cb for every message as it
+ * arrives, one receive buffer at a time: memory use does not grow with the
+ * size of the dump. Returns 0 at NLMSG_DONE, or -errno.
+ */
+int ctf_nlsock_dump(struct ctf_nlsock *sock, struct nlmsghdr *req, ctf_nl_cb cb,
+		    void *arg, struct ctf_nlerr *err);
+
+/*
+ * Receive one buffer of messages and run @cb on each (for multicast and
+ * upcall sockets, which get messages nobody asked for: no seq/portid check).
+ * Returns the number of messages handled, -EAGAIN if nothing was waiting on
+ * a non-blocking socket, -ENOBUFS if the kernel dropped messages because
+ * the receive buffer overflowed (not fatal: read again).
+ */
+int ctf_nlsock_recv(struct ctf_nlsock *sock, ctf_nl_cb cb, void *arg);
+
+/* ---- batches ---------------------------------------------------------- */
+
+/*
+ * Many requests in one buffer, sent with one sendmsg(). Each request gets
+ * its own sequence number; the ACKs/errors that come back are matched to
+ * the request by it, so a bulk operation can say "line 12: <kernel reason>"
+ * for each failure while the others succeed.
+ */
+struct ctf_nlbatch {
+	char *buf;
+	size_t cap;		/* bytes allocated */
+	size_t len;		/* bytes of complete requests */
+	unsigned n;		/* requests in the batch */
+	unsigned max;		/* slots in @results */
+	uint32_t seq0;		/* sequence number of request 0 (set at send) */
+	struct nlmsghdr *open;	/* request begun and not yet finished */
+	struct ctf_nlerr *results;	/* per request, valid after send */
+	bool *done;		/* per request: its ACK/error has arrived */
+};
+
+/* A batch of at most @cap bytes (e.g. 64 KiB; 0 = default) and @max requests. */
+int ctf_nlbatch_init(struct ctf_nlbatch *b, size_t cap, unsigned max);
+void ctf_nlbatch_free(struct ctf_nlbatch *b);
+/* Forget every request (keeps the memory). */
+void ctf_nlbatch_reset(struct ctf_nlbatch *b);
+
+/*
+ * Begin a request at the end of the batch (like ctf_genl_req_init()).
+ * Returns NULL if the batch is full (send it, reset, and begin again).
+ * Add attributes with mnl_attr_put*_check(nlh, ctf_nlbatch_room(b), ...),
+ * then call ctf_nlbatch_end() to keep it or ctf_nlbatch_cancel() if an
+ * attribute did not fit.
+ */
+struct nlmsghdr *ctf_nlbatch_begin(struct ctf_nlbatch *b, uint16_t family, uint8_t cmd,
+				   uint8_t version, uint16_t flags, int dp_ifindex);
+/* Room left for the open request, to pass as mnl_attr_put*_check()'s buflen. */
+size_t ctf_nlbatch_room(const struct ctf_nlbatch *b);
+/* Keep the open request; returns its index in the batch. */
+unsigned ctf_nlbatch_end(struct ctf_nlbatch *b);
+void ctf_nlbatch_cancel(struct ctf_nlbatch *b);
+
+/* Reply message for request @idx (e.g. with NLM_F_ECHO). */
+typedef int (*ctf_nlbatch_cb)(unsigned idx, const struct nlmsghdr *nlh, void *arg);
+
+enum ctf_nlbatch_flags {
+	/*
+	 * Do not ask for ACKs and do not wait: fire and forget (the daemon's
+	 * flow installs). Failures still come back as error messages later and
+	 * must be drained with ctf_nlsock_recv().
+	 */
+	CTF_NLBATCH_NOWAIT = 1 << 0,
+};
+
+/*
+ * Send every request of @b in one sendmsg() (NLM_F_ACK on each unless
+ * NOWAIT), then collect one ACK/error per request into b->results[i],
+ * running @cb (may be NULL) on any other reply. Returns the number of
+ * requests that failed (0 = all applied), or a negative errno if the
+ * exchange itself failed; requests whose reply never arrived then have
+ * b->done[i] false and b->results[i].error set to that errno.
+ */
+int ctf_nlsock_send_batch(struct ctf_nlsock *sock, struct ctf_nlbatch *b, unsigned flags,
+			  ctf_nlbatch_cb cb, void *arg);
+
+#endif
