@@ -21,3 +21,11 @@ endif
 TESTS += $(check_PROGRAMS)
 
 EXTRA_DIST += tests/vm tests/kernel
+
+if HAVE_CHECK
+DAEMON_UNIT_LDADD = libctflowd.la $(UNIT_LDADD) $(EVENT_LIBS)
+check_PROGRAMS += tests/unit/check_daemon_log
+tests_unit_check_daemon_log_SOURCES = tests/unit/check_daemon_log.c
+tests_unit_check_daemon_log_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+tests_unit_check_daemon_log_LDADD = $(DAEMON_UNIT_LDADD)
+endif

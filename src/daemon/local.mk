@@ -1,1 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
+# ctflowd: everything except main() lives in libctflowd.la so that the unit
+# tests link the daemon's internals.
+noinst_LTLIBRARIES += libctflowd.la
+libctflowd_la_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(EVENT_CFLAGS)
+libctflowd_la_LIBADD = $(EVENT_LIBS) $(MNL_LIBS)
+libctflowd_la_SOURCES = \
+	src/daemon/log.c \
+	src/daemon/log.h \
+	src/daemon/ratelimit.c \
+	src/daemon/ratelimit.h \
+	$(NULL)
