@@ -4,5 +4,6 @@ noinst_HEADERS += \
 	include/ctflow/util.h \
 	include/ctflow/nlbuf.h \
 	include/ctflow/flowtext.h \
+	include/ctflow/flow.h \
 	$(NULL)
 noinst_HEADERS += include/ctflow/nlsock.h include/ctflow/dp.h
