@@ -9,4 +9,6 @@ libctflowd_la_SOURCES = \
 	src/daemon/log.h \
 	src/daemon/ratelimit.c \
 	src/daemon/ratelimit.h \
+	src/daemon/rules.c \
+	src/daemon/rules.h \
 	$(NULL)
