@@ -6,4 +6,5 @@ libctflow_la_LIBADD = $(MNL_LIBS) $(NLGENL_LIBS)
 libctflow_la_SOURCES = \
 	src/nl/util.c \
 	src/nl/nlbuf.c \
+	src/nl/key-attrs.c \
 	$(NULL)

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The OVS_KEY_ATTR_* / OVS_TUNNEL_KEY_ATTR_* / OVS_NSH_KEY_ATTR_* tables.
+ * Lengths follow the kernel's ovs_key_lens (net/openvswitch/flow_netlink.c);
+ * text names and print styles follow ovs-dpctl (flow-syntax.md §4.3).
+ * Field order in each list is the order ovs-dpctl prints them in.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <linux/erspan.h>
+
+#include "key-attrs.h"
+
+#define F(n, off, sz, st) { .name = n, .offset = off, .size = sz, .style = CTF_FS_##st }
+#define FB(n, off, sz, sh, nb, st) \
+	{ .name = n, .offset = off, .size = sz, .shift = sh, .bits = nb, .style = CTF_FS_##st }
+#define FH(n, sz, st) { .name = n, .size = sz, .style = CTF_FS_##st, .host_order = 1 }
+#define FIELDS(a) .fields = a, .n_fields = CTF_ARRAY_SIZE(a)
+
+/* Scalar keys: a single unnamed field. */
+static const struct ctf_field_desc f_u32_hex[] = { FH(NULL, 4, HEX) };
+static const struct ctf_field_desc f_u16_hex[] = { FH(NULL, 2, HEX) };
+static const struct ctf_field_desc f_in_port[] = { FH(NULL, 4, PORT) };
+static const struct ctf_field_desc f_ethertype[] = { F(NULL, 0, 2, ETHTYPE) };
+
+static const struct ctf_field_desc f_eth[] = {
+	F("src", offsetof(struct ovs_key_ethernet, eth_src), 6, ETH),
+	F("dst", offsetof(struct ovs_key_ethernet, eth_dst), 6, ETH),
+};
+
+/* The TCI: vid 12 bits, cfi (the "tag present" bit) 1, pcp 3. */
+static const struct ctf_field_desc f_vlan[] = {
+	FB("vid", 0, 2, 0, 12, DEC),
+	FB("pcp", 0, 2, 13, 3, DEC),
+	FB("cfi", 0, 2, 12, 1, CFI),
+};
+
+static const struct ctf_field_desc f_ipv4[] = {
+	F("src", offsetof(struct ovs_key_ipv4, ipv4_src), 4, IPV4),
+	F("dst", offsetof(struct ovs_key_ipv4, ipv4_dst), 4, IPV4),
+	F("proto", offsetof(struct ovs_key_ipv4, ipv4_proto), 1, DEC),
+	F("tos", offsetof(struct ovs_key_ipv4, ipv4_tos), 1, HEX),
+	F("ttl", offsetof(struct ovs_key_ipv4, ipv4_ttl), 1, DEC),
+	F("frag", offsetof(struct ovs_key_ipv4, ipv4_frag), 1, FRAG),
+};
+
+static const struct ctf_field_desc f_ipv6[] = {
+	F("src", offsetof(struct ovs_key_ipv6, ipv6_src), 16, IPV6),
+	F("dst", offsetof(struct ovs_key_ipv6, ipv6_dst), 16, IPV6),
+	FB("label", offsetof(struct ovs_key_ipv6, ipv6_label), 4, 0, 20, HEX),
+	F("proto", offsetof(struct ovs_key_ipv6, ipv6_proto), 1, DEC),
+	F("tclass", offsetof(struct ovs_key_ipv6, ipv6_tclass), 1, HEX),
+	F("hlimit", offsetof(struct ovs_key_ipv6, ipv6_hlimit), 1, DEC),
+	F("frag", offsetof(struct ovs_key_ipv6, ipv6_frag), 1, FRAG),
+};
+
+/* tcp, udp and sctp share the layout {be16 src, be16 dst}. */
+static const struct ctf_field_desc f_ports[] = {
+	F("src", 0, 2, DEC),
+	F("dst", 2, 2, DEC),
+};
+
+static const struct ctf_field_desc f_icmp[] = {
+	F("type", 0, 1, DEC),
+	F("code", 1, 1, DEC),
+};
+
+static const struct ctf_field_desc f_arp[] = {
+	F("sip", offsetof(struct ovs_key_arp, arp_sip), 4, IPV4),
+	F("tip", offsetof(struct ovs_key_arp, arp_tip), 4, IPV4),
+	F("op", offsetof(struct ovs_key_arp, arp_op), 2, DEC),
+	F("sha", offsetof(struct ovs_key_arp, arp_sha), 6, ETH),
+	F("tha", offsetof(struct ovs_key_arp, arp_tha), 6, ETH),
+};
+
+static const struct ctf_field_desc f_nd[] = {
+	F("target", offsetof(struct ovs_key_nd, nd_target), 16, IPV6),
+	F("sll", offsetof(struct ovs_key_nd, nd_sll), 6, ETH),
+	F("tll", offsetof(struct ovs_key_nd, nd_tll), 6, ETH),
+};
+
+/* One MPLS label stack entry (be32): label 20, tc 3, bos 1, ttl 8. */
+static const struct ctf_field_desc f_mpls[] = {
+	FB("label", 0, 4, 12, 20, DEC),
+	FB("tc", 0, 4, 9, 3, DEC),
+	FB("ttl", 0, 4, 0, 8, DEC),
+	FB("bos", 0, 4, 8, 1, DEC),
+};
+
+static const struct ctf_field_desc f_ct_tuple4[] = {
+	F("src", offsetof(struct ovs_key_ct_tuple_ipv4, ipv4_src), 4, IPV4),
+	F("dst", offsetof(struct ovs_key_ct_tuple_ipv4, ipv4_dst), 4, IPV4),
+	F("proto", offsetof(struct ovs_key_ct_tuple_ipv4, ipv4_proto), 1, DEC),
+	F("tp_src", offsetof(struct ovs_key_ct_tuple_ipv4, src_port), 2, DEC),
+	F("tp_dst", offsetof(struct ovs_key_ct_tuple_ipv4, dst_port), 2, DEC),
+};
+
+/* ovs-dpctl prints src_port/dst_port for IPv6 but parses tp_src/tp_dst. */
+static const struct ctf_field_desc f_ct_tuple6[] = {
+	F("src", offsetof(struct ovs_key_ct_tuple_ipv6, ipv6_src), 16, IPV6),
+	F("dst", offsetof(struct ovs_key_ct_tuple_ipv6, ipv6_dst), 16, IPV6),
+	F("proto", offsetof(struct ovs_key_ct_tuple_ipv6, ipv6_proto), 1, DEC),
+	{ .name = "src_port", .alias = "tp_src", .size = 2, .style = CTF_FS_DEC,
+	  .offset = offsetof(struct ovs_key_ct_tuple_ipv6, src_port) },
+	{ .name = "dst_port", .alias = "tp_dst", .size = 2, .style = CTF_FS_DEC,
+	  .offset = offsetof(struct ovs_key_ct_tuple_ipv6, dst_port) },
+};
+
+/* ---- tunnel ---------------------------------------------------------- */
+
+static const struct ctf_field_desc f_tun_id[] = { F("tun_id", 0, 8, HEX) };
+static const struct ctf_field_desc f_tun_src[] = { F("src", 0, 4, IPV4) };
+static const struct ctf_field_desc f_tun_dst[] = { F("dst", 0, 4, IPV4) };
+static const struct ctf_field_desc f_tun_ipv6_src[] = { F("ipv6_src", 0, 16, IPV6) };
+static const struct ctf_field_desc f_tun_ipv6_dst[] = { F("ipv6_dst", 0, 16, IPV6) };
+static const struct ctf_field_desc f_tun_tos[] = { F("tos", 0, 1, HEX) };
+static const struct ctf_field_desc f_tun_ttl[] = { F("ttl", 0, 1, DEC) };
+static const struct ctf_field_desc f_tun_tp_src[] = { F("tp_src", 0, 2, DEC) };
+static const struct ctf_field_desc f_tun_tp_dst[] = { F("tp_dst", 0, 2, DEC) };
+
+static const struct ctf_attr_desc tunnel_attrs[OVS_TUNNEL_KEY_ATTR_MAX + 1] = {
+	[OVS_TUNNEL_KEY_ATTR_ID] = { "tun_id", 8, CTF_AK_SCALAR, 0, FIELDS(f_tun_id) },
+	[OVS_TUNNEL_KEY_ATTR_IPV4_SRC] = { "src", 4, CTF_AK_SCALAR, 0, FIELDS(f_tun_src) },
+	[OVS_TUNNEL_KEY_ATTR_IPV4_DST] = { "dst", 4, CTF_AK_SCALAR, 0, FIELDS(f_tun_dst) },
+	[OVS_TUNNEL_KEY_ATTR_TOS] = { "tos", 1, CTF_AK_SCALAR, 0, FIELDS(f_tun_tos) },
+	[OVS_TUNNEL_KEY_ATTR_TTL] = { "ttl", 1, CTF_AK_SCALAR, 0, FIELDS(f_tun_ttl) },
+	[OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT] = { .name = "df", .len = 0, .kind = CTF_AK_RAW },
+	[OVS_TUNNEL_KEY_ATTR_CSUM] = { .name = "csum", .len = 0, .kind = CTF_AK_RAW },
+	[OVS_TUNNEL_KEY_ATTR_OAM] = { .name = "oam", .len = 0, .kind = CTF_AK_RAW },
+	[OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS] = { .name = "geneve", .len = CTF_LEN_VARIABLE,
+					      .kind = CTF_AK_RAW },
+	[OVS_TUNNEL_KEY_ATTR_TP_SRC] = { "tp_src", 2, CTF_AK_SCALAR, 0, FIELDS(f_tun_tp_src) },
+	[OVS_TUNNEL_KEY_ATTR_TP_DST] = { "tp_dst", 2, CTF_AK_SCALAR, 0, FIELDS(f_tun_tp_dst) },
+	[OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS] = { .name = "vxlan", .len = CTF_LEN_NESTED,
+					     .kind = CTF_AK_RAW },
+	[OVS_TUNNEL_KEY_ATTR_IPV6_SRC] = { "ipv6_src", 16, CTF_AK_SCALAR, 0,
+					   FIELDS(f_tun_ipv6_src) },
+	[OVS_TUNNEL_KEY_ATTR_IPV6_DST] = { "ipv6_dst", 16, CTF_AK_SCALAR, 0,
+					   FIELDS(f_tun_ipv6_dst) },
+	[OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS] = { .name = "erspan",
+					      .len = sizeof(struct erspan_metadata),
+					      .kind = CTF_AK_RAW },
+	[OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE] = { .name = "info_bridge", .len = 0,
+						   .kind = CTF_AK_RAW },
+};
+
+const struct ctf_attr_table ctf_tunnel_key_table = {
+	"tunnel key", OVS_TUNNEL_KEY_ATTR_MAX, tunnel_attrs
+};
+
+/* ---- nsh ------------------------------------------------------------- */
+
+static const struct ctf_field_desc f_nsh_base[] = {
+	F("flags", offsetof(struct ovs_nsh_key_base, flags), 1, DEC),
+	F("ttl", offsetof(struct ovs_nsh_key_base, ttl), 1, DEC),
+	F("mdtype", offsetof(struct ovs_nsh_key_base, mdtype), 1, DEC),
+	F("np", offsetof(struct ovs_nsh_key_base, np), 1, DEC),
+	/* path_hdr = spi (24 bits) << 8 | si (8 bits) */
+	FB("spi", offsetof(struct ovs_nsh_key_base, path_hdr), 4, 8, 24, HEX),
+	FB("si", offsetof(struct ovs_nsh_key_base, path_hdr), 4, 0, 8, DEC),
+};
+
+static const struct ctf_field_desc f_nsh_md1[] = {
+	F("c1", 0, 4, HEX), F("c2", 4, 4, HEX), F("c3", 8, 4, HEX), F("c4", 12, 4, HEX),
+};
+
+static const struct ctf_attr_desc nsh_attrs[OVS_NSH_KEY_ATTR_MAX + 1] = {
+	[OVS_NSH_KEY_ATTR_BASE] = { "base", sizeof(struct ovs_nsh_key_base), CTF_AK_STRUCT, 0,
+				    FIELDS(f_nsh_base) },
+	[OVS_NSH_KEY_ATTR_MD1] = { "md1", sizeof(struct ovs_nsh_key_md1), CTF_AK_STRUCT, 0,
+				   FIELDS(f_nsh_md1) },
+	[OVS_NSH_KEY_ATTR_MD2] = { .name = "md2", .len = CTF_LEN_VARIABLE, .kind = CTF_AK_RAW },
+};
+
+const struct ctf_attr_table ctf_nsh_key_table = { "nsh key", OVS_NSH_KEY_ATTR_MAX, nsh_attrs };
+
+/* ---- OVS_KEY_ATTR_* --------------------------------------------------- */
+
+#define L3 CTF_AF_L3L4
+static const struct ctf_attr_desc key_attrs[OVS_KEY_ATTR_MAX + 1] = {
+	[OVS_KEY_ATTR_ENCAP] = { .name = "encap", .len = CTF_LEN_NESTED, .kind = CTF_AK_ENCAP,
+				 .nested = &ctf_key_table },
+	[OVS_KEY_ATTR_PRIORITY] = { "skb_priority", 4, CTF_AK_SCALAR, 0, FIELDS(f_u32_hex) },
+	[OVS_KEY_ATTR_IN_PORT] = { "in_port", 4, CTF_AK_SCALAR, 0, FIELDS(f_in_port) },
+	[OVS_KEY_ATTR_ETHERNET] = { "eth", sizeof(struct ovs_key_ethernet), CTF_AK_STRUCT, 0,
+				    FIELDS(f_eth) },
+	[OVS_KEY_ATTR_VLAN] = { "vlan", 2, CTF_AK_VLAN, 0, FIELDS(f_vlan) },
+	[OVS_KEY_ATTR_ETHERTYPE] = { "eth_type", 2, CTF_AK_SCALAR, 0, FIELDS(f_ethertype) },
+	[OVS_KEY_ATTR_IPV4] = { "ipv4", sizeof(struct ovs_key_ipv4), CTF_AK_STRUCT, L3,
+				FIELDS(f_ipv4) },
+	[OVS_KEY_ATTR_IPV6] = { "ipv6", sizeof(struct ovs_key_ipv6), CTF_AK_STRUCT, L3,
+				FIELDS(f_ipv6) },
+	[OVS_KEY_ATTR_TCP] = { "tcp", sizeof(struct ovs_key_tcp), CTF_AK_STRUCT, L3,
+			       FIELDS(f_ports) },
+	[OVS_KEY_ATTR_UDP] = { "udp", sizeof(struct ovs_key_udp), CTF_AK_STRUCT, L3,
+			       FIELDS(f_ports) },
+	[OVS_KEY_ATTR_ICMP] = { "icmp", sizeof(struct ovs_key_icmp), CTF_AK_STRUCT, L3,
+				FIELDS(f_icmp) },
+	[OVS_KEY_ATTR_ICMPV6] = { "icmpv6", sizeof(struct ovs_key_icmpv6), CTF_AK_STRUCT, L3,
+				  FIELDS(f_icmp) },
+	[OVS_KEY_ATTR_ARP] = { "arp", sizeof(struct ovs_key_arp), CTF_AK_STRUCT, L3,
+			       FIELDS(f_arp) },
+	[OVS_KEY_ATTR_ND] = { "nd", sizeof(struct ovs_key_nd), CTF_AK_STRUCT, L3, FIELDS(f_nd) },
+	[OVS_KEY_ATTR_SKB_MARK] = { "skb_mark", 4, CTF_AK_SCALAR, 0, FIELDS(f_u32_hex) },
+	[OVS_KEY_ATTR_TUNNEL] = { .name = "tunnel", .len = CTF_LEN_NESTED,
+				  .kind = CTF_AK_TUNNEL, .nested = &ctf_tunnel_key_table },
+	[OVS_KEY_ATTR_SCTP] = { "sctp", sizeof(struct ovs_key_sctp), CTF_AK_STRUCT, L3,
+				FIELDS(f_ports) },
+	[OVS_KEY_ATTR_TCP_FLAGS] = { .name = "tcp_flags", .len = 2, .kind = CTF_AK_TCP_FLAGS,
+				     .flags = L3 },
+	[OVS_KEY_ATTR_DP_HASH] = { "dp_hash", 4, CTF_AK_SCALAR, 0, FIELDS(f_u32_hex) },
+	[OVS_KEY_ATTR_RECIRC_ID] = { "recirc_id", 4, CTF_AK_SCALAR, CTF_AF_NO_MASK,
+				     FIELDS(f_u32_hex) },
+	[OVS_KEY_ATTR_MPLS] = { "mpls", CTF_LEN_VARIABLE, CTF_AK_MPLS, L3, FIELDS(f_mpls) },
+	[OVS_KEY_ATTR_CT_STATE] = { .name = "ct_state", .len = 4, .kind = CTF_AK_CT_STATE },
+	[OVS_KEY_ATTR_CT_ZONE] = { "ct_zone", 2, CTF_AK_SCALAR, 0, FIELDS(f_u16_hex) },
+	[OVS_KEY_ATTR_CT_MARK] = { "ct_mark", 4, CTF_AK_SCALAR, 0, FIELDS(f_u32_hex) },
+	[OVS_KEY_ATTR_CT_LABELS] = { .name = "ct_label", .len = OVS_CT_LABELS_LEN,
+				     .kind = CTF_AK_LABEL128 },
+	[OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4] = { "ct_tuple4", sizeof(struct ovs_key_ct_tuple_ipv4),
+					      CTF_AK_STRUCT, L3, FIELDS(f_ct_tuple4) },
+	[OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6] = { "ct_tuple6", sizeof(struct ovs_key_ct_tuple_ipv6),
+					      CTF_AK_STRUCT, L3, FIELDS(f_ct_tuple6) },
+	[OVS_KEY_ATTR_NSH] = { .name = "nsh", .len = CTF_LEN_NESTED, .kind = CTF_AK_NSH,
+			       .flags = L3, .nested = &ctf_nsh_key_table },
+	/* Userspace-only (OVS's own datapath) or kernel-internal: the kernel's
+	 * parse_flow_nlattrs refuses them from userspace. */
+	[OVS_KEY_ATTR_PACKET_TYPE] = { .name = "packet_type", .len = 4, .kind = CTF_AK_REFUSED,
+				       .flags = CTF_AF_USER_ONLY },
+	[OVS_KEY_ATTR_ND_EXTENSIONS] = { .name = "nd_ext", .len = CTF_LEN_VARIABLE,
+					 .kind = CTF_AK_REFUSED, .flags = CTF_AF_USER_ONLY },
+	[OVS_KEY_ATTR_TUNNEL_INFO] = { .name = "tunnel_info", .len = CTF_LEN_VARIABLE,
+				       .kind = CTF_AK_REFUSED, .flags = CTF_AF_USER_ONLY },
+	[OVS_KEY_ATTR_IPV6_EXTHDRS] = { "ipv6_exthdrs", sizeof(struct ovs_key_ipv6_exthdrs),
+					CTF_AK_SCALAR, 0, FIELDS(f_u16_hex) },
+};
+#undef L3
+
+const struct ctf_attr_table ctf_key_table = { "key", OVS_KEY_ATTR_MAX, key_attrs };
+
+const struct ctf_attr_desc *ctf_attr_table_desc(const struct ctf_attr_table *table,
+						unsigned int type)
+{
+	if (type > table->max_type || !table->attrs[type].name)
+		return NULL;
+	return &table->attrs[type];
+}
+
+const struct ctf_attr_desc *ctf_key_attr_desc(unsigned int type)
+{
+	return ctf_attr_table_desc(&ctf_key_table, type);
+}
+
+const struct ctf_attr_desc *ctf_tunnel_key_attr_desc(unsigned int type)
+{
+	return ctf_attr_table_desc(&ctf_tunnel_key_table, type);
+}
+
+const struct ctf_attr_desc *ctf_nsh_key_attr_desc(unsigned int type)
+{
+	return ctf_attr_table_desc(&ctf_nsh_key_table, type);
+}
+
+const struct ctf_attr_desc *ctf_key_attr_by_name(const char *name, size_t len,
+						 unsigned int *type)
+{
+	/* 32 rows: a first-byte and length check keeps this cheap. */
+	for (unsigned int t = 1; t <= OVS_KEY_ATTR_MAX; t++) {
+		const char *n = key_attrs[t].name;
+
+		if (n && n[0] == name[0] && !strncmp(n, name, len) && n[len] == '\0') {
+			*type = t;
+			return &key_attrs[t];
+		}
+	}
+	return NULL;
+}
+
+static const char *const ct_state_names[8] = {
+	"new", "est", "rel", "rpl", "inv", "trk", "snat", "dnat",
+};
+
+const char *ctf_ct_state_bit_name(uint32_t bit)
+{
+	for (unsigned int i = 0; i < 8; i++)
+		if (bit == (1u << i))
+			return ct_state_names[i];
+	return NULL;
+}
