@@ -7,3 +7,4 @@ noinst_HEADERS += \
 	include/ctflow/flow.h \
 	$(NULL)
 noinst_HEADERS += include/ctflow/nlsock.h include/ctflow/dp.h
+noinst_HEADERS += include/ctflow/match.h

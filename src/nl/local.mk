@@ -7,4 +7,5 @@ libctflow_la_SOURCES = \
 	src/nl/util.c \
 	src/nl/nlbuf.c \
 	src/nl/key-attrs.c \
+	src/nl/match.c \
 	$(NULL)

@@ -1,0 +1,752 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The fixed-layout flow key (include/ctflow/match.h): decode an OVS_KEY_ATTR_*
+ * stream into it, encode it back in the kernel's canonical order, and the
+ * word-wise mask operations the daemon's classifier runs on every miss.
+ */
+#include <errno.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+
+#include "ctflow/match.h"
+#include "key-attrs.h"
+
+/* ---- where each attribute lives in the struct ------------------------- */
+
+/*
+ * Names and lengths come from the key attribute tables (src/nl/key-attrs.h);
+ * this file only adds where a fixed-length payload is copied to. Offset 0
+ * means "not a plain copy" (nested, variable, or placed by nesting depth).
+ */
+#define OFF(field) offsetof(struct ctf_flow_key, field)
+
+static const size_t key_off[OVS_KEY_ATTR_MAX + 1] = {
+	[OVS_KEY_ATTR_PRIORITY] = OFF(priority),
+	[OVS_KEY_ATTR_IN_PORT] = OFF(in_port),
+	[OVS_KEY_ATTR_ETHERNET] = OFF(eth),
+	[OVS_KEY_ATTR_VLAN] = OFF(vlan[0].tci),
+	[OVS_KEY_ATTR_ETHERTYPE] = OFF(eth_type),
+	[OVS_KEY_ATTR_IPV4] = OFF(ipv4),
+	[OVS_KEY_ATTR_IPV6] = OFF(ipv6),
+	[OVS_KEY_ATTR_TCP] = OFF(tcp),
+	[OVS_KEY_ATTR_UDP] = OFF(udp),
+	[OVS_KEY_ATTR_ICMP] = OFF(icmp),
+	[OVS_KEY_ATTR_ICMPV6] = OFF(icmpv6),
+	[OVS_KEY_ATTR_ARP] = OFF(arp),
+	[OVS_KEY_ATTR_ND] = OFF(nd),
+	[OVS_KEY_ATTR_SKB_MARK] = OFF(skb_mark),
+	[OVS_KEY_ATTR_SCTP] = OFF(sctp),
+	[OVS_KEY_ATTR_TCP_FLAGS] = OFF(tcp_flags),
+	[OVS_KEY_ATTR_DP_HASH] = OFF(dp_hash),
+	[OVS_KEY_ATTR_RECIRC_ID] = OFF(recirc_id),
+	[OVS_KEY_ATTR_CT_STATE] = OFF(ct_state),
+	[OVS_KEY_ATTR_CT_ZONE] = OFF(ct_zone),
+	[OVS_KEY_ATTR_CT_MARK] = OFF(ct_mark),
+	[OVS_KEY_ATTR_CT_LABELS] = OFF(ct_labels),
+	[OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4] = OFF(ct_tuple4),
+	[OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6] = OFF(ct_tuple6),
+	[OVS_KEY_ATTR_IPV6_EXTHDRS] = OFF(ipv6_exthdrs),
+};
+
+static const size_t tun_off[OVS_TUNNEL_KEY_ATTR_MAX + 1] = {
+	[OVS_TUNNEL_KEY_ATTR_ID] = OFF(tun_id),
+	[OVS_TUNNEL_KEY_ATTR_IPV4_SRC] = OFF(tun_ipv4_src),
+	[OVS_TUNNEL_KEY_ATTR_IPV4_DST] = OFF(tun_ipv4_dst),
+	[OVS_TUNNEL_KEY_ATTR_TOS] = OFF(tun_tos),
+	[OVS_TUNNEL_KEY_ATTR_TTL] = OFF(tun_ttl),
+	[OVS_TUNNEL_KEY_ATTR_TP_SRC] = OFF(tun_tp_src),
+	[OVS_TUNNEL_KEY_ATTR_TP_DST] = OFF(tun_tp_dst),
+	[OVS_TUNNEL_KEY_ATTR_IPV6_SRC] = OFF(tun_ipv6_src),
+	[OVS_TUNNEL_KEY_ATTR_IPV6_DST] = OFF(tun_ipv6_dst),
+};
+
+/* A key attribute this build knows and the kernel takes, or NULL. */
+static const struct ctf_attr_desc *known_key_attr(unsigned type)
+{
+	const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
+
+	if (!d || !d->name || (d->flags & CTF_AF_USER_ONLY) || type > OVS_KEY_ATTR_MAX)
+		return NULL;
+	return d;
+}
+
+static const struct ctf_attr_desc *known_tun_attr(unsigned type)
+{
+	const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(type);
+
+	if (!d || !d->name || type > OVS_TUNNEL_KEY_ATTR_MAX || type == OVS_TUNNEL_KEY_ATTR_PAD)
+		return NULL;
+	return d;
+}
+
+static int key_len(unsigned type)
+{
+	return ctf_key_attr_desc(type)->len;
+}
+
+static uint16_t tun_flag_of(unsigned type)
+{
+	switch (type) {
+	case OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT: return CTF_TUN_F_DF;
+	case OVS_TUNNEL_KEY_ATTR_CSUM: return CTF_TUN_F_CSUM;
+	case OVS_TUNNEL_KEY_ATTR_OAM: return CTF_TUN_F_OAM;
+	case OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE: return CTF_TUN_F_INFO_BRIDGE;
+	default: return 0;
+	}
+}
+
+/* ---- decoding ----------------------------------------------------------- */
+
+/* Report a malformed stream; @err may be NULL for callers that only need the verdict. */
+#define bad(err, ...) ((err) ? ctf_err_set((err), __VA_ARGS__) : -EINVAL)
+
+/*
+ * Walk a stream with libmnl, refusing a truncated attribute or trailing
+ * bytes instead of silently stopping (mnl_attr_for_each_payload stops quietly).
+ */
+#define for_each_attr(a, data, len, rem) \
+	for ((a) = (const struct nlattr *)(data), (rem) = (int)(len); \
+	     mnl_attr_ok((a), (rem)); \
+	     (rem) -= MNL_ALIGN((a)->nla_len), (a) = mnl_attr_next(a))
+
+static int decode_tunnel(const struct nlattr *nest, struct ctf_flow_key *k, struct ctf_err *err)
+{
+	const struct nlattr *a;
+	int rem;
+
+	for_each_attr(a, mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), rem) {
+		unsigned type = mnl_attr_get_type(a);
+		uint16_t plen = mnl_attr_get_payload_len(a);
+		const struct ctf_attr_desc *d = known_tun_attr(type);
+
+		if (!d) {
+			k->attrs |= CTF_KEYB_UNKNOWN;
+			continue;
+		}
+		int want = d->len;
+		const char *name = d->name;
+
+		if (k->tun_attrs & CTF_TUN_BIT(type))
+			return bad(err, "duplicate tunnel(%s=) attribute", name);
+		k->tun_attrs |= CTF_TUN_BIT(type);
+		if (want >= 0 && plen != want)
+			return bad(err, "tunnel(%s=) attribute has the wrong length", name);
+		if (want > 0) {
+			memcpy((char *)k + tun_off[type], mnl_attr_get_payload(a), plen);
+			continue;
+		}
+		switch (type) {
+		case OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS:
+			if (plen > CTF_GENEVE_OPTS_MAX || plen % 4)
+				return bad(err, "tunnel(%s()) options must be a multiple of 4 bytes, at most 252", name);
+			memcpy(k->geneve_opts, mnl_attr_get_payload(a), plen);
+			k->geneve_len = plen;
+			break;
+		case OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS:
+			if (plen > CTF_ERSPAN_OPTS_MAX)
+				return bad(err, "tunnel(%s()) options longer than 16 bytes", name);
+			memcpy(k->erspan_opts, mnl_attr_get_payload(a), plen);
+			k->erspan_len = plen;
+			break;
+		case OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS: {
+			const struct nlattr *v;
+			int vrem;
+
+			for_each_attr(v, mnl_attr_get_payload(a), plen, vrem) {
+				if (mnl_attr_get_type(v) != OVS_VXLAN_EXT_GBP) {
+					k->attrs |= CTF_KEYB_UNKNOWN;
+					continue;
+				}
+				if (mnl_attr_get_payload_len(v) != 4)
+					return bad(err, "tunnel(%s(gbp=)) must be 4 bytes", name);
+				k->tun_vxlan_gbp = mnl_attr_get_u32(v);
+			}
+			if (vrem)
+				return bad(err, "tunnel(%s()) has trailing bytes", name);
+			break;
+		}
+		default:	/* flags */
+			k->tun_flags |= tun_flag_of(type);
+			break;
+		}
+	}
+	if (rem)
+		return bad(err, "%s() has a truncated attribute", "tunnel");
+	return 0;
+}
+
+static int decode_nsh(const struct nlattr *nest, struct ctf_flow_key *k, struct ctf_err *err)
+{
+	const struct nlattr *a;
+	int rem;
+
+	for_each_attr(a, mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), rem) {
+		uint16_t plen = mnl_attr_get_payload_len(a);
+
+		switch (mnl_attr_get_type(a)) {
+		case OVS_NSH_KEY_ATTR_BASE:
+			if (plen != sizeof(k->nsh_base))
+				return bad(err, "%s(base) must be 8 bytes", "nsh");
+			memcpy(&k->nsh_base, mnl_attr_get_payload(a), plen);
+			break;
+		case OVS_NSH_KEY_ATTR_MD1:
+			if (plen != sizeof(k->nsh_md1))
+				return bad(err, "%s(md1) must be 16 bytes", "nsh");
+			memcpy(&k->nsh_md1, mnl_attr_get_payload(a), plen);
+			break;
+		case OVS_NSH_KEY_ATTR_MD2:
+			if (plen == 0 || plen > CTF_NSH_MD2_MAX)
+				return bad(err, "%s(md2) must be 1..248 bytes", "nsh");
+			memcpy(k->nsh_md2, mnl_attr_get_payload(a), plen);
+			k->nsh_md2_len = plen;
+			break;
+		default:
+			k->attrs |= CTF_KEYB_UNKNOWN;
+			break;
+		}
+	}
+	if (rem)
+		return bad(err, "%s() has a truncated attribute", "nsh");
+	return 0;
+}
+
+/* One nesting level: the outer key, or the inside of an encap(). */
+static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, int depth,
+			struct ctf_err *err)
+{
+	const struct nlattr *tb[OVS_KEY_ATTR_MAX + 1] = { NULL };
+	const struct nlattr *a;
+	int rem;
+
+	for_each_attr(a, data, len, rem) {
+		unsigned type = mnl_attr_get_type(a);
+		uint16_t plen = mnl_attr_get_payload_len(a);
+		const struct ctf_attr_desc *d = known_key_attr(type);
+
+		if (!d) {
+			k->attrs |= CTF_KEYB_UNKNOWN;
+			continue;
+		}
+		if (tb[type])
+			return bad(err, "duplicate %s() attribute", d->name);
+		if (d->len >= 0 && plen != d->len)
+			return bad(err, "%s() attribute has the wrong length", d->name);
+		tb[type] = a;
+	}
+	if (rem)
+		return bad(err, "key attribute stream is truncated%s", "");
+
+	bool tagged = tb[OVS_KEY_ATTR_VLAN] != NULL;
+	if (tb[OVS_KEY_ATTR_ENCAP] && !tagged)
+		return bad(err, "%s() without vlan()", "encap");
+	if (tagged && depth >= 2)
+		return bad(err, "more than two %s() tags", "vlan");
+
+	for (unsigned type = 1; type <= OVS_KEY_ATTR_MAX; type++) {
+		const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
+
+		a = tb[type];
+		if (!a)
+			continue;
+		uint16_t plen = mnl_attr_get_payload_len(a);
+		const void *p = mnl_attr_get_payload(a);
+		uint64_t bit = CTF_KEY_BIT(type);
+
+		switch (type) {
+		case OVS_KEY_ATTR_VLAN:
+			k->attrs |= depth ? CTF_KEYB_VLAN1 : bit;
+			memcpy(&k->vlan[depth].tci, p, 2);
+			if (tb[OVS_KEY_ATTR_ETHERTYPE])
+				memcpy(&k->vlan[depth].tpid, mnl_attr_get_payload(tb[OVS_KEY_ATTR_ETHERTYPE]), 2);
+			continue;
+		case OVS_KEY_ATTR_ETHERTYPE:
+			if (tagged)
+				continue;	/* it was the TPID, taken above */
+			break;
+		case OVS_KEY_ATTR_ENCAP: {
+			k->attrs |= depth ? CTF_KEYB_ENCAP1 : bit;
+			int ret = decode_level(p, plen, k, depth + 1, err);
+			if (ret)
+				return ret;
+			continue;
+		}
+		default:
+			break;
+		}
+		if (k->attrs & bit)
+			return bad(err, "%s() appears both inside and outside encap()", d->name);
+		k->attrs |= bit;
+		if (key_off[type]) {
+			memcpy((char *)k + key_off[type], p, plen);
+			continue;
+		}
+		int ret = 0;
+		switch (type) {
+		case OVS_KEY_ATTR_MPLS:
+			if (plen == 0 || plen % 4 || plen / 4 > CTF_MPLS_MAX_LABELS)
+				return bad(err, "%s() must hold 1 to 3 labels", d->name);
+			memcpy(k->mpls, p, plen);
+			k->mpls_n = plen / 4;
+			break;
+		case OVS_KEY_ATTR_TUNNEL:
+			ret = decode_tunnel(a, k, err);
+			break;
+		case OVS_KEY_ATTR_NSH:
+			ret = decode_nsh(a, k, err);
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int ctf_flow_key_from_attrs(const void *attrs, size_t len, struct ctf_flow_key *out,
+			    struct ctf_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (len > CTF_NLBUF_MAX)
+		return bad(err, "key attribute stream is too long%s", "");
+	if (len && !attrs)
+		return bad(err, "key attribute stream is missing%s", "");
+	return decode_level(attrs, len, out, 0, err);
+}
+
+/* ---- mask operations ---------------------------------------------------- */
+
+typedef uint64_t key_word;
+
+static const key_word *body_words(const struct ctf_flow_key *k)
+{
+	return (const key_word *)((const char *)k + CTF_KEY_BODY_START);
+}
+
+static key_word *body_words_rw(struct ctf_flow_key *k)
+{
+	return (key_word *)((char *)k + CTF_KEY_BODY_START);
+}
+
+#define BODY_WORDS ((sizeof(struct ctf_flow_key) - CTF_KEY_BODY_START) / sizeof(key_word))
+#define HOT_WORDS ((CTF_KEY_COLD_START - CTF_KEY_BODY_START) / sizeof(key_word))
+
+_Static_assert(CTF_KEY_BODY_START % sizeof(key_word) == 0, "body must be word aligned");
+_Static_assert(CTF_KEY_COLD_START % sizeof(key_word) == 0, "cold part must be word aligned");
+_Static_assert(sizeof(struct ctf_flow_key) % sizeof(key_word) == 0, "key must be whole words");
+
+void ctf_flow_key_mask_apply(struct ctf_flow_key *out, const struct ctf_flow_key *key,
+			     const struct ctf_flow_key *mask)
+{
+	const key_word *k = body_words(key), *m = body_words(mask);
+	key_word *o = body_words_rw(out);
+
+	if (out != key)
+		memcpy(out, key, CTF_KEY_BODY_START);
+	for (size_t i = 0; i < BODY_WORDS; i++)
+		o[i] = k[i] & m[i];
+}
+
+bool ctf_flow_key_matches(const struct ctf_flow_key *pkt, const struct ctf_flow_key *rule_key,
+			  const struct ctf_flow_key *rule_mask)
+{
+	const key_word *p = body_words(pkt), *r = body_words(rule_key), *m = body_words(rule_mask);
+	/* Only tunnel options and NSH MD2 live in the cold part. */
+	bool cold = rule_mask->attrs & (CTF_KEY_BIT(OVS_KEY_ATTR_TUNNEL) | CTF_KEY_BIT(OVS_KEY_ATTR_NSH));
+	size_t n = cold ? BODY_WORDS : HOT_WORDS;
+
+	for (size_t i = 0; i < n; i++)
+		if ((p[i] & m[i]) != r[i])
+			return false;
+	return true;
+}
+
+void ctf_flow_key_mask_union(struct ctf_flow_key *out, const struct ctf_flow_key *a,
+			     const struct ctf_flow_key *b)
+{
+	const key_word *x = body_words(a), *y = body_words(b);
+	key_word *o = body_words_rw(out);
+
+	out->attrs = a->attrs | b->attrs;
+	out->tun_attrs = a->tun_attrs | b->tun_attrs;
+	out->mpls_n = a->mpls_n > b->mpls_n ? a->mpls_n : b->mpls_n;
+	out->geneve_len = a->geneve_len > b->geneve_len ? a->geneve_len : b->geneve_len;
+	out->erspan_len = a->erspan_len > b->erspan_len ? a->erspan_len : b->erspan_len;
+	out->nsh_md2_len = a->nsh_md2_len > b->nsh_md2_len ? a->nsh_md2_len : b->nsh_md2_len;
+	for (size_t i = 0; i < BODY_WORDS; i++)
+		o[i] = x[i] | y[i];
+}
+
+bool ctf_flow_key_mask_is_empty(const struct ctf_flow_key *mask)
+{
+	const key_word *m = body_words(mask);
+
+	for (size_t i = 0; i < BODY_WORDS; i++)
+		if (m[i])
+			return false;
+	return true;
+}
+
+/* Set every byte of the fixed-length field of @type in @m to @v. */
+static void fill_attr(struct ctf_flow_key *m, unsigned type, int v)
+{
+	if (key_off[type])
+		memset((char *)m + key_off[type], v, (size_t)key_len(type));
+}
+
+void ctf_flow_key_mask_exact(struct ctf_flow_key *mask, const struct ctf_flow_key *key)
+{
+	memset(mask, 0, sizeof(*mask));
+	memcpy(mask, key, CTF_KEY_BODY_START);
+	for (unsigned type = 1; type <= OVS_KEY_ATTR_MAX; type++)
+		if (key->attrs & CTF_KEY_BIT(type))
+			fill_attr(mask, type, 0xff);
+	if (key->attrs & CTF_KEY_BIT(OVS_KEY_ATTR_ETHERTYPE))
+		mask->eth_type = 0xffff;
+	if (key->attrs & CTF_KEY_BIT(OVS_KEY_ATTR_VLAN))
+		mask->vlan[0].tpid = mask->vlan[0].tci = 0xffff;
+	if (key->attrs & CTF_KEYB_VLAN1)
+		mask->vlan[1].tpid = mask->vlan[1].tci = 0xffff;
+	if (key->attrs & CTF_KEY_BIT(OVS_KEY_ATTR_MPLS))
+		memset(mask->mpls, 0xff, sizeof(mask->mpls));
+	if (key->attrs & CTF_KEY_BIT(OVS_KEY_ATTR_CT_STATE))
+		mask->ct_state = CTF_CS_SUPPORTED_MASK;
+	if (key->attrs & CTF_KEY_BIT(OVS_KEY_ATTR_TUNNEL)) {
+		for (unsigned t = 0; t <= OVS_TUNNEL_KEY_ATTR_MAX; t++)
+			if (tun_off[t] && (key->tun_attrs & CTF_TUN_BIT(t)))
+				memset((char *)mask + tun_off[t], 0xff,
+				       (size_t)ctf_tunnel_key_attr_desc(t)->len);
+		mask->tun_flags = key->tun_flags;
+		if (key->tun_attrs & CTF_TUN_BIT(OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS))
+			mask->tun_vxlan_gbp = UINT32_MAX;
+		memset(mask->geneve_opts, 0xff, key->geneve_len);
+		memset(mask->erspan_opts, 0xff, key->erspan_len);
+	}
+	if (key->attrs & CTF_KEY_BIT(OVS_KEY_ATTR_NSH)) {
+		memset(&mask->nsh_base, 0xff, sizeof(mask->nsh_base));
+		memset(&mask->nsh_md1, 0xff, sizeof(mask->nsh_md1));
+		memset(mask->nsh_md2, 0xff, key->nsh_md2_len);
+	}
+}
+
+/* ---- encoding ----------------------------------------------------------- */
+
+/* The two output streams and the values written into them. */
+struct key_writer {
+	struct ctf_nlbuf *kb, *mb;	/* mb may be NULL */
+	const struct ctf_flow_key *k;	/* key & mask */
+	const struct ctf_flow_key *m;
+};
+
+static int put2(struct key_writer *w, unsigned type, size_t len, const void *kp, const void *mp)
+{
+	if (!mnl_attr_put_check(w->kb->nlh, ctf_nlbuf_buflen(w->kb), type, len, kp))
+		return -EMSGSIZE;
+	if (w->mb && !mnl_attr_put_check(w->mb->nlh, ctf_nlbuf_buflen(w->mb), type, len, mp))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int put_field(struct key_writer *w, unsigned type)
+{
+	size_t off = key_off[type];
+
+	return put2(w, type, (size_t)key_len(type), (const char *)w->k + off, (const char *)w->m + off);
+}
+
+struct nest_pair {
+	struct nlattr *k, *m;
+};
+
+static int nest_start(struct key_writer *w, unsigned type, struct nest_pair *n)
+{
+	n->m = NULL;
+	n->k = mnl_attr_nest_start_check(w->kb->nlh, ctf_nlbuf_buflen(w->kb), type);
+	if (!n->k)
+		return -EMSGSIZE;
+	if (w->mb) {
+		n->m = mnl_attr_nest_start_check(w->mb->nlh, ctf_nlbuf_buflen(w->mb), type);
+		if (!n->m)
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+static void nest_end(struct key_writer *w, struct nest_pair *n)
+{
+	mnl_attr_nest_end(w->kb->nlh, n->k);
+	if (w->mb)
+		mnl_attr_nest_end(w->mb->nlh, n->m);
+}
+
+/* Flags are attributes without payload: present in a stream = bit set there. */
+static int put_tun_flag(struct key_writer *w, unsigned type)
+{
+	uint16_t f = tun_flag_of(type);
+
+	if ((w->k->tun_flags & f) &&
+	    !mnl_attr_put_check(w->kb->nlh, ctf_nlbuf_buflen(w->kb), type, 0, NULL))
+		return -EMSGSIZE;
+	if (w->mb && (w->m->tun_flags & f) &&
+	    !mnl_attr_put_check(w->mb->nlh, ctf_nlbuf_buflen(w->mb), type, 0, NULL))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int put_tunnel(struct key_writer *w, uint32_t present)
+{
+	/* The order of the kernel's own tunnel dumps. */
+	static const uint8_t order[] = {
+		OVS_TUNNEL_KEY_ATTR_ID, OVS_TUNNEL_KEY_ATTR_IPV4_SRC, OVS_TUNNEL_KEY_ATTR_IPV4_DST,
+		OVS_TUNNEL_KEY_ATTR_IPV6_SRC, OVS_TUNNEL_KEY_ATTR_IPV6_DST, OVS_TUNNEL_KEY_ATTR_TOS,
+		OVS_TUNNEL_KEY_ATTR_TTL, OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT, OVS_TUNNEL_KEY_ATTR_CSUM,
+		OVS_TUNNEL_KEY_ATTR_TP_SRC, OVS_TUNNEL_KEY_ATTR_TP_DST, OVS_TUNNEL_KEY_ATTR_OAM,
+		OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS, OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS,
+		OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS, OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE,
+	};
+	struct nest_pair n, v;
+	int ret = nest_start(w, OVS_KEY_ATTR_TUNNEL, &n);
+
+	for (size_t i = 0; !ret && i < CTF_ARRAY_SIZE(order); i++) {
+		unsigned t = order[i];
+		if (tun_flag_of(t)) {
+			ret = put_tun_flag(w, t);
+			continue;
+		}
+		if (!(present & CTF_TUN_BIT(t)))
+			continue;
+		switch (t) {
+		case OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS:
+			ret = put2(w, t, w->k->geneve_len, w->k->geneve_opts, w->m->geneve_opts);
+			break;
+		case OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS:
+			ret = put2(w, t, w->k->erspan_len, w->k->erspan_opts, w->m->erspan_opts);
+			break;
+		case OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS:
+			ret = nest_start(w, t, &v);
+			if (!ret)
+				ret = put2(w, OVS_VXLAN_EXT_GBP, 4, &w->k->tun_vxlan_gbp, &w->m->tun_vxlan_gbp);
+			if (!ret)
+				nest_end(w, &v);
+			break;
+		default:
+			ret = put2(w, t, (size_t)ctf_tunnel_key_attr_desc(t)->len,
+				   (const char *)w->k + tun_off[t], (const char *)w->m + tun_off[t]);
+			break;
+		}
+	}
+	if (!ret)
+		nest_end(w, &n);
+	return ret;
+}
+
+static int put_nsh(struct key_writer *w)
+{
+	struct nest_pair n;
+	int ret = nest_start(w, OVS_KEY_ATTR_NSH, &n);
+
+	if (!ret)
+		ret = put2(w, OVS_NSH_KEY_ATTR_BASE, sizeof(w->k->nsh_base), &w->k->nsh_base, &w->m->nsh_base);
+	if (!ret && w->k->nsh_base.mdtype == 1)
+		ret = put2(w, OVS_NSH_KEY_ATTR_MD1, sizeof(w->k->nsh_md1), &w->k->nsh_md1, &w->m->nsh_md1);
+	if (!ret && w->k->nsh_md2_len)
+		ret = put2(w, OVS_NSH_KEY_ATTR_MD2, w->k->nsh_md2_len, w->k->nsh_md2, w->m->nsh_md2);
+	if (!ret)
+		nest_end(w, &n);
+	return ret;
+}
+
+/* What is inside the innermost encap() (or the outer level without VLAN). */
+static int put_inner(struct key_writer *w, uint64_t emit)
+{
+	static const uint8_t order[] = {
+		OVS_KEY_ATTR_ETHERTYPE, OVS_KEY_ATTR_IPV4, OVS_KEY_ATTR_IPV6, OVS_KEY_ATTR_IPV6_EXTHDRS,
+		OVS_KEY_ATTR_ARP, OVS_KEY_ATTR_MPLS, OVS_KEY_ATTR_NSH, OVS_KEY_ATTR_TCP,
+		OVS_KEY_ATTR_TCP_FLAGS, OVS_KEY_ATTR_UDP, OVS_KEY_ATTR_SCTP, OVS_KEY_ATTR_ICMP,
+		OVS_KEY_ATTR_ICMPV6, OVS_KEY_ATTR_ND,
+	};
+	int ret = 0;
+
+	for (size_t i = 0; !ret && i < CTF_ARRAY_SIZE(order); i++) {
+		unsigned t = order[i];
+
+		if (!(emit & CTF_KEY_BIT(t)))
+			continue;
+		if (t == OVS_KEY_ATTR_MPLS) {
+			size_t n = w->k->mpls_n ? w->k->mpls_n : 1;
+			ret = put2(w, t, n * 4, w->k->mpls, w->m->mpls);
+		} else if (t == OVS_KEY_ATTR_NSH) {
+			ret = put_nsh(w);
+		} else {
+			ret = put_field(w, t);
+		}
+	}
+	return ret;
+}
+
+static int put_vlan_level(struct key_writer *w, uint64_t emit, int depth)
+{
+	uint64_t vlan_bit = depth ? CTF_KEYB_VLAN1 : CTF_KEY_BIT(OVS_KEY_ATTR_VLAN);
+	const struct ctf_vlan_tag *kv = &w->k->vlan[depth], *mv = &w->m->vlan[depth];
+	struct nest_pair n;
+	int ret;
+
+	if (depth > 1 || !(emit & vlan_bit))
+		return put_inner(w, emit);
+	ret = put2(w, OVS_KEY_ATTR_ETHERTYPE, 2, &kv->tpid, &mv->tpid);
+	if (!ret)
+		ret = put2(w, OVS_KEY_ATTR_VLAN, 2, &kv->tci, &mv->tci);
+	if (!ret)
+		ret = nest_start(w, OVS_KEY_ATTR_ENCAP, &n);
+	if (!ret)
+		ret = put_vlan_level(w, emit, depth + 1);
+	if (!ret)
+		nest_end(w, &n);
+	return ret;
+}
+
+static bool field_nonzero(const struct ctf_flow_key *m, unsigned type)
+{
+	const uint8_t *p = (const uint8_t *)m + key_off[type];
+	int len = key_off[type] ? key_len(type) : 0;
+
+	if (type == OVS_KEY_ATTR_MPLS)
+		return m->mpls[0] || m->mpls[1] || m->mpls[2];
+	if (type == OVS_KEY_ATTR_NSH) {
+		struct ctf_flow_key z = { 0 };
+		return memcmp(&m->nsh_base, &z.nsh_base, sizeof(z.nsh_base)) ||
+		       memcmp(&m->nsh_md1, &z.nsh_md1, sizeof(z.nsh_md1)) ||
+		       memcmp(m->nsh_md2, z.nsh_md2, sizeof(z.nsh_md2));
+	}
+	for (int i = 0; i < len; i++)
+		if (p[i])
+			return true;
+	return false;
+}
+
+#define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
+
+/*
+ * Make the mask one the kernel takes as it is: parents of examined L3/L4
+ * fields exact, the always-exact fields exact, ct_state inside known bits.
+ */
+static void normalize_mask(struct ctf_flow_key *m, const struct ctf_flow_key *key)
+{
+	uint64_t have = key->attrs;
+	uint64_t l4 = B(TCP) | B(TCP_FLAGS) | B(UDP) | B(SCTP) | B(ICMP) | B(ICMPV6) | B(ND);
+	uint64_t l3 = B(IPV4) | B(IPV6) | B(ARP) | B(MPLS) | B(NSH) | B(CT_ORIG_TUPLE_IPV4) |
+		      B(CT_ORIG_TUPLE_IPV6);
+	bool need_proto = false, need_eth = false;
+
+	for (unsigned t = 1; t <= OVS_KEY_ATTR_MAX; t++) {
+		if (!(have & CTF_KEY_BIT(t)) || !field_nonzero(m, t))
+			continue;
+		if (l4 & CTF_KEY_BIT(t))
+			need_proto = true;
+		if (l3 & CTF_KEY_BIT(t))
+			need_eth = true;
+	}
+	if ((have & B(ND)) && field_nonzero(m, OVS_KEY_ATTR_ND))
+		m->icmpv6.icmpv6_type = 0xff;
+	if (need_proto) {
+		if (key->eth_type == htons(0x86dd))
+			m->ipv6.ipv6_proto = 0xff;
+		else
+			m->ipv4.ipv4_proto = 0xff;
+		need_eth = true;
+	}
+	if ((need_eth && (have & B(ETHERTYPE))) || m->eth_type)
+		m->eth_type = 0xffff;
+	if (m->in_port)
+		m->in_port = UINT32_MAX;
+	for (int i = 0; i < 2; i++)
+		m->vlan[i].tpid = m->vlan[i].tci = 0xffff;
+	m->ct_state &= CTF_CS_SUPPORTED_MASK;
+}
+
+/* Attributes the kernel's match_validate() expects for these (masked) values. */
+static uint64_t expected_attrs(const struct ctf_flow_key *k)
+{
+	uint64_t exp = 0;
+	uint16_t et;
+
+	if (!(k->attrs & B(ETHERTYPE)))
+		return 0;
+	et = ntohs(k->eth_type);
+	if (et == 0x0806 || et == 0x8035)
+		exp |= B(ARP);
+	else if (et == 0x8847 || et == 0x8848)
+		exp |= B(MPLS);
+	else if (et == 0x894f)
+		exp |= B(NSH);
+	else if (et == 0x0800) {
+		exp |= B(IPV4);
+		if (k->ipv4.ipv4_frag != OVS_FRAG_TYPE_LATER) {
+			switch (k->ipv4.ipv4_proto) {
+			case 6: exp |= B(TCP) | B(TCP_FLAGS); break;
+			case 17: exp |= B(UDP); break;
+			case 132: exp |= B(SCTP); break;
+			case 1: exp |= B(ICMP); break;
+			}
+		}
+	} else if (et == 0x86dd) {
+		exp |= B(IPV6);
+		if (k->ipv6.ipv6_frag != OVS_FRAG_TYPE_LATER) {
+			switch (k->ipv6.ipv6_proto) {
+			case 6: exp |= B(TCP) | B(TCP_FLAGS); break;
+			case 17: exp |= B(UDP); break;
+			case 132: exp |= B(SCTP); break;
+			case 58:
+				exp |= B(ICMPV6);
+				if (k->icmpv6.icmpv6_type == 135 || k->icmpv6.icmpv6_type == 136)
+					exp |= B(ND);
+				break;
+			}
+		}
+	}
+	return exp;
+}
+
+int ctf_flow_key_to_attrs(const struct ctf_flow_key *key, const struct ctf_flow_key *mask,
+			  struct ctf_nlbuf *key_out, struct ctf_nlbuf *mask_out)
+{
+	/* Both are ~1 KiB; static storage would make this non-reentrant. */
+	struct ctf_flow_key m, k;
+	struct key_writer w = { key_out, mask_out, &k, &m };
+	uint64_t emit;
+	int ret = 0;
+
+	if (mask) {
+		m = *mask;
+		memcpy(&m, key, CTF_KEY_BODY_START);	/* lengths and presence come from the key */
+		normalize_mask(&m, key);
+	} else {
+		ctf_flow_key_mask_exact(&m, key);
+	}
+	ctf_flow_key_mask_apply(&k, key, &m);
+	emit = (key->attrs | expected_attrs(&k)) &
+	       ~(CTF_KEYB_UNKNOWN | CTF_KEY_BIT(OVS_KEY_ATTR_ENCAP));
+	if (emit & B(MPLS) && !k.mpls_n)
+		k.mpls_n = m.mpls_n = 1;
+
+	ctf_nlbuf_reset(key_out);
+	if (mask_out)
+		ctf_nlbuf_reset(mask_out);
+
+	static const uint8_t outer[] = {
+		OVS_KEY_ATTR_RECIRC_ID, OVS_KEY_ATTR_DP_HASH, OVS_KEY_ATTR_PRIORITY,
+		OVS_KEY_ATTR_TUNNEL, OVS_KEY_ATTR_IN_PORT, OVS_KEY_ATTR_SKB_MARK,
+		OVS_KEY_ATTR_CT_STATE, OVS_KEY_ATTR_CT_ZONE, OVS_KEY_ATTR_CT_MARK,
+		OVS_KEY_ATTR_CT_LABELS, OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4,
+		OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6, OVS_KEY_ATTR_ETHERNET,
+	};
+	for (size_t i = 0; !ret && i < CTF_ARRAY_SIZE(outer); i++) {
+		unsigned t = outer[i];
+
+		if (!(emit & CTF_KEY_BIT(t)))
+			continue;
+		ret = t == OVS_KEY_ATTR_TUNNEL ? put_tunnel(&w, key->tun_attrs) : put_field(&w, t);
+	}
+	if (!ret)
+		ret = put_vlan_level(&w, emit, 0);
+	return ret;
+}
