@@ -118,6 +118,41 @@ const struct ovs_header *ctf_genl_ovs_header(const struct nlmsghdr *nlh);
  */
 int ctf_nlerr_parse(const struct nlmsghdr *nlh, struct ctf_nlerr *err);
 
+/*
+ * Table-driven decoding of reply attributes: one static table per attribute
+ * namespace, indexed by type, says what each attribute must look like.
+ * Attributes the table does not know (newer kernels) are skipped; a known
+ * one with a bad length makes the whole message -EBADMSG.
+ */
+enum ctf_attr_kind {
+	CTF_ATTR_UNUSED = 0,	/* not decoded */
+	CTF_ATTR_FLAG,		/* no payload */
+	CTF_ATTR_U8,
+	CTF_ATTR_U16,
+	CTF_ATTR_U32,
+	CTF_ATTR_U64,
+	CTF_ATTR_STRING,	/* NUL-terminated, at most @len bytes with the NUL (0 = any) */
+	CTF_ATTR_STRUCT,	/* at least @len bytes (older kernels may send less: see @min) */
+	CTF_ATTR_U32_ARRAY,	/* non-empty, a multiple of 4 bytes */
+	CTF_ATTR_NESTED,
+};
+
+struct ctf_attr_rule {
+	enum ctf_attr_kind kind;
+	uint16_t len;
+	const char *name;	/* for messages */
+};
+
+struct nlattr;
+/*
+ * Fill @tb[0..@max_type] with the attributes of a genl message whose payload
+ * starts at @offset bytes after the nlmsghdr (CTF_OVS_ATTR_OFFSET for ovs_*).
+ */
+int ctf_attrs_parse(const struct nlmsghdr *nlh, size_t offset, const struct ctf_attr_rule *rules,
+		    unsigned max_type, const struct nlattr **tb);
+int ctf_attrs_parse_nested(const struct nlattr *nest, const struct ctf_attr_rule *rules,
+			   unsigned max_type, const struct nlattr **tb);
+
 /* ---- sending ---------------------------------------------------------- */
 
 /*

@@ -6,6 +6,11 @@ libctflow_la_LIBADD = $(MNL_LIBS) $(NLGENL_LIBS)
 libctflow_la_SOURCES = \
 	src/nl/util.c \
 	src/nl/nlbuf.c \
+	src/nl/genl-resolve.c \
+	src/nl/nlsock.c \
+	src/nl/dp.c \
+	src/nl/vport.c \
+	src/nl/features.c \
 	src/nl/key-attrs.c \
 	src/nl/match.c \
 	$(NULL)

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Datapaths: the ovs_datapath family (NEW, DEL, GET/dump, SET) turned into
+ * struct ctf_dp_info. Feature negotiation follows ovs-vswitchd: ask for
+ * per-CPU upcall dispatch first, fall back to per-vport PIDs on kernels that
+ * refuse the bit with EOPNOTSUPP.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+
+#include "ctflow/compat.h"
+#include "ctflow/dp.h"
+#include "ctflow/nlsock.h"
+
+#define DP_ATTR_MAX_KNOWN OVS_DP_ATTR_IFINDEX
+
+static const struct ctf_attr_rule dp_attr_rules[DP_ATTR_MAX_KNOWN + 1] = {
+	[OVS_DP_ATTR_NAME] = { CTF_ATTR_STRING, IFNAMSIZ, "name" },
+	[OVS_DP_ATTR_UPCALL_PID] = { CTF_ATTR_U32, 0, "upcall_pid" },
+	[OVS_DP_ATTR_STATS] = { CTF_ATTR_STRUCT, sizeof(struct ovs_dp_stats), "stats" },
+	/* Kernels before 5.9 had no n_cache_hit: accept the first 16 bytes. */
+	[OVS_DP_ATTR_MEGAFLOW_STATS] = { CTF_ATTR_STRUCT, 16, "megaflow_stats" },
+	[OVS_DP_ATTR_USER_FEATURES] = { CTF_ATTR_U32, 0, "user_features" },
+	[OVS_DP_ATTR_MASKS_CACHE_SIZE] = { CTF_ATTR_U32, 0, "masks_cache_size" },
+	[OVS_DP_ATTR_PER_CPU_PIDS] = { CTF_ATTR_U32_ARRAY, 0, "per_cpu_pids" },
+	[OVS_DP_ATTR_IFINDEX] = { CTF_ATTR_U32, 0, "ifindex" },
+};
+
+/* Payloads of 64-bit attributes may be only 4-byte aligned: copy, never cast. */
+static void copy_payload(void *dst, size_t dst_len, const struct nlattr *attr)
+{
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	memset(dst, 0, dst_len);
+	memcpy(dst, mnl_attr_get_payload(attr), len < dst_len ? len : dst_len);
+}
+
+static int decode_dp(const struct nlmsghdr *nlh, struct ctf_dp_info *info)
+{
+	const struct nlattr *tb[DP_ATTR_MAX_KNOWN + 1];
+	const struct ovs_header *ovs = ctf_genl_ovs_header(nlh);
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	if (!ovs)
+		return -EBADMSG;
+	ret = ctf_attrs_parse(nlh, CTF_OVS_ATTR_OFFSET, dp_attr_rules, DP_ATTR_MAX_KNOWN, tb);
+	if (ret < 0)
+		return ret;
+	info->dp_ifindex = ovs->dp_ifindex;
+	if (tb[OVS_DP_ATTR_NAME]) {
+		strncpy(info->name, mnl_attr_get_str(tb[OVS_DP_ATTR_NAME]), sizeof(info->name) - 1);
+	}
+	if (tb[OVS_DP_ATTR_STATS]) {
+		struct ovs_dp_stats st;
+
+		copy_payload(&st, sizeof(st), tb[OVS_DP_ATTR_STATS]);
+		info->has_stats = true;
+		info->n_hit = st.n_hit;
+		info->n_missed = st.n_missed;
+		info->n_lost = st.n_lost;
+		info->n_flows = st.n_flows;
+	}
+	if (tb[OVS_DP_ATTR_MEGAFLOW_STATS]) {
+		struct ovs_dp_megaflow_stats mst;
+
+		copy_payload(&mst, sizeof(mst), tb[OVS_DP_ATTR_MEGAFLOW_STATS]);
+		info->has_megaflow_stats = true;
+		info->n_mask_hit = mst.n_mask_hit;
+		info->n_masks = mst.n_masks;
+		info->n_cache_hit = mst.n_cache_hit;
+	}
+	if (tb[OVS_DP_ATTR_USER_FEATURES]) {
+		info->has_user_features = true;
+		info->user_features = mnl_attr_get_u32(tb[OVS_DP_ATTR_USER_FEATURES]);
+	}
+	if (tb[OVS_DP_ATTR_MASKS_CACHE_SIZE]) {
+		info->has_masks_cache_size = true;
+		info->masks_cache_size = mnl_attr_get_u32(tb[OVS_DP_ATTR_MASKS_CACHE_SIZE]);
+	}
+	if (tb[OVS_DP_ATTR_PER_CPU_PIDS]) {
+		info->n_per_cpu_pids = mnl_attr_get_payload_len(tb[OVS_DP_ATTR_PER_CPU_PIDS]) / 4;
+		memcpy(&info->per_cpu_pid0, mnl_attr_get_payload(tb[OVS_DP_ATTR_PER_CPU_PIDS]), 4);
+	}
+	return 0;
+}
+
+struct dp_reply {
+	struct ctf_dp_info *info;
+	bool seen;
+};
+
+static int dp_reply_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dp_reply *r = arg;
+	int ret;
+
+	if (!r->info)
+		return 0;
+	ret = decode_dp(nlh, r->info);
+	if (ret == 0)
+		r->seen = true;
+	return ret;
+}
+
+/* Start a request addressed to @dp (by name or dp_ifindex). */
+static struct nlmsghdr *dp_req(struct ctf_nlsock *sock, char *buf, uint8_t cmd, uint16_t flags,
+			       const struct ctf_dp_ref *dp, int *ret)
+{
+	struct nlmsghdr *nlh;
+	uint16_t family;
+	bool by_name = dp && dp->name && dp->name[0];
+
+	*ret = ctf_nlsock_family(sock, OVS_DATAPATH_FAMILY, &family);
+	if (*ret < 0)
+		return NULL;
+	nlh = ctf_genl_req_init(buf, CTF_NL_SMALL_REQ, family, cmd, OVS_DATAPATH_VERSION, flags,
+				by_name || !dp ? 0 : dp->dp_ifindex);
+	if (by_name) {
+		if (strlen(dp->name) >= IFNAMSIZ) {
+			*ret = -ENAMETOOLONG;
+			return NULL;
+		}
+		mnl_attr_put_strz(nlh, OVS_DP_ATTR_NAME, dp->name);
+	}
+	return nlh;
+}
+
+static int finish(int ret, struct ctf_nlerr *err)
+{
+	if (ret < 0) {
+		if (err && !err->error)
+			err->error = ret;
+		errno = -ret;
+	}
+	return ret;
+}
+
+int ctf_dp_new(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
+	       uint32_t user_features, struct ctf_dp_info *info, struct ctf_nlerr *err)
+{
+	char buf[CTF_NL_SMALL_REQ];
+	struct ctf_dp_ref ref = { .name = name };
+	struct dp_reply reply = { .info = info };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	ctf_nlerr_clear(err);
+	if (!name || !name[0])
+		return finish(-EINVAL, err);
+	nlh = dp_req(sock, buf, OVS_DP_CMD_NEW, info ? NLM_F_ECHO : 0, &ref, &ret);
+	if (!nlh)
+		return finish(ret, err);
+	mnl_attr_put_u32(nlh, OVS_DP_ATTR_UPCALL_PID, upcall_pid);
+	mnl_attr_put_u32(nlh, OVS_DP_ATTR_USER_FEATURES, user_features);
+	ret = ctf_nlsock_transact(sock, nlh, dp_reply_cb, &reply, err);
+	return finish(ret, err);
+}
+
+int ctf_dp_create(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
+		  struct ctf_dp_info *info, struct ctf_nlerr *err)
+{
+	int ret = ctf_dp_new(sock, name, upcall_pid,
+			     OVS_DP_F_UNALIGNED | OVS_DP_F_DISPATCH_UPCALL_PER_CPU, info, err);
+
+	/* Kernels before 5.14 refuse the per-CPU bit; the failed NEW left nothing behind. */
+	if (ret == -EOPNOTSUPP)
+		ret = ctf_dp_new(sock, name, upcall_pid, OVS_DP_F_UNALIGNED | OVS_DP_F_VPORT_PIDS,
+				 info, err);
+	return ret;
+}
+
+int ctf_dp_del(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_nlerr *err)
+{
+	char buf[CTF_NL_SMALL_REQ];
+	struct nlmsghdr *nlh;
+	int ret;
+
+	ctf_nlerr_clear(err);
+	nlh = dp_req(sock, buf, OVS_DP_CMD_DEL, 0, dp, &ret);
+	if (!nlh)
+		return finish(ret, err);
+	return finish(ctf_nlsock_transact(sock, nlh, NULL, NULL, err), err);
+}
+
+int ctf_dp_get(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_dp_info *info,
+	       struct ctf_nlerr *err)
+{
+	char buf[CTF_NL_SMALL_REQ];
+	struct dp_reply reply = { .info = info };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	ctf_nlerr_clear(err);
+	nlh = dp_req(sock, buf, OVS_DP_CMD_GET, 0, dp, &ret);
+	if (!nlh)
+		return finish(ret, err);
+	ret = ctf_nlsock_transact(sock, nlh, dp_reply_cb, &reply, err);
+	if (ret == 0 && !reply.seen)
+		ret = -EBADMSG;
+	return finish(ret, err);
+}
+
+struct dp_dump {
+	ctf_dp_cb cb;
+	void *arg;
+};
+
+static int dp_dump_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct dp_dump *d = arg;
+	struct ctf_dp_info info;
+	int ret = decode_dp(nlh, &info);
+
+	return ret < 0 ? ret : d->cb(&info, d->arg);
+}
+
+int ctf_dp_dump(struct ctf_nlsock *sock, ctf_dp_cb cb, void *arg, struct ctf_nlerr *err)
+{
+	char buf[CTF_NL_SMALL_REQ];
+	struct dp_dump d = { cb, arg };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	ctf_nlerr_clear(err);
+	nlh = dp_req(sock, buf, OVS_DP_CMD_GET, 0, NULL, &ret);
+	if (!nlh)
+		return finish(ret, err);
+	return finish(ctf_nlsock_dump(sock, nlh, dp_dump_cb, &d, err), err);
+}
+
+int ctf_dp_set(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, uint32_t user_features,
+	       const uint32_t *pids, size_t n_pids, struct ctf_dp_info *info,
+	       struct ctf_nlerr *err)
+{
+	struct dp_reply reply = { .info = info };
+	struct nlmsghdr *nlh;
+	size_t pids_len = n_pids * sizeof(uint32_t);
+	size_t buflen = CTF_NL_SMALL_REQ + pids_len;
+	char *buf;
+	int ret;
+
+	ctf_nlerr_clear(err);
+	if (pids && n_pids && pids_len > UINT16_MAX - NLA_HDRLEN)
+		return finish(-E2BIG, err);
+	buf = ctf_xmalloc(buflen);
+	nlh = dp_req(sock, buf, OVS_DP_CMD_SET, info ? NLM_F_ECHO : 0, dp, &ret);
+	if (!nlh) {
+		free(buf);
+		return finish(ret, err);
+	}
+	mnl_attr_put_u32(nlh, OVS_DP_ATTR_USER_FEATURES, user_features);
+	if (pids && n_pids)
+		mnl_attr_put(nlh, OVS_DP_ATTR_PER_CPU_PIDS, pids_len, pids);
+	ret = ctf_nlsock_transact(sock, nlh, dp_reply_cb, &reply, err);
+	free(buf);
+	return finish(ret, err);
+}
+
+static const struct {
+	uint32_t bit;
+	const char *name;
+} dp_feature_names[] = {
+	{ OVS_DP_F_UNALIGNED, "unaligned" },
+	{ OVS_DP_F_VPORT_PIDS, "vport-pids" },
+	{ OVS_DP_F_TC_RECIRC_SHARING, "tc-recirc-sharing" },
+	{ OVS_DP_F_DISPATCH_UPCALL_PER_CPU, "per-cpu" },
+};
+
+void ctf_dp_features_format(uint32_t user_features, struct ctf_str *out)
+{
+	uint32_t left = user_features;
+	bool first = true;
+
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(dp_feature_names); i++) {
+		if (!(user_features & dp_feature_names[i].bit))
+			continue;
+		ctf_str_printf(out, "%s%s", first ? "" : ",", dp_feature_names[i].name);
+		left &= ~dp_feature_names[i].bit;
+		first = false;
+	}
+	if (left)
+		ctf_str_printf(out, "%s0x%x", first ? "" : ",", left);
+	else if (first)
+		ctf_str_puts(out, "none");
+}

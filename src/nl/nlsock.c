@@ -1,0 +1,682 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The generic-netlink socket: requests with ACKs, streaming dumps, batches.
+ *
+ * Replies are run through libmnl's mnl_cb_run2(), which checks sequence
+ * numbers and port ids; our control callbacks turn NLMSG_ERROR/NLMSG_DONE
+ * into a struct ctf_nlerr (with the kernel's extended-ACK text) instead of
+ * libmnl's bare errno, so the CLI can say *why* the kernel said no.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+
+#include "ctflow/nlsock.h"
+#include "ctflow/util.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+/*
+ * Receive buffer: the kernel sizes dump messages to at most 32 KiB, and an
+ * upcall carries at most a 64 KiB packet plus its key; 128 KiB fits both.
+ */
+#define RX_BUF_SIZE (128u * 1024)
+/* Socket buffers: big enough that the ACKs of a full batch never overflow. */
+#define RCVBUF_BYTES (4 * 1024 * 1024)
+#define SNDBUF_BYTES (1024 * 1024)
+#define BATCH_DEFAULT_CAP (64u * 1024)
+#define MAX_FAMILIES 8
+
+struct ctf_nlsock {
+	struct mnl_socket *nl;
+	uint32_t portid;
+	uint32_t seq;
+	char *rxbuf;
+	unsigned n_families;
+	struct {
+		char name[GENL_NAMSIZ];
+		uint16_t id;
+	} families[MAX_FAMILIES];
+};
+
+static int fail(int neg_errno)
+{
+	errno = -neg_errno;
+	return neg_errno;
+}
+
+void ctf_nlerr_clear(struct ctf_nlerr *err)
+{
+	if (err)
+		memset(err, 0, sizeof(*err));
+}
+
+/* ---- the socket ------------------------------------------------------- */
+
+int ctf_nlsock_open(struct ctf_nlsock **sockp)
+{
+	struct ctf_nlsock *sock = ctf_xzalloc(sizeof(*sock));
+	int on = 1, ret;
+
+	sock->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!sock->nl) {
+		ret = -errno;
+		goto err;
+	}
+	if (mnl_socket_bind(sock->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto err;
+	}
+	sock->portid = mnl_socket_get_portid(sock->nl);
+	/* Both exist since Linux 4.12/4.3; without them we only lose detail. */
+	mnl_socket_setsockopt(sock->nl, NETLINK_EXT_ACK, &on, sizeof(on));
+	mnl_socket_setsockopt(sock->nl, NETLINK_CAP_ACK, &on, sizeof(on));
+	ctf_nlsock_set_rcvbuf(sock, RCVBUF_BYTES);
+	on = SNDBUF_BYTES;
+	setsockopt(mnl_socket_get_fd(sock->nl), SOL_SOCKET, SO_SNDBUF, &on, sizeof(on));
+	sock->rxbuf = ctf_xmalloc(RX_BUF_SIZE);
+	/* Start away from 0 (which tells libmnl "do not check") and from other sockets. */
+	sock->seq = (uint32_t)time(NULL) << 8;
+	*sockp = sock;
+	return 0;
+err:
+	if (sock->nl)
+		mnl_socket_close(sock->nl);
+	free(sock);
+	return fail(ret);
+}
+
+void ctf_nlsock_close(struct ctf_nlsock *sock)
+{
+	if (!sock)
+		return;
+	mnl_socket_close(sock->nl);
+	free(sock->rxbuf);
+	free(sock);
+}
+
+int ctf_nlsock_fd(const struct ctf_nlsock *sock)
+{
+	return mnl_socket_get_fd(sock->nl);
+}
+
+uint32_t ctf_nlsock_portid(const struct ctf_nlsock *sock)
+{
+	return sock->portid;
+}
+
+int ctf_nlsock_set_rcvbuf(struct ctf_nlsock *sock, int bytes)
+{
+	int fd = mnl_socket_get_fd(sock->nl);
+
+	/* FORCE needs CAP_NET_ADMIN; otherwise take what rmem_max allows. */
+	if (!setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)))
+		return 0;
+	if (!setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)))
+		return 0;
+	return fail(-errno);
+}
+
+int ctf_nlsock_join_group(struct ctf_nlsock *sock, uint32_t group)
+{
+	if (mnl_socket_setsockopt(sock->nl, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
+		return fail(-errno);
+	return 0;
+}
+
+int ctf_nlsock_set_nonblock(struct ctf_nlsock *sock, bool on)
+{
+	int fd = mnl_socket_get_fd(sock->nl);
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0)
+		return fail(-errno);
+	flags = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+	if (fcntl(fd, F_SETFL, flags) < 0)
+		return fail(-errno);
+	return 0;
+}
+
+int ctf_nlsock_family(struct ctf_nlsock *sock, const char *family, uint16_t *id)
+{
+	unsigned i;
+	int ret;
+
+	for (i = 0; i < sock->n_families; i++) {
+		if (!strcmp(sock->families[i].name, family)) {
+			*id = sock->families[i].id;
+			return 0;
+		}
+	}
+	ret = ctf_genl_resolve(family, id);
+	if (ret < 0)
+		return ret;
+	if (sock->n_families < MAX_FAMILIES && strlen(family) < GENL_NAMSIZ) {
+		strcpy(sock->families[sock->n_families].name, family);
+		sock->families[sock->n_families].id = *id;
+		sock->n_families++;
+	}
+	return 0;
+}
+
+/* ---- building and parsing --------------------------------------------- */
+
+struct nlmsghdr *ctf_genl_req_init(void *buf, size_t buflen, uint16_t family, uint8_t cmd,
+				   uint8_t version, uint16_t flags, int dp_ifindex)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+	struct ovs_header *ovs;
+
+	if (buflen < CTF_OVS_HDRLEN)
+		return NULL;
+	memset(buf, 0, CTF_OVS_HDRLEN);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	ovs = mnl_nlmsg_put_extra_header(nlh, sizeof(*ovs));
+	ovs->dp_ifindex = dp_ifindex;
+	return nlh;
+}
+
+const struct genlmsghdr *ctf_genl_hdr(const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return NULL;
+	return mnl_nlmsg_get_payload(nlh);
+}
+
+const struct ovs_header *ctf_genl_ovs_header(const struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_len < CTF_OVS_HDRLEN)
+		return NULL;
+	return (const struct ovs_header *)((const char *)mnl_nlmsg_get_payload(nlh) +
+					   GENL_HDRLEN);
+}
+
+static int ext_ack_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct ctf_nlerr *err = data;
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	switch (mnl_attr_get_type(attr)) {
+	case NLMSGERR_ATTR_MSG: {
+		const char *s = mnl_attr_get_payload(attr);
+		size_t n = strnlen(s, len);
+
+		if (n >= sizeof(err->msg))
+			n = sizeof(err->msg) - 1;
+		memcpy(err->msg, s, n);
+		err->msg[n] = '\0';
+		/* Kernel messages sometimes end in a newline; ours never do. */
+		while (n && (err->msg[n - 1] == '\n' || err->msg[n - 1] == ' '))
+			err->msg[--n] = '\0';
+		break;
+	}
+	case NLMSGERR_ATTR_OFFS:
+		if (len == sizeof(uint32_t)) {
+			err->offset = mnl_attr_get_u32(attr);
+			err->has_offset = true;
+		}
+		break;
+	case NLMSGERR_ATTR_MISS_TYPE:
+		/* Only used when the kernel gave no text: say what was missing. */
+		if (len == sizeof(uint32_t) && !err->msg[0])
+			snprintf(err->msg, sizeof(err->msg), "missing required attribute %u",
+				 mnl_attr_get_u32(attr));
+		break;
+	default:
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+int ctf_nlerr_parse(const struct nlmsghdr *nlh, struct ctf_nlerr *errp)
+{
+	struct ctf_nlerr scratch;
+	struct ctf_nlerr *err = errp ? errp : &scratch;
+	size_t payload = nlh->nlmsg_len >= NLMSG_HDRLEN ? nlh->nlmsg_len - NLMSG_HDRLEN : 0;
+	size_t tlv_off;
+	int code;
+
+	ctf_nlerr_clear(err);
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+		if (payload < sizeof(*e))
+			return err->error = -EBADMSG;
+		code = e->error;
+		tlv_off = sizeof(*e);
+		/* Without CAP_ACK the whole request is echoed before the TLVs. */
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+			if (e->msg.nlmsg_len < NLMSG_HDRLEN)
+				return err->error = -EBADMSG;
+			tlv_off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+		}
+	} else if (nlh->nlmsg_type == NLMSG_DONE) {
+		/* A dump's end: an int status, then (maybe) TLVs. */
+		if (payload < sizeof(int))
+			return err->error = 0;
+		memcpy(&code, mnl_nlmsg_get_payload(nlh), sizeof(code));
+		tlv_off = NLMSG_ALIGN(sizeof(int));
+	} else {
+		return err->error = -EBADMSG;
+	}
+	if (code > 0)	/* never sent by Linux; do not let it read as success */
+		code = -code;
+	err->error = code;
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && tlv_off < payload)
+		mnl_attr_parse(nlh, (unsigned int)tlv_off, ext_ack_attr_cb, err);
+	return code;
+}
+
+/* ---- table-driven attribute decoding ---------------------------------- */
+
+static bool attr_ok(const struct nlattr *attr, const struct ctf_attr_rule *rule)
+{
+	size_t len = mnl_attr_get_payload_len(attr);
+	const char *s;
+
+	switch (rule->kind) {
+	case CTF_ATTR_UNUSED:
+	case CTF_ATTR_NESTED:
+		return true;
+	case CTF_ATTR_FLAG:
+		return len == 0;
+	case CTF_ATTR_U8:
+		return len == 1;
+	case CTF_ATTR_U16:
+		return len == 2;
+	case CTF_ATTR_U32:
+		return len == 4;
+	case CTF_ATTR_U64:
+		return len == 8;
+	case CTF_ATTR_STRING:
+		s = mnl_attr_get_payload(attr);
+		return len > 0 && s[len - 1] == '\0' && (!rule->len || len <= rule->len);
+	case CTF_ATTR_STRUCT:
+		return len >= rule->len;
+	case CTF_ATTR_U32_ARRAY:
+		return len > 0 && len % 4 == 0;
+	}
+	return false;
+}
+
+struct parse_ctx {
+	const struct ctf_attr_rule *rules;
+	unsigned max_type;
+	const struct nlattr **tb;
+	int error;
+};
+
+static int parse_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct parse_ctx *ctx = data;
+	unsigned type = mnl_attr_get_type(attr);
+
+	if (type > ctx->max_type || ctx->rules[type].kind == CTF_ATTR_UNUSED)
+		return MNL_CB_OK;	/* newer kernel: not ours to judge */
+	if (!attr_ok(attr, &ctx->rules[type])) {
+		ctx->error = -EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	ctx->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+int ctf_attrs_parse(const struct nlmsghdr *nlh, size_t offset, const struct ctf_attr_rule *rules,
+		    unsigned max_type, const struct nlattr **tb)
+{
+	struct parse_ctx ctx = { rules, max_type, tb, 0 };
+
+	memset(tb, 0, (max_type + 1) * sizeof(*tb));
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + offset)
+		return fail(-EBADMSG);
+	mnl_attr_parse(nlh, (unsigned int)offset, parse_attr_cb, &ctx);
+	return ctx.error ? fail(ctx.error) : 0;
+}
+
+int ctf_attrs_parse_nested(const struct nlattr *nest, const struct ctf_attr_rule *rules,
+			   unsigned max_type, const struct nlattr **tb)
+{
+	struct parse_ctx ctx = { rules, max_type, tb, 0 };
+
+	memset(tb, 0, (max_type + 1) * sizeof(*tb));
+	mnl_attr_parse_nested(nest, parse_attr_cb, &ctx);
+	return ctx.error ? fail(ctx.error) : 0;
+}
+
+/* ---- single requests and dumps ---------------------------------------- */
+
+struct run_ctx {
+	ctf_nl_cb cb;
+	void *arg;
+	struct ctf_nlerr *err;	/* never NULL */
+	int cb_error;		/* first failure returned by @cb */
+	bool finished;		/* ACK, error or DONE seen */
+	unsigned n_msgs;
+};
+
+static int run_data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct run_ctx *ctx = data;
+
+	ctx->n_msgs++;
+	/* After the callback failed, keep reading (to drain) but stop calling it. */
+	if (ctx->cb && !ctx->cb_error) {
+		int ret = ctx->cb(nlh, ctx->arg);
+
+		if (ret < 0)
+			ctx->cb_error = ret;
+	}
+	return MNL_CB_OK;
+}
+
+static int run_end_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct run_ctx *ctx = data;
+
+	ctf_nlerr_parse(nlh, ctx->err);
+	ctx->finished = true;
+	return MNL_CB_STOP;
+}
+
+static mnl_cb_t run_ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = run_end_cb,
+	[NLMSG_DONE] = run_end_cb,
+};
+
+static int send_all(struct ctf_nlsock *sock, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	do {
+		n = mnl_socket_sendto(sock->nl, buf, len);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n != len)
+		return -EMSGSIZE;
+	return 0;
+}
+
+static ssize_t recv_some(struct ctf_nlsock *sock)
+{
+	ssize_t n;
+
+	do {
+		n = mnl_socket_recvfrom(sock->nl, sock->rxbuf, RX_BUF_SIZE);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+/* Read and dispatch until the request's ACK/error/DONE arrives. */
+static int run_until_end(struct ctf_nlsock *sock, uint32_t seq, struct run_ctx *ctx)
+{
+	while (!ctx->finished) {
+		ssize_t n = recv_some(sock);
+		int ret;
+
+		if (n < 0)
+			return (int)n;
+		ret = mnl_cb_run2(sock->rxbuf, (size_t)n, seq, sock->portid, run_data_cb, ctx,
+				  run_ctl_cbs, NLMSG_MIN_TYPE);
+		if (ret == MNL_CB_ERROR)
+			return -errno;	/* seq/portid mismatch, interrupted dump... */
+	}
+	if (ctx->err->error)
+		return ctx->err->error;
+	return ctx->cb_error;
+}
+
+static int request(struct ctf_nlsock *sock, struct nlmsghdr *req, uint16_t flags, ctf_nl_cb cb,
+		   void *arg, struct ctf_nlerr *errp)
+{
+	struct ctf_nlerr scratch;
+	struct run_ctx ctx = { .cb = cb, .arg = arg, .err = errp ? errp : &scratch };
+	int ret;
+
+	ctf_nlerr_clear(ctx.err);
+	req->nlmsg_flags |= NLM_F_REQUEST | flags;
+	if (++sock->seq == 0)
+		sock->seq = 1;
+	req->nlmsg_seq = sock->seq;
+	req->nlmsg_pid = 0;
+	ret = send_all(sock, req, req->nlmsg_len);
+	if (ret == 0)
+		ret = run_until_end(sock, req->nlmsg_seq, &ctx);
+	if (ret < 0) {
+		if (!ctx.err->error)
+			ctx.err->error = ret;
+		return fail(ret);
+	}
+	return 0;
+}
+
+int ctf_nlsock_transact(struct ctf_nlsock *sock, struct nlmsghdr *req, ctf_nl_cb cb,
+			void *arg, struct ctf_nlerr *err)
+{
+	return request(sock, req, NLM_F_ACK, cb, arg, err);
+}
+
+int ctf_nlsock_dump(struct ctf_nlsock *sock, struct nlmsghdr *req, ctf_nl_cb cb,
+		    void *arg, struct ctf_nlerr *err)
+{
+	return request(sock, req, NLM_F_DUMP, cb, arg, err);
+}
+
+static int recv_any_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return run_data_cb(nlh, data);
+}
+
+/* Unsolicited traffic: errors and DONE go to the caller like any message. */
+static mnl_cb_t recv_ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = recv_any_cb,
+	[NLMSG_DONE] = recv_any_cb,
+};
+
+int ctf_nlsock_recv(struct ctf_nlsock *sock, ctf_nl_cb cb, void *arg)
+{
+	struct ctf_nlerr scratch;
+	struct run_ctx ctx = { .cb = cb, .arg = arg, .err = &scratch };
+	ssize_t n = recv_some(sock);
+	int ret;
+
+	if (n < 0)
+		return fail((int)n);
+	ret = mnl_cb_run2(sock->rxbuf, (size_t)n, 0, 0, run_data_cb, &ctx, recv_ctl_cbs,
+			  NLMSG_MIN_TYPE);
+	if (ret == MNL_CB_ERROR)
+		return fail(-errno);
+	if (ctx.cb_error)
+		return fail(ctx.cb_error);
+	return (int)ctx.n_msgs;
+}
+
+/* ---- batches ---------------------------------------------------------- */
+
+int ctf_nlbatch_init(struct ctf_nlbatch *b, size_t cap, unsigned max)
+{
+	memset(b, 0, sizeof(*b));
+	if (!cap)
+		cap = BATCH_DEFAULT_CAP;
+	if (!max)
+		max = (unsigned)(cap / CTF_OVS_HDRLEN);
+	if (cap < CTF_OVS_HDRLEN || cap > SNDBUF_BYTES)
+		return fail(-EINVAL);
+	b->buf = ctf_xmalloc(cap);
+	b->cap = cap;
+	b->max = max;
+	b->results = ctf_xzalloc(max * sizeof(*b->results));
+	b->done = ctf_xzalloc(max * sizeof(*b->done));
+	return 0;
+}
+
+void ctf_nlbatch_free(struct ctf_nlbatch *b)
+{
+	free(b->buf);
+	free(b->results);
+	free(b->done);
+	memset(b, 0, sizeof(*b));
+}
+
+void ctf_nlbatch_reset(struct ctf_nlbatch *b)
+{
+	b->len = 0;
+	b->n = 0;
+	b->open = NULL;
+}
+
+struct nlmsghdr *ctf_nlbatch_begin(struct ctf_nlbatch *b, uint16_t family, uint8_t cmd,
+				   uint8_t version, uint16_t flags, int dp_ifindex)
+{
+	if (b->open || b->n >= b->max)
+		return NULL;
+	b->open = ctf_genl_req_init(b->buf + b->len, b->cap - b->len, family, cmd, version,
+				    flags, dp_ifindex);
+	return b->open;
+}
+
+size_t ctf_nlbatch_room(const struct ctf_nlbatch *b)
+{
+	return b->cap - b->len;
+}
+
+unsigned ctf_nlbatch_end(struct ctf_nlbatch *b)
+{
+	if (!b->open)
+		return UINT32_MAX;
+	b->len += NLMSG_ALIGN(b->open->nlmsg_len);
+	b->open = NULL;
+	return b->n++;
+}
+
+void ctf_nlbatch_cancel(struct ctf_nlbatch *b)
+{
+	b->open = NULL;
+}
+
+struct batch_ctx {
+	struct ctf_nlbatch *b;
+	ctf_nlbatch_cb cb;
+	void *arg;
+	unsigned pending;
+	unsigned failed;
+	int cb_error;
+};
+
+/* Index of the request a reply answers, or -1 if it is not one of ours. */
+static long batch_index(const struct ctf_nlbatch *b, const struct nlmsghdr *nlh)
+{
+	uint32_t idx = nlh->nlmsg_seq - b->seq0;	/* wraps correctly */
+
+	return idx < b->n ? (long)idx : -1;
+}
+
+static int batch_data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct batch_ctx *ctx = data;
+	long idx = batch_index(ctx->b, nlh);
+
+	if (idx >= 0 && ctx->cb && !ctx->cb_error) {
+		int ret = ctx->cb((unsigned)idx, nlh, ctx->arg);
+
+		if (ret < 0)
+			ctx->cb_error = ret;
+	}
+	return MNL_CB_OK;
+}
+
+static int batch_ack_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct batch_ctx *ctx = data;
+	long idx = batch_index(ctx->b, nlh);
+
+	/* Stale replies (an earlier NOWAIT batch) are not ours: skip them. */
+	if (idx < 0 || ctx->b->done[idx] || nlh->nlmsg_type != NLMSG_ERROR)
+		return MNL_CB_OK;
+	if (ctf_nlerr_parse(nlh, &ctx->b->results[idx]) < 0)
+		ctx->failed++;
+	ctx->b->done[idx] = true;
+	ctx->pending--;
+	return MNL_CB_OK;
+}
+
+static mnl_cb_t batch_ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = batch_ack_cb,
+	[NLMSG_DONE] = batch_ack_cb,
+};
+
+int ctf_nlsock_send_batch(struct ctf_nlsock *sock, struct ctf_nlbatch *b, unsigned flags,
+			  ctf_nlbatch_cb cb, void *arg)
+{
+	struct batch_ctx ctx = { .b = b, .cb = cb, .arg = arg, .pending = b->n };
+	size_t off;
+	unsigned i;
+	int ret;
+
+	if (b->open)
+		return fail(-EBUSY);
+	if (!b->n)
+		return 0;
+	b->seq0 = sock->seq + 1;
+	sock->seq += b->n;
+	for (off = 0, i = 0; off < b->len; i++) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)(b->buf + off);
+
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+
+		nlh->nlmsg_seq = b->seq0 + i;
+		nlh->nlmsg_pid = 0;
+		if (flags & CTF_NLBATCH_NOWAIT)
+			nlh->nlmsg_flags &= ~NLM_F_ACK;
+		else
+			nlh->nlmsg_flags |= NLM_F_ACK;
+		ctf_nlerr_clear(&b->results[i]);
+		b->done[i] = false;
+	}
+	ret = send_all(sock, b->buf, b->len);
+	if (ret < 0)
+		goto lost;
+	if (flags & CTF_NLBATCH_NOWAIT)
+		return 0;
+	while (ctx.pending) {
+		ssize_t n = recv_some(sock);
+
+		if (n < 0) {
+			ret = (int)n;
+			goto lost;
+		}
+		ret = mnl_cb_run2(sock->rxbuf, (size_t)n, 0, sock->portid, batch_data_cb, &ctx,
+				  batch_ctl_cbs, NLMSG_MIN_TYPE);
+		if (ret == MNL_CB_ERROR) {
+			ret = -errno;
+			goto lost;
+		}
+	}
+	if (ctx.cb_error)
+		return fail(ctx.cb_error);
+	return (int)ctx.failed;
+lost:
+	/* The exchange broke: whatever did not answer gets the reason. */
+	for (i = 0; i < b->n; i++) {
+		if (!b->done[i])
+			b->results[i].error = ret;
+	}
+	return fail(ret);
+}

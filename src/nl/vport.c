@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Datapath ports: the ovs_vport family (NEW, DEL, GET/dump, SET) turned into
+ * struct ctf_vport_info. The kernel insists on an upcall PID array on NEW
+ * even when nobody listens, so a single 0 ("no upcalls") is sent by default.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+
+#include "ctflow/compat.h"
+#include "ctflow/dp.h"
+#include "ctflow/nlsock.h"
+
+#define VPORT_ATTR_MAX_KNOWN OVS_VPORT_ATTR_UPCALL_STATS
+
+static const struct ctf_attr_rule vport_attr_rules[VPORT_ATTR_MAX_KNOWN + 1] = {
+	[OVS_VPORT_ATTR_PORT_NO] = { CTF_ATTR_U32, 0, "port_no" },
+	[OVS_VPORT_ATTR_TYPE] = { CTF_ATTR_U32, 0, "type" },
+	[OVS_VPORT_ATTR_NAME] = { CTF_ATTR_STRING, IFNAMSIZ, "name" },
+	[OVS_VPORT_ATTR_OPTIONS] = { CTF_ATTR_NESTED, 0, "options" },
+	[OVS_VPORT_ATTR_UPCALL_PID] = { CTF_ATTR_U32_ARRAY, 0, "upcall_pid" },
+	[OVS_VPORT_ATTR_STATS] = { CTF_ATTR_STRUCT, sizeof(struct ovs_vport_stats), "stats" },
+	[OVS_VPORT_ATTR_IFINDEX] = { CTF_ATTR_U32, 0, "ifindex" },
+	[OVS_VPORT_ATTR_NETNSID] = { CTF_ATTR_U32, 0, "netnsid" },
+	[OVS_VPORT_ATTR_UPCALL_STATS] = { CTF_ATTR_NESTED, 0, "upcall_stats" },
+};
+
+static const struct ctf_attr_rule tunnel_attr_rules[OVS_TUNNEL_ATTR_DST_PORT + 1] = {
+	[OVS_TUNNEL_ATTR_DST_PORT] = { CTF_ATTR_U16, 0, "dst_port" },
+};
+
+static const struct ctf_attr_rule upcall_stats_rules[OVS_VPORT_UPCALL_ATTR_FAIL + 1] = {
+	[OVS_VPORT_UPCALL_ATTR_SUCCESS] = { CTF_ATTR_U64, 0, "success" },
+	[OVS_VPORT_UPCALL_ATTR_FAIL] = { CTF_ATTR_U64, 0, "fail" },
+};
+
+static const char *const vport_type_names[] = {
+	[OVS_VPORT_TYPE_NETDEV] = "netdev",
+	[OVS_VPORT_TYPE_INTERNAL] = "internal",
+	[OVS_VPORT_TYPE_GRE] = "gre",
+	[OVS_VPORT_TYPE_VXLAN] = "vxlan",
+	[OVS_VPORT_TYPE_GENEVE] = "geneve",
+};
+
+const char *ctf_vport_type_name(uint32_t type)
+{
+	if (type < CTF_ARRAY_SIZE(vport_type_names))
+		return vport_type_names[type];
+	return NULL;
+}
+
+int ctf_vport_type_parse(const char *name, uint32_t *type)
+{
+	if (!strcmp(name, "system")) {
+		*type = OVS_VPORT_TYPE_NETDEV;
+		return 0;
+	}
+	for (uint32_t i = 0; i < CTF_ARRAY_SIZE(vport_type_names); i++) {
+		if (vport_type_names[i] && !strcmp(vport_type_names[i], name)) {
+			*type = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static uint64_t get_u64(const struct nlattr *attr)
+{
+	uint64_t v;
+
+	memcpy(&v, mnl_attr_get_payload(attr), sizeof(v));	/* may be 4-aligned */
+	return v;
+}
+
+static int decode_vport(const struct nlmsghdr *nlh, struct ctf_vport_info *info)
+{
+	const struct nlattr *tb[VPORT_ATTR_MAX_KNOWN + 1];
+	const struct ovs_header *ovs = ctf_genl_ovs_header(nlh);
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	if (!ovs)
+		return -EBADMSG;
+	ret = ctf_attrs_parse(nlh, CTF_OVS_ATTR_OFFSET, vport_attr_rules, VPORT_ATTR_MAX_KNOWN, tb);
+	if (ret < 0)
+		return ret;
+	/* The kernel always sends these three; a reply without them is not a port. */
+	if (!tb[OVS_VPORT_ATTR_PORT_NO] || !tb[OVS_VPORT_ATTR_TYPE] || !tb[OVS_VPORT_ATTR_NAME])
+		return -EBADMSG;
+	info->dp_ifindex = ovs->dp_ifindex;
+	info->port_no = mnl_attr_get_u32(tb[OVS_VPORT_ATTR_PORT_NO]);
+	info->type = mnl_attr_get_u32(tb[OVS_VPORT_ATTR_TYPE]);
+	strncpy(info->name, mnl_attr_get_str(tb[OVS_VPORT_ATTR_NAME]), sizeof(info->name) - 1);
+	if (tb[OVS_VPORT_ATTR_IFINDEX])
+		info->ifindex = (int)mnl_attr_get_u32(tb[OVS_VPORT_ATTR_IFINDEX]);
+	if (tb[OVS_VPORT_ATTR_NETNSID]) {
+		info->has_netnsid = true;
+		info->netnsid = (int)mnl_attr_get_u32(tb[OVS_VPORT_ATTR_NETNSID]);
+	}
+	if (tb[OVS_VPORT_ATTR_UPCALL_PID]) {
+		const struct nlattr *a = tb[OVS_VPORT_ATTR_UPCALL_PID];
+
+		info->n_upcall_pids = mnl_attr_get_payload_len(a) / 4;
+		memcpy(&info->upcall_pid0, mnl_attr_get_payload(a), 4);
+	}
+	if (tb[OVS_VPORT_ATTR_STATS]) {
+		struct ovs_vport_stats st;
+
+		memcpy(&st, mnl_attr_get_payload(tb[OVS_VPORT_ATTR_STATS]), sizeof(st));
+		info->has_stats = true;
+		info->rx_packets = st.rx_packets;
+		info->tx_packets = st.tx_packets;
+		info->rx_bytes = st.rx_bytes;
+		info->tx_bytes = st.tx_bytes;
+		info->rx_errors = st.rx_errors;
+		info->tx_errors = st.tx_errors;
+		info->rx_dropped = st.rx_dropped;
+		info->tx_dropped = st.tx_dropped;
+	}
+	if (tb[OVS_VPORT_ATTR_UPCALL_STATS]) {
+		const struct nlattr *us[OVS_VPORT_UPCALL_ATTR_FAIL + 1];
+
+		ret = ctf_attrs_parse_nested(tb[OVS_VPORT_ATTR_UPCALL_STATS], upcall_stats_rules,
+					     OVS_VPORT_UPCALL_ATTR_FAIL, us);
+		if (ret < 0)
+			return ret;
+		info->has_upcall_stats = true;
+		if (us[OVS_VPORT_UPCALL_ATTR_SUCCESS])
+			info->upcall_success = get_u64(us[OVS_VPORT_UPCALL_ATTR_SUCCESS]);
+		if (us[OVS_VPORT_UPCALL_ATTR_FAIL])
+			info->upcall_fail = get_u64(us[OVS_VPORT_UPCALL_ATTR_FAIL]);
+	}
+	if (tb[OVS_VPORT_ATTR_OPTIONS]) {
+		const struct nlattr *opt[OVS_TUNNEL_ATTR_DST_PORT + 1];
+
+		ret = ctf_attrs_parse_nested(tb[OVS_VPORT_ATTR_OPTIONS], tunnel_attr_rules,
+					     OVS_TUNNEL_ATTR_DST_PORT, opt);
+		if (ret < 0)
+			return ret;
+		if (opt[OVS_TUNNEL_ATTR_DST_PORT]) {
+			info->has_dst_port = true;
+			info->dst_port = mnl_attr_get_u16(opt[OVS_TUNNEL_ATTR_DST_PORT]);
+		}
+	}
+	return 0;
+}
+
+struct vport_reply {
+	struct ctf_vport_info *info;
+	bool seen;
+};
+
+static int vport_reply_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct vport_reply *r = arg;
+	int ret;
+
+	if (!r->info)
+		return 0;
+	ret = decode_vport(nlh, r->info);
+	if (ret == 0)
+		r->seen = true;
+	return ret;
+}
+
+static int finish(int ret, struct ctf_nlerr *err)
+{
+	if (ret < 0) {
+		if (err && !err->error)
+			err->error = ret;
+		errno = -ret;
+	}
+	return ret;
+}
+
+/*
+ * Start a request for one port: by name when given (the kernel then checks
+ * that it belongs to @dp_ifindex, if non-zero), else by number.
+ */
+static struct nlmsghdr *vport_req(struct ctf_nlsock *sock, void *buf, size_t buflen, uint8_t cmd,
+				  uint16_t flags, int dp_ifindex, const char *name,
+				  uint32_t port_no, int *ret)
+{
+	struct nlmsghdr *nlh;
+	uint16_t family;
+
+	*ret = ctf_nlsock_family(sock, OVS_VPORT_FAMILY, &family);
+	if (*ret < 0)
+		return NULL;
+	if (name && strlen(name) >= IFNAMSIZ) {
+		*ret = -ENAMETOOLONG;
+		return NULL;
+	}
+	nlh = ctf_genl_req_init(buf, buflen, family, cmd, OVS_VPORT_VERSION, flags, dp_ifindex);
+	if (name)
+		mnl_attr_put_strz(nlh, OVS_VPORT_ATTR_NAME, name);
+	if (port_no != CTF_VPORT_NO_ANY)
+		mnl_attr_put_u32(nlh, OVS_VPORT_ATTR_PORT_NO, port_no);
+	return nlh;
+}
+
+static void put_pids(struct nlmsghdr *nlh, const struct ctf_vport_req *req, bool default_zero)
+{
+	static const uint32_t no_upcalls = 0;
+
+	if (req->upcall_pids && req->n_upcall_pids)
+		mnl_attr_put(nlh, OVS_VPORT_ATTR_UPCALL_PID, req->n_upcall_pids * sizeof(uint32_t),
+			     req->upcall_pids);
+	else if (default_zero)
+		mnl_attr_put(nlh, OVS_VPORT_ATTR_UPCALL_PID, sizeof(no_upcalls), &no_upcalls);
+}
+
+static int vport_change(struct ctf_nlsock *sock, uint8_t cmd, int dp_ifindex,
+			const struct ctf_vport_req *req, struct ctf_vport_info *info,
+			struct ctf_nlerr *err)
+{
+	struct vport_reply reply = { .info = info };
+	size_t buflen;
+	struct nlmsghdr *nlh;
+	char *buf;
+	int ret;
+
+	ctf_nlerr_clear(err);
+	if (!req->name && (cmd == OVS_VPORT_CMD_NEW || req->port_no == CTF_VPORT_NO_ANY))
+		return finish(-EINVAL, err);
+	if (req->n_upcall_pids > CTF_VPORT_MAX_PIDS * 64)
+		return finish(-E2BIG, err);
+	buflen = CTF_NL_SMALL_REQ + req->n_upcall_pids * sizeof(uint32_t);
+	buf = ctf_xmalloc(buflen);
+	nlh = vport_req(sock, buf, buflen, cmd, info ? NLM_F_ECHO : 0, dp_ifindex, req->name,
+			req->port_no, &ret);
+	if (!nlh)
+		goto out;
+	if (req->type)
+		mnl_attr_put_u32(nlh, OVS_VPORT_ATTR_TYPE, req->type);
+	put_pids(nlh, req, cmd == OVS_VPORT_CMD_NEW);
+	if (req->has_dst_port) {
+		struct nlattr *nest = mnl_attr_nest_start(nlh, OVS_VPORT_ATTR_OPTIONS);
+
+		mnl_attr_put_u16(nlh, OVS_TUNNEL_ATTR_DST_PORT, req->dst_port);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	ret = ctf_nlsock_transact(sock, nlh, vport_reply_cb, &reply, err);
+	if (ret == 0 && info && !reply.seen)
+		ret = -EBADMSG;
+out:
+	free(buf);
+	return finish(ret, err);
+}
+
+int ctf_vport_new(struct ctf_nlsock *sock, int dp_ifindex, const struct ctf_vport_req *req,
+		  struct ctf_vport_info *info, struct ctf_nlerr *err)
+{
+	return vport_change(sock, OVS_VPORT_CMD_NEW, dp_ifindex, req, info, err);
+}
+
+int ctf_vport_set(struct ctf_nlsock *sock, int dp_ifindex, const struct ctf_vport_req *req,
+		  struct ctf_vport_info *info, struct ctf_nlerr *err)
+{
+	return vport_change(sock, OVS_VPORT_CMD_SET, dp_ifindex, req, info, err);
+}
+
+int ctf_vport_del(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uint32_t port_no,
+		  struct ctf_nlerr *err)
+{
+	char buf[CTF_NL_SMALL_REQ];
+	struct nlmsghdr *nlh;
+	int ret;
+
+	ctf_nlerr_clear(err);
+	nlh = vport_req(sock, buf, sizeof(buf), OVS_VPORT_CMD_DEL, 0, dp_ifindex, name,
+			name ? CTF_VPORT_NO_ANY : port_no, &ret);
+	if (!nlh)
+		return finish(ret, err);
+	return finish(ctf_nlsock_transact(sock, nlh, NULL, NULL, err), err);
+}
+
+int ctf_vport_get(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uint32_t port_no,
+		  struct ctf_vport_info *info, struct ctf_nlerr *err)
+{
+	char buf[CTF_NL_SMALL_REQ];
+	struct vport_reply reply = { .info = info };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	ctf_nlerr_clear(err);
+	nlh = vport_req(sock, buf, sizeof(buf), OVS_VPORT_CMD_GET, 0, dp_ifindex, name,
+			name ? CTF_VPORT_NO_ANY : port_no, &ret);
+	if (!nlh)
+		return finish(ret, err);
+	ret = ctf_nlsock_transact(sock, nlh, vport_reply_cb, &reply, err);
+	if (ret == 0 && !reply.seen)
+		ret = -EBADMSG;
+	return finish(ret, err);
+}
+
+struct vport_dump {
+	ctf_vport_cb cb;
+	void *arg;
+};
+
+static int vport_dump_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct vport_dump *d = arg;
+	struct ctf_vport_info info;
+	int ret = decode_vport(nlh, &info);
+
+	return ret < 0 ? ret : d->cb(&info, d->arg);
+}
+
+int ctf_vport_dump(struct ctf_nlsock *sock, int dp_ifindex, ctf_vport_cb cb, void *arg,
+		   struct ctf_nlerr *err)
+{
+	char buf[CTF_NL_SMALL_REQ];
+	struct vport_dump d = { cb, arg };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	ctf_nlerr_clear(err);
+	nlh = vport_req(sock, buf, sizeof(buf), OVS_VPORT_CMD_GET, 0, dp_ifindex, NULL,
+			CTF_VPORT_NO_ANY, &ret);
+	if (!nlh)
+		return finish(ret, err);
+	return finish(ctf_nlsock_dump(sock, nlh, vport_dump_cb, &d, err), err);
+}
