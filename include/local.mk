@@ -4,6 +4,7 @@ noinst_HEADERS += \
 	include/ctflow/util.h \
 	include/ctflow/nlbuf.h \
 	include/ctflow/flowtext.h \
+	include/ctflow/ctl.h \
 	include/ctflow/flow.h \
 	$(NULL)
 noinst_HEADERS += include/ctflow/nlsock.h include/ctflow/dp.h

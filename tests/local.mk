@@ -36,3 +36,10 @@ tests_unit_check_daemon_rules_SOURCES = tests/unit/check_daemon_rules.c
 tests_unit_check_daemon_rules_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 tests_unit_check_daemon_rules_LDADD = $(DAEMON_UNIT_LDADD)
 endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_daemon_control
+tests_unit_check_daemon_control_SOURCES = tests/unit/check_daemon_control.c
+tests_unit_check_daemon_control_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+tests_unit_check_daemon_control_LDADD = $(DAEMON_UNIT_LDADD)
+endif

@@ -11,4 +11,6 @@ libctflowd_la_SOURCES = \
 	src/daemon/ratelimit.h \
 	src/daemon/rules.c \
 	src/daemon/rules.h \
+	src/daemon/control.c \
+	src/daemon/ctl.h \
 	$(NULL)

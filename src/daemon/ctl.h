@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ctflowd's side of the control socket (protocol in ctflow/ctl.h), in the
+ * shape of bgpd's control.c: refuse to start if another daemon answers on
+ * the path, replace a stale socket, 0660 permissions, one libevent
+ * bufferevent per client, messages dispatched through a handler table.
+ *
+ * Who may change things is decided once per connection from SO_PEERCRED:
+ * uid 0, the daemon's own uid, or a member of the socket's group (the peer's
+ * primary or supplementary groups) gets read-write; everyone else may only
+ * use handlers marked read-only and gets RESULT -EPERM for the rest.
+ */
+#ifndef CTFLOWD_CTL_H
+#define CTFLOWD_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ctflow/ctl.h"
+
+struct event_base;
+struct ctl_server;
+struct ctl_conn;
+
+typedef void (*ctl_handler_fn)(struct ctl_conn *conn, const struct ctf_ctl_hdr *hdr,
+			       const void *payload, size_t len, void *arg);
+
+struct ctl_handler {
+	uint32_t type;
+	const char *name;	/* for log lines: "control: uid 1000: add-rule" */
+	ctl_handler_fn handler;
+	bool rw;		/* changes state: needs a privileged peer */
+};
+
+/*
+ * Create, bind and listen on @path (group from the directory or the process;
+ * chmod 0660). Returns NULL with a log line if another daemon answers there
+ * or the socket cannot be set up.
+ */
+struct ctl_server *control_init(struct event_base *base, const char *path,
+				const struct ctl_handler *table, size_t n_handlers, void *arg);
+/* Close every client and the listener, and unlink the path. */
+void control_cleanup(struct ctl_server *srv);
+/* Number of connected clients (for tests and "show"). */
+size_t control_nclients(const struct ctl_server *srv);
+
+/* True if something answers connect() on @path (another ctflowd). */
+bool control_check(const char *path);
+
+/* ---- replying, from inside a handler ---- */
+void control_reply(struct ctl_conn *conn, uint32_t type, uint32_t seq, const void *payload,
+		   size_t len);
+/* Payload in two pieces (a struct and its trailing strings). */
+void control_reply2(struct ctl_conn *conn, uint32_t type, uint32_t seq, const void *a,
+		    size_t alen, const void *b, size_t blen);
+/* RESULT with @error (0 or -errno) and a message (may be NULL). */
+void control_result(struct ctl_conn *conn, uint32_t seq, int error, const char *msg);
+void control_end(struct ctl_conn *conn, uint32_t seq);
+bool control_conn_rw(const struct ctl_conn *conn);
+uid_t control_conn_uid(const struct ctl_conn *conn);
+
+#endif
