@@ -22,6 +22,16 @@ TESTS += $(check_PROGRAMS)
 
 EXTRA_DIST += tests/vm tests/kernel
 
+# VM scenarios: each re-runs itself inside the test VM (tests/kernel/lib.sh)
+# and prints TAP, so make check reports every scenario by name. Add new
+# scenarios to KERNEL_TESTS.
+KERNEL_TESTS = \
+	tests/kernel/00-plumbing.sh \
+	$(NULL)
+if ENABLE_VM_TESTS
+TESTS += $(KERNEL_TESTS)
+endif
+
 if HAVE_CHECK
 DAEMON_UNIT_LDADD = libctflowd.la $(UNIT_LDADD) $(EVENT_LIBS)
 check_PROGRAMS += tests/unit/check_daemon_log
@@ -42,4 +52,11 @@ check_PROGRAMS += tests/unit/check_daemon_control
 tests_unit_check_daemon_control_SOURCES = tests/unit/check_daemon_control.c
 tests_unit_check_daemon_control_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 tests_unit_check_daemon_control_LDADD = $(DAEMON_UNIT_LDADD)
+endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_daemon_notify
+tests_unit_check_daemon_notify_SOURCES = tests/unit/check_daemon_notify.c
+tests_unit_check_daemon_notify_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+tests_unit_check_daemon_notify_LDADD = $(DAEMON_UNIT_LDADD)
 endif

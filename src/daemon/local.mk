@@ -13,4 +13,6 @@ libctflowd_la_SOURCES = \
 	src/daemon/rules.h \
 	src/daemon/control.c \
 	src/daemon/ctl.h \
+	src/daemon/notify.c \
+	src/daemon/notify.h \
 	$(NULL)
