@@ -2,6 +2,7 @@
 noinst_HEADERS += \
 	include/ctflow/compat.h \
 	include/ctflow/util.h \
+	include/ctflow/conntrack.h \
 	include/ctflow/nlbuf.h \
 	include/ctflow/flowtext.h \
 	include/ctflow/ctl.h \

@@ -6,6 +6,10 @@ libctflow_la_LIBADD = $(MNL_LIBS) $(NLGENL_LIBS)
 libctflow_la_SOURCES = \
 	src/nl/util.c \
 	src/nl/nlbuf.c \
+	src/nl/conntrack.c \
+	src/nl/ct-format.c \
+	src/nl/ct-filter.c \
+	src/nl/ct-limit.c \
 	src/nl/genl-resolve.c \
 	src/nl/nlsock.c \
 	src/nl/dp.c \
