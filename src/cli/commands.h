@@ -4,5 +4,22 @@
 #define CTFLOW_COMMANDS_H
 
 int cmd_version(int argc, char **argv);
+/* cmd-ct.c */
+int cmd_dump_conntrack(int argc, char **argv);
+int cmd_flush_conntrack(int argc, char **argv);
+int cmd_ct_get_nconns(int argc, char **argv);
+int cmd_ct_set_limits(int argc, char **argv);
+int cmd_ct_del_limits(int argc, char **argv);
+int cmd_ct_get_limits(int argc, char **argv);
+
+/* cmd-flow.c, cmd-bulk.c: flows */
+int cmd_add_flow(int argc, char **argv);
+int cmd_mod_flow(int argc, char **argv);
+int cmd_del_flow(int argc, char **argv);
+int cmd_get_flow(int argc, char **argv);
+int cmd_dump_flows(int argc, char **argv);
+int cmd_add_flows(int argc, char **argv);
+int cmd_mod_flows(int argc, char **argv);
+int cmd_del_flows(int argc, char **argv);
 
 #endif

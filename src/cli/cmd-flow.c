@@ -1,0 +1,689 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The single-flow commands of ovs-dpctl: add-flow, mod-flow, del-flow,
+ * get-flow, dump-flows, plus del-flows without a file (flush). Flow files
+ * are in cmd-bulk.c.
+ *
+ * ctflow installs every flow with a UFID. When the user gives none, the UFID
+ * is derived from the key and mask, so the same FLOW text finds the flow
+ * again in mod-flow and del-flow; flows that ovs-dpctl added without a UFID
+ * are still found by key (we retry by key on ENOENT).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+#include "cli.h"
+#include "cmd-flow.h"
+#include "commands.h"
+#include "ctflow/dp.h"
+
+/* ---- datapath and ports ------------------------------------------------ */
+
+struct dp_pick {
+	unsigned n;
+	struct ctf_dp_info first;
+};
+
+static int pick_cb(const struct ctf_dp_info *info, void *arg)
+{
+	struct dp_pick *p = arg;
+
+	if (p->n++ == 0)
+		p->first = *info;
+	return 0;
+}
+
+/* "system@NAME" is NAME; other datapath types are userspace ones. */
+static int dp_strip_type(const char *arg, const char **name, const char *verb)
+{
+	const char *at = strchr(arg, '@');
+
+	*name = arg;
+	if (!at)
+		return 0;
+	if ((size_t)(at - arg) != 6 || strncmp(arg, "system", 6)) {
+		cli_error("cannot %s: datapath type `%.*s' is not supported "
+			  "(hint: ctflow drives the kernel datapath, type `system')",
+			  verb, (int)(at - arg), arg);
+		return CLI_ERR;
+	}
+	*name = at + 1;
+	return 0;
+}
+
+static int report_dp_error(int ret, const char *name, const char *verb)
+{
+	if (ret == -ENOENT)
+		cli_error("cannot %s: the openvswitch kernel module is not loaded "
+			  "(hint: modprobe openvswitch)", verb);
+	else if (ret == -ENODEV && name)
+		cli_error("cannot %s: no datapath named `%s' "
+			  "(hint: ctflow dump-dps lists the datapaths)", verb, name);
+	else
+		cli_error("cannot %s: cannot find the datapath: %s", verb, strerror(-ret));
+	return CLI_ERR;
+}
+
+int flow_cli_open(struct flow_cli *fc, const char *dp_arg, const char *verb)
+{
+	struct ctf_dp_info info;
+	struct ctf_nlerr nlerr;
+	const char *name = NULL;
+	int ret;
+
+	memset(fc, 0, sizeof(*fc));
+	ctf_portmap_init(&fc->ports);
+	if (dp_arg && dp_strip_type(dp_arg, &name, verb))
+		return CLI_ERR;
+	ret = ctf_nlsock_open(&fc->sock);
+	if (ret < 0) {
+		cli_error("cannot %s: cannot open a netlink socket: %s", verb, strerror(-ret));
+		return CLI_ERR;
+	}
+	if (name) {
+		struct ctf_dp_ref ref = { .name = name };
+
+		ret = ctf_dp_get(fc->sock, &ref, &info, &nlerr);
+		if (ret < 0)
+			return report_dp_error(ret, name, verb);
+	} else {
+		struct dp_pick pick = { 0 };
+
+		ret = ctf_dp_dump(fc->sock, pick_cb, &pick, &nlerr);
+		if (ret < 0)
+			return report_dp_error(ret, NULL, verb);
+		if (pick.n == 0) {
+			cli_error("cannot %s: no datapaths exist "
+				  "(hint: create one with ctflow add-dp DP)", verb);
+			return CLI_ERR;
+		}
+		if (pick.n > 1) {
+			cli_error("cannot %s: multiple datapaths, specify one "
+				  "(hint: ctflow dump-dps lists them)", verb);
+			return CLI_ERR;
+		}
+		info = pick.first;
+	}
+	fc->dp_ifindex = info.dp_ifindex;
+	snprintf(fc->dp_name, sizeof(fc->dp_name), "%s", info.name);
+	return 0;
+}
+
+void flow_cli_close(struct flow_cli *fc)
+{
+	ctf_portmap_free(&fc->ports);
+	if (fc->sock)
+		ctf_nlsock_close(fc->sock);
+	fc->sock = NULL;
+}
+
+bool flow_cli_dp_exists(const char *arg)
+{
+	struct ctf_nlsock *sock;
+	struct ctf_dp_info info;
+	const char *at = strchr(arg, '@');
+	struct ctf_dp_ref ref = { .name = at ? at + 1 : arg };
+	bool found;
+
+	/* A file name with a path or a dot is never a datapath name. */
+	if (!*ref.name || strchr(arg, '/') || ctf_nlsock_open(&sock) < 0)
+		return false;
+	found = ctf_dp_get(sock, &ref, &info, NULL) == 0;
+	ctf_nlsock_close(sock);
+	return found;
+}
+
+static int port_cb(const struct ctf_vport_info *info, void *arg)
+{
+	return ctf_portmap_add(arg, info->port_no, info->name);
+}
+
+int flow_cli_load_ports(struct flow_cli *fc, const char *verb)
+{
+	int ret;
+
+	if (fc->have_ports)
+		return 0;
+	ret = ctf_vport_dump(fc->sock, fc->dp_ifindex, port_cb, &fc->ports, NULL);
+	if (ret < 0) {
+		cli_error("cannot %s: cannot list the ports of %s: %s", verb, fc->dp_name,
+			  strerror(-ret));
+		return CLI_ERR;
+	}
+	fc->have_ports = true;
+	return 0;
+}
+
+/* ---- flows given as text ----------------------------------------------- */
+
+void flow_text_init(struct flow_text *ft)
+{
+	memset(ft, 0, sizeof(*ft));
+	ctf_nlbuf_init(&ft->key, CTF_NLBUF_MAX);
+	ctf_nlbuf_init(&ft->mask, CTF_NLBUF_MAX);
+	ctf_nlbuf_init(&ft->actions, CTF_NLBUF_MAX);
+}
+
+void flow_text_free(struct flow_text *ft)
+{
+	ctf_nlbuf_free(&ft->key);
+	ctf_nlbuf_free(&ft->mask);
+	ctf_nlbuf_free(&ft->actions);
+}
+
+int flow_text_parse(struct flow_text *ft, const char *flow_text, const char *actions_text,
+		    const struct ctf_portmap *ports, bool validate, struct ctf_err *err)
+{
+	const char *key_text;
+	int ret;
+
+	ctf_err_clear(err);
+	ctf_nlbuf_reset(&ft->key);
+	ctf_nlbuf_reset(&ft->mask);
+	ctf_nlbuf_reset(&ft->actions);
+	ft->has_key = ft->has_actions = false;
+	ret = ctf_flow_split_ufid(flow_text, &ft->ufid, &ft->has_ufid, &key_text, err);
+	if (ret < 0)
+		return ret;
+	if (*key_text) {
+		ret = ctf_key_parse(key_text, ports, &ft->key, &ft->mask, err);
+		if (ret < 0)
+			return ret;
+		ft->has_key = true;
+	}
+	if (actions_text) {
+		ret = ctf_actions_parse(actions_text, ports, &ft->actions, err);
+		if (ret < 0)
+			return ret;
+		ft->has_actions = true;
+	}
+	if (validate && ft->has_key) {
+		ret = ctf_flow_validate(ctf_nlbuf_data(&ft->key), ctf_nlbuf_len(&ft->key),
+					ctf_nlbuf_data(&ft->mask), ctf_nlbuf_len(&ft->mask),
+					ctf_nlbuf_data(&ft->actions), ctf_nlbuf_len(&ft->actions),
+					err);
+		if (ret < 0)
+			return ret;
+	}
+	if (!ft->has_ufid && ft->has_key)
+		ctf_ufid_from_match(ctf_nlbuf_data(&ft->key), ctf_nlbuf_len(&ft->key),
+				    ctf_nlbuf_data(&ft->mask), ctf_nlbuf_len(&ft->mask), &ft->ufid);
+	return 0;
+}
+
+void flow_text_req(const struct flow_text *ft, bool use_ufid, struct ctf_flow_req *req)
+{
+	memset(req, 0, sizeof(*req));
+	if (use_ufid && (ft->has_ufid || ft->has_key))
+		req->ufid = &ft->ufid;
+	if (ft->has_key) {
+		req->key = ctf_nlbuf_data(&ft->key);
+		req->key_len = ctf_nlbuf_len(&ft->key);
+		/* An empty mask stream means "exact", as when there is none. */
+		if (ctf_nlbuf_len(&ft->mask)) {
+			req->mask = ctf_nlbuf_data(&ft->mask);
+			req->mask_len = ctf_nlbuf_len(&ft->mask);
+		}
+	}
+	if (ft->has_actions) {
+		req->has_actions = true;
+		req->actions = ctf_nlbuf_data(&ft->actions);
+		req->actions_len = ctf_nlbuf_len(&ft->actions);
+	}
+}
+
+const char *flow_op_verb(enum ctf_flow_op op)
+{
+	switch (op) {
+	case CTF_FLOW_CREATE: return "add";
+	case CTF_FLOW_MODIFY:
+	case CTF_FLOW_CREATE_OR_MODIFY: return "modify";
+	case CTF_FLOW_DELETE: return "delete";
+	case CTF_FLOW_GET: return "get";
+	}
+	return "?";
+}
+
+void flow_kernel_reason(enum ctf_flow_op op, int error, const struct ctf_nlerr *nlerr,
+			bool has_ufid, struct ctf_err *out)
+{
+	ctf_err_clear(out);
+	if (nlerr && nlerr->msg[0]) {
+		ctf_err_setn(out, error, "%s (%s)", nlerr->msg, strerror(-error));
+		return;
+	}
+	switch (error) {
+	case -EEXIST:
+		ctf_err_setn(out, error, "flow already exists");
+		ctf_err_hint(out, "use mod-flow to change its actions");
+		break;
+	case -ENOENT:
+		ctf_err_setn(out, error, "no such flow");
+		if (op == CTF_FLOW_MODIFY)
+			ctf_err_hint(out, "add it with add-flow, or use mod-flow --may-create");
+		else if (op == CTF_FLOW_CREATE_OR_MODIFY)
+			ctf_err_hint(out, "a flow with this ufid exists with a different key");
+		else if (!has_ufid)
+			ctf_err_hint(out, "Perhaps you need to specify a UFID? "
+				     "dump-flows -m shows them");
+		else
+			ctf_err_hint(out, "dump-flows -m lists the flows and their ufids");
+		break;
+	case -EPERM:
+	case -EACCES:
+		ctf_err_setn(out, error, "%s", strerror(-error));
+		ctf_err_hint(out, "changing datapath flows needs CAP_NET_ADMIN: run as root");
+		break;
+	case -ENODEV:
+		ctf_err_setn(out, error, "the datapath disappeared");
+		break;
+	case -EINVAL:
+		ctf_err_setn(out, error, "the kernel refused the flow (Invalid argument) "
+			     "although it passed ctflow's checks");
+		ctf_err_hint(out, "the openvswitch module logs its reason: dmesg | grep openvswitch");
+		break;
+	case -EOPNOTSUPP:
+		ctf_err_setn(out, error, "the running kernel does not support this flow (%s)",
+			     strerror(-error));
+		ctf_err_hint(out, "a key or action newer than this kernel? see ctflow show");
+		break;
+	case -E2BIG:
+	case -EFBIG:
+	case -ENOSPC:
+		ctf_err_setn(out, error, "the datapath's flow table is full (%s)", strerror(-error));
+		break;
+	default:
+		ctf_err_setn(out, error, "%s", strerror(-error));
+		break;
+	}
+}
+
+static void print_flow_error(enum ctf_flow_op op, const struct ctf_err *err)
+{
+	char buf[1100];
+
+	cli_error("cannot %s flow: %s", flow_op_verb(op), ctf_err_text(err, buf, sizeof(buf)));
+}
+
+/* Without -s a flow command prints nothing; with -s, the flow's stats. */
+static int print_stats_cb(const struct ctf_flow_info *info, void *arg)
+{
+	struct ctf_str s;
+
+	ctf_str_init(&s);
+	ctf_flow_stats_format(info, ctf_monotonic_ms(), &s);
+	printf("%s\n", ctf_str_cstr(&s));
+	ctf_str_free(&s);
+	return 0;
+}
+
+/*
+ * Send one operation; for flows the user named without a UFID, retry by key
+ * when the derived UFID finds nothing (flows added without UFID, e.g. by
+ * ovs-dpctl). Prints the error and returns a CLI status.
+ */
+static int run_flow_op(struct flow_cli *fc, struct flow_text *ft, enum ctf_flow_op op,
+		       bool clear, ctf_flow_cb cb)
+{
+	struct ctf_flow_req req;
+	struct ctf_nlerr nlerr;
+	struct ctf_err err;
+	int ret;
+
+	flow_text_req(ft, true, &req);
+	req.clear = clear;
+	ret = ctf_flow_op(fc->sock, fc->dp_ifindex, op, &req, cb, NULL, &nlerr);
+	if (ret == -ENOENT && !ft->has_ufid && ft->has_key &&
+	    (op == CTF_FLOW_MODIFY || op == CTF_FLOW_DELETE)) {
+		flow_text_req(ft, false, &req);
+		req.clear = clear;
+		ret = ctf_flow_op(fc->sock, fc->dp_ifindex, op, &req, cb, NULL, &nlerr);
+	}
+	if (ret == 0)
+		return CLI_OK;
+	flow_kernel_reason(op, ret, &nlerr, ft->has_ufid, &err);
+	if (ret == -EINVAL && !nlerr.msg[0] && ft->has_key) {
+		struct ctf_err why;
+
+		/* Our checks may explain what the kernel did not. */
+		if (ctf_flow_validate(ctf_nlbuf_data(&ft->key), ctf_nlbuf_len(&ft->key),
+				      ctf_nlbuf_data(&ft->mask), ctf_nlbuf_len(&ft->mask),
+				      ctf_nlbuf_data(&ft->actions), ctf_nlbuf_len(&ft->actions),
+				      &why) < 0)
+			err = why;
+	}
+	print_flow_error(op, &err);
+	return CLI_ERR;
+}
+
+/* "[DP] A B": the DP is there when all the arguments are. */
+static const char *dp_arg(int argc, char **argv, int full)
+{
+	return argc - 1 == full ? argv[1] : NULL;
+}
+
+static int put_flow(int argc, char **argv, enum ctf_flow_op op)
+{
+	const char *dp = dp_arg(argc, argv, 3);
+	struct flow_cli fc;
+	struct flow_text ft;
+	struct ctf_err err;
+	int ret;
+
+	if (flow_cli_open(&fc, dp, op == CTF_FLOW_CREATE ? "add flow" : "modify flow") ||
+	    flow_cli_load_ports(&fc, op == CTF_FLOW_CREATE ? "add flow" : "modify flow")) {
+		flow_cli_close(&fc);
+		return CLI_ERR;
+	}
+	flow_text_init(&ft);
+	if (flow_text_parse(&ft, argv[argc - 2], argv[argc - 1], &fc.ports, true, &err) < 0) {
+		print_flow_error(op, &err);
+		ret = CLI_USAGE;
+	} else {
+		ret = run_flow_op(&fc, &ft, op, op != CTF_FLOW_CREATE && cli_opts.clear,
+				  cli_opts.stats ? print_stats_cb : NULL);
+	}
+	flow_text_free(&ft);
+	flow_cli_close(&fc);
+	return ret;
+}
+
+int cmd_add_flow(int argc, char **argv)
+{
+	return put_flow(argc, argv, CTF_FLOW_CREATE);
+}
+
+int cmd_mod_flow(int argc, char **argv)
+{
+	return put_flow(argc, argv, cli_opts.may_create ? CTF_FLOW_CREATE_OR_MODIFY
+							: CTF_FLOW_MODIFY);
+}
+
+int cmd_del_flow(int argc, char **argv)
+{
+	const char *dp = dp_arg(argc, argv, 2);
+	struct flow_cli fc;
+	struct flow_text ft;
+	struct ctf_err err;
+	int ret;
+
+	if (flow_cli_open(&fc, dp, "delete flow") || flow_cli_load_ports(&fc, "delete flow")) {
+		flow_cli_close(&fc);
+		return CLI_ERR;
+	}
+	flow_text_init(&ft);
+	/* The kernel's answer decides whether the flow exists: no validation. */
+	if (flow_text_parse(&ft, argv[argc - 1], NULL, &fc.ports, false, &err) < 0) {
+		print_flow_error(CTF_FLOW_DELETE, &err);
+		ret = CLI_USAGE;
+	} else if (!ft.has_key && !ft.has_ufid) {
+		/* An empty FLOW would be a DEL without key or UFID: a flush. */
+		cli_error("cannot delete flow: empty flow (hint: del-flows deletes every flow)");
+		ret = CLI_USAGE;
+	} else {
+		ret = run_flow_op(&fc, &ft, CTF_FLOW_DELETE, false,
+				  cli_opts.stats ? print_stats_cb : NULL);
+	}
+	flow_text_free(&ft);
+	flow_cli_close(&fc);
+	return ret;
+}
+
+/* ---- printing flows ---------------------------------------------------- */
+
+struct print_ctx {
+	struct flow_cli *fc;
+	unsigned fmt_flags;
+	bool json;
+	bool in_array;		/* dump-flows --json: objects inside [ ] */
+	unsigned long n;
+	uint64_t now_ms;
+	struct ctf_str line;
+	/* dump-flows filter=: keep flows whose masked key matches. */
+	const struct flow_text *filter;
+};
+
+static unsigned format_flags(void)
+{
+	unsigned flags = cli_opts.more ? CTF_FMT_VERBOSE : 0;
+	bool names = cli_opts.names || (cli_opts.more && !cli_opts.no_names);
+
+	return flags | (names ? CTF_FMT_NAMES : 0);
+}
+
+static bool is_nested_key(uint16_t type)
+{
+	return type == OVS_KEY_ATTR_ENCAP || type == OVS_KEY_ATTR_TUNNEL ||
+	       type == OVS_KEY_ATTR_NSH;
+}
+
+static const struct nlattr *find_attr(const void *stream, size_t len, uint16_t type)
+{
+	const struct nlattr *attr;
+
+	if (!stream)
+		return NULL;
+	mnl_attr_for_each_payload(stream, len) {
+		if (mnl_attr_get_type(attr) == type)
+			return attr;
+	}
+	return NULL;
+}
+
+/*
+ * Does a flow (key @k, mask @m; NULL mask = exact) match the filter (@fk,
+ * @fm)? A field matches when the bits both masks care about agree; a field
+ * the flow wildcards matches any filter value, as in ovs-dpctl.
+ */
+static bool key_matches(const void *k, size_t klen, const void *m, size_t mlen,
+			const void *fk, size_t fklen, const void *fm, size_t fmlen)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each_payload(fk, fklen) {
+		uint16_t type = mnl_attr_get_type(attr);
+		const struct nlattr *ka = find_attr(k, klen, type);
+		const struct nlattr *ma = m ? find_attr(m, mlen, type) : NULL;
+		const struct nlattr *fma = fm ? find_attr(fm, fmlen, type) : NULL;
+
+		if (!ka || (m && !ma))
+			continue;	/* wildcarded by the flow */
+		if (is_nested_key(type)) {
+			if (!key_matches(mnl_attr_get_payload(ka), mnl_attr_get_payload_len(ka),
+					 ma ? mnl_attr_get_payload(ma) : NULL,
+					 ma ? mnl_attr_get_payload_len(ma) : 0,
+					 mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr),
+					 fma ? mnl_attr_get_payload(fma) : NULL,
+					 fma ? mnl_attr_get_payload_len(fma) : 0))
+				return false;
+			continue;
+		}
+		size_t n = mnl_attr_get_payload_len(attr);
+		if (mnl_attr_get_payload_len(ka) != n ||
+		    (ma && mnl_attr_get_payload_len(ma) != n) ||
+		    (fma && mnl_attr_get_payload_len(fma) != n))
+			return false;
+		const uint8_t *kv = mnl_attr_get_payload(ka), *fv = mnl_attr_get_payload(attr);
+		const uint8_t *mv = ma ? mnl_attr_get_payload(ma) : NULL;
+		const uint8_t *fmv = fma ? mnl_attr_get_payload(fma) : NULL;
+		for (size_t i = 0; i < n; i++) {
+			uint8_t care = (mv ? mv[i] : 0xff) & (fmv ? fmv[i] : 0xff);
+
+			if ((kv[i] ^ fv[i]) & care)
+				return false;
+		}
+	}
+	return true;
+}
+
+static bool passes_filter(const struct print_ctx *ctx, const struct ctf_flow_info *info)
+{
+	const struct flow_text *f = ctx->filter;
+
+	if (!f)
+		return true;
+	return key_matches(info->key, info->key_len, info->mask, info->mask_len,
+			   ctf_nlbuf_data(&f->key), ctf_nlbuf_len(&f->key),
+			   ctf_nlbuf_len(&f->mask) ? ctf_nlbuf_data(&f->mask) : NULL,
+			   ctf_nlbuf_len(&f->mask));
+}
+
+static int print_flow_cb(const struct ctf_flow_info *info, void *arg)
+{
+	struct print_ctx *ctx = arg;
+	const struct ctf_portmap *ports = ctx->fc->have_ports ? &ctx->fc->ports : NULL;
+
+	if (!passes_filter(ctx, info))
+		return 0;
+	ctf_str_clear(&ctx->line);
+	if (ctx->json) {
+		if (ctx->in_array)
+			ctf_str_puts(&ctx->line, ctx->n ? ",\n" : "\n");
+		ctf_flow_format_json(info, ctx->now_ms, ports, ctx->fmt_flags, &ctx->line);
+	} else {
+		ctf_flow_format(info, ctx->now_ms, ports, ctx->fmt_flags, &ctx->line);
+		ctf_str_putc(&ctx->line, '\n');
+	}
+	fwrite(ctx->line.buf, 1, ctx->line.len, stdout);
+	ctx->n++;
+	return 0;
+}
+
+static int print_ctx_init(struct print_ctx *ctx, struct flow_cli *fc, const char *verb)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->fc = fc;
+	ctx->fmt_flags = format_flags();
+	ctx->json = cli_opts.json;
+	ctx->now_ms = ctf_monotonic_ms();
+	ctf_str_init(&ctx->line);
+	if (ctx->fmt_flags & CTF_FMT_NAMES)
+		return flow_cli_load_ports(fc, verb);
+	return 0;
+}
+
+int cmd_get_flow(int argc, char **argv)
+{
+	const char *dp = dp_arg(argc, argv, 2);
+	struct flow_cli fc;
+	struct flow_text ft;
+	struct print_ctx ctx;
+	struct ctf_flow_req req;
+	struct ctf_nlerr nlerr;
+	struct ctf_err err;
+	int ret = CLI_ERR;
+
+	flow_text_init(&ft);
+	if (flow_text_parse(&ft, argv[argc - 1], NULL, NULL, false, &err) < 0 || !ft.has_ufid ||
+	    ft.has_key) {
+		if (!err.msg[0]) {
+			ctf_err_set(&err, "`%s' is not a ufid", argv[argc - 1]);
+			ctf_err_hint(&err, "get-flow takes ufid:UUID; dump-flows -m shows them");
+		}
+		print_flow_error(CTF_FLOW_GET, &err);
+		flow_text_free(&ft);
+		return CLI_USAGE;
+	}
+	if (flow_cli_open(&fc, dp, "get flow") || print_ctx_init(&ctx, &fc, "get flow")) {
+		flow_cli_close(&fc);
+		flow_text_free(&ft);
+		return CLI_ERR;
+	}
+	flow_text_req(&ft, true, &req);
+	int r = ctf_flow_op(fc.sock, fc.dp_ifindex, CTF_FLOW_GET, &req, print_flow_cb, &ctx,
+			    &nlerr);
+	if (r < 0) {
+		flow_kernel_reason(CTF_FLOW_GET, r, &nlerr, true, &err);
+		print_flow_error(CTF_FLOW_GET, &err);
+	} else {
+		if (ctx.json)
+			printf("\n");
+		ret = CLI_OK;
+	}
+	ctf_str_free(&ctx.line);
+	flow_text_free(&ft);
+	flow_cli_close(&fc);
+	return ret;
+}
+
+int cmd_dump_flows(int argc, char **argv)
+{
+	const char *dp = NULL, *filter = NULL;
+	struct flow_cli fc;
+	struct flow_text ft;
+	struct print_ctx ctx;
+	struct ctf_nlerr nlerr;
+	struct ctf_err err;
+	int ret = CLI_OK;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "filter=", 7) && !filter) {
+			filter = argv[i] + 7;
+		} else if (!dp) {
+			dp = argv[i];
+		} else {
+			cli_error("cannot dump flows: unexpected argument `%s' "
+				  "(usage: ctflow dump-flows [DP] [filter=FLOW])", argv[i]);
+			return CLI_USAGE;
+		}
+	}
+	if (flow_cli_open(&fc, dp, "dump flows") || print_ctx_init(&ctx, &fc, "dump flows")) {
+		flow_cli_close(&fc);
+		return CLI_ERR;
+	}
+	flow_text_init(&ft);
+	if (filter) {
+		if (flow_cli_load_ports(&fc, "dump flows") ||
+		    flow_text_parse(&ft, filter, NULL, &fc.ports, false, &err) < 0) {
+			char buf[1100];
+
+			if (err.msg[0])
+				cli_error("cannot dump flows: bad filter: %s",
+					  ctf_err_text(&err, buf, sizeof(buf)));
+			ret = CLI_USAGE;
+			goto out;
+		}
+		ctx.filter = &ft;
+	}
+	ctx.in_array = ctx.json;
+	if (ctx.json)
+		fputs("[", stdout);
+	int r = ctf_flow_dump(fc.sock, fc.dp_ifindex, 0, print_flow_cb, &ctx, &nlerr);
+	if (ctx.json)
+		fputs(ctx.n ? "\n]\n" : "]\n", stdout);
+	if (r < 0) {
+		cli_error("cannot dump flows: %s", nlerr.msg[0] ? nlerr.msg : strerror(-r));
+		ret = CLI_ERR;
+	}
+out:
+	ctf_str_free(&ctx.line);
+	flow_text_free(&ft);
+	flow_cli_close(&fc);
+	return ret;
+}
+
+int flow_flush(const char *dp)
+{
+	struct flow_cli fc;
+	struct ctf_nlerr nlerr;
+	struct ctf_err err;
+	int ret = CLI_OK;
+
+	if (flow_cli_open(&fc, dp, "delete flows")) {
+		flow_cli_close(&fc);
+		return CLI_ERR;
+	}
+	int r = ctf_flow_flush(fc.sock, fc.dp_ifindex, &nlerr);
+	if (r < 0) {
+		char buf[1100];
+
+		flow_kernel_reason(CTF_FLOW_DELETE, r, &nlerr, true, &err);
+		cli_error("cannot delete flows: %s", ctf_err_text(&err, buf, sizeof(buf)));
+		ret = CLI_ERR;
+	}
+	flow_cli_close(&fc);
+	return ret;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the flow commands (cmd-flow.c) share with the flow-file commands (cmd-bulk.c). */
+#ifndef CTFLOW_CMD_FLOW_H
+#define CTFLOW_CMD_FLOW_H
+
+#include <stdbool.h>
+#include <net/if.h>
+
+#include "ctflow/flow.h"
+#include "ctflow/nlbuf.h"
+#include "ctflow/nlsock.h"
+
+/* An open socket on one datapath, and its ports for --names. */
+struct flow_cli {
+	struct ctf_nlsock *sock;
+	int dp_ifindex;
+	char dp_name[IFNAMSIZ];
+	bool have_ports;
+	struct ctf_portmap ports;
+};
+
+/*
+ * Open the socket and find the datapath: @dp_name, or the only one when
+ * NULL. On failure prints "cannot <verb>: ..." and returns CLI_ERR.
+ */
+int flow_cli_open(struct flow_cli *fc, const char *dp_name, const char *verb);
+void flow_cli_close(struct flow_cli *fc);
+/* Load the port map (once); prints and returns CLI_ERR on failure. */
+int flow_cli_load_ports(struct flow_cli *fc, const char *verb);
+/* True if @name names an existing datapath (for "[DP] FILE" ambiguity). */
+bool flow_cli_dp_exists(const char *name);
+
+/* A flow given as text, parsed, validated and ready to send. */
+struct flow_text {
+	struct ctf_nlbuf key, mask, actions;
+	bool has_key, has_actions;
+	bool has_ufid;		/* the user gave ufid: */
+	struct ctf_ufid ufid;	/* given, or derived from key+mask */
+};
+
+void flow_text_init(struct flow_text *ft);
+void flow_text_free(struct flow_text *ft);
+/*
+ * Parse "[ufid:U[, ]]KEY" and, if @actions_text is non-NULL, the actions;
+ * validate key+actions when @validate. Returns 0 or a negative errno with
+ * @err filled (naming the bad token, with a hint).
+ */
+int flow_text_parse(struct flow_text *ft, const char *flow_text, const char *actions_text,
+		    const struct ctf_portmap *ports, bool validate, struct ctf_err *err);
+/* The request for @ft; @use_ufid false addresses the flow by key only. */
+void flow_text_req(const struct flow_text *ft, bool use_ufid, struct ctf_flow_req *req);
+
+/*
+ * The reason part of "cannot <verb> flow: <reason> (hint: ...)" for a kernel
+ * error: extended-ACK text if any, else our own diagnosis of @error.
+ */
+void flow_kernel_reason(enum ctf_flow_op op, int error, const struct ctf_nlerr *nlerr,
+			bool has_ufid, struct ctf_err *out);
+const char *flow_op_verb(enum ctf_flow_op op);
+
+/* del-flows without a file: delete every flow of @dp (NULL: the only one). */
+int flow_flush(const char *dp);
+
+#endif
