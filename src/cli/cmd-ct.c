@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Conntrack commands: dump-conntrack, flush-conntrack, ct-get-nconns and the
+ * per-zone limits (ct-set-limits, ct-del-limits, ct-get-limits), with
+ * ovs-dpctl's arguments and output.
+ *
+ * The datapath argument is accepted for compatibility only: conntrack and
+ * its limits belong to the network namespace, shared by every datapath in
+ * it. When given, it must name an existing datapath if the openvswitch
+ * module is there to ask; without the module it is accepted unchecked
+ * (conntrack works without openvswitch.ko).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <json-c/json.h>
+
+#include "ctflow/conntrack.h"
+#include "ctflow/dp.h"
+#include "ctflow/nlsock.h"
+#include "cli.h"
+#include "commands.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void report(const char *verb, const struct ctf_err *err)
+{
+	char buf[1100];
+
+	cli_error("cannot %s: %s", verb, ctf_err_text(err, buf, sizeof(buf)));
+}
+
+/*
+ * Check the optional datapath argument ([system@]NAME). Returns CLI_OK,
+ * CLI_USAGE for a type we do not drive, CLI_ERR if the datapath does not
+ * exist.
+ */
+static int check_dp(const char *arg)
+{
+	const char *name = arg, *at = strchr(arg, '@');
+	struct ctf_dp_ref ref = { 0 };
+	struct ctf_dp_info info;
+	struct ctf_nlsock *sock;
+	uint16_t family;
+	int r;
+
+	if (at) {
+		if ((size_t)(at - arg) != strlen("system") || strncmp(arg, "system", 6)) {
+			cli_error("%s: unsupported datapath type (hint: ctflow drives the kernel "
+				  "datapath, use system@NAME or NAME)", arg);
+			return CLI_USAGE;
+		}
+		name = at + 1;
+	}
+	if (!*name || strlen(name) >= IFNAMSIZ) {
+		cli_error("%s: invalid datapath name", arg);
+		return CLI_USAGE;
+	}
+	if (ctf_nlsock_open(&sock) < 0)
+		return CLI_OK;	/* cannot check: accept */
+	r = ctf_nlsock_family(sock, OVS_DATAPATH_FAMILY, &family);
+	if (r == 0) {
+		ref.name = name;
+		r = ctf_dp_get(sock, &ref, &info, NULL);
+		if (r == -ENODEV || r == -ENOENT) {
+			ctf_nlsock_close(sock);
+			cli_error("%s: datapath not found (hint: ctflow dump-dps lists them)", arg);
+			return CLI_ERR;
+		}
+	}
+	ctf_nlsock_close(sock);
+	return CLI_OK;
+}
+
+/*
+ * If argv[*i] is a datapath name (no '=', non-empty, not one of the
+ * command's keywords), check it and skip it.
+ */
+static int take_dp(int argc, char **argv, int *i, const char *keyword)
+{
+	const char *a;
+
+	if (*i >= argc)
+		return CLI_OK;
+	a = argv[*i];
+	if (!*a || strchr(a, '=') || (keyword && !strcmp(a, keyword)))
+		return CLI_OK;
+	(*i)++;
+	return check_dp(a);
+}
+
+/* Unsigned number in [0, max]; -ERANGE / -EINVAL like the library parsers. */
+static int parse_num(const char *s, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+static int zone_arg(const char *token, const char *val, uint16_t *zone)
+{
+	uint64_t v;
+	int r = parse_num(val, UINT16_MAX, &v);
+
+	if (r) {
+		cli_error("%s: %s (hint: a zone is 0..65535)", token,
+			  r == -ERANGE ? "zone out of range" : "invalid zone");
+		return CLI_USAGE;
+	}
+	*zone = (uint16_t)v;
+	return CLI_OK;
+}
+
+/* ---- dump-conntrack ------------------------------------------------------ */
+
+struct dump_ctx {
+	struct ctf_str line;
+	json_object *array;	/* --json */
+};
+
+static void json_tuple(json_object *o, const char *key, const struct ctf_ct_tuple *t)
+{
+	json_object *j = json_object_new_object();
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	inet_ntop(t->l3, t->src, a, sizeof(a));
+	inet_ntop(t->l3, t->dst, b, sizeof(b));
+	json_object_object_add(j, "src", json_object_new_string(a));
+	json_object_object_add(j, "dst", json_object_new_string(b));
+	if (t->proto == IPPROTO_ICMP || t->proto == IPPROTO_ICMPV6) {
+		json_object_object_add(j, "id", json_object_new_int(t->icmp_id));
+		json_object_object_add(j, "type", json_object_new_int(t->icmp_type));
+		json_object_object_add(j, "code", json_object_new_int(t->icmp_code));
+	} else {
+		json_object_object_add(j, "sport", json_object_new_int(t->sport));
+		json_object_object_add(j, "dport", json_object_new_int(t->dport));
+	}
+	json_object_object_add(o, key, j);
+}
+
+static json_object *json_entry(const struct ctf_ct_entry *e)
+{
+	json_object *o = json_object_new_object();
+	struct ctf_str s = { 0 };
+
+	ctf_ct_format_proto(&s, e->orig.proto);
+	json_object_object_add(o, "proto", json_object_new_string(ctf_str_cstr(&s)));
+	json_tuple(o, "orig", &e->orig);
+	json_tuple(o, "reply", &e->reply);
+	json_object_object_add(o, "id", json_object_new_int64(e->id));
+	json_object_object_add(o, "zone", json_object_new_int(e->zone));
+	json_object_object_add(o, "mark", json_object_new_int64(e->mark));
+	ctf_str_clear(&s);
+	ctf_ct_format_labels(&s, e->labels);
+	json_object_object_add(o, "labels", json_object_new_string(ctf_str_cstr(&s)));
+	json_object_object_add(o, "status", json_object_new_int64(e->status));
+	json_object_object_add(o, "timeout", json_object_new_int64(e->timeout));
+	json_object_object_add(o, "packets_orig", json_object_new_int64((int64_t)e->packets_orig));
+	json_object_object_add(o, "bytes_orig", json_object_new_int64((int64_t)e->bytes_orig));
+	json_object_object_add(o, "packets_reply", json_object_new_int64((int64_t)e->packets_reply));
+	json_object_object_add(o, "bytes_reply", json_object_new_int64((int64_t)e->bytes_reply));
+	if (e->protoinfo == IPPROTO_TCP) {
+		const char *st = ctf_ct_tcp_state_name(e->tcp.state_orig);
+
+		json_object_object_add(o, "tcp_state", json_object_new_string(st ? st : "?"));
+	} else if (e->protoinfo == IPPROTO_SCTP) {
+		const char *st = ctf_ct_sctp_state_name(e->sctp.state);
+
+		json_object_object_add(o, "sctp_state", json_object_new_string(st ? st : "?"));
+	}
+	if (e->helper[0])
+		json_object_object_add(o, "helper", json_object_new_string(e->helper));
+	if (e->parent.l3)
+		json_tuple(o, "parent", &e->parent);
+	ctf_str_free(&s);
+	return o;
+}
+
+static int print_entry(const struct ctf_ct_entry *e, void *arg)
+{
+	struct dump_ctx *d = arg;
+
+	if (d->array) {
+		json_object_array_add(d->array, json_entry(e));
+		return 0;
+	}
+	ctf_str_clear(&d->line);
+	ctf_ct_format_entry(&d->line, e, cli_opts.more > 0, cli_opts.stats);
+	ctf_str_putc(&d->line, '\n');
+	if (fputs(ctf_str_cstr(&d->line), stdout) == EOF)
+		return -EIO;
+	return 0;
+}
+
+int cmd_dump_conntrack(int argc, char **argv)
+{
+	struct dump_ctx d = { { 0 }, NULL };
+	struct ctf_err err;
+	uint16_t zone;
+	bool has_zone = false;
+	int i = 1, r;
+
+	r = take_dp(argc, argv, &i, NULL);
+	if (r)
+		return r;
+	for (; i < argc; i++) {
+		if (!strncmp(argv[i], "zone=", 5) && !has_zone) {
+			r = zone_arg(argv[i], argv[i] + 5, &zone);
+			if (r)
+				return r;
+			has_zone = true;
+		} else {
+			cli_error("%s: unexpected argument (usage: %s dump-conntrack [-m] [-s] [DP] "
+				  "[zone=N])", argv[i], PROG_NAME);
+			return CLI_USAGE;
+		}
+	}
+	if (cli_opts.json)
+		d.array = json_object_new_array();
+	r = ctf_ct_dump(has_zone ? &zone : NULL, print_entry, &d, &err);
+	ctf_str_free(&d.line);
+	if (d.array) {
+		if (!r)
+			puts(json_object_to_json_string_ext(d.array, JSON_C_TO_STRING_PLAIN));
+		json_object_put(d.array);
+	}
+	if (r < 0) {
+		report("dump conntrack", &err);
+		return CLI_ERR;
+	}
+	return fflush(stdout) ? CLI_ERR : CLI_OK;
+}
+
+/* ---- flush-conntrack ----------------------------------------------------- */
+
+int cmd_flush_conntrack(int argc, char **argv)
+{
+	struct ctf_ct_filter f;
+	struct ctf_err err;
+	int i = 1, r;
+
+	r = take_dp(argc, argv, &i, NULL);
+	if (r)
+		return r;
+	if (ctf_ct_filter_parse(&f, argc - i, argv + i, &err) < 0) {
+		report("flush conntrack", &err);
+		return CLI_USAGE;
+	}
+	if (ctf_ct_flush(&f, NULL, &err) < 0) {
+		report("flush conntrack", &err);
+		return CLI_ERR;
+	}
+	return CLI_OK;
+}
+
+/* ---- ct-get-nconns ------------------------------------------------------- */
+
+int cmd_ct_get_nconns(int argc, char **argv)
+{
+	struct ctf_err err;
+	uint32_t n;
+	int r;
+
+	if (argc > 1) {
+		r = check_dp(argv[1]);
+		if (r)
+			return r;
+	}
+	if (ctf_ct_count(&n, &err) < 0) {
+		report("count conntrack entries", &err);
+		return CLI_ERR;
+	}
+	printf("%" PRIu32 "\n", n);
+	return CLI_OK;
+}
+
+/* ---- ct limits ------------------------------------------------------------ */
+
+static void limit_error(const char *verb, int r, const struct ctf_nlerr *nlerr)
+{
+	if (r == -ENOENT)
+		cli_error("cannot %s: the kernel has no ovs_ct_limit family (hint: modprobe "
+			  "openvswitch; limits need Linux >= 4.18 with CONFIG_NETFILTER_CONNCOUNT)",
+			  verb);
+	else if (r == -EPERM)
+		cli_error("cannot %s: %s (hint: run as root)", verb, strerror(-r));
+	else if (nlerr && nlerr->msg[0])
+		cli_error("cannot %s: %s (%s)", verb, nlerr->msg, strerror(-r));
+	else
+		cli_error("cannot %s: %s", verb, strerror(-r));
+}
+
+/* "zone=N,limit=L" (either order). */
+static int parse_zone_limit(const char *arg, struct ctf_ct_zone_limit *zl)
+{
+	char *copy = ctf_xstrdup(arg), *save = NULL;
+	bool has_zone = false, has_limit = false;
+	int rc = CLI_OK;
+
+	for (char *tok = strtok_r(copy, ",", &save); tok && !rc;
+	     tok = strtok_r(NULL, ",", &save)) {
+		uint64_t v;
+		int r;
+
+		if (!strncmp(tok, "zone=", 5)) {
+			r = parse_num(tok + 5, UINT16_MAX, &v);
+			if (r) {
+				cli_error("%s: %s in `%s' (hint: a zone is 0..65535)", tok,
+					  r == -ERANGE ? "zone out of range" : "invalid zone", arg);
+				rc = CLI_USAGE;
+			}
+			zl->zone = (int32_t)v;
+			has_zone = true;
+		} else if (!strncmp(tok, "limit=", 6)) {
+			r = parse_num(tok + 6, UINT32_MAX, &v);
+			if (r) {
+				cli_error("%s: %s in `%s' (hint: a limit is 0..4294967295, 0 = "
+					  "unlimited)", tok,
+					  r == -ERANGE ? "limit out of range" : "invalid limit", arg);
+				rc = CLI_USAGE;
+			}
+			zl->limit = (uint32_t)v;
+			has_limit = true;
+		} else {
+			cli_error("%s: invalid zone limit field in `%s' (hint: write zone=N,limit=L)",
+				  tok, arg);
+			rc = CLI_USAGE;
+		}
+	}
+	free(copy);
+	if (!rc && (!has_zone || !has_limit)) {
+		cli_error("%s: failed to parse zone limit (hint: write zone=N,limit=L)", arg);
+		rc = CLI_USAGE;
+	}
+	return rc;
+}
+
+/* "zone=N1[,N2]..." into @zl (appending to *@n, at most @max). */
+static int parse_zone_list(const char *arg, struct ctf_ct_zone_limit *zl, size_t *n, size_t max)
+{
+	char *copy, *save = NULL;
+	int rc = CLI_OK;
+
+	if (strncmp(arg, "zone=", 5) || !arg[5]) {
+		cli_error("%s: expected zone=N1[,N2]...", arg);
+		return CLI_USAGE;
+	}
+	copy = ctf_xstrdup(arg + 5);
+	for (char *tok = strtok_r(copy, ",", &save); tok && !rc;
+	     tok = strtok_r(NULL, ",", &save)) {
+		uint16_t z;
+
+		if (*n >= max) {
+			cli_error("%s: too many zones (at most %zu)", arg, max);
+			rc = CLI_USAGE;
+		} else if (!(rc = zone_arg(tok, tok, &z))) {
+			zl[*n].zone = z;
+			zl[*n].limit = 0;
+			zl[*n].count = 0;
+			(*n)++;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+int cmd_ct_set_limits(int argc, char **argv)
+{
+	struct ctf_ct_zone_limit *zl = ctf_xzalloc((size_t)argc * sizeof(*zl));
+	struct ctf_nlsock *sock = NULL;
+	struct ctf_nlerr nlerr;
+	size_t n = 0;
+	int i = 1, r, rc = CLI_OK;
+
+	rc = take_dp(argc, argv, &i, NULL);
+	if (!rc && i < argc && !strncmp(argv[i], "default=", 8)) {
+		uint64_t v;
+
+		if (parse_num(argv[i] + 8, UINT32_MAX, &v)) {
+			cli_error("%s: invalid default limit (hint: 0..4294967295, 0 = unlimited)",
+				  argv[i]);
+			rc = CLI_USAGE;
+		} else {
+			zl[n].zone = CTF_CT_LIMIT_DEFAULT_ZONE;
+			zl[n++].limit = (uint32_t)v;
+			i++;
+		}
+	}
+	for (; !rc && i < argc; i++)
+		if (!(rc = parse_zone_limit(argv[i], &zl[n])))
+			n++;
+	if (!rc && !n) {
+		cli_error("no limit given (usage: %s ct-set-limits [DP] [default=L] "
+			  "[zone=N,limit=L]...)", PROG_NAME);
+		rc = CLI_USAGE;
+	}
+	if (!rc) {
+		ctf_nlerr_clear(&nlerr);
+		r = ctf_nlsock_open(&sock);
+		if (!r)
+			r = ctf_ct_limit_set(sock, zl, n, &nlerr);
+		if (r < 0) {
+			limit_error("set ct limits", r, &nlerr);
+			rc = CLI_ERR;
+		}
+	}
+	if (sock)
+		ctf_nlsock_close(sock);
+	free(zl);
+	return rc;
+}
+
+int cmd_ct_del_limits(int argc, char **argv)
+{
+	struct ctf_ct_zone_limit zl[1024];
+	struct ctf_nlsock *sock = NULL;
+	struct ctf_nlerr nlerr;
+	size_t n = 0;
+	int i = 1, r, rc;
+
+	rc = take_dp(argc, argv, &i, "default");
+	if (!rc && i < argc && !strcmp(argv[i], "default")) {
+		zl[n].zone = CTF_CT_LIMIT_DEFAULT_ZONE;
+		zl[n].limit = 0;
+		n++;
+		i++;
+	}
+	if (!rc && i < argc)
+		rc = parse_zone_list(argv[i++], zl, &n, CTF_ARRAY_SIZE(zl));
+	if (!rc && i < argc) {
+		cli_error("%s: unexpected argument (usage: %s ct-del-limits [DP] [default] "
+			  "[zone=N1[,N2]...])", argv[i], PROG_NAME);
+		rc = CLI_USAGE;
+	}
+	if (!rc && !n) {
+		cli_error("nothing to delete (usage: %s ct-del-limits [DP] [default] "
+			  "[zone=N1[,N2]...])", PROG_NAME);
+		rc = CLI_USAGE;
+	}
+	if (rc)
+		return rc;
+	ctf_nlerr_clear(&nlerr);
+	r = ctf_nlsock_open(&sock);
+	if (!r)
+		r = ctf_ct_limit_del(sock, zl, n, &nlerr);
+	if (sock)
+		ctf_nlsock_close(sock);
+	if (r < 0) {
+		limit_error("delete ct limits", r, &nlerr);
+		return CLI_ERR;
+	}
+	return CLI_OK;
+}
+
+struct limits_out {
+	uint32_t default_limit;
+	size_t n, cap;
+	struct ctf_ct_zone_limit *zones;
+};
+
+static int collect_limit(const struct ctf_ct_zone_limit *zl, void *arg)
+{
+	struct limits_out *o = arg;
+
+	if (zl->zone == CTF_CT_LIMIT_DEFAULT_ZONE) {
+		o->default_limit = zl->limit;
+		return 0;
+	}
+	if (o->n == o->cap) {
+		o->cap = o->cap ? 2 * o->cap : 16;
+		o->zones = ctf_xrealloc(o->zones, o->cap * sizeof(*o->zones));
+	}
+	o->zones[o->n++] = *zl;
+	return 0;
+}
+
+int cmd_ct_get_limits(int argc, char **argv)
+{
+	struct ctf_ct_zone_limit zl[1024];
+	struct limits_out out = { 0, 0, 0, NULL };
+	struct ctf_nlsock *sock = NULL;
+	struct ctf_nlerr nlerr;
+	size_t n = 0;
+	int i = 1, r, rc;
+
+	rc = take_dp(argc, argv, &i, NULL);
+	if (!rc && i < argc) {
+		/* Ask for the default too, so that the first line is always right. */
+		zl[n].zone = CTF_CT_LIMIT_DEFAULT_ZONE;
+		zl[n].limit = 0;
+		n++;
+		rc = parse_zone_list(argv[i++], zl, &n, CTF_ARRAY_SIZE(zl));
+	}
+	if (!rc && i < argc) {
+		cli_error("%s: unexpected argument (usage: %s ct-get-limits [DP] "
+			  "[zone=N1[,N2]...])", argv[i], PROG_NAME);
+		rc = CLI_USAGE;
+	}
+	if (rc)
+		return rc;
+	ctf_nlerr_clear(&nlerr);
+	r = ctf_nlsock_open(&sock);
+	if (!r)
+		r = ctf_ct_limit_get(sock, zl, n, collect_limit, &out, &nlerr);
+	if (sock)
+		ctf_nlsock_close(sock);
+	if (r < 0) {
+		free(out.zones);
+		limit_error("get ct limits", r, &nlerr);
+		return CLI_ERR;
+	}
+	printf("default limit=%" PRIu32 "\n", out.default_limit);
+	for (size_t k = 0; k < out.n; k++)
+		printf("zone=%" PRId32 ",limit=%" PRIu32 ",count=%" PRIu32 "\n", out.zones[k].zone,
+		       out.zones[k].limit, out.zones[k].count);
+	free(out.zones);
+	return CLI_OK;
+}
