@@ -12,6 +12,7 @@ libctflow_la_SOURCES = \
 	src/nl/ct-limit.c \
 	src/nl/genl-resolve.c \
 	src/nl/nlsock.c \
+	src/nl/flow.c \
 	src/nl/dp.c \
 	src/nl/vport.c \
 	src/nl/features.c \
