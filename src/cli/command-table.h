@@ -7,3 +7,8 @@
 { "ct-set-limits", "[DP] [default=L] [zone=N,limit=L]...", 1, -1, cmd_ct_set_limits, "set per-zone connection limits (0 = unlimited)" },
 { "ct-del-limits", "[DP] [default] [zone=N1[,N2]...]", 1, 3, cmd_ct_del_limits, "remove per-zone connection limits" },
 { "ct-get-limits", "[DP] [zone=N1[,N2]...]", 0, 2, cmd_ct_get_limits, "print connection limits and counts" },
+{ "add-rule", "PRIORITY MATCH ACTIONS", 3, -1, cmd_add_rule, "add a rule to ctflowd's policy" },
+{ "del-rule", "PRIORITY MATCH", 2, 2, cmd_del_rule, "delete a rule from ctflowd's policy" },
+{ "dump-rules", "", 0, 0, cmd_dump_rules, "print ctflowd's rules with hit and flow counts" },
+{ "reload", "", 0, 0, cmd_reload, "make ctflowd re-read its configuration file" },
+{ "daemon-show", "", 0, 0, cmd_daemon_show, "print ctflowd's state: upcall mode, counters, rules" },

@@ -22,4 +22,11 @@ int cmd_add_flows(int argc, char **argv);
 int cmd_mod_flows(int argc, char **argv);
 int cmd_del_flows(int argc, char **argv);
 
+/* cmd-rules.c: ctflowd's control socket */
+int cmd_add_rule(int argc, char **argv);
+int cmd_del_rule(int argc, char **argv);
+int cmd_dump_rules(int argc, char **argv);
+int cmd_reload(int argc, char **argv);
+int cmd_daemon_show(int argc, char **argv);
+
 #endif

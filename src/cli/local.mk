@@ -8,5 +8,6 @@ ctflow_SOURCES = \
 	src/cli/commands.h \
 	src/cli/command-table.h \
 	src/cli/cmd-misc.c \
+	src/cli/cmd-rules.c \
 	src/cli/cmd-ct.c \
 	$(NULL)
