@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The action half of ctf_flow_validate(): what __ovs_nla_copy_actions() and
+ * ovs_ct_copy_action() refuse, checked against the key as the kernel masks
+ * it (a ct() in a flow that wildcards eth_type has no L3 family, a set of
+ * tcp() in a flow that does not pin proto=6 is unsafe, ...). Lengths come
+ * from the action tables (action-attrs.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+
+#include "action-attrs.h"
+#include "validate.h"
+
+#define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
+
+struct act_ctx {
+	const struct ctf_flow_key *key;		/* masked key */
+	const struct ctf_flow_key *mask;	/* effective mask */
+	struct ctf_err *err;
+};
+
+/* The flow's L3 family as the kernel sees it in the masked key: 4, 6 or 0. */
+static int flow_family(const struct act_ctx *c)
+{
+	if (c->mask->eth_type != 0xffff)
+		return 0;
+	if (c->key->eth_type == htons(0x0800))
+		return 4;
+	if (c->key->eth_type == htons(0x86dd))
+		return 6;
+	return 0;
+}
+
+static uint8_t flow_proto(const struct act_ctx *c, uint8_t *mask)
+{
+	int fam = flow_family(c);
+
+	*mask = fam == 4 ? c->mask->ipv4.ipv4_proto : fam == 6 ? c->mask->ipv6.ipv6_proto : 0;
+	return fam == 4 ? c->key->ipv4.ipv4_proto : fam == 6 ? c->key->ipv6.ipv6_proto : 0;
+}
+
+static int len_refused(struct act_ctx *c, const char *ns, const struct ctf_act_desc *d,
+		       const struct nlattr *a)
+{
+	int plen = mnl_attr_get_payload_len(a);
+
+	if (d->len >= 0)
+		ctf_err_set(c->err, "%s%s%s is %d bytes, the kernel wants exactly %d", ns,
+			    *ns ? " option " : "", d->name, plen, d->len);
+	else if (d->len == CTF_ACT_FLAG)
+		ctf_err_set(c->err, "%s%s%s is a flag but carries %d bytes", ns, *ns ? " option " : "",
+			    d->name, plen);
+	else if (d->len == CTF_ACT_STRZ)
+		ctf_err_set(c->err, "%s%s%s must be a NUL-terminated string of %u..%u bytes (got %d)", ns,
+			    *ns ? " option " : "", d->name, d->min_len, d->max_len, plen);
+	else
+		ctf_err_set(c->err, "%s%s%s has a bad length (%d bytes)", ns, *ns ? " option " : "",
+			    d->name, plen);
+	return -EINVAL;
+}
+
+/* ---- ct() ---------------------------------------------------------------- */
+
+static int check_nat_nest(struct act_ctx *c, const struct nlattr *nat)
+{
+	const struct nlattr *a;
+
+	if (!ctf_attr_stream_ok(mnl_attr_get_payload(nat), mnl_attr_get_payload_len(nat)))
+		return ctf_err_set(c->err, "ct(nat(...)) has a truncated attribute");
+	mnl_attr_for_each_nested(a, nat) {
+		const struct ctf_act_desc *d = ctf_act_lookup(&ctf_nat_attrs, mnl_attr_get_type(a));
+
+		if (!d) {
+			ctf_err_set(c->err, "ct(nat(...)) has an unknown option type %u", mnl_attr_get_type(a));
+			ctf_err_hint(c->err, "use src/dst[=ADDR[-ADDR][:PORT[-PORT]]], persistent, hash, random");
+			return -EINVAL;
+		}
+		if (!ctf_act_len_ok(&ctf_nat_attrs, a))
+			return len_refused(c, "nat", d, a);
+	}
+	return 0;
+}
+
+static int check_ct(struct act_ctx *c, const struct nlattr *ct)
+{
+	struct ctf_err *err = c->err;
+	struct ctf_ct_info ci;
+	const struct nlattr *a;
+
+	if (!ctf_attr_stream_ok(mnl_attr_get_payload(ct), mnl_attr_get_payload_len(ct)))
+		return ctf_err_set(err, "ct() has a truncated attribute");
+	mnl_attr_for_each_nested(a, ct) {
+		unsigned t = mnl_attr_get_type(a);
+		const struct ctf_act_desc *d = ctf_act_lookup(&ctf_ct_attrs, t);
+
+		if (!d) {
+			ctf_err_set(err, "ct() has an unknown option type %u", t);
+			ctf_err_hint(err, "use commit, force_commit, zone=, mark=, label=, helper=, timeout=, nat(...)");
+			return -EINVAL;
+		}
+		if (!ctf_act_len_ok(&ctf_ct_attrs, a))
+			return len_refused(c, "ct", d, a);
+		if (t == OVS_CT_ATTR_NAT) {
+			int ret = check_nat_nest(c, a);
+			if (ret)
+				return ret;
+		}
+	}
+	if (ctf_ct_decode(ct, &ci)) {
+		ctf_err_set(err, "ct() is malformed (a repeated nat(), or a NAT range end without its start)");
+		ctf_err_hint(err, "give nat(...) once, with its first address");
+		return -EINVAL;
+	}
+
+	int fam = flow_family(c);
+	if (!fam) {
+		ctf_err_set(err, "ct() needs an exact IPv4 or IPv6 eth_type in the flow (ct family unspecified)");
+		ctf_err_hint(err, "add eth_type(0x0800),ipv4() (or eth_type(0x86dd),ipv6()) to the flow");
+		return -EINVAL;
+	}
+	if (ci.commit && ci.force_commit) {
+		ctf_err_set(err, "ct(commit,force_commit): give only one of them");
+		ctf_err_hint(err, "force_commit already implies commit");
+		return -EINVAL;
+	}
+	bool commit = ci.commit || ci.force_commit;
+	if (ci.has_mark) {
+		if (!ci.mark_mask) {
+			ctf_err_set(err, "ct(mark=0x%x/0) has a zero mask, which the kernel refuses", ci.mark);
+			ctf_err_hint(err, "give a non-zero mask, e.g. mark=0x%x/0xffffffff, or drop mark=", ci.mark);
+			return -EINVAL;
+		}
+		if (!commit) {
+			ctf_err_set(err, "ct(mark=...) needs commit");
+			ctf_err_hint(err, "write ct(commit,mark=...)");
+			return -EINVAL;
+		}
+	}
+	if (ci.has_labels) {
+		static const uint8_t zero[16];
+
+		if (!memcmp(ci.labels_mask, zero, sizeof(zero))) {
+			ctf_err_set(err, "ct(label=.../0) has a zero mask, which the kernel refuses");
+			ctf_err_hint(err, "give a non-zero mask, or drop label=");
+			return -EINVAL;
+		}
+		if (!commit) {
+			ctf_err_set(err, "ct(label=...) needs commit");
+			ctf_err_hint(err, "write ct(commit,label=...)");
+			return -EINVAL;
+		}
+	}
+	if (ci.helper || ci.timeout) {
+		uint8_t pmask;
+		const char *opt = ci.helper ? "helper" : "timeout";
+		const char *val = ci.helper ? ci.helper : ci.timeout;
+
+		flow_proto(c, &pmask);
+		if (pmask != 0xff) {
+			ctf_err_set(err, "ct(%s=%s) needs the ip protocol matched exactly in the flow", opt, val);
+			ctf_err_hint(err, "add proto=N without a mask to %s(...), e.g. %s(proto=6),tcp(),tcp_flags(0/0)",
+				     fam == 4 ? "ipv4" : "ipv6", fam == 4 ? "ipv4" : "ipv6");
+			return -EINVAL;
+		}
+	}
+	if (ci.nat) {
+		if (ci.nat_src && ci.nat_dst) {
+			ctf_err_setn(err, -ERANGE, "ct(nat(src,dst)): only one type of NAT may be given");
+			ctf_err_hint(err, "use two ct() actions in different zones for source and destination NAT");
+			return -ERANGE;
+		}
+		bool range = ci.nat_family || ci.has_proto_min || ci.has_proto_max || ci.persistent ||
+			     ci.proto_hash || ci.proto_random;
+		if (range && !ci.nat_src && !ci.nat_dst) {
+			ctf_err_set(err, "ct(nat(...)) gives an address, port range or flag without src or dst");
+			ctf_err_hint(err, "write nat(src=...) or nat(dst=...), or plain nat to apply the connection's existing NAT");
+			return -EINVAL;
+		}
+		if ((ci.nat_src || ci.nat_dst) && !commit) {
+			ctf_err_set(err, "ct(nat(%s...)) needs commit", ci.nat_src ? "src" : "dst");
+			ctf_err_hint(err, "write ct(commit,nat(%s=...))", ci.nat_src ? "src" : "dst");
+			return -EINVAL;
+		}
+		if ((ci.nat_src || ci.nat_dst) && ci.nat_before_commit) {
+			ctf_err_set(err, "ct(): nat(...) is encoded before commit; the kernel needs COMMIT first");
+			ctf_err_hint(err, "encode OVS_CT_ATTR_COMMIT (or FORCE_COMMIT) before OVS_CT_ATTR_NAT");
+			return -EINVAL;
+		}
+		if (ci.nat_family && ci.nat_family != (fam == 4 ? 4 : 16)) {
+			ctf_err_set(err, "ct(nat(...)) has an IPv%d address but the flow is IPv%d",
+				    ci.nat_family == 4 ? 4 : 6, fam);
+			ctf_err_hint(err, "use an address of the flow's family");
+			return -EINVAL;
+		}
+		if (ci.proto_hash && ci.proto_random) {
+			ctf_err_set(err, "ct(nat(hash,random)): give only one of hash and random");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* ---- set() / set_masked() ----------------------------------------------- */
+
+static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
+{
+	struct ctf_err *err = c->err;
+	const char *an = masked ? "set_masked" : "set";
+	const struct nlattr *a = mnl_attr_get_payload(set);
+	int len = mnl_attr_get_payload_len(set);
+	const char *kn;
+
+	if (!mnl_attr_ok(a, len) || (int)MNL_ALIGN(a->nla_len) < len) {
+		ctf_err_set(err, "%s() must hold exactly one key attribute", an);
+		return -EINVAL;
+	}
+	unsigned t = mnl_attr_get_type(a);
+	int plen = mnl_attr_get_payload_len(a);
+	const uint8_t *p = mnl_attr_get_payload(a);
+	int fam = flow_family(c);
+	uint8_t pmask, proto = flow_proto(c, &pmask);
+
+	switch (t) {
+	case OVS_KEY_ATTR_PRIORITY: kn = "skb_priority"; break;
+	case OVS_KEY_ATTR_SKB_MARK: kn = "skb_mark"; break;
+	case OVS_KEY_ATTR_TUNNEL: kn = "tunnel"; break;
+	case OVS_KEY_ATTR_ETHERNET: kn = "eth"; break;
+	case OVS_KEY_ATTR_IPV4: kn = "ipv4"; break;
+	case OVS_KEY_ATTR_IPV6: kn = "ipv6"; break;
+	case OVS_KEY_ATTR_TCP: kn = "tcp"; break;
+	case OVS_KEY_ATTR_UDP: kn = "udp"; break;
+	case OVS_KEY_ATTR_SCTP: kn = "sctp"; break;
+	case OVS_KEY_ATTR_MPLS: kn = "mpls"; break;
+	case OVS_KEY_ATTR_NSH: kn = "nsh"; break;
+	default:
+		ctf_err_set(err, "%s() cannot write key attribute type %u", an, t);
+		ctf_err_hint(err, "the kernel sets only skb_priority, skb_mark, tunnel, eth, ipv4, ipv6, tcp, udp, sctp, mpls, nsh");
+		return -EINVAL;
+	}
+	if (t == OVS_KEY_ATTR_TUNNEL && masked) {
+		ctf_err_set(err, "set_masked(tunnel(...)) is refused: a tunnel set cannot be masked");
+		ctf_err_hint(err, "use set(tunnel(...)) with every field");
+		return -EINVAL;
+	}
+	/* Fixed sizes of the settable structs (nested/variable ones are not checked here). */
+	int want = 0;
+	switch (t) {
+	case OVS_KEY_ATTR_PRIORITY: case OVS_KEY_ATTR_SKB_MARK: want = 4; break;
+	case OVS_KEY_ATTR_ETHERNET: want = sizeof(struct ovs_key_ethernet); break;
+	case OVS_KEY_ATTR_IPV4: want = sizeof(struct ovs_key_ipv4); break;
+	case OVS_KEY_ATTR_IPV6: want = sizeof(struct ovs_key_ipv6); break;
+	case OVS_KEY_ATTR_TCP: case OVS_KEY_ATTR_UDP: case OVS_KEY_ATTR_SCTP: want = 4; break;
+	}
+	if (want && plen != (masked ? 2 * want : want)) {
+		ctf_err_set(err, "%s(%s(...)) is %d bytes, the kernel wants %d", an, kn, plen,
+			    masked ? 2 * want : want);
+		return -EINVAL;
+	}
+	if (masked && want) {
+		for (int i = 0; i < want; i++)
+			if (p[i] & ~p[want + i]) {
+				ctf_err_set(err, "%s(%s(...)) sets value bits outside its mask", an, kn);
+				ctf_err_hint(err, "give values already ANDed with their masks");
+				return -EINVAL;
+			}
+	}
+	switch (t) {
+	case OVS_KEY_ATTR_IPV4:
+	case OVS_KEY_ATTR_IPV6: {
+		bool v4 = t == OVS_KEY_ATTR_IPV4;
+
+		if (fam != (v4 ? 4 : 6)) {
+			ctf_err_set(err, "%s(%s(...)) needs an exact eth_type(%s) in the flow", an, kn,
+				    v4 ? "0x0800" : "0x86dd");
+			ctf_err_hint(err, "add eth_type(%s),%s() to the flow", v4 ? "0x0800" : "0x86dd", kn);
+			return -EINVAL;
+		}
+		size_t po = v4 ? offsetof(struct ovs_key_ipv4, ipv4_proto) : offsetof(struct ovs_key_ipv6, ipv6_proto);
+		size_t fo = v4 ? offsetof(struct ovs_key_ipv4, ipv4_frag) : offsetof(struct ovs_key_ipv6, ipv6_frag);
+		uint8_t fv = v4 ? c->key->ipv4.ipv4_frag : c->key->ipv6.ipv6_frag;
+		bool bad_proto = masked ? p[want + po] != 0 : p[po] != proto;
+		bool bad_frag = masked ? p[want + fo] != 0 : p[fo] != fv;
+		if (bad_proto || bad_frag) {
+			ctf_err_set(err, "%s(%s(%s=...)) cannot change the IP %s", an, kn,
+				    bad_proto ? "proto" : "frag", bad_proto ? "protocol" : "fragment type");
+			ctf_err_hint(err, masked ? "leave proto and frag out of the set_masked() mask"
+						 : "use set_masked() and leave proto and frag unmasked");
+			return -EINVAL;
+		}
+		if (t == OVS_KEY_ATTR_IPV6 && masked && (ntohl(*(const uint32_t *)(const void *)(p + want + 32)) & ~0xfffffu)) {
+			ctf_err_set(err, "%s(ipv6(label=...)) mask exceeds the 20-bit flow label", an);
+			return -EINVAL;
+		}
+		break;
+	}
+	case OVS_KEY_ATTR_TCP:
+	case OVS_KEY_ATTR_UDP:
+	case OVS_KEY_ATTR_SCTP: {
+		uint8_t need = t == OVS_KEY_ATTR_TCP ? 6 : t == OVS_KEY_ATTR_UDP ? 17 : 132;
+
+		if (!fam || pmask != 0xff || proto != need) {
+			ctf_err_set(err, "%s(%s(...)) needs the flow to match ip proto %u exactly", an, kn, need);
+			ctf_err_hint(err, "add eth_type(0x0800),ipv4(proto=%u),%s() (or the ipv6 equivalent) to the flow",
+				     need, kn);
+			return -EINVAL;
+		}
+		break;
+	}
+	case OVS_KEY_ATTR_MPLS:
+		if (c->mask->eth_type != 0xffff ||
+		    (c->key->eth_type != htons(0x8847) && c->key->eth_type != htons(0x8848))) {
+			ctf_err_set(err, "%s(mpls(...)) needs an exact MPLS eth_type in the flow", an);
+			ctf_err_hint(err, "add eth_type(0x8847),mpls(...) to the flow");
+			return -EINVAL;
+		}
+		break;
+	}
+	return 0;
+}
+
+/* ---- the list walk -------------------------------------------------------- */
+
+static int check_list(struct act_ctx *c, const void *data, size_t len, int depth);
+
+static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const struct ctf_act_desc *d,
+			      int depth)
+{
+	const struct nlattr *sub;
+
+	if (d->nested == &ctf_action_attrs)	/* clone(): the list itself */
+		return check_list(c, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), depth + 1);
+	if (!ctf_attr_stream_ok(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a)))
+		return ctf_err_set(c->err, "%s() has a truncated attribute", d->name);
+	mnl_attr_for_each_nested(sub, a) {
+		const struct ctf_act_desc *sd = ctf_act_lookup(d->nested, mnl_attr_get_type(sub));
+
+		if (!sd) {
+			ctf_err_set(c->err, "%s() has an unknown attribute type %u", d->name, mnl_attr_get_type(sub));
+			return -EINVAL;
+		}
+		if (!ctf_act_len_ok(d->nested, sub))
+			return len_refused(c, d->name, sd, sub);
+		if (sd->nested == &ctf_action_attrs) {
+			int ret = check_list(c, mnl_attr_get_payload(sub), mnl_attr_get_payload_len(sub),
+					     depth + 1);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, int depth)
+{
+	struct ctf_err *err = c->err;
+	unsigned t = mnl_attr_get_type(a);
+	const struct ctf_act_desc *d = ctf_act_lookup(&ctf_action_attrs, t);
+	const void *p = mnl_attr_get_payload(a);
+
+	if (!d) {
+		ctf_err_set(err, "action type %u is unknown", t);
+		ctf_err_hint(err, "remove it; the kernel refuses unknown actions");
+		return -EINVAL;
+	}
+	if (!ctf_act_len_ok(&ctf_action_attrs, a))
+		return len_refused(c, "", d, a);
+
+	switch (t) {
+	case OVS_ACTION_ATTR_OUTPUT: {
+		uint32_t port = mnl_attr_get_u32(a);
+
+		if (port >= CTF_DP_MAX_PORTS) {
+			ctf_err_set(err, "output to port %u is out of range: datapath ports are 0..65534", port);
+			ctf_err_hint(err, "use a port number below 65535 (see `ctflow show`)");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	case OVS_ACTION_ATTR_USERSPACE: {
+		const struct nlattr *pid = NULL, *sub;
+
+		if (!ctf_attr_stream_ok(p, mnl_attr_get_payload_len(a)))
+			return ctf_err_set(err, "userspace() has a truncated attribute");
+		mnl_attr_for_each_nested(sub, a)
+			if (mnl_attr_get_type(sub) == OVS_USERSPACE_ATTR_PID)
+				pid = sub;
+		if (!pid || mnl_attr_get_payload_len(pid) != 4 || !mnl_attr_get_u32(pid)) {
+			ctf_err_set(err, "userspace() needs a non-zero pid=");
+			ctf_err_hint(err, "give the netlink port id of the listening socket: userspace(pid=N)");
+			return -EINVAL;
+		}
+		return check_nested_lists(c, a, d, depth);
+	}
+	case OVS_ACTION_ATTR_TRUNC: {
+		const struct ovs_action_trunc *tr = p;
+
+		if (tr->max_len < 14) {
+			ctf_err_set(err, "trunc(%u) is shorter than an Ethernet header", tr->max_len);
+			ctf_err_hint(err, "use trunc(14) or more");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	case OVS_ACTION_ATTR_HASH: {
+		const struct ovs_action_hash *h = p;
+
+		if (h->hash_alg != OVS_HASH_ALG_L4 && h->hash_alg != CTF_HASH_ALG_SYM_L4) {
+			ctf_err_set(err, "hash(alg=%u) is not a hash algorithm the kernel knows", h->hash_alg);
+			ctf_err_hint(err, "use hash(l4(BASIS)) or hash(sym_l4(BASIS))");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	case OVS_ACTION_ATTR_PUSH_VLAN: {
+		const struct ovs_action_push_vlan *v = p;
+		uint16_t tpid = ntohs(v->vlan_tpid), tci = ntohs(v->vlan_tci);
+
+		if (tpid != 0x8100 && tpid != 0x88a8) {
+			ctf_err_set(err, "push_vlan(tpid=0x%04x) is not 0x8100 or 0x88a8", tpid);
+			ctf_err_hint(err, "use tpid=0x8100 (802.1Q) or tpid=0x88a8 (802.1ad)");
+			return -EINVAL;
+		}
+		if (!(tci & 0x1000)) {
+			ctf_err_set(err, "push_vlan(tci=0x%04x) lacks the CFI/present bit 0x1000", tci);
+			ctf_err_hint(err, "use push_vlan(vid=N,pcp=P), which sets it");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	case OVS_ACTION_ATTR_DROP:
+		if (!last) {
+			ctf_err_set(err, "drop(%u) must be the last action of its list", mnl_attr_get_u32(a));
+			ctf_err_hint(err, "move drop(...) to the end, or remove the actions after it");
+			return -EINVAL;
+		}
+		return 0;
+	case OVS_ACTION_ATTR_CT:
+		return check_ct(c, a);
+	case OVS_ACTION_ATTR_SET:
+		return check_set(c, a, false);
+	case OVS_ACTION_ATTR_SET_MASKED:
+		return check_set(c, a, true);
+	case OVS_ACTION_ATTR_PSAMPLE: {
+		const struct nlattr *sub;
+		bool group = false;
+
+		if (!ctf_attr_stream_ok(p, mnl_attr_get_payload_len(a)))
+			return ctf_err_set(err, "psample() has a truncated attribute");
+		mnl_attr_for_each_nested(sub, a) {
+			if (mnl_attr_get_type(sub) == OVS_PSAMPLE_ATTR_GROUP)
+				group = true;
+			if (mnl_attr_get_type(sub) == OVS_PSAMPLE_ATTR_COOKIE &&
+			    mnl_attr_get_payload_len(sub) > OVS_PSAMPLE_COOKIE_MAX_SIZE) {
+				ctf_err_set(err, "psample(cookie=...) is %u bytes, more than 16",
+					    mnl_attr_get_payload_len(sub));
+				return -EINVAL;
+			}
+		}
+		if (!group) {
+			ctf_err_set(err, "psample() needs group=");
+			ctf_err_hint(err, "write psample(group=N[,cookie=HEX])");
+			return -EINVAL;
+		}
+		return 0;
+	}
+	default:
+		if (d->len == CTF_ACT_NESTED && d->nested)
+			return check_nested_lists(c, a, d, depth);
+		return 0;
+	}
+}
+
+static int check_list(struct act_ctx *c, const void *data, size_t len, int depth)
+{
+	const struct nlattr *a;
+	int rem = (int)len;
+
+	if (depth > CTF_ACTIONS_MAX_DEPTH) {
+		ctf_err_setn(c->err, -EOVERFLOW, "actions are nested more than %d levels deep",
+			     CTF_ACTIONS_MAX_DEPTH);
+		ctf_err_hint(c->err, "flatten clone()/sample()/check_pkt_len()/dec_ttl() nesting");
+		return -EOVERFLOW;
+	}
+	for (a = data; mnl_attr_ok(a, rem); ) {
+		const struct nlattr *next = mnl_attr_next(a);
+		int nrem = rem - (int)MNL_ALIGN(a->nla_len);
+		int ret = check_action(c, a, !mnl_attr_ok(next, nrem), depth);
+
+		if (ret)
+			return ret;
+		rem = nrem;
+		a = next;
+	}
+	if (rem > 0)
+		return ctf_err_set(c->err, "action list is truncated or has %d trailing bytes", rem);
+	return 0;
+}
+
+int ctf_validate_actions(const void *actions, size_t len, const struct ctf_flow_key *key,
+			 const struct ctf_flow_key *mask, struct ctf_err *err)
+{
+	struct act_ctx c = { key, mask, err };
+
+	if (len && !actions)
+		return ctf_err_set(err, "action stream is missing");
+	if (len > CTF_NLBUF_MAX)
+		return ctf_err_set(err, "action list is %zu bytes, more than netlink can carry", len);
+	return check_list(&c, actions, len, 0);
+}

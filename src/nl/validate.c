@@ -1,0 +1,633 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * ctf_flow_validate(): refuse, before anything is sent, what the kernel
+ * would refuse, with a message that names the token and a hint that says
+ * how to fix it. The rules mirror net/openvswitch/flow_netlink.c: the
+ * attribute stream checks of __parse_flow_nlattrs() (range, userspace-only
+ * types, duplicates, exact lengths), the value checks of
+ * ovs_key_from_nlattrs() and parse_vlan_from_nlattrs(), and the
+ * expected/allowed attribute sets of match_validate(). Actions are checked
+ * in validate-actions.c against the key as the kernel masks it.
+ *
+ * The same function explains a kernel EINVAL after the fact, so every
+ * refusal says which rule it is.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+
+#include "ctflow/flowtext.h"
+#include "ctflow/match.h"
+#include "key-attrs.h"
+#include "validate.h"
+
+#define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
+
+/* What the stream walk learned, flattened over the encap() levels. */
+struct stream_info {
+	uint64_t attrs;		/* every attribute seen */
+	uint64_t nonzero;	/* attributes with a non-zero payload (masks: the ones that count) */
+};
+
+static const char *attr_name(unsigned type)
+{
+	const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
+
+	return d && d->name ? d->name : "?";
+}
+
+static bool all_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+static bool is_vlan_tpid(uint16_t et)
+{
+	return et == 0x8100 || et == 0x88a8;
+}
+
+static int check_tunnel(const struct nlattr *nest, bool is_mask, struct ctf_err *err)
+{
+	const void *data = mnl_attr_get_payload(nest);
+	int len = mnl_attr_get_payload_len(nest);
+	uint32_t seen = 0;
+	const struct nlattr *a;
+	int rem = len;
+
+	for (a = data; mnl_attr_ok(a, rem); rem -= MNL_ALIGN(a->nla_len), a = mnl_attr_next(a)) {
+		unsigned t = mnl_attr_get_type(a);
+		const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(t);
+		int plen = mnl_attr_get_payload_len(a);
+
+		if (!d || !d->name || t > OVS_TUNNEL_KEY_ATTR_MAX) {
+			ctf_err_set(err, "tunnel() has an unknown attribute type %u", t);
+			ctf_err_hint(err, "remove it; the kernel refuses unknown tunnel attributes");
+			return -EINVAL;
+		}
+		if (seen & CTF_TUN_BIT(t)) {
+			ctf_err_set(err, "tunnel(%s) appears twice", d->name);
+			ctf_err_hint(err, "give each tunnel field once");
+			return -EINVAL;
+		}
+		seen |= CTF_TUN_BIT(t);
+		if (d->len >= 0 && plen != d->len) {
+			ctf_err_set(err, "tunnel(%s) is %d bytes, the kernel wants exactly %d",
+				    d->name, plen, d->len);
+			return -EINVAL;
+		}
+		if (t == OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS && (plen % 4 || plen > 252)) {
+			ctf_err_set(err, "tunnel(geneve(...)) options are %d bytes; they must be a multiple of 4, at most 252",
+				    plen);
+			return -EINVAL;
+		}
+		if (t == OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS && plen > CTF_ERSPAN_OPTS_MAX) {
+			ctf_err_set(err, "tunnel(erspan(...)) options are %d bytes, more than struct erspan_metadata",
+				    plen);
+			return -EINVAL;
+		}
+	}
+	if (rem) {
+		ctf_err_set(err, "tunnel() has a truncated attribute");
+		return -EINVAL;
+	}
+	if (is_mask)
+		return 0;
+	bool v4 = seen & (CTF_TUN_BIT(OVS_TUNNEL_KEY_ATTR_IPV4_SRC) | CTF_TUN_BIT(OVS_TUNNEL_KEY_ATTR_IPV4_DST));
+	bool v6 = seen & (CTF_TUN_BIT(OVS_TUNNEL_KEY_ATTR_IPV6_SRC) | CTF_TUN_BIT(OVS_TUNNEL_KEY_ATTR_IPV6_DST));
+	if (v4 && v6) {
+		ctf_err_set(err, "tunnel() mixes IPv4 (src=/dst=) and IPv6 (ipv6_src=/ipv6_dst=) addresses");
+		ctf_err_hint(err, "use one address family per tunnel()");
+		return -EINVAL;
+	}
+	if (!(seen & CTF_TUN_BIT(OVS_TUNNEL_KEY_ATTR_TTL))) {
+		ctf_err_set(err, "tunnel() has no ttl=; the kernel requires one");
+		ctf_err_hint(err, "add ttl=64 (with a /0 mask to match any TTL)");
+		return -EINVAL;
+	}
+	if (!(seen & CTF_TUN_BIT(OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE)) &&
+	    !(seen & (CTF_TUN_BIT(OVS_TUNNEL_KEY_ATTR_IPV4_DST) | CTF_TUN_BIT(OVS_TUNNEL_KEY_ATTR_IPV6_DST)))) {
+		ctf_err_set(err, "tunnel() has no dst= or ipv6_dst=; the kernel requires a destination");
+		ctf_err_hint(err, "add dst=ADDR (or ipv6_dst=ADDR)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_nsh(const struct nlattr *nest, struct ctf_err *err)
+{
+	const struct nlattr *a;
+	int rem = mnl_attr_get_payload_len(nest);
+
+	for (a = mnl_attr_get_payload(nest); mnl_attr_ok(a, rem);
+	     rem -= MNL_ALIGN(a->nla_len), a = mnl_attr_next(a)) {
+		unsigned t = mnl_attr_get_type(a);
+		const struct ctf_attr_desc *d = ctf_nsh_key_attr_desc(t);
+		int plen = mnl_attr_get_payload_len(a);
+
+		if (!d || !d->name) {
+			ctf_err_set(err, "nsh() has an unknown attribute type %u", t);
+			return -EINVAL;
+		}
+		if (d->len >= 0 && plen != d->len) {
+			ctf_err_set(err, "nsh(%s) is %d bytes, the kernel wants exactly %d", d->name, plen, d->len);
+			return -EINVAL;
+		}
+		if (d->len < 0 && (plen <= 0 || plen > CTF_NSH_MD2_MAX)) {
+			ctf_err_set(err, "nsh(%s) is %d bytes, the kernel takes 1..248", d->name, plen);
+			return -EINVAL;
+		}
+	}
+	if (rem) {
+		ctf_err_set(err, "nsh() has a truncated attribute");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * One level of a key or mask stream (the outer one, or an encap()):
+ * structure, lengths, duplicates, and the VLAN rules that link a level's
+ * eth_type, vlan() and encap().
+ */
+static int check_level(const void *data, size_t len, bool is_mask, int depth,
+		       struct stream_info *si, struct ctf_err *err)
+{
+	const char *what = is_mask ? "mask" : "key";
+	const struct nlattr *tb[OVS_KEY_ATTR_MAX + 1] = { NULL };
+	const struct nlattr *a;
+	int rem = (int)len;
+	int ret;
+
+	for (a = data; mnl_attr_ok(a, rem); rem -= MNL_ALIGN(a->nla_len), a = mnl_attr_next(a)) {
+		unsigned t = mnl_attr_get_type(a);
+		const struct ctf_attr_desc *d = ctf_key_attr_desc(t);
+		int plen = mnl_attr_get_payload_len(a);
+
+		if (t == 0 || t > OVS_KEY_ATTR_MAX || !d || !d->name) {
+			ctf_err_set(err, "%s attribute type %u is out of range (the kernel knows 1..%d)",
+				    what, t, OVS_KEY_ATTR_MAX);
+			ctf_err_hint(err, "remove it; the kernel refuses unknown key attributes");
+			return -EINVAL;
+		}
+		if (d->flags & CTF_AF_USER_ONLY) {
+			ctf_err_set(err, "%s() is not accepted from userspace by the kernel", d->name);
+			ctf_err_hint(err, "remove %s() from the flow", d->name);
+			return -EINVAL;
+		}
+		if (tb[t]) {
+			ctf_err_set(err, "duplicate %s() in the %s", d->name, what);
+			ctf_err_hint(err, "give each key attribute once");
+			return -EINVAL;
+		}
+		tb[t] = a;
+		if (d->len >= 0 && plen != d->len) {
+			ctf_err_set(err, "%s() %s attribute is %d bytes, the kernel wants exactly %d",
+				    d->name, what, plen, d->len);
+			return -EINVAL;
+		}
+		if (t == OVS_KEY_ATTR_MPLS && (plen == 0 || plen % 4 || plen > 12)) {
+			ctf_err_set(err, "mpls() holds %d bytes; the kernel takes 1 to 3 label stack entries of 4 bytes",
+				    plen);
+			ctf_err_hint(err, "give between 1 and 3 MPLS labels");
+			return -EINVAL;
+		}
+		if (t == OVS_KEY_ATTR_ENCAP)
+			continue;	/* checked below, once the level's VLAN is known */
+		uint64_t bit = CTF_KEY_BIT(t);
+		if (t == OVS_KEY_ATTR_VLAN && depth)
+			bit = CTF_KEYB_VLAN1;
+		if (t != OVS_KEY_ATTR_ETHERTYPE && t != OVS_KEY_ATTR_VLAN && (si->attrs & bit)) {
+			ctf_err_set(err, "%s() appears both inside and outside encap()", d->name);
+			return -EINVAL;
+		}
+		si->attrs |= bit;
+		if (!all_zero(mnl_attr_get_payload(a), (size_t)plen))
+			si->nonzero |= bit;
+		if (t == OVS_KEY_ATTR_TUNNEL && (ret = check_tunnel(a, is_mask, err)))
+			return ret;
+		if (t == OVS_KEY_ATTR_NSH && (ret = check_nsh(a, err)))
+			return ret;
+	}
+	if (rem) {
+		ctf_err_set(err, "%s attribute stream is truncated or has %d trailing bytes", what, rem);
+		return -EINVAL;
+	}
+
+	/* VLAN: eth_type(TPID),vlan(TCI),encap(inner) belong together. */
+	const struct nlattr *et = tb[OVS_KEY_ATTR_ETHERTYPE], *vlan = tb[OVS_KEY_ATTR_VLAN];
+	const struct nlattr *encap = tb[OVS_KEY_ATTR_ENCAP];
+	uint16_t etv = et ? ntohs(mnl_attr_get_u16(et)) : 0;
+
+	if (encap && !vlan) {
+		ctf_err_set(err, "encap() in the %s without vlan()", what);
+		ctf_err_hint(err, "write eth_type(0x8100),vlan(vid=N),encap(...)");
+		return -EINVAL;
+	}
+	if (!is_mask && et && is_vlan_tpid(etv) && (depth || tb[OVS_KEY_ATTR_ETHERNET]) &&
+	    (!vlan || !encap)) {
+		ctf_err_set(err, "eth_type(0x%04x) is a VLAN TPID and needs vlan() and encap()", etv);
+		ctf_err_hint(err, "write eth_type(0x%04x),vlan(vid=N),encap(eth_type(...),...)", etv);
+		return -EINVAL;
+	}
+	if (vlan) {
+		uint16_t tci = ntohs(mnl_attr_get_u16(vlan));
+
+		if (depth >= 2) {
+			ctf_err_set(err, "more than two vlan() tags; the kernel parses at most two");
+			return -EINVAL;
+		}
+		if (!is_mask && (!et || !is_vlan_tpid(etv))) {
+			ctf_err_set(err, "vlan() needs eth_type(0x8100) or eth_type(0x88a8) at the same level");
+			ctf_err_hint(err, "write eth_type(0x8100),vlan(vid=N),encap(...)");
+			return -EINVAL;
+		}
+		if (!is_mask && !(tci & 0x1000)) {
+			if (tci) {
+				ctf_err_set(err, "vlan(tci=0x%04x) lacks the CFI/present bit 0x1000", tci);
+				ctf_err_hint(err, "use vlan(vid=N,pcp=P), which sets it; only tci 0 (a truncated header) may omit it");
+				return -EINVAL;
+			}
+			if (encap && mnl_attr_get_payload_len(encap)) {
+				ctf_err_set(err, "vlan(tci=0) marks a truncated VLAN header and must have an empty encap()");
+				ctf_err_hint(err, "use encap() with nothing inside, or give a real vlan(vid=N)");
+				return -EINVAL;
+			}
+		}
+		if (is_mask && et && etv != 0xffff && etv) {
+			ctf_err_set(err, "the VLAN TPID eth_type mask is 0x%04x; it must be exact", etv);
+			ctf_err_hint(err, "drop the /mask on the eth_type in front of vlan()");
+			return -EINVAL;
+		}
+		if (is_mask && tci && !(tci & 0x1000)) {
+			ctf_err_set(err, "vlan() mask 0x%04x does not match the CFI bit (0x1000) exactly", tci);
+			ctf_err_hint(err, "include cfi in the vlan() mask, e.g. vlan(vid=N/0xfff)");
+			return -EINVAL;
+		}
+		si->attrs |= depth ? CTF_KEYB_ENCAP1 : B(ENCAP);
+	}
+	if (encap)
+		return check_level(mnl_attr_get_payload(encap), mnl_attr_get_payload_len(encap), is_mask,
+				   depth + 1, si, err);
+	return 0;
+}
+
+static int check_stream(const void *data, size_t len, bool is_mask, struct stream_info *si,
+			struct ctf_err *err)
+{
+	memset(si, 0, sizeof(*si));
+	if (len > CTF_NLBUF_MAX) {
+		ctf_err_set(err, "%s attribute stream is %zu bytes, more than netlink can carry",
+			    is_mask ? "mask" : "key", len);
+		return -EINVAL;
+	}
+	return check_level(data, len, is_mask, 0, si, err);
+}
+
+/* ovs_key_from_nlattrs() value checks on the key itself. */
+static int check_key_values(const struct ctf_flow_key *k, struct ctf_err *err)
+{
+	uint64_t have = k->attrs;
+
+	if (!(have & (B(ETHERNET) | B(ETHERTYPE) | B(VLAN)))) {
+		ctf_err_set(err, "the key has neither eth() nor eth_type(); the kernel requires an Ethernet header or an EtherType");
+		ctf_err_hint(err, "add eth() (and eth_type(0x0800),ipv4() to match IPv4), or eth_type(...) alone for an L3 packet");
+		return -EINVAL;
+	}
+	if ((have & B(IN_PORT)) && k->in_port >= CTF_DP_MAX_PORTS) {
+		ctf_err_set(err, "in_port(%u) is out of range: datapath ports are 0..65534", k->in_port);
+		ctf_err_hint(err, "use a port number below 65535 (see `ctflow show`)");
+		return -EINVAL;
+	}
+	if ((have & B(CT_STATE)) && (k->ct_state & ~CTF_CS_SUPPORTED_MASK)) {
+		ctf_err_set(err, "ct_state(0x%x) has bits outside 0xff that the kernel does not support",
+			    k->ct_state);
+		ctf_err_hint(err, "use only new,est,rel,rpl,inv,trk,snat,dnat (0x01..0x80)");
+		return -EINVAL;
+	}
+	if ((have & B(ETHERTYPE)) && ntohs(k->eth_type) < 0x0600) {
+		ctf_err_set(err, "eth_type(0x%04x) is below 0x0600: that is an 802.3 length, not an EtherType",
+			    ntohs(k->eth_type));
+		ctf_err_hint(err, "use an EtherType >= 0x0600, or eth() without eth_type() to match 802.2 frames");
+		return -EINVAL;
+	}
+	if ((have & B(IPV4)) && k->ipv4.ipv4_frag > OVS_FRAG_TYPE_MAX) {
+		ctf_err_set(err, "ipv4(frag=%u) is out of range", k->ipv4.ipv4_frag);
+		ctf_err_hint(err, "use frag=no, frag=first or frag=later");
+		return -EINVAL;
+	}
+	if ((have & B(IPV6)) && k->ipv6.ipv6_frag > OVS_FRAG_TYPE_MAX) {
+		ctf_err_set(err, "ipv6(frag=%u) is out of range", k->ipv6.ipv6_frag);
+		ctf_err_hint(err, "use frag=no, frag=first or frag=later");
+		return -EINVAL;
+	}
+	if ((have & B(IPV6)) && (ntohl(k->ipv6.ipv6_label) & ~0xfffffu)) {
+		ctf_err_set(err, "ipv6(label=0x%x) does not fit in the 20-bit flow label", ntohl(k->ipv6.ipv6_label));
+		ctf_err_hint(err, "use a label of at most 0xfffff");
+		return -EINVAL;
+	}
+	if ((have & B(ARP)) && ntohs(k->arp.arp_op) > 0xff) {
+		ctf_err_set(err, "arp(op=%u) is out of range; the kernel keeps 8 bits", ntohs(k->arp.arp_op));
+		ctf_err_hint(err, "use op=1 (request) or op=2 (reply)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* match_validate(): attributes the key values make the kernel expect. */
+static int check_expected(const struct ctf_flow_key *k, struct ctf_err *err)
+{
+	uint64_t have = k->attrs;
+	const char *ip;
+	uint8_t proto, frag;
+
+	if (!(have & B(ETHERTYPE)))
+		return 0;
+	uint16_t et = ntohs(k->eth_type);
+	switch (et) {
+	case 0x0806:
+	case 0x8035:
+		if (!(have & B(ARP))) {
+			ctf_err_set(err, "eth_type(0x%04x) needs an arp() key", et);
+			ctf_err_hint(err, "add arp() to match any %s packet", et == 0x0806 ? "ARP" : "RARP");
+			return -EINVAL;
+		}
+		return 0;
+	case 0x8847:
+	case 0x8848:
+		if (!(have & B(MPLS))) {
+			ctf_err_set(err, "eth_type(0x%04x) needs an mpls() key", et);
+			ctf_err_hint(err, "add mpls(label=N) with the label stack entry to match");
+			return -EINVAL;
+		}
+		return 0;
+	case 0x894f:
+		if (!(have & B(NSH))) {
+			ctf_err_set(err, "eth_type(0x894f) needs an nsh() key");
+			ctf_err_hint(err, "add nsh(...) with the NSH base header fields to match");
+			return -EINVAL;
+		}
+		return 0;
+	case 0x0800:
+		if (!(have & B(IPV4))) {
+			ctf_err_set(err, "eth_type(0x0800) needs an ipv4() key");
+			ctf_err_hint(err, "add ipv4() to match any IPv4 packet");
+			return -EINVAL;
+		}
+		ip = "ipv4";
+		proto = k->ipv4.ipv4_proto;
+		frag = k->ipv4.ipv4_frag;
+		break;
+	case 0x86dd:
+		if (!(have & B(IPV6))) {
+			ctf_err_set(err, "eth_type(0x86dd) needs an ipv6() key");
+			ctf_err_hint(err, "add ipv6() to match any IPv6 packet");
+			return -EINVAL;
+		}
+		ip = "ipv6";
+		proto = k->ipv6.ipv6_proto;
+		frag = k->ipv6.ipv6_frag;
+		break;
+	default:
+		return 0;
+	}
+	if (frag == OVS_FRAG_TYPE_LATER)
+		return 0;	/* later fragments carry no L4 header */
+	switch (proto) {
+	case 6:
+		if ((have & (B(TCP) | B(TCP_FLAGS))) != (B(TCP) | B(TCP_FLAGS))) {
+			ctf_err_set(err, "%s(proto=6) needs tcp() and tcp_flags() keys", ip);
+			ctf_err_hint(err, "add tcp(),tcp_flags(0/0) to match any TCP packet");
+			return -EINVAL;
+		}
+		break;
+	case 17:
+		if (!(have & B(UDP))) {
+			ctf_err_set(err, "%s(proto=17) needs a udp() key", ip);
+			ctf_err_hint(err, "add udp() to match any UDP packet");
+			return -EINVAL;
+		}
+		break;
+	case 132:
+		if (!(have & B(SCTP))) {
+			ctf_err_set(err, "%s(proto=132) needs an sctp() key", ip);
+			ctf_err_hint(err, "add sctp() to match any SCTP packet");
+			return -EINVAL;
+		}
+		break;
+	case 1:
+		if (et == 0x0800 && !(have & B(ICMP))) {
+			ctf_err_set(err, "ipv4(proto=1) needs an icmp() key");
+			ctf_err_hint(err, "add icmp() to match any ICMP packet");
+			return -EINVAL;
+		}
+		break;
+	case 58:
+		if (et != 0x86dd)
+			break;
+		if (!(have & B(ICMPV6))) {
+			ctf_err_set(err, "ipv6(proto=58) needs an icmpv6() key");
+			ctf_err_hint(err, "add icmpv6() to match any ICMPv6 packet");
+			return -EINVAL;
+		}
+		if ((k->icmpv6.icmpv6_type == 135 || k->icmpv6.icmpv6_type == 136) && !(have & B(ND))) {
+			ctf_err_set(err, "icmpv6(type=%u) needs an nd() key", k->icmpv6.icmpv6_type);
+			ctf_err_hint(err, "add nd() to match any neighbour %s",
+				     k->icmpv6.icmpv6_type == 135 ? "solicitation" : "advertisement");
+			return -EINVAL;
+		}
+		break;
+	}
+	return 0;
+}
+
+static int mask_refused(struct ctf_err *err, unsigned t, const char *why, const char *hint)
+{
+	ctf_err_set(err, "%s() mask %s", attr_name(t), why);
+	ctf_err_hint(err, "%s", hint);
+	return -EINVAL;
+}
+
+/*
+ * match_validate(): which non-zero mask attributes are allowed. @m is the
+ * effective mask (eth_type already forced exact when present).
+ */
+static int check_mask_allowed(const struct ctf_flow_key *k, const struct ctf_flow_key *m,
+			      uint64_t mask_nonzero, struct ctf_err *err)
+{
+	uint16_t et = (k->attrs & B(ETHERTYPE)) ? ntohs(k->eth_type) : 0;
+	bool et_exact = m->eth_type == 0xffff;
+	bool v4 = et == 0x0800, v6 = et == 0x86dd;
+	uint8_t proto = v4 ? k->ipv4.ipv4_proto : v6 ? k->ipv6.ipv6_proto : 0;
+	uint8_t proto_mask = v4 ? m->ipv4.ipv4_proto : v6 ? m->ipv6.ipv6_proto : 0;
+	uint8_t frag = v4 ? k->ipv4.ipv4_frag : v6 ? k->ipv6.ipv6_frag : 0;
+	bool l4 = (v4 || v6) && et_exact && frag != OVS_FRAG_TYPE_LATER;
+
+	for (unsigned t = 1; t <= OVS_KEY_ATTR_MAX; t++) {
+		char hint[160];
+
+		if (!(mask_nonzero & CTF_KEY_BIT(t)))
+			continue;
+		if (t != OVS_KEY_ATTR_TUNNEL && t != OVS_KEY_ATTR_IN_PORT && t != OVS_KEY_ATTR_ETHERTYPE &&
+		    !(k->attrs & CTF_KEY_BIT(t))) {
+			snprintf(hint, sizeof(hint), "add %s() to the key, or drop its mask", attr_name(t));
+			return mask_refused(err, t, "is given but the key has no such attribute", hint);
+		}
+		unsigned want_et = 0, want_proto = 0;
+		switch (t) {
+		case OVS_KEY_ATTR_IPV4:
+		case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4:
+			want_et = 0x0800;
+			break;
+		case OVS_KEY_ATTR_IPV6:
+		case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6:
+			want_et = 0x86dd;
+			break;
+		case OVS_KEY_ATTR_ARP:
+			want_et = et == 0x8035 ? 0x8035 : 0x0806;
+			break;
+		case OVS_KEY_ATTR_MPLS:
+			want_et = et == 0x8848 ? 0x8848 : 0x8847;
+			break;
+		case OVS_KEY_ATTR_NSH:
+			want_et = 0x894f;
+			break;
+		case OVS_KEY_ATTR_TCP:
+		case OVS_KEY_ATTR_TCP_FLAGS:
+			want_proto = 6;
+			break;
+		case OVS_KEY_ATTR_UDP:
+			want_proto = 17;
+			break;
+		case OVS_KEY_ATTR_SCTP:
+			want_proto = 132;
+			break;
+		case OVS_KEY_ATTR_ICMP:
+			want_proto = 1;
+			break;
+		case OVS_KEY_ATTR_ICMPV6:
+		case OVS_KEY_ATTR_ND:
+			want_proto = 58;
+			break;
+		default:
+			continue;	/* metadata, eth, vlan: allowed whenever the key has them */
+		}
+		if (want_et) {
+			if (et != want_et || !et_exact) {
+				char why[96];
+
+				snprintf(why, sizeof(why), "needs an exact eth_type(0x%04x) in the flow", want_et);
+				snprintf(hint, sizeof(hint), "add eth_type(0x%04x) without a mask before %s()",
+					 want_et, attr_name(t));
+				return mask_refused(err, t, why, hint);
+			}
+			if (t == OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6 && (k->attrs & B(ND)) &&
+			    k->ipv6.ipv6_proto == 58 && (k->icmpv6.icmpv6_type == 135 || k->icmpv6.icmpv6_type == 136))
+				return mask_refused(err, t, "cannot be used together with nd() (the kernel stores both in the same place)",
+						    "match ct_tuple6() in a flow without nd()");
+			continue;
+		}
+		bool ok = l4 && proto == want_proto && proto_mask == 0xff &&
+			  (want_proto != 1 || v4) && (want_proto != 58 || v6);
+		if (!ok) {
+			const char *ipn = want_proto == 1 ? "ipv4" : want_proto == 58 ? "ipv6" : v6 ? "ipv6" : "ipv4";
+			char why[128];
+
+			if (l4 && proto == want_proto && proto_mask != 0xff)
+				snprintf(why, sizeof(why), "needs the ip protocol matched exactly (%s(proto=%u) without a mask)",
+					 ipn, want_proto);
+			else if ((v4 || v6) && frag == OVS_FRAG_TYPE_LATER)
+				snprintf(why, sizeof(why), "is not allowed for later fragments (%s(frag=later) has no L4 header)",
+					 ipn);
+			else
+				snprintf(why, sizeof(why), "needs an exact %s(proto=%u) and eth_type(%s) in the flow",
+					 ipn, want_proto, !strcmp(ipn, "ipv6") ? "0x86dd" : "0x0800");
+			snprintf(hint, sizeof(hint), "add eth_type(%s),%s(proto=%u) without masks",
+				 !strcmp(ipn, "ipv6") ? "0x86dd" : "0x0800", ipn, want_proto);
+			return mask_refused(err, t, why, hint);
+		}
+		if (t == OVS_KEY_ATTR_ND) {
+			uint8_t ty = k->icmpv6.icmpv6_type;
+
+			if ((ty != 135 && ty != 136) || m->icmpv6.icmpv6_type != 0xff)
+				return mask_refused(err, t, "needs an exact icmpv6(type=135) or icmpv6(type=136)",
+						    "match the ICMPv6 type exactly: icmpv6(type=135) for NS, 136 for NA");
+		}
+	}
+	if ((mask_nonzero & B(CT_STATE)) && (m->ct_state & ~CTF_CS_SUPPORTED_MASK)) {
+		ctf_err_set(err, "ct_state() mask 0x%x has bits outside 0xff that the kernel does not support",
+			    m->ct_state);
+		ctf_err_hint(err, "use only new,est,rel,rpl,inv,trk,snat,dnat (0x01..0x80) in the mask");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int ctf_flow_validate(const void *key, size_t key_len, const void *mask, size_t mask_len,
+		      const void *actions, size_t actions_len, struct ctf_err *err)
+{
+	struct ctf_err scratch;
+	struct stream_info ksi, msi;
+	struct ctf_flow_key *k, *m, *km;
+	int ret;
+
+	if (!err)
+		err = &scratch;
+	ctf_err_clear(err);
+	if (key_len && !key)
+		return ctf_err_set(err, "key attribute stream is missing");
+	if (!mask)
+		mask_len = 0;
+
+	ret = check_stream(key, key_len, false, &ksi, err);
+	if (ret)
+		return ret;
+	if (mask_len && (ret = check_stream(mask, mask_len, true, &msi, err)))
+		return ret;
+
+	/* Three ~1 KiB structs: keep them off the (possibly small) stack. */
+	k = ctf_xmalloc(3 * sizeof(*k));
+	m = k + 1;
+	km = k + 2;
+	ret = ctf_flow_key_from_attrs(key, key_len, k, err);
+	if (!ret)
+		ret = check_key_values(k, err);
+	if (!ret)
+		ret = check_expected(k, err);
+	if (ret)
+		goto out;
+
+	/* The mask as the kernel ends up using it. */
+	if (mask_len) {
+		ret = ctf_flow_key_from_attrs(mask, mask_len, m, err);
+		if (ret)
+			goto out;
+		if (m->eth_type)
+			m->eth_type = 0xffff;
+		if (m->in_port)
+			m->in_port = UINT32_MAX;
+		/* The TPIDs in front of vlan() must be exact (checked above); the TCI always is. */
+		m->vlan[0].tci = m->vlan[1].tci = 0xffff;
+		m->vlan[0].tpid = m->vlan[1].tpid = 0xffff;
+	} else {
+		ctf_flow_key_mask_exact(m, k);
+		msi.nonzero = ksi.attrs & ~(B(ENCAP) | CTF_KEYB_ENCAP1 | CTF_KEYB_VLAN1);
+	}
+	ret = check_mask_allowed(k, m, msi.nonzero, err);
+	if (ret)
+		goto out;
+
+	ctf_flow_key_mask_apply(km, k, m);
+	if (actions_len || actions)
+		ret = ctf_validate_actions(actions, actions_len, km, m, err);
+out:
+	free(k);
+	return ret;
+}
