@@ -18,4 +18,9 @@ libctflow_la_SOURCES = \
 	src/nl/features.c \
 	src/nl/key-attrs.c \
 	src/nl/match.c \
+	src/nl/action-attrs.c \
+	src/nl/action-scan.c \
+	src/nl/action-parse.c \
+	src/nl/action-ct.c \
+	src/nl/action-format.c \
 	$(NULL)

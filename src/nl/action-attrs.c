@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Description tables for the action namespaces, and the read-only helpers
+ * built on them (ct() decoding, a walker, a summary for validation).
+ * Lengths follow the kernel's action_lens / ovs_ct_attr_lens / parse_nat.
+ */
+#include <errno.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+#include "action-attrs.h"
+
+#define ROW(t, n, l) [t] = { .name = (n), .len = (l) }
+#define VAR(t, n, lo, hi) [t] = { .name = (n), .len = CTF_ACT_VARIABLE, .min_len = (lo), .max_len = (hi) }
+#define STRZ(t, n, lo, hi) [t] = { .name = (n), .len = CTF_ACT_STRZ, .min_len = (lo), .max_len = (hi) }
+#define NEST(t, n, tab) [t] = { .name = (n), .len = CTF_ACT_NESTED, .nested = (tab) }
+
+static const struct ctf_act_desc nat_rows[] = {
+	ROW(OVS_NAT_ATTR_SRC, "src", CTF_ACT_FLAG),
+	ROW(OVS_NAT_ATTR_DST, "dst", CTF_ACT_FLAG),
+	/* 4 bytes for an IPv4 flow, 16 for IPv6: checked by ctf_act_len_ok(). */
+	VAR(OVS_NAT_ATTR_IP_MIN, "ip_min", 4, 16),
+	VAR(OVS_NAT_ATTR_IP_MAX, "ip_max", 4, 16),
+	ROW(OVS_NAT_ATTR_PROTO_MIN, "proto_min", 2),
+	ROW(OVS_NAT_ATTR_PROTO_MAX, "proto_max", 2),
+	ROW(OVS_NAT_ATTR_PERSISTENT, "persistent", CTF_ACT_FLAG),
+	ROW(OVS_NAT_ATTR_PROTO_HASH, "hash", CTF_ACT_FLAG),
+	ROW(OVS_NAT_ATTR_PROTO_RANDOM, "random", CTF_ACT_FLAG),
+};
+const struct ctf_act_table ctf_nat_attrs = { "nat", OVS_NAT_ATTR_PROTO_RANDOM, nat_rows };
+
+static const struct ctf_act_desc ct_rows[] = {
+	ROW(OVS_CT_ATTR_COMMIT, "commit", CTF_ACT_FLAG),
+	ROW(OVS_CT_ATTR_ZONE, "zone", 2),
+	ROW(OVS_CT_ATTR_MARK, "mark", 8),	/* u32 value, u32 mask */
+	ROW(OVS_CT_ATTR_LABELS, "label", 32),	/* 16-byte value, 16-byte mask */
+	STRZ(OVS_CT_ATTR_HELPER, "helper", 2, 16),	/* NF_CT_HELPER_NAME_LEN */
+	NEST(OVS_CT_ATTR_NAT, "nat", &ctf_nat_attrs),
+	ROW(OVS_CT_ATTR_FORCE_COMMIT, "force_commit", CTF_ACT_FLAG),
+	ROW(OVS_CT_ATTR_EVENTMASK, "eventmask", 4),
+	STRZ(OVS_CT_ATTR_TIMEOUT, "timeout", 2, 32),	/* CTNL_TIMEOUT_NAME_MAX */
+};
+const struct ctf_act_table ctf_ct_attrs = { "ct", OVS_CT_ATTR_TIMEOUT, ct_rows };
+
+static const struct ctf_act_desc userspace_rows[] = {
+	ROW(OVS_USERSPACE_ATTR_PID, "pid", 4),
+	VAR(OVS_USERSPACE_ATTR_USERDATA, "userdata", 0, UINT16_MAX),
+	ROW(OVS_USERSPACE_ATTR_EGRESS_TUN_PORT, "tunnel_out_port", 4),
+	ROW(OVS_USERSPACE_ATTR_ACTIONS, "actions", CTF_ACT_FLAG),
+};
+const struct ctf_act_table ctf_userspace_attrs = {
+	"userspace", OVS_USERSPACE_ATTR_ACTIONS, userspace_rows
+};
+
+static const struct ctf_act_desc sample_rows[] = {
+	ROW(OVS_SAMPLE_ATTR_PROBABILITY, "sample", 4),
+	NEST(OVS_SAMPLE_ATTR_ACTIONS, "actions", &ctf_action_attrs),
+};
+const struct ctf_act_table ctf_sample_attrs = { "sample", OVS_SAMPLE_ATTR_ACTIONS, sample_rows };
+
+static const struct ctf_act_desc check_pkt_len_rows[] = {
+	ROW(OVS_CHECK_PKT_LEN_ATTR_PKT_LEN, "size", 2),
+	NEST(OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_GREATER, "gt", &ctf_action_attrs),
+	NEST(OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_LESS_EQUAL, "le", &ctf_action_attrs),
+};
+const struct ctf_act_table ctf_check_pkt_len_attrs = {
+	"check_pkt_len", OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_LESS_EQUAL, check_pkt_len_rows
+};
+
+static const struct ctf_act_desc dec_ttl_rows[] = {
+	NEST(OVS_DEC_TTL_ATTR_ACTION, "le_1", &ctf_action_attrs),
+};
+const struct ctf_act_table ctf_dec_ttl_attrs = { "dec_ttl", OVS_DEC_TTL_ATTR_ACTION, dec_ttl_rows };
+
+static const struct ctf_act_desc psample_rows[] = {
+	ROW(OVS_PSAMPLE_ATTR_GROUP, "group", 4),
+	VAR(OVS_PSAMPLE_ATTR_COOKIE, "cookie", 1, OVS_PSAMPLE_COOKIE_MAX_SIZE),
+};
+const struct ctf_act_table ctf_psample_attrs = { "psample", OVS_PSAMPLE_ATTR_COOKIE, psample_rows };
+
+static const struct ctf_act_desc push_nsh_rows[] = {
+	ROW(OVS_NSH_KEY_ATTR_BASE, "base", sizeof(struct ovs_nsh_key_base)),
+	ROW(OVS_NSH_KEY_ATTR_MD1, "md1", sizeof(struct ovs_nsh_key_md1)),
+	VAR(OVS_NSH_KEY_ATTR_MD2, "md2", 0, 248),	/* NSH_CTX_HDRS_MAX_LEN */
+};
+const struct ctf_act_table ctf_push_nsh_attrs = { "push_nsh", OVS_NSH_KEY_ATTR_MD2, push_nsh_rows };
+
+static const struct ctf_act_desc action_rows[] = {
+	ROW(OVS_ACTION_ATTR_OUTPUT, "output", 4),
+	NEST(OVS_ACTION_ATTR_USERSPACE, "userspace", &ctf_userspace_attrs),
+	/* One OVS_KEY_ATTR_* inside; the key namespace belongs to key-attrs. */
+	VAR(OVS_ACTION_ATTR_SET, "set", 4, UINT16_MAX),
+	ROW(OVS_ACTION_ATTR_PUSH_VLAN, "push_vlan", sizeof(struct ovs_action_push_vlan)),
+	ROW(OVS_ACTION_ATTR_POP_VLAN, "pop_vlan", CTF_ACT_FLAG),
+	NEST(OVS_ACTION_ATTR_SAMPLE, "sample", &ctf_sample_attrs),
+	ROW(OVS_ACTION_ATTR_RECIRC, "recirc", 4),
+	ROW(OVS_ACTION_ATTR_HASH, "hash", sizeof(struct ovs_action_hash)),
+	ROW(OVS_ACTION_ATTR_PUSH_MPLS, "push_mpls", sizeof(struct ovs_action_push_mpls)),
+	ROW(OVS_ACTION_ATTR_POP_MPLS, "pop_mpls", 2),
+	VAR(OVS_ACTION_ATTR_SET_MASKED, "set_masked", 4, UINT16_MAX),
+	NEST(OVS_ACTION_ATTR_CT, "ct", &ctf_ct_attrs),
+	ROW(OVS_ACTION_ATTR_TRUNC, "trunc", sizeof(struct ovs_action_trunc)),
+	ROW(OVS_ACTION_ATTR_PUSH_ETH, "push_eth", sizeof(struct ovs_action_push_eth)),
+	ROW(OVS_ACTION_ATTR_POP_ETH, "pop_eth", CTF_ACT_FLAG),
+	ROW(OVS_ACTION_ATTR_CT_CLEAR, "ct_clear", CTF_ACT_FLAG),
+	NEST(OVS_ACTION_ATTR_PUSH_NSH, "push_nsh", &ctf_push_nsh_attrs),
+	ROW(OVS_ACTION_ATTR_POP_NSH, "pop_nsh", CTF_ACT_FLAG),
+	ROW(OVS_ACTION_ATTR_METER, "meter", 4),
+	NEST(OVS_ACTION_ATTR_CLONE, "clone", &ctf_action_attrs),
+	NEST(OVS_ACTION_ATTR_CHECK_PKT_LEN, "check_pkt_len", &ctf_check_pkt_len_attrs),
+	ROW(OVS_ACTION_ATTR_ADD_MPLS, "add_mpls", sizeof(struct ovs_action_add_mpls)),
+	NEST(OVS_ACTION_ATTR_DEC_TTL, "dec_ttl", &ctf_dec_ttl_attrs),
+	ROW(OVS_ACTION_ATTR_DROP, "drop", 4),
+	NEST(OVS_ACTION_ATTR_PSAMPLE, "psample", &ctf_psample_attrs),
+};
+const struct ctf_act_table ctf_action_attrs = { "action", CTF_ACTION_ATTR_MAX, action_rows };
+
+const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type)
+{
+	if (type > t->max_type || !t->rows[type].name)
+		return NULL;
+	return &t->rows[type];
+}
+
+bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
+{
+	const struct ctf_act_desc *d = ctf_act_lookup(t, mnl_attr_get_type(a));
+	size_t len = mnl_attr_get_payload_len(a);
+
+	if (!d)
+		return false;
+	switch (d->len) {
+	case CTF_ACT_FLAG:
+		return len == 0;
+	case CTF_ACT_NESTED:
+		return true;
+	case CTF_ACT_STRZ:
+		return len >= d->min_len && len <= d->max_len &&
+		       memchr(mnl_attr_get_payload(a), '\0', len) != NULL;
+	case CTF_ACT_VARIABLE:
+		if (t == &ctf_nat_attrs)	/* an address: IPv4 or IPv6, nothing between */
+			return len == 4 || len == 16;
+		return len >= d->min_len && len <= d->max_len;
+	default:
+		return len == (size_t)d->len;
+	}
+}
+
+/* A stream made of whole attributes only, nothing left over. */
+bool ctf_attr_stream_ok(const void *data, size_t len)
+{
+	const struct nlattr *a;
+
+	if (len > INT32_MAX)
+		return false;
+	CTF_ATTR_FOR_EACH(a, data, len)
+		;
+	return (const char *)a == (const char *)data + MNL_ALIGN(len) ||
+	       (const char *)a == (const char *)data + len;
+}
+
+static int nat_decode(const struct nlattr *nat, struct ctf_ct_info *info)
+{
+	const void *data = mnl_attr_get_payload(nat);
+	size_t len = mnl_attr_get_payload_len(nat);
+	const struct nlattr *a;
+	bool has_min = false;
+
+	if (!ctf_attr_stream_ok(data, len))
+		return -EINVAL;
+	CTF_ATTR_FOR_EACH(a, data, len) {
+		size_t plen = mnl_attr_get_payload_len(a);
+
+		if (!ctf_act_len_ok(&ctf_nat_attrs, a))
+			return -EINVAL;
+		switch (mnl_attr_get_type(a)) {
+		case OVS_NAT_ATTR_SRC:
+			info->nat_src = true;
+			break;
+		case OVS_NAT_ATTR_DST:
+			info->nat_dst = true;
+			break;
+		case OVS_NAT_ATTR_IP_MIN:
+			memcpy(info->ip_min, mnl_attr_get_payload(a), plen);
+			info->nat_family = (int)plen;
+			has_min = true;
+			break;
+		case OVS_NAT_ATTR_IP_MAX:
+			memcpy(info->ip_max, mnl_attr_get_payload(a), plen);
+			info->has_ip_max = true;
+			if (info->nat_family && info->nat_family != (int)plen)
+				return -EINVAL;
+			info->nat_family = (int)plen;
+			break;
+		case OVS_NAT_ATTR_PROTO_MIN:
+			memcpy(&info->proto_min, mnl_attr_get_payload(a), 2);
+			info->has_proto_min = true;
+			break;
+		case OVS_NAT_ATTR_PROTO_MAX:
+			memcpy(&info->proto_max, mnl_attr_get_payload(a), 2);
+			info->has_proto_max = true;
+			break;
+		case OVS_NAT_ATTR_PERSISTENT:
+			info->persistent = true;
+			break;
+		case OVS_NAT_ATTR_PROTO_HASH:
+			info->proto_hash = true;
+			break;
+		case OVS_NAT_ATTR_PROTO_RANDOM:
+			info->proto_random = true;
+			break;
+		}
+	}
+	if (info->has_ip_max && !has_min)
+		return -EINVAL;
+	return 0;
+}
+
+int ctf_ct_decode(const struct nlattr *ct, struct ctf_ct_info *info)
+{
+	const void *data = mnl_attr_get_payload(ct);
+	size_t len = mnl_attr_get_payload_len(ct);
+	const struct nlattr *a;
+
+	memset(info, 0, sizeof(*info));
+	if (!ctf_attr_stream_ok(data, len))
+		return -EINVAL;
+	CTF_ATTR_FOR_EACH(a, data, len) {
+		const void *p = mnl_attr_get_payload(a);
+
+		if (!ctf_act_len_ok(&ctf_ct_attrs, a))
+			return -EINVAL;
+		switch (mnl_attr_get_type(a)) {
+		case OVS_CT_ATTR_COMMIT:
+			info->commit = true;
+			break;
+		case OVS_CT_ATTR_FORCE_COMMIT:
+			info->force_commit = true;
+			break;
+		case OVS_CT_ATTR_ZONE:
+			memcpy(&info->zone, p, 2);
+			info->has_zone = true;
+			break;
+		case OVS_CT_ATTR_MARK:
+			memcpy(&info->mark, p, 4);
+			memcpy(&info->mark_mask, (const char *)p + 4, 4);
+			info->has_mark = true;
+			break;
+		case OVS_CT_ATTR_LABELS:
+			memcpy(info->labels, p, 16);
+			memcpy(info->labels_mask, (const char *)p + 16, 16);
+			info->has_labels = true;
+			break;
+		case OVS_CT_ATTR_HELPER:
+			info->helper = p;
+			break;
+		case OVS_CT_ATTR_TIMEOUT:
+			info->timeout = p;
+			break;
+		case OVS_CT_ATTR_EVENTMASK:
+			memcpy(&info->eventmask, p, 4);
+			info->has_eventmask = true;
+			break;
+		case OVS_CT_ATTR_NAT:
+			if (info->nat)	/* a second NAT nest: not something we print */
+				return -EINVAL;
+			info->nat = true;
+			info->nat_before_commit = !info->commit && !info->force_commit;
+			if (nat_decode(a, info) < 0)
+				return -EINVAL;
+			break;
+		}
+	}
+	return 0;
+}
+
+static int walk(const void *data, size_t len, int depth, ctf_action_visit_fn *fn, void *arg);
+
+/* The action lists nested in @a (by its table), walked at @depth. */
+static int walk_nested(const struct nlattr *a, int depth, ctf_action_visit_fn *fn, void *arg)
+{
+	const struct ctf_act_desc *d = ctf_act_lookup(&ctf_action_attrs, mnl_attr_get_type(a));
+	const struct nlattr *sub;
+	int err;
+
+	if (!d || d->len != CTF_ACT_NESTED || d->nested == &ctf_ct_attrs ||
+	    d->nested == &ctf_userspace_attrs || d->nested == &ctf_psample_attrs ||
+	    d->nested == &ctf_push_nsh_attrs)
+		return 0;
+	if (d->nested == &ctf_action_attrs)	/* clone: the list itself */
+		return walk(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), depth, fn, arg);
+	if (!ctf_attr_stream_ok(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a)))
+		return -EINVAL;
+	mnl_attr_for_each_nested(sub, a) {
+		const struct ctf_act_desc *sd = ctf_act_lookup(d->nested, mnl_attr_get_type(sub));
+
+		if (!sd)
+			return -EINVAL;
+		if (sd->nested == &ctf_action_attrs) {
+			err = walk(mnl_attr_get_payload(sub), mnl_attr_get_payload_len(sub), depth, fn, arg);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int walk(const void *data, size_t len, int depth, ctf_action_visit_fn *fn, void *arg)
+{
+	const struct nlattr *a;
+	int err;
+
+	if (depth > 64)
+		return -EOVERFLOW;
+	if (!ctf_attr_stream_ok(data, len))
+		return -EINVAL;
+	CTF_ATTR_FOR_EACH(a, data, len) {
+		err = fn(a, depth, arg);
+		if (err)
+			return err;
+		err = walk_nested(a, depth + 1, fn, arg);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int ctf_actions_walk(const void *actions, size_t len, ctf_action_visit_fn *fn, void *arg)
+{
+	return walk(actions, len, 0, fn, arg);
+}
+
+static int summarize_one(const struct nlattr *a, int depth, void *arg)
+{
+	struct ctf_actions_summary *sum = arg;
+	struct ctf_ct_info ct;
+
+	if (depth > sum->max_depth)
+		sum->max_depth = depth;
+	if (mnl_attr_get_type(a) != OVS_ACTION_ATTR_CT)
+		return 0;
+	sum->n_ct++;
+	if (ctf_ct_decode(a, &ct) < 0) {
+		sum->malformed = true;
+		return 0;
+	}
+	sum->ct_helper |= ct.helper != NULL;
+	sum->ct_timeout |= ct.timeout != NULL;
+	if (ct.nat_family) {
+		sum->ct_nat_addr = true;
+		sum->ct_nat_family = ct.nat_family;
+	}
+	return 0;
+}
+
+void ctf_actions_summarize(const void *actions, size_t len, struct ctf_actions_summary *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	if (ctf_actions_walk(actions, len, summarize_one, sum) < 0)
+		sum->malformed = true;
+}

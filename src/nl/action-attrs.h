@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The action side of the flow language: one description table per attribute
+ * namespace (OVS_ACTION_ATTR_*, OVS_CT_ATTR_*, OVS_NAT_ATTR_*, ...) and the
+ * read-only helpers validation needs (a walker over an action stream, a
+ * decoded view of a ct() action).
+ *
+ * The tables are data only. They say how long each attribute's payload must
+ * be and which namespace a nested attribute contains; the parser, formatter
+ * and walker all check lengths through ctf_act_len_ok() so the three agree.
+ */
+#ifndef CTFLOW_NL_ACTION_ATTRS_H
+#define CTFLOW_NL_ACTION_ATTRS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/netlink.h>
+
+#include "ctflow/compat.h"
+
+/* Payload length kinds besides an exact byte count (which is >= 0). */
+enum {
+	CTF_ACT_FLAG = -1,	/* no payload (0 bytes) */
+	CTF_ACT_NESTED = -2,	/* a nested stream of the row's table */
+	CTF_ACT_VARIABLE = -3,	/* any length in [min_len, max_len] */
+	CTF_ACT_STRZ = -4,	/* NUL-terminated string, [min_len, max_len] bytes incl. NUL */
+};
+
+struct ctf_act_table;
+
+struct ctf_act_desc {
+	const char *name;	/* text keyword ("push_vlan", "zone"); NULL = unused type */
+	int len;		/* >= 0 exact payload length, or one of the kinds above */
+	uint16_t min_len, max_len;	/* for VARIABLE and STRZ */
+	const struct ctf_act_table *nested;	/* for NESTED */
+};
+
+struct ctf_act_table {
+	const char *ns;		/* namespace, for messages: "action", "ct", "nat" */
+	unsigned max_type;
+	const struct ctf_act_desc *rows;	/* indexed by type, max_type + 1 rows */
+};
+
+extern const struct ctf_act_table ctf_action_attrs;
+extern const struct ctf_act_table ctf_ct_attrs;
+extern const struct ctf_act_table ctf_nat_attrs;
+extern const struct ctf_act_table ctf_userspace_attrs;
+extern const struct ctf_act_table ctf_sample_attrs;
+extern const struct ctf_act_table ctf_check_pkt_len_attrs;
+extern const struct ctf_act_table ctf_dec_ttl_attrs;
+extern const struct ctf_act_table ctf_psample_attrs;
+extern const struct ctf_act_table ctf_push_nsh_attrs;
+
+/* Not in the 6.1 uapi enum; the kernel has accepted it since 5.x (OVS uses 1). */
+#define CTF_HASH_ALG_SYM_L4 1u
+
+/* The kernel's limit on nested action lists (OVS_COPY_ACTIONS_MAX_DEPTH). */
+#define CTF_ACTIONS_MAX_DEPTH 16
+
+/* NULL if @type is unknown in @t. */
+const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type);
+/* Whether attribute @a has a payload length its table row allows (false if unknown). */
+bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a);
+
+/*
+ * Iterate the attributes of a stream of @len bytes at @data; stops at the
+ * first attribute that does not fit (check with ctf_attr_stream_ok()).
+ */
+#define CTF_ATTR_FOR_EACH(a, data, len)						\
+	for ((a) = (const struct nlattr *)(data);					\
+	     mnl_attr_ok((a), (int)((const char *)(data) + (len) - (const char *)(a)));	\
+	     (a) = mnl_attr_next(a))
+/* True if @len bytes at @data are whole attributes with nothing left over. */
+bool ctf_attr_stream_ok(const void *data, size_t len);
+
+/* ---- read-only helpers for validation --------------------------------- */
+
+/* A ct() action, decoded. Pointers point into the attribute stream. */
+struct ctf_ct_info {
+	bool commit, force_commit;
+	bool has_zone, has_mark, has_labels, has_eventmask;
+	uint16_t zone;
+	uint32_t mark, mark_mask;
+	uint8_t labels[16], labels_mask[16];	/* host-order u128 bytes, as sent */
+	uint32_t eventmask;
+	const char *helper;	/* NUL-terminated inside the stream, or NULL */
+	const char *timeout;	/* ditto */
+	bool nat;		/* OVS_CT_ATTR_NAT present (possibly empty) */
+	bool nat_src, nat_dst;	/* SRC / DST flag */
+	bool nat_before_commit;	/* a NAT nest came before COMMIT/FORCE_COMMIT */
+	int nat_family;		/* 0 (no address), 4 or 16: length of IP_MIN */
+	bool has_proto_min, has_proto_max;
+	uint16_t proto_min, proto_max;
+	uint8_t ip_min[16], ip_max[16];
+	bool has_ip_max;
+	bool persistent, proto_hash, proto_random;
+};
+
+/*
+ * Decode the payload of an OVS_ACTION_ATTR_CT attribute. Returns 0, or
+ * -EINVAL if the nest is malformed (unknown attribute, bad length, trailing
+ * bytes, bad NAT nest) -- the formatter prints such an action as ct(error).
+ */
+int ctf_ct_decode(const struct nlattr *ct, struct ctf_ct_info *info);
+
+/*
+ * Visit every action of a stream, depth first, nested lists included
+ * (clone, sample, check_pkt_len gt/le, dec_ttl le_1). @depth is 0 for the top
+ * level list. Returning non-zero from @fn stops the walk and is returned.
+ * Returns -EINVAL on a malformed stream (leftover bytes, a known nest whose
+ * content is not a well-formed stream), -EOVERFLOW beyond 64 levels.
+ */
+typedef int ctf_action_visit_fn(const struct nlattr *action, int depth, void *arg);
+int ctf_actions_walk(const void *actions, size_t len, ctf_action_visit_fn *fn, void *arg);
+
+/* What validation wants to know at a glance about an action list. */
+struct ctf_actions_summary {
+	unsigned n_ct;		/* ct() actions, nested ones included */
+	bool ct_helper, ct_timeout;	/* some ct() has helper= / timeout= (need exact ip proto) */
+	bool ct_nat_addr;	/* some ct() NAT has an address (family must match eth_type) */
+	int ct_nat_family;	/* 4 or 16 of the last NAT address seen, 0 if none */
+	int max_depth;		/* deepest nested action list (0 = none) */
+	bool malformed;		/* some attribute could not be decoded */
+};
+void ctf_actions_summarize(const void *actions, size_t len, struct ctf_actions_summary *sum);
+
+#endif

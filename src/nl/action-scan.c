@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The small scanner the action parser is built on: words, numbers, hex
+ * bytes, error messages that quote the offending token, and attribute output
+ * straight into the caller's buffer (no allocation per token).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+#include "action-internal.h"
+
+static bool is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+size_t ctf_as_word_len(const char *p)
+{
+	size_t n = 0;
+
+	while (is_word_char(p[n]))
+		n++;
+	return n;
+}
+
+bool ctf_as_word(struct ctf_ascan *sc, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(sc->p, w, n) || is_word_char(sc->p[n]))
+		return false;
+	sc->p += n;
+	return true;
+}
+
+bool ctf_as_char(struct ctf_ascan *sc, char c)
+{
+	if (*sc->p != c)
+		return false;
+	sc->p++;
+	return true;
+}
+
+const char *ctf_as_token(const char *at, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	/* A token runs to the next delimiter, keeping balanced parentheses. */
+	for (int depth = 0; at[n]; n++) {
+		if (at[n] == '(')
+			depth++;
+		else if (at[n] == ')' && --depth < 0)
+			break;
+		else if (!depth && ctf_as_is_delim(at[n]))
+			break;
+	}
+	if (n == 0)
+		snprintf(buf, size, "%s", *at ? (char[]){ *at, '\0' } : "end of text");
+	else if (n < size)
+		snprintf(buf, size, "%.*s", (int)n, at);
+	else
+		snprintf(buf, size, "%.*s...", (int)(size - 4), at);
+	return buf;
+}
+
+int ctf_as_err(struct ctf_ascan *sc, const char *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)at;	/* the message quotes the token itself */
+	if (!sc->err)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(sc->err->msg, sizeof(sc->err->msg), fmt, ap);
+	va_end(ap);
+	sc->err->hint[0] = '\0';
+	return -EINVAL;
+}
+
+int ctf_as_expect(struct ctf_ascan *sc, char c, const char *ctx)
+{
+	char tok[48];
+
+	if (ctf_as_char(sc, c))
+		return 0;
+	if (!*sc->p)
+		return ctf_as_err(sc, sc->p, "missing `%c' in %s", c, ctx);
+	return ctf_as_err(sc, sc->p, "expected `%c' in %s, got `%s'", c, ctx,
+			  ctf_as_token(sc->p, tok, sizeof(tok)));
+}
+
+static int digit_value(char c, unsigned radix)
+{
+	int v;
+
+	if (c >= '0' && c <= '9')
+		v = c - '0';
+	else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		v = (c | 0x20) - 'a' + 10;
+	else
+		return -1;
+	return v < (int)radix ? v : -1;
+}
+
+int ctf_as_u64(struct ctf_ascan *sc, const char *what, enum ctf_num_base base,
+	       uint64_t max, uint64_t *v)
+{
+	const char *at = sc->p, *q = sc->p;
+	unsigned radix = base == CTF_NUM_HEX ? 16 : 10;
+	bool overflow = false;
+	uint64_t n = 0;
+	char tok[48];
+	int d;
+
+	if (base != CTF_NUM_DEC && q[0] == '0' && (q[1] == 'x' || q[1] == 'X')) {
+		radix = 16;
+		q += 2;
+	}
+	if (digit_value(*q, radix) < 0) {
+		*v = 0;
+		return ctf_as_err(sc, at, "%s needs %s number, got `%s'", what,
+				  radix == 16 ? "a hex" : "a decimal",
+				  ctf_as_token(at, tok, sizeof(tok)));
+	}
+	for (; (d = digit_value(*q, radix)) >= 0; q++) {
+		if (n > (UINT64_MAX - (uint64_t)d) / radix)
+			overflow = true;
+		else
+			n = n * radix + (uint64_t)d;
+	}
+	sc->p = q;
+	if (overflow || n > max) {
+		*v = 0;
+		ctf_as_err(sc, at, "%s `%.*s' is out of range (0..%llu)", what, (int)(q - at), at,
+			   (unsigned long long)max);
+		ctf_err_hint(sc->err, "the value must fit; it is never truncated");
+		return -ERANGE;
+	}
+	*v = n;
+	return 0;
+}
+
+int ctf_as_hex_bytes(struct ctf_ascan *sc, const char *what, uint8_t *out, size_t max,
+		     size_t *n)
+{
+	const char *at = sc->p;
+	size_t i = 0;
+
+	while (digit_value(sc->p[0], 16) >= 0) {
+		if (digit_value(sc->p[1], 16) < 0)
+			return ctf_as_err(sc, at, "%s has an odd number of hex digits", what);
+		if (i >= max)
+			return ctf_as_err(sc, at, "%s is longer than %zu bytes", what, max);
+		out[i++] = (uint8_t)(digit_value(sc->p[0], 16) << 4 | digit_value(sc->p[1], 16));
+		sc->p += 2;
+	}
+	*n = i;
+	return 0;
+}
+
+int ctf_as_too_long(struct ctf_ascan *sc)
+{
+	ctf_err_setn(sc->err, -EMSGSIZE, "action list too long: it does not fit in %zu bytes",
+		     sc->buflen - MNL_NLMSG_HDRLEN);
+	ctf_err_hint(sc->err, "a netlink attribute holds at most 65535 bytes; use fewer actions");
+	return -EMSGSIZE;
+}
+
+int ctf_as_put(struct ctf_ascan *sc, uint16_t type, size_t len, const void *data)
+{
+	if (len > UINT16_MAX - MNL_ATTR_HDRLEN ||
+	    !mnl_attr_put_check(sc->nlh, sc->buflen, type, len, data))
+		return ctf_as_too_long(sc);
+	return 0;
+}
+
+int ctf_as_put_u32(struct ctf_ascan *sc, uint16_t type, uint32_t v)
+{
+	return ctf_as_put(sc, type, sizeof(v), &v);
+}
+
+struct nlattr *ctf_as_nest_start(struct ctf_ascan *sc, uint16_t type)
+{
+	return mnl_attr_nest_start_check(sc->nlh, sc->buflen, type);
+}
+
+int ctf_as_nest_end(struct ctf_ascan *sc, struct nlattr *nest)
+{
+	size_t len = (size_t)((char *)mnl_nlmsg_get_payload_tail(sc->nlh) - (char *)nest);
+
+	if (len > UINT16_MAX) {
+		ctf_err_setn(sc->err, -EMSGSIZE, "action too long: %zu bytes do not fit a netlink "
+			     "attribute (at most 65535)", len);
+		ctf_err_hint(sc->err, "shorten the action (userdata, nested actions)");
+		return -EMSGSIZE;
+	}
+	mnl_attr_nest_end(sc->nlh, nest);
+	return 0;
+}
