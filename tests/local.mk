@@ -17,6 +17,11 @@ check_PROGRAMS += tests/unit/check_util
 tests_unit_check_util_SOURCES = tests/unit/check_util.c
 tests_unit_check_util_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_util_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/check_ctformat
+tests_unit_check_ctformat_SOURCES = tests/unit/check_ctformat.c
+tests_unit_check_ctformat_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_ctformat_LDADD = $(UNIT_LDADD)
 endif
 TESTS += $(check_PROGRAMS)
 
@@ -59,4 +64,11 @@ check_PROGRAMS += tests/unit/check_daemon_notify
 tests_unit_check_daemon_notify_SOURCES = tests/unit/check_daemon_notify.c
 tests_unit_check_daemon_notify_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 tests_unit_check_daemon_notify_LDADD = $(DAEMON_UNIT_LDADD)
+endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_match
+tests_unit_check_match_SOURCES = tests/unit/check_match.c
+tests_unit_check_match_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_match_LDADD = $(UNIT_LDADD)
 endif
