@@ -17,7 +17,13 @@ libctflow_la_SOURCES = \
 	src/nl/vport.c \
 	src/nl/features.c \
 	src/nl/key-attrs.c \
+	src/nl/key-parse.c \
+	src/nl/key-format.c \
+	src/nl/ufid.c \
+	src/nl/portmap.c \
 	src/nl/match.c \
+	src/nl/validate.c \
+	src/nl/validate-actions.c \
 	src/nl/action-attrs.c \
 	src/nl/action-scan.c \
 	src/nl/action-parse.c \
