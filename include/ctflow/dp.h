@@ -148,6 +148,9 @@ const char *ctf_vport_type_name(uint32_t type);
 /* Accepts the names above plus "system" (= netdev, as OVS calls it). */
 int ctf_vport_type_parse(const char *name, uint32_t *type);
 
+/* Sort ports by number, the order ovs-dpctl prints them in. */
+void ctf_vport_sort(struct ctf_vport_info *ports, size_t n);
+
 /* ---- kernel feature probe --------------------------------------------- */
 
 struct ctf_kernel_features {
@@ -171,5 +174,23 @@ int ctf_kernel_features_probe(struct ctf_nlsock *sock, int dp_ifindex,
 			      struct ctf_kernel_features *feat);
 /* "per-cpu-dispatch,masks-cache,ct-limit,meter,drop-action,..." (supported ones). */
 void ctf_kernel_features_format(const struct ctf_kernel_features *feat, struct ctf_str *out);
+
+/* ---- text output (ovs-dpctl's formats) ---------------------------------- */
+
+enum ctf_dp_show_flags {
+	CTF_DP_SHOW_STATS = 1 << 0,	/* -s: per-port counters */
+};
+
+/*
+ * The `show` block of one datapath: first exactly the lines ovs-dpctl prints
+ * (stats, masks, caches, ports sorted by number, -s counters), then ours:
+ * "  upcall dispatch: per-cpu|per-vport", "  features: <user features>" and,
+ * when @feat is non-NULL, "  kernel features: <what the kernel supports>".
+ */
+void ctf_dp_format_show(const struct ctf_dp_info *dp, const struct ctf_vport_info *ports,
+			size_t n_ports, const struct ctf_kernel_features *feat, unsigned flags,
+			struct ctf_str *out);
+/* "per-cpu" or "per-vport", from the datapath's user features. */
+const char *ctf_dp_dispatch_mode(const struct ctf_dp_info *dp);
 
 #endif

@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Rows of the command table: name, usage, min args, max args (-1: any), handler, help. */
 { "version", "", 0, 0, cmd_version, "print the version" },
+{ "add-dp", "DP [IFACE...]", 1, -1, cmd_add_dp, "create datapath DP (and add IFACEs)" },
+{ "del-dp", "DP", 1, 1, cmd_del_dp, "delete datapath DP" },
+{ "add-if", "DP IFACE[,type=T][,port_no=N]...", 2, -1, cmd_add_if, "add ports to DP" },
+{ "set-if", "DP IFACE[,type=T][,port_no=N]...", 2, -1, cmd_set_if, "reconfigure ports of DP" },
+{ "del-if", "DP IFACE...", 2, -1, cmd_del_if, "delete ports from DP" },
+{ "dump-dps", "", 0, 0, cmd_dump_dps, "list datapaths (--json too)" },
+{ "show", "[-s] [DP...]", 0, -1, cmd_show, "show datapaths, ports, upcall mode, features (--json too)" },
 { "dump-conntrack", "[-m] [-s] [DP] [zone=N]", 0, 2, cmd_dump_conntrack, "print conntrack entries (--json too)" },
 { "flush-conntrack", "[DP] [zone=N] [mark=X[/M]] [labels=Y[/N]] [ct-orig-tuple [ct-reply-tuple]]", 0, 6, cmd_flush_conntrack, "delete conntrack entries (all, or those matching)" },
 { "ct-get-nconns", "[DP]", 0, 1, cmd_ct_get_nconns, "print the number of conntrack entries" },

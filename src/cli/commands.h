@@ -4,6 +4,15 @@
 #define CTFLOW_COMMANDS_H
 
 int cmd_version(int argc, char **argv);
+
+/* cmd-dp.c: datapaths and ports */
+int cmd_add_dp(int argc, char **argv);
+int cmd_del_dp(int argc, char **argv);
+int cmd_add_if(int argc, char **argv);
+int cmd_set_if(int argc, char **argv);
+int cmd_del_if(int argc, char **argv);
+int cmd_dump_dps(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 /* cmd-ct.c */
 int cmd_dump_conntrack(int argc, char **argv);
 int cmd_flush_conntrack(int argc, char **argv);

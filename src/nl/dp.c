@@ -6,6 +6,7 @@
  * refuse the bit with EOPNOTSUPP.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -286,4 +287,114 @@ void ctf_dp_features_format(uint32_t user_features, struct ctf_str *out)
 		ctf_str_printf(out, "%s0x%x", first ? "" : ",", left);
 	else if (first)
 		ctf_str_puts(out, "none");
+}
+
+/* ---- show, as ovs-dpctl prints it ------------------------------------- */
+
+const char *ctf_dp_dispatch_mode(const struct ctf_dp_info *dp)
+{
+	return dp->user_features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU ? "per-cpu" : "per-vport";
+}
+
+/* ovs-dpctl's " (1.5 KiB)" after byte counts of 1024 and more. */
+static void put_human_size(struct ctf_str *out, uint64_t v)
+{
+	static const struct {
+		double unit;
+		const char *name;
+	} units[] = {
+		{ 1024.0 * 1024 * 1024 * 1024, "TiB" },
+		{ 1024.0 * 1024 * 1024, "GiB" },
+		{ 1024.0 * 1024, "MiB" },
+		{ 1024.0, "KiB" },
+	};
+
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(units); i++) {
+		if ((double)v >= units[i].unit) {
+			ctf_str_printf(out, " (%.1f %s)", (double)v / units[i].unit, units[i].name);
+			return;
+		}
+	}
+}
+
+static void put_port(const struct ctf_vport_info *p, unsigned flags, struct ctf_str *out)
+{
+	const char *type = ctf_vport_type_name(p->type);
+
+	ctf_str_printf(out, "  port %u: %s", p->port_no, p->name);
+	/* ovs-dpctl calls kernel netdev ports "system" and leaves that type out. */
+	if (p->type != OVS_VPORT_TYPE_NETDEV) {
+		if (type)
+			ctf_str_printf(out, " (%s", type);
+		else
+			ctf_str_printf(out, " (type%u", p->type);
+		if (p->has_dst_port)
+			ctf_str_printf(out, ": dst_port=%u", p->dst_port);
+		ctf_str_putc(out, ')');
+	}
+	ctf_str_putc(out, '\n');
+	if (!(flags & CTF_DP_SHOW_STATS) || !p->has_stats)
+		return;
+	/*
+	 * The kernel keeps the eight vport counters; the Ethernet-level ones
+	 * ovs-dpctl also prints (overruns, frame, aborted, carrier, collisions)
+	 * are not the datapath's business and are always 0 for its ports.
+	 */
+	ctf_str_printf(out, "    RX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%" PRIu64
+		       " overruns:0 frame:0\n", p->rx_packets, p->rx_errors, p->rx_dropped);
+	ctf_str_printf(out, "    TX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%" PRIu64
+		       " aborted:0 carrier:0\n", p->tx_packets, p->tx_errors, p->tx_dropped);
+	ctf_str_puts(out, "    collisions:0\n");
+	ctf_str_printf(out, "    RX bytes:%" PRIu64, p->rx_bytes);
+	put_human_size(out, p->rx_bytes);
+	ctf_str_printf(out, "  TX bytes:%" PRIu64, p->tx_bytes);
+	put_human_size(out, p->tx_bytes);
+	ctf_str_putc(out, '\n');
+	if (p->has_upcall_stats)
+		ctf_str_printf(out, "    UPCALL packets:%" PRIu64 " errors:%" PRIu64 "\n",
+			       p->upcall_success, p->upcall_fail);
+}
+
+void ctf_dp_format_show(const struct ctf_dp_info *dp, const struct ctf_vport_info *ports,
+			size_t n_ports, const struct ctf_kernel_features *feat, unsigned flags,
+			struct ctf_str *out)
+{
+	uint64_t n_pkts = dp->n_hit + dp->n_missed;
+
+	ctf_str_printf(out, "system@%s:\n", dp->name);
+	if (dp->has_stats) {
+		ctf_str_printf(out, "  lookups: hit:%" PRIu64 " missed:%" PRIu64 " lost:%" PRIu64
+			       "\n  flows: %" PRIu64 "\n", dp->n_hit, dp->n_missed, dp->n_lost,
+			       dp->n_flows);
+		if (dp->has_megaflow_stats) {
+			ctf_str_printf(out, "  masks: hit:%" PRIu64 " total:%" PRIu32
+				       " hit/pkt:%.2f\n", dp->n_mask_hit, dp->n_masks,
+				       n_pkts ? (double)dp->n_mask_hit / (double)n_pkts : 0.0);
+			/*
+			 * Kernels before 5.9 sent padding where n_cache_hit is now,
+			 * so ovs-dpctl takes 0 for "not reported" and says nothing.
+			 */
+			if (dp->n_cache_hit)
+				ctf_str_printf(out, "  cache: hit:%" PRIu64 " hit-rate:%.2f%%\n",
+					       dp->n_cache_hit,
+					       n_pkts ? (double)dp->n_cache_hit * 100 / (double)n_pkts
+						      : 0.0);
+		}
+	}
+	if (dp->has_masks_cache_size)
+		ctf_str_printf(out, "  caches:\n    masks-cache: size:%" PRIu32 "\n",
+			       dp->masks_cache_size);
+	for (size_t i = 0; i < n_ports; i++)
+		put_port(&ports[i], flags, out);
+
+	/* Ours, after everything ovs-dpctl prints, so its parsers never notice. */
+	ctf_str_printf(out, "  upcall dispatch: %s\n", ctf_dp_dispatch_mode(dp));
+	ctf_str_puts(out, "  features: ");
+	ctf_dp_features_format(dp->user_features, out);
+	ctf_str_putc(out, '\n');
+	if (feat) {
+		ctf_str_puts(out, "  kernel features: ");
+		ctf_kernel_features_format(feat, out);
+		ctf_str_putc(out, '\n');
+	}
 }

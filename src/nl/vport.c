@@ -326,3 +326,16 @@ int ctf_vport_dump(struct ctf_nlsock *sock, int dp_ifindex, ctf_vport_cb cb, voi
 		return finish(ret, err);
 	return finish(ctf_nlsock_dump(sock, nlh, vport_dump_cb, &d, err), err);
 }
+
+static int cmp_port_no(const void *a_, const void *b_)
+{
+	const struct ctf_vport_info *a = a_, *b = b_;
+
+	return a->port_no < b->port_no ? -1 : a->port_no > b->port_no;
+}
+
+void ctf_vport_sort(struct ctf_vport_info *ports, size_t n)
+{
+	if (n > 1)
+		qsort(ports, n, sizeof(*ports), cmp_port_no);
+}
