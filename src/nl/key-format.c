@@ -1,0 +1,741 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * OVS_KEY_ATTR_* key + mask streams -> flow key text, as ovs-dpctl prints it
+ * (flow-syntax.md §4.3/§4.4): attributes in stream order, fields in the
+ * order of their key-attrs.c rows; non-verbose hides what is wildcarded.
+ * Everything read from the kernel is length-checked before use: a known
+ * attribute with an unexpected length, or an unknown one, is printed as raw
+ * "keyN(hex/hex)" so nothing is ever dropped.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <linux/erspan.h>
+#include <libmnl/libmnl.h>
+
+#include "key-attrs.h"
+#include "key-internal.h"
+
+struct kf {
+	const struct ctf_portmap *ports;
+	unsigned int flags;
+	struct ctf_str *out;
+	bool verbose;
+};
+
+/* Mask bytes for one attribute: exact (NULL mask), absent, or given. */
+#define KF_MAXLEN 512
+static const uint8_t zeros[KF_MAXLEN];
+
+static bool all_bytes(const uint8_t *p, size_t n, uint8_t b)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != b)
+			return false;
+	return true;
+}
+
+/* ds_put_hex style: 0x + first non-zero byte unpadded + %02x; zero is "0". */
+static void put_hex_bytes(struct ctf_str *out, const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && !p[i])
+		i++;
+	if (i == n) {
+		ctf_str_putc(out, '0');
+		return;
+	}
+	ctf_str_printf(out, "0x%x", p[i++]);
+	for (; i < n; i++)
+		ctf_str_printf(out, "%02x", p[i]);
+}
+
+static void put_eth(struct ctf_str *out, const uint8_t *a)
+{
+	ctf_str_printf(out, "%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+static void put_ipv4(struct ctf_str *out, const uint8_t *a)
+{
+	ctf_str_printf(out, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+}
+
+static void put_ipv6(struct ctf_str *out, const uint8_t *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, a, buf, sizeof(buf));
+	ctf_str_puts(out, buf);
+}
+
+static void put_hex(struct ctf_str *out, uint64_t v)
+{
+	if (v)
+		ctf_str_printf(out, "%#llx", (unsigned long long)v);
+	else
+		ctf_str_putc(out, '0');
+}
+
+static const char *const frag_names[] = { "no", "first", "later" };
+
+/*
+ * One field: "name=value[/mask]," (name omitted for scalars). Hidden in
+ * non-verbose output when its mask is zero.
+ */
+static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint8_t *k,
+		      const uint8_t *m, bool named)
+{
+	struct ctf_str *out = kf->out;
+	const uint8_t *kp = k + fd->offset, *mp = m + fd->offset;
+	uint64_t v, mv, max;
+
+	switch (fd->style) {
+	case CTF_FS_ETH:
+	case CTF_FS_IPV4:
+	case CTF_FS_IPV6: {
+		size_t n = fd->size;
+
+		if (!kf->verbose && all_bytes(mp, n, 0))
+			return;
+		if (named)
+			ctf_str_printf(out, "%s=", fd->name);
+		for (int pass = 0; pass < 2; pass++) {
+			const uint8_t *p = pass ? mp : kp;
+
+			if (pass) {
+				if (all_bytes(mp, n, 0xff))
+					break;
+				ctf_str_putc(out, '/');
+			}
+			if (fd->style == CTF_FS_ETH)
+				put_eth(out, p);
+			else if (fd->style == CTF_FS_IPV4)
+				put_ipv4(out, p);
+			else
+				put_ipv6(out, p);
+		}
+		ctf_str_putc(out, ',');
+		return;
+	}
+	default:
+		break;
+	}
+
+	v = ctf_field_get(k, fd);
+	mv = ctf_field_get(m, fd);
+	max = ctf_field_max(fd);
+	switch (fd->style) {
+	case CTF_FS_FRAG:
+		/* Never "/mask", and nothing at all when wildcarded, even verbose. */
+		if (!mv)
+			return;
+		if (named)
+			ctf_str_printf(out, "%s=", fd->name);
+		if (mv != max)
+			ctf_str_printf(out, "error: partial mask not supported for frag (%#llx)",
+				       (unsigned long long)mv);
+		else if (v < 3)
+			ctf_str_puts(out, frag_names[v]);
+		else
+			ctf_str_printf(out, "<error: unknown frag type %llu>",
+				       (unsigned long long)v);
+		ctf_str_putc(out, ',');
+		return;
+	case CTF_FS_CFI:
+		if (!v)
+			ctf_str_printf(out, "%s=0,", fd->name);
+		return;
+	default:
+		break;
+	}
+	if (!kf->verbose && !mv)
+		return;
+	if (named)
+		ctf_str_printf(out, "%s=", fd->name);
+	switch (fd->style) {
+	case CTF_FS_HEX:
+		put_hex(out, v);
+		break;
+	case CTF_FS_ETHTYPE:
+		ctf_str_printf(out, "0x%04llx", (unsigned long long)v);
+		if (mv != max)
+			ctf_str_printf(out, "/0x%04llx", (unsigned long long)mv);
+		ctf_str_putc(out, ',');
+		return;
+	case CTF_FS_PORT: {
+		const char *name = NULL;
+
+		if (mv == max && kf->flags & CTF_FMT_NAMES && kf->ports)
+			name = ctf_portmap_lookup_no(kf->ports, v);
+		if (name)
+			ctf_str_puts(out, name);
+		else
+			ctf_str_printf(out, "%llu", (unsigned long long)v);
+		break;
+	}
+	default:
+		ctf_str_printf(out, "%llu", (unsigned long long)v);
+		break;
+	}
+	if (mv != max) {
+		ctf_str_putc(out, '/');
+		put_hex(out, mv);
+	}
+	ctf_str_putc(out, ',');
+}
+
+static void put_fields(struct kf *kf, const struct ctf_field_desc *fields, unsigned int n,
+		       const uint8_t *k, const uint8_t *m)
+{
+	for (unsigned int i = 0; i < n; i++)
+		put_field(kf, &fields[i], k, m, true);
+	ctf_str_chomp(kf->out, ',');
+}
+
+/* keyN(hex[/hex]): what we cannot or must not interpret. */
+static void put_raw(struct kf *kf, unsigned int type, const uint8_t *k, size_t klen,
+		    const uint8_t *m, size_t mlen, const char *prefix)
+{
+	struct ctf_str *out = kf->out;
+
+	ctf_str_printf(out, "%s%u(", prefix, type);
+	for (size_t i = 0; i < klen; i++)
+		ctf_str_printf(out, "%02x", k[i]);
+	if (m && !(mlen == klen && all_bytes(m, mlen, 0xff))) {
+		ctf_str_putc(out, '/');
+		for (size_t i = 0; i < klen; i++)
+			ctf_str_printf(out, "%02x", i < mlen ? m[i] : 0);
+	}
+	ctf_str_putc(out, ')');
+}
+
+/* ---- flags ------------------------------------------------------------- */
+
+static const char *const tcp_flag_names[] = {
+	"fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", "ns",
+};
+
+static const char *const tun_flag_names[] = { "oam", "df", "csum", "key" };
+
+static void put_flag_name(struct ctf_str *out, const char *const *names, unsigned int n,
+			  unsigned int bit)
+{
+	if (bit < n)
+		ctf_str_puts(out, names[bit]);
+	else
+		ctf_str_printf(out, "0x%x", 1u << bit);
+}
+
+/* Exact: names joined by '|' ("0" if none). Masked: +name/-name per mask bit. */
+static void put_flags(struct ctf_str *out, const char *const *names, unsigned int n,
+		      uint32_t v, uint32_t m, bool exact)
+{
+	if (exact) {
+		bool first = true;
+
+		if (!v) {
+			ctf_str_putc(out, '0');
+			return;
+		}
+		for (unsigned int b = 0; b < 32; b++) {
+			if (!(v & (1u << b)))
+				continue;
+			if (!first)
+				ctf_str_putc(out, '|');
+			put_flag_name(out, names, n, b);
+			first = false;
+		}
+		return;
+	}
+	for (unsigned int b = 0; b < 32; b++) {
+		if (!(m & (1u << b)))
+			continue;
+		ctf_str_putc(out, v & (1u << b) ? '+' : '-');
+		put_flag_name(out, names, n, b);
+	}
+}
+
+static void put_ct_state(struct kf *kf, uint32_t v, uint32_t m)
+{
+	static const char *const names[] = { "new", "est", "rel", "rpl",
+					     "inv", "trk", "snat", "dnat" };
+
+	if (kf->verbose) {
+		put_hex(kf->out, v);
+		if (m != 0xffffffffu) {
+			ctf_str_putc(kf->out, '/');
+			put_hex(kf->out, m);
+		}
+		return;
+	}
+	put_flags(kf->out, names, 8, v, m, m == 0xffffffffu);
+}
+
+/* ---- nested: tunnel ------------------------------------------------------ */
+
+/* Find attribute @type in a nested mask stream (NULL when absent). */
+static const struct nlattr *find_attr(const void *data, size_t len, unsigned int type)
+{
+	const struct nlattr *attr;
+
+	if (!data)
+		return NULL;
+	mnl_attr_for_each_payload(data, len) {
+		if (mnl_attr_get_type(attr) == type)
+			return attr;
+	}
+	return NULL;
+}
+
+/*
+ * The mask bytes for a key payload of @len: all-ones when the whole stream
+ * is exact, zeros when the mask stream lacks the attribute, else its bytes
+ * (short ones padded with zeros into @buf).
+ */
+static const uint8_t *mask_bytes(bool exact, const struct nlattr *ma, size_t len, uint8_t *buf)
+{
+	if (exact) {
+		memset(buf, 0xff, len);
+		return buf;
+	}
+	if (!ma)
+		return zeros;
+	if (mnl_attr_get_payload_len(ma) >= len)
+		return mnl_attr_get_payload(ma);
+	memset(buf, 0, len);
+	memcpy(buf, mnl_attr_get_payload(ma), mnl_attr_get_payload_len(ma));
+	return buf;
+}
+
+static void put_geneve(struct kf *kf, const uint8_t *k, size_t klen, const uint8_t *m,
+		       size_t mlen)
+{
+	static const struct ctf_field_desc fclass = { .name = "class", .size = 2,
+						      .style = CTF_FS_HEX };
+	static const struct ctf_field_desc ftype = { .name = "type", .offset = 2, .size = 1,
+						     .style = CTF_FS_HEX };
+	struct ctf_str *out = kf->out;
+	size_t off = 0;
+
+	ctf_str_puts(out, "geneve(");
+	while (off + 4 <= klen) {
+		size_t dlen = (k[off + 3] & 0x1f) * 4;
+		uint8_t mb[4 + 124];
+		const uint8_t *mo;
+		uint8_t lm;
+
+		if (off + 4 + dlen > klen)
+			break;
+		memset(mb, 0, sizeof(mb));
+		if (off < mlen)
+			memcpy(mb, m + off, mlen - off < 4 + dlen ? mlen - off : 4 + dlen);
+		mo = mb;
+		ctf_str_putc(out, '{');
+		put_field(kf, &fclass, k + off, mo, true);
+		put_field(kf, &ftype, k + off, mo, true);
+		lm = mo[3] & 0x1f;
+		if (kf->verbose || lm) {
+			ctf_str_printf(out, "len=%zu", dlen);
+			if (lm != 0x1f)
+				ctf_str_printf(out, "/%#x", lm);
+			ctf_str_putc(out, ',');
+		}
+		if (dlen && (kf->verbose || !all_bytes(mo + 4, dlen, 0))) {
+			put_hex_bytes(out, k + off + 4, dlen);
+			if (!all_bytes(mo + 4, dlen, 0xff)) {
+				ctf_str_putc(out, '/');
+				put_hex_bytes(out, mo + 4, dlen);
+			}
+		}
+		ctf_str_chomp(out, ',');
+		ctf_str_putc(out, '}');
+		off += 4 + dlen;
+	}
+	ctf_str_puts(out, "),");
+}
+
+static void put_vxlan(struct kf *kf, const struct nlattr *a, const struct nlattr *ma,
+		      bool exact)
+{
+	static const struct ctf_field_desc gbp[] = {
+		{ .name = "id", .size = 4, .bits = 16, .style = CTF_FS_DEC, .host_order = 1 },
+		{ .name = "flags", .size = 4, .bits = 8, .shift = 16, .style = CTF_FS_HEX,
+		  .host_order = 1 },
+	};
+	const struct nlattr *g = find_attr(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+					   OVS_VXLAN_EXT_GBP);
+	const struct nlattr *gm = ma ? find_attr(mnl_attr_get_payload(ma),
+						 mnl_attr_get_payload_len(ma),
+						 OVS_VXLAN_EXT_GBP) : NULL;
+	uint8_t buf[4];
+
+	ctf_str_puts(kf->out, "vxlan(");
+	if (g && mnl_attr_get_payload_len(g) == 4) {
+		ctf_str_puts(kf->out, "gbp(");
+		put_fields(kf, gbp, 2, mnl_attr_get_payload(g), mask_bytes(exact, gm, 4, buf));
+		ctf_str_putc(kf->out, ')');
+	}
+	ctf_str_puts(kf->out, "),");
+}
+
+static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m)
+{
+	struct erspan_metadata ek, em;
+	uint8_t v[8] = { 0 }, mk[8] = { 0 };
+	static const struct ctf_field_desc ef[] = {
+		{ .name = "ver", .size = 1, .style = CTF_FS_DEC },
+		{ .name = "idx", .offset = 1, .size = 4, .bits = 20, .style = CTF_FS_HEX },
+		{ .name = "dir", .offset = 5, .size = 1, .bits = 1, .style = CTF_FS_DEC },
+		{ .name = "hwid", .offset = 6, .size = 1, .bits = 6, .style = CTF_FS_HEX },
+	};
+	uint32_t idx, idxm;
+
+	memcpy(&ek, k, sizeof(ek));
+	memcpy(&em, m, sizeof(em));
+	v[0] = ek.version;
+	mk[0] = em.version;
+	ctf_str_puts(kf->out, "erspan(");
+	put_field(kf, &ef[0], v, mk, true);
+	if (ek.version == 1) {
+		idx = ntohl(ek.u.index);
+		idxm = ntohl(em.u.index);
+		memcpy(v + 1, (uint8_t[]){ idx >> 24, idx >> 16, idx >> 8, idx }, 4);
+		memcpy(mk + 1, (uint8_t[]){ idxm >> 24, idxm >> 16, idxm >> 8, idxm }, 4);
+		put_field(kf, &ef[1], v, mk, true);
+	} else if (ek.version == 2) {
+		v[5] = ek.u.md2.dir;
+		mk[5] = em.u.md2.dir;
+		v[6] = ek.u.md2.hwid_upper << 4 | ek.u.md2.hwid;
+		mk[6] = em.u.md2.hwid_upper << 4 | em.u.md2.hwid;
+		put_field(kf, &ef[2], v, mk, true);
+		put_field(kf, &ef[3], v, mk, true);
+	}
+	ctf_str_chomp(kf->out, ',');
+	ctf_str_puts(kf->out, "),");
+}
+
+static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nlattr *mattr,
+		       bool exact)
+{
+	const void *md = mattr ? mnl_attr_get_payload(mattr) : NULL;
+	size_t mlen = mattr ? mnl_attr_get_payload_len(mattr) : 0;
+	uint32_t fv = 0, fm = exact ? CTF_TNL_F_ALL : 0;
+	const struct nlattr *a;
+	struct ctf_str *out = kf->out;
+
+	mnl_attr_for_each_nested(a, attr) {
+		unsigned int type = mnl_attr_get_type(a);
+		const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(type);
+		const struct nlattr *ma = exact ? NULL : find_attr(md, mlen, type);
+		const uint8_t *k = mnl_attr_get_payload(a);
+		size_t len = mnl_attr_get_payload_len(a);
+		uint8_t buf[KF_MAXLEN];
+
+		if (!d || (d->len >= 0 && (size_t)d->len != len) || len > 256) {
+			put_raw(kf, type, k, len,
+				exact ? NULL : (ma ? mnl_attr_get_payload(ma) : zeros),
+				ma ? mnl_attr_get_payload_len(ma) : (exact ? 0 : len), "tun_attr");
+			ctf_str_putc(out, ',');
+			continue;
+		}
+		switch (type) {
+		case OVS_TUNNEL_KEY_ATTR_ID:
+			fv |= CTF_TNL_F_KEY;
+			/* As ovs-dpctl: with a mask stream the key flag counts as masked. */
+			fm |= CTF_TNL_F_KEY;
+			put_field(kf, d->fields, k, mask_bytes(exact, ma, len, buf), true);
+			break;
+		case OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT:
+			fv |= CTF_TNL_F_DF;
+			break;
+		case OVS_TUNNEL_KEY_ATTR_CSUM:
+			fv |= CTF_TNL_F_CSUM;
+			break;
+		case OVS_TUNNEL_KEY_ATTR_OAM:
+			fv |= CTF_TNL_F_OAM;
+			break;
+		case OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS: {
+			const uint8_t *m = mask_bytes(exact, ma, len, buf);
+
+			put_geneve(kf, k, len, m, len);
+			break;
+		}
+		case OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS:
+			put_vxlan(kf, a, ma, exact);
+			break;
+		case OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS:
+			put_erspan(kf, k, mask_bytes(exact, ma, len, buf));
+			break;
+		case OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE:
+			ctf_str_puts(out, "info_bridge,");
+			break;
+		default:
+			put_field(kf, d->fields, k, mask_bytes(exact, ma, len, buf), true);
+			break;
+		}
+	}
+	if (!exact && mattr) {
+		mnl_attr_for_each_nested(a, mattr) {
+			switch (mnl_attr_get_type(a)) {
+			case OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT:
+				fm |= CTF_TNL_F_DF;
+				break;
+			case OVS_TUNNEL_KEY_ATTR_CSUM:
+				fm |= CTF_TNL_F_CSUM;
+				break;
+			case OVS_TUNNEL_KEY_ATTR_OAM:
+				fm |= CTF_TNL_F_OAM;
+				break;
+			case OVS_TUNNEL_KEY_ATTR_ID:
+				fm |= CTF_TNL_F_KEY;
+				break;
+			}
+		}
+	}
+	if (kf->verbose || fm) {
+		ctf_str_puts(out, "flags(");
+		put_flags(out, tun_flag_names, 4, fv, fm, (fm & CTF_TNL_F_ALL) == CTF_TNL_F_ALL);
+		ctf_str_puts(out, "),");
+	}
+	ctf_str_chomp(out, ',');
+}
+
+/* ---- nested: nsh --------------------------------------------------------- */
+
+static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlattr *mattr,
+		    bool exact)
+{
+	const void *md = mattr ? mnl_attr_get_payload(mattr) : NULL;
+	size_t mlen = mattr ? mnl_attr_get_payload_len(mattr) : 0;
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, attr) {
+		unsigned int type = mnl_attr_get_type(a);
+		const struct ctf_attr_desc *d = ctf_nsh_key_attr_desc(type);
+		const struct nlattr *ma = exact ? NULL : find_attr(md, mlen, type);
+		const uint8_t *k = mnl_attr_get_payload(a);
+		size_t len = mnl_attr_get_payload_len(a);
+		uint8_t buf[KF_MAXLEN];
+		const uint8_t *m;
+
+		if (!d || (d->len >= 0 && (size_t)d->len != len) || len > 256) {
+			put_raw(kf, type, k, len, exact ? NULL : (ma ? mnl_attr_get_payload(ma) : zeros),
+				ma ? mnl_attr_get_payload_len(ma) : (exact ? 0 : len), "nsh_attr");
+			ctf_str_putc(kf->out, ',');
+			continue;
+		}
+		m = mask_bytes(exact, ma, len, buf);
+		if (d->kind == CTF_AK_STRUCT) {
+			for (unsigned int i = 0; i < d->n_fields; i++)
+				put_field(kf, &d->fields[i], k, m, true);
+		} else if (len && (kf->verbose || !all_bytes(m, len, 0))) {
+			ctf_str_puts(kf->out, "md2=0x");
+			for (size_t i = 0; i < len; i++)
+				ctf_str_printf(kf->out, "%02x", k[i]);
+			if (!all_bytes(m, len, 0xff)) {
+				ctf_str_puts(kf->out, "/0x");
+				for (size_t i = 0; i < len; i++)
+					ctf_str_printf(kf->out, "%02x", m[i]);
+			}
+			ctf_str_putc(kf->out, ',');
+		}
+	}
+	ctf_str_chomp(kf->out, ',');
+}
+
+/* ---- one attribute ------------------------------------------------------- */
+
+static void format_stream(struct kf *kf, const void *key, size_t key_len, const void *mask,
+			  size_t mask_len, bool exact);
+
+/* MPLS: one or more LSEs, "label=,tc=,ttl=,bos=" each; masks as ovs-dpctl. */
+static void put_mpls(struct kf *kf, const struct ctf_attr_desc *d, const uint8_t *k,
+		     const uint8_t *m, size_t len, bool mask_exact)
+{
+	for (size_t off = 0; off + 4 <= len; off += 4) {
+		for (unsigned int i = 0; i < d->n_fields; i++) {
+			const struct ctf_field_desc *fd = &d->fields[i];
+
+			ctf_str_printf(kf->out, "%s=%llu", fd->name,
+				       (unsigned long long)ctf_field_get(k + off, fd));
+			if (!mask_exact) {
+				ctf_str_putc(kf->out, '/');
+				put_hex(kf->out, ctf_field_get(m + off, fd));
+			}
+			ctf_str_putc(kf->out, ',');
+		}
+	}
+	ctf_str_chomp(kf->out, ',');
+}
+
+static bool len_ok(const struct ctf_attr_desc *d, size_t len)
+{
+	if (d->len >= 0)
+		return (size_t)d->len == len;
+	if (d->kind == CTF_AK_MPLS)
+		return len && len % 4 == 0 && len <= 12;
+	return d->len == CTF_LEN_NESTED;
+}
+
+/*
+ * Print one attribute. @ma is its mask attribute, NULL with @exact for "no
+ * mask stream", NULL without @exact for "absent from the mask" (wildcard).
+ */
+static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlattr *ma,
+			bool exact)
+{
+	unsigned int type = mnl_attr_get_type(a);
+	const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
+	const uint8_t *k = mnl_attr_get_payload(a);
+	size_t len = mnl_attr_get_payload_len(a);
+	struct ctf_str *out = kf->out;
+	uint8_t buf[KF_MAXLEN];
+	const uint8_t *m;
+
+	if (!d || d->flags & CTF_AF_USER_ONLY || !len_ok(d, len) || len > 256) {
+		put_raw(kf, type, k, len, exact ? NULL : (ma ? mnl_attr_get_payload(ma) : zeros),
+			ma ? mnl_attr_get_payload_len(ma) : (exact ? 0 : len), "key");
+		return;
+	}
+	ctf_str_printf(out, "%s(", d->name);
+	switch (d->kind) {
+	case CTF_AK_ENCAP:
+		if (exact)
+			format_stream(kf, k, len, NULL, 0, true);
+		else
+			format_stream(kf, k, len, ma ? mnl_attr_get_payload(ma) : NULL,
+				      ma ? mnl_attr_get_payload_len(ma) : 0, false);
+		break;
+	case CTF_AK_TUNNEL:
+		put_tunnel(kf, a, ma, exact);
+		break;
+	case CTF_AK_NSH:
+		put_nsh(kf, a, ma, exact);
+		break;
+	default:
+		m = mask_bytes(exact, ma, len, buf);
+		switch (d->kind) {
+		case CTF_AK_SCALAR:
+			if (kf->verbose || d->flags & CTF_AF_NO_MASK ||
+			    !all_bytes(m, len, 0)) {
+				/* recirc_id is printed even when wildcarded */
+				struct kf k2 = *kf;
+
+				k2.verbose = true;
+				put_field(&k2, d->fields, k, m, false);
+				ctf_str_chomp(out, ',');
+			}
+			break;
+		case CTF_AK_STRUCT:
+		case CTF_AK_VLAN:
+			put_fields(kf, d->fields, d->n_fields, k, m);
+			break;
+		case CTF_AK_MPLS:
+			put_mpls(kf, d, k, m, len, all_bytes(m, len, 0xff));
+			break;
+		case CTF_AK_CT_STATE: {
+			uint32_t v, mv;
+
+			memcpy(&v, k, 4);
+			memcpy(&mv, m, 4);
+			put_ct_state(kf, v, mv);
+			break;
+		}
+		case CTF_AK_TCP_FLAGS: {
+			uint16_t v, mv;
+
+			memcpy(&v, k, 2);
+			memcpy(&mv, m, 2);
+			v = ntohs(v);
+			mv = ntohs(mv);
+			if (kf->verbose && !mv)
+				ctf_str_puts(out, "0/0");
+			else
+				put_flags(out, tcp_flag_names, 9, v, mv, mv == 0xffff);
+			break;
+		}
+		case CTF_AK_LABEL128:
+			put_hex_bytes(out, k, 16);
+			if (!all_bytes(m, 16, 0xff)) {
+				ctf_str_putc(out, '/');
+				put_hex_bytes(out, m, 16);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	ctf_str_putc(out, ')');
+}
+
+/* Is the attribute wholly wildcarded (so non-verbose output hides it)? */
+static bool is_wildcard(const struct nlattr *ma, bool exact)
+{
+	if (exact)
+		return false;
+	if (!ma)
+		return true;
+	return all_bytes(mnl_attr_get_payload(ma), mnl_attr_get_payload_len(ma), 0);
+}
+
+static void format_stream(struct kf *kf, const void *key, size_t key_len, const void *mask,
+			  size_t mask_len, bool exact)
+{
+	const struct nlattr *by_type[OVS_KEY_ATTR_MAX + 1] = { NULL };
+	const struct nlattr *attr;
+	bool key_has_ethtype = false;
+
+	if (!exact && mask) {
+		mnl_attr_for_each_payload(mask, mask_len) {
+			unsigned int t = mnl_attr_get_type(attr);
+
+			if (t <= OVS_KEY_ATTR_MAX && !by_type[t])
+				by_type[t] = attr;
+		}
+	}
+	mnl_attr_for_each_payload(key, key_len) {
+		const struct nlattr *a = attr;
+		unsigned int type = mnl_attr_get_type(a);
+		const struct nlattr *ma = NULL;
+		const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
+
+		if (!exact)
+			ma = type <= OVS_KEY_ATTR_MAX ? by_type[type] : find_attr(mask, mask_len, type);
+		if (type == OVS_KEY_ATTR_ETHERTYPE)
+			key_has_ethtype = true;
+		if (!kf->verbose && d && !(d->flags & CTF_AF_USER_ONLY) &&
+		    d->len != CTF_LEN_NESTED && type != OVS_KEY_ATTR_RECIRC_ID &&
+		    type != OVS_KEY_ATTR_ETHERNET && is_wildcard(ma, exact))
+			continue;
+		format_attr(kf, a, ma, exact);
+		ctf_str_putc(kf->out, ',');
+	}
+	/* An ethertype that only the mask carries. */
+	if (!exact && !key_has_ethtype && by_type[OVS_KEY_ATTR_ETHERTYPE] &&
+	    mnl_attr_get_payload_len(by_type[OVS_KEY_ATTR_ETHERTYPE]) == 2) {
+		uint16_t m;
+
+		memcpy(&m, mnl_attr_get_payload(by_type[OVS_KEY_ATTR_ETHERTYPE]), 2);
+		ctf_str_printf(kf->out, "eth_type(0/0x%04x),", ntohs(m));
+	}
+	ctf_str_chomp(kf->out, ',');
+}
+
+void ctf_key_format(const void *key, size_t key_len, const void *mask, size_t mask_len,
+		    const struct ctf_portmap *ports, unsigned flags, struct ctf_str *out)
+{
+	struct kf kf = { .ports = ports, .flags = flags, .out = out,
+			 .verbose = flags & CTF_FMT_VERBOSE };
+
+	format_stream(&kf, key, key_len, mask, mask_len, !mask || !mask_len);
+}
+
+void ctf_key_format_one(const struct nlattr *key, const struct nlattr *mask,
+			const struct ctf_portmap *ports, unsigned int flags, struct ctf_str *out)
+{
+	struct kf kf = { .ports = ports, .flags = flags, .out = out,
+			 .verbose = flags & CTF_FMT_VERBOSE };
+
+	format_attr(&kf, key, mask, !mask);
+}
