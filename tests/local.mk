@@ -72,3 +72,10 @@ tests_unit_check_match_SOURCES = tests/unit/check_match.c
 tests_unit_check_match_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_match_LDADD = $(UNIT_LDADD)
 endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_actions
+tests_unit_check_actions_SOURCES = tests/unit/check_actions.c
+tests_unit_check_actions_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_actions_LDADD = $(UNIT_LDADD)
+endif

@@ -172,19 +172,36 @@ static int ct_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-/* Index the attributes of a nested attribute (@nest) into @tb, validated. */
-static int ct_parse_nested(const struct nlattr *nest, const struct ct_attr_ns *ns,
+/*
+ * Index the attributes of @len bytes at @data into @tb, validated. Unlike
+ * mnl_attr_parse(), bytes left over after the last whole attribute are an
+ * error: a truncated message must not decode as a shorter valid one.
+ */
+static int ct_parse_stream(const void *data, size_t len, const struct ct_attr_ns *ns,
 			   const struct nlattr **tb, struct ctf_err *err)
 {
 	struct ct_parse_ctx ctx = { ns, tb, err };
+	const struct nlattr *a = data;
+	int rem = (int)len;
 
 	memset(tb, 0, sizeof(*tb) * (ns->max + 1u));
-	if (mnl_attr_parse_nested(nest, ct_attr_cb, &ctx) < 0) {
-		if (!err->msg[0])
-			ctf_err_set(err, "malformed %s attributes", ns->name);
-		return -EBADMSG;
+	while (mnl_attr_ok(a, rem)) {
+		if (ct_attr_cb(a, &ctx) != MNL_CB_OK)
+			return -EBADMSG;
+		rem -= (int)MNL_ALIGN(a->nla_len);
+		a = (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
 	}
+	if (rem > 0)
+		return ctf_err_setn(err, -EBADMSG, "%s attributes: %d trailing bytes (truncated?)",
+				    ns->name, rem);
 	return 0;
+}
+
+static int ct_parse_nested(const struct nlattr *nest, const struct ct_attr_ns *ns,
+			   const struct nlattr **tb, struct ctf_err *err)
+{
+	return ct_parse_stream(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), ns, tb,
+			       err);
 }
 
 /* ---- decoding ----------------------------------------------------------- */
@@ -232,12 +249,13 @@ static int decode_tuple(const struct nlattr *nest, uint8_t l3, struct ctf_ct_tup
 	memset(t, 0, sizeof(*t));
 	if (ct_parse_nested(nest, &ns_tuple, tb, err) < 0)
 		return -EBADMSG;
+	/* Validate what is there before complaining about what is missing. */
+	if ((tb[CTA_TUPLE_IP] && ct_parse_nested(tb[CTA_TUPLE_IP], &ns_ip, ip, err) < 0) ||
+	    (tb[CTA_TUPLE_PROTO] && ct_parse_nested(tb[CTA_TUPLE_PROTO], &ns_proto, pr, err) < 0))
+		return -EBADMSG;
 	if (!tb[CTA_TUPLE_IP] || !tb[CTA_TUPLE_PROTO])
 		return ctf_err_setn(err, -EBADMSG, "%s tuple lacks its %s attribute", which,
 				    tb[CTA_TUPLE_IP] ? "proto" : "ip");
-	if (ct_parse_nested(tb[CTA_TUPLE_IP], &ns_ip, ip, err) < 0 ||
-	    ct_parse_nested(tb[CTA_TUPLE_PROTO], &ns_proto, pr, err) < 0)
-		return -EBADMSG;
 	if (!ip[src] || !ip[dst])
 		return ctf_err_setn(err, -EBADMSG, "%s tuple lacks its %s addresses", which,
 				    l3 == AF_INET ? "IPv4" : "IPv6");
@@ -357,7 +375,6 @@ int ctf_ct_decode(const struct nlmsghdr *nlh, struct ctf_ct_entry *e, struct ctf
 {
 	const struct nlattr *tb[CT_TB_MAX];
 	const struct nfgenmsg *nfg;
-	struct ct_parse_ctx ctx = { &ns_top, tb, err };
 	uint8_t type;
 	int r;
 
@@ -378,12 +395,10 @@ int ctf_ct_decode(const struct nlmsghdr *nlh, struct ctf_ct_entry *e, struct ctf
 		return ctf_err_setn(err, -EAFNOSUPPORT, "unsupported address family %u",
 				    nfg->nfgen_family);
 
-	memset(tb, 0, sizeof(tb));
-	if (mnl_attr_parse(nlh, sizeof(*nfg), ct_attr_cb, &ctx) < 0) {
-		if (!err->msg[0])
-			ctf_err_set(err, "malformed conntrack attributes");
+	if (ct_parse_stream((const char *)nfg + MNL_ALIGN(sizeof(*nfg)),
+			    nlh->nlmsg_len - NLMSG_HDRLEN - MNL_ALIGN(sizeof(*nfg)), &ns_top, tb,
+			    err) < 0)
 		return -EBADMSG;
-	}
 	if (!tb[CTA_TUPLE_ORIG] || !tb[CTA_TUPLE_REPLY])
 		return ctf_err_setn(err, -EBADMSG, "conntrack entry lacks its %s tuple",
 				    tb[CTA_TUPLE_ORIG] ? "reply" : "orig");
@@ -784,10 +799,10 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	uint32_t *count = data;
 	const struct nlattr *tb[CT_TB_MAX];
 	struct ctf_err err;
-	struct ct_parse_ctx ctx = { &ns_stats, tb, &err };
+	size_t hdr = NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg));
 
-	memset(tb, 0, sizeof(tb));
-	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), ct_attr_cb, &ctx) < 0) {
+	if (nlh->nlmsg_len < hdr ||
+	    ct_parse_stream((const char *)nlh + hdr, nlh->nlmsg_len - hdr, &ns_stats, tb, &err) < 0) {
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}
