@@ -79,3 +79,15 @@ tests_unit_check_actions_SOURCES = tests/unit/check_actions.c
 tests_unit_check_actions_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_actions_LDADD = $(UNIT_LDADD)
 endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_flowprint
+tests_unit_check_flowprint_SOURCES = tests/unit/check_flowprint.c
+tests_unit_check_flowprint_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_flowprint_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/check_bulk
+tests_unit_check_bulk_SOURCES = tests/unit/check_bulk.c
+tests_unit_check_bulk_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_bulk_LDADD = $(UNIT_LDADD)
+endif

@@ -13,4 +13,7 @@ ctflow_SOURCES = \
 	src/cli/output-json.c \
 	src/cli/cmd-rules.c \
 	src/cli/cmd-ct.c \
+	src/cli/cmd-flow.h \
+	src/cli/cmd-flow.c \
+	src/cli/cmd-bulk.c \
 	$(NULL)

@@ -13,6 +13,8 @@ libctflow_la_SOURCES = \
 	src/nl/genl-resolve.c \
 	src/nl/nlsock.c \
 	src/nl/flow.c \
+	src/nl/flow-print.c \
+	src/nl/bulk.c \
 	src/nl/dp.c \
 	src/nl/vport.c \
 	src/nl/features.c \
