@@ -91,3 +91,13 @@ tests_unit_check_bulk_SOURCES = tests/unit/check_bulk.c
 tests_unit_check_bulk_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_bulk_LDADD = $(UNIT_LDADD)
 endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_daemon_config tests/unit/check_daemon_policy
+tests_unit_check_daemon_config_SOURCES = tests/unit/check_daemon_config.c
+tests_unit_check_daemon_config_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+tests_unit_check_daemon_config_LDADD = $(DAEMON_UNIT_LDADD)
+tests_unit_check_daemon_policy_SOURCES = tests/unit/check_daemon_policy.c
+tests_unit_check_daemon_policy_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+tests_unit_check_daemon_policy_LDADD = $(DAEMON_UNIT_LDADD)
+endif

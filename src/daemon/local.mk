@@ -15,4 +15,10 @@ libctflowd_la_SOURCES = \
 	src/daemon/ctl.h \
 	src/daemon/notify.c \
 	src/daemon/notify.h \
+	src/daemon/conf.c \
+	src/daemon/conf.h \
+	src/daemon/rulecheck.c \
+	src/daemon/rulecheck.h \
+	src/daemon/policy.c \
+	src/daemon/policy.h \
 	$(NULL)

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "ctflow/match.h"
-#include "config.h"
+#include "conf.h"
 #include "rules.h"
 
 struct ctf_policy_rule {

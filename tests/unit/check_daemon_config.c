@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../src/daemon/config.h"
+#include "../../src/daemon/conf.h"
 
 static const char example[] =
 	"# the conntrack firewall of issue 5\n"

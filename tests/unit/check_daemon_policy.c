@@ -13,7 +13,7 @@
 
 #include "ctflow/flowtext.h"
 #include "ctflow/match.h"
-#include "../../src/daemon/config.h"
+#include "../../src/daemon/conf.h"
 #include "../../src/daemon/policy.h"
 
 static const char firewall[] =
