@@ -101,3 +101,17 @@ tests_unit_check_daemon_policy_SOURCES = tests/unit/check_daemon_policy.c
 tests_unit_check_daemon_policy_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 tests_unit_check_daemon_policy_LDADD = $(DAEMON_UNIT_LDADD)
 endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_keys
+tests_unit_check_keys_SOURCES = tests/unit/check_keys.c
+tests_unit_check_keys_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_keys_LDADD = $(UNIT_LDADD)
+endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_validate
+tests_unit_check_validate_SOURCES = tests/unit/check_validate.c
+tests_unit_check_validate_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_validate_LDADD = $(UNIT_LDADD)
+endif
