@@ -216,7 +216,7 @@ static int nat_decode(const struct nlattr *nat, struct ctf_ct_info *info)
 	return 0;
 }
 
-int ctf_ct_decode(const struct nlattr *ct, struct ctf_ct_info *info)
+int ctf_ct_action_decode(const struct nlattr *ct, struct ctf_ct_info *info)
 {
 	const void *data = mnl_attr_get_payload(ct);
 	size_t len = mnl_attr_get_payload_len(ct);
@@ -340,7 +340,7 @@ static int summarize_one(const struct nlattr *a, int depth, void *arg)
 	if (mnl_attr_get_type(a) != OVS_ACTION_ATTR_CT)
 		return 0;
 	sum->n_ct++;
-	if (ctf_ct_decode(a, &ct) < 0) {
+	if (ctf_ct_action_decode(a, &ct) < 0) {
 		sum->malformed = true;
 		return 0;
 	}

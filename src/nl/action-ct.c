@@ -123,6 +123,12 @@ static int scan_name(struct ctf_ascan *sc, const char *what, size_t max,
 			     "conntrack helper such as ftp or tftp" : "cttimeout policy");
 		return -EINVAL;
 	}
+	for (const char *c = *name; c < q; c++) {
+		if (*c <= ' ' || *c > '~') {
+			ctf_as_err(sc, at, "ct %s name has a non-printable character", what);
+			return -EINVAL;
+		}
+	}
 	sc->p = q;
 	return 0;
 }
@@ -674,7 +680,7 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 	struct ctf_ct_info ct;
 	size_t start = out->len;
 
-	if (ctf_ct_decode(a, &ct) < 0 || (ct.helper && !printable_name(ct.helper)) ||
+	if (ctf_ct_action_decode(a, &ct) < 0 || (ct.helper && !printable_name(ct.helper)) ||
 	    (ct.timeout && !printable_name(ct.timeout))) {
 		ctf_str_puts(out, "ct(error)");
 		return;

@@ -693,16 +693,16 @@ static int parse_set(struct ctf_ascan *sc, int depth)
 		if (!inner)
 			return ctf_as_too_long(sc);
 		inner->nla_type = mnl_attr_get_type(k);
-		/* The value with bits outside the mask cleared, then the mask. */
+		/*
+		 * The value as written, then the mask. Value bits outside the
+		 * mask are kept so the text round-trips as in OVS; the kernel
+		 * refuses them and so does validate.c, with a hint.
+		 */
 		uint8_t *dst = mnl_nlmsg_get_payload_tail(sc->nlh);
 		if (sc->nlh->nlmsg_len + MNL_ALIGN(2 * n) > sc->buflen)
 			return ctf_as_too_long(sc);
-		for (size_t i = 0; i < n; i++) {
-			uint8_t mb = ((const uint8_t *)mnl_attr_get_payload(m))[i];
-
-			dst[i] = ((const uint8_t *)mnl_attr_get_payload(k))[i] & mb;
-			dst[n + i] = mb;
-		}
+		memcpy(dst, mnl_attr_get_payload(k), n);
+		memcpy(dst + n, mnl_attr_get_payload(m), n);
 		memset(dst + 2 * n, 0, MNL_ALIGN(2 * n) - 2 * n);
 		sc->nlh->nlmsg_len += MNL_ALIGN(2 * n);
 		mnl_attr_nest_end(sc->nlh, inner);

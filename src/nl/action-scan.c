@@ -172,9 +172,13 @@ int ctf_as_too_long(struct ctf_ascan *sc)
 
 int ctf_as_put(struct ctf_ascan *sc, uint16_t type, size_t len, const void *data)
 {
+	struct nlattr *a = mnl_nlmsg_get_payload_tail(sc->nlh);
+
 	if (len > UINT16_MAX - MNL_ATTR_HDRLEN ||
 	    !mnl_attr_put_check(sc->nlh, sc->buflen, type, len, data))
 		return ctf_as_too_long(sc);
+	/* libmnl 1.0.4 leaves the alignment padding as it was: zero it. */
+	memset((char *)mnl_attr_get_payload(a) + len, 0, MNL_ALIGN(len) - len);
 	return 0;
 }
 
