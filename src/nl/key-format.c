@@ -705,7 +705,7 @@ static void format_stream(struct kf *kf, const void *key, size_t key_len, const 
 		if (type == OVS_KEY_ATTR_ETHERTYPE)
 			key_has_ethtype = true;
 		if (!kf->verbose && d && !(d->flags & CTF_AF_USER_ONLY) &&
-		    d->len != CTF_LEN_NESTED && type != OVS_KEY_ATTR_RECIRC_ID &&
+		    d->len != CTF_LEN_NESTED && len_ok(d, mnl_attr_get_payload_len(a)) && type != OVS_KEY_ATTR_RECIRC_ID &&
 		    type != OVS_KEY_ATTR_ETHERNET && is_wildcard(ma, exact))
 			continue;
 		format_attr(kf, a, ma, exact);

@@ -437,8 +437,10 @@ static int field_sep(struct kp *kp, const char *attr, bool *done)
 		}
 		return 0;
 	}
+	if (!*kp->s)
+		return ctf_err_set(kp->err, "%s(...): missing `)' at end of input", attr);
 	ctf_err_set(kp->err, "%s(...): expected `,' or `)' at `%.*s'", attr,
-		    toklen(kp->s) ? toklen(kp->s) : 1, *kp->s ? kp->s : "end of input");
+		    toklen(kp->s) ? toklen(kp->s) : 1, kp->s);
 	return -EINVAL;
 }
 
@@ -483,9 +485,10 @@ static int field_name(struct kp *kp, const char *attr, const char **name, size_t
 		if (n && (kp->s[n] == ',' || kp->s[n] == ')'))
 			return ctf_err_set(kp->err, "%s(...): field `%.*s' needs `=VALUE'", attr,
 					   (int)n, kp->s);
+		if (!*kp->s)
+			return ctf_err_set(kp->err, "%s(...): missing `)' at end of input", attr);
 		return ctf_err_set(kp->err, "%s(...): expected field=value at `%.*s'", attr,
-				   toklen(kp->s) ? toklen(kp->s) : 1,
-				   *kp->s ? kp->s : "end of input");
+				   toklen(kp->s) ? toklen(kp->s) : 1, kp->s);
 	}
 	*len = n;
 	kp->s += n + 1;
