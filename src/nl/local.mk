@@ -32,3 +32,5 @@ libctflow_la_SOURCES = \
 	src/nl/action-ct.c \
 	src/nl/action-format.c \
 	$(NULL)
+# action-parse.c uses llround() (sample probabilities): libm for every user of libctflow.
+libctflow_la_LIBADD += -lm
