@@ -32,6 +32,7 @@ EXTRA_DIST += tests/vm tests/kernel
 # scenarios to KERNEL_TESTS.
 KERNEL_TESTS = \
 	tests/kernel/00-plumbing.sh \
+	tests/kernel/10-dp-ports.sh \
 	$(NULL)
 if ENABLE_VM_TESTS
 TESTS += $(KERNEL_TESTS)
