@@ -27,3 +27,4 @@
 { "dump-rules", "", 0, 0, cmd_dump_rules, "print ctflowd's rules with hit and flow counts" },
 { "reload", "", 0, 0, cmd_reload, "make ctflowd re-read its configuration file" },
 { "daemon-show", "", 0, 0, cmd_daemon_show, "print ctflowd's state: upcall mode, counters, rules" },
+{ "check-flow", "[-m] [--hex] [ufid:UUID,]FLOW [ACTIONS]", 1, 2, cmd_check_flow, "validate a flow offline and print its canonical form" },

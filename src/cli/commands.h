@@ -38,4 +38,7 @@ int cmd_dump_rules(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
 int cmd_daemon_show(int argc, char **argv);
 
+/* cmd-check.c: offline flow validation */
+int cmd_check_flow(int argc, char **argv);
+
 #endif

@@ -8,6 +8,7 @@ ctflow_SOURCES = \
 	src/cli/commands.h \
 	src/cli/command-table.h \
 	src/cli/cmd-misc.c \
+	src/cli/cmd-check.c \
 	src/cli/cmd-dp.c \
 	src/cli/output.h \
 	src/cli/output-json.c \
