@@ -116,3 +116,7 @@ tests_unit_check_validate_SOURCES = tests/unit/check_validate.c
 tests_unit_check_validate_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_validate_LDADD = $(UNIT_LDADD)
 endif
+
+# check-flow needs neither root nor the kernel: run it on the host.
+TESTS += tests/cli/check-flow.sh
+EXTRA_DIST += tests/cli/check-flow.sh
