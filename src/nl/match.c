@@ -162,7 +162,7 @@ static int decode_tunnel(const struct nlattr *nest, struct ctf_flow_key *k, stru
 					return bad(err, "tunnel(%s(gbp=)) must be 4 bytes", name);
 				k->tun_vxlan_gbp = mnl_attr_get_u32(v);
 			}
-			if (vrem)
+			if (vrem > 0)
 				return bad(err, "tunnel(%s()) has trailing bytes", name);
 			break;
 		}
@@ -171,7 +171,7 @@ static int decode_tunnel(const struct nlattr *nest, struct ctf_flow_key *k, stru
 			break;
 		}
 	}
-	if (rem)
+	if (rem > 0)	/* < 0: an unpadded last attribute, which the kernel accepts */
 		return bad(err, "%s() has a truncated attribute", "tunnel");
 	return 0;
 }
@@ -206,7 +206,7 @@ static int decode_nsh(const struct nlattr *nest, struct ctf_flow_key *k, struct 
 			break;
 		}
 	}
-	if (rem)
+	if (rem > 0)	/* < 0: an unpadded last attribute, which the kernel accepts */
 		return bad(err, "%s() has a truncated attribute", "nsh");
 	return 0;
 }
@@ -234,7 +234,7 @@ static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, in
 			return bad(err, "%s() attribute has the wrong length", d->name);
 		tb[type] = a;
 	}
-	if (rem)
+	if (rem > 0)	/* < 0: an unpadded last attribute, which the kernel accepts */
 		return bad(err, "key attribute stream is truncated%s", "");
 
 	bool tagged = tb[OVS_KEY_ATTR_VLAN] != NULL;

@@ -161,7 +161,9 @@ static int check_ct(struct act_ctx *c, const struct nlattr *ct)
 
 		flow_proto(c, &pmask);
 		if (pmask != 0xff) {
-			ctf_err_set(err, "ct(%s=%s) needs the ip protocol matched exactly in the flow", opt, val);
+			/* Helpers are refused by the kernel; a timeout policy would be silently dropped. */
+			ctf_err_set(err, "ct(%s=%s) needs the ip protocol matched exactly in the flow%s", opt, val,
+				    ci.helper ? "" : " (else the kernel silently ignores the policy)");
 			ctf_err_hint(err, "add proto=N without a mask to %s(...), e.g. %s(proto=6),tcp(),tcp_flags(0/0)",
 				     fam == 4 ? "ipv4" : "ipv6", fam == 4 ? "ipv4" : "ipv6");
 			return -EINVAL;
@@ -291,9 +293,16 @@ static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 						 : "use set_masked() and leave proto and frag unmasked");
 			return -EINVAL;
 		}
-		if (t == OVS_KEY_ATTR_IPV6 && masked && (ntohl(*(const uint32_t *)(const void *)(p + want + 32)) & ~0xfffffu)) {
-			ctf_err_set(err, "%s(ipv6(label=...)) mask exceeds the 20-bit flow label", an);
-			return -EINVAL;
+		if (t == OVS_KEY_ATTR_IPV6) {
+			uint32_t label;
+
+			memcpy(&label, p + (masked ? want : 0) + offsetof(struct ovs_key_ipv6, ipv6_label), 4);
+			if (ntohl(label) & ~0xfffffu) {
+				ctf_err_set(err, "%s(ipv6(label=...)) %s exceeds the 20-bit flow label", an,
+					    masked ? "mask" : "value");
+				ctf_err_hint(err, "use a label of at most 0xfffff");
+				return -EINVAL;
+			}
 		}
 		break;
 	}
@@ -302,7 +311,8 @@ static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 	case OVS_KEY_ATTR_SCTP: {
 		uint8_t need = t == OVS_KEY_ATTR_TCP ? 6 : t == OVS_KEY_ATTR_UDP ? 17 : 132;
 
-		if (!fam || pmask != 0xff || proto != need) {
+		/* The kernel compares the masked key's protocol, as done here. */
+		if (!fam || proto != need) {
 			ctf_err_set(err, "%s(%s(...)) needs the flow to match ip proto %u exactly", an, kn, need);
 			ctf_err_hint(err, "add eth_type(0x0800),ipv4(proto=%u),%s() (or the ipv6 equivalent) to the flow",
 				     need, kn);
@@ -326,10 +336,27 @@ static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 
 static int check_list(struct act_ctx *c, const void *data, size_t len, int depth);
 
+/* Sub-attributes the kernel insists on, per nested action (bit N = type N). */
+static uint32_t required_subattrs(unsigned action)
+{
+	switch (action) {
+	case OVS_ACTION_ATTR_SAMPLE:
+		return 1u << OVS_SAMPLE_ATTR_PROBABILITY | 1u << OVS_SAMPLE_ATTR_ACTIONS;
+	case OVS_ACTION_ATTR_CHECK_PKT_LEN:
+		return 1u << OVS_CHECK_PKT_LEN_ATTR_PKT_LEN | 1u << OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_GREATER |
+		       1u << OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_LESS_EQUAL;
+	case OVS_ACTION_ATTR_DEC_TTL:
+		return 1u << OVS_DEC_TTL_ATTR_ACTION;
+	default:
+		return 0;
+	}
+}
+
 static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const struct ctf_act_desc *d,
 			      int depth)
 {
 	const struct nlattr *sub;
+	uint32_t need = required_subattrs(mnl_attr_get_type(a)), seen = 0;
 
 	if (d->nested == &ctf_action_attrs)	/* clone(): the list itself */
 		return check_list(c, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), depth + 1);
@@ -344,12 +371,24 @@ static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const s
 		}
 		if (!ctf_act_len_ok(d->nested, sub))
 			return len_refused(c, d->name, sd, sub);
+		if (mnl_attr_get_type(sub) < 32)
+			seen |= 1u << mnl_attr_get_type(sub);
 		if (sd->nested == &ctf_action_attrs) {
 			int ret = check_list(c, mnl_attr_get_payload(sub), mnl_attr_get_payload_len(sub),
 					     depth + 1);
 			if (ret)
 				return ret;
 		}
+	}
+	if ((seen & need) != need) {
+		for (unsigned t = 0; t < 32; t++)
+			if ((need & ~seen) & (1u << t)) {
+				const struct ctf_act_desc *md = ctf_act_lookup(d->nested, t);
+
+				ctf_err_set(c->err, "%s() lacks its %s part, which the kernel requires", d->name,
+					    md ? md->name : "?");
+				return -EINVAL;
+			}
 	}
 	return 0;
 }

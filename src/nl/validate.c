@@ -94,7 +94,7 @@ static int check_tunnel(const struct nlattr *nest, bool is_mask, struct ctf_err 
 			return -EINVAL;
 		}
 	}
-	if (rem) {
+	if (rem > 0) {	/* < 0 is an unpadded last attribute: fine for the kernel */
 		ctf_err_set(err, "tunnel() has a truncated attribute");
 		return -EINVAL;
 	}
@@ -145,7 +145,7 @@ static int check_nsh(const struct nlattr *nest, struct ctf_err *err)
 			return -EINVAL;
 		}
 	}
-	if (rem) {
+	if (rem > 0) {	/* < 0 is an unpadded last attribute: fine for the kernel */
 		ctf_err_set(err, "nsh() has a truncated attribute");
 		return -EINVAL;
 	}
@@ -216,7 +216,7 @@ static int check_level(const void *data, size_t len, bool is_mask, int depth,
 		if (t == OVS_KEY_ATTR_NSH && (ret = check_nsh(a, err)))
 			return ret;
 	}
-	if (rem) {
+	if (rem > 0) {	/* < 0 is an unpadded last attribute: fine for the kernel */
 		ctf_err_set(err, "%s attribute stream is truncated or has %d trailing bytes", what, rem);
 		return -EINVAL;
 	}
@@ -242,6 +242,11 @@ static int check_level(const void *data, size_t len, bool is_mask, int depth,
 
 		if (depth >= 2) {
 			ctf_err_set(err, "more than two vlan() tags; the kernel parses at most two");
+			return -EINVAL;
+		}
+		if (!is_mask && !depth && !tb[OVS_KEY_ATTR_ETHERNET]) {
+			ctf_err_set(err, "vlan() needs eth(): the kernel parses VLAN tags of Ethernet frames only");
+			ctf_err_hint(err, "add eth() before eth_type(0x%04x),vlan(...)", etv ? etv : 0x8100);
 			return -EINVAL;
 		}
 		if (!is_mask && (!et || !is_vlan_tpid(etv))) {
@@ -528,10 +533,11 @@ static int check_mask_allowed(const struct ctf_flow_key *k, const struct ctf_flo
 					 want_et, attr_name(t));
 				return mask_refused(err, t, why, hint);
 			}
-			if (t == OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6 && (k->attrs & B(ND)) &&
+			/* As the kernel: whenever ND is expected, whether or not nd() is there. */
+			if (t == OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6 && frag != OVS_FRAG_TYPE_LATER &&
 			    k->ipv6.ipv6_proto == 58 && (k->icmpv6.icmpv6_type == 135 || k->icmpv6.icmpv6_type == 136))
-				return mask_refused(err, t, "cannot be used together with nd() (the kernel stores both in the same place)",
-						    "match ct_tuple6() in a flow without nd()");
+				return mask_refused(err, t, "cannot be matched in a neighbour discovery flow (the kernel keeps nd() in the same place)",
+						    "match ct_tuple6() in flows that are not icmpv6(type=135/136)");
 			continue;
 		}
 		bool ok = l4 && proto == want_proto && proto_mask == 0xff &&

@@ -380,6 +380,8 @@ START_TEST(vlan_rules)
 	/* Expected keys apply inside encap() too. */
 	REFUSED("eth(),eth_type(0x8100),vlan(vid=10),encap(eth_type(0x0800))", NULL,
 		"eth_type(0x0800) needs an ipv4() key", "add ipv4()");
+	REFUSED("eth_type(0x8100),vlan(vid=10),encap(eth_type(0x0800),ipv4())", NULL,
+		"vlan() needs eth()", "add eth() before eth_type(0x8100)");
 	ACCEPTED("eth(),eth_type(0x88a8),vlan(vid=10),encap(eth_type(0x8100),vlan(vid=20),"
 		 "encap(eth_type(0x0800),ipv4(proto=17),udp()))", NULL);
 }
@@ -803,6 +805,80 @@ START_TEST(set_masked_value_outside_mask)
 }
 END_TEST
 
+
+START_TEST(unpadded_last_attribute_accepted)
+{
+	struct ctf_err err;
+	uint8_t k[16 + 6];
+	struct nlattr *a = (struct nlattr *)k;
+
+	/* eth() (16 bytes) then eth_type as the last attribute, without its 2 padding bytes. */
+	memset(k, 0, sizeof(k));
+	a->nla_len = 16;
+	a->nla_type = OVS_KEY_ATTR_ETHERNET;
+	a = (struct nlattr *)(k + 16);
+	a->nla_len = 6;
+	a->nla_type = OVS_KEY_ATTR_ETHERTYPE;
+	k[20] = 0x08;
+	k[21] = 0x06;
+	/* The kernel accepts it (nla_for_each leaves rem < 0); what it then expects is arp(). */
+	ck_assert_int_eq(ctf_flow_validate(k, sizeof(k), NULL, 0, NULL, 0, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "eth_type(0x0806) needs an arp() key"), "%s", err.msg);
+	k[21] = 0x00;
+	k[20] = 0x06;	/* 0x0600: nothing expected */
+	ck_assert_int_eq(ctf_flow_validate(k, sizeof(k), NULL, 0, NULL, 0, &err), 0);
+}
+END_TEST
+
+START_TEST(ct_tuple6_mask_not_with_nd)
+{
+	REFUSED("eth(),eth_type(0x86dd),ipv6(proto=58),icmpv6(type=135),nd(),ct_tuple6(src=::1)", NULL,
+		"ct_tuple6() mask cannot be matched in a neighbour discovery flow", "not icmpv6(type=135/136)");
+	ACCEPTED("eth(),eth_type(0x86dd),ipv6(proto=58),icmpv6(type=128),ct_tuple6(src=::1)", NULL);
+}
+END_TEST
+
+START_TEST(nested_action_required_parts)
+{
+	struct flow f;
+	struct ctf_err err;
+	struct nlattr *n, *l;
+
+	flow_init(&f);
+	parse_key(&f, "eth(),eth_type(0x0800),ipv4()");
+	n = nest(&f.acts, OVS_ACTION_ATTR_SAMPLE);
+	l = nest(&f.acts, OVS_SAMPLE_ATTR_ACTIONS);
+	put_u32(&f.acts, OVS_ACTION_ATTR_OUTPUT, 1);
+	mnl_attr_nest_end(f.acts.nlh, l);
+	mnl_attr_nest_end(f.acts.nlh, n);
+	ck_assert_int_eq(validate(&f, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "sample() lacks its"), "%s", err.msg);
+	flow_free(&f);
+	ACCEPTED("eth(),eth_type(0x0800),ipv4()", "sample(sample=50%,actions(1))");
+}
+END_TEST
+
+START_TEST(set_ipv6_label_range)
+{
+	struct flow f;
+	struct ctf_err err;
+	struct nlattr *n;
+	struct ovs_key_ipv6 v[2];
+
+	memset(v, 0, sizeof(v));
+	flow_init(&f);
+	parse_key(&f, "eth(),eth_type(0x86dd),ipv6()");
+	v[0].ipv6_label = htonl(0x100000);
+	v[1].ipv6_label = htonl(0x1fffff);
+	n = nest(&f.acts, OVS_ACTION_ATTR_SET_MASKED);
+	put(&f.acts, OVS_KEY_ATTR_IPV6, v, sizeof(v));
+	mnl_attr_nest_end(f.acts.nlh, n);
+	assert_refused(validate(&f, &err), err, -EINVAL, "mask exceeds the 20-bit flow label", "0xfffff");
+	flow_free(&f);
+	ACCEPTED("eth(),eth_type(0x86dd),ipv6()", "set(ipv6(label=0xfffff))");
+}
+END_TEST
+
 /* ---- the kernel selftests' flows (kernel-ovs-abi.md §4) are accepted ------------ */
 
 START_TEST(selftest_flows_accepted)
@@ -898,6 +974,10 @@ static Suite *validate_suite(void)
 	tcase_add_test(keys, mpls_label_count);
 	tcase_add_test(keys, tunnel_needs_ttl_and_dst);
 	tcase_add_test(keys, vlan_rules);
+	tcase_add_test(keys, unpadded_last_attribute_accepted);
+	tcase_add_test(masks, ct_tuple6_mask_not_with_nd);
+	tcase_add_test(acts, nested_action_required_parts);
+	tcase_add_test(acts, set_ipv6_label_range);
 	tcase_add_test(masks, vlan_mask_rules);
 	tcase_add_test(masks, l3_mask_needs_exact_eth_type);
 	tcase_add_test(masks, l4_mask_needs_exact_proto);
