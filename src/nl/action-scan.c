@@ -29,9 +29,12 @@ size_t ctf_as_word_len(const char *p)
 
 bool ctf_as_word(struct ctf_ascan *sc, const char *w)
 {
-	size_t n = strlen(w);
+	size_t n = 0;
 
-	if (strncmp(sc->p, w, n) || is_word_char(sc->p[n]))
+	/* Hand-rolled: this is the parser's inner loop (no strlen/strncmp). */
+	while (w[n] && sc->p[n] == w[n])
+		n++;
+	if (w[n] || is_word_char(sc->p[n]))
 		return false;
 	sc->p += n;
 	return true;
