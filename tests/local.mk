@@ -120,3 +120,10 @@ endif
 # check-flow needs neither root nor the kernel: run it on the host.
 TESTS += tests/cli/check-flow.sh
 EXTRA_DIST += tests/cli/check-flow.sh
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_nlsock
+tests_unit_check_nlsock_SOURCES = tests/unit/check_nlsock.c src/cli/output-json.c
+tests_unit_check_nlsock_CFLAGS = $(UNIT_CFLAGS) $(NLGENL_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/src/cli
+tests_unit_check_nlsock_LDADD = $(UNIT_LDADD) $(JSONC_LIBS)
+endif

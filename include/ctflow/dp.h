@@ -87,6 +87,13 @@ int ctf_dp_set(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, uint32_t us
 	       const uint32_t *pids, size_t n_pids, struct ctf_dp_info *info,
 	       struct ctf_nlerr *err);
 
+/*
+ * Decode one ovs_datapath message (a GET reply, a dump entry or a multicast
+ * notification). Returns 0 or -EBADMSG.
+ */
+struct nlmsghdr;
+int ctf_dp_decode(const struct nlmsghdr *nlh, struct ctf_dp_info *info);
+
 /* "unaligned,vport-pids,per-cpu" for OVS_DP_F_* bits; unknown bits as 0x%x. */
 void ctf_dp_features_format(uint32_t user_features, struct ctf_str *out);
 
@@ -142,6 +149,9 @@ int ctf_vport_set(struct ctf_nlsock *sock, int dp_ifindex, const struct ctf_vpor
 typedef int (*ctf_vport_cb)(const struct ctf_vport_info *info, void *arg);
 int ctf_vport_dump(struct ctf_nlsock *sock, int dp_ifindex, ctf_vport_cb cb, void *arg,
 		   struct ctf_nlerr *err);
+
+/* Decode one ovs_vport message (reply, dump entry, notification): 0 or -EBADMSG. */
+int ctf_vport_decode(const struct nlmsghdr *nlh, struct ctf_vport_info *info);
 
 /* "netdev", "internal", "gre", "vxlan", "geneve"; NULL for unknown types. */
 const char *ctf_vport_type_name(uint32_t type);

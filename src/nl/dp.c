@@ -39,7 +39,7 @@ static void copy_payload(void *dst, size_t dst_len, const struct nlattr *attr)
 	memcpy(dst, mnl_attr_get_payload(attr), len < dst_len ? len : dst_len);
 }
 
-static int decode_dp(const struct nlmsghdr *nlh, struct ctf_dp_info *info)
+int ctf_dp_decode(const struct nlmsghdr *nlh, struct ctf_dp_info *info)
 {
 	const struct nlattr *tb[DP_ATTR_MAX_KNOWN + 1];
 	const struct ovs_header *ovs = ctf_genl_ovs_header(nlh);
@@ -101,7 +101,7 @@ static int dp_reply_cb(const struct nlmsghdr *nlh, void *arg)
 
 	if (!r->info)
 		return 0;
-	ret = decode_dp(nlh, r->info);
+	ret = ctf_dp_decode(nlh, r->info);
 	if (ret == 0)
 		r->seen = true;
 	return ret;
@@ -214,7 +214,7 @@ static int dp_dump_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct dp_dump *d = arg;
 	struct ctf_dp_info info;
-	int ret = decode_dp(nlh, &info);
+	int ret = ctf_dp_decode(nlh, &info);
 
 	return ret < 0 ? ret : d->cb(&info, d->arg);
 }

@@ -75,7 +75,7 @@ static uint64_t get_u64(const struct nlattr *attr)
 	return v;
 }
 
-static int decode_vport(const struct nlmsghdr *nlh, struct ctf_vport_info *info)
+int ctf_vport_decode(const struct nlmsghdr *nlh, struct ctf_vport_info *info)
 {
 	const struct nlattr *tb[VPORT_ATTR_MAX_KNOWN + 1];
 	const struct ovs_header *ovs = ctf_genl_ovs_header(nlh);
@@ -160,7 +160,7 @@ static int vport_reply_cb(const struct nlmsghdr *nlh, void *arg)
 
 	if (!r->info)
 		return 0;
-	ret = decode_vport(nlh, r->info);
+	ret = ctf_vport_decode(nlh, r->info);
 	if (ret == 0)
 		r->seen = true;
 	return ret;
@@ -306,7 +306,7 @@ static int vport_dump_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct vport_dump *d = arg;
 	struct ctf_vport_info info;
-	int ret = decode_vport(nlh, &info);
+	int ret = ctf_vport_decode(nlh, &info);
 
 	return ret < 0 ? ret : d->cb(&info, d->arg);
 }
