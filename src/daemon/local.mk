@@ -21,4 +21,17 @@ libctflowd_la_SOURCES = \
 	src/daemon/rulecheck.h \
 	src/daemon/policy.c \
 	src/daemon/policy.h \
+	src/daemon/flowtab.c \
+	src/daemon/flowtab.h \
+	src/daemon/upcall.c \
+	src/daemon/upcall.h \
+	src/daemon/revalidate.c \
+	src/daemon/revalidate.h \
+	src/daemon/daemon.c \
+	src/daemon/daemon.h \
 	$(NULL)
+
+sbin_PROGRAMS += ctflowd
+ctflowd_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(EVENT_CFLAGS)
+ctflowd_LDADD = libctflowd.la libctflow.la $(EVENT_LIBS) $(MNL_LIBS)
+ctflowd_SOURCES = src/daemon/main.c

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * ctflowd: resolve datapath misses by policy. The main() of the OpenBSD
+ * daemons: options, log_init, the configuration (with -n: check it and
+ * exit), then a libevent loop with signal events, the control socket and
+ * the upcall sockets. Under systemd (Type=notify) it stays in the
+ * foreground and reports READY/RELOADING/STOPPING.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "ctflow/flow.h"
+#include "ctl.h"
+#include "daemon.h"
+#include "log.h"
+#include "notify.h"
+#include "revalidate.h"
+#include "upcall.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: ctflowd [-dhnv] [-f FILE] [-s SOCKET]\n"
+		"Resolve Open vSwitch datapath misses with a conntrack-aware policy.\n\n"
+		"  -d          stay in the foreground and log to stderr\n"
+		"  -v          verbose: log debug messages too\n"
+		"  -n          check the configuration file and exit (0: valid)\n"
+		"  -f FILE     configuration file (default %s)\n"
+		"  -s SOCKET   control socket (default %s)\n"
+		"  -h          this help\n\n"
+		"See ctflowd(8) and ctflowd.conf(5).\n", CTF_CONFIG_PATH, CTF_CTL_SOCKET);
+}
+
+static void on_stop(evutil_socket_t sig, short what, void *arg)
+{
+	struct ctflowd *d = arg;
+
+	log_info("ctflowd: received %s: terminating", strsignal((int)sig));
+	event_base_loopbreak(d->base);
+}
+
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	struct ctflowd *d = arg;
+	struct ctf_err err;
+
+	log_info("ctflowd: received SIGHUP: reloading %s", d->conf_path);
+	ctf_err_clear(&err);
+	ctflowd_reload(d, &err);	/* logs either way */
+}
+
+/* /run/ctflow comes from systemd's RuntimeDirectory=; make it for manual runs. */
+static void make_socket_dir(const char *path)
+{
+	char dir[4096];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		log_warn("control: mkdir %s", dir);
+}
+
+/* Tests on machines without the openvswitch module run the control plane only. */
+static bool without_datapath(void)
+{
+	const char *v = getenv("CTFLOWD_NO_DATAPATH");
+
+	return v && !strcmp(v, "1");
+}
+
+int main(int argc, char **argv)
+{
+	struct ctflowd d;
+	struct ctf_config cfg;
+	struct ctf_err err;
+	struct event *ev_term, *ev_int, *ev_hup;
+	bool debug = false, check_only = false;
+	int verbose = 0, c, ret;
+	char buf[1100], status[128];
+
+	memset(&d, 0, sizeof(d));
+	d.conf_path = CTF_CONFIG_PATH;
+	d.sock_path = CTF_CTL_SOCKET;
+	while ((c = getopt(argc, argv, "dhnvf:s:")) != -1) {
+		switch (c) {
+		case 'd': debug = true; break;
+		case 'v': verbose++; break;
+		case 'n': check_only = true; break;
+		case 'f': d.conf_path = optarg; break;
+		case 's': d.sock_path = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 1;
+	}
+
+	/* A config check talks to the terminal, like the daemon in -d. */
+	log_init(debug || check_only, LOG_DAEMON);
+	log_setverbose(verbose);
+
+	ctf_config_init(&cfg);
+	ret = ctf_config_load(&cfg, d.conf_path, &err);
+	if (check_only) {
+		if (ret)
+			fprintf(stderr, "%s\n", ctf_err_text(&err, buf, sizeof(buf)));
+		else
+			fprintf(stderr, "configuration OK\n");
+		ctf_config_free(&cfg);
+		return ret ? 1 : 0;
+	}
+	if (ret)
+		fatalx("config: %s", ctf_err_text(&err, buf, sizeof(buf)));
+	/* Before touching the datapath: a second daemon must not steal its upcalls. */
+	if (control_check(d.sock_path))
+		fatalx("control: socket %s already in use (another ctflowd is running)", d.sock_path);
+	make_socket_dir(d.sock_path);
+
+	/* systemd wants us in the foreground; a plain start without -d detaches. */
+	if (!debug && !getenv("NOTIFY_SOCKET") && daemon(0, 0))
+		fatal("daemon");
+	signal(SIGPIPE, SIG_IGN);
+
+	d.base = event_base_new();
+	if (!d.base)
+		fatalx("ctflowd: cannot create the event loop");
+	d.start_ms = ctf_monotonic_ms();
+	ctf_policy_init(&d.pol);
+	ctf_portmap_init(&d.ports);
+
+	/* The datapath first: rules are resolved against its real port numbers. */
+	d.cfg = cfg;
+	if (!without_datapath()) {
+		d.up = upcall_open(&d, &err);
+		if (!d.up)
+			fatalx("upcall: %s", ctf_err_text(&err, buf, sizeof(buf)));
+	}
+	memset(&d.cfg, 0, sizeof(d.cfg));
+	if (ctflowd_apply_config(&d, &cfg, &err))
+		fatalx("config: %s", ctf_err_text(&err, buf, sizeof(buf)));
+	ctf_config_free(&cfg);
+	if (d.up)
+		d.rv = revalidator_start(&d);
+
+	d.ctl = control_init(d.base, d.sock_path, ctflowd_ctl_handlers, ctflowd_n_ctl_handlers, &d);
+	if (!d.ctl)
+		fatalx("control: cannot listen on %s", d.sock_path);
+
+	ev_term = evsignal_new(d.base, SIGTERM, on_stop, &d);
+	ev_int = evsignal_new(d.base, SIGINT, on_stop, &d);
+	ev_hup = evsignal_new(d.base, SIGHUP, on_hup, &d);
+	evsignal_add(ev_term, NULL);
+	evsignal_add(ev_int, NULL);
+	evsignal_add(ev_hup, NULL);
+	notify_watchdog_start(d.base);
+
+	log_info("ctflowd: started: datapath %s, %zu rules, %zu ports, upcalls %s, control %s",
+		 d.cfg.datapath, d.pol.n_rules, d.cfg.n_ports, ctflowd_mode(&d), d.sock_path);
+	snprintf(status, sizeof(status), "%zu rules, upcalls %s", d.pol.n_rules, ctflowd_mode(&d));
+	notify_ready(status);
+
+	event_base_dispatch(d.base);
+
+	/* Orderly shutdown: flows stay in the kernel so traffic keeps flowing. */
+	notify_stopping();
+	notify_watchdog_stop();
+	control_cleanup(d.ctl);
+	revalidator_stop(d.rv);
+	upcall_close(d.up);
+	event_free(ev_term);
+	event_free(ev_int);
+	event_free(ev_hup);
+	ctf_policy_destroy(&d.pol);
+	ctf_config_free(&d.cfg);
+	ctf_portmap_free(&d.ports);
+	event_base_free(d.base);
+	log_info("ctflowd: terminating");
+	return 0;
+}
