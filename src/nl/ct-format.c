@@ -112,11 +112,23 @@ void ctf_ct_format_proto(struct ctf_str *out, uint8_t proto)
 	ctf_str_printf(out, "%u", proto);
 }
 
-/* "A|B|C"; nothing at all when no flag is set (that is what ovs-dpctl does). */
+/*
+ * "A|B|C" in bit order, or "0" when no flag is set, as ovs-dpctl >= 2.17
+ * prints them. Bits without a name are not printed: ovs-dpctl drops them
+ * when it converts the kernel's flags (e.g. IPS_HELPER, IPS_OFFLOAD).
+ */
 static void put_flags(struct ctf_str *out, uint32_t flags, const struct flag_name *names,
 		      size_t n)
 {
 	const char *sep = "";
+	uint32_t known = 0;
+
+	for (size_t i = 0; i < n; i++)
+		known |= names[i].bit;
+	if (!(flags & known)) {
+		ctf_str_putc(out, '0');
+		return;
+	}
 
 	for (size_t i = 0; i < n; i++) {
 		if (flags & names[i].bit) {
