@@ -127,3 +127,15 @@ tests_unit_check_nlsock_SOURCES = tests/unit/check_nlsock.c src/cli/output-json.
 tests_unit_check_nlsock_CFLAGS = $(UNIT_CFLAGS) $(NLGENL_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/src/cli
 tests_unit_check_nlsock_LDADD = $(UNIT_LDADD) $(JSONC_LIBS)
 endif
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_daemon_flowtab tests/unit/check_daemon_main
+tests_unit_check_daemon_flowtab_SOURCES = tests/unit/check_daemon_flowtab.c
+tests_unit_check_daemon_flowtab_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+tests_unit_check_daemon_flowtab_LDADD = $(DAEMON_UNIT_LDADD)
+# Runs the built ctflowd and ctflow binaries.
+tests_unit_check_daemon_main_SOURCES = tests/unit/check_daemon_main.c
+tests_unit_check_daemon_main_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_daemon_main_LDADD = $(CHECK_LIBS)
+EXTRA_tests_unit_check_daemon_main_DEPENDENCIES = ctflowd ctflow
+endif

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The ctflowd binary end to end, without a datapath (CTFLOWD_NO_DATAPATH=1,
+ * this machine has no openvswitch module): -n on good and bad files, the
+ * control socket through the real `ctflow` CLI, SIGHUP with a bad file
+ * keeping the old rules, refusing a second daemon, and an orderly SIGTERM.
+ */
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[64], conf[128], sock[128], log_path[128], ctflowd[512], ctflow[512];
+
+static const char good[] =
+	"datapath ctfw\nport c0\nport s0\n"
+	"rule 10 recirc_id(0),in_port(c0),eth_type(0x0806) s0\n"
+	"rule 20 recirc_id(0),eth_type(0x0800),ct_state(-trk) ct(zone=7),recirc(1)\n"
+	"rule 30 recirc_id(1),in_port(c0),eth_type(0x0800),ct_state(+trk+new) ct(commit,zone=7),s0\n";
+static const char bad[] = "datapath ctfw\nport c0\nrule 10 recirc_id(0),in_port(c9) drop\n";
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Run a shell command line; return its exit status and its output in @out. */
+static int run(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int run(char *out, size_t size, const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	FILE *p;
+	size_t n;
+	int status;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	n = fread(out, 1, size - 1, p);
+	out[n] = '\0';
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void setup(void)
+{
+	const char *top = getenv("top_builddir");
+
+	if (!top)
+		top = ".";
+	snprintf(ctflowd, sizeof(ctflowd), "%s/ctflowd", top);
+	snprintf(ctflow, sizeof(ctflow), "%s/ctflow", top);
+	strcpy(dir, "/tmp/ctflowd-main.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/ctflowd.conf", dir);
+	snprintf(sock, sizeof(sock), "%s/run/ctflowd.sock", dir);
+	snprintf(log_path, sizeof(log_path), "%s/log", dir);
+	setenv("CTFLOWD_NO_DATAPATH", "1", 1);
+	setenv("CTFLOWD_SOCKET", sock, 1);
+}
+
+static void teardown(void)
+{
+	char out[256];
+
+	run(out, sizeof(out), "rm -rf %s", dir);
+}
+
+START_TEST(check_mode_exit_status)
+{
+	char out[2048];
+
+	write_file(conf, good);
+	ck_assert_int_eq(run(out, sizeof(out), "%s -n -f %s 2>&1", ctflowd, conf), 0);
+	ck_assert_ptr_nonnull(strstr(out, "configuration OK"));
+	write_file(conf, bad);
+	ck_assert_int_eq(run(out, sizeof(out), "%s -n -f %s 2>&1", ctflowd, conf), 1);
+	ck_assert_msg(strstr(out, "ctflowd.conf:3: ") && strstr(out, "c9"), "got: %s", out);
+	ck_assert_int_eq(run(out, sizeof(out), "%s -n -f %s/none 2>&1", ctflowd, dir), 1);
+	ck_assert_ptr_nonnull(strstr(out, "No such file"));
+}
+END_TEST
+
+static pid_t start_daemon(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		FILE *f = freopen(log_path, "w", stderr);
+
+		(void)f;
+		execl(ctflowd, "ctflowd", "-d", "-f", conf, "-s", sock, (char *)NULL);
+		_exit(127);
+	}
+	/* Wait for the socket. */
+	for (int i = 0; i < 100; i++) {
+		struct stat st;
+
+		if (!stat(sock, &st))
+			return pid;
+		usleep(20000);
+	}
+	ck_abort_msg("ctflowd did not create %s", sock);
+	return pid;
+}
+
+START_TEST(control_reload_and_shutdown)
+{
+	char out[8192];
+	int status;
+	pid_t pid;
+
+	write_file(conf, good);
+	pid = start_daemon();
+
+	ck_assert_int_eq(run(out, sizeof(out), "%s dump-rules", ctflow), 0);
+	ck_assert_msg(strstr(out, "priority:30, recirc_id(1),in_port(c0)") &&
+		      strstr(out, "default, hits:0, flows:0, actions:drop"), "got: %s", out);
+	ck_assert_int_eq(run(out, sizeof(out), "%s daemon-show", ctflow), 0);
+	ck_assert_ptr_nonnull(strstr(out, "rules: 3"));
+
+	/* A second daemon on the same socket refuses to start. */
+	ck_assert_int_eq(run(out, sizeof(out), "%s -d -f %s -s %s 2>&1", ctflowd, conf, sock), 1);
+	ck_assert_ptr_nonnull(strstr(out, "already in use"));
+
+	/* add-rule / del-rule, with errors passed through. */
+	ck_assert_int_eq(run(out, sizeof(out), "%s add-rule 40 'recirc_id(0),in_port(s0),eth_type(0x0806)' c0 2>&1", ctflow), 0);
+	ck_assert_int_eq(run(out, sizeof(out), "%s add-rule 40 'recirc_id(0),in_port(s0),eth_type(0x0806)' c0 2>&1", ctflow), 1);
+	ck_assert_ptr_nonnull(strstr(out, "exists"));
+	ck_assert_int_eq(run(out, sizeof(out), "%s add-rule 41 'recirc_id(0),in_port(zz)' drop 2>&1", ctflow), 1);
+	ck_assert_ptr_nonnull(strstr(out, "zz"));
+	ck_assert_int_eq(run(out, sizeof(out), "%s daemon-show", ctflow), 0);
+	ck_assert_ptr_nonnull(strstr(out, "rules: 4"));
+	ck_assert_int_eq(run(out, sizeof(out), "%s del-rule 40 'recirc_id(0),in_port(s0),eth_type(0x0806)' 2>&1", ctflow), 0);
+	ck_assert_int_eq(run(out, sizeof(out), "%s del-rule 40 'recirc_id(0),in_port(s0),eth_type(0x0806)' 2>&1", ctflow), 1);
+
+	/* SIGHUP and `reload` with a bad file keep the old rules; a good file is taken. */
+	write_file(conf, bad);
+	kill(pid, SIGHUP);
+	usleep(200000);
+	ck_assert_int_eq(run(out, sizeof(out), "%s reload 2>&1", ctflow), 1);
+	ck_assert_msg(strstr(out, "ctflowd.conf:3:"), "got: %s", out);
+	ck_assert_int_eq(run(out, sizeof(out), "%s daemon-show", ctflow), 0);
+	ck_assert_ptr_nonnull(strstr(out, "rules: 3"));
+	ck_assert_ptr_nonnull(strstr(out, "reloads: 0"));
+	write_file(conf, "datapath ctfw\nport c0\nrule 1 recirc_id(0) drop\n");
+	kill(pid, SIGHUP);
+	usleep(200000);
+	ck_assert_int_eq(run(out, sizeof(out), "%s daemon-show", ctflow), 0);
+	ck_assert_ptr_nonnull(strstr(out, "rules: 1"));
+	ck_assert_ptr_nonnull(strstr(out, "reloads: 1"));
+	/* Changing the datapath needs a restart. */
+	write_file(conf, "datapath other\n");
+	ck_assert_int_eq(run(out, sizeof(out), "%s reload 2>&1", ctflow), 1);
+	ck_assert_ptr_nonnull(strstr(out, "restart"));
+
+	kill(pid, SIGTERM);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(access(sock, F_OK), -1);	/* socket unlinked */
+	ck_assert_int_eq(run(out, sizeof(out), "cat %s", log_path), 0);
+	ck_assert_msg(strstr(out, "reload: keeping the old configuration: ") &&
+		      strstr(out, "ctflowd: terminating"), "log: %s", out);
+}
+END_TEST
+
+START_TEST(bad_config_refuses_to_start)
+{
+	char out[2048];
+
+	write_file(conf, bad);
+	ck_assert_int_eq(run(out, sizeof(out), "%s -d -f %s -s %s 2>&1", ctflowd, conf, sock), 1);
+	ck_assert_msg(strstr(out, "ctflowd.conf:3:"), "got: %s", out);
+	ck_assert_int_eq(access(sock, F_OK), -1);
+}
+END_TEST
+
+static Suite *main_suite(void)
+{
+	Suite *s = suite_create("daemon_main");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, check_mode_exit_status);
+	tcase_add_test(tc, control_reload_and_shutdown);
+	tcase_add_test(tc, bad_config_refuses_to_start);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(main_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
