@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * ct(...) and its nat(...): text <-> OVS_CT_ATTR_* / OVS_NAT_ATTR_* nests.
+ * ct(...) text -> OVS_CT_ATTR_* nest (nat(...) is in action-nat.c, printing
+ * in action-ct-format.c).
  *
  * Grammar and canonical print follow ovs-dpctl (see flow-syntax.md §1) with
  * these deliberate differences, each a refusal rather than a silent change:
@@ -18,15 +19,6 @@
 #include "action-attrs.h"
 #include "action-internal.h"
 
-struct nat_opts {
-	bool present, src, dst, persistent, hash, random;
-	int family;			/* 0, 4 or 16 */
-	uint8_t min[16], max[16];
-	bool has_max;
-	uint16_t pmin, pmax;
-	bool has_pmin, has_pmax;
-};
-
 struct ct_opts {
 	bool commit, force_commit;
 	bool zone_set, mark_set, label_set, eventmask_set;
@@ -37,12 +29,12 @@ struct ct_opts {
 	const char *helper, *timeout;
 	size_t helper_len, timeout_len;
 	const char *first_needs_commit;		/* token that needs commit, for the message */
-	struct nat_opts nat;
+	struct ctf_nat_opts nat;
 };
 
 /* ---- parsing ------------------------------------------------------------ */
 
-static bool is_hex(char c)
+bool ctf_is_hex(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -64,11 +56,11 @@ static int scan_u128(struct ctf_ascan *sc, const char *what, uint64_t v[2])
 		const char *q = sc->p + 2;
 		unsigned digits = 0;
 
-		if (!is_hex(*q))
+		if (!ctf_is_hex(*q))
 			return ctf_as_err(sc, at, "%s needs a number, got `%s'", what, "0x");
 		while (*q == '0')
 			q++;
-		for (; is_hex(*q); q++) {
+		for (; ctf_is_hex(*q); q++) {
 			if (++digits > 32)
 				return ctf_as_err(sc, at, "%s value is wider than 128 bits", what);
 			v[0] = (v[0] << 4) | (v[1] >> 60);
@@ -89,20 +81,6 @@ static void u128_to_bytes(const uint64_t v[2], uint8_t out[16])
 	uint64_t w[2] = { v[0], v[1] };
 #endif
 	memcpy(out, w, 16);
-}
-
-static void bytes_to_u128(const uint8_t in[16], uint64_t v[2])
-{
-	uint64_t w[2];
-
-	memcpy(w, in, 16);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	v[0] = w[1];
-	v[1] = w[0];
-#else
-	v[0] = w[0];
-	v[1] = w[1];
-#endif
 }
 
 /* A name up to the next delimiter or ')': helper=, timeout=. */
@@ -133,7 +111,7 @@ static int scan_name(struct ctf_ascan *sc, const char *what, size_t max,
 	return 0;
 }
 
-static int dup_option(struct ctf_ascan *sc, const char *at, bool *seen)
+int ctf_ct_dup_option(struct ctf_ascan *sc, const char *at, bool *seen)
 {
 	if (*seen) {
 		ctf_as_err(sc, at, "ct option `%.*s' given twice", (int)ctf_as_word_len(at), at);
@@ -142,222 +120,6 @@ static int dup_option(struct ctf_ascan *sc, const char *at, bool *seen)
 	}
 	*seen = true;
 	return 0;
-}
-
-/*
- * One NAT address: IPv4 dotted quad, bare IPv6 (which eats any ":port",
- * as in OVS), or "[IPv6]". @family is set to 4 or 16.
- */
-static int scan_nat_addr(struct ctf_ascan *sc, uint8_t addr[16], int *family, bool *bracketed)
-{
-	const char *at = sc->p, *q = sc->p;
-	char buf[48];
-	size_t n;
-
-	*bracketed = false;
-	if (*q == '[') {
-		const char *end = strchr(q, ']');
-
-		if (!end || (size_t)(end - q - 1) >= sizeof(buf))
-			return ctf_as_err(sc, at, "bad IPv6 address `%s' in nat()", "[");
-		n = (size_t)(end - q - 1);
-		memcpy(buf, q + 1, n);
-		buf[n] = '\0';
-		if (inet_pton(AF_INET6, buf, addr) != 1)
-			return ctf_as_err(sc, at, "bad IPv6 address `[%s]' in nat()", buf);
-		*family = 16;
-		*bracketed = true;
-		sc->p = end + 1;
-		return 0;
-	}
-	/* IPv4 first: digits and dots, followed by something that is not IPv6. */
-	while ((*q >= '0' && *q <= '9') || *q == '.')
-		q++;
-	if (q > sc->p && memchr(sc->p, '.', (size_t)(q - sc->p)) && !is_hex(*q)) {
-		n = (size_t)(q - sc->p);
-		if (n >= 16)
-			return ctf_as_err(sc, at, "bad IPv4 address in nat()");
-		memcpy(buf, sc->p, n);
-		buf[n] = '\0';
-		if (inet_pton(AF_INET, buf, addr) != 1)
-			return ctf_as_err(sc, at, "bad IPv4 address `%s' in nat()", buf);
-		*family = 4;
-		sc->p = q;
-		return 0;
-	}
-	q = sc->p;
-	while (is_hex(*q) || *q == ':' || *q == '.')
-		q++;
-	n = (size_t)(q - sc->p);
-	if (n == 0 || n >= sizeof(buf))
-		return ctf_as_err(sc, at, "nat() needs an IPv4 or IPv6 address, got `%s'",
-				  ctf_as_token(at, buf, sizeof(buf)));
-	memcpy(buf, sc->p, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET6, buf, addr) != 1) {
-		ctf_as_err(sc, at, "bad address `%s' in nat()", buf);
-		ctf_err_hint(sc->err, "an IPv6 address with a port is written [addr]:port");
-		return -EINVAL;
-	}
-	*family = 16;
-	sc->p = q;
-	return 0;
-}
-
-/* "=ADDR[-ADDR][:PORT[-PORT]]" after src/dst. */
-static int scan_nat_range(struct ctf_ascan *sc, struct nat_opts *nat)
-{
-	const char *at = sc->p;
-	bool br_min, br_max;
-	int fam_max;
-	uint64_t v;
-	int err;
-
-	err = scan_nat_addr(sc, nat->min, &nat->family, &br_min);
-	if (err)
-		return err;
-	if (ctf_as_char(sc, '-')) {
-		const char *at_max = sc->p;
-
-		err = scan_nat_addr(sc, nat->max, &fam_max, &br_max);
-		if (err)
-			return err;
-		if (fam_max != nat->family)
-			return ctf_as_err(sc, at_max, "nat() address range mixes IPv4 and IPv6");
-		if (memcmp(nat->max, nat->min, (size_t)nat->family) < 0) {
-			ctf_as_err(sc, at, "nat() address range `%.*s' ends below its start",
-				   (int)(sc->p - at), at);
-			ctf_err_hint(sc->err, "write the lower address first");
-			return -EINVAL;
-		}
-		nat->has_max = memcmp(nat->max, nat->min, (size_t)nat->family) != 0;
-	}
-	if (!ctf_as_char(sc, ':'))
-		return 0;
-	at = sc->p;
-	err = ctf_as_u64(sc, "nat port", CTF_NUM_DEC, UINT16_MAX, &v);
-	if (err)
-		return err;
-	if (v == 0) {
-		ctf_as_err(sc, at, "nat() port 0 is not a port");
-		ctf_err_hint(sc->err, "leave out `:0' to keep the original port");
-		return -EINVAL;
-	}
-	nat->pmin = (uint16_t)v;
-	nat->has_pmin = true;
-	if (ctf_as_char(sc, '-')) {
-		err = ctf_as_u64(sc, "nat port", CTF_NUM_DEC, UINT16_MAX, &v);
-		if (err)
-			return err;
-		if (v < nat->pmin) {
-			ctf_as_err(sc, at, "nat() port range `%.*s' ends below its start",
-				   (int)(sc->p - at), at);
-			ctf_err_hint(sc->err, "write the lower port first");
-			return -EINVAL;
-		}
-		nat->pmax = (uint16_t)v;
-		nat->has_pmax = v != nat->pmin;
-	}
-	return 0;
-}
-
-/* "nat" or "nat(...)", the cursor just after "nat". */
-static int parse_nat(struct ctf_ascan *sc, struct nat_opts *nat)
-{
-	const char *start = sc->p - 3;
-	bool seen_p = false, seen_h = false, seen_r = false;
-	int err;
-
-	memset(nat, 0, sizeof(*nat));
-	nat->present = true;
-	if (!ctf_as_char(sc, '(') || ctf_as_char(sc, ')'))
-		return 0;
-	for (;;) {
-		const char *at;
-
-		while (ctf_as_is_delim(*sc->p))
-			sc->p++;
-		at = sc->p;
-		if (ctf_as_word(sc, "src") || ctf_as_word(sc, "dst")) {
-			bool *flag = at[0] == 's' ? &nat->src : &nat->dst;
-
-			if (dup_option(sc, at, flag))
-				return -EINVAL;
-			if (nat->src && nat->dst) {
-				ctf_as_err(sc, at, "nat(src,dst): give only one of src and dst");
-				ctf_err_hint(sc->err, "a ct() action does source or destination NAT, not both");
-				return -EINVAL;
-			}
-			if (ctf_as_char(sc, '=')) {
-				err = scan_nat_range(sc, nat);
-				if (err)
-					return err;
-			}
-		} else if (ctf_as_word(sc, "persistent")) {
-			if (dup_option(sc, at, &seen_p))
-				return -EINVAL;
-			nat->persistent = true;
-		} else if (ctf_as_word(sc, "hash")) {
-			if (dup_option(sc, at, &seen_h))
-				return -EINVAL;
-			nat->hash = true;
-		} else if (ctf_as_word(sc, "random")) {
-			if (dup_option(sc, at, &seen_r))
-				return -EINVAL;
-			nat->random = true;
-		} else if (*at == ')' && at > start) {
-			ctf_as_err(sc, at - 1, "trailing `%c' before `)' in nat()", at[-1]);
-			ctf_err_hint(sc->err, "remove the delimiter before `)'");
-			return -EINVAL;
-		} else if (!*at) {
-			return ctf_as_err(sc, start, "missing `)' to close nat(");
-		} else {
-			char tok[48];
-
-			ctf_as_err(sc, at, "unknown nat option `%s'", ctf_as_token(at, tok, sizeof(tok)));
-			ctf_err_hint(sc->err, "nat takes src[=ADDR[-ADDR][:PORT[-PORT]]] or dst[=...], "
-				     "persistent, hash, random");
-			return -EINVAL;
-		}
-		if (ctf_as_char(sc, ')'))
-			break;
-		if (!ctf_as_is_delim(*sc->p)) {
-			if (!*sc->p)
-				return ctf_as_err(sc, start, "missing `)' to close nat(");
-			return ctf_as_err(sc, sc->p, "unexpected `%c' in nat()", *sc->p);
-		}
-	}
-	if (nat->hash && nat->random) {
-		ctf_as_err(sc, start, "nat(hash,random): hash and random exclude each other");
-		ctf_err_hint(sc->err, "keep one: hash picks ports by hash, random fully at random");
-		return -EINVAL;
-	}
-	if (!nat->src && !nat->dst && (nat->persistent || nat->hash || nat->random)) {
-		ctf_as_err(sc, start, "nat flags need src or dst");
-		ctf_err_hint(sc->err, "add src or dst, or use plain `nat' to apply existing NAT");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int put_nat(struct ctf_ascan *sc, const struct nat_opts *nat)
-{
-	struct nlattr *nest = ctf_as_nest_start(sc, OVS_CT_ATTR_NAT);
-	size_t alen = (size_t)nat->family;
-
-	if (!nest)
-		return ctf_as_too_long(sc);
-	if ((nat->src && ctf_as_put(sc, OVS_NAT_ATTR_SRC, 0, NULL)) ||
-	    (nat->dst && ctf_as_put(sc, OVS_NAT_ATTR_DST, 0, NULL)) ||
-	    (alen && ctf_as_put(sc, OVS_NAT_ATTR_IP_MIN, alen, nat->min)) ||
-	    (nat->has_max && ctf_as_put(sc, OVS_NAT_ATTR_IP_MAX, alen, nat->max)) ||
-	    (nat->has_pmin && ctf_as_put(sc, OVS_NAT_ATTR_PROTO_MIN, 2, &nat->pmin)) ||
-	    (nat->has_pmax && ctf_as_put(sc, OVS_NAT_ATTR_PROTO_MAX, 2, &nat->pmax)) ||
-	    (nat->persistent && ctf_as_put(sc, OVS_NAT_ATTR_PERSISTENT, 0, NULL)) ||
-	    (nat->hash && ctf_as_put(sc, OVS_NAT_ATTR_PROTO_HASH, 0, NULL)) ||
-	    (nat->random && ctf_as_put(sc, OVS_NAT_ATTR_PROTO_RANDOM, 0, NULL)))
-		return -EMSGSIZE;
-	return ctf_as_nest_end(sc, nest);
 }
 
 static int put_name(struct ctf_ascan *sc, uint16_t type, const char *s, size_t len)
@@ -402,7 +164,7 @@ static int put_ct(struct ctf_ascan *sc, const struct ct_opts *o)
 	    (o->eventmask_set && ctf_as_put_u32(sc, OVS_CT_ATTR_EVENTMASK, o->eventmask)))
 		return -EMSGSIZE;
 	if (o->nat.present) {
-		err = put_nat(sc, &o->nat);
+		err = ctf_nat_put(sc, &o->nat);
 		if (err)
 			return err;
 	}
@@ -470,15 +232,15 @@ static int parse_option(struct ctf_ascan *sc, struct ct_opts *o, bool seen[8])
 		return 0;
 	}
 	if (ctf_as_word(sc, "nat")) {
-		if (dup_option(sc, at, &seen[7]))
+		if (ctf_ct_dup_option(sc, at, &seen[7]))
 			return -EINVAL;
-		err = parse_nat(sc, &o->nat);
+		err = ctf_nat_parse(sc, &o->nat);
 		if (!err && (o->nat.src || o->nat.dst) && !o->first_needs_commit)
 			o->first_needs_commit = at;
 		return err;
 	}
 	if (ctf_as_word(sc, "zone") && ctf_as_char(sc, '=')) {
-		if (dup_option(sc, at, &seen[0]))
+		if (ctf_ct_dup_option(sc, at, &seen[0]))
 			return -EINVAL;
 		if (sc->p[0] == '0' && (sc->p[1] == 'x' || sc->p[1] == 'X')) {
 			ctf_as_err(sc, at, "ct zone is decimal, got `%.*s'",
@@ -493,7 +255,7 @@ static int parse_option(struct ctf_ascan *sc, struct ct_opts *o, bool seen[8])
 	}
 	sc->p = at;
 	if (ctf_as_word(sc, "mark") && ctf_as_char(sc, '=')) {
-		if (dup_option(sc, at, &seen[1]))
+		if (ctf_ct_dup_option(sc, at, &seen[1]))
 			return -EINVAL;
 		o->mark_set = true;
 		if (!o->first_needs_commit)
@@ -502,7 +264,7 @@ static int parse_option(struct ctf_ascan *sc, struct ct_opts *o, bool seen[8])
 	}
 	sc->p = at;
 	if (ctf_as_word(sc, "label") && ctf_as_char(sc, '=')) {
-		if (dup_option(sc, at, &seen[2]))
+		if (ctf_ct_dup_option(sc, at, &seen[2]))
 			return -EINVAL;
 		o->label_set = true;
 		if (!o->first_needs_commit)
@@ -511,19 +273,19 @@ static int parse_option(struct ctf_ascan *sc, struct ct_opts *o, bool seen[8])
 	}
 	sc->p = at;
 	if (ctf_as_word(sc, "helper") && ctf_as_char(sc, '=')) {
-		if (dup_option(sc, at, &seen[3]))
+		if (ctf_ct_dup_option(sc, at, &seen[3]))
 			return -EINVAL;
 		return scan_name(sc, "helper", 15, &o->helper, &o->helper_len);
 	}
 	sc->p = at;
 	if (ctf_as_word(sc, "timeout") && ctf_as_char(sc, '=')) {
-		if (dup_option(sc, at, &seen[4]))
+		if (ctf_ct_dup_option(sc, at, &seen[4]))
 			return -EINVAL;
 		return scan_name(sc, "timeout", 31, &o->timeout, &o->timeout_len);
 	}
 	sc->p = at;
 	if (ctf_as_word(sc, "eventmask") && ctf_as_char(sc, '=')) {
-		if (dup_option(sc, at, &seen[5]))
+		if (ctf_ct_dup_option(sc, at, &seen[5]))
 			return -EINVAL;
 		o->eventmask_set = true;
 		err = ctf_as_u64(sc, "ct eventmask", CTF_NUM_AUTO, UINT32_MAX, &v);
@@ -595,132 +357,4 @@ int ctf_ct_parse(struct ctf_ascan *sc)
 		return -EINVAL;
 	}
 	return put_ct(sc, &o);
-}
-
-/* ---- printing ----------------------------------------------------------- */
-
-static void put_hex128(struct ctf_str *out, const uint8_t bytes[16])
-{
-	uint64_t v[2];
-
-	bytes_to_u128(bytes, v);
-	if (v[0])
-		ctf_str_printf(out, "0x%" PRIx64 "%016" PRIx64, v[0], v[1]);
-	else if (v[1])
-		ctf_str_printf(out, "0x%" PRIx64, v[1]);
-	else
-		ctf_str_putc(out, '0');
-}
-
-/* Names we can print so that they parse back: no delimiters or parens. */
-static bool printable_name(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s <= ' ' || *s > '~' || ctf_as_is_delim(*s) || *s == '(' || *s == ')')
-			return false;
-	return true;
-}
-
-static void put_addr(struct ctf_str *out, const uint8_t *a, int family, bool bracket)
-{
-	char buf[INET6_ADDRSTRLEN];
-
-	inet_ntop(family == 4 ? AF_INET : AF_INET6, a, buf, sizeof(buf));
-	if (bracket)
-		ctf_str_printf(out, "[%s]", buf);
-	else
-		ctf_str_puts(out, buf);
-}
-
-static void format_nat(const struct ctf_ct_info *ct, struct ctf_str *out)
-{
-	bool ports = ct->has_proto_min;
-	bool bracket = ports && ct->nat_family == 16;
-
-	if ((ct->nat_src && ct->nat_dst) ||
-	    (!ct->nat_src && !ct->nat_dst &&
-	     (ct->nat_family || ct->has_proto_min || ct->has_proto_max ||
-	      ct->persistent || ct->proto_hash || ct->proto_random)) ||
-	    (ct->has_proto_max && !ct->has_proto_min) ||
-	    (ct->has_proto_min && !ct->nat_family)) {
-		ctf_str_puts(out, "nat(error)");
-		return;
-	}
-	if (!ct->nat_src && !ct->nat_dst) {
-		ctf_str_puts(out, "nat");
-		return;
-	}
-	ctf_str_puts(out, ct->nat_src ? "nat(src" : "nat(dst");
-	if (ct->nat_family) {
-		ctf_str_putc(out, '=');
-		put_addr(out, ct->ip_min, ct->nat_family, bracket);
-		if (ct->has_ip_max && memcmp(ct->ip_max, ct->ip_min, (size_t)ct->nat_family)) {
-			ctf_str_putc(out, '-');
-			put_addr(out, ct->ip_max, ct->nat_family, bracket);
-		}
-		if (ports) {
-			ctf_str_printf(out, ":%u", ct->proto_min);
-			if (ct->has_proto_max && ct->proto_max != ct->proto_min)
-				ctf_str_printf(out, "-%u", ct->proto_max);
-		}
-	}
-	if (ct->persistent)
-		ctf_str_puts(out, ",persistent");
-	if (ct->proto_hash)
-		ctf_str_puts(out, ",hash");
-	if (ct->proto_random)
-		ctf_str_puts(out, ",random");
-	ctf_str_putc(out, ')');
-}
-
-void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
-{
-	struct ctf_ct_info ct;
-	size_t start = out->len;
-
-	if (ctf_ct_action_decode(a, &ct) < 0 || (ct.helper && !printable_name(ct.helper)) ||
-	    (ct.timeout && !printable_name(ct.timeout))) {
-		ctf_str_puts(out, "ct(error)");
-		return;
-	}
-	ctf_str_puts(out, "ct(");
-	if (ct.commit)
-		ctf_str_puts(out, "commit,");
-	if (ct.force_commit)
-		ctf_str_puts(out, "force_commit,");
-	if (ct.has_zone && ct.zone)
-		ctf_str_printf(out, "zone=%u,", ct.zone);
-	if (ct.has_mark)
-		ctf_str_printf(out, "mark=%#x/%#x,", ct.mark, ct.mark_mask);
-	if (ct.has_labels) {
-		static const uint8_t ones[16] = {
-			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-		};
-
-		ctf_str_puts(out, "label=");
-		put_hex128(out, ct.labels);
-		if (memcmp(ct.labels_mask, ones, 16)) {
-			ctf_str_putc(out, '/');
-			put_hex128(out, ct.labels_mask);
-		}
-		ctf_str_putc(out, ',');
-	}
-	if (ct.helper)
-		ctf_str_printf(out, "helper=%s,", ct.helper);
-	if (ct.timeout)
-		ctf_str_printf(out, "timeout=%s,", ct.timeout);
-	if (ct.has_eventmask)
-		ctf_str_printf(out, "eventmask=%#x,", ct.eventmask);
-	if (ct.nat)
-		format_nat(&ct, out);
-	ctf_str_chomp(out, ',');
-	if (out->len == start + 3) {	/* nothing inside: plain "ct" */
-		out->len = start + 2;
-		out->buf[out->len] = '\0';
-		return;
-	}
-	ctf_str_putc(out, ')');
 }

@@ -67,6 +67,77 @@ struct nlattr *ctf_as_nest_start(struct ctf_ascan *sc, uint16_t type);
 int ctf_as_nest_end(struct ctf_ascan *sc, struct nlattr *nest);
 int ctf_as_too_long(struct ctf_ascan *sc);
 
+/* ---- key=value argument lists ("push_vlan(vid=1,pcp=2)") ---------------- */
+
+/* key=NUMBER at the cursor; -ENOENT (cursor unchanged or past key) if not @key=. */
+int ctf_as_field_u64(struct ctf_ascan *sc, const char *key, enum ctf_num_base base,
+		     uint64_t max, uint64_t *v);
+/* After a field: ',' (more follow) or ')' (*done set). */
+int ctf_as_next_field(struct ctf_ascan *sc, const char *ctx, bool *done);
+int ctf_as_unknown_field(struct ctf_ascan *sc, const char *ctx, const char *fields);
+/* Refuse a field seen before (bit @bit in *@seen), else mark it. */
+int ctf_as_dup_field(struct ctf_ascan *sc, const char *at, const char *ctx, unsigned bit,
+		     unsigned *seen);
+int ctf_as_missing_field(struct ctf_ascan *sc, const char *at, const char *ctx, const char *f);
+
+struct ctf_num_field {
+	const char *name;
+	enum ctf_num_base base;
+	uint64_t max;
+};
+/*
+ * "k1=V,k2=V,...)" over @n numeric fields, any order, each at most once;
+ * @req is a bitmask of required fields, @help lists them for messages.
+ * Returns the bitmask of fields given (>= 0) with values in @v, or -errno.
+ */
+int ctf_as_fields(struct ctf_ascan *sc, const char *ctx, const char *start,
+		  const struct ctf_num_field *f, unsigned n, unsigned req, uint64_t *v,
+		  const char *help);
+
+/* ---- action lists and the per-action parsers ---------------------------- */
+
+/*
+ * A list of actions up to ')' (nested; @opener such as "clone(" names it in
+ * messages) or the end of the text (top level, @opener NULL). @depth counts
+ * enclosing nested lists against the kernel's limit.
+ */
+int ctf_actions_parse_list(struct ctf_ascan *sc, int depth, const char *opener);
+/* A nested list as attribute @type; the cursor is just after "name(". */
+int ctf_as_nested_list(struct ctf_ascan *sc, uint16_t type, int depth, const char *opener);
+
+/* Each with the cursor just after "name(" (action-parse-hdr.c, -nest.c). */
+int ctf_ap_push_vlan(struct ctf_ascan *sc, int depth);
+int ctf_ap_push_mpls(struct ctf_ascan *sc, int depth);
+int ctf_ap_add_mpls(struct ctf_ascan *sc, int depth);
+int ctf_ap_pop_mpls(struct ctf_ascan *sc, int depth);
+int ctf_ap_push_eth(struct ctf_ascan *sc, int depth);
+int ctf_ap_push_nsh(struct ctf_ascan *sc, int depth);
+int ctf_ap_set(struct ctf_ascan *sc, int depth);
+int ctf_ap_clone(struct ctf_ascan *sc, int depth);
+int ctf_ap_sample(struct ctf_ascan *sc, int depth);
+int ctf_ap_check_pkt_len(struct ctf_ascan *sc, int depth);
+int ctf_ap_dec_ttl(struct ctf_ascan *sc, int depth);
+int ctf_ap_psample(struct ctf_ascan *sc, int depth);
+int ctf_ap_userspace(struct ctf_ascan *sc, int depth);
+
+/* ---- ct() and nat() ----------------------------------------------------- */
+
+struct ctf_nat_opts {
+	bool present, src, dst, persistent, hash, random;
+	int family;			/* 0, 4 or 16: address length */
+	uint8_t min[16], max[16];	/* network order */
+	bool has_max;
+	uint16_t pmin, pmax;		/* host order, as the kernel takes them */
+	bool has_pmin, has_pmax;
+};
+/* "nat" or "nat(...)", the cursor just after "nat". */
+int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_nat_opts *nat);
+/* The OVS_CT_ATTR_NAT nest. */
+int ctf_nat_put(struct ctf_ascan *sc, const struct ctf_nat_opts *nat);
+/* Refuse a ct/nat option given twice (*@seen), else mark it. */
+int ctf_ct_dup_option(struct ctf_ascan *sc, const char *at, bool *seen);
+bool ctf_is_hex(char c);
+
 /* ct(...) with the cursor just after "ct". */
 int ctf_ct_parse(struct ctf_ascan *sc);
 /* Print an OVS_ACTION_ATTR_CT attribute in ovs-dpctl's canonical form. */

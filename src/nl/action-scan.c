@@ -208,3 +208,88 @@ int ctf_as_nest_end(struct ctf_ascan *sc, struct nlattr *nest)
 	mnl_attr_nest_end(sc->nlh, nest);
 	return 0;
 }
+
+/* ---- key=value argument lists ------------------------------------------ */
+
+/* key=NUMBER inside a parenthesised argument list. */
+int ctf_as_field_u64(struct ctf_ascan *sc, const char *key, enum ctf_num_base base,
+		     uint64_t max, uint64_t *v)
+{
+	if (!ctf_as_word(sc, key) || !ctf_as_char(sc, '='))
+		return -ENOENT;
+	return ctf_as_u64(sc, key, base, max, v);
+}
+
+/* Between fields of "name(a=1,b=2)": ',' or the closing ')'. */
+int ctf_as_next_field(struct ctf_ascan *sc, const char *ctx, bool *done)
+{
+	*done = ctf_as_char(sc, ')');
+	if (*done)
+		return 0;
+	return ctf_as_expect(sc, ',', ctx);
+}
+
+int ctf_as_unknown_field(struct ctf_ascan *sc, const char *ctx, const char *fields)
+{
+	char tok[48];
+
+	if (!*sc->p)
+		return ctf_as_err(sc, sc->p, "missing `)' to close %s(", ctx);
+	ctf_as_err(sc, sc->p, "unknown field `%s' in %s()", ctf_as_token(sc->p, tok, sizeof(tok)),
+		   ctx);
+	ctf_err_hint(sc->err, "%s() takes %s", ctx, fields);
+	return -EINVAL;
+}
+
+int ctf_as_dup_field(struct ctf_ascan *sc, const char *at, const char *ctx, unsigned bit,
+		     unsigned *seen)
+{
+	if (*seen & bit) {
+		ctf_as_err(sc, at, "field `%.*s' given twice in %s()",
+			   (int)ctf_as_word_len(at), at, ctx);
+		return -EINVAL;
+	}
+	*seen |= bit;
+	return 0;
+}
+
+int ctf_as_missing_field(struct ctf_ascan *sc, const char *at, const char *ctx, const char *f)
+{
+	ctf_as_err(sc, at, "%s() needs %s", ctx, f);
+	return -EINVAL;
+}
+
+
+int ctf_as_fields(struct ctf_ascan *sc, const char *ctx, const char *start,
+			const struct ctf_num_field *f, unsigned n, unsigned req, uint64_t *v,
+			const char *help)
+{
+	unsigned seen = 0;
+	bool done = false;
+
+	while (!done) {
+		const char *at = sc->p;
+		unsigned i;
+		int err = -ENOENT;
+
+		for (i = 0; i < n && err == -ENOENT; i++) {
+			sc->p = at;
+			err = ctf_as_field_u64(sc, f[i].name, f[i].base, f[i].max, &v[i]);
+		}
+		if (err == -ENOENT) {
+			sc->p = at;
+			return ctf_as_unknown_field(sc, ctx, help);
+		}
+		if (err)
+			return err;
+		if (ctf_as_dup_field(sc, at, ctx, 1u << (i - 1), &seen))
+			return -EINVAL;
+		err = ctf_as_next_field(sc, ctx, &done);
+		if (err)
+			return err;
+	}
+	for (unsigned i = 0; i < n; i++)
+		if ((req & (1u << i)) && !(seen & (1u << i)))
+			return ctf_as_missing_field(sc, start, ctx, f[i].name);
+	return (int)seen;	/* >= 0: which fields were given */
+}

@@ -29,7 +29,11 @@ libctflow_la_SOURCES = \
 	src/nl/action-attrs.c \
 	src/nl/action-scan.c \
 	src/nl/action-parse.c \
+	src/nl/action-parse-hdr.c \
+	src/nl/action-parse-nest.c \
 	src/nl/action-ct.c \
+	src/nl/action-nat.c \
+	src/nl/action-ct-format.c \
 	src/nl/action-format.c \
 	$(NULL)
 # action-parse.c uses llround() (sample probabilities): libm for every user of libctflow.
