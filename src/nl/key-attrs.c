@@ -261,14 +261,47 @@ const struct ctf_attr_desc *ctf_nsh_key_attr_desc(unsigned int type)
 	return ctf_attr_table_desc(&ctf_nsh_key_table, type);
 }
 
+/*
+ * Name -> type index: every attribute of every parsed flow goes through
+ * here, so a small open-addressed hash (filled once at load time) replaces a
+ * scan of the 32 rows.
+ */
+#define NAME_SLOTS 128u
+static uint8_t name_slots[NAME_SLOTS];
+
+static unsigned int name_hash(const char *s, size_t len)
+{
+	return (len * 7u + (uint8_t)s[0] * 3u + (uint8_t)s[len - 1] * 5u +
+		(len > 4 ? (uint8_t)s[4] : 0u)) % NAME_SLOTS;
+}
+
+__attribute__((constructor)) static void build_name_index(void)
+{
+	for (unsigned int t = 1; t <= OVS_KEY_ATTR_MAX; t++) {
+		const char *n = key_attrs[t].name;
+		unsigned int h;
+
+		if (!n)
+			continue;
+		for (h = name_hash(n, strlen(n)); name_slots[h]; h = (h + 1) % NAME_SLOTS)
+			;
+		name_slots[h] = t;
+	}
+}
+
 const struct ctf_attr_desc *ctf_key_attr_by_name(const char *name, size_t len,
 						 unsigned int *type)
 {
-	/* 32 rows: a first-byte and length check keeps this cheap. */
-	for (unsigned int t = 1; t <= OVS_KEY_ATTR_MAX; t++) {
+	if (!len)
+		return NULL;
+	for (unsigned int h = name_hash(name, len); name_slots[h]; h = (h + 1) % NAME_SLOTS) {
+		unsigned int t = name_slots[h];
 		const char *n = key_attrs[t].name;
+		size_t i;
 
-		if (n && n[0] == name[0] && !strncmp(n, name, len) && n[len] == '\0') {
+		for (i = 0; i < len && n[i] == name[i]; i++)
+			;
+		if (i == len && !n[len]) {
 			*type = t;
 			return &key_attrs[t];
 		}

@@ -34,10 +34,14 @@ static bool is_delim(char c)
 	return c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static bool is_ident(char c)
+/* Identifier characters, as a table: this test runs on every name byte. */
+static const bool ident_chars[256] = {
+	['a' ... 'z'] = true, ['A' ... 'Z'] = true, ['0' ... '9'] = true, ['_'] = true,
+};
+
+static inline bool is_ident(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_';
+	return ident_chars[(unsigned char)c];
 }
 
 /* Length of the token at @s for messages: up to a delimiter or bracket. */
@@ -444,15 +448,27 @@ static int field_sep(struct kp *kp, const char *attr, bool *done)
 	return -EINVAL;
 }
 
+/* @n (NUL-terminated) equals the @len bytes at @s; no library call, it runs
+ * for every field of every flow parsed. */
+static inline bool name_eq(const char *n, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (n[i] != s[i])
+			return false;
+	return !n[len];
+}
+
 static const struct ctf_field_desc *find_field(const struct ctf_field_desc *fields, unsigned n,
 					       const char *name, size_t len)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		const struct ctf_field_desc *fd = &fields[i];
 
-		if (fd->name && !strncmp(fd->name, name, len) && !fd->name[len])
+		if (fd->name && name_eq(fd->name, name, len))
 			return fd;
-		if (fd->alias && !strncmp(fd->alias, name, len) && !fd->alias[len])
+		if (fd->alias && name_eq(fd->alias, name, len))
 			return fd;
 	}
 	return NULL;
@@ -510,7 +526,7 @@ static int parse_fields(struct kp *kp, const char *attr, const struct ctf_field_
 	}
 	while (!done) {
 		const struct ctf_field_desc *fd;
-		const char *name;
+		const char *name, *at;
 		size_t len;
 		char what[64];
 		int r;
@@ -520,9 +536,13 @@ static int parse_fields(struct kp *kp, const char *attr, const struct ctf_field_
 		fd = find_field(fields, n, name, len);
 		if (!fd)
 			return unknown_field(kp, attr, name, len, fields, n);
-		snprintf(what, sizeof(what), "%s(%.*s=)", attr, (int)len, name);
-		if ((r = parse_field(kp, what, fd, val, msk, true)))
-			return r;
+		at = kp->s;
+		if ((r = parse_field(kp, attr, fd, val, msk, true))) {
+			/* Errors are rare: only now pay for naming the field. */
+			snprintf(what, sizeof(what), "%s(%.*s=)", attr, (int)len, name);
+			kp->s = at;
+			return parse_field(kp, what, fd, val, msk, true);
+		}
 		if (seen)
 			*seen |= 1u << (fd - fields);
 		if ((r = field_sep(kp, attr, &done)))
@@ -558,7 +578,7 @@ static const struct flag_name tun_flag_names[] = {
 static uint32_t flag_lookup(const struct flag_name *names, const char *s, size_t n)
 {
 	for (; names->name; names++)
-		if (strlen(names->name) == n && !strncmp(names->name, s, n))
+		if (name_eq(names->name, s, n))
 			return names->bit;
 	return 0;
 }
