@@ -202,7 +202,8 @@ int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_nat_opts *nat)
 		return -EINVAL;
 	}
 	if (!nat->src && !nat->dst && (nat->persistent || nat->hash || nat->random)) {
-		ctf_as_err(sc, start, "nat flags need src or dst");
+		ctf_as_err(sc, start, "nat(%s): nat flags need src or dst",
+			   nat->persistent ? "persistent" : nat->hash ? "hash" : "random");
 		ctf_err_hint(sc->err, "add src or dst, or use plain `nat' to apply existing NAT");
 		return -EINVAL;
 	}

@@ -249,6 +249,9 @@ static int parse_action(struct ctf_ascan *sc, int depth)
 	ctf_as_err(sc, at, sc->ports && nlen && at[nlen] != '(' ?
 		   "unknown action or port name `%s'" : "unknown action `%s'",
 		   ctf_as_token(at, tok, sizeof(tok)));
+	if (nlen && at[nlen] != '(')
+		ctf_err_hint(sc->err, sc->ports ? "a port name must be a port of the datapath" :
+			     "output to a port by its number, or by name where the port map is known");
 	return -EINVAL;
 }
 

@@ -305,7 +305,8 @@ START_TEST(ct_refusals)
 	ck_refused("ct(commit,label=0x100000000000000000000000000000000)", "wider than 128 bits", NULL);
 	ck_refused("ct(commit,zone=1,zone=2)", "given twice", NULL);
 	ck_refused("ct(commit,nat,nat)", "given twice", NULL);
-	ck_refused("ct(nat(random))", "nat flags need src or dst", NULL);
+	ck_refused("ct(nat(random))", "nat(random): nat flags need src or dst", "add src or dst");
+	ck_refused("ct(nat(persistent))", "nat(persistent): nat flags need src or dst", NULL);
 	ck_refused("ct(commit,eventmask=0x100000000)", "out of range", NULL);
 	ck_refused("ct(eventmask=x)", "needs a decimal number", NULL);
 }
@@ -472,7 +473,10 @@ START_TEST(other_actions)
 	ck_refused("push_nsh(mdtype=1,md2=0x01020304)", "mdtype", NULL);
 	ck_refused("psample(group=1,cookie=0x0102030405060708090a0b0c0d0e0f1011)", "longer than 16", NULL);
 	ck_refused("tnl_pop(1)", "userspace datapath", NULL);
-	ck_refused("foo", "unknown action `foo'", NULL);
+	ck_refused("foo", "unknown action `foo'", "by its number");
+	/* No error report wanted: still refused, still no crash. */
+	ck_assert_int_lt(ctf_actions_parse("ct(commit,force_commit)", NULL, &buf, NULL), 0);
+	ck_assert_int_lt(ctf_actions_parse("foo(", NULL, &buf, NULL), 0);
 	ck_roundtrip("action99(0102),action13(0e000000)", "action99(0102),trunc(14)");
 	ck_roundtrip("action1(01)", "action1(01)");	/* output with a bad length */
 }
