@@ -864,8 +864,14 @@ static int kp_ct_state(struct kp *kp, bool tcp)
 			return r;
 		return emit(kp, OVS_KEY_ATTR_TCP_FLAGS, &bv, &bm, 2);
 	}
-	r = parse_flags(kp, "ct_state", ct_state_flags, CTF_CT_STATE_SUPPORTED, 0xffffffffu, &v,
-			&m);
+	/*
+	 * The unmasked forms mean "exact". OVS encodes that as 0xffffffff, but
+	 * the kernel refuses any ct_state bit outside 0xff in the mask too
+	 * (metadata_from_nlattrs runs the same check for key and mask), so the
+	 * exact mask we send is 0xff, which is also what kernel dumps carry.
+	 */
+	r = parse_flags(kp, "ct_state", ct_state_flags, CTF_CT_STATE_SUPPORTED,
+			CTF_CT_STATE_SUPPORTED, &v, &m);
 	if (r)
 		return r;
 	if ((r = need_exact(kp, "ct_state", (uint8_t *)&m, 4)))
