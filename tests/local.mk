@@ -33,6 +33,7 @@ EXTRA_DIST += tests/vm tests/kernel
 KERNEL_TESTS = \
 	tests/kernel/00-plumbing.sh \
 	tests/kernel/10-dp-ports.sh \
+	tests/kernel/20-flows.sh \
 	$(NULL)
 if ENABLE_VM_TESTS
 TESTS += $(KERNEL_TESTS)
