@@ -38,3 +38,11 @@ libctflow_la_SOURCES = \
 	$(NULL)
 # action-parse.c uses llround() (sample probabilities): libm for every user of libctflow.
 libctflow_la_LIBADD += -lm
+# Private headers of src/nl: listed so that make dist ships them (distcheck).
+noinst_HEADERS += \
+	src/nl/action-attrs.h \
+	src/nl/action-internal.h \
+	src/nl/key-attrs.h \
+	src/nl/key-internal.h \
+	src/nl/validate.h \
+	$(NULL)
