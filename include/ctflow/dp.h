@@ -118,6 +118,11 @@ struct ctf_vport_info {
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
 	uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped;
 
+	/* Device-level counters, only after ctf_vport_add_link_stats(). */
+	bool has_link_stats;
+	uint64_t rx_over_errors, rx_frame_errors, tx_aborted_errors, tx_carrier_errors;
+	uint64_t collisions;
+
 	bool has_upcall_stats;		/* OVS_VPORT_ATTR_UPCALL_STATS (>= 6.2) */
 	uint64_t upcall_success, upcall_fail;
 
@@ -157,6 +162,16 @@ int ctf_vport_decode(const struct nlmsghdr *nlh, struct ctf_vport_info *info);
 const char *ctf_vport_type_name(uint32_t type);
 /* Accepts the names above plus "system" (= netdev, as OVS calls it). */
 int ctf_vport_type_parse(const char *name, uint32_t *type);
+
+/*
+ * For a netdev port in our network namespace, fold in the device's own
+ * counters (rtnetlink IFLA_STATS64) the way ovs-dpctl -s reports them:
+ * packets and bytes as the device counts them (with GSO/GRO the vport
+ * counts differ), errors and drops as vport + device, and the Ethernet
+ * counters (overruns, frame, aborted, carrier, collisions) from the device.
+ * Other ports are left alone. Returns 0 or -errno (port unchanged).
+ */
+int ctf_vport_add_link_stats(struct ctf_vport_info *port);
 
 /* Sort ports by number, the order ovs-dpctl prints them in. */
 void ctf_vport_sort(struct ctf_vport_info *ports, size_t n);

@@ -247,6 +247,11 @@ static int show_one(struct show_ctx *ctx, const struct ctf_dp_info *dp)
 		report(what, ret, &err, NULL);
 		return CLI_ERR;
 	}
+	/* Like ovs-dpctl -s, netdev ports report what their device counted. */
+	if (cli_opts.stats || cli_opts.json) {
+		for (size_t i = 0; i < ports.n; i++)
+			ctf_vport_add_link_stats(&ports.ports[i]);
+	}
 	const struct ctf_kernel_features *feat = kernel_features(ctx, dp->dp_ifindex);
 	unsigned flags = cli_opts.stats ? CTF_DP_SHOW_STATS : 0;
 
@@ -644,7 +649,7 @@ int cmd_add_dp(int argc, char **argv)
 	snprintf(what, sizeof(what), "add datapath %s", argv[1]);
 	name = dp_arg_name(what, argv[1]);
 	if (!name)
-		return CLI_USAGE;
+		return CLI_ERR;
 	if (open_sock(what, &sock))
 		return CLI_ERR;
 	ret = ctf_dp_create(sock, name, 0, &dp, &err);
@@ -685,7 +690,7 @@ int cmd_del_dp(int argc, char **argv)
 	snprintf(what, sizeof(what), "delete datapath %s", argv[1]);
 	ref.name = dp_arg_name(what, argv[1]);
 	if (!ref.name)
-		return CLI_USAGE;
+		return CLI_ERR;
 	if (open_sock(what, &sock))
 		return CLI_ERR;
 	ret = ctf_dp_del(sock, &ref, &err);

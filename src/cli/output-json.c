@@ -122,6 +122,13 @@ static struct json_object *port_json(const struct ctf_vport_info *p)
 		cli_json_add_u64(st, "tx_errors", p->tx_errors);
 		cli_json_add_u64(st, "rx_dropped", p->rx_dropped);
 		cli_json_add_u64(st, "tx_dropped", p->tx_dropped);
+		if (p->has_link_stats) {
+			cli_json_add_u64(st, "rx_over_errors", p->rx_over_errors);
+			cli_json_add_u64(st, "rx_frame_errors", p->rx_frame_errors);
+			cli_json_add_u64(st, "tx_aborted_errors", p->tx_aborted_errors);
+			cli_json_add_u64(st, "tx_carrier_errors", p->tx_carrier_errors);
+			cli_json_add_u64(st, "collisions", p->collisions);
+		}
 		json_object_object_add(o, "stats", st);
 	}
 	if (p->has_upcall_stats) {

@@ -336,15 +336,18 @@ static void put_port(const struct ctf_vport_info *p, unsigned flags, struct ctf_
 	if (!(flags & CTF_DP_SHOW_STATS) || !p->has_stats)
 		return;
 	/*
-	 * The kernel keeps the eight vport counters; the Ethernet-level ones
-	 * ovs-dpctl also prints (overruns, frame, aborted, carrier, collisions)
-	 * are not the datapath's business and are always 0 for its ports.
+	 * The kernel keeps eight vport counters; the Ethernet-level ones that
+	 * ovs-dpctl also prints come from the device when the caller added
+	 * them (ctf_vport_add_link_stats()) and are 0 otherwise, as ovs-dpctl
+	 * prints them for internal ports.
 	 */
 	ctf_str_printf(out, "    RX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%" PRIu64
-		       " overruns:0 frame:0\n", p->rx_packets, p->rx_errors, p->rx_dropped);
+		       " overruns:%" PRIu64 " frame:%" PRIu64 "\n", p->rx_packets, p->rx_errors,
+		       p->rx_dropped, p->rx_over_errors, p->rx_frame_errors);
 	ctf_str_printf(out, "    TX packets:%" PRIu64 " errors:%" PRIu64 " dropped:%" PRIu64
-		       " aborted:0 carrier:0\n", p->tx_packets, p->tx_errors, p->tx_dropped);
-	ctf_str_puts(out, "    collisions:0\n");
+		       " aborted:%" PRIu64 " carrier:%" PRIu64 "\n", p->tx_packets, p->tx_errors,
+		       p->tx_dropped, p->tx_aborted_errors, p->tx_carrier_errors);
+	ctf_str_printf(out, "    collisions:%" PRIu64 "\n", p->collisions);
 	ctf_str_printf(out, "    RX bytes:%" PRIu64, p->rx_bytes);
 	put_human_size(out, p->rx_bytes);
 	ctf_str_printf(out, "  TX bytes:%" PRIu64, p->tx_bytes);

@@ -9,6 +9,10 @@
 #include <string.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "ctflow/compat.h"
 #include "ctflow/dp.h"
@@ -338,4 +342,113 @@ void ctf_vport_sort(struct ctf_vport_info *ports, size_t n)
 {
 	if (n > 1)
 		qsort(ports, n, sizeof(*ports), cmp_port_no);
+}
+
+/* ---- device counters over rtnetlink, for show -s -------------------------- */
+
+struct link_stats_ctx {
+	struct rtnl_link_stats64 st;
+	bool found;
+};
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct link_stats_ctx *ctx = data;
+
+	if (mnl_attr_get_type(attr) == IFLA_STATS64 &&
+	    mnl_attr_get_payload_len(attr) >= sizeof(ctx->st)) {
+		memcpy(&ctx->st, mnl_attr_get_payload(attr), sizeof(ctx->st));
+		ctx->found = true;
+	}
+	return MNL_CB_OK;
+}
+
+static int link_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	return mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, data);
+}
+
+static int get_link_stats(int ifindex, struct rtnl_link_stats64 *st)
+{
+	union {
+		char bytes[16384];
+		struct nlmsghdr align;
+	} rx;
+	char tx[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg))];
+	struct link_stats_ctx ctx = { .found = false };
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	uint32_t seq = (uint32_t)time(NULL), portid;
+	ssize_t n;
+	int ret;
+
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	memset(tx, 0, sizeof(tx));
+	nlh = mnl_nlmsg_put_header(tx);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = seq;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	do {
+		n = mnl_socket_recvfrom(nl, rx.bytes, sizeof(rx.bytes));
+		if (n < 0) {
+			ret = -errno;
+			goto out;
+		}
+		/* One RTM_NEWLINK, or an error: both end the exchange (STOP or ERROR). */
+		ret = mnl_cb_run(rx.bytes, (size_t)n, seq, portid, link_msg_cb, &ctx);
+	} while (ret > 0 && !ctx.found);
+	if (ret < 0) {
+		ret = -errno;
+		goto out;
+	}
+	ret = ctx.found ? 0 : -ENODATA;
+	if (ret == 0)
+		*st = ctx.st;
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+int ctf_vport_add_link_stats(struct ctf_vport_info *p)
+{
+	struct rtnl_link_stats64 st;
+	int ret;
+
+	/* A device in another namespace has another ifindex space: not ours to ask. */
+	if (p->type != OVS_VPORT_TYPE_NETDEV || !p->has_stats || p->has_netnsid || p->ifindex <= 0)
+		return 0;
+	ret = get_link_stats(p->ifindex, &st);
+	if (ret < 0)
+		return ret;
+	p->rx_packets = st.rx_packets;
+	p->rx_bytes = st.rx_bytes;
+	p->tx_packets = st.tx_packets;
+	p->tx_bytes = st.tx_bytes;
+	p->rx_errors += st.rx_errors;
+	p->tx_errors += st.tx_errors;
+	p->rx_dropped += st.rx_dropped;
+	p->tx_dropped += st.tx_dropped;
+	p->rx_over_errors = st.rx_over_errors;
+	p->rx_frame_errors = st.rx_frame_errors;
+	p->tx_aborted_errors = st.tx_aborted_errors;
+	p->tx_carrier_errors = st.tx_carrier_errors;
+	p->collisions = st.collisions;
+	p->has_link_stats = true;
+	return 0;
 }

@@ -766,6 +766,29 @@ START_TEST(socket_transact_dump_and_batch)
 }
 END_TEST
 
+/* Device counters come from rtnetlink; "lo" (ifindex 1) always exists. */
+START_TEST(link_stats_fold_in_device_counters)
+{
+	struct ctf_vport_info p = { .type = OVS_VPORT_TYPE_NETDEV, .ifindex = 1,
+				    .has_stats = true, .rx_errors = 5, .tx_dropped = 3 };
+	struct ctf_vport_info internal = { .type = OVS_VPORT_TYPE_INTERNAL, .ifindex = 1,
+					   .has_stats = true, .rx_packets = 42 };
+	struct ctf_vport_info gone = { .type = OVS_VPORT_TYPE_NETDEV, .ifindex = 0x7ffffff0,
+				       .has_stats = true };
+
+	ck_assert_int_eq(ctf_vport_add_link_stats(&p), 0);
+	ck_assert(p.has_link_stats);
+	ck_assert_uint_ge(p.rx_errors, 5);
+	ck_assert_uint_ge(p.tx_dropped, 3);
+	/* Internal ports keep the datapath's view, as in ovs-dpctl. */
+	ck_assert_int_eq(ctf_vport_add_link_stats(&internal), 0);
+	ck_assert(!internal.has_link_stats);
+	ck_assert_uint_eq(internal.rx_packets, 42);
+	ck_assert_int_eq(ctf_vport_add_link_stats(&gone), -ENODEV);
+	ck_assert(!gone.has_link_stats);
+}
+END_TEST
+
 static Suite *nlsock_suite(void)
 {
 	Suite *s = suite_create("nlsock");
@@ -795,6 +818,7 @@ static Suite *nlsock_suite(void)
 	tcase_add_test(tc, batch_packs_requests);
 	suite_add_tcase(s, tc);
 	tcase_add_test(live, socket_transact_dump_and_batch);
+	tcase_add_test(live, link_stats_fold_in_device_counters);
 	suite_add_tcase(s, live);
 	return s;
 }
