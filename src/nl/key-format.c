@@ -549,20 +549,23 @@ static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlatt
 static void format_stream(struct kf *kf, const void *key, size_t key_len, const void *mask,
 			  size_t mask_len, bool exact);
 
-/* MPLS: one or more LSEs, "label=,tc=,ttl=,bos=" each; masks as ovs-dpctl. */
+/*
+ * MPLS: one or more LSEs, "label=,tc=,ttl=,bos=" each. When the mask is not
+ * exact every field carries one, in ovs-dpctl's uneven spelling: label and
+ * ttl masks as 0x%x, tc and bos masks as bare %x.
+ */
 static void put_mpls(struct kf *kf, const struct ctf_attr_desc *d, const uint8_t *k,
 		     const uint8_t *m, size_t len, bool mask_exact)
 {
 	for (size_t off = 0; off + 4 <= len; off += 4) {
-		for (unsigned int i = 0; i < d->n_fields; i++) {
+		for (unsigned int i = 0; i < d->n_fields && i < 4; i++) {
 			const struct ctf_field_desc *fd = &d->fields[i];
 
 			ctf_str_printf(kf->out, "%s=%llu", fd->name,
 				       (unsigned long long)ctf_field_get(k + off, fd));
-			if (!mask_exact) {
-				ctf_str_putc(kf->out, '/');
-				put_hex(kf->out, ctf_field_get(m + off, fd));
-			}
+			if (!mask_exact)
+				ctf_str_printf(kf->out, i % 2 ? "/%llx" : "/0x%llx",
+					       (unsigned long long)ctf_field_get(m + off, fd));
 			ctf_str_putc(kf->out, ',');
 		}
 	}
