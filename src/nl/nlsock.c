@@ -363,6 +363,7 @@ int ctf_attrs_parse_nested(const struct nlattr *nest, const struct ctf_attr_rule
 /* ---- single requests and dumps ---------------------------------------- */
 
 struct run_ctx {
+	uint32_t seq;		/* the request's; 0 = take every message */
 	ctf_nl_cb cb;
 	void *arg;
 	struct ctf_nlerr *err;	/* never NULL */
@@ -371,10 +372,22 @@ struct run_ctx {
 	unsigned n_msgs;
 };
 
+/*
+ * A reply to an earlier request (an error from a fire-and-forget batch, the
+ * rest of an abandoned exchange) is not ours: skip it rather than fail, so
+ * that one lost reply does not poison the socket for good.
+ */
+static bool not_ours(const struct run_ctx *ctx, const struct nlmsghdr *nlh)
+{
+	return ctx->seq && nlh->nlmsg_seq != ctx->seq;
+}
+
 static int run_data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct run_ctx *ctx = data;
 
+	if (not_ours(ctx, nlh))
+		return MNL_CB_OK;
 	ctx->n_msgs++;
 	/* After the callback failed, keep reading (to drain) but stop calling it. */
 	if (ctx->cb && !ctx->cb_error) {
@@ -390,6 +403,8 @@ static int run_end_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct run_ctx *ctx = data;
 
+	if (not_ours(ctx, nlh))
+		return MNL_CB_OK;
 	ctf_nlerr_parse(nlh, ctx->err);
 	ctx->finished = true;
 	return MNL_CB_STOP;
@@ -424,8 +439,22 @@ static ssize_t recv_some(struct ctf_nlsock *sock)
 	return n < 0 ? -errno : n;
 }
 
+/* Look through a buffer for the end (DONE or ERROR) of request @seq. */
+static bool buffer_has_end(const void *buf, size_t len, uint32_t seq)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_seq == seq &&
+		    (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR))
+			return true;
+	}
+	return false;
+}
+
 /* Read and dispatch until the request's ACK/error/DONE arrives. */
-static int run_until_end(struct ctf_nlsock *sock, uint32_t seq, struct run_ctx *ctx)
+static int run_until_end(struct ctf_nlsock *sock, struct run_ctx *ctx)
 {
 	while (!ctx->finished) {
 		ssize_t n = recv_some(sock);
@@ -433,10 +462,27 @@ static int run_until_end(struct ctf_nlsock *sock, uint32_t seq, struct run_ctx *
 
 		if (n < 0)
 			return (int)n;
-		ret = mnl_cb_run2(sock->rxbuf, (size_t)n, seq, sock->portid, run_data_cb, ctx,
+		/* libmnl checks the port id (and the interrupted-dump flag); we check seq. */
+		ret = mnl_cb_run2(sock->rxbuf, (size_t)n, 0, sock->portid, run_data_cb, ctx,
 				  run_ctl_cbs, NLMSG_MIN_TYPE);
+		if (ret == MNL_CB_ERROR && errno == EINTR) {
+			/*
+			 * The kernel says the dump was interrupted by a change:
+			 * read the rest away so the socket stays in step, then let
+			 * the caller decide whether to dump again.
+			 */
+			bool end = buffer_has_end(sock->rxbuf, (size_t)n, ctx->seq);
+
+			while (!end) {
+				n = recv_some(sock);
+				if (n < 0)
+					return (int)n;
+				end = buffer_has_end(sock->rxbuf, (size_t)n, ctx->seq);
+			}
+			return -EINTR;
+		}
 		if (ret == MNL_CB_ERROR)
-			return -errno;	/* seq/portid mismatch, interrupted dump... */
+			return -errno;	/* a message from another port id, or garbage */
 	}
 	if (ctx->err->error)
 		return ctx->err->error;
@@ -456,9 +502,10 @@ static int request(struct ctf_nlsock *sock, struct nlmsghdr *req, uint16_t flags
 		sock->seq = 1;
 	req->nlmsg_seq = sock->seq;
 	req->nlmsg_pid = 0;
+	ctx.seq = sock->seq;
 	ret = send_all(sock, req, req->nlmsg_len);
 	if (ret == 0)
-		ret = run_until_end(sock, req->nlmsg_seq, &ctx);
+		ret = run_until_end(sock, &ctx);
 	if (ret < 0) {
 		if (!ctx.err->error)
 			ctx.err->error = ret;

@@ -755,6 +755,22 @@ START_TEST(socket_transact_dump_and_batch)
 	ck_assert_int_eq(b.results[1].error, -ENOENT);
 	ck_assert_int_eq(b.results[2].error, 0);
 	ck_assert_uint_eq(seen.idx_mask, 0x5);
+
+	/*
+	 * Fire and forget: the failing request's error stays queued on the
+	 * socket. The next request must skip it, not take it for its answer.
+	 */
+	ctf_nlbatch_reset(&b);
+	struct nlmsghdr *bad = ctf_nlbatch_begin(&b, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0, 0);
+
+	bad->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+	mnl_attr_put_strz(bad, CTRL_ATTR_FAMILY_NAME, "no-such-family");
+	ctf_nlbatch_end(&b);
+	ck_assert_int_eq(ctf_nlsock_send_batch(sock, &b, CTF_NLBATCH_NOWAIT, NULL, NULL), 0);
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(ctf_nlsock_transact(sock, ctrl_req(mem, sizeof(mem), "nlctrl"),
+					     family_cb, &seen, &err), 0);
+	ck_assert_uint_eq(seen.n, 1);
 	ctf_nlbatch_free(&b);
 
 	/* Family resolution through libnl, and its cache on the socket. */
