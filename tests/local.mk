@@ -140,3 +140,6 @@ tests_unit_check_daemon_main_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_daemon_main_LDADD = $(CHECK_LIBS)
 EXTRA_tests_unit_check_daemon_main_DEPENDENCIES = ctflowd ctflow
 endif
+
+# ctflowd against the real kernel (boots the test VM).
+KERNEL_TESTS += tests/kernel/50-ctflowd-firewall.sh
