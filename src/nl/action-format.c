@@ -242,15 +242,17 @@ static void format_push_nsh(struct fmt *f, const struct nlattr *a)
 		return;
 	}
 	ph = ntohl(base.path_hdr);
-	ctf_str_printf(f->out, "push_nsh(flags=%u,ttl=%u,mdtype=%u,np=%u,spi=%#x,si=%u",
+	/* As OVS prints the nsh key: "0x%x" even for 0 (spi=0x0, c1=0x0). */
+	ctf_str_printf(f->out, "push_nsh(flags=%u,ttl=%u,mdtype=%u,np=%u,spi=0x%x,si=%u",
 		       base.flags, base.ttl, base.mdtype, base.np, ph >> 8, ph & 0xff);
 	if (tb[OVS_NSH_KEY_ATTR_MD1]) {
 		struct ovs_nsh_key_md1 md1;
 
 		memcpy(&md1, mnl_attr_get_payload(tb[OVS_NSH_KEY_ATTR_MD1]), sizeof(md1));
 		for (int i = 0; i < 4; i++)
-			ctf_str_printf(f->out, ",c%d=%#x", i + 1, ntohl(md1.context[i]));
+			ctf_str_printf(f->out, ",c%d=0x%x", i + 1, ntohl(md1.context[i]));
 	} else if (tb[OVS_NSH_KEY_ATTR_MD2] && mnl_attr_get_payload_len(tb[OVS_NSH_KEY_ATTR_MD2])) {
+		/* Every byte, leading zeros too (OVS's ds_put_hex loses them). */
 		ctf_str_puts(f->out, ",md2=0x");
 		ctf_format_hex(f->out, mnl_attr_get_payload(tb[OVS_NSH_KEY_ATTR_MD2]),
 			       mnl_attr_get_payload_len(tb[OVS_NSH_KEY_ATTR_MD2]));

@@ -469,7 +469,9 @@ START_TEST(other_actions)
 	ck_roundtrip("push_nsh(flags=0,ttl=63,mdtype=1,np=3,spi=0x10,si=255,c1=0x1,c2=0x2,c3=0x3,c4=0x4)",
 		     "push_nsh(flags=0,ttl=63,mdtype=1,np=3,spi=0x10,si=255,c1=0x1,c2=0x2,c3=0x3,c4=0x4)");
 	ck_roundtrip("push_nsh(mdtype=2,md2=0x0102030405060708)",
-		     "push_nsh(flags=0,ttl=63,mdtype=2,np=3,spi=0,si=255,md2=0x0102030405060708)");
+		     "push_nsh(flags=0,ttl=63,mdtype=2,np=3,spi=0x0,si=255,md2=0x0102030405060708)");
+	ck_roundtrip("push_nsh(spi=0x0)",
+		     "push_nsh(flags=0,ttl=63,mdtype=1,np=3,spi=0x0,si=255,c1=0x0,c2=0x0,c3=0x0,c4=0x0)");
 	ck_refused("push_nsh(mdtype=1,md2=0x01020304)", "mdtype", NULL);
 	ck_refused("psample(group=1,cookie=0x0102030405060708090a0b0c0d0e0f1011)", "longer than 16", NULL);
 	ck_refused("tnl_pop(1)", "userspace datapath", NULL);
