@@ -30,8 +30,8 @@ static const struct ctf_field_desc f_eth[] = {
 
 /* The TCI: vid 12 bits, cfi (the "tag present" bit) 1, pcp 3. */
 static const struct ctf_field_desc f_vlan[] = {
-	FB("vid", 0, 2, 0, 12, DEC),
-	FB("pcp", 0, 2, 13, 3, DEC),
+	FB("vid", 0, 2, 0, 12, DEC_0X),
+	FB("pcp", 0, 2, 13, 3, DEC_0X),
 	FB("cfi", 0, 2, 12, 1, CFI),
 };
 
@@ -108,7 +108,7 @@ static const struct ctf_field_desc f_ct_tuple6[] = {
 
 /* ---- tunnel ---------------------------------------------------------- */
 
-static const struct ctf_field_desc f_tun_id[] = { F("tun_id", 0, 8, HEX) };
+static const struct ctf_field_desc f_tun_id[] = { F("tun_id", 0, 8, HEX_0X) };
 static const struct ctf_field_desc f_tun_src[] = { F("src", 0, 4, IPV4) };
 static const struct ctf_field_desc f_tun_dst[] = { F("dst", 0, 4, IPV4) };
 static const struct ctf_field_desc f_tun_ipv6_src[] = { F("ipv6_src", 0, 16, IPV6) };

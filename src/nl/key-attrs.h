@@ -33,6 +33,8 @@ enum ctf_field_style {
 	CTF_FS_ETHTYPE,	/* 0x%04x[/0x%04x]               */
 	CTF_FS_PORT,	/* in_port: decimal or port name, mask /%#x */
 	CTF_FS_CFI,	/* vlan cfi: printed only as "cfi=0" when the key bit is clear */
+	CTF_FS_DEC_0X,	/* value %u, mask /0x%x, so a zero mask is "/0x0" (vlan vid, pcp) */
+	CTF_FS_HEX_0X,	/* value 0x%x even when zero ("0x0"), mask /%#x (tunnel tun_id) */
 };
 
 /*

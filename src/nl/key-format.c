@@ -157,6 +157,15 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 	case CTF_FS_HEX:
 		put_hex(out, v);
 		break;
+	case CTF_FS_HEX_0X:
+		ctf_str_printf(out, "0x%llx", (unsigned long long)v);
+		break;
+	case CTF_FS_DEC_0X:
+		ctf_str_printf(out, "%llu", (unsigned long long)v);
+		if (mv != max)
+			ctf_str_printf(out, "/0x%llx", (unsigned long long)mv);
+		ctf_str_putc(out, ',');
+		return;
 	case CTF_FS_ETHTYPE:
 		ctf_str_printf(out, "0x%04llx", (unsigned long long)v);
 		if (mv != max)
@@ -193,7 +202,11 @@ static void put_fields(struct kf *kf, const struct ctf_field_desc *fields, unsig
 	ctf_str_chomp(kf->out, ',');
 }
 
-/* keyN(hex[/hex]): what we cannot or must not interpret. */
+/*
+ * keyN(hex[/hex]): what we cannot or must not interpret, as ovs-dpctl prints
+ * it (format_unknown_key): bytes as %02x separated by spaces, and the mask
+ * whenever there is a mask stream (@m not NULL; absent = zeros).
+ */
 static void put_raw(struct kf *kf, unsigned int type, const uint8_t *k, size_t klen,
 		    const uint8_t *m, size_t mlen, const char *prefix)
 {
@@ -201,11 +214,11 @@ static void put_raw(struct kf *kf, unsigned int type, const uint8_t *k, size_t k
 
 	ctf_str_printf(out, "%s%u(", prefix, type);
 	for (size_t i = 0; i < klen; i++)
-		ctf_str_printf(out, "%02x", k[i]);
-	if (m && !(mlen == klen && all_bytes(m, mlen, 0xff))) {
+		ctf_str_printf(out, i ? " %02x" : "%02x", k[i]);
+	if (m) {
 		ctf_str_putc(out, '/');
-		for (size_t i = 0; i < klen; i++)
-			ctf_str_printf(out, "%02x", i < mlen ? m[i] : 0);
+		for (size_t i = 0; i < mlen; i++)
+			ctf_str_printf(out, i ? " %02x" : "%02x", m[i]);
 	}
 	ctf_str_putc(out, ')');
 }
@@ -334,11 +347,14 @@ static void put_geneve(struct kf *kf, const uint8_t *k, size_t klen, const uint8
 		ctf_str_putc(out, '{');
 		put_field(kf, &fclass, k + off, mo, true);
 		put_field(kf, &ftype, k + off, mo, true);
-		lm = mo[3] & 0x1f;
+		/* A length mask of 0x1f is exact; anything else prints raw. */
+		lm = mo[3];
 		if (kf->verbose || lm) {
 			ctf_str_printf(out, "len=%zu", dlen);
-			if (lm != 0x1f)
-				ctf_str_printf(out, "/%#x", lm);
+			if (lm != 0x1f && lm != 0xff) {
+				ctf_str_putc(out, '/');
+				put_hex(out, lm);
+			}
 			ctf_str_putc(out, ',');
 		}
 		if (dlen && (kf->verbose || !all_bytes(mo + 4, dlen, 0))) {
@@ -495,7 +511,11 @@ static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nl
 	}
 	if (kf->verbose || fm) {
 		ctf_str_puts(out, "flags(");
-		put_flags(out, tun_flag_names, 4, fv, fm, (fm & CTF_TNL_F_ALL) == CTF_TNL_F_ALL);
+		if (!fm)
+			ctf_str_puts(out, "0/0");
+		else
+			put_flags(out, tun_flag_names, 4, fv, fm,
+				  (fm & CTF_TNL_F_ALL) == CTF_TNL_F_ALL);
 		ctf_str_puts(out, "),");
 	}
 	ctf_str_chomp(out, ',');
@@ -598,7 +618,8 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 
 	if (!d || d->flags & CTF_AF_USER_ONLY || !len_ok(d, len) || len > 256) {
 		put_raw(kf, type, k, len, exact ? NULL : (ma ? mnl_attr_get_payload(ma) : zeros),
-			ma ? mnl_attr_get_payload_len(ma) : (exact ? 0 : len), "key");
+			ma ? mnl_attr_get_payload_len(ma) : (exact ? 0 : (len < KF_MAXLEN ? len : 0)),
+			"key");
 		return;
 	}
 	ctf_str_printf(out, "%s(", d->name);
@@ -650,12 +671,14 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 
 			memcpy(&v, k, 2);
 			memcpy(&mv, m, 2);
+			/* Only the 12 flag bits count (TCP_FLAGS() in ovs-dpctl). */
 			v = ntohs(v);
-			mv = ntohs(mv);
-			if (kf->verbose && !mv)
+			mv = ntohs(mv) & CTF_TCP_FLAGS_SUPPORTED;
+			if (!mv)
 				ctf_str_puts(out, "0/0");
 			else
-				put_flags(out, tcp_flag_names, 9, v, mv, mv == 0xffff);
+				put_flags(out, tcp_flag_names, 9, v, mv,
+					  mv == CTF_TCP_FLAGS_SUPPORTED);
 			break;
 		}
 		case CTF_AK_LABEL128:

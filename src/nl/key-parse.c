@@ -1334,9 +1334,12 @@ static int kp_raw(struct kp *kp, unsigned int type)
 	size_t n = 0, nm = 0;
 	const char *s = kp->s;
 
+	/* Hex bytes, optionally separated by single spaces (ovs-dpctl's form). */
 	while (hexval(s[0]) >= 0 && hexval(s[1]) >= 0 && n < sizeof(v)) {
 		v[n++] = hexval(s[0]) << 4 | hexval(s[1]);
 		s += 2;
+		if (*s == ' ' && hexval(s[1]) >= 0)
+			s++;
 	}
 	memset(m, 0xff, n);
 	if (*s == '/') {
@@ -1344,6 +1347,8 @@ static int kp_raw(struct kp *kp, unsigned int type)
 		while (hexval(s[0]) >= 0 && hexval(s[1]) >= 0 && nm < sizeof(m)) {
 			m[nm++] = hexval(s[0]) << 4 | hexval(s[1]);
 			s += 2;
+			if (*s == ' ' && hexval(s[1]) >= 0)
+				s++;
 		}
 		if (nm != n)
 			return bad(kp, kp->s, "keyN(hex/hex): value and mask lengths differ");
