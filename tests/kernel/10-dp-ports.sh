@@ -6,7 +6,7 @@
 # their exit statuses (1 = the operation failed, 2 = bad command line).
 . "$(dirname "$0")/lib.sh"
 
-plan 41
+plan 43
 
 # No IPv6 autoconfiguration chatter: port counters must only move when we
 # send something, or the two tools would read different numbers.
@@ -136,6 +136,11 @@ check_exit "set-if cannot change the type" 1 "can't change type from netdev to i
 	ctflow set-if t2 d0,type=internal
 check_exit "del-dp of an unknown datapath" 1 'no datapath named nope' ctflow del-dp nope
 check_exit "too few arguments is a usage error" 2 "requires at least 2 arguments" ctflow add-if t0
+# Without CAP_NET_ADMIN: reading works, changing says what is missing.
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$CTFLOW" "$@"; }
+check_output "show works without privileges" '^system@t0:$' as_nobody show t0
+check_exit "add-dp without privileges" 1 'operation not permitted \(hint: needs CAP_NET_ADMIN' \
+	as_nobody add-dp t9
 
 # --- nothing left -------------------------------------------------------------
 ctflow del-dp t0 && ctflow del-dp t2
