@@ -273,8 +273,17 @@ int ctf_ap_set(struct ctf_ascan *sc, int depth)
 	if (ctf_nlbuf_len(&key) < MNL_ATTR_HDRLEN)
 		return ctf_as_err(sc, at, "set() needs one key attribute");
 	if (nested || ctf_nlbuf_len(&mask) < MNL_ATTR_HDRLEN ||
-	    all_ones(mnl_attr_get_payload(m), mnl_attr_get_payload_len(m)))
-		return ctf_as_put(sc, OVS_ACTION_ATTR_SET, mnl_attr_get_len(k), k);
+	    all_ones(mnl_attr_get_payload(m), mnl_attr_get_payload_len(m))) {
+		/*
+		 * The kernel wants the SET payload to be exactly
+		 * nla_total_size() of the key: include its padding, zeroed
+		 * (it lies inside kbuf, whose size is a multiple of 4).
+		 */
+		size_t klen = mnl_attr_get_len(k);
+
+		memset((char *)kbuf + MNL_NLMSG_HDRLEN + klen, 0, MNL_ALIGN(klen) - klen);
+		return ctf_as_put(sc, OVS_ACTION_ATTR_SET, MNL_ALIGN(klen), k);
+	}
 	if (mnl_attr_get_payload_len(m) != mnl_attr_get_payload_len(k)) {
 		ctf_as_err(sc, at, "set() with a partial mask is not possible for this key");
 		return -EINVAL;

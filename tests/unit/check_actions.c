@@ -391,6 +391,36 @@ START_TEST(ct_encoding)
 }
 END_TEST
 
+/* SET payload = nla_total_size(key), SET_MASKED key = value || mask. */
+START_TEST(set_encoding)
+{
+	const struct nlattr *a, *k;
+
+	ck_assert_int_eq(parse("set(eth_type(0x1234))"), 0);
+	a = ctf_nlbuf_data(&buf);
+	ck_assert_uint_eq(mnl_attr_get_type(a), OVS_ACTION_ATTR_SET);
+	ck_assert_uint_eq(mnl_attr_get_payload_len(a), 8);	/* 4 + 2, aligned */
+	k = mnl_attr_get_payload(a);
+	ck_assert_uint_eq(mnl_attr_get_type(k), OVS_KEY_ATTR_ETHERTYPE);
+	ck_assert_uint_eq(mnl_attr_get_len(k), 6);
+	ck_assert_uint_eq(ntohs(mnl_attr_get_u16(k)), 0x1234);
+	ck_assert_uint_eq(((const uint8_t *)k)[6] | ((const uint8_t *)k)[7], 0);
+
+	ck_assert_int_eq(parse("set(tcp(src=80/0xff00))"), 0);
+	a = ctf_nlbuf_data(&buf);
+	ck_assert_uint_eq(mnl_attr_get_type(a), OVS_ACTION_ATTR_SET_MASKED);
+	k = mnl_attr_get_payload(a);
+	ck_assert_uint_eq(mnl_attr_get_type(k), OVS_KEY_ATTR_TCP);
+	ck_assert_uint_eq(mnl_attr_get_payload_len(k), 2 * sizeof(struct ovs_key_tcp));
+	const struct ovs_key_tcp *v = mnl_attr_get_payload(k), *msk = v + 1;
+
+	ck_assert_uint_eq(ntohs(v->tcp_src), 80);
+	ck_assert_uint_eq(ntohs(msk->tcp_src), 0xff00);
+	ck_assert_uint_eq(msk->tcp_dst, 0);
+	ck_roundtrip("set_masked(tcp(src=80/0xff00))", "set(tcp(src=80/0xff00))");
+}
+END_TEST
+
 START_TEST(recirc_dec_and_hex)
 {
 	const char *in[] = { "recirc(1)", "recirc(0x1)" };
@@ -798,6 +828,7 @@ static Suite *actions_suite(void)
 	tcase_add_test(tc, ct_canonical_print);
 	tcase_add_test(tc, ct_refusals);
 	tcase_add_test(tc, ct_encoding);
+	tcase_add_test(tc, set_encoding);
 	tcase_add_test(tc, recirc_dec_and_hex);
 	tcase_add_test(tc, other_actions);
 	tcase_add_test(tc, port_names);
