@@ -13,6 +13,7 @@
 #include <libmnl/libmnl.h>
 
 #include "action-attrs.h"
+#include "key-attrs.h"
 #include "validate.h"
 
 #define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
@@ -238,25 +239,24 @@ static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 	case OVS_KEY_ATTR_SCTP: kn = "sctp"; break;
 	case OVS_KEY_ATTR_MPLS: kn = "mpls"; break;
 	case OVS_KEY_ATTR_NSH: kn = "nsh"; break;
-	default:
-		ctf_err_set(err, "%s() cannot write key attribute type %u", an, t);
+	default: {
+		const struct ctf_attr_desc *kd = ctf_key_attr_desc(t);
+
+		if (kd && kd->name)
+			ctf_err_set(err, "%s(%s(...)): the kernel cannot set %s()", an, kd->name, kd->name);
+		else
+			ctf_err_set(err, "%s() holds unknown key attribute type %u", an, t);
 		ctf_err_hint(err, "the kernel sets only skb_priority, skb_mark, tunnel, eth, ipv4, ipv6, tcp, udp, sctp, mpls, nsh");
 		return -EINVAL;
+	}
 	}
 	if (t == OVS_KEY_ATTR_TUNNEL && masked) {
 		ctf_err_set(err, "set_masked(tunnel(...)) is refused: a tunnel set cannot be masked");
 		ctf_err_hint(err, "use set(tunnel(...)) with every field");
 		return -EINVAL;
 	}
-	/* Fixed sizes of the settable structs (nested/variable ones are not checked here). */
-	int want = 0;
-	switch (t) {
-	case OVS_KEY_ATTR_PRIORITY: case OVS_KEY_ATTR_SKB_MARK: want = 4; break;
-	case OVS_KEY_ATTR_ETHERNET: want = sizeof(struct ovs_key_ethernet); break;
-	case OVS_KEY_ATTR_IPV4: want = sizeof(struct ovs_key_ipv4); break;
-	case OVS_KEY_ATTR_IPV6: want = sizeof(struct ovs_key_ipv6); break;
-	case OVS_KEY_ATTR_TCP: case OVS_KEY_ATTR_UDP: case OVS_KEY_ATTR_SCTP: want = 4; break;
-	}
+	/* Fixed sizes from the key table (nested/variable ones are not checked here). */
+	int want = ctf_key_attr_desc(t)->len > 0 ? ctf_key_attr_desc(t)->len : 0;
 	if (want && plen != (masked ? 2 * want : want)) {
 		ctf_err_set(err, "%s(%s(...)) is %d bytes, the kernel wants %d", an, kn, plen,
 			    masked ? 2 * want : want);
