@@ -144,3 +144,12 @@ endif
 
 # ctflowd against the real kernel (boots the test VM).
 KERNEL_TESTS += tests/kernel/50-ctflowd-firewall.sh
+
+if HAVE_CHECK
+# The systemd unit, the example configuration and the man pages of ctflowd.
+check_PROGRAMS += tests/unit/check_daemon_dist
+tests_unit_check_daemon_dist_SOURCES = tests/unit/check_daemon_dist.c
+tests_unit_check_daemon_dist_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_daemon_dist_LDADD = $(CHECK_LIBS)
+EXTRA_tests_unit_check_daemon_dist_DEPENDENCIES = ctflowd
+endif

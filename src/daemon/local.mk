@@ -35,3 +35,21 @@ sbin_PROGRAMS += ctflowd
 ctflowd_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(EVENT_CFLAGS)
 ctflowd_LDADD = libctflowd.la libctflow.la $(EVENT_LIBS) $(MNL_LIBS)
 ctflowd_SOURCES = src/daemon/main.c
+
+# The systemd unit is generated so that it names the installed paths.
+EXTRA_DIST += data/ctflowd.service.in data/ctflowd.conf.example
+CLEANFILES += data/ctflowd.service
+
+data/ctflowd.service: $(srcdir)/data/ctflowd.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) data && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+		$(srcdir)/data/ctflowd.service.in > $@.tmp && mv $@.tmp $@
+
+if HAVE_SYSTEMD_UNITDIR
+systemdsystemunit_DATA = data/ctflowd.service
+else
+noinst_DATA = data/ctflowd.service
+endif
+
+ctflowdexampledir = $(docdir)/examples
+dist_ctflowdexample_DATA = data/ctflowd.conf.example
