@@ -83,8 +83,10 @@ int ctf_nlsock_open(struct ctf_nlsock **sockp)
 	mnl_socket_setsockopt(sock->nl, NETLINK_EXT_ACK, &on, sizeof(on));
 	mnl_socket_setsockopt(sock->nl, NETLINK_CAP_ACK, &on, sizeof(on));
 	ctf_nlsock_set_rcvbuf(sock, RCVBUF_BYTES);
+	/* A batch goes out in one sendmsg(), which must fit in the send buffer. */
 	on = SNDBUF_BYTES;
-	setsockopt(mnl_socket_get_fd(sock->nl), SOL_SOCKET, SO_SNDBUF, &on, sizeof(on));
+	if (setsockopt(mnl_socket_get_fd(sock->nl), SOL_SOCKET, SO_SNDBUFFORCE, &on, sizeof(on)))
+		setsockopt(mnl_socket_get_fd(sock->nl), SOL_SOCKET, SO_SNDBUF, &on, sizeof(on));
 	sock->rxbuf = ctf_xmalloc(RX_BUF_SIZE);
 	/* Start away from 0 (which tells libmnl "do not check") and from other sockets. */
 	sock->seq = (uint32_t)time(NULL) << 8;
