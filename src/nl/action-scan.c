@@ -192,7 +192,16 @@ int ctf_as_put_u32(struct ctf_ascan *sc, uint16_t type, uint32_t v)
 
 struct nlattr *ctf_as_nest_start(struct ctf_ascan *sc, uint16_t type)
 {
-	return mnl_attr_nest_start_check(sc->nlh, sc->buflen, type);
+	struct nlattr *nest = mnl_attr_nest_start_check(sc->nlh, sc->buflen, type);
+
+	/*
+	 * libmnl marks nests NLA_F_NESTED; OVS never does and the kernel
+	 * copies some nests (userspace, psample) verbatim into dumps. Send
+	 * exactly the bytes ovs-dpctl would.
+	 */
+	if (nest)
+		nest->nla_type = type;
+	return nest;
 }
 
 int ctf_as_nest_end(struct ctf_ascan *sc, struct nlattr *nest)

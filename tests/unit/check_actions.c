@@ -321,6 +321,7 @@ START_TEST(ct_encoding)
 	ck_assert_int_eq(parse("ct(nat(src=10.0.0.1:1000-2000,random),zone=7,mark=3/3,commit)"), 0);
 	ct = ctf_nlbuf_data(&buf);
 	ck_assert_uint_eq(mnl_attr_get_type(ct), OVS_ACTION_ATTR_CT);
+	ck_assert_uint_eq(ct->nla_type, OVS_ACTION_ATTR_CT);	/* no NLA_F_NESTED, as OVS */
 	ck_assert_uint_eq(MNL_ALIGN(mnl_attr_get_len(ct)), ctf_nlbuf_len(&buf));
 	mnl_attr_for_each_nested(a, ct) {
 		switch (mnl_attr_get_type(a)) {
