@@ -15,7 +15,7 @@
 # Nothing else: every other byte must be identical.
 . "$(dirname "$0")/lib.sh"
 
-plan 39
+plan 43
 
 dp=ctfct0
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
@@ -76,6 +76,7 @@ flows=(
 	'in_port(2),eth(),eth_type(0x0806),arp()' '1'
 	'recirc_id(0),in_port(1),eth(),eth_type(0x0800),ipv4(proto=1),icmp()' 'ct(commit,zone=1),2'
 	'recirc_id(0),in_port(1),eth(),eth_type(0x0800),ipv4(proto=6),tcp(),tcp_flags(0/0)' 'ct(commit,zone=2),2'
+	'recirc_id(0),in_port(1),eth(),eth_type(0x0800),ipv4(proto=17),udp()' 'ct(commit,zone=3,mark=0xaa/0xff,label=0xaa00000000/0xff00000000),2'
 	'recirc_id(0),in_port(2),eth(),eth_type(0x0800),ipv4(proto=1),icmp()' 'ct(zone=1),recirc(0x1)'
 	'recirc_id(0),in_port(2),eth(),eth_type(0x0800),ipv4(proto=6),tcp(),tcp_flags(0/0)' 'ct(zone=2),recirc(0x1)'
 	'recirc_id(0x1),in_port(2),ct_state(+est+trk),eth(),eth_type(0x0800),ipv4()' '1'
@@ -112,6 +113,8 @@ else
 	ok "unsolicited ping ns1 -> ns0 is dropped (ct_state -est)"
 fi
 check "TCP ns0 -> ns1:8080 through ct(commit,zone=2)" tcp_connect
+udp_send() { echo x | in_ns ns0 socat -u - UDP-SENDTO:10.1.1.2:9999; }
+check "UDP ns0 -> ns1:9999 through ct(commit,zone=3,mark=,label=)" udp_send
 
 # --- dump-conntrack ---------------------------------------------------------------
 check_output "dump-conntrack shows the ping in zone 1" \
@@ -119,6 +122,9 @@ check_output "dump-conntrack shows the ping in zone 1" \
 	ctflow dump-conntrack
 check_output "dump-conntrack shows the TCP connection in zone 2 with its state" \
 	'^tcp,orig=\(src=10\.1\.1\.1,dst=10\.1\.1\.2,sport=[0-9]+,dport=8080\),reply=\(src=10\.1\.1\.2,dst=10\.1\.1\.1,sport=8080,dport=[0-9]+\),zone=2,protoinfo=\(state=[A-Z_]+\)$' \
+	ctflow dump-conntrack
+check_output "the UDP entry has mark= (decimal) and labels= (hex)" \
+	'^udp,orig=\(src=10\.1\.1\.1,dst=10\.1\.1\.2,sport=[0-9]+,dport=9999\),reply=\(src=10\.1\.1\.2,dst=10\.1\.1\.1,sport=9999,dport=[0-9]+\),zone=3,mark=170,labels=0xaa00000000$' \
 	ctflow dump-conntrack
 same_dump "dump-conntrack equals ovs-dpctl dump-conntrack" sorted dump-conntrack
 same_dump "dump-conntrack -m equals ovs-dpctl's (id, status, verbose TCP)" sorted dump-conntrack -m
@@ -135,10 +141,12 @@ if printf '%s' "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 z = sorted((e["proto"], e["zone"]) for e in d)
-assert z == [("icmp", 1), ("tcp", 2)], z
+assert z == [("icmp", 1), ("tcp", 2), ("udp", 3)], z
+u = [e for e in d if e["proto"] == "udp"][0]
+assert u["mark"] == 170 and u["labels"] == "0xaa00000000", u
 t = [e for e in d if e["proto"] == "tcp"][0]
 assert t["orig"]["dport"] == 8080 and t["reply"]["src"] == "10.1.1.2"
-'; then ok "dump-conntrack --json has both entries"; else not_ok "dump-conntrack --json has both entries"; diag "$out"; fi
+'; then ok "dump-conntrack --json has the three entries"; else not_ok "dump-conntrack --json has the three entries"; diag "$out"; fi
 
 # --- ct-get-nconns ---------------------------------------------------------------
 tap_run ctflow dump-conntrack
@@ -147,6 +155,11 @@ check_output "ct-get-nconns counts the $n entries" "^$n\$" ctflow ct-get-nconns
 check_output "ct-get-nconns accepts the datapath" "^$n\$" ctflow ct-get-nconns "$dp"
 
 # --- flush-conntrack ---------------------------------------------------------------
+check "flush-conntrack mark=0xaa/0xff labels=0xaa00000000/0xff00000000" \
+	ctflow flush-conntrack mark=0xaa/0xff labels=0xaa00000000/0xff00000000
+tap_run ctflow dump-conntrack
+check_eq "only the UDP entry (the one with that mark and label) is gone" "2 0" \
+	"$(count_lines "$out") $(grep -c ',zone=3,' <<< "$out")"
 check "flush-conntrack zone=1" ctflow flush-conntrack "$dp" zone=1
 check_no_output "no zone=1 entry is left" ',zone=1(,|$)' ctflow dump-conntrack
 check_output "the zone=2 entry is still there" ',zone=2,' ctflow dump-conntrack
