@@ -641,9 +641,8 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 		m = mask_bytes(exact, ma, len, buf);
 		switch (d->kind) {
 		case CTF_AK_SCALAR:
-			if (kf->verbose || d->flags & CTF_AF_NO_MASK ||
-			    !all_bytes(m, len, 0)) {
-				/* recirc_id is printed even when wildcarded */
+			{
+				/* Once printed, a scalar always shows V[/M]. */
 				struct kf k2 = *kf;
 
 				k2.verbose = true;
@@ -730,8 +729,15 @@ static void format_stream(struct kf *kf, const void *key, size_t key_len, const 
 			ma = type <= OVS_KEY_ATTR_MAX ? by_type[type] : find_attr(mask, mask_len, type);
 		if (type == OVS_KEY_ATTR_ETHERTYPE)
 			key_has_ethtype = true;
+		/*
+		 * Non-verbose output hides wholly wildcarded attributes, as
+		 * ovs-dpctl's odp_flow_format does, recirc_id included. Kept:
+		 * nested ones (encap, tunnel, nsh), eth (printed "eth()": its
+		 * presence says the packet is Ethernet), and whatever we cannot
+		 * decode.
+		 */
 		if (!kf->verbose && d && !(d->flags & CTF_AF_USER_ONLY) &&
-		    d->len != CTF_LEN_NESTED && len_ok(d, mnl_attr_get_payload_len(a)) && type != OVS_KEY_ATTR_RECIRC_ID &&
+		    d->len != CTF_LEN_NESTED && len_ok(d, mnl_attr_get_payload_len(a)) &&
 		    type != OVS_KEY_ATTR_ETHERNET && is_wildcard(ma, exact))
 			continue;
 		format_attr(kf, a, ma, exact);
@@ -754,6 +760,10 @@ void ctf_key_format(const void *key, size_t key_len, const void *mask, size_t ma
 	struct kf kf = { .ports = ports, .flags = flags, .out = out,
 			 .verbose = flags & CTF_FMT_VERBOSE };
 
+	if (!key || !key_len) {
+		ctf_str_puts(out, "<empty>");	/* as ovs-dpctl */
+		return;
+	}
 	format_stream(&kf, key, key_len, mask, mask_len, !mask || !mask_len);
 }
 

@@ -538,10 +538,18 @@ START_TEST(ethertype_only_in_mask)
 	uint16_t m16 = 0xffff;
 
 	rt_init(&t);
+	/* A wildcarded recirc_id is hidden too, as ovs-dpctl does. */
+	put(&t.key, OVS_KEY_ATTR_RECIRC_ID, &one, 4);
+	put(&t.mask, OVS_KEY_ATTR_RECIRC_ID, (uint32_t[]){ 0 }, 4);
 	put(&t.key, OVS_KEY_ATTR_IN_PORT, &one, 4);
 	put(&t.mask, OVS_KEY_ATTR_IN_PORT, &all, 4);
 	put(&t.mask, OVS_KEY_ATTR_ETHERTYPE, &m16, 2);
 	ck_assert_str_eq(rt_print(&t, NULL, 0), "in_port(1),eth_type(0/0xffff)");
+	ck_assert_str_eq(rt_print(&t, NULL, CTF_FMT_VERBOSE),
+			 "recirc_id(0x1/0),in_port(1),eth_type(0/0xffff)");
+	/* An empty key prints as ovs-dpctl prints it. */
+	ctf_nlbuf_reset(&t.key);
+	ck_assert_str_eq(rt_print(&t, NULL, 0), "<empty>");
 	rt_free(&t);
 }
 END_TEST
@@ -700,6 +708,10 @@ START_TEST(fuzz_no_crash)
 			if (rt_parse(&t, mut, NULL))
 				continue;
 			parsed++;
+			if (!ctf_nlbuf_len(&t.key)) {	/* e.g. only delimiters left */
+				ck_assert_str_eq(rt_print(&t, NULL, 0), "<empty>");
+				continue;
+			}
 			for (unsigned int fl = 0; fl < 2; fl++) {
 				rt_print(&t, NULL, fl ? CTF_FMT_VERBOSE : 0);
 				ck_assert_msg(!rt_parse(&v, ctf_str_cstr(&t.out), NULL),
