@@ -100,7 +100,6 @@ void ctf_dp_features_format(uint32_t user_features, struct ctf_str *out);
 /* ---- vports ----------------------------------------------------------- */
 
 #define CTF_VPORT_NO_ANY UINT32_MAX	/* "let the kernel choose" / "not given" */
-#define CTF_VPORT_MAX_PIDS 1024u	/* upcall PIDs we decode per port */
 
 struct ctf_vport_info {
 	uint32_t port_no;

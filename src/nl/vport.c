@@ -230,7 +230,8 @@ static int vport_change(struct ctf_nlsock *sock, uint8_t cmd, int dp_ifindex,
 	ctf_nlerr_clear(err);
 	if (!req->name && (cmd == OVS_VPORT_CMD_NEW || req->port_no == CTF_VPORT_NO_ANY))
 		return finish(-EINVAL, err);
-	if (req->n_upcall_pids > CTF_VPORT_MAX_PIDS * 64)
+	/* The array is one attribute, whose length is a u16. */
+	if (req->n_upcall_pids > (UINT16_MAX - NLA_HDRLEN) / sizeof(uint32_t))
 		return finish(-E2BIG, err);
 	buflen = CTF_NL_SMALL_REQ + req->n_upcall_pids * sizeof(uint32_t);
 	buf = ctf_xmalloc(buflen);

@@ -574,6 +574,26 @@ START_TEST(vport_types_round_trip)
 }
 END_TEST
 
+/* Arguments that cannot be sent are refused before the socket is touched. */
+START_TEST(oversized_requests_are_refused)
+{
+	static uint32_t pids[20000];
+	struct ctf_vport_req req = { .name = "p", .type = OVS_VPORT_TYPE_NETDEV,
+				     .port_no = CTF_VPORT_NO_ANY, .upcall_pids = pids,
+				     .n_upcall_pids = 20000 };
+	struct ctf_vport_req noname = { .port_no = CTF_VPORT_NO_ANY };
+	struct ctf_dp_ref ref = { .name = "dp" };
+	struct ctf_nlerr err;
+
+	ck_assert_int_eq(ctf_vport_new(NULL, 1, &req, NULL, &err), -E2BIG);
+	ck_assert_int_eq(err.error, -E2BIG);
+	ck_assert_int_eq(ctf_vport_new(NULL, 1, &noname, NULL, &err), -EINVAL);
+	ck_assert_int_eq(ctf_vport_set(NULL, 1, &noname, NULL, &err), -EINVAL);
+	ck_assert_int_eq(ctf_dp_set(NULL, &ref, 0, pids, 20000, NULL, &err), -E2BIG);
+	ck_assert_int_eq(ctf_dp_new(NULL, "", 0, 0, NULL, &err), -EINVAL);
+}
+END_TEST
+
 /* ---- --json documents -------------------------------------------------- */
 
 START_TEST(json_documents)
@@ -830,6 +850,7 @@ static Suite *nlsock_suite(void)
 	tcase_add_test(tc, show_without_cache_hits_or_stats);
 	tcase_add_test(tc, features_are_named);
 	tcase_add_test(tc, vport_types_round_trip);
+	tcase_add_test(tc, oversized_requests_are_refused);
 	tcase_add_test(tc, json_documents);
 	tcase_add_test(tc, batch_packs_requests);
 	suite_add_tcase(s, tc);
