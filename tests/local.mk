@@ -25,7 +25,15 @@ tests_unit_check_ctformat_LDADD = $(UNIT_LDADD)
 endif
 TESTS += $(check_PROGRAMS)
 
-EXTRA_DIST += tests/vm tests/kernel
+# Files, not directories: a directory would also ship the builddir's test logs.
+EXTRA_DIST += \
+	tests/vm/run \
+	tests/vm/init \
+	tests/vm/cache.sh \
+	tests/vm/modules.list \
+	tests/kernel/lib.sh \
+	$(KERNEL_TESTS) \
+	$(NULL)
 
 # VM scenarios: each re-runs itself inside the test VM (tests/kernel/lib.sh)
 # and prints TAP, so make check reports every scenario by name. Add new
