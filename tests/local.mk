@@ -42,6 +42,7 @@ KERNEL_TESTS = \
 	tests/kernel/00-plumbing.sh \
 	tests/kernel/10-dp-ports.sh \
 	tests/kernel/20-flows.sh \
+	tests/kernel/21-flows-interop.sh \
 	tests/kernel/30-conntrack.sh \
 	$(NULL)
 if ENABLE_VM_TESTS
