@@ -395,13 +395,12 @@ static void put_vxlan(struct kf *kf, const struct nlattr *a, const struct nlattr
 	ctf_str_puts(kf->out, "),");
 }
 
-static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m)
+static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool exact)
 {
 	struct erspan_metadata ek, em;
 	uint8_t v[8] = { 0 }, mk[8] = { 0 };
 	static const struct ctf_field_desc ef[] = {
 		{ .name = "ver", .size = 1, .style = CTF_FS_DEC },
-		{ .name = "idx", .offset = 1, .size = 4, .bits = 20, .style = CTF_FS_HEX },
 		{ .name = "dir", .offset = 5, .size = 1, .bits = 1, .style = CTF_FS_DEC },
 		{ .name = "hwid", .offset = 6, .size = 1, .bits = 6, .style = CTF_FS_HEX },
 	};
@@ -416,16 +415,22 @@ static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m)
 	if (ek.version == 1) {
 		idx = ntohl(ek.u.index);
 		idxm = ntohl(em.u.index);
-		memcpy(v + 1, (uint8_t[]){ idx >> 24, idx >> 16, idx >> 8, idx }, 4);
-		memcpy(mk + 1, (uint8_t[]){ idxm >> 24, idxm >> 16, idxm >> 8, idxm }, 4);
-		put_field(kf, &ef[1], v, mk, true);
+		/* ovs-dpctl prints idx=V/M whenever there is a mask stream,
+		 * even an exact one, and never hides it. */
+		ctf_str_puts(kf->out, "idx=");
+		put_hex(kf->out, idx);
+		if (!exact) {
+			ctf_str_putc(kf->out, '/');
+			put_hex(kf->out, idxm);
+		}
+		ctf_str_putc(kf->out, ',');
 	} else if (ek.version == 2) {
 		v[5] = ek.u.md2.dir;
 		mk[5] = em.u.md2.dir;
 		v[6] = ek.u.md2.hwid_upper << 4 | ek.u.md2.hwid;
 		mk[6] = em.u.md2.hwid_upper << 4 | em.u.md2.hwid;
+		put_field(kf, &ef[1], v, mk, true);
 		put_field(kf, &ef[2], v, mk, true);
-		put_field(kf, &ef[3], v, mk, true);
 	}
 	ctf_str_chomp(kf->out, ',');
 	ctf_str_puts(kf->out, "),");
@@ -481,7 +486,7 @@ static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nl
 			put_vxlan(kf, a, ma, exact);
 			break;
 		case OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS:
-			put_erspan(kf, k, mask_bytes(exact, ma, len, buf));
+			put_erspan(kf, k, mask_bytes(exact, ma, len, buf), exact);
 			break;
 		case OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE:
 			ctf_str_puts(out, "info_bridge,");
