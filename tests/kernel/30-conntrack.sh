@@ -15,7 +15,7 @@
 # Nothing else: every other byte must be identical.
 . "$(dirname "$0")/lib.sh"
 
-plan 43
+plan 44
 
 dp=ctfct0
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
@@ -201,3 +201,16 @@ check_exit "limit out of range exits 2" 2 'limit=4294967296' ctflow ct-set-limit
 check_exit "a bad flush tuple exits 2 and names the token" 2 'ct_nw_src=10\.1\.1' \
 	ctflow flush-conntrack ct_nw_src=10.1.1
 check_exit "a missing datapath exits 1" 1 'nosuchdp: datapath not found' ctflow dump-conntrack nosuchdp
+
+# --- without ctnetlink ------------------------------------------------------------
+# Unloading nf_conntrack_netlink must give the modprobe hint, not a bare errno.
+# (If the module cannot be unloaded here, or the kernel loads it straight
+# back on demand, there is nothing to check.)
+if rmmod nf_conntrack_netlink 2>/dev/null && ! ctflow dump-conntrack >/dev/null 2>&1; then
+	check_exit "dump-conntrack without nf_conntrack_netlink exits 1 with the modprobe hint" 1 \
+		'cannot dump conntrack: nf_conntrack_netlink is not loaded \(hint: modprobe nf_conntrack_netlink\)' \
+		ctflow dump-conntrack
+	modprobe nf_conntrack_netlink 2>/dev/null
+else
+	skip "dump-conntrack without nf_conntrack_netlink" "the module could not be unloaded or came back"
+fi
