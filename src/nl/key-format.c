@@ -528,45 +528,100 @@ static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nl
 
 /* ---- nested: nsh --------------------------------------------------------- */
 
+/* One NSH field in ovs-dpctl's masked style: hidden when the mask is zero,
+ * "%u" (8-bit) or "0x%x" (32-bit) when exact, else "0x%02x/0x%02x" or
+ * "0x%x/0x%08x". */
+static void put_nsh_masked(struct ctf_str *out, const char *name, uint32_t v, uint32_t m,
+			   bool wide)
+{
+	uint32_t full = wide ? 0xffffffffu : 0xffu;
+
+	if (!m)
+		return;
+	if (m == full)
+		ctf_str_printf(out, wide ? "%s=0x%x," : "%s=%u,", name, v);
+	else if (wide)
+		ctf_str_printf(out, "%s=0x%x/0x%08x,", name, v, m);
+	else
+		ctf_str_printf(out, "%s=0x%02x/0x%02x,", name, v, m);
+}
+
 static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlattr *mattr,
 		    bool exact)
 {
 	const void *md = mattr ? mnl_attr_get_payload(mattr) : NULL;
 	size_t mlen = mattr ? mnl_attr_get_payload_len(mattr) : 0;
+	struct ovs_nsh_key_base b = { 0 }, bm;
+	struct ovs_nsh_key_md1 c = { { 0 } }, cm;
+	const uint8_t *md2 = NULL;
+	size_t md2len = 0;
+	bool has_md1 = false;
 	const struct nlattr *a;
+	struct ctf_str *out = kf->out;
 
+	/* Like ovs-dpctl: a mask attribute that is absent counts as exact. */
+	memset(&bm, 0xff, sizeof(bm));
+	memset(&cm, 0xff, sizeof(cm));
 	mnl_attr_for_each_nested(a, attr) {
 		unsigned int type = mnl_attr_get_type(a);
 		const struct ctf_attr_desc *d = ctf_nsh_key_attr_desc(type);
 		const struct nlattr *ma = exact ? NULL : find_attr(md, mlen, type);
 		const uint8_t *k = mnl_attr_get_payload(a);
 		size_t len = mnl_attr_get_payload_len(a);
-		uint8_t buf[KF_MAXLEN];
-		const uint8_t *m;
 
-		if (!d || (d->len >= 0 && (size_t)d->len != len) || len > 256) {
-			put_raw(kf, type, k, len, exact ? NULL : (ma ? mnl_attr_get_payload(ma) : zeros),
-				ma ? mnl_attr_get_payload_len(ma) : (exact ? 0 : len), "nsh_attr");
-			ctf_str_putc(kf->out, ',');
+		if (!d || (d->len >= 0 && (size_t)d->len != len) || len > 256 ||
+		    (ma && d->len >= 0 && mnl_attr_get_payload_len(ma) != len)) {
+			put_raw(kf, type, k, len, ma ? mnl_attr_get_payload(ma) : NULL,
+				ma ? mnl_attr_get_payload_len(ma) : 0, "nsh_attr");
+			ctf_str_putc(out, ',');
 			continue;
 		}
-		m = mask_bytes(exact, ma, len, buf);
-		if (d->kind == CTF_AK_STRUCT) {
-			for (unsigned int i = 0; i < d->n_fields; i++)
-				put_field(kf, &d->fields[i], k, m, true);
-		} else if (len && (kf->verbose || !all_bytes(m, len, 0))) {
-			ctf_str_puts(kf->out, "md2=0x");
-			for (size_t i = 0; i < len; i++)
-				ctf_str_printf(kf->out, "%02x", k[i]);
-			if (!all_bytes(m, len, 0xff)) {
-				ctf_str_puts(kf->out, "/0x");
-				for (size_t i = 0; i < len; i++)
-					ctf_str_printf(kf->out, "%02x", m[i]);
-			}
-			ctf_str_putc(kf->out, ',');
+		if (type == OVS_NSH_KEY_ATTR_BASE) {
+			memcpy(&b, k, sizeof(b));
+			if (ma)
+				memcpy(&bm, mnl_attr_get_payload(ma), sizeof(bm));
+		} else if (type == OVS_NSH_KEY_ATTR_MD1) {
+			memcpy(&c, k, sizeof(c));
+			if (ma)
+				memcpy(&cm, mnl_attr_get_payload(ma), sizeof(cm));
+			has_md1 = true;
+		} else {
+			md2 = k;
+			md2len = len;
 		}
 	}
-	ctf_str_chomp(kf->out, ',');
+	if (!exact && mattr) {
+		uint32_t path = ntohl(b.path_hdr), pathm = ntohl(bm.path_hdr);
+		uint32_t spim = pathm >> 8;
+
+		put_nsh_masked(out, "flags", b.flags, bm.flags, false);
+		put_nsh_masked(out, "ttl", b.ttl, bm.ttl, false);
+		put_nsh_masked(out, "mdtype", b.mdtype, bm.mdtype, false);
+		put_nsh_masked(out, "np", b.np, bm.np, false);
+		put_nsh_masked(out, "spi", path >> 8, spim == 0xffffff ? 0xffffffffu : spim, true);
+		put_nsh_masked(out, "si", path & 0xff, pathm & 0xff, false);
+		for (int i = 0; i < 4; i++) {
+			char name[4] = { 'c', (char)('1' + i), 0, 0 };
+
+			put_nsh_masked(out, name, ntohl(c.context[i]), ntohl(cm.context[i]), true);
+		}
+	} else {
+		uint32_t path = ntohl(b.path_hdr);
+
+		ctf_str_printf(out, "flags=%u,ttl=%u,mdtype=%u,np=%u,spi=0x%x,si=%u,", b.flags,
+			       b.ttl, b.mdtype, b.np, path >> 8, path & 0xff);
+		if (b.mdtype == 1 || has_md1)
+			for (int i = 0; i < 4; i++)
+				ctf_str_printf(out, "c%d=0x%x,", i + 1, ntohl(c.context[i]));
+	}
+	/* ovs-dpctl does not show MD2; we do rather than drop it. */
+	if (md2len) {
+		ctf_str_puts(out, "md2=0x");
+		for (size_t i = 0; i < md2len; i++)
+			ctf_str_printf(out, "%02x", md2[i]);
+		ctf_str_putc(out, ',');
+	}
+	ctf_str_chomp(out, ',');
 }
 
 /* ---- one attribute ------------------------------------------------------- */

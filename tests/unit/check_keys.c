@@ -373,9 +373,16 @@ static const struct {
 	{ "mpls(label=7/0xff,tc=0,ttl=64,bos=1)",
 	  "mpls(label=7/0xff,tc=0/7,ttl=64/0xff,bos=1/1)", NULL },
 	{ "mpls(label=7/0,tc=0,ttl=64,bos=1)", "mpls(label=7/0x0,tc=0/7,ttl=64/0xff,bos=1/1)", NULL },
+	/* nsh: ovs-dpctl's two styles (masked: zero-mask fields hidden, exact
+	 * 8-bit decimal, exact 32-bit 0x%x, partial 0x%02x/0x%02x) */
 	{ "nsh(flags=0,ttl=63,mdtype=1,np=3,spi=0x123,si=255,c1=0x1,c2=0,c3=0,c4=0x4)",
-	  "nsh(flags=0,ttl=63,mdtype=1,np=3,spi=0x123,si=255,c1=0x1,c2=0,c3=0,c4=0x4)", NULL },
-	{ "nsh(mdtype=2,md2=0x0102030405060708)", "nsh(mdtype=2,md2=0x0102030405060708)", NULL },
+	  "nsh(flags=0,ttl=63,mdtype=1,np=3,spi=0x123,si=255,c1=0x1,c2=0x0,c3=0x0,c4=0x4)",
+	  NULL },
+	{ "nsh(ttl=63/0x3f,spi=0x123/0xfff,c1=0x1/0xff)",
+	  "nsh(ttl=0x3f/0x3f,spi=0x123/0x00000fff,c1=0x1/0x000000ff)", NULL },
+	/* without MD1 the context words print as exact zeros, as in ovs-dpctl */
+	{ "nsh(mdtype=2,md2=0x0102030405060708)",
+	  "nsh(mdtype=2,c1=0x0,c2=0x0,c3=0x0,c4=0x0,md2=0x0102030405060708)", NULL },
 	{ "eth_type(0x86dd),ipv6_exthdrs(0x40)", "eth_type(0x86dd),ipv6_exthdrs(0x40)", NULL },
 	/* tunnel */
 	{ "tunnel(tun_id=0x5,ipv6_src=fe80::1,ipv6_dst=fe80::2,tos=0x8,ttl=64,tp_src=1,"
