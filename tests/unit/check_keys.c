@@ -719,10 +719,19 @@ START_TEST(fuzz_no_crash)
 		if (!n)
 			continue;
 		mut = malloc(n + 1);
-		for (int i = 0; i < 40; i++) {
+		for (int i = 0; i < 60; i++) {
 			memcpy(mut, line, n + 1);
 			if (i < 15) {
 				mut[rand_r(&seed) % n] = '\0';
+			} else if (i >= 40) {
+				/* Digits changed: mostly still valid syntax, often
+				 * out of range. */
+				for (int j = 0; j < 1 + i % 3; j++) {
+					size_t pos = rand_r(&seed) % n;
+
+					if (mut[pos] >= '0' && mut[pos] <= '9')
+						mut[pos] = "0123456789f"[rand_r(&seed) % 11];
+				}
 			} else {
 				for (int j = 0; j < 1 + i % 4; j++)
 					mut[rand_r(&seed) % n] = i % 2 ? junk[rand_r(&seed) % (sizeof(junk) - 1)]
@@ -742,11 +751,16 @@ START_TEST(fuzz_no_crash)
 					      "own output does not parse: %s (%s)",
 					      ctf_str_cstr(&t.out), v.err.msg);
 			}
+			/* ... and the verbose print means the very same flow. */
+			ck_assert_msg(bufs_equal(&t.key, &v.key) && bufs_equal(&t.mask, &v.mask),
+				      "verbose print changed the flow: %s\n  from %s",
+				      ctf_str_cstr(&t.out), mut);
 		}
 		free(mut);
 	}
 	fprintf(stderr, "fuzz: %ld inputs, %ld accepted\n", tries, parsed);
-	ck_assert_int_gt(tries, 14000);
+	ck_assert_int_gt(tries, 21000);
+	ck_assert_int_gt(parsed, 3000);
 	free(buf);
 	fclose(f);
 	rt_free(&t);
