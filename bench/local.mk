@@ -1,1 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
+# Benchmarks: run by hand (bench/run or `make bench`), never by make check or
+# CI: they are slow, boot the test VM, and timings do not belong in tests.
+# The C program is an EXTRA_PROGRAMS entry, so a plain `make` skips it and
+# `make install` never installs it.
+EXTRA_PROGRAMS = bench/flowtext-bench
+bench_flowtext_bench_SOURCES = bench/flowtext-bench.c
+bench_flowtext_bench_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) -O2
+bench_flowtext_bench_LDADD = libctflow.la $(MNL_LIBS)
+CLEANFILES += $(EXTRA_PROGRAMS)
+EXTRA_DIST += bench/run bench/dpctl-bench.sh bench/README.md bench/RESULTS.md
+
+# make bench: build and run everything, rewrite bench/RESULTS.md.
+.PHONY: bench
+bench: bench/flowtext-bench$(EXEEXT) ctflow$(EXEEXT)
+	$(SHELL) $(srcdir)/bench/run
