@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Open addressing with linear probing. UFIDs are already uniformly random
- * (hashes of the megaflow), so their first eight bytes are the hash.
+ * Open addressing with linear probing over a mixed hash of the UFID.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +12,14 @@
 
 static uint64_t ufid_hash(const struct ctf_ufid *u)
 {
-	uint64_t h;
+	uint64_t lo, hi, h;
 
-	memcpy(&h, u->b, sizeof(h));
+	/* Mix all 16 bytes: UFIDs made elsewhere need not be random in any half. */
+	memcpy(&lo, u->b, sizeof(lo));
+	memcpy(&hi, u->b + 8, sizeof(hi));
+	h = lo * 0x9e3779b97f4a7c15ull ^ hi * 0xc2b2ae3d27d4eb4full;
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ull;
 	return h ^ (h >> 29);
 }
 

@@ -93,6 +93,7 @@ static Suite *flowtab_suite(void)
 	Suite *s = suite_create("daemon_flowtab");
 	TCase *tc = tcase_create("core");
 
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, insert_find_remove_grow);
 	tcase_add_test(tc, insert_existing_returns_same_entry);
 	suite_add_tcase(s, tc);
