@@ -1123,6 +1123,7 @@ static int kp_tunnel(struct kp *kp)
 		OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS, OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS,
 		OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS,
 	};
+	const char *start = kp->s;
 	struct tun_text t;
 	struct nlattr *nk, *nm;
 	bool done = false;
@@ -1195,6 +1196,9 @@ static int kp_tunnel(struct kp *kp)
 	}
 	if (!kp->mask && (t.fm & CTF_TNL_F_ALL) != CTF_TNL_F_ALL && t.fm)
 		return ctf_err_set(kp->err, "tunnel flags: a +/- mask is not allowed here");
+	/* No mask buffer (set()): '/' only ever introduces a mask in tunnel(). */
+	if (!kp->mask && memchr(start, '/', kp->s - start))
+		return ctf_err_set(kp->err, "tunnel(...): a /mask is not allowed here");
 
 	if ((r = nest_start(kp, kp->key, OVS_KEY_ATTR_TUNNEL, &nk)))
 		return r;
@@ -1269,6 +1273,7 @@ static int kp_nsh(struct kp *kp)
 	uint8_t m2v[248], m2m[248];
 	size_t m2len = 0;
 	bool have_md1 = false, done = *kp->s == ')';
+	const char *start = kp->s;
 	struct nlattr *nk, *nm;
 	int r;
 
@@ -1311,6 +1316,8 @@ static int kp_nsh(struct kp *kp)
 		if ((r = field_sep(kp, "nsh", &done)))
 			return r;
 	}
+	if (!kp->mask && memchr(start, '/', kp->s - start))
+		return ctf_err_set(kp->err, "nsh(...): a /mask is not allowed here");
 	if ((r = nest_start(kp, kp->key, OVS_KEY_ATTR_NSH, &nk)) ||
 	    (r = nest_start(kp, kp->mask, OVS_KEY_ATTR_NSH, &nm)))
 		return r;

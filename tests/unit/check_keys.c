@@ -607,6 +607,21 @@ START_TEST(parse_one_and_set)
 	p = "ipv4(src=1.2.3.4/255.0.0.0)";
 	ck_assert_int_lt(ctf_key_parse_one(&p, NULL, &k, NULL, &err), 0);
 	ck_assert_uint_eq(ctf_nlbuf_len(&k), 0);
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const masked[] = {
+			"tunnel(tun_id=0x5/0xff,dst=1.1.1.1,ttl=64)",
+			"tunnel(dst=1.1.1.1,ttl=64,flags(+csum))",
+			"nsh(spi=0x5/0xff)",
+			"ct_state(+trk)",
+		};
+
+		p = masked[i];
+		ck_assert_msg(ctf_key_parse_one(&p, NULL, &k, NULL, &err) < 0, "%s", masked[i]);
+		ck_assert_uint_eq(ctf_nlbuf_len(&k), 0);
+	}
+	p = "tunnel(tun_id=0x5,dst=1.1.1.1,ttl=64,flags(csum|key))";
+	ck_assert_int_eq(ctf_key_parse_one(&p, NULL, &k, NULL, &err), 0);
+	ctf_nlbuf_reset(&k);
 	p = "ipv4(src=1.2.3.4,dst=5.6.7.8,proto=6,tos=0,ttl=64,frag=no)";
 	ck_assert_int_eq(ctf_key_parse_one(&p, NULL, &k, NULL, &err), 0);
 	ck_assert_str_eq(p, "");
