@@ -874,8 +874,8 @@ static int kp_ct_state(struct kp *kp, bool tcp)
 			CTF_CT_STATE_SUPPORTED, &v, &m);
 	if (r)
 		return r;
-	if ((r = need_exact(kp, "ct_state", (uint8_t *)&m, 4)))
-		return r;
+	if (!kp->mask && m != CTF_CT_STATE_SUPPORTED)
+		return ctf_err_set(kp->err, "ct_state(...): a mask is not allowed here");
 	return emit(kp, OVS_KEY_ATTR_CT_STATE, &v, &m, 4);
 }
 
