@@ -6,7 +6,7 @@
 # their exit statuses (1 = the operation failed, 2 = bad command line).
 . "$(dirname "$0")/lib.sh"
 
-plan 43
+plan 46
 
 # No IPv6 autoconfiguration chatter: port counters must only move when we
 # send something, or the two tools would read different numbers.
@@ -72,7 +72,13 @@ ip link set t0 up
 send_misses() { ip neigh flush dev a1 >/dev/null 2>&1; ping -c 2 -W 1 -I a1 192.0.2.99 >/dev/null 2>&1; }
 send_misses
 same_show "show -s matches ovs-dpctl after traffic" show -s t0
-check_output "the miss was counted" '^  lookups: hit:0 missed:[1-9][0-9]* lost:[1-9]' ctflow show t0
+# With a flow, lookups hit and the masks cache starts counting: the "cache:" line.
+check "ovs-dpctl add-flow: a0's ARP out of b0" \
+	ovs_dpctl add-flow t0 'in_port(1),eth(),eth_type(0x0806),arp()' 7
+send_misses
+check_output "flow hits fill the masks cache" '^  cache: hit:[1-9][0-9]* hit-rate:' ctflow show t0
+same_show "show -s with hits and the cache line matches ovs-dpctl" show -s t0
+check_output "the misses and the hits were counted" '^  lookups: hit:[1-9][0-9]* missed:[1-9][0-9]* lost:[1-9]' ctflow show t0
 check_output "show says the upcall dispatch mode" '^  upcall dispatch: (per-cpu|per-vport)$' ctflow show t0
 check_output "show lists the datapath's features" '^  features: unaligned' ctflow show t0
 check_output "show lists what the kernel supports" '^  kernel features: .*masks-cache' ctflow show t0
