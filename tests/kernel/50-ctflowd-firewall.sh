@@ -149,9 +149,10 @@ reloaded() { has_line '^  reloads: 1$' "$("$CTFLOW" daemon-show)"; }
 check "good file: reloaded" wait_until 5 reloaded
 
 # --- kill -9 and restart: the kernel keeps forwarding, the flows are adopted ------
-in_ns c ping -c 12 -i 0.25 -W 1 10.2.0.2 > "$work/ping.log" 2>&1 &
+in_ns c ping -c 16 -i 0.25 -W 1 10.2.0.2 > "$work/ping.log" 2>&1 &
 ping_pid=$!
-sleep 0.5
+# Kill only once the established flows of both directions are in the kernel.
+wait_until 10 grep -q 'icmp_seq=3 ' "$work/ping.log"
 kill -9 "$ctflowd_pid"
 wait "$ctflowd_pid" 2>/dev/null
 rm -f "$sock"
