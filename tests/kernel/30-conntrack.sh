@@ -15,7 +15,7 @@
 # Nothing else: every other byte must be identical.
 . "$(dirname "$0")/lib.sh"
 
-plan 44
+plan 48
 
 dp=ctfct0
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
@@ -23,6 +23,7 @@ sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 sysctl -qw net.netfilter.nf_conntrack_acct=1 net.netfilter.nf_conntrack_timestamp=1
 # Under TCG the scenario takes minutes: keep entries from expiring mid-test.
 sysctl -qw net.netfilter.nf_conntrack_icmp_timeout=600 \
+	net.netfilter.nf_conntrack_icmpv6_timeout=600 net.netfilter.nf_conntrack_udp_timeout=600 \
 	net.netfilter.nf_conntrack_tcp_timeout_time_wait=600
 
 # check_exit DESC STATUS REGEX CMD...: CMD exits with STATUS and says REGEX on stderr.
@@ -66,6 +67,16 @@ netns ns0
 netns ns1
 veth_pair v0 p0 ns0 10.1.1.1/24
 veth_pair v1 p1 ns1 10.1.1.2/24
+# IPv6 only on the two test links, with static neighbours: neighbour
+# discovery would be dropped by the firewall (ND is never "established").
+for i in 0 1; do
+	in_ns ns$i sysctl -qw net.ipv6.conf.p$i.disable_ipv6=0
+	ip -n ns$i addr add fd00::$((i + 1))/64 dev p$i nodad
+done
+mac0=$(ip -n ns0 -o link show p0 | sed -e 's/.*link\/ether \([0-9a-f:]*\).*/\1/')
+mac1=$(ip -n ns1 -o link show p1 | sed -e 's/.*link\/ether \([0-9a-f:]*\).*/\1/')
+ip -n ns0 -6 neigh add fd00::2 lladdr "$mac1" dev p0 nud permanent
+ip -n ns1 -6 neigh add fd00::1 lladdr "$mac0" dev p1 nud permanent
 datapath_cleanup "$dp"
 "$OVS_DPCTL" add-dp "$dp" v0 v1 || bail_out "cannot create the datapath"
 ovs_dpctl del-flows "$dp"
@@ -81,6 +92,9 @@ flows=(
 	'recirc_id(0),in_port(2),eth(),eth_type(0x0800),ipv4(proto=6),tcp(),tcp_flags(0/0)' 'ct(zone=2),recirc(0x1)'
 	'recirc_id(0x1),in_port(2),ct_state(+est+trk),eth(),eth_type(0x0800),ipv4()' '1'
 	'recirc_id(0x1),in_port(2),ct_state(-est+trk),eth(),eth_type(0x0800),ipv4()' 'drop'
+	'recirc_id(0),in_port(1),eth(),eth_type(0x86dd),ipv6(proto=58),icmpv6()' 'ct(commit,zone=4),2'
+	'recirc_id(0),in_port(2),eth(),eth_type(0x86dd),ipv6(proto=58),icmpv6()' 'ct(zone=4),recirc(0x1)'
+	'recirc_id(0x1),in_port(2),ct_state(+est+trk),eth(),eth_type(0x86dd),ipv6()' '1'
 )
 # ctflow installs the firewall when its add-flow works; otherwise the peer does.
 flow_tool=ctflow
@@ -113,6 +127,7 @@ else
 	ok "unsolicited ping ns1 -> ns0 is dropped (ct_state -est)"
 fi
 check "TCP ns0 -> ns1:8080 through ct(commit,zone=2)" tcp_connect
+check "ping6 ns0 -> ns1 through ct(commit,zone=4)" in_ns ns0 ping -6 -c 2 -W 2 fd00::2
 udp_send() { echo x | in_ns ns0 socat -u - UDP-SENDTO:10.1.1.2:9999; }
 check "UDP ns0 -> ns1:9999 through ct(commit,zone=3,mark=,label=)" udp_send
 
@@ -125,6 +140,9 @@ check_output "dump-conntrack shows the TCP connection in zone 2 with its state" 
 	ctflow dump-conntrack
 check_output "the UDP entry has mark= (decimal) and labels= (hex)" \
 	'^udp,orig=\(src=10\.1\.1\.1,dst=10\.1\.1\.2,sport=[0-9]+,dport=9999\),reply=\(src=10\.1\.1\.2,dst=10\.1\.1\.1,sport=9999,dport=[0-9]+\),zone=3,mark=170,labels=0xaa00000000$' \
+	ctflow dump-conntrack
+check_output "the ICMPv6 entry, addresses compressed" \
+	'^icmpv6,orig=\(src=fd00::1,dst=fd00::2,id=[0-9]+,type=128,code=0\),reply=\(src=fd00::2,dst=fd00::1,id=[0-9]+,type=129,code=0\),zone=4$' \
 	ctflow dump-conntrack
 same_dump "dump-conntrack equals ovs-dpctl dump-conntrack" sorted dump-conntrack
 same_dump "dump-conntrack -m equals ovs-dpctl's (id, status, verbose TCP)" sorted dump-conntrack -m
@@ -141,12 +159,12 @@ if printf '%s' "$out" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 z = sorted((e["proto"], e["zone"]) for e in d)
-assert z == [("icmp", 1), ("tcp", 2), ("udp", 3)], z
+assert z == [("icmp", 1), ("icmpv6", 4), ("tcp", 2), ("udp", 3)], z
 u = [e for e in d if e["proto"] == "udp"][0]
 assert u["mark"] == 170 and u["labels"] == "0xaa00000000", u
 t = [e for e in d if e["proto"] == "tcp"][0]
 assert t["orig"]["dport"] == 8080 and t["reply"]["src"] == "10.1.1.2"
-'; then ok "dump-conntrack --json has the three entries"; else not_ok "dump-conntrack --json has the three entries"; diag "$out"; fi
+'; then ok "dump-conntrack --json has the four entries"; else not_ok "dump-conntrack --json has the four entries"; diag "$out"; fi
 
 # --- ct-get-nconns ---------------------------------------------------------------
 tap_run ctflow dump-conntrack
@@ -158,8 +176,11 @@ check_output "ct-get-nconns accepts the datapath" "^$n\$" ctflow ct-get-nconns "
 check "flush-conntrack mark=0xaa/0xff labels=0xaa00000000/0xff00000000" \
 	ctflow flush-conntrack mark=0xaa/0xff labels=0xaa00000000/0xff00000000
 tap_run ctflow dump-conntrack
-check_eq "only the UDP entry (the one with that mark and label) is gone" "2 0" \
+check_eq "only the UDP entry (the one with that mark and label) is gone" "3 0" \
 	"$(count_lines "$out") $(grep -c ',zone=3,' <<< "$out")"
+check "flush-conntrack by reply tuple only ('' ct_ipv6_src=fd00::2)" \
+	ctflow flush-conntrack '' ct_ipv6_src=fd00::2
+check_no_output "the ICMPv6 entry is gone" '^icmpv6,' ctflow dump-conntrack
 check "flush-conntrack zone=1" ctflow flush-conntrack "$dp" zone=1
 check_no_output "no zone=1 entry is left" ',zone=1(,|$)' ctflow dump-conntrack
 check_output "the zone=2 entry is still there" ',zone=2,' ctflow dump-conntrack
