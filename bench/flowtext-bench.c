@@ -7,7 +7,7 @@
  * (`ovs-dpctl parse-actions A1 A2 ...`), the only part of its add-flows
  * parsing that can be run without a datapath.
  *
- *   flowtext-bench [-n N] [-r REPS] [--peer-dpctl PATH] [--peer-batch B]
+ *   flowtext-bench [-n N] [-r REPS] [--stage NAME] [--peer-dpctl PATH] [--peer-batch B]
  *   flowtext-bench --gen N      print N flows as "FLOW ACTIONS" lines
  *
  * Output: one "key=value ..." line per measure, for bench/run to tabulate.
@@ -226,15 +226,33 @@ static struct span span_begin(void)
 	return s;
 }
 
-static void span_report(const char *stage, struct span s, size_t flows, unsigned reps)
-{
-	double cpu = (cpu_now() - s.cpu) / reps;
-	uint64_t insn = insn_now();
+/* The repetitions of one stage: the fastest is the least disturbed. */
+struct timing {
+	unsigned reps;
+	double best, total;
+	uint64_t best_insn;
+};
 
-	printf("stage=%s flows=%zu cpu_s=%.6f flows_per_s=%.0f ns_per_flow=%.1f", stage, flows,
-	       cpu, flows / cpu, cpu * 1e9 / flows);
-	if (insn_fd >= 0 && insn > s.insn)
-		printf(" insn_per_flow=%.0f", (double)(insn - s.insn) / reps / flows);
+static void timing_add(struct timing *t, struct span s)
+{
+	double cpu = cpu_now() - s.cpu;
+	uint64_t insn = insn_now() - s.insn;
+
+	if (!t->reps || cpu < t->best)
+		t->best = cpu;
+	if (!t->reps || insn < t->best_insn)
+		t->best_insn = insn;
+	t->total += cpu;
+	t->reps++;
+}
+
+static void timing_report(const char *stage, const struct timing *t, size_t flows)
+{
+	printf("stage=%s flows=%zu reps=%u cpu_s=%.6f mean_cpu_s=%.6f flows_per_s=%.0f "
+	       "ns_per_flow=%.1f", stage, flows, t->reps, t->best, t->total / t->reps,
+	       flows / t->best, t->best * 1e9 / flows);
+	if (insn_fd >= 0 && t->best_insn)
+		printf(" insn_per_flow=%.0f", (double)t->best_insn / flows);
 	putchar('\n');
 	fflush(stdout);
 }
@@ -274,7 +292,13 @@ struct bench {
 	struct ctf_str out;
 	struct ctf_err err;
 	size_t sink;		/* defeats dead-code elimination of results */
+	const char *only;	/* --stage: run just this one (for profiling) */
 };
+
+static bool want(const struct bench *b, const char *stage)
+{
+	return !b->only || !strcmp(b->only, stage);
+}
 
 static void die_refused(const struct bench *b, size_t i, const char *what)
 {
@@ -368,103 +392,151 @@ static void run_stages(struct bench *b, unsigned reps)
 		p->act_off = arena_put(&b->arena, ctf_nlbuf_data(&b->acts), p->act_len);
 	}
 
-	s = span_begin();
-	for (unsigned r = 0; r < reps; r++)
-		for (i = 0; i < b->n; i++)
-			if (parse_one(b, i) < 0)
-				die_refused(b, i, "the parser");
-	span_report("parse", s, b->n, reps);
+	if (want(b, "parse")) {
+		struct timing t = { 0 };
 
-	s = span_begin();
-	for (unsigned r = 0; r < reps; r++)
-		for (i = 0; i < b->n; i++) {
-			const struct parsed *p = &b->p[i];
-
-			if (ctf_flow_validate(P_KEY(b, p), p->key_len, P_MASK(b, p), p->mask_len,
-					      P_ACT(b, p), p->act_len, &b->err) < 0)
-				die_refused(b, i, "validation");
+		for (unsigned r = 0; r < reps; r++) {
+			s = span_begin();
+			for (i = 0; i < b->n; i++)
+				if (parse_one(b, i) < 0)
+					die_refused(b, i, "the parser");
+			timing_add(&t, s);
 		}
-	span_report("validate", s, b->n, reps);
+		timing_report("parse", &t, b->n);
+	}
 
-	s = span_begin();
-	for (unsigned r = 0; r < reps; r++)
-		for (i = 0; i < b->n; i++) {
-			const struct parsed *p = &b->p[i];
+	if (want(b, "validate")) {
+		struct timing t = { 0 };
 
-			encode_one(b, P_KEY(b, p), p->key_len, P_MASK(b, p), p->mask_len,
-				   P_ACT(b, p), p->act_len);
+		for (unsigned r = 0; r < reps; r++) {
+			s = span_begin();
+			for (i = 0; i < b->n; i++) {
+				const struct parsed *p = &b->p[i];
+
+				if (ctf_flow_validate(P_KEY(b, p), p->key_len, P_MASK(b, p), p->mask_len,
+						      P_ACT(b, p), p->act_len, &b->err) < 0)
+					die_refused(b, i, "validation");
+			}
+			timing_add(&t, s);
 		}
-	span_report("encode", s, b->n, reps);
+		timing_report("validate", &t, b->n);
+	}
 
-	s = span_begin();
-	for (unsigned r = 0; r < reps; r++)
-		for (i = 0; i < b->n; i++) {
-			const struct parsed *p = &b->p[i];
+	if (want(b, "encode")) {
+		struct timing t = { 0 };
 
-			if (decode_one(b, P_KEY(b, p), p->key_len, P_MASK(b, p), p->mask_len) < 0)
-				die_refused(b, i, "the decoder");
+		for (unsigned r = 0; r < reps; r++) {
+			s = span_begin();
+			for (i = 0; i < b->n; i++) {
+				const struct parsed *p = &b->p[i];
+
+				encode_one(b, P_KEY(b, p), p->key_len, P_MASK(b, p), p->mask_len,
+					   P_ACT(b, p), p->act_len);
+			}
+			timing_add(&t, s);
 		}
-	span_report("decode", s, b->n, reps);
+		timing_report("encode", &t, b->n);
+	}
 
-	s = span_begin();
-	for (unsigned r = 0; r < reps; r++)
-		for (i = 0; i < b->n; i++) {
-			const struct parsed *p = &b->p[i];
+	if (want(b, "decode")) {
+		struct timing t = { 0 };
 
-			format_one(b, P_KEY(b, p), p->key_len, P_MASK(b, p), p->mask_len,
-				   P_ACT(b, p), p->act_len);
+		for (unsigned r = 0; r < reps; r++) {
+			s = span_begin();
+			for (i = 0; i < b->n; i++) {
+				const struct parsed *p = &b->p[i];
+
+				if (decode_one(b, P_KEY(b, p), p->key_len, P_MASK(b, p), p->mask_len) < 0)
+					die_refused(b, i, "the decoder");
+			}
+			timing_add(&t, s);
 		}
-	span_report("format", s, b->n, reps);
+		timing_report("decode", &t, b->n);
+	}
+
+	if (want(b, "format")) {
+		struct timing t = { 0 };
+
+		for (unsigned r = 0; r < reps; r++) {
+			s = span_begin();
+			for (i = 0; i < b->n; i++) {
+				const struct parsed *p = &b->p[i];
+
+				format_one(b, P_KEY(b, p), p->key_len, P_MASK(b, p), p->mask_len,
+					   P_ACT(b, p), p->act_len);
+			}
+			timing_add(&t, s);
+		}
+		timing_report("format", &t, b->n);
+	}
 
 	/* The goal of the issue: text to the bytes add-flows sends. */
-	s = span_begin();
-	for (unsigned r = 0; r < reps; r++)
-		for (i = 0; i < b->n; i++) {
-			if (parse_one(b, i) < 0)
-				die_refused(b, i, "the parser");
-			encode_one(b, ctf_nlbuf_data(&b->key), ctf_nlbuf_len(&b->key),
-				   ctf_nlbuf_data(&b->mask), ctf_nlbuf_len(&b->mask),
-				   ctf_nlbuf_data(&b->acts), ctf_nlbuf_len(&b->acts));
+	if (want(b, "parse+encode")) {
+		struct timing t = { 0 };
+
+		for (unsigned r = 0; r < reps; r++) {
+			s = span_begin();
+			for (i = 0; i < b->n; i++) {
+				if (parse_one(b, i) < 0)
+					die_refused(b, i, "the parser");
+				encode_one(b, ctf_nlbuf_data(&b->key), ctf_nlbuf_len(&b->key),
+					   ctf_nlbuf_data(&b->mask), ctf_nlbuf_len(&b->mask),
+					   ctf_nlbuf_data(&b->acts), ctf_nlbuf_len(&b->acts));
+			}
+			timing_add(&t, s);
 		}
-	span_report("parse+encode", s, b->n, reps);
+		timing_report("parse+encode", &t, b->n);
+	}
 
 	/* Everything a flow goes through from a file line to a dump line. */
-	s = span_begin();
-	for (unsigned r = 0; r < reps; r++)
-		for (i = 0; i < b->n; i++) {
-			const void *k, *m, *a;
-			size_t kl, ml, al;
+	if (want(b, "round-trip")) {
+		struct timing t = { 0 };
 
-			if (parse_one(b, i) < 0)
-				die_refused(b, i, "the parser");
-			k = ctf_nlbuf_data(&b->key);
-			kl = ctf_nlbuf_len(&b->key);
-			m = ctf_nlbuf_data(&b->mask);
-			ml = ctf_nlbuf_len(&b->mask);
-			a = ctf_nlbuf_data(&b->acts);
-			al = ctf_nlbuf_len(&b->acts);
-			if (ctf_flow_validate(k, kl, m, ml, a, al, &b->err) < 0)
-				die_refused(b, i, "validation");
-			encode_one(b, k, kl, m, ml, a, al);
-			if (decode_one(b, k, kl, m, ml) < 0)
-				die_refused(b, i, "the decoder");
-			format_one(b, k, kl, m, ml, a, al);
+		for (unsigned r = 0; r < reps; r++) {
+			s = span_begin();
+			for (i = 0; i < b->n; i++) {
+				const void *k, *m, *a;
+				size_t kl, ml, al;
+
+				if (parse_one(b, i) < 0)
+					die_refused(b, i, "the parser");
+				k = ctf_nlbuf_data(&b->key);
+				kl = ctf_nlbuf_len(&b->key);
+				m = ctf_nlbuf_data(&b->mask);
+				ml = ctf_nlbuf_len(&b->mask);
+				a = ctf_nlbuf_data(&b->acts);
+				al = ctf_nlbuf_len(&b->acts);
+				if (ctf_flow_validate(k, kl, m, ml, a, al, &b->err) < 0)
+					die_refused(b, i, "validation");
+				encode_one(b, k, kl, m, ml, a, al);
+				if (decode_one(b, k, kl, m, ml) < 0)
+					die_refused(b, i, "the decoder");
+				format_one(b, k, kl, m, ml, a, al);
+			}
+			timing_add(&t, s);
 		}
-	span_report("round-trip", s, b->n, reps);
+		timing_report("round-trip", &t, b->n);
+	}
 
 	/* The peer's comparable: action text -> attributes -> action text. */
-	s = span_begin();
-	for (unsigned r = 0; r < reps; r++)
-		for (i = 0; i < b->n; i++) {
-			ctf_nlbuf_reset(&b->acts);
-			if (ctf_actions_parse(b->act_text[i], NULL, &b->acts, &b->err) < 0)
-				die_refused(b, i, "the action parser");
-			ctf_str_clear(&b->out);
-			ctf_actions_format(ctf_nlbuf_data(&b->acts), ctf_nlbuf_len(&b->acts), NULL, 0,
-					   &b->out);
-			b->sink += b->out.len;
+	if (want(b, "actions-parse+format")) {
+		struct timing t = { 0 };
+
+		for (unsigned r = 0; r < reps; r++) {
+			s = span_begin();
+			for (i = 0; i < b->n; i++) {
+				ctf_nlbuf_reset(&b->acts);
+				if (ctf_actions_parse(b->act_text[i], NULL, &b->acts, &b->err) < 0)
+					die_refused(b, i, "the action parser");
+				ctf_str_clear(&b->out);
+				ctf_actions_format(ctf_nlbuf_data(&b->acts), ctf_nlbuf_len(&b->acts), NULL, 0,
+						   &b->out);
+				b->sink += b->out.len;
+			}
+			timing_add(&t, s);
 		}
-	span_report("actions-parse+format", s, b->n, reps);
+		timing_report("actions-parse+format", &t, b->n);
+	}
 }
 
 /* ---- the peer: ovs-dpctl parse-actions ---------------------------------- */
@@ -550,7 +622,7 @@ static void run_peer_all(struct bench *b, const char *dpctl, size_t batch)
 static void usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: flowtext-bench [-n N] [-r REPS] [--peer-dpctl PATH] [--peer-batch B]\n"
+		"usage: flowtext-bench [-n N] [-r REPS] [--stage NAME] [--peer-dpctl PATH] [--peer-batch B]\n"
 		"       flowtext-bench --gen N\n");
 	exit(status);
 }
@@ -563,11 +635,12 @@ int main(int argc, char **argv)
 		{ "gen", required_argument, NULL, 'g' },
 		{ "peer-dpctl", required_argument, NULL, 'p' },
 		{ "peer-batch", required_argument, NULL, 'b' },
+		{ "stage", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bench b;
-	const char *peer = NULL;
+	const char *peer = NULL, *only = NULL;
 	size_t n = 100000, peer_batch = 4000, gen = 0;
 	unsigned reps = 3;
 	struct ctf_str f, a;
@@ -580,6 +653,7 @@ int main(int argc, char **argv)
 		case 'g': gen = strtoul(optarg, NULL, 10); break;
 		case 'p': peer = optarg; break;
 		case 'b': peer_batch = strtoul(optarg, NULL, 10); break;
+		case 's': only = optarg; break;
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
@@ -599,6 +673,7 @@ int main(int argc, char **argv)
 
 	memset(&b, 0, sizeof(b));
 	b.n = n;
+	b.only = only;
 	b.flow_text = ctf_xzalloc(n * sizeof(*b.flow_text));
 	b.act_text = ctf_xzalloc(n * sizeof(*b.act_text));
 	b.p = ctf_xzalloc(n * sizeof(*b.p));
