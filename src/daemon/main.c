@@ -58,6 +58,17 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	ctflowd_reload(d, &err);	/* logs either way */
 }
 
+static const char *absolute(const char *path, char *buf, size_t size)
+{
+	char cwd[4096];
+
+	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return path;
+	if ((size_t)snprintf(buf, size, "%s/%s", cwd, path) >= size)
+		return path;
+	return buf;
+}
+
 /* /run/ctflow comes from systemd's RuntimeDirectory=; make it for manual runs. */
 static void make_socket_dir(const char *path)
 {
@@ -89,7 +100,7 @@ int main(int argc, char **argv)
 	struct event *ev_term, *ev_int, *ev_hup;
 	bool debug = false, check_only = false;
 	int verbose = 0, c, ret;
-	char buf[1100], status[128];
+	char buf[1100], status[128], conf_abs[4096], sock_abs[4096];
 
 	memset(&d, 0, sizeof(d));
 	d.conf_path = CTF_CONFIG_PATH;
@@ -109,6 +120,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
+
+	/* daemon() moves to /: a relative -f or -s must still work on reload. */
+	d.conf_path = absolute(d.conf_path, conf_abs, sizeof(conf_abs));
+	d.sock_path = absolute(d.sock_path, sock_abs, sizeof(sock_abs));
 
 	/* A config check talks to the terminal, like the daemon in -d. */
 	log_init(debug || check_only, LOG_DAEMON);
