@@ -23,6 +23,7 @@
 #include "ctflow/nlsock.h"
 #include "cli.h"
 #include "commands.h"
+#include "output.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -138,51 +139,57 @@ static void json_tuple(json_object *o, const char *key, const struct ctf_ct_tupl
 
 	inet_ntop(t->l3, t->src, a, sizeof(a));
 	inet_ntop(t->l3, t->dst, b, sizeof(b));
-	json_object_object_add(j, "src", json_object_new_string(a));
-	json_object_object_add(j, "dst", json_object_new_string(b));
+	cli_json_add_str(j, "src", a);
+	cli_json_add_str(j, "dst", b);
 	if (t->proto == IPPROTO_ICMP || t->proto == IPPROTO_ICMPV6) {
-		json_object_object_add(j, "id", json_object_new_int(t->icmp_id));
-		json_object_object_add(j, "type", json_object_new_int(t->icmp_type));
-		json_object_object_add(j, "code", json_object_new_int(t->icmp_code));
+		cli_json_add_int(j, "id", t->icmp_id);
+		cli_json_add_int(j, "type", t->icmp_type);
+		cli_json_add_int(j, "code", t->icmp_code);
 	} else {
-		json_object_object_add(j, "sport", json_object_new_int(t->sport));
-		json_object_object_add(j, "dport", json_object_new_int(t->dport));
+		cli_json_add_int(j, "sport", t->sport);
+		cli_json_add_int(j, "dport", t->dport);
 	}
 	json_object_object_add(o, key, j);
 }
 
+/*
+ * One connection: always every field (no -m/-s needed), numbers as numbers,
+ * labels as the same hex string the text shows, states by name.
+ */
 static json_object *json_entry(const struct ctf_ct_entry *e)
 {
 	json_object *o = json_object_new_object();
 	struct ctf_str s = { 0 };
 
 	ctf_ct_format_proto(&s, e->orig.proto);
-	json_object_object_add(o, "proto", json_object_new_string(ctf_str_cstr(&s)));
+	cli_json_add_str(o, "proto", ctf_str_cstr(&s));
 	json_tuple(o, "orig", &e->orig);
 	json_tuple(o, "reply", &e->reply);
-	json_object_object_add(o, "id", json_object_new_int64(e->id));
-	json_object_object_add(o, "zone", json_object_new_int(e->zone));
-	json_object_object_add(o, "mark", json_object_new_int64(e->mark));
+	cli_json_add_int(o, "id", e->id);
+	cli_json_add_int(o, "zone", e->zone);
+	cli_json_add_int(o, "mark", e->mark);
 	ctf_str_clear(&s);
 	ctf_ct_format_labels(&s, e->labels);
-	json_object_object_add(o, "labels", json_object_new_string(ctf_str_cstr(&s)));
-	json_object_object_add(o, "status", json_object_new_int64(e->status));
-	json_object_object_add(o, "timeout", json_object_new_int64(e->timeout));
-	json_object_object_add(o, "packets_orig", json_object_new_int64((int64_t)e->packets_orig));
-	json_object_object_add(o, "bytes_orig", json_object_new_int64((int64_t)e->bytes_orig));
-	json_object_object_add(o, "packets_reply", json_object_new_int64((int64_t)e->packets_reply));
-	json_object_object_add(o, "bytes_reply", json_object_new_int64((int64_t)e->bytes_reply));
+	cli_json_add_str(o, "labels", ctf_str_cstr(&s));
+	cli_json_add_int(o, "status", e->status);
+	cli_json_add_int(o, "timeout", e->timeout);
+	cli_json_add_u64(o, "packets_orig", e->packets_orig);
+	cli_json_add_u64(o, "bytes_orig", e->bytes_orig);
+	cli_json_add_u64(o, "packets_reply", e->packets_reply);
+	cli_json_add_u64(o, "bytes_reply", e->bytes_reply);
+	if (e->start_ns)
+		cli_json_add_u64(o, "start_ns", e->start_ns);
 	if (e->protoinfo == IPPROTO_TCP) {
 		const char *st = ctf_ct_tcp_state_name(e->tcp.state_orig);
 
-		json_object_object_add(o, "tcp_state", json_object_new_string(st ? st : "?"));
+		cli_json_add_str(o, "tcp_state", st ? st : "UNKNOWN");
 	} else if (e->protoinfo == IPPROTO_SCTP) {
 		const char *st = ctf_ct_sctp_state_name(e->sctp.state);
 
-		json_object_object_add(o, "sctp_state", json_object_new_string(st ? st : "?"));
+		cli_json_add_str(o, "sctp_state", st ? st : "UNKNOWN");
 	}
 	if (e->helper[0])
-		json_object_object_add(o, "helper", json_object_new_string(e->helper));
+		cli_json_add_str(o, "helper", e->helper);
 	if (e->parent.l3)
 		json_tuple(o, "parent", &e->parent);
 	ctf_str_free(&s);
@@ -232,14 +239,18 @@ int cmd_dump_conntrack(int argc, char **argv)
 		d.array = json_object_new_array();
 	r = ctf_ct_dump(has_zone ? &zone : NULL, print_entry, &d, &err);
 	ctf_str_free(&d.line);
-	if (d.array) {
-		if (!r)
-			puts(json_object_to_json_string_ext(d.array, JSON_C_TO_STRING_PLAIN));
-		json_object_put(d.array);
-	}
 	if (r < 0) {
+		if (d.array)
+			json_object_put(d.array);
 		report("dump conntrack", &err);
 		return CLI_ERR;
+	}
+	if (d.array) {
+		/* {"connections": [...]}: one object, like every ctflow JSON document. */
+		json_object *doc = json_object_new_object();
+
+		json_object_object_add(doc, "connections", d.array);
+		return cli_json_print(doc);
 	}
 	return fflush(stdout) ? CLI_ERR : CLI_OK;
 }
