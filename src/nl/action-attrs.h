@@ -103,15 +103,6 @@ struct ctf_ct_info {
  * bytes, bad NAT nest) -- the formatter prints such an action as ct(error).
  */
 int ctf_ct_action_decode(const struct nlattr *ct, struct ctf_ct_info *info);
-/*
- * Transitional alias: the first version of this header called it
- * ctf_ct_decode, which conntrack.c also defines (for conntrack entries).
- * Callers should switch to ctf_ct_action_decode; files that also include
- * ctflow/conntrack.h never see the alias.
- */
-#ifndef CTFLOW_CONNTRACK_H
-#define ctf_ct_decode ctf_ct_action_decode
-#endif
 
 /*
  * Visit every action of a stream, depth first, nested lists included

@@ -111,7 +111,7 @@ static int check_ct(struct act_ctx *c, const struct nlattr *ct)
 				return ret;
 		}
 	}
-	if (ctf_ct_decode(ct, &ci)) {
+	if (ctf_ct_action_decode(ct, &ci)) {
 		ctf_err_set(err, "ct() is malformed (a repeated nat(), or a NAT range end without its start)");
 		ctf_err_hint(err, "give nat(...) once, with its first address");
 		return -EINVAL;
