@@ -10,3 +10,4 @@ noinst_HEADERS += \
 	$(NULL)
 noinst_HEADERS += include/ctflow/nlsock.h include/ctflow/dp.h
 noinst_HEADERS += include/ctflow/match.h
+noinst_HEADERS += include/ctflow/monitor.h

@@ -28,3 +28,5 @@
 { "reload", "", 0, 0, cmd_reload, "make ctflowd re-read its configuration file" },
 { "daemon-show", "", 0, 0, cmd_daemon_show, "print ctflowd's state: upcall mode, counters, rules" },
 { "check-flow", "[-m] [--hex] [ufid:UUID,]FLOW [ACTIONS]", 1, 2, cmd_check_flow, "validate a flow offline and print its canonical form" },
+{ "monitor", "[-m] [--json] [DP] [count=N]", 0, 2, cmd_monitor, "print datapath, port and flow notifications as they happen" },
+{ "upcall-listen", "[-m] [--names] [--json] DP [PORT...] [count=N]", 1, -1, cmd_upcall_listen, "send the ports' upcalls to us and print each one" },

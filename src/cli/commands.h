@@ -41,4 +41,8 @@ int cmd_daemon_show(int argc, char **argv);
 /* cmd-check.c: offline flow validation */
 int cmd_check_flow(int argc, char **argv);
 
+/* cmd-monitor.c: notifications and upcalls */
+int cmd_monitor(int argc, char **argv);
+int cmd_upcall_listen(int argc, char **argv);
+
 #endif

@@ -18,3 +18,4 @@ ctflow_SOURCES = \
 	src/cli/cmd-flow.c \
 	src/cli/cmd-bulk.c \
 	$(NULL)
+ctflow_SOURCES += src/cli/cmd-monitor.c

@@ -46,3 +46,4 @@ noinst_HEADERS += \
 	src/nl/key-internal.h \
 	src/nl/validate.h \
 	$(NULL)
+libctflow_la_SOURCES += src/nl/monitor.c
