@@ -11,6 +11,9 @@
 # the scenario and `tests/vm/run tests/kernel/NN-name.sh` all do the same.
 # The scenario prints TAP (https://testanything.org), which automake's
 # tap-driver.sh turns into one PASS/FAIL line per check.
+#
+# A scenario that needs more than tests/vm/run's default time limit says so
+# before sourcing this file:  export CTFLOW_VM_TIMEOUT=${CTFLOW_VM_TIMEOUT:-900}
 
 if [ -z "${CTFLOW_IN_VM:-}" ]; then
 	tap_vm_run=$(cd "$(dirname "${BASH_SOURCE[0]}")/../vm" && pwd)/run
