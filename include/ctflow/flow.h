@@ -45,6 +45,16 @@ struct ctf_flow_info {
  */
 int ctf_flow_info_parse(const struct nlmsghdr *nlh, struct ctf_flow_info *info);
 
+/*
+ * dump-flows filter=: does the flow (masked @key, @mask; NULL mask = exact)
+ * match the filter (@fkey, @fmask; NULL = exact)? Bits are compared where
+ * both masks are set, so a field the flow wildcards matches any filter
+ * value, as in ovs-dpctl; attributes absent from the flow are wildcards.
+ * Nested keys (encap, tunnel, nsh) are compared recursively.
+ */
+bool ctf_flow_filter_match(const void *key, size_t key_len, const void *mask, size_t mask_len,
+			   const void *fkey, size_t fkey_len, const void *fmask, size_t fmask_len);
+
 /* CLOCK_MONOTONIC in milliseconds: the clock the kernel's USED stamps use. */
 uint64_t ctf_monotonic_ms(void);
 

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
 
 #include "cli.h"
 #include "cmd-flow.h"
@@ -128,7 +127,7 @@ bool flow_cli_dp_exists(const char *arg)
 	struct ctf_dp_ref ref = { .name = at ? at + 1 : arg };
 	bool found;
 
-	/* A file name with a path or a dot is never a datapath name. */
+	/* A file name with a directory in it is never a datapath name. */
 	if (!*ref.name || strchr(arg, '/') || ctf_nlsock_open(&sock) < 0)
 		return false;
 	found = ctf_dp_get(sock, &ref, &info, NULL) == 0;
@@ -454,81 +453,16 @@ static unsigned format_flags(void)
 	return flags | (names ? CTF_FMT_NAMES : 0);
 }
 
-static bool is_nested_key(uint16_t type)
-{
-	return type == OVS_KEY_ATTR_ENCAP || type == OVS_KEY_ATTR_TUNNEL ||
-	       type == OVS_KEY_ATTR_NSH;
-}
-
-static const struct nlattr *find_attr(const void *stream, size_t len, uint16_t type)
-{
-	const struct nlattr *attr;
-
-	if (!stream)
-		return NULL;
-	mnl_attr_for_each_payload(stream, len) {
-		if (mnl_attr_get_type(attr) == type)
-			return attr;
-	}
-	return NULL;
-}
-
-/*
- * Does a flow (key @k, mask @m; NULL mask = exact) match the filter (@fk,
- * @fm)? A field matches when the bits both masks care about agree; a field
- * the flow wildcards matches any filter value, as in ovs-dpctl.
- */
-static bool key_matches(const void *k, size_t klen, const void *m, size_t mlen,
-			const void *fk, size_t fklen, const void *fm, size_t fmlen)
-{
-	const struct nlattr *attr;
-
-	mnl_attr_for_each_payload(fk, fklen) {
-		uint16_t type = mnl_attr_get_type(attr);
-		const struct nlattr *ka = find_attr(k, klen, type);
-		const struct nlattr *ma = m ? find_attr(m, mlen, type) : NULL;
-		const struct nlattr *fma = fm ? find_attr(fm, fmlen, type) : NULL;
-
-		if (!ka || (m && !ma))
-			continue;	/* wildcarded by the flow */
-		if (is_nested_key(type)) {
-			if (!key_matches(mnl_attr_get_payload(ka), mnl_attr_get_payload_len(ka),
-					 ma ? mnl_attr_get_payload(ma) : NULL,
-					 ma ? mnl_attr_get_payload_len(ma) : 0,
-					 mnl_attr_get_payload(attr), mnl_attr_get_payload_len(attr),
-					 fma ? mnl_attr_get_payload(fma) : NULL,
-					 fma ? mnl_attr_get_payload_len(fma) : 0))
-				return false;
-			continue;
-		}
-		size_t n = mnl_attr_get_payload_len(attr);
-		if (mnl_attr_get_payload_len(ka) != n ||
-		    (ma && mnl_attr_get_payload_len(ma) != n) ||
-		    (fma && mnl_attr_get_payload_len(fma) != n))
-			return false;
-		const uint8_t *kv = mnl_attr_get_payload(ka), *fv = mnl_attr_get_payload(attr);
-		const uint8_t *mv = ma ? mnl_attr_get_payload(ma) : NULL;
-		const uint8_t *fmv = fma ? mnl_attr_get_payload(fma) : NULL;
-		for (size_t i = 0; i < n; i++) {
-			uint8_t care = (mv ? mv[i] : 0xff) & (fmv ? fmv[i] : 0xff);
-
-			if ((kv[i] ^ fv[i]) & care)
-				return false;
-		}
-	}
-	return true;
-}
-
 static bool passes_filter(const struct print_ctx *ctx, const struct ctf_flow_info *info)
 {
 	const struct flow_text *f = ctx->filter;
 
 	if (!f)
 		return true;
-	return key_matches(info->key, info->key_len, info->mask, info->mask_len,
-			   ctf_nlbuf_data(&f->key), ctf_nlbuf_len(&f->key),
-			   ctf_nlbuf_len(&f->mask) ? ctf_nlbuf_data(&f->mask) : NULL,
-			   ctf_nlbuf_len(&f->mask));
+	return ctf_flow_filter_match(info->key, info->key_len, info->mask, info->mask_len,
+				     ctf_nlbuf_data(&f->key), ctf_nlbuf_len(&f->key),
+				     ctf_nlbuf_len(&f->mask) ? ctf_nlbuf_data(&f->mask) : NULL,
+				     ctf_nlbuf_len(&f->mask));
 }
 
 static int print_flow_cb(const struct ctf_flow_info *info, void *arg)

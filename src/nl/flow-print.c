@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * From an ovs_flow reply to text: decode the message into a ctf_flow_info,
- * then print it the way ovs-dpctl dump-flows does (format_dpif_flow), or as
- * one JSON object per flow so that dumps can be streamed.
+ * decide whether dump-flows filter= keeps it, then print it the way
+ * ovs-dpctl dump-flows does (format_dpif_flow), or as one JSON object per
+ * flow so that dumps can be streamed.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -95,6 +96,74 @@ int ctf_flow_info_parse(const struct nlmsghdr *nlh, struct ctf_flow_info *info)
 	if ((a = ctx.tb[OVS_FLOW_ATTR_TCP_FLAGS]))
 		info->tcp_flags = mnl_attr_get_u8(a);
 	return 0;
+}
+
+static bool is_nested_key(uint16_t type)
+{
+	return type == OVS_KEY_ATTR_ENCAP || type == OVS_KEY_ATTR_TUNNEL ||
+	       type == OVS_KEY_ATTR_NSH;
+}
+
+static const struct nlattr *find_attr(const void *stream, size_t len, uint16_t type)
+{
+	const struct nlattr *attr;
+
+	if (!stream)
+		return NULL;
+	mnl_attr_for_each_payload(stream, len) {
+		if (mnl_attr_get_type(attr) == type)
+			return attr;
+	}
+	return NULL;
+}
+
+static const void *payload_or_null(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_payload(a) : NULL;
+}
+
+static size_t payload_len(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_payload_len(a) : 0;
+}
+
+bool ctf_flow_filter_match(const void *key, size_t key_len, const void *mask, size_t mask_len,
+			   const void *fkey, size_t fkey_len, const void *fmask, size_t fmask_len)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each_payload(fkey, fkey_len) {
+		uint16_t type = mnl_attr_get_type(attr);
+		const struct nlattr *ka = find_attr(key, key_len, type);
+		const struct nlattr *ma = find_attr(mask, mask_len, type);
+		const struct nlattr *fma = find_attr(fmask, fmask_len, type);
+
+		/* An attribute the flow does not match on matches any value. */
+		if (!ka || (mask && !ma))
+			continue;
+		if (is_nested_key(type)) {
+			if (!ctf_flow_filter_match(mnl_attr_get_payload(ka), payload_len(ka),
+						   payload_or_null(ma), payload_len(ma),
+						   mnl_attr_get_payload(attr), payload_len(attr),
+						   payload_or_null(fma), payload_len(fma)))
+				return false;
+			continue;
+		}
+		size_t n = mnl_attr_get_payload_len(attr);
+		if (payload_len(ka) != n || (ma && payload_len(ma) != n) ||
+		    (fma && payload_len(fma) != n))
+			return false;
+		const uint8_t *kv = mnl_attr_get_payload(ka), *fv = mnl_attr_get_payload(attr);
+		const uint8_t *mv = payload_or_null(ma), *fmv = payload_or_null(fma);
+		for (size_t i = 0; i < n; i++) {
+			/* Only the bits both the flow and the filter care about. */
+			uint8_t care = (mv ? mv[i] : 0xff) & (fmv ? fmv[i] : 0xff);
+
+			if ((kv[i] ^ fv[i]) & care)
+				return false;
+		}
+	}
+	return true;
 }
 
 uint64_t ctf_monotonic_ms(void)

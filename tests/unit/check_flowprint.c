@@ -297,6 +297,69 @@ START_TEST(malformed_messages_are_refused)
 }
 END_TEST
 
+/* A parsed key/mask pair for the filter tests. */
+struct match {
+	struct ctf_nlbuf key, mask;
+};
+
+static void match_parse(struct match *m, const char *text)
+{
+	struct ctf_err err;
+
+	ctf_nlbuf_init(&m->key, 4096);
+	ctf_nlbuf_init(&m->mask, 4096);
+	ck_assert_msg(ctf_key_parse(text, NULL, &m->key, &m->mask, &err) == 0, "%s: %s", text,
+		      err.msg);
+}
+
+static void match_free(struct match *m)
+{
+	ctf_nlbuf_free(&m->key);
+	ctf_nlbuf_free(&m->mask);
+}
+
+static bool filter_keeps(const struct match *flow, const char *filter_text)
+{
+	struct match f;
+	bool keep;
+
+	match_parse(&f, filter_text);
+	keep = ctf_flow_filter_match(ctf_nlbuf_data(&flow->key), ctf_nlbuf_len(&flow->key),
+				     ctf_nlbuf_data(&flow->mask), ctf_nlbuf_len(&flow->mask),
+				     ctf_nlbuf_data(&f.key), ctf_nlbuf_len(&f.key),
+				     ctf_nlbuf_data(&f.mask), ctf_nlbuf_len(&f.mask));
+	match_free(&f);
+	return keep;
+}
+
+START_TEST(filter_matches_masked_keys)
+{
+	struct match flow;
+
+	match_parse(&flow, "recirc_id(1),in_port(1),ct_state(+trk+est),ct_zone(0/0),"
+		    "eth_type(0x0800),ipv4(src=10.0.0.0/255.0.0.0,frag=no)");
+	ck_assert(filter_keeps(&flow, "recirc_id(1)"));
+	ck_assert(!filter_keeps(&flow, "recirc_id(2)"));
+	ck_assert(filter_keeps(&flow, "recirc_id(1),in_port(1)"));
+	ck_assert(!filter_keeps(&flow, "recirc_id(1),in_port(2)"));
+	/* Fields the flow wildcards (zero mask, or no attribute) match anything. */
+	ck_assert(filter_keeps(&flow, "ct_zone(7)"));
+	ck_assert(filter_keeps(&flow, "ct_mark(0x42)"));
+	/* Masked fields: only the bits the flow matches on count. */
+	ck_assert(filter_keeps(&flow, "eth_type(0x0800),ipv4(src=10.1.2.3)"));
+	ck_assert(!filter_keeps(&flow, "eth_type(0x0800),ipv4(src=11.1.2.3)"));
+	ck_assert(filter_keeps(&flow, "ct_state(+trk)"));
+	ck_assert(!filter_keeps(&flow, "ct_state(-est)"));
+	/* The flow does not look at +new, so a +new filter keeps it. */
+	ck_assert(filter_keeps(&flow, "ct_state(+new)"));
+	ck_assert(!filter_keeps(&flow, "eth_type(0x86dd)"));
+	/* The filter's own mask limits what it asks for. */
+	ck_assert(filter_keeps(&flow, "recirc_id(1),in_port(0x3/0x1)"));
+	ck_assert(!filter_keeps(&flow, "in_port(0x2/0x3)"));
+	match_free(&flow);
+}
+END_TEST
+
 static Suite *flowprint_suite(void)
 {
 	Suite *s = suite_create("flowprint");
@@ -308,6 +371,7 @@ static Suite *flowprint_suite(void)
 	tcase_add_test(tc, masked_key_wins_and_empty_actions_print_drop);
 	tcase_add_test(tc, json_object);
 	tcase_add_test(tc, malformed_messages_are_refused);
+	tcase_add_test(tc, filter_matches_masked_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }
