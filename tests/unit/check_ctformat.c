@@ -707,6 +707,45 @@ START_TEST(filter_match)
 }
 END_TEST
 
+/* Garbage and truncations of valid filters: refused or accepted, never a crash. */
+START_TEST(filter_fuzz)
+{
+	static const char *const seeds[] = {
+		"ct_nw_src=10.1.1.1,ct_nw_dst=10.1.1.2,ct_nw_proto=6,ct_tp_src=1,ct_tp_dst=2",
+		"ct_ipv6_src=fd00::1,ct_nw_proto=58,icmp_type=128,icmp_code=0,icmp_id=7",
+		"zone=65535", "mark=0xffffffff/0xf", "labels=0xffffffffffffffffffffffffffffffff/0x1",
+	};
+	static const char alphabet[] = "=,/0x1f:.-ct_nwsrcdpoilabezmkyv6 \xff";
+	struct ctf_ct_filter f;
+	struct ctf_err err;
+	char buf[128];
+
+	srand(11);
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		size_t n = strlen(seeds[i]);
+
+		for (size_t cut = 0; cut <= n; cut++) {
+			char *argv[1] = { buf };
+
+			memcpy(buf, seeds[i], cut);
+			buf[cut] = 0;
+			(void)ctf_ct_filter_parse(&f, 1, argv, &err);
+		}
+	}
+	for (int round = 0; round < 50000; round++) {
+		size_t n = (size_t)rand() % (sizeof(buf) - 1);
+		char *argv[2] = { buf, buf + n / 2 };
+
+		for (size_t k = 0; k < n; k++)
+			buf[k] = alphabet[(size_t)rand() % (sizeof(alphabet) - 1)];
+		buf[n] = 0;
+		if (ctf_ct_filter_parse(&f, 1, argv, &err) < 0)
+			ck_assert_msg(err.msg[0], "refused `%s' without a message", buf);
+		(void)ctf_ct_filter_parse(&f, 2, argv, &err);
+	}
+}
+END_TEST
+
 /* ---- ct limits ------------------------------------------------------------- */
 
 struct got {
@@ -781,6 +820,7 @@ static Suite *ct_suite(void)
 	tcase_add_test(tc, kernel_state_mapping);
 	tcase_add_test(tc, filter_refusals);
 	tcase_add_test(tc, filter_match);
+	tcase_add_test(tc, filter_fuzz);
 	tcase_add_test(tc, limit_pack_parse);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
