@@ -162,3 +162,4 @@ tests_unit_check_daemon_dist_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_daemon_dist_LDADD = $(CHECK_LIBS)
 EXTRA_tests_unit_check_daemon_dist_DEPENDENCIES = ctflowd
 endif
+KERNEL_TESTS += tests/kernel/51-ctflowd-upkeep.sh

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# ctflowd's flow table upkeep against the real kernel: with megaflows off
+# every connection gets exact flows; the flow limit caps what is installed
+# (with a log line) while traffic is still forwarded; the upcall log is
+# rate-limited with an "N upcall messages suppressed" line; idle flows are
+# deleted after idle-timeout; flows deleted behind the daemon's back are
+# forgotten.
+. "$(dirname "$0")/lib.sh"
+
+plan 11
+
+dp=ctfu
+work=$(mktemp -d "${TMPDIR:-/tmp}/ctflowd-vm.XXXXXX")
+at_exit rm -rf "$work"
+conf=$work/ctflowd.conf
+sock=$work/ctflowd.sock
+export CTFLOWD_SOCKET=$sock
+sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+
+netns a
+netns b
+veth_pair u0 u0p a 10.3.0.1/24
+veth_pair u1 u1p b 10.3.0.2/24
+datapath_cleanup "$dp"
+
+cat > "$conf" <<'CONF'
+datapath ctfu
+port u0
+port u1
+megaflows off
+flow-limit 6
+idle-timeout 5
+revalidate-interval 200
+upcall-log-rate 1
+rule 10 recirc_id(0),in_port(u0) u1
+rule 10 recirc_id(0),in_port(u1) u0
+CONF
+
+"$CTFLOWD" -d -f "$conf" -s "$sock" 2> "$work/log" &
+ctflowd_pid=$!
+at_exit kill "$ctflowd_pid"
+if wait_until 20 test -S "$sock"; then ok "ctflowd starts"; else not_ok "ctflowd starts"; diag "$(cat "$work/log")"; fi
+
+in_ns b socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo pong' &
+at_exit kill $!
+listening() { has_line ":8080 " "$(in_ns b ss -Hltn)"; }
+wait_until 10 listening || bail_out "socat did not listen"
+
+count_flows() { "$OVS_DPCTL" dump-flows "$dp" | grep -c 'actions:'; }
+check "ping passes" in_ns a ping -c 2 -i 0.3 -W 2 10.3.0.2
+tap_run ovs_dpctl dump-flows "$dp"
+if has_line 'icmp\(type=[0-9]+,code=[0-9]+\)' "$out" && has_line 'ipv4\(src=10\.3\.0\.1,dst=10\.3\.0\.2' "$out"; then
+	ok "megaflows off: flows match exactly"
+else
+	not_ok "megaflows off: flows match exactly"; diag "$out"; diag "$(grep -v "upcall: ctfu: in_port" "$work/log")"
+fi
+passed=0 max=0
+for i in 1 2 3 4 5 6; do
+	[ "$(in_ns a socat -T 5 -u TCP:10.3.0.2:8080,connect-timeout=5 STDOUT 2>/dev/null)" = pong ] &&
+		passed=$((passed + 1))
+	n=$(count_flows)
+	[ "$n" -gt "$max" ] && max=$n
+done
+check_eq "six TCP connections pass although the flow limit is reached" 6 "$passed"
+if [ "$max" -ge 1 ] && [ "$max" -le 6 ]; then
+	ok "never more than flow-limit (6) flows installed (at most $max seen)"
+else
+	not_ok "never more than flow-limit (6) flows installed (at most $max seen)"
+fi
+check "the flow limit is logged" grep -q 'upcall: ctfu: flow limit 6 reached' "$work/log"
+check "the upcall log is rate-limited with a summary" \
+	wait_until 5 grep -qE 'upcall: [0-9]+ upcall messages suppressed' "$work/log"
+
+# Idle flows go after idle-timeout (5 s) without traffic.
+no_flows() { [ -z "$("$OVS_DPCTL" dump-flows "$dp")" ]; }
+check "idle flows are deleted" wait_until 30 no_flows
+check_output "daemon-show counts expired flows" 'expired:[1-9]' ctflow daemon-show
+
+# Flows deleted by hand are forgotten (current drops to 0).
+in_ns a ping -c 1 -W 2 10.3.0.2 >/dev/null
+ovs_dpctl del-flows "$dp"
+forgotten() { has_line 'current:0 ' "$("$CTFLOW" daemon-show)"; }
+check "flows deleted by hand are forgotten" wait_until 10 forgotten
+check "ping still passes afterwards" in_ns a ping -c 1 -W 2 10.3.0.2
