@@ -93,7 +93,7 @@ struct ctf_ct_entry {
 	char helper[32];		/* "" if no helper */
 };
 
-/* ---- decoding (pure) -------------------------------------------------- */
+/* ---- decoding (pure; src/nl/ct-decode.c) ------------------------------- */
 
 /*
  * Decode one IPCTNL_MSG_CT_NEW message (a dump reply or an event) into @e.
@@ -102,6 +102,9 @@ struct ctf_ct_entry {
  * than IPv4/IPv6.
  */
 int ctf_ct_decode(const struct nlmsghdr *nlh, struct ctf_ct_entry *e, struct ctf_err *err);
+
+/* The entry count of an IPCTNL_MSG_CT_GET_STATS reply (CTA_STATS_GLOBAL_ENTRIES). */
+int ctf_ct_decode_stats(const struct nlmsghdr *nlh, uint32_t *entries, struct ctf_err *err);
 
 /* Kernel TCP/SCTP state numbers -> ovs-dpctl numbering. */
 uint8_t ctf_ct_tcp_state_from_kernel(uint8_t kernel_state);

@@ -7,6 +7,7 @@ libctflow_la_SOURCES = \
 	src/nl/util.c \
 	src/nl/nlbuf.c \
 	src/nl/conntrack.c \
+	src/nl/ct-decode.c \
 	src/nl/ct-format.c \
 	src/nl/ct-filter.c \
 	src/nl/ct-limit.c \

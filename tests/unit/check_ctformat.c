@@ -584,6 +584,24 @@ START_TEST(decode_fuzz)
 }
 END_TEST
 
+START_TEST(decode_stats)
+{
+	struct nlmsghdr *nlh = ct_msg(AF_UNSPEC, IPCTNL_MSG_CT_GET_STATS);
+	struct ctf_err err;
+	uint32_t n = 0;
+
+	ck_assert_int_eq(ctf_ct_decode_stats(nlh, &n, &err), -ENOENT);
+	mnl_attr_put_u32(nlh, CTA_STATS_GLOBAL_ENTRIES, htonl(4242));
+	mnl_attr_put_u32(nlh, CTA_STATS_GLOBAL_MAX_ENTRIES, htonl(65536));
+	ck_assert_int_eq(ctf_ct_decode_stats(nlh, &n, &err), 0);
+	ck_assert_uint_eq(n, 4242);
+	nlh->nlmsg_len -= 2;	/* cut into the last attribute */
+	ck_assert_int_eq(ctf_ct_decode_stats(nlh, &n, &err), -EBADMSG);
+	nlh->nlmsg_len = 8;
+	ck_assert_int_eq(ctf_ct_decode_stats(nlh, &n, &err), -EBADMSG);
+}
+END_TEST
+
 START_TEST(kernel_state_mapping)
 {
 	ck_assert_uint_eq(ctf_ct_tcp_state_from_kernel(TCP_CONNTRACK_NONE), CTF_TCPS_CLOSED);
@@ -817,6 +835,7 @@ static Suite *ct_suite(void)
 	tcase_add_test(tc, decode_icmp_and_v6);
 	tcase_add_test(tc, decode_refusals);
 	tcase_add_test(tc, decode_fuzz);
+	tcase_add_test(tc, decode_stats);
 	tcase_add_test(tc, kernel_state_mapping);
 	tcase_add_test(tc, filter_refusals);
 	tcase_add_test(tc, filter_match);
