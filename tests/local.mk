@@ -163,3 +163,10 @@ tests_unit_check_daemon_dist_LDADD = $(CHECK_LIBS)
 EXTRA_tests_unit_check_daemon_dist_DEPENDENCIES = ctflowd
 endif
 KERNEL_TESTS += tests/kernel/51-ctflowd-upkeep.sh
+
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_monitor
+tests_unit_check_monitor_SOURCES = tests/unit/check_monitor.c
+tests_unit_check_monitor_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_monitor_LDADD = $(UNIT_LDADD)
+endif

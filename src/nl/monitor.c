@@ -111,9 +111,15 @@ static int format_flow(const struct nlmsghdr *nlh, const char *cmd, int dp_ifind
 	 * A writer that asked for OVS_UFID_F_OMIT_KEY gets (and so do we) a
 	 * notification without the key: the UFID is then all that names the flow.
 	 */
-	if (!(fmt & CTF_FMT_VERBOSE) && flow.has_ufid && !flow.key_len) {
+	if (!flow.key_len && flow.has_ufid) {
 		ctf_ufid_format(&flow.ufid, out);
 		ctf_str_puts(out, ", ");
+		ctf_flow_stats_format(&flow, now_ms, out);
+		if (flow.has_actions) {
+			ctf_str_puts(out, ", actions:");
+			ctf_actions_format(flow.actions, flow.actions_len, NULL, fmt, out);
+		}
+		return 1;
 	}
 	ctf_flow_format(&flow, now_ms, NULL, fmt, out);
 	return 1;
