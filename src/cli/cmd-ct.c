@@ -245,13 +245,8 @@ int cmd_dump_conntrack(int argc, char **argv)
 		report("dump conntrack", &err);
 		return CLI_ERR;
 	}
-	if (d.array) {
-		/* {"connections": [...]}: one object, like every ctflow JSON document. */
-		json_object *doc = json_object_new_object();
-
-		json_object_object_add(doc, "connections", d.array);
-		return cli_json_print(doc);
-	}
+	if (d.array)	/* an array, like dump-flows --json (schema in ctflow(8)) */
+		return cli_json_print(d.array);
 	return fflush(stdout) ? CLI_ERR : CLI_OK;
 }
 

@@ -157,7 +157,7 @@ check_eq "zone=1 shows exactly the ICMP entry" "1 icmp" "$(count_lines "$z1") ${
 tap_run ctflow dump-conntrack --json
 if printf '%s' "$out" | python3 -c '
 import json, sys
-d = json.load(sys.stdin)["connections"]
+d = json.load(sys.stdin)
 z = sorted((e["proto"], e["zone"]) for e in d)
 assert z == [("icmp", 1), ("icmpv6", 4), ("tcp", 2), ("udp", 3)], z
 u = [e for e in d if e["proto"] == "udp"][0]
