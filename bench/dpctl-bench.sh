@@ -26,8 +26,9 @@ fi
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${top_builddir:=$top}"
-CTFLOW=${CTFLOW:-$top_builddir/ctflow}
-GEN=${GEN:-$top_builddir/bench/flowtext-bench}
+# bench/run passes private copies (tests/vm/run forwards CTFLOW_* variables).
+CTFLOW=${CTFLOW_BENCH_CTFLOW:-$top_builddir/ctflow}
+GEN=${CTFLOW_BENCH_GEN:-$top_builddir/bench/flowtext-bench}
 OVS_DPCTL=${OVS_DPCTL:-ovs-dpctl}
 TIME=/usr/bin/time
 
