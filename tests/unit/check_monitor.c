@@ -331,7 +331,7 @@ START_TEST(upcall_without_key_or_packet_is_malformed)
 END_TEST
 
 /*
- * Every truncation of valid messages, each in a heap block of exactly that
+ * Every truncation of valid messages, each in a heap block of just that
  * size (so ASan sees any read past the end): refused or formatted, never a
  * crash. A truncated nlmsg_len is what a lying message would claim.
  */
@@ -340,7 +340,11 @@ static void truncate_all(const struct nlmsghdr *full, bool upcall)
 	uint32_t len = full->nlmsg_len;
 
 	for (uint32_t n = NLMSG_HDRLEN; n <= len; n++) {
-		struct nlmsghdr *copy = malloc(n);
+		/*
+		 * libmnl (mnl_nlmsg_get_payload_tail) rounds nlmsg_len up to
+		 * NLMSG_ALIGNTO, as every receive buffer allows: so does the block.
+		 */
+		struct nlmsghdr *copy = calloc(1, MNL_ALIGN(n));
 		int ret;
 
 		memcpy(copy, full, n);
