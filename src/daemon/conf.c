@@ -327,9 +327,18 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 			return ctf_err_set(err, "`megaflows' takes `on' or `off'");
 		return 0;
 	}
+	if (!strcmp(kw, "upcall-dispatch")) {
+		if (arg && !strcmp(arg, "auto"))
+			cfg->force_per_vport = false;
+		else if (arg && !strcmp(arg, "per-vport"))
+			cfg->force_per_vport = true;
+		else
+			return ctf_err_set(err, "`upcall-dispatch' takes `auto' or `per-vport'");
+		return 0;
+	}
 	ctf_err_set(err, "unknown directive `%s'", kw);
 	ctf_err_hint(err, "datapath, port, rule, idle-timeout, flow-limit, upcall-log-rate, "
-		     "default-action, megaflows, revalidate-interval");
+		     "default-action, megaflows, revalidate-interval, upcall-dispatch");
 	return -EINVAL;
 }
 

@@ -11,6 +11,7 @@
  *   default-action drop|ACTIONS      (default drop)
  *   megaflows on|off                 (default on)
  *   revalidate-interval MS           (default 500)
+ *   upcall-dispatch auto|per-vport   (default auto: per-CPU when the kernel has it)
  *
  * Port names in rules are resolved against a port map. While checking a file
  * (ctflowd -n, or before the ports exist) the map numbers the `port` lines
@@ -58,6 +59,7 @@ struct ctf_config {
 	unsigned int upcall_log_rate;
 	unsigned int revalidate_ms;
 	bool megaflows;
+	bool force_per_vport;		/* upcall-dispatch per-vport */
 	char *default_actions_text;	/* "drop" unless set */
 	struct ctf_nlbuf default_actions;
 };

@@ -294,6 +294,7 @@ void revalidator_run(struct revalidator *rv)
 	uint64_t suppressed;
 	int ret;
 
+	upcall_check_dispatch(d->up);
 	rv->pass++;
 	rv->now = ctf_monotonic_ms();
 	rv->full = rv->need_full || rv->done_gen != d->policy_gen;

@@ -479,23 +479,25 @@ static int setup_dispatch(struct upcall *up, const struct ctf_dp_ref *ref, struc
 	uint32_t *pids;
 	int ret;
 
-	ret = open_upcall_socks(up, slots);
-	if (ret)
-		return ctf_err_setn(err, ret, "cannot open %u upcall sockets: %s", slots,
-				    strerror(-ret));
-	pids = ctf_xmalloc(slots * sizeof(*pids));
-	for (unsigned i = 0; i < slots; i++)
-		pids[i] = ctf_nlsock_portid(up->socks[i].sock);
-	ret = ctf_dp_set(up->ctl, ref, per_cpu, pids, slots, NULL, &nerr);
-	free(pids);
-	if (!ret) {
-		up->per_cpu = true;
-		return 0;
+	if (!up->d->cfg.force_per_vport) {
+		ret = open_upcall_socks(up, slots);
+		if (ret)
+			return ctf_err_setn(err, ret, "cannot open %u upcall sockets: %s", slots,
+					    strerror(-ret));
+		pids = ctf_xmalloc(slots * sizeof(*pids));
+		for (unsigned i = 0; i < slots; i++)
+			pids[i] = ctf_nlsock_portid(up->socks[i].sock);
+		ret = ctf_dp_set(up->ctl, ref, per_cpu, pids, slots, NULL, &nerr);
+		free(pids);
+		if (!ret) {
+			up->per_cpu = true;
+			return 0;
+		}
+		/* Older kernels: per-vport PIDs, one socket is enough for one thread. */
+		log_info("upcall: %s: per-cpu dispatch refused (%s): using per-vport",
+			 up->d->cfg.datapath, strerror(-ret));
+		close_upcall_socks(up);
 	}
-	/* Older kernels: per-vport PIDs, one socket is enough for one thread. */
-	log_info("upcall: %s: per-cpu dispatch refused (%s): using per-vport", up->d->cfg.datapath,
-		 strerror(-ret));
-	close_upcall_socks(up);
 	ret = open_upcall_socks(up, 1);
 	if (!ret)
 		ret = ctf_dp_set(up->ctl, ref, OVS_DP_F_UNALIGNED | OVS_DP_F_VPORT_PIDS, NULL, 0,
@@ -504,6 +506,44 @@ static int setup_dispatch(struct upcall *up, const struct ctf_dp_ref *ref, struc
 		return nlfail(err, ret, &nerr, "cannot set up upcalls on datapath", ref->name);
 	up->per_cpu = false;
 	return 0;
+}
+
+/*
+ * Another program may change the datapath's dispatch features (ovs-dpctl
+ * switches an existing datapath to per-CPU when it opens it): put ours back.
+ */
+void upcall_check_dispatch(struct upcall *up)
+{
+	struct ctf_dp_ref ref = { .dp_ifindex = up->dp_ifindex };
+	struct ctf_dp_info info;
+	struct ctf_nlerr nerr;
+	uint32_t want, *pids;
+	bool ok;
+	int ret;
+
+	if (ctf_dp_get(up->ctl, &ref, &info, &nerr))
+		return;
+	if (up->per_cpu)
+		ok = (info.user_features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU) &&
+		     info.n_per_cpu_pids == up->n_socks &&
+		     info.per_cpu_pid0 == ctf_nlsock_portid(up->socks[0].sock);
+	else
+		ok = !(info.user_features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU);
+	if (ok)
+		return;
+	log_warnx("upcall: %s: upcall dispatch changed by another program: restoring %s",
+		  up->d->cfg.datapath, upcall_mode(up));
+	want = OVS_DP_F_UNALIGNED |
+	       (up->per_cpu ? OVS_DP_F_DISPATCH_UPCALL_PER_CPU : OVS_DP_F_VPORT_PIDS);
+	pids = ctf_xmalloc(up->n_socks * sizeof(*pids));
+	for (size_t i = 0; i < up->n_socks; i++)
+		pids[i] = ctf_nlsock_portid(up->socks[i].sock);
+	ret = ctf_dp_set(up->ctl, &ref, want, up->per_cpu ? pids : NULL,
+			 up->per_cpu ? up->n_socks : 0, NULL, &nerr);
+	free(pids);
+	if (ret)
+		log_warnx("upcall: %s: cannot restore upcall dispatch: %s", up->d->cfg.datapath,
+			  strerror(-ret));
 }
 
 /* The upcall PIDs a vport gets: in per-CPU mode they are ignored (use 0). */

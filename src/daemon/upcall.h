@@ -35,6 +35,9 @@ int upcall_sync_ports(struct upcall *up, const struct ctf_config *cfg, struct ct
 /* Name <-> number of the datapath's ports (the caller frees @map). */
 void upcall_portmap(const struct upcall *up, struct ctf_portmap *map);
 
+/* Re-announce our dispatch mode if another program changed it (revalidator). */
+void upcall_check_dispatch(struct upcall *up);
+
 /* Number of CPU slots for OVS_DP_ATTR_PER_CPU_PIDS: max(configured, highest id + 1). */
 unsigned upcall_cpu_slots(void);
 

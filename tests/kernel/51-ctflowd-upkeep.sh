@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# ctflowd's flow table upkeep against the real kernel: with megaflows off
+# ctflowd's flow table upkeep against the real kernel, in per-vport upcall
+# dispatch (the fallback for kernels before 5.14): with megaflows off
 # every connection gets exact flows; the flow limit caps what is installed
 # (with a log line) while traffic is still forwarded; the upcall log is
 # rate-limited with an "N upcall messages suppressed" line; idle flows are
@@ -8,7 +9,7 @@
 # forgotten.
 . "$(dirname "$0")/lib.sh"
 
-plan 11
+plan 13
 
 dp=ctfu
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctflowd-vm.XXXXXX")
@@ -33,6 +34,7 @@ flow-limit 6
 idle-timeout 5
 revalidate-interval 200
 upcall-log-rate 1
+upcall-dispatch per-vport
 rule 10 recirc_id(0),in_port(u0) u1
 rule 10 recirc_id(0),in_port(u1) u0
 CONF
@@ -41,6 +43,7 @@ CONF
 ctflowd_pid=$!
 at_exit kill "$ctflowd_pid"
 if wait_until 20 test -S "$sock"; then ok "ctflowd starts"; else not_ok "ctflowd starts"; diag "$(cat "$work/log")"; fi
+check_output "upcall-dispatch per-vport is honoured" '^  upcall dispatch: per-vport$' ctflow daemon-show
 
 in_ns b socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo pong' &
 at_exit kill $!
@@ -63,6 +66,9 @@ for i in 1 2 3 4 5 6; do
 	[ "$n" -gt "$max" ] && max=$n
 done
 check_eq "six TCP connections pass although the flow limit is reached" 6 "$passed"
+# ovs-dpctl switches a datapath it opens to per-CPU dispatch; ctflowd notices.
+check "ovs-dpctl's change of the dispatch mode is undone" \
+	grep -q 'upcall: ctfu: upcall dispatch changed by another program: restoring per-vport' "$work/log"
 if [ "$max" -ge 1 ] && [ "$max" -le 6 ]; then
 	ok "never more than flow-limit (6) flows installed (at most $max seen)"
 else
