@@ -261,6 +261,7 @@ static void timing_report(const char *stage, const struct timing *t, size_t flow
 
 struct parsed {
 	uint32_t key_off, key_len, mask_off, mask_len, act_off, act_len;
+	uint32_t msg_off;	/* the encoded OVS_FLOW_CMD_NEW message, 4-byte aligned */
 };
 
 struct arena {
@@ -390,7 +391,18 @@ static void run_stages(struct bench *b, unsigned reps)
 		p->mask_off = arena_put(&b->arena, ctf_nlbuf_data(&b->mask), p->mask_len);
 		p->act_len = (uint32_t)ctf_nlbuf_len(&b->acts);
 		p->act_off = arena_put(&b->arena, ctf_nlbuf_data(&b->acts), p->act_len);
+		/*
+		 * A dump entry carries what the request carried (UFID, key,
+		 * mask, actions; stats are absent = zero): decoding the
+		 * request is decoding a dump entry.
+		 */
+		ctf_nlbatch_reset(&b->batch);
+		encode_one(b, ctf_nlbuf_data(&b->key), p->key_len, ctf_nlbuf_data(&b->mask),
+			   p->mask_len, ctf_nlbuf_data(&b->acts), p->act_len);
+		arena_put(&b->arena, "\0\0\0", (4 - b->arena.len % 4) % 4);
+		p->msg_off = arena_put(&b->arena, b->batch.buf, b->batch.len);
 	}
+	ctf_nlbatch_reset(&b->batch);
 
 	if (want(b, "parse")) {
 		struct timing t = { 0 };
@@ -516,6 +528,28 @@ static void run_stages(struct bench *b, unsigned reps)
 			timing_add(&t, s);
 		}
 		timing_report("round-trip", &t, b->n);
+	}
+
+	/* dump-flows' user-space work per flow: decode the message, print the line. */
+	if (want(b, "dump-line")) {
+		struct timing t = { 0 };
+		struct ctf_flow_info info;
+
+		for (unsigned r = 0; r < reps; r++) {
+			s = span_begin();
+			for (i = 0; i < b->n; i++) {
+				const struct nlmsghdr *nlh = (const void *)(b->arena.buf + b->p[i].msg_off);
+
+				if (ctf_flow_info_parse(nlh, &info) < 0)
+					die_refused(b, i, "the message decoder");
+				ctf_str_clear(&b->out);
+				ctf_flow_format(&info, 1000, NULL, 0, &b->out);
+				ctf_str_putc(&b->out, '\n');
+				b->sink += b->out.len;
+			}
+			timing_add(&t, s);
+		}
+		timing_report("dump-line", &t, b->n);
 	}
 
 	/* The peer's comparable: action text -> attributes -> action text. */
