@@ -51,6 +51,16 @@ static void put_hex_bytes(struct ctf_str *out, const uint8_t *p, size_t n)
 		ctf_str_printf(out, "%02x", p[i]);
 }
 
+static void label_to_be(uint8_t be[16], const uint8_t *host)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (int i = 0; i < 16; i++)
+		be[i] = host[15 - i];
+#else
+	memcpy(be, host, 16);
+#endif
+}
+
 static void put_eth(struct ctf_str *out, const uint8_t *a)
 {
 	ctf_str_printf(out, "%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
@@ -740,13 +750,19 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 					  mv == CTF_TCP_FLAGS_SUPPORTED);
 			break;
 		}
-		case CTF_AK_LABEL128:
-			put_hex_bytes(out, k, 16);
-			if (!all_bytes(m, 16, 0xff)) {
+		case CTF_AK_LABEL128: {
+			/* Host-order u128 on the wire (see key-parse.c); print it big-endian. */
+			uint8_t kb[16], mb[16];
+
+			label_to_be(kb, k);
+			label_to_be(mb, m);
+			put_hex_bytes(out, kb, 16);
+			if (!all_bytes(mb, 16, 0xff)) {
 				ctf_str_putc(out, '/');
-				put_hex_bytes(out, m, 16);
+				put_hex_bytes(out, mb, 16);
 			}
 			break;
+		}
 		default:
 			break;
 		}

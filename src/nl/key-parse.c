@@ -879,6 +879,25 @@ static int kp_ct_state(struct kp *kp, bool tcp)
 	return emit(kp, OVS_KEY_ATTR_CT_STATE, &v, &m, 4);
 }
 
+/*
+ * ct labels travel as a host-order 128-bit integer (OVS's ovs_u128 and the
+ * kernel's label bitmap agree: bit 0 is in the first byte on little-endian),
+ * the same layout the ct(label=) action uses. scan_u128 reads big-endian.
+ */
+static void u128_be_to_host(uint8_t b[16])
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (int i = 0; i < 8; i++) {
+		uint8_t t = b[i];
+
+		b[i] = b[15 - i];
+		b[15 - i] = t;
+	}
+#else
+	(void)b;
+#endif
+}
+
 static int kp_label(struct kp *kp)
 {
 	uint8_t v[16], m[16];
@@ -897,6 +916,8 @@ static int kp_label(struct kp *kp)
 	kp->s++;
 	if ((r = need_exact(kp, "ct_label", m, 16)))
 		return r;
+	u128_be_to_host(v);
+	u128_be_to_host(m);
 	return emit(kp, OVS_KEY_ATTR_CT_LABELS, v, m, 16);
 }
 

@@ -507,7 +507,8 @@ START_TEST(kernel_dump_printing)
 	m16 = 0;
 	put(&t.key, OVS_KEY_ATTR_CT_ZONE, &u16, 2);
 	put(&t.mask, OVS_KEY_ATTR_CT_ZONE, &m16, 2);
-	label[15] = 1;
+	/* Labels are a host-order u128 (little-endian here): 0x1 is the first byte. */
+	label[0] = 1;
 	put(&t.key, OVS_KEY_ATTR_CT_LABELS, label, 16);
 	put(&t.mask, OVS_KEY_ATTR_CT_LABELS, labelm, 16);
 	put(&t.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
@@ -813,6 +814,38 @@ START_TEST(fuzz_printer)
 }
 END_TEST
 
+/*
+ * The key and the ct(label=) action must lay a label out the same way, or a
+ * flow matching ct_label(0x1) never sees the label ct(commit,label=0x1) set.
+ */
+START_TEST(label_layout_matches_ct_action)
+{
+	struct rt t;
+	struct ctf_nlbuf acts;
+	struct ctf_err err;
+	const struct nlattr *a;
+
+	rt_init(&t);
+	ck_assert_int_eq(rt_parse(&t, "ct_label(0x1020304)", NULL), 0);
+	a = ctf_nlbuf_data(&t.key);
+	ck_assert_uint_eq(mnl_attr_get_type(a), OVS_KEY_ATTR_CT_LABELS);
+	const uint8_t *kb = mnl_attr_get_payload(a);
+
+	ctf_nlbuf_init(&acts, 4096);
+	ck_assert_int_eq(ctf_actions_parse("ct(commit,label=0x1020304)", NULL, &acts, &err), 0);
+	/* actions: CT nest { COMMIT, LABELS (value 16 + mask 16) } */
+	const struct nlattr *ct = ctf_nlbuf_data(&acts), *sub, *lab = NULL;
+	mnl_attr_for_each_nested(sub, ct)
+		if (mnl_attr_get_type(sub) == OVS_CT_ATTR_LABELS)
+			lab = sub;
+	ck_assert_ptr_nonnull(lab);
+	ck_assert_int_eq(memcmp(kb, mnl_attr_get_payload(lab), 16), 0);
+	ck_assert_str_eq(rt_print(&t, NULL, 0), "ct_label(0x1020304)");
+	ctf_nlbuf_free(&acts);
+	rt_free(&t);
+}
+END_TEST
+
 static Suite *keys_suite(void)
 {
 	Suite *s = suite_create("keys");
@@ -829,6 +862,7 @@ static Suite *keys_suite(void)
 	tcase_add_test(tc, parse_one_and_set);
 	tcase_add_test(tc, ufid_roundtrip);
 	tcase_add_test(tc, port_names);
+	tcase_add_test(tc, label_layout_matches_ct_action);
 	tcase_add_test(tc, fuzz_no_crash);
 	tcase_add_test(tc, fuzz_printer);
 	suite_add_tcase(s, tc);
