@@ -55,37 +55,99 @@ static void usage(FILE *out)
 		"Exit status: 0 success, 1 failure, 2 usage error. See ctflow(8).\n");
 }
 
+static const struct option longopts[] = {
+	{ "more", no_argument, NULL, 'm' },
+	{ "statistics", no_argument, NULL, 's' },
+	{ "names", no_argument, NULL, 'N' },
+	{ "no-names", no_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "hex", no_argument, NULL, 'x' },
+	{ "may-create", no_argument, NULL, 'c' },
+	{ "clear", no_argument, NULL, 'C' },
+	{ "stop-on-error", no_argument, NULL, 'E' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Record one global option; false if @c is not one (help/version/errors). */
+static bool set_option(int c)
+{
+	switch (c) {
+	case 'm': cli_opts.more++; return true;
+	case 's': cli_opts.stats = true; return true;
+	case 'N': cli_opts.names = true; cli_opts.no_names = false; return true;
+	case 'n': cli_opts.no_names = true; cli_opts.names = false; return true;
+	case 'j': cli_opts.json = true; return true;
+	case 'x': cli_opts.hex = true; return true;
+	case 'c': cli_opts.may_create = true; return true;
+	case 'C': cli_opts.clear = true; return true;
+	case 'E': cli_opts.stop_on_error = true; return true;
+	default: return false;
+	}
+}
+
+static const struct cli_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int run_command(const struct cli_command *cmd, int argc, char **argv)
+{
+	int c, nargs;
+
+	/*
+	 * Options may also follow the command name, as with ovs-dpctl. getopt
+	 * permutes them to the front; afterwards argv[optind..] are the
+	 * command's arguments, and argv[optind - 1] becomes its argv[0].
+	 */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "msjhV", longopts, NULL)) != -1) {
+		if (set_option(c))
+			continue;
+		if (c == 'h') {
+			printf("Usage: %s %s %s\n  %s\n", PROG_NAME, cmd->name, cmd->usage, cmd->help);
+			return CLI_OK;
+		}
+		return CLI_USAGE;
+	}
+	argv[optind - 1] = argv[0];
+	argv += optind - 1;
+	argc -= optind - 1;
+	nargs = argc - 1;
+	if (nargs < cmd->min_args) {
+		cli_error("'%s' command requires at least %d argument%s (usage: %s %s %s)",
+			  cmd->name, cmd->min_args, cmd->min_args == 1 ? "" : "s",
+			  PROG_NAME, cmd->name, cmd->usage);
+		return CLI_USAGE;
+	}
+	if (cmd->max_args >= 0 && nargs > cmd->max_args) {
+		cli_error("'%s' command takes at most %d argument%s (usage: %s %s %s)",
+			  cmd->name, cmd->max_args, cmd->max_args == 1 ? "" : "s",
+			  PROG_NAME, cmd->name, cmd->usage);
+		return CLI_USAGE;
+	}
+	return cmd->handler(argc, argv);
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "more", no_argument, NULL, 'm' },
-		{ "statistics", no_argument, NULL, 's' },
-		{ "names", no_argument, NULL, 'N' },
-		{ "no-names", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "hex", no_argument, NULL, 'x' },
-		{ "may-create", no_argument, NULL, 'c' },
-		{ "clear", no_argument, NULL, 'C' },
-		{ "stop-on-error", no_argument, NULL, 'E' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct cli_command *cmd;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+msjhV", longopts, NULL)) != -1) {
+		if (set_option(c))
+			continue;
 		switch (c) {
-		case 'm': cli_opts.more++; break;
-		case 's': cli_opts.stats = true; break;
-		case 'N': cli_opts.names = true; cli_opts.no_names = false; break;
-		case 'n': cli_opts.no_names = true; cli_opts.names = false; break;
-		case 'j': cli_opts.json = true; break;
-		case 'x': cli_opts.hex = true; break;
-		case 'c': cli_opts.may_create = true; break;
-		case 'C': cli_opts.clear = true; break;
-		case 'E': cli_opts.stop_on_error = true; break;
-		case 'h': usage(stdout); return CLI_OK;
-		case 'V': printf("%s %s\n", PROG_NAME, PACKAGE_VERSION); return CLI_OK;
+		case 'h':
+			usage(stdout);
+			return CLI_OK;
+		case 'V':
+			printf("%s %s\n", PROG_NAME, PACKAGE_VERSION);
+			return CLI_OK;
 		default:
 			fprintf(stderr, "Try '%s --help' for more information.\n", PROG_NAME);
 			return CLI_USAGE;
@@ -95,59 +157,14 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return CLI_USAGE;
 	}
-
-	const char *name = argv[optind];
-	if (!strcmp(name, "help")) {
+	if (!strcmp(argv[optind], "help")) {
 		usage(stdout);
 		return CLI_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		const struct cli_command *cmd = &commands[i];
-		int nargs = argc - optind - 1;
-
-		if (strcmp(cmd->name, name))
-			continue;
-		/* Options may also follow the command name, as with ovs-dpctl. */
-		argv += optind;
-		argc -= optind;
-		optind = 1;
-		while ((c = getopt_long(argc, argv, "msjhV", longopts, NULL)) != -1) {
-			switch (c) {
-			case 'm': cli_opts.more++; break;
-			case 's': cli_opts.stats = true; break;
-			case 'N': cli_opts.names = true; cli_opts.no_names = false; break;
-			case 'n': cli_opts.no_names = true; cli_opts.names = false; break;
-			case 'j': cli_opts.json = true; break;
-			case 'x': cli_opts.hex = true; break;
-			case 'c': cli_opts.may_create = true; break;
-			case 'C': cli_opts.clear = true; break;
-			case 'E': cli_opts.stop_on_error = true; break;
-			case 'h':
-				printf("Usage: %s %s %s\n  %s\n", PROG_NAME, cmd->name, cmd->usage, cmd->help);
-				return CLI_OK;
-			default:
-				return CLI_USAGE;
-			}
-		}
-		/* Re-pack: argv[0] = command, then the non-option arguments. */
-		argv[optind - 1] = argv[0];
-		argv += optind - 1;
-		argc -= optind - 1;
-		nargs = argc - 1;
-		if (nargs < cmd->min_args) {
-			cli_error("'%s' command requires at least %d argument%s (usage: %s %s %s)",
-				  cmd->name, cmd->min_args, cmd->min_args == 1 ? "" : "s",
-				  PROG_NAME, cmd->name, cmd->usage);
-			return CLI_USAGE;
-		}
-		if (cmd->max_args >= 0 && nargs > cmd->max_args) {
-			cli_error("'%s' command takes at most %d argument%s (usage: %s %s %s)",
-				  cmd->name, cmd->max_args, cmd->max_args == 1 ? "" : "s",
-				  PROG_NAME, cmd->name, cmd->usage);
-			return CLI_USAGE;
-		}
-		return cmd->handler(argc, argv);
+	cmd = find_command(argv[optind]);
+	if (!cmd) {
+		cli_error("unknown command '%s'; use --help for help", argv[optind]);
+		return CLI_USAGE;
 	}
-	cli_error("unknown command '%s'; use --help for help", name);
-	return CLI_USAGE;
+	return run_command(cmd, argc - optind, argv + optind);
 }
