@@ -26,6 +26,18 @@ void ctf_str_puts(struct ctf_str *s, const char *text);
 void ctf_str_put(struct ctf_str *s, const char *text, size_t n);
 void ctf_str_printf(struct ctf_str *s, const char *fmt, ...) CTF_PRINTF(2, 3);
 void ctf_str_vprintf(struct ctf_str *s, const char *fmt, va_list ap) CTF_PRINTF(2, 0);
+/*
+ * Fast appenders for the printers' hot paths (dump-flows prints millions of
+ * numbers; vsnprintf was half of the formatting time).
+ */
+void ctf_str_put_dec(struct ctf_str *s, uint64_t v);
+/* "%#llx": 0x-prefixed lowercase hex, but 0 prints as "0". */
+void ctf_str_put_hex(struct ctf_str *s, uint64_t v);
+/* Lowercase hex without prefix, zero-padded to at least @width digits. */
+void ctf_str_put_xdigits(struct ctf_str *s, uint64_t v, int width);
+void ctf_str_put_ipv4(struct ctf_str *s, const uint8_t a[4]);
+void ctf_str_put_eth(struct ctf_str *s, const uint8_t a[6]);
+
 /* Drop one trailing character if it is @c (used to chomp a final ','). */
 void ctf_str_chomp(struct ctf_str *s, char c);
 /* Always returns a valid C string ("" when empty). */

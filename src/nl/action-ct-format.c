@@ -119,10 +119,18 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 		ctf_str_puts(out, "commit,");
 	if (ct.force_commit)
 		ctf_str_puts(out, "force_commit,");
-	if (ct.has_zone && ct.zone)
-		ctf_str_printf(out, "zone=%u,", ct.zone);
-	if (ct.has_mark)
-		ctf_str_printf(out, "mark=%#x/%#x,", ct.mark, ct.mark_mask);
+	if (ct.has_zone && ct.zone) {
+		ctf_str_puts(out, "zone=");
+		ctf_str_put_dec(out, ct.zone);
+		ctf_str_putc(out, ',');
+	}
+	if (ct.has_mark) {
+		ctf_str_puts(out, "mark=");
+		ctf_str_put_hex(out, ct.mark);
+		ctf_str_putc(out, '/');
+		ctf_str_put_hex(out, ct.mark_mask);
+		ctf_str_putc(out, ',');
+	}
 	if (ct.has_labels) {
 		static const uint8_t ones[16] = {
 			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,

@@ -113,7 +113,7 @@ static void format_output(struct fmt *f, const struct nlattr *a)
 			}
 		}
 	}
-	ctf_str_printf(f->out, "%u", port);
+	ctf_str_put_dec(f->out, port);
 }
 
 static void format_userspace(struct fmt *f, const struct nlattr *a)
@@ -339,7 +339,9 @@ static void format_action(struct fmt *f, const struct nlattr *a, int depth)
 		format_sample(f, a, depth);
 		break;
 	case OVS_ACTION_ATTR_RECIRC:
-		ctf_str_printf(f->out, "recirc(%#x)", get_u32(a));
+		ctf_str_puts(f->out, "recirc(");
+		ctf_str_put_hex(f->out, get_u32(a));
+		ctf_str_putc(f->out, ')');
 		break;
 	case OVS_ACTION_ATTR_HASH: {
 		struct ovs_action_hash h;

@@ -203,7 +203,11 @@ static uint64_t idle_ms(const struct ctf_flow_info *f, uint64_t now_ms)
 
 void ctf_flow_stats_format(const struct ctf_flow_info *f, uint64_t now_ms, struct ctf_str *out)
 {
-	ctf_str_printf(out, "packets:%" PRIu64 ", bytes:%" PRIu64 ", used:", f->packets, f->bytes);
+	ctf_str_puts(out, "packets:");
+	ctf_str_put_dec(out, f->packets);
+	ctf_str_puts(out, ", bytes:");
+	ctf_str_put_dec(out, f->bytes);
+	ctf_str_puts(out, ", used:");
 	if (f->used_ms) {
 		uint64_t idle = idle_ms(f, now_ms);
 

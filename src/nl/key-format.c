@@ -46,9 +46,10 @@ static void put_hex_bytes(struct ctf_str *out, const uint8_t *p, size_t n)
 		ctf_str_putc(out, '0');
 		return;
 	}
-	ctf_str_printf(out, "0x%x", p[i++]);
+	ctf_str_put(out, "0x", 2);
+	ctf_str_put_xdigits(out, p[i++], 1);
 	for (; i < n; i++)
-		ctf_str_printf(out, "%02x", p[i]);
+		ctf_str_put_xdigits(out, p[i], 2);
 }
 
 static void label_to_be(uint8_t be[16], const uint8_t *host)
@@ -63,12 +64,12 @@ static void label_to_be(uint8_t be[16], const uint8_t *host)
 
 static void put_eth(struct ctf_str *out, const uint8_t *a)
 {
-	ctf_str_printf(out, "%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
+	ctf_str_put_eth(out, a);
 }
 
 static void put_ipv4(struct ctf_str *out, const uint8_t *a)
 {
-	ctf_str_printf(out, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	ctf_str_put_ipv4(out, a);
 }
 
 static void put_ipv6(struct ctf_str *out, const uint8_t *a)
@@ -81,10 +82,7 @@ static void put_ipv6(struct ctf_str *out, const uint8_t *a)
 
 static void put_hex(struct ctf_str *out, uint64_t v)
 {
-	if (v)
-		ctf_str_printf(out, "%#llx", (unsigned long long)v);
-	else
-		ctf_str_putc(out, '0');
+	ctf_str_put_hex(out, v);
 }
 
 static const char *const frag_names[] = { "no", "first", "later" };
@@ -161,25 +159,33 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 	}
 	if (!kf->verbose && !mv)
 		return;
-	if (named)
-		ctf_str_printf(out, "%s=", fd->name);
+	if (named) {
+		ctf_str_puts(out, fd->name);
+		ctf_str_putc(out, '=');
+	}
 	switch (fd->style) {
 	case CTF_FS_HEX:
 		put_hex(out, v);
 		break;
 	case CTF_FS_HEX_0X:
-		ctf_str_printf(out, "0x%llx", (unsigned long long)v);
+		ctf_str_put(out, "0x", 2);
+		ctf_str_put_xdigits(out, v, 1);
 		break;
 	case CTF_FS_DEC_0X:
-		ctf_str_printf(out, "%llu", (unsigned long long)v);
-		if (mv != max)
-			ctf_str_printf(out, "/0x%llx", (unsigned long long)mv);
+		ctf_str_put_dec(out, v);
+		if (mv != max) {
+			ctf_str_put(out, "/0x", 3);
+			ctf_str_put_xdigits(out, mv, 1);
+		}
 		ctf_str_putc(out, ',');
 		return;
 	case CTF_FS_ETHTYPE:
-		ctf_str_printf(out, "0x%04llx", (unsigned long long)v);
-		if (mv != max)
-			ctf_str_printf(out, "/0x%04llx", (unsigned long long)mv);
+		ctf_str_put(out, "0x", 2);
+		ctf_str_put_xdigits(out, v, 4);
+		if (mv != max) {
+			ctf_str_put(out, "/0x", 3);
+			ctf_str_put_xdigits(out, mv, 4);
+		}
 		ctf_str_putc(out, ',');
 		return;
 	case CTF_FS_PORT: {
@@ -190,11 +196,11 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		if (name)
 			ctf_str_puts(out, name);
 		else
-			ctf_str_printf(out, "%llu", (unsigned long long)v);
+			ctf_str_put_dec(out, v);
 		break;
 	}
 	default:
-		ctf_str_printf(out, "%llu", (unsigned long long)v);
+		ctf_str_put_dec(out, v);
 		break;
 	}
 	if (mv != max) {
@@ -692,7 +698,8 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 			"key");
 		return;
 	}
-	ctf_str_printf(out, "%s(", d->name);
+	ctf_str_puts(out, d->name);
+	ctf_str_putc(out, '(');
 	switch (d->kind) {
 	case CTF_AK_ENCAP:
 		if (exact)

@@ -122,6 +122,66 @@ void ctf_str_printf(struct ctf_str *s, const char *fmt, ...)
 	va_end(ap);
 }
 
+static const char hexdigits[] = "0123456789abcdef";
+
+void ctf_str_put_dec(struct ctf_str *s, uint64_t v)
+{
+	char buf[20];
+	int n = 0;
+
+	do {
+		buf[sizeof(buf) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	ctf_str_put(s, buf + sizeof(buf) - n, (size_t)n);
+}
+
+void ctf_str_put_xdigits(struct ctf_str *s, uint64_t v, int width)
+{
+	char buf[16];
+	int n = 0;
+
+	do {
+		buf[sizeof(buf) - 1 - n++] = hexdigits[v & 0xf];
+		v >>= 4;
+	} while (v && n < 16);
+	while (n < width && n < 16)
+		buf[sizeof(buf) - 1 - n++] = '0';
+	ctf_str_put(s, buf + sizeof(buf) - n, (size_t)n);
+}
+
+void ctf_str_put_hex(struct ctf_str *s, uint64_t v)
+{
+	if (!v) {
+		ctf_str_putc(s, '0');
+		return;
+	}
+	ctf_str_put(s, "0x", 2);
+	ctf_str_put_xdigits(s, v, 1);
+}
+
+void ctf_str_put_ipv4(struct ctf_str *s, const uint8_t a[4])
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			ctf_str_putc(s, '.');
+		ctf_str_put_dec(s, a[i]);
+	}
+}
+
+void ctf_str_put_eth(struct ctf_str *s, const uint8_t a[6])
+{
+	char buf[17];
+
+	for (int i = 0; i < 6; i++) {
+		buf[i * 3] = hexdigits[a[i] >> 4];
+		buf[i * 3 + 1] = hexdigits[a[i] & 0xf];
+		if (i < 5)
+			buf[i * 3 + 2] = ':';
+	}
+	ctf_str_put(s, buf, sizeof(buf));
+}
+
 void ctf_str_chomp(struct ctf_str *s, char c)
 {
 	if (s->len && s->buf[s->len - 1] == c)
