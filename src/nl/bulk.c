@@ -131,9 +131,23 @@ static uint64_t mix64(uint64_t x)
 static void hash_bytes(uint64_t *a, uint64_t *b, const void *data, size_t len)
 {
 	const uint8_t *p = data;
+	size_t i = 0;
 
-	/* Two independent lanes: FNV-1a forward, and a multiply-rotate lane. */
-	for (size_t i = 0; i < len; i++) {
+	/*
+	 * Two independent lanes over 8-byte words (attribute streams are
+	 * 4-byte aligned and short; a byte at a time was 13% of add-flows):
+	 * an FNV-style xor-multiply lane and a multiply-rotate lane. The tail
+	 * is folded in a byte at a time.
+	 */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		*a = (*a ^ w) * 0x100000001b3ull;
+		*b = (*b + w) * 0x9e3779b97f4a7c15ull;
+		*b = (*b << 23) | (*b >> 41);
+	}
+	for (; i < len; i++) {
 		*a = (*a ^ p[i]) * 0x100000001b3ull;
 		*b = ((*b + p[i]) * 0x9e3779b97f4a7c15ull);
 		*b = (*b << 23) | (*b >> 41);
