@@ -170,3 +170,11 @@ tests_unit_check_monitor_SOURCES = tests/unit/check_monitor.c
 tests_unit_check_monitor_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_monitor_LDADD = $(UNIT_LDADD)
 endif
+
+# The kernel's OVS selftests ported to ctflow, and ctflow monitor / upcall-listen.
+KERNEL_TESTS += \
+	tests/kernel/40-selftests.sh \
+	tests/kernel/41-monitor.sh \
+	tests/kernel/42-selftests-ovsnl.sh \
+	$(NULL)
+EXTRA_DIST += tests/kernel/selftests-lib.sh
