@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libmnl/libmnl.h>
 
 #include "cli.h"
 #include "cmd-flow.h"
 #include "commands.h"
+#include "ctflow/compat.h"
 #include "ctflow/dp.h"
 
 /* ---- datapath and ports ------------------------------------------------ */
@@ -324,6 +326,16 @@ static int print_stats_cb(const struct ctf_flow_info *info, void *arg)
  * when the derived UFID finds nothing (flows added without UFID, e.g. by
  * ovs-dpctl). Prints the error and returns a CLI status.
  */
+static bool has_explicit_drop(const struct ctf_nlbuf *actions)
+{
+	const struct nlattr *attr;
+
+	mnl_attr_for_each_payload(ctf_nlbuf_data(actions), ctf_nlbuf_len(actions))
+		if (mnl_attr_get_type(attr) == OVS_ACTION_ATTR_DROP)
+			return true;
+	return false;
+}
+
 static int run_flow_op(struct flow_cli *fc, struct flow_text *ft, enum ctf_flow_op op,
 		       bool clear, ctf_flow_cb cb)
 {
@@ -353,6 +365,10 @@ static int run_flow_op(struct flow_cli *fc, struct flow_text *ft, enum ctf_flow_
 				      ctf_nlbuf_data(&ft->actions), ctf_nlbuf_len(&ft->actions),
 				      &why) < 0)
 			err = why;
+		else if (ft->has_actions && has_explicit_drop(&ft->actions))
+			/* Valid text, but the action is newer than many kernels. */
+			ctf_err_hint(&err, "drop(N) needs Linux 6.6 or later (ctflow show lists "
+				     "kernel features); plain `drop' works everywhere");
 	}
 	print_flow_error(op, &err);
 	return CLI_ERR;
@@ -364,21 +380,50 @@ static const char *dp_arg(int argc, char **argv, int full)
 	return argc - 1 == full ? argv[1] : NULL;
 }
 
+/* A DP name never contains '(' and never starts with "ufid:"; a FLOW does one or the other. */
+static bool looks_like_flow(const char *arg)
+{
+	return strchr(arg, '(') || !strncmp(arg, "ufid:", 5);
+}
+
+/*
+ * add-flow [DP] FLOW ACTIONS; mod-flow [DP] FLOW [ACTIONS]. Without ACTIONS
+ * mod-flow keeps the flow's actions (a SET without OVS_FLOW_ATTR_ACTIONS),
+ * which is how --clear alone resets a flow's statistics.
+ */
 static int put_flow(int argc, char **argv, enum ctf_flow_op op)
 {
-	const char *dp = dp_arg(argc, argv, 3);
+	const char *verb = op == CTF_FLOW_CREATE ? "add flow" : "modify flow";
+	const char *dp = NULL, *flow, *actions = NULL;
 	struct flow_cli fc;
 	struct flow_text ft;
 	struct ctf_err err;
 	int ret;
 
-	if (flow_cli_open(&fc, dp, op == CTF_FLOW_CREATE ? "add flow" : "modify flow") ||
-	    flow_cli_load_ports(&fc, op == CTF_FLOW_CREATE ? "add flow" : "modify flow")) {
+	if (argc == 4) {
+		dp = argv[1];
+		flow = argv[2];
+		actions = argv[3];
+	} else if (argc == 3 && (op == CTF_FLOW_CREATE || looks_like_flow(argv[1]))) {
+		flow = argv[1];
+		actions = argv[2];
+	} else if (argc == 3) {
+		dp = argv[1];
+		flow = argv[2];
+	} else {
+		flow = argv[1];
+	}
+	if (!actions && op != CTF_FLOW_MODIFY) {
+		cli_error("cannot %s: ACTIONS are needed to create a flow "
+			  "(hint: mod-flow without ACTIONS only works on an existing flow)", verb);
+		return CLI_USAGE;
+	}
+	if (flow_cli_open(&fc, dp, verb) || flow_cli_load_ports(&fc, verb)) {
 		flow_cli_close(&fc);
 		return CLI_ERR;
 	}
 	flow_text_init(&ft);
-	if (flow_text_parse(&ft, argv[argc - 2], argv[argc - 1], &fc.ports, true, &err) < 0) {
+	if (flow_text_parse(&ft, flow, actions, &fc.ports, true, &err) < 0) {
 		print_flow_error(op, &err);
 		ret = CLI_USAGE;
 	} else {

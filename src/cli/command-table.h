@@ -9,7 +9,7 @@
 { "dump-dps", "", 0, 0, cmd_dump_dps, "list datapaths (--json too)" },
 { "show", "[-s] [DP...]", 0, -1, cmd_show, "show datapaths, ports, upcall mode, features (--json too)" },
 { "add-flow", "[DP] FLOW ACTIONS", 2, 3, cmd_add_flow, "add a flow (with the given ufid: or one derived from FLOW)" },
-{ "mod-flow", "[--may-create] [--clear] [-s] [DP] FLOW ACTIONS", 2, 3, cmd_mod_flow, "change a flow's actions" },
+{ "mod-flow", "[--may-create] [--clear] [-s] [DP] FLOW [ACTIONS]", 1, 3, cmd_mod_flow, "change a flow's actions (none given: keep them)" },
 { "del-flow", "[-s] [DP] FLOW|ufid:UFID", 1, 2, cmd_del_flow, "delete one flow" },
 { "get-flow", "[DP] ufid:UFID", 1, 2, cmd_get_flow, "print one flow (dump-flows format)" },
 { "dump-flows", "[-m] [--names] [--json] [DP] [filter=FLOW]", 0, 2, cmd_dump_flows, "print every flow (or those matching FLOW)" },

@@ -13,14 +13,14 @@
 #   explicit drop action is checked against what `ctflow show` says of it.
 # - upcall_interfaces: the datapath is the one ctflow add-dp negotiates
 #   (per-CPU dispatch on this kernel), and the listener is ctflow upcall-listen.
-# - flow_set: ctflow mod-flow always takes ACTIONS, so "mod-flow without
-#   actions keeps them" becomes mod-flow --clear with the same actions.
+# - flow_set: as upstream, mod-flow without actions keeps them (a SET with
+#   no OVS_FLOW_ATTR_ACTIONS); --clear without actions resets the counters.
 # - pop_vlan: the test VM has no 8021q module, so the tagged echo request is
 #   a raw frame written to ns1's veth, and the tagged reply is seen by tcpdump.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/selftests-lib.sh"
 
-plan 43
+plan 46
 
 # --- netlink_checks --------------------------------------------------------------
 cur_dp=nv0
@@ -104,8 +104,12 @@ check_traffic "flow_set: client pings server" ping_ok client 172.31.110.20
 check "flow_set: mod-flow by ufid to drop" ctflow mod-flow flowset "$U,in_port(1),eth(),eth_type(0x0800),ipv4()" drop
 check_no_traffic "flow_set: ping fails once the flow drops" ping_ok client 172.31.110.20 1
 check_output "flow_set: get-flow by ufid shows actions:drop" 'actions:drop$' ctflow get-flow flowset "$U"
-check "flow_set: mod-flow --clear keeps the actions" ctflow mod-flow --clear flowset \
-	"$U,in_port(1),eth(),eth_type(0x0800),ipv4()" drop
+check "flow_set: mod-flow without actions (a SET that keeps them)" ctflow mod-flow flowset \
+	"$U,in_port(1),eth(),eth_type(0x0800),ipv4()"
+check_no_traffic "flow_set: ping still fails: the drop actions were kept" ping_ok client 172.31.110.20 1
+check_output "flow_set: get-flow still shows actions:drop" 'actions:drop$' ctflow get-flow flowset "$U"
+check "flow_set: mod-flow --clear without actions" ctflow mod-flow --clear flowset \
+	"$U,in_port(1),eth(),eth_type(0x0800),ipv4()"
 check_output "flow_set: the flow still drops, with cleared counters" \
 	'packets:0, bytes:0, used:never, actions:drop$' ctflow get-flow flowset "$U"
 check "flow_set: mod-flow back to output 2" ctflow mod-flow flowset "$U,in_port(1),eth(),eth_type(0x0800),ipv4()" 2
