@@ -33,12 +33,17 @@ static void put_hex128(struct ctf_str *out, const uint8_t bytes[16])
 	uint64_t v[2];
 
 	bytes_to_u128(bytes, v);
-	if (v[0])
-		ctf_str_printf(out, "0x%" PRIx64 "%016" PRIx64, v[0], v[1]);
-	else if (v[1])
-		ctf_str_printf(out, "0x%" PRIx64, v[1]);
-	else
+	/* The digit appenders, not printf: labels are on most ct() commits. */
+	if (v[0]) {
+		ctf_str_put(out, "0x", 2);
+		ctf_str_put_xdigits(out, v[0], 1);
+		ctf_str_put_xdigits(out, v[1], 16);
+	} else if (v[1]) {
+		ctf_str_put(out, "0x", 2);
+		ctf_str_put_xdigits(out, v[1], 1);
+	} else {
 		ctf_str_putc(out, '0');
+	}
 }
 
 /* Names we can print so that they parse back: no delimiters or parens. */
@@ -56,11 +61,17 @@ static void put_addr(struct ctf_str *out, const uint8_t *a, int family, bool bra
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	inet_ntop(family == 4 ? AF_INET : AF_INET6, a, buf, sizeof(buf));
+	/* IPv4 needs no inet_ntop: the appender prints the same dotted quad. */
+	if (family == 4) {
+		ctf_str_put_ipv4(out, a);
+		return;
+	}
+	inet_ntop(AF_INET6, a, buf, sizeof(buf));
 	if (bracket)
-		ctf_str_printf(out, "[%s]", buf);
-	else
-		ctf_str_puts(out, buf);
+		ctf_str_putc(out, '[');
+	ctf_str_puts(out, buf);
+	if (bracket)
+		ctf_str_putc(out, ']');
 }
 
 static void format_nat(const struct ctf_ct_info *ct, struct ctf_str *out)
@@ -90,9 +101,12 @@ static void format_nat(const struct ctf_ct_info *ct, struct ctf_str *out)
 			put_addr(out, ct->ip_max, ct->nat_family, bracket);
 		}
 		if (ports) {
-			ctf_str_printf(out, ":%u", ct->proto_min);
-			if (ct->has_proto_max && ct->proto_max != ct->proto_min)
-				ctf_str_printf(out, "-%u", ct->proto_max);
+			ctf_str_putc(out, ':');
+			ctf_str_put_dec(out, ct->proto_min);
+			if (ct->has_proto_max && ct->proto_max != ct->proto_min) {
+				ctf_str_putc(out, '-');
+				ctf_str_put_dec(out, ct->proto_max);
+			}
 		}
 	}
 	if (ct->persistent)

@@ -106,8 +106,11 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 
 		if (!kf->verbose && all_bytes(mp, n, 0))
 			return;
-		if (named)
-			ctf_str_printf(out, "%s=", fd->name);
+		if (named) {
+			/* puts+putc, not printf: this runs for every address field. */
+			ctf_str_puts(out, fd->name);
+			ctf_str_putc(out, '=');
+		}
 		for (int pass = 0; pass < 2; pass++) {
 			const uint8_t *p = pass ? mp : kp;
 
@@ -138,8 +141,10 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		/* Never "/mask", and nothing at all when wildcarded, even verbose. */
 		if (!mv)
 			return;
-		if (named)
-			ctf_str_printf(out, "%s=", fd->name);
+		if (named) {
+			ctf_str_puts(out, fd->name);
+			ctf_str_putc(out, '=');
+		}
 		if (mv != max)
 			ctf_str_printf(out, "error: partial mask not supported for frag (%#llx)",
 				       (unsigned long long)mv);
@@ -151,8 +156,10 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		ctf_str_putc(out, ',');
 		return;
 	case CTF_FS_CFI:
-		if (!v)
-			ctf_str_printf(out, "%s=0,", fd->name);
+		if (!v) {
+			ctf_str_puts(out, fd->name);
+			ctf_str_put(out, "=0,", 3);
+		}
 		return;
 	default:
 		break;
