@@ -37,7 +37,7 @@ ctflowd_LDADD = libctflowd.la libctflow.la $(EVENT_LIBS) $(MNL_LIBS)
 ctflowd_SOURCES = src/daemon/main.c
 
 # The systemd unit is generated so that it names the installed paths.
-EXTRA_DIST += data/ctflowd.service.in data/ctflowd.conf.example
+EXTRA_DIST += data/ctflowd.service.in data/ctflowd.conf.example data/demo.conf
 CLEANFILES += data/ctflowd.service
 
 data/ctflowd.service: $(srcdir)/data/ctflowd.service.in Makefile
