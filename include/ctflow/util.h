@@ -36,6 +36,8 @@ void ctf_str_put_hex(struct ctf_str *s, uint64_t v);
 /* Lowercase hex without prefix, zero-padded to at least @width digits. */
 void ctf_str_put_xdigits(struct ctf_str *s, uint64_t v, int width);
 void ctf_str_put_ipv4(struct ctf_str *s, const uint8_t a[4]);
+/* The text inet_ntop(AF_INET6) gives, for network-order @a. */
+void ctf_str_put_ipv6(struct ctf_str *s, const uint8_t a[16]);
 void ctf_str_put_eth(struct ctf_str *s, const uint8_t a[6]);
 
 /* Drop one trailing character if it is @c (used to chomp a final ','). */

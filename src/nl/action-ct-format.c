@@ -59,17 +59,14 @@ static bool printable_name(const char *s)
 
 static void put_addr(struct ctf_str *out, const uint8_t *a, int family, bool bracket)
 {
-	char buf[INET6_ADDRSTRLEN];
-
-	/* IPv4 needs no inet_ntop: the appender prints the same dotted quad. */
+	/* The appenders print what inet_ntop does, without its sprintf. */
 	if (family == 4) {
 		ctf_str_put_ipv4(out, a);
 		return;
 	}
-	inet_ntop(AF_INET6, a, buf, sizeof(buf));
 	if (bracket)
 		ctf_str_putc(out, '[');
-	ctf_str_puts(out, buf);
+	ctf_str_put_ipv6(out, a);
 	if (bracket)
 		ctf_str_putc(out, ']');
 }

@@ -74,10 +74,7 @@ static void put_ipv4(struct ctf_str *out, const uint8_t *a)
 
 static void put_ipv6(struct ctf_str *out, const uint8_t *a)
 {
-	char buf[INET6_ADDRSTRLEN];
-
-	inet_ntop(AF_INET6, a, buf, sizeof(buf));
-	ctf_str_puts(out, buf);
+	ctf_str_put_ipv6(out, a);
 }
 
 static void put_hex(struct ctf_str *out, uint64_t v)

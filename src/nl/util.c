@@ -92,6 +92,15 @@ void ctf_str_puts(struct ctf_str *s, const char *text)
 
 void ctf_str_putc(struct ctf_str *s, char c)
 {
+	/*
+	 * The printers append separators one at a time ('=', ',', '/'...):
+	 * store directly when there is room instead of a 1-byte memcpy.
+	 */
+	if (s->len + 2 <= s->cap) {
+		s->buf[s->len++] = c;
+		s->buf[s->len] = '\0';
+		return;
+	}
 	ctf_str_put(s, &c, 1);
 }
 
@@ -160,13 +169,85 @@ void ctf_str_put_hex(struct ctf_str *s, uint64_t v)
 	ctf_str_put_xdigits(s, v, 1);
 }
 
-void ctf_str_put_ipv4(struct ctf_str *s, const uint8_t a[4])
+/* Decimal 0..255 into @p, without leading zeros; returns the end. */
+static char *put_octet(char *p, unsigned int v)
+{
+	if (v >= 100) {
+		*p++ = (char)('0' + v / 100);
+		v %= 100;
+		*p++ = (char)('0' + v / 10);
+	} else if (v >= 10) {
+		*p++ = (char)('0' + v / 10);
+	}
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+/* Dotted quad into @p (room for 15 characters); returns the end. */
+static char *put_dotted_quad(char *p, const uint8_t a[4])
 {
 	for (int i = 0; i < 4; i++) {
 		if (i)
-			ctf_str_putc(s, '.');
-		ctf_str_put_dec(s, a[i]);
+			*p++ = '.';
+		p = put_octet(p, a[i]);
 	}
+	return p;
+}
+
+void ctf_str_put_ipv4(struct ctf_str *s, const uint8_t a[4])
+{
+	char buf[15];	/* "255.255.255.255" */
+
+	ctf_str_put(s, buf, (size_t)(put_dotted_quad(buf, a) - buf));
+}
+
+/*
+ * What inet_ntop(AF_INET6) prints (RFC 5952 text, as glibc does it): the
+ * first longest run of two or more zero groups becomes "::", groups are
+ * lowercase hex without leading zeros, and ::a.b.c.d / ::ffff:a.b.c.d end
+ * in a dotted quad. Hand-written because inet_ntop formats each group with
+ * sprintf, which made it the costliest call of an IPv6 dump-flows line.
+ */
+void ctf_str_put_ipv6(struct ctf_str *s, const uint8_t a[16])
+{
+	char buf[46], *p = buf;	/* INET6_ADDRSTRLEN */
+	unsigned int words[8];
+	int best = -1, best_len = 0, cur = -1, cur_len = 0;
+
+	for (int i = 0; i < 8; i++) {
+		words[i] = (unsigned int)a[2 * i] << 8 | a[2 * i + 1];
+		if (!words[i]) {
+			if (cur < 0)
+				cur = i, cur_len = 0;
+			cur_len++;
+			if (cur_len > best_len)
+				best = cur, best_len = cur_len;
+		} else {
+			cur = -1;
+		}
+	}
+	if (best_len < 2)
+		best = -1;
+	for (int i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + best_len) {
+			if (i == best)
+				*p++ = ':';
+			continue;
+		}
+		if (i)
+			*p++ = ':';
+		if (i == 6 && best == 0 &&
+		    (best_len == 6 || (best_len == 5 && words[5] == 0xffff))) {
+			p = put_dotted_quad(p, a + 12);
+			break;
+		}
+		for (int shift = 12; shift >= 0; shift -= 4)
+			if (words[i] >> shift || !shift)
+				*p++ = hexdigits[(words[i] >> shift) & 0xf];
+	}
+	if (best >= 0 && best + best_len == 8)
+		*p++ = ':';
+	ctf_str_put(s, buf, (size_t)(p - buf));
 }
 
 void ctf_str_put_eth(struct ctf_str *s, const uint8_t a[6])
