@@ -130,10 +130,14 @@ int ctf_as_u64(struct ctf_ascan *sc, const char *what, enum ctf_num_base base,
 				  ctf_as_token(at, tok, sizeof(tok)));
 	}
 	for (; (d = digit_value(*q, radix)) >= 0; q++) {
-		if (n > (UINT64_MAX - (uint64_t)d) / radix)
+		uint64_t next;
+
+		/* Overflow-checked n * radix + d without a division per digit. */
+		if (__builtin_mul_overflow(n, radix, &next) ||
+		    __builtin_add_overflow(next, (uint64_t)d, &next))
 			overflow = true;
 		else
-			n = n * radix + (uint64_t)d;
+			n = next;
 	}
 	sc->p = q;
 	if (overflow || n > max) {

@@ -132,9 +132,9 @@ static int scan_u64(const char **sp, uint64_t *v)
 			break;
 		if (d >= base)
 			break;
-		if (x > (UINT64_MAX - d) / base)
+		/* Overflow-checked x * base + d without a division per digit. */
+		if (__builtin_mul_overflow(x, base, &x) || __builtin_add_overflow(x, d, &x))
 			return -ERANGE;
-		x = x * base + d;
 		any = true;
 	}
 	if (!any)
