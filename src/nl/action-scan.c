@@ -179,13 +179,30 @@ int ctf_as_too_long(struct ctf_ascan *sc)
 
 int ctf_as_put(struct ctf_ascan *sc, uint16_t type, size_t len, const void *data)
 {
-	struct nlattr *a = mnl_nlmsg_get_payload_tail(sc->nlh);
+	struct nlmsghdr *nlh = sc->nlh;
+	struct nlattr *a;
 
+	/*
+	 * mnl_attr_put_check(), inline: most actions are one small attribute
+	 * and the out-of-line libmnl calls (check, put, tail, payload) plus
+	 * memset cost more than the copy. Same bound check and header; the
+	 * padding is zeroed (libmnl 1.0.4 leaves it as it was).
+	 */
 	if (len > UINT16_MAX - MNL_ATTR_HDRLEN ||
-	    !mnl_attr_put_check(sc->nlh, sc->buflen, type, len, data))
+	    nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > sc->buflen)
 		return ctf_as_too_long(sc);
-	/* libmnl 1.0.4 leaves the alignment padding as it was: zero it. */
-	memset((char *)mnl_attr_get_payload(a) + len, 0, MNL_ALIGN(len) - len);
+	a = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	if (len & 3) {
+		/* Zero the last 4-byte word first; the copy then fills its head. */
+		static const uint32_t zero;
+
+		memcpy((char *)a + MNL_ATTR_HDRLEN + (len & ~(size_t)3), &zero, 4);
+	}
+	if (len)
+		memcpy((char *)a + MNL_ATTR_HDRLEN, data, len);
+	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
 	return 0;
 }
 
