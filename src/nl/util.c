@@ -79,7 +79,9 @@ static void str_reserve(struct ctf_str *s, size_t extra)
 
 void ctf_str_put(struct ctf_str *s, const char *text, size_t n)
 {
-	str_reserve(s, n);
+	/* The printers append a few bytes at a time: test the room here. */
+	if (s->len + n + 1 > s->cap)
+		str_reserve(s, n);
 	memcpy(s->buf + s->len, text, n);
 	s->len += n;
 	s->buf[s->len] = '\0';
