@@ -4,6 +4,7 @@
 #define CTFLOW_NL_KEY_INTERNAL_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "key-attrs.h"
 
@@ -16,11 +17,47 @@
 #define CTF_TNL_F_KEY  0x8u
 #define CTF_TNL_F_ALL  0xfu
 
+/*
+ * Field access, inline: the parser and the printers call these for every
+ * numeric field of every flow.
+ */
 /* Largest value a field can hold (its bit width). */
-uint64_t ctf_field_max(const struct ctf_field_desc *fd);
+static inline uint64_t ctf_field_max(const struct ctf_field_desc *fd)
+{
+	if (fd->bits)
+		return (1ull << fd->bits) - 1;
+	return fd->size >= 8 ? UINT64_MAX : (1ull << (8 * fd->size)) - 1;
+}
+
 /* The whole integer container of a field (host value). */
-uint64_t ctf_field_load_word(const uint8_t *p, const struct ctf_field_desc *fd);
+static inline uint64_t ctf_field_load_word(const uint8_t *p, const struct ctf_field_desc *fd)
+{
+	uint64_t v = 0;
+
+	if (fd->host_order) {
+		if (fd->size == 2) {
+			uint16_t x;
+
+			memcpy(&x, p, 2);
+			return x;
+		} else if (fd->size == 4) {
+			uint32_t x;
+
+			memcpy(&x, p, 4);
+			return x;
+		}
+	}
+	for (unsigned int i = 0; i < fd->size && i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
 /* A field's value from a payload (bit field extracted). */
-uint64_t ctf_field_get(const uint8_t *base, const struct ctf_field_desc *fd);
+static inline uint64_t ctf_field_get(const uint8_t *base, const struct ctf_field_desc *fd)
+{
+	uint64_t w = ctf_field_load_word(base + fd->offset, fd);
+
+	return fd->bits ? (w >> fd->shift) & ctf_field_max(fd) : w;
+}
 
 #endif

@@ -275,35 +275,6 @@ static int scan_ipv6(struct kp *kp, const char *what, uint8_t addr[16])
 
 /* ---- integer fields inside a struct-like key ---------------------------- */
 
-uint64_t ctf_field_max(const struct ctf_field_desc *fd)
-{
-	if (fd->bits)
-		return (1ull << fd->bits) - 1;
-	return fd->size >= 8 ? UINT64_MAX : (1ull << (8 * fd->size)) - 1;
-}
-
-uint64_t ctf_field_load_word(const uint8_t *p, const struct ctf_field_desc *fd)
-{
-	uint64_t v = 0;
-
-	if (fd->host_order) {
-		if (fd->size == 2) {
-			uint16_t x;
-
-			memcpy(&x, p, 2);
-			return x;
-		} else if (fd->size == 4) {
-			uint32_t x;
-
-			memcpy(&x, p, 4);
-			return x;
-		}
-	}
-	for (unsigned int i = 0; i < fd->size && i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static void store_word(uint8_t *p, const struct ctf_field_desc *fd, uint64_t v)
 {
 	if (fd->host_order) {
@@ -323,13 +294,6 @@ static void store_word(uint8_t *p, const struct ctf_field_desc *fd, uint64_t v)
 		p[i] = v & 0xff;
 		v >>= 8;
 	}
-}
-
-uint64_t ctf_field_get(const uint8_t *base, const struct ctf_field_desc *fd)
-{
-	uint64_t w = ctf_field_load_word(base + fd->offset, fd);
-
-	return fd->bits ? (w >> fd->shift) & ctf_field_max(fd) : w;
 }
 
 static void field_set(uint8_t *base, const struct ctf_field_desc *fd, uint64_t v)
