@@ -211,8 +211,15 @@ void ctf_flow_stats_format(const struct ctf_flow_info *f, uint64_t now_ms, struc
 	if (f->used_ms) {
 		uint64_t idle = idle_ms(f, now_ms);
 
-		/* Integer maths gives what "%.3f" of idle/1000.0 gives, exactly. */
-		ctf_str_printf(out, "%" PRIu64 ".%03" PRIu64 "s", idle / 1000, idle % 1000);
+		/*
+		 * Integer maths gives what "%.3f" of idle/1000.0 gives, exactly;
+		 * appended without printf as every live flow of a dump has it.
+		 */
+		char frac[5] = { '.', (char)('0' + idle % 1000 / 100),
+				 (char)('0' + idle % 100 / 10), (char)('0' + idle % 10), 's' };
+
+		ctf_str_put_dec(out, idle / 1000);
+		ctf_str_put(out, frac, sizeof(frac));
 	} else {
 		ctf_str_puts(out, "never");
 	}
@@ -288,10 +295,14 @@ void ctf_flow_format_json(const struct ctf_flow_info *f, uint64_t now_ms,
 	ctf_str_puts(out, ",\"match\":");
 	ctf_json_put_string(out, ctf_str_cstr(&tmp));
 
-	ctf_str_printf(out, ",\"packets\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"used_ms\":",
-		       f->packets, f->bytes);
+	/* The decimal appender, not printf: one JSON object per flow. */
+	ctf_str_puts(out, ",\"packets\":");
+	ctf_str_put_dec(out, f->packets);
+	ctf_str_puts(out, ",\"bytes\":");
+	ctf_str_put_dec(out, f->bytes);
+	ctf_str_puts(out, ",\"used_ms\":");
 	if (f->used_ms)
-		ctf_str_printf(out, "%" PRIu64, idle_ms(f, now_ms));
+		ctf_str_put_dec(out, idle_ms(f, now_ms));
 	else
 		ctf_str_puts(out, "null");
 
