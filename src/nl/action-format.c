@@ -108,7 +108,10 @@ static void format_output(struct fmt *f, const struct nlattr *a)
 	if ((f->flags & CTF_FMT_NAMES) && f->ports) {
 		for (size_t i = 0; i < f->ports->n; i++) {
 			if (f->ports->ports[i].port_no == port) {
-				ctf_str_printf(f->out, "%.16s", f->ports->ports[i].name);
+				const char *name = f->ports->ports[i].name;
+
+				/* "%.16s" without printf: outputs are most actions. */
+				ctf_str_put(f->out, name, strnlen(name, 16));
 				return;
 			}
 		}
@@ -125,7 +128,9 @@ static void format_userspace(struct fmt *f, const struct nlattr *a)
 		ctf_str_puts(f->out, "userspace(error)");
 		return;
 	}
-	ctf_str_printf(f->out, "userspace(pid=%u", get_u32(tb[OVS_USERSPACE_ATTR_PID]));
+	/* Every slow-path flow has one: the decimal appender, not printf. */
+	ctf_str_puts(f->out, "userspace(pid=");
+	ctf_str_put_dec(f->out, get_u32(tb[OVS_USERSPACE_ATTR_PID]));
 	if (tb[OVS_USERSPACE_ATTR_USERDATA]) {
 		ctf_str_puts(f->out, ",userdata(");
 		ctf_format_hex(f->out, mnl_attr_get_payload(tb[OVS_USERSPACE_ATTR_USERDATA]),
@@ -134,9 +139,10 @@ static void format_userspace(struct fmt *f, const struct nlattr *a)
 	}
 	if (tb[OVS_USERSPACE_ATTR_ACTIONS])
 		ctf_str_puts(f->out, ",actions");
-	if (tb[OVS_USERSPACE_ATTR_EGRESS_TUN_PORT])
-		ctf_str_printf(f->out, ",tunnel_out_port=%u",
-			       get_u32(tb[OVS_USERSPACE_ATTR_EGRESS_TUN_PORT]));
+	if (tb[OVS_USERSPACE_ATTR_EGRESS_TUN_PORT]) {
+		ctf_str_puts(f->out, ",tunnel_out_port=");
+		ctf_str_put_dec(f->out, get_u32(tb[OVS_USERSPACE_ATTR_EGRESS_TUN_PORT]));
+	}
 	ctf_str_putc(f->out, ')');
 }
 
@@ -195,7 +201,11 @@ static void format_push_vlan(struct fmt *f, const struct nlattr *a)
 	ctf_str_puts(f->out, "push_vlan(");
 	if (ntohs(pv.vlan_tpid) != 0x8100)
 		ctf_str_printf(f->out, "tpid=0x%04x,", ntohs(pv.vlan_tpid));
-	ctf_str_printf(f->out, "vid=%u,pcp=%u", tci & 0xfff, tci >> 13);
+	/* VLAN-tagging flows print this once each: no printf. */
+	ctf_str_puts(f->out, "vid=");
+	ctf_str_put_dec(f->out, tci & 0xfff);
+	ctf_str_puts(f->out, ",pcp=");
+	ctf_str_put_dec(f->out, tci >> 13);
 	if (!(tci & 0x1000))
 		ctf_str_puts(f->out, ",cfi=0");
 	ctf_str_putc(f->out, ')');
