@@ -40,6 +40,13 @@ void ctf_str_put_ipv4(struct ctf_str *s, const uint8_t a[4]);
 void ctf_str_put_ipv6(struct ctf_str *s, const uint8_t a[16]);
 void ctf_str_put_eth(struct ctf_str *s, const uint8_t a[6]);
 
+/*
+ * The @n bytes at @s as inet_pton(AF_INET / AF_INET6) reads them (same
+ * accepted set), without needing a NUL-terminated copy. False when invalid.
+ */
+bool ctf_parse_ipv4(const char *s, size_t n, uint8_t out[4]);
+bool ctf_parse_ipv6(const char *s, size_t n, uint8_t out[16]);
+
 /* Drop one trailing character if it is @c (used to chomp a final ','). */
 void ctf_str_chomp(struct ctf_str *s, char c);
 /* Always returns a valid C string ("" when empty). */

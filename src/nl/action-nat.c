@@ -30,10 +30,12 @@ static int scan_nat_addr(struct ctf_ascan *sc, uint8_t addr[16], int *family, bo
 		if (!end || (size_t)(end - q - 1) >= sizeof(buf))
 			return ctf_as_err(sc, at, "bad IPv6 address `%s' in nat()", "[");
 		n = (size_t)(end - q - 1);
-		memcpy(buf, q + 1, n);
-		buf[n] = '\0';
-		if (inet_pton(AF_INET6, buf, addr) != 1)
+		/* inet_pton's rules, read in place (ctf_parse_ipv6). */
+		if (!ctf_parse_ipv6(q + 1, n, addr)) {
+			memcpy(buf, q + 1, n);
+			buf[n] = '\0';
 			return ctf_as_err(sc, at, "bad IPv6 address `[%s]' in nat()", buf);
+		}
 		*family = 16;
 		*bracketed = true;
 		sc->p = end + 1;
@@ -46,10 +48,11 @@ static int scan_nat_addr(struct ctf_ascan *sc, uint8_t addr[16], int *family, bo
 		n = (size_t)(q - sc->p);
 		if (n >= 16)
 			return ctf_as_err(sc, at, "bad IPv4 address in nat()");
-		memcpy(buf, sc->p, n);
-		buf[n] = '\0';
-		if (inet_pton(AF_INET, buf, addr) != 1)
+		if (!ctf_parse_ipv4(sc->p, n, addr)) {
+			memcpy(buf, sc->p, n);
+			buf[n] = '\0';
 			return ctf_as_err(sc, at, "bad IPv4 address `%s' in nat()", buf);
+		}
 		*family = 4;
 		sc->p = q;
 		return 0;
@@ -61,9 +64,9 @@ static int scan_nat_addr(struct ctf_ascan *sc, uint8_t addr[16], int *family, bo
 	if (n == 0 || n >= sizeof(buf))
 		return ctf_as_err(sc, at, "nat() needs an IPv4 or IPv6 address, got `%s'",
 				  ctf_as_token(at, buf, sizeof(buf)));
-	memcpy(buf, sc->p, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET6, buf, addr) != 1) {
+	if (!ctf_parse_ipv6(sc->p, n, addr)) {
+		memcpy(buf, sc->p, n);
+		buf[n] = '\0';
 		ctf_as_err(sc, at, "bad address `%s' in nat()", buf);
 		ctf_err_hint(sc->err, "an IPv6 address with a port is written [addr]:port");
 		return -EINVAL;

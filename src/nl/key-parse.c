@@ -257,17 +257,15 @@ static int scan_ipv4(struct kp *kp, const char *what, uint8_t addr[4])
 
 static int scan_ipv6(struct kp *kp, const char *what, uint8_t addr[16])
 {
-	char buf[INET6_ADDRSTRLEN + 1];
 	size_t n = 0;
 	const char *s = kp->s;
 
-	while ((hexval(s[n]) >= 0 || s[n] == ':' || s[n] == '.') && n < sizeof(buf) - 1)
+	while ((hexval(s[n]) >= 0 || s[n] == ':' || s[n] == '.') && n < INET6_ADDRSTRLEN)
 		n++;
 	if (hexval(s[n]) >= 0 || s[n] == ':' || s[n] == '.' || !n)
 		return bad(kp, s, what);
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (inet_pton(AF_INET6, buf, addr) != 1)
+	/* inet_pton's rules in place, without a NUL-terminated copy. */
+	if (!ctf_parse_ipv6(s, n, addr))
 		return bad(kp, s, what);
 	kp->s = s + n;
 	return 0;

@@ -265,6 +265,129 @@ void ctf_str_put_eth(struct ctf_str *s, const uint8_t a[6])
 	ctf_str_put(s, buf, sizeof(buf));
 }
 
+/*
+ * Address text -> bytes with exactly inet_pton()'s rules, for the flow
+ * parsers: inet_pton needs a NUL-terminated copy of the token and was the
+ * costliest call of an IPv6 flow. Nothing is written to @out on failure.
+ */
+
+/* A dotted quad of exactly @n bytes: four 0..255 octets, no leading zeros. */
+static bool dotted_quad(const char *s, size_t n, uint8_t out[4])
+{
+	unsigned int octet = 0, digits = 0, i = 0;
+	uint8_t tmp[4];
+
+	for (size_t k = 0; k < n; k++) {
+		char c = s[k];
+
+		if (c >= '0' && c <= '9') {
+			if (digits && !octet)
+				return false;	/* "01" */
+			octet = octet * 10 + (unsigned int)(c - '0');
+			if (octet > 255)
+				return false;
+			digits++;
+		} else if (c == '.' && digits && i < 3) {
+			tmp[i++] = (uint8_t)octet;
+			octet = 0;
+			digits = 0;
+		} else {
+			return false;
+		}
+	}
+	if (!digits || i != 3)
+		return false;
+	tmp[3] = (uint8_t)octet;
+	memcpy(out, tmp, 4);
+	return true;
+}
+
+bool ctf_parse_ipv4(const char *s, size_t n, uint8_t out[4])
+{
+	return dotted_quad(s, n, out);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
+bool ctf_parse_ipv6(const char *s, size_t n, uint8_t out[16])
+{
+	uint8_t tmp[16] = { 0 };
+	size_t k = 0, pos = 0, group_start;
+	unsigned int val = 0, digits = 0;
+	int gap = -1;		/* byte offset where "::" stands */
+
+	if (!n)
+		return false;
+	if (s[0] == ':') {	/* a leading ':' only as part of "::" */
+		if (n < 2 || s[1] != ':')
+			return false;
+		k = 1;
+	}
+	group_start = k;
+	for (; k < n; k++) {
+		char c = s[k];
+		int d = hex_digit(c);
+
+		if (d >= 0) {
+			if (digits == 4)
+				return false;
+			val = val << 4 | (unsigned int)d;
+			digits++;
+			continue;
+		}
+		if (c == ':') {
+			group_start = k + 1;
+			if (!digits) {
+				if (gap >= 0)
+					return false;	/* a second "::" */
+				gap = (int)pos;
+				continue;
+			}
+			if (k + 1 == n || pos + 2 > 16)
+				return false;		/* trailing ':' or too many */
+			tmp[pos++] = (uint8_t)(val >> 8);
+			tmp[pos++] = (uint8_t)val;
+			val = 0;
+			digits = 0;
+			continue;
+		}
+		/* An embedded IPv4 address ends the text. */
+		if (c == '.' && pos + 4 <= 16 &&
+		    dotted_quad(s + group_start, n - group_start, tmp + pos)) {
+			pos += 4;
+			digits = 0;
+			break;
+		}
+		return false;
+	}
+	if (digits) {
+		if (pos + 2 > 16)
+			return false;
+		tmp[pos++] = (uint8_t)(val >> 8);
+		tmp[pos++] = (uint8_t)val;
+	}
+	if (gap >= 0) {
+		size_t tail = pos - (size_t)gap;
+
+		if (pos == 16)
+			return false;	/* "::" must stand for at least one group */
+		memmove(tmp + 16 - tail, tmp + gap, tail);
+		memset(tmp + gap, 0, 16 - tail - (size_t)gap);
+		pos = 16;
+	}
+	if (pos != 16)
+		return false;
+	memcpy(out, tmp, 16);
+	return true;
+}
+
 void ctf_str_chomp(struct ctf_str *s, char c)
 {
 	if (s->len && s->buf[s->len - 1] == c)
