@@ -63,8 +63,8 @@ static int bad(struct kp *kp, const char *at, const char *what)
 
 /* ---- output ------------------------------------------------------------ */
 
-static int put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, const void *data,
-		    size_t len)
+static inline int put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, const void *data,
+			   size_t len)
 {
 	struct nlmsghdr *nlh;
 	struct nlattr *a;
