@@ -268,6 +268,8 @@ const struct ctf_attr_desc *ctf_nsh_key_attr_desc(unsigned int type)
  */
 #define NAME_SLOTS 128u
 static uint8_t name_slots[NAME_SLOTS];
+/* strlen of each slot's name: a probe is a length test and one memcmp. */
+static uint8_t name_lens[NAME_SLOTS];
 
 static unsigned int name_hash(const char *s, size_t len)
 {
@@ -286,6 +288,7 @@ __attribute__((constructor)) static void build_name_index(void)
 		for (h = name_hash(n, strlen(n)); name_slots[h]; h = (h + 1) % NAME_SLOTS)
 			;
 		name_slots[h] = t;
+		name_lens[h] = (uint8_t)strlen(n);
 	}
 }
 
@@ -296,12 +299,8 @@ const struct ctf_attr_desc *ctf_key_attr_by_name(const char *name, size_t len,
 		return NULL;
 	for (unsigned int h = name_hash(name, len); name_slots[h]; h = (h + 1) % NAME_SLOTS) {
 		unsigned int t = name_slots[h];
-		const char *n = key_attrs[t].name;
-		size_t i;
 
-		for (i = 0; i < len && n[i] == name[i]; i++)
-			;
-		if (i == len && !n[len]) {
+		if (name_lens[h] == len && !memcmp(key_attrs[t].name, name, len)) {
 			*type = t;
 			return &key_attrs[t];
 		}
