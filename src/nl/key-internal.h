@@ -47,6 +47,17 @@ static inline uint64_t ctf_field_load_word(const uint8_t *p, const struct ctf_fi
 			return x;
 		}
 	}
+	/* Network order: the common widths without the byte loop. */
+	switch (fd->size) {
+	case 1:
+		return p[0];
+	case 2:
+		return (uint64_t)p[0] << 8 | p[1];
+	case 4:
+		return (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 | (uint64_t)p[2] << 8 | p[3];
+	default:
+		break;
+	}
 	for (unsigned int i = 0; i < fd->size && i < 8; i++)
 		v = v << 8 | p[i];
 	return v;

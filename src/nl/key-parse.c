@@ -288,6 +288,24 @@ static void store_word(uint8_t *p, const struct ctf_field_desc *fd, uint64_t v)
 			return;
 		}
 	}
+	/* Network order: the common widths without the byte loop. */
+	switch (fd->size) {
+	case 1:
+		p[0] = (uint8_t)v;
+		return;
+	case 2:
+		p[0] = (uint8_t)(v >> 8);
+		p[1] = (uint8_t)v;
+		return;
+	case 4:
+		p[0] = (uint8_t)(v >> 24);
+		p[1] = (uint8_t)(v >> 16);
+		p[2] = (uint8_t)(v >> 8);
+		p[3] = (uint8_t)v;
+		return;
+	default:
+		break;
+	}
 	for (int i = fd->size - 1; i >= 0; i--) {
 		p[i] = v & 0xff;
 		v >>= 8;
