@@ -196,11 +196,14 @@ static int parse_raw(struct ctf_ascan *sc, const char *at)
 static int parse_action(struct ctf_ascan *sc, int depth)
 {
 	const char *at = sc->p;
-	size_t wlen = ctf_as_word_len(at);
+	size_t wlen = ctf_as_word_len(at), digits = 0;
 	char tok[48];
 	int err;
 
-	if (wlen && at[0] >= '0' && at[0] <= '9' && wlen == strspn(at, "0123456789")) {
+	/* A plain loop, not strspn(): an output port is the commonest action. */
+	while (at[digits] >= '0' && at[digits] <= '9')
+		digits++;
+	if (wlen && wlen == digits) {
 		uint64_t port;
 
 		err = ctf_as_u64(sc, "output port", CTF_NUM_DEC, CTF_DP_MAX_PORTS - 1, &port);
