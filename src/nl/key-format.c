@@ -271,9 +271,10 @@ static void put_flags(struct ctf_str *out, const char *const *names, unsigned in
 			ctf_str_putc(out, '0');
 			return;
 		}
-		for (unsigned int b = 0; b < 32; b++) {
-			if (!(v & (1u << b)))
-				continue;
+		/* Set bits lowest first, found with ctz rather than 32 tests. */
+		for (uint32_t rest = v; rest; rest &= rest - 1) {
+			unsigned int b = (unsigned int)__builtin_ctz(rest);
+
 			if (!first)
 				ctf_str_putc(out, '|');
 			put_flag_name(out, names, n, b);
@@ -281,9 +282,9 @@ static void put_flags(struct ctf_str *out, const char *const *names, unsigned in
 		}
 		return;
 	}
-	for (unsigned int b = 0; b < 32; b++) {
-		if (!(m & (1u << b)))
-			continue;
+	for (uint32_t rest = m; rest; rest &= rest - 1) {
+		unsigned int b = (unsigned int)__builtin_ctz(rest);
+
 		ctf_str_putc(out, v & (1u << b) ? '+' : '-');
 		put_flag_name(out, names, n, b);
 	}
