@@ -174,8 +174,8 @@ int ctf_nlsock_family(struct ctf_nlsock *sock, const char *family, uint16_t *id)
 
 /* ---- building and parsing --------------------------------------------- */
 
-struct nlmsghdr *ctf_genl_req_init(void *buf, size_t buflen, uint16_t family, uint8_t cmd,
-				   uint8_t version, uint16_t flags, int dp_ifindex)
+static struct nlmsghdr *genl_hdr_put(void *buf, size_t buflen, uint16_t family, uint8_t cmd,
+				     uint8_t version, uint16_t flags, int dp_ifindex)
 {
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *genl;
@@ -193,6 +193,21 @@ struct nlmsghdr *ctf_genl_req_init(void *buf, size_t buflen, uint16_t family, ui
 	ovs = mnl_nlmsg_put_extra_header(nlh, sizeof(*ovs));
 	ovs->dp_ifindex = dp_ifindex;
 	return nlh;
+}
+
+/*
+ * libmnl 1.0.4 (Debian 12) does not zero the padding after an attribute
+ * whose length is not a multiple of 4 (strings, u8, u16): on an uninitialised
+ * buffer those bytes would be whatever the stack held, sent to the kernel.
+ * Single requests are small, so zero the whole buffer; batches zero theirs
+ * once when allocated.
+ */
+struct nlmsghdr *ctf_genl_req_init(void *buf, size_t buflen, uint16_t family, uint8_t cmd,
+				   uint8_t version, uint16_t flags, int dp_ifindex)
+{
+	if (buflen >= CTF_OVS_HDRLEN)
+		memset(buf, 0, buflen);
+	return genl_hdr_put(buf, buflen, family, cmd, version, flags, dp_ifindex);
 }
 
 const struct genlmsghdr *ctf_genl_hdr(const struct nlmsghdr *nlh)
@@ -568,7 +583,7 @@ int ctf_nlbatch_init(struct ctf_nlbatch *b, size_t cap, unsigned max)
 		max = (unsigned)(cap / CTF_OVS_HDRLEN);
 	if (cap < CTF_OVS_HDRLEN || cap > SNDBUF_BYTES)
 		return fail(-EINVAL);
-	b->buf = ctf_xmalloc(cap);
+	b->buf = ctf_xzalloc(cap);	/* attribute padding is never uninitialised */
 	b->cap = cap;
 	b->max = max;
 	b->results = ctf_xzalloc(max * sizeof(*b->results));
@@ -596,8 +611,8 @@ struct nlmsghdr *ctf_nlbatch_begin(struct ctf_nlbatch *b, uint16_t family, uint8
 {
 	if (b->open || b->n >= b->max)
 		return NULL;
-	b->open = ctf_genl_req_init(b->buf + b->len, b->cap - b->len, family, cmd, version,
-				    flags, dp_ifindex);
+	b->open = genl_hdr_put(b->buf + b->len, b->cap - b->len, family, cmd, version,
+			       flags, dp_ifindex);
 	return b->open;
 }
 
