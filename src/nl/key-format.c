@@ -29,7 +29,18 @@ static const uint8_t zeros[KF_MAXLEN];
 
 static bool all_bytes(const uint8_t *p, size_t n, uint8_t b)
 {
-	for (size_t i = 0; i < n; i++)
+	/* Eight bytes per test: every attribute and address field asks this. */
+	const uint64_t word = b * 0x0101010101010101ull;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (w != word)
+			return false;
+	}
+	for (; i < n; i++)
 		if (p[i] != b)
 			return false;
 	return true;
