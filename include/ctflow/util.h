@@ -47,6 +47,20 @@ void ctf_str_put_eth(struct ctf_str *s, const uint8_t a[6]);
 bool ctf_parse_ipv4(const char *s, size_t n, uint8_t out[4]);
 bool ctf_parse_ipv6(const char *s, size_t n, uint8_t out[16]);
 
+/*
+ * ctf_str_putc for the printers' inner loops (separators after every field):
+ * stored inline when there is room, no call.
+ */
+static inline void ctf_str_putc_fast(struct ctf_str *s, char c)
+{
+	if (s->len + 2 <= s->cap) {
+		s->buf[s->len++] = c;
+		s->buf[s->len] = '\0';
+		return;
+	}
+	ctf_str_putc(s, c);
+}
+
 /* Drop one trailing character if it is @c (used to chomp a final ','). */
 void ctf_str_chomp(struct ctf_str *s, char c);
 /* Always returns a valid C string ("" when empty). */

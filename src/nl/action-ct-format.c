@@ -42,7 +42,7 @@ static void put_hex128(struct ctf_str *out, const uint8_t bytes[16])
 		ctf_str_put(out, "0x", 2);
 		ctf_str_put_xdigits(out, v[1], 1);
 	} else {
-		ctf_str_putc(out, '0');
+		ctf_str_putc_fast(out, '0');
 	}
 }
 
@@ -65,10 +65,10 @@ static void put_addr(struct ctf_str *out, const uint8_t *a, int family, bool bra
 		return;
 	}
 	if (bracket)
-		ctf_str_putc(out, '[');
+		ctf_str_putc_fast(out, '[');
 	ctf_str_put_ipv6(out, a);
 	if (bracket)
-		ctf_str_putc(out, ']');
+		ctf_str_putc_fast(out, ']');
 }
 
 static void format_nat(const struct ctf_ct_info *ct, struct ctf_str *out)
@@ -91,17 +91,17 @@ static void format_nat(const struct ctf_ct_info *ct, struct ctf_str *out)
 	}
 	ctf_str_puts(out, ct->nat_src ? "nat(src" : "nat(dst");
 	if (ct->nat_family) {
-		ctf_str_putc(out, '=');
+		ctf_str_putc_fast(out, '=');
 		put_addr(out, ct->ip_min, ct->nat_family, bracket);
 		if (ct->has_ip_max && memcmp(ct->ip_max, ct->ip_min, (size_t)ct->nat_family)) {
-			ctf_str_putc(out, '-');
+			ctf_str_putc_fast(out, '-');
 			put_addr(out, ct->ip_max, ct->nat_family, bracket);
 		}
 		if (ports) {
-			ctf_str_putc(out, ':');
+			ctf_str_putc_fast(out, ':');
 			ctf_str_put_dec(out, ct->proto_min);
 			if (ct->has_proto_max && ct->proto_max != ct->proto_min) {
-				ctf_str_putc(out, '-');
+				ctf_str_putc_fast(out, '-');
 				ctf_str_put_dec(out, ct->proto_max);
 			}
 		}
@@ -112,7 +112,7 @@ static void format_nat(const struct ctf_ct_info *ct, struct ctf_str *out)
 		ctf_str_puts(out, ",hash");
 	if (ct->proto_random)
 		ctf_str_puts(out, ",random");
-	ctf_str_putc(out, ')');
+	ctf_str_putc_fast(out, ')');
 }
 
 void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
@@ -133,14 +133,14 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 	if (ct.has_zone && ct.zone) {
 		ctf_str_puts(out, "zone=");
 		ctf_str_put_dec(out, ct.zone);
-		ctf_str_putc(out, ',');
+		ctf_str_putc_fast(out, ',');
 	}
 	if (ct.has_mark) {
 		ctf_str_puts(out, "mark=");
 		ctf_str_put_hex(out, ct.mark);
-		ctf_str_putc(out, '/');
+		ctf_str_putc_fast(out, '/');
 		ctf_str_put_hex(out, ct.mark_mask);
-		ctf_str_putc(out, ',');
+		ctf_str_putc_fast(out, ',');
 	}
 	if (ct.has_labels) {
 		static const uint8_t ones[16] = {
@@ -151,10 +151,10 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 		ctf_str_puts(out, "label=");
 		put_hex128(out, ct.labels);
 		if (memcmp(ct.labels_mask, ones, 16)) {
-			ctf_str_putc(out, '/');
+			ctf_str_putc_fast(out, '/');
 			put_hex128(out, ct.labels_mask);
 		}
-		ctf_str_putc(out, ',');
+		ctf_str_putc_fast(out, ',');
 	}
 	if (ct.helper)
 		ctf_str_printf(out, "helper=%s,", ct.helper);
@@ -170,5 +170,5 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 		out->buf[out->len] = '\0';
 		return;
 	}
-	ctf_str_putc(out, ')');
+	ctf_str_putc_fast(out, ')');
 }

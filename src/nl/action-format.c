@@ -65,7 +65,7 @@ static void format_raw(struct fmt *f, const struct nlattr *a)
 {
 	ctf_str_printf(f->out, "action%u(", mnl_attr_get_type(a));
 	ctf_format_hex(f->out, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
-	ctf_str_putc(f->out, ')');
+	ctf_str_putc_fast(f->out, ')');
 }
 
 /*
@@ -135,7 +135,7 @@ static void format_userspace(struct fmt *f, const struct nlattr *a)
 		ctf_str_puts(f->out, ",userdata(");
 		ctf_format_hex(f->out, mnl_attr_get_payload(tb[OVS_USERSPACE_ATTR_USERDATA]),
 			       mnl_attr_get_payload_len(tb[OVS_USERSPACE_ATTR_USERDATA]));
-		ctf_str_putc(f->out, ')');
+		ctf_str_putc_fast(f->out, ')');
 	}
 	if (tb[OVS_USERSPACE_ATTR_ACTIONS])
 		ctf_str_puts(f->out, ",actions");
@@ -143,7 +143,7 @@ static void format_userspace(struct fmt *f, const struct nlattr *a)
 		ctf_str_puts(f->out, ",tunnel_out_port=");
 		ctf_str_put_dec(f->out, get_u32(tb[OVS_USERSPACE_ATTR_EGRESS_TUN_PORT]));
 	}
-	ctf_str_putc(f->out, ')');
+	ctf_str_putc_fast(f->out, ')');
 }
 
 /* The one key attribute inside a set action, or NULL. */
@@ -188,7 +188,7 @@ static void format_set(struct fmt *f, const struct nlattr *a, bool masked)
 		memcpy(mnl_attr_get_payload(km), (const char *)mnl_attr_get_payload(k) + n, n);
 		ctf_key_format_one(kv, km, f->ports, flags, f->out);
 	}
-	ctf_str_putc(f->out, ')');
+	ctf_str_putc_fast(f->out, ')');
 }
 
 static void format_push_vlan(struct fmt *f, const struct nlattr *a)
@@ -208,7 +208,7 @@ static void format_push_vlan(struct fmt *f, const struct nlattr *a)
 	ctf_str_put_dec(f->out, tci >> 13);
 	if (!(tci & 0x1000))
 		ctf_str_puts(f->out, ",cfi=0");
-	ctf_str_putc(f->out, ')');
+	ctf_str_putc_fast(f->out, ')');
 }
 
 static void format_sample(struct fmt *f, const struct nlattr *a, int depth)
@@ -267,7 +267,7 @@ static void format_push_nsh(struct fmt *f, const struct nlattr *a)
 		ctf_format_hex(f->out, mnl_attr_get_payload(tb[OVS_NSH_KEY_ATTR_MD2]),
 			       mnl_attr_get_payload_len(tb[OVS_NSH_KEY_ATTR_MD2]));
 	}
-	ctf_str_putc(f->out, ')');
+	ctf_str_putc_fast(f->out, ')');
 }
 
 static void format_check_pkt_len(struct fmt *f, const struct nlattr *a, int depth)
@@ -317,7 +317,7 @@ static void format_psample(struct fmt *f, const struct nlattr *a)
 		ctf_format_hex(f->out, mnl_attr_get_payload(tb[OVS_PSAMPLE_ATTR_COOKIE]),
 			       mnl_attr_get_payload_len(tb[OVS_PSAMPLE_ATTR_COOKIE]));
 	}
-	ctf_str_putc(f->out, ')');
+	ctf_str_putc_fast(f->out, ')');
 }
 
 static void format_action(struct fmt *f, const struct nlattr *a, int depth)
@@ -351,7 +351,7 @@ static void format_action(struct fmt *f, const struct nlattr *a, int depth)
 	case OVS_ACTION_ATTR_RECIRC:
 		ctf_str_puts(f->out, "recirc(");
 		ctf_str_put_hex(f->out, get_u32(a));
-		ctf_str_putc(f->out, ')');
+		ctf_str_putc_fast(f->out, ')');
 		break;
 	case OVS_ACTION_ATTR_HASH: {
 		struct ovs_action_hash h;
@@ -383,7 +383,7 @@ static void format_action(struct fmt *f, const struct nlattr *a, int depth)
 		ctf_str_printf(f->out, ",eth_type=0x%x", ntohs(m.mpls_ethertype));
 		if (m.tun_flags)
 			ctf_str_printf(f->out, ",tun_flags=%u", m.tun_flags);
-		ctf_str_putc(f->out, ')');
+		ctf_str_putc_fast(f->out, ')');
 		break;
 	}
 	case OVS_ACTION_ATTR_POP_MPLS:
@@ -414,7 +414,7 @@ static void format_action(struct fmt *f, const struct nlattr *a, int depth)
 	case OVS_ACTION_ATTR_CLONE:
 		ctf_str_puts(f->out, "clone(");
 		format_nested_list(f, a, depth + 1);
-		ctf_str_putc(f->out, ')');
+		ctf_str_putc_fast(f->out, ')');
 		break;
 	case OVS_ACTION_ATTR_CHECK_PKT_LEN:
 		format_check_pkt_len(f, a, depth);
@@ -446,7 +446,7 @@ static void format_list(struct fmt *f, const void *data, size_t len, int depth)
 	}
 	CTF_ATTR_FOR_EACH(a, data, len) {
 		if (!first)
-			ctf_str_putc(f->out, ',');
+			ctf_str_putc_fast(f->out, ',');
 		first = false;
 		format_action(f, a, depth);
 		used = (size_t)((const char *)a - (const char *)data) + MNL_ALIGN(mnl_attr_get_len(a));

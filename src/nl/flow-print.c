@@ -188,7 +188,7 @@ void ctf_tcp_flags_format(uint16_t flags, struct ctf_str *out)
 
 	for (size_t i = 0; i < CTF_ARRAY_SIZE(letters); i++)
 		if (flags & letters[i].bit)
-			ctf_str_putc(out, letters[i].letter);
+			ctf_str_putc_fast(out, letters[i].letter);
 	/* Reserved bits have no letter. */
 	for (uint16_t bit = 0x200; bit && bit <= 0x800; bit <<= 1)
 		if (flags & bit)
@@ -258,7 +258,7 @@ void ctf_flow_format(const struct ctf_flow_info *f, uint64_t now_ms,
 
 void ctf_json_put_string(struct ctf_str *out, const char *s)
 {
-	ctf_str_putc(out, '"');
+	ctf_str_putc_fast(out, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
 		case '"': ctf_str_puts(out, "\\\""); break;
@@ -269,10 +269,10 @@ void ctf_json_put_string(struct ctf_str *out, const char *s)
 			if (*p < 0x20)
 				ctf_str_printf(out, "\\u%04x", *p);
 			else
-				ctf_str_putc(out, (char)*p);
+				ctf_str_putc_fast(out, (char)*p);
 		}
 	}
-	ctf_str_putc(out, '"');
+	ctf_str_putc_fast(out, '"');
 }
 
 void ctf_flow_format_json(const struct ctf_flow_info *f, uint64_t now_ms,
@@ -315,6 +315,6 @@ void ctf_flow_format_json(const struct ctf_flow_info *f, uint64_t now_ms,
 	format_actions(f, ports, fmt_flags, &tmp);
 	ctf_str_puts(out, ",\"actions\":");
 	ctf_json_put_string(out, ctf_str_cstr(&tmp));
-	ctf_str_putc(out, '}');
+	ctf_str_putc_fast(out, '}');
 	ctf_str_free(&tmp);
 }

@@ -54,7 +54,7 @@ static void put_hex_bytes(struct ctf_str *out, const uint8_t *p, size_t n)
 	while (i < n && !p[i])
 		i++;
 	if (i == n) {
-		ctf_str_putc(out, '0');
+		ctf_str_putc_fast(out, '0');
 		return;
 	}
 	ctf_str_put(out, "0x", 2);
@@ -117,7 +117,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		if (named) {
 			/* puts+putc, not printf: this runs for every address field. */
 			ctf_str_puts(out, fd->name);
-			ctf_str_putc(out, '=');
+			ctf_str_putc_fast(out, '=');
 		}
 		for (int pass = 0; pass < 2; pass++) {
 			const uint8_t *p = pass ? mp : kp;
@@ -125,7 +125,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 			if (pass) {
 				if (all_bytes(mp, n, 0xff))
 					break;
-				ctf_str_putc(out, '/');
+				ctf_str_putc_fast(out, '/');
 			}
 			if (fd->style == CTF_FS_ETH)
 				put_eth(out, p);
@@ -134,7 +134,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 			else
 				put_ipv6(out, p);
 		}
-		ctf_str_putc(out, ',');
+		ctf_str_putc_fast(out, ',');
 		return;
 	}
 	default:
@@ -151,7 +151,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 			return;
 		if (named) {
 			ctf_str_puts(out, fd->name);
-			ctf_str_putc(out, '=');
+			ctf_str_putc_fast(out, '=');
 		}
 		if (mv != max)
 			ctf_str_printf(out, "error: partial mask not supported for frag (%#llx)",
@@ -161,7 +161,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		else
 			ctf_str_printf(out, "<error: unknown frag type %llu>",
 				       (unsigned long long)v);
-		ctf_str_putc(out, ',');
+		ctf_str_putc_fast(out, ',');
 		return;
 	case CTF_FS_CFI:
 		if (!v) {
@@ -176,7 +176,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		return;
 	if (named) {
 		ctf_str_puts(out, fd->name);
-		ctf_str_putc(out, '=');
+		ctf_str_putc_fast(out, '=');
 	}
 	switch (fd->style) {
 	case CTF_FS_HEX:
@@ -192,7 +192,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 			ctf_str_put(out, "/0x", 3);
 			ctf_str_put_xdigits(out, mv, 1);
 		}
-		ctf_str_putc(out, ',');
+		ctf_str_putc_fast(out, ',');
 		return;
 	case CTF_FS_ETHTYPE:
 		ctf_str_put(out, "0x", 2);
@@ -201,7 +201,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 			ctf_str_put(out, "/0x", 3);
 			ctf_str_put_xdigits(out, mv, 4);
 		}
-		ctf_str_putc(out, ',');
+		ctf_str_putc_fast(out, ',');
 		return;
 	case CTF_FS_PORT: {
 		const char *name = NULL;
@@ -219,10 +219,10 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		break;
 	}
 	if (mv != max) {
-		ctf_str_putc(out, '/');
+		ctf_str_putc_fast(out, '/');
 		put_hex(out, mv);
 	}
-	ctf_str_putc(out, ',');
+	ctf_str_putc_fast(out, ',');
 }
 
 static void put_fields(struct kf *kf, const struct ctf_field_desc *fields, unsigned int n,
@@ -247,11 +247,11 @@ static void put_raw(struct kf *kf, unsigned int type, const uint8_t *k, size_t k
 	for (size_t i = 0; i < klen; i++)
 		ctf_str_printf(out, i ? " %02x" : "%02x", k[i]);
 	if (m) {
-		ctf_str_putc(out, '/');
+		ctf_str_putc_fast(out, '/');
 		for (size_t i = 0; i < mlen; i++)
 			ctf_str_printf(out, i ? " %02x" : "%02x", m[i]);
 	}
-	ctf_str_putc(out, ')');
+	ctf_str_putc_fast(out, ')');
 }
 
 /* ---- flags ------------------------------------------------------------- */
@@ -279,7 +279,7 @@ static void put_flags(struct ctf_str *out, const char *const *names, unsigned in
 		bool first = true;
 
 		if (!v) {
-			ctf_str_putc(out, '0');
+			ctf_str_putc_fast(out, '0');
 			return;
 		}
 		/* Set bits lowest first, found with ctz rather than 32 tests. */
@@ -287,7 +287,7 @@ static void put_flags(struct ctf_str *out, const char *const *names, unsigned in
 			unsigned int b = (unsigned int)__builtin_ctz(rest);
 
 			if (!first)
-				ctf_str_putc(out, '|');
+				ctf_str_putc_fast(out, '|');
 			put_flag_name(out, names, n, b);
 			first = false;
 		}
@@ -296,7 +296,7 @@ static void put_flags(struct ctf_str *out, const char *const *names, unsigned in
 	for (uint32_t rest = m; rest; rest &= rest - 1) {
 		unsigned int b = (unsigned int)__builtin_ctz(rest);
 
-		ctf_str_putc(out, v & (1u << b) ? '+' : '-');
+		ctf_str_putc_fast(out, v & (1u << b) ? '+' : '-');
 		put_flag_name(out, names, n, b);
 	}
 }
@@ -309,7 +309,7 @@ static void put_ct_state(struct kf *kf, uint32_t v, uint32_t m)
 	if (kf->verbose) {
 		put_hex(kf->out, v);
 		if (m != 0xffffffffu) {
-			ctf_str_putc(kf->out, '/');
+			ctf_str_putc_fast(kf->out, '/');
 			put_hex(kf->out, m);
 		}
 		return;
@@ -376,7 +376,7 @@ static void put_geneve(struct kf *kf, const uint8_t *k, size_t klen, const uint8
 		if (off < mlen)
 			memcpy(mb, m + off, mlen - off < 4 + dlen ? mlen - off : 4 + dlen);
 		mo = mb;
-		ctf_str_putc(out, '{');
+		ctf_str_putc_fast(out, '{');
 		put_field(kf, &fclass, k + off, mo, true);
 		put_field(kf, &ftype, k + off, mo, true);
 		/* A length mask of 0x1f is exact; anything else prints raw. */
@@ -384,20 +384,20 @@ static void put_geneve(struct kf *kf, const uint8_t *k, size_t klen, const uint8
 		if (kf->verbose || lm) {
 			ctf_str_printf(out, "len=%zu", dlen);
 			if (lm != 0x1f && lm != 0xff) {
-				ctf_str_putc(out, '/');
+				ctf_str_putc_fast(out, '/');
 				put_hex(out, lm);
 			}
-			ctf_str_putc(out, ',');
+			ctf_str_putc_fast(out, ',');
 		}
 		if (dlen && (kf->verbose || !all_bytes(mo + 4, dlen, 0))) {
 			put_hex_bytes(out, k + off + 4, dlen);
 			if (!all_bytes(mo + 4, dlen, 0xff)) {
-				ctf_str_putc(out, '/');
+				ctf_str_putc_fast(out, '/');
 				put_hex_bytes(out, mo + 4, dlen);
 			}
 		}
 		ctf_str_chomp(out, ',');
-		ctf_str_putc(out, '}');
+		ctf_str_putc_fast(out, '}');
 		off += 4 + dlen;
 	}
 	ctf_str_puts(out, "),");
@@ -422,7 +422,7 @@ static void put_vxlan(struct kf *kf, const struct nlattr *a, const struct nlattr
 	if (g && mnl_attr_get_payload_len(g) == 4) {
 		ctf_str_puts(kf->out, "gbp(");
 		put_fields(kf, gbp, 2, mnl_attr_get_payload(g), mask_bytes(exact, gm, 4, buf));
-		ctf_str_putc(kf->out, ')');
+		ctf_str_putc_fast(kf->out, ')');
 	}
 	ctf_str_puts(kf->out, "),");
 }
@@ -452,10 +452,10 @@ static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool e
 		ctf_str_puts(kf->out, "idx=");
 		put_hex(kf->out, idx);
 		if (!exact) {
-			ctf_str_putc(kf->out, '/');
+			ctf_str_putc_fast(kf->out, '/');
 			put_hex(kf->out, idxm);
 		}
-		ctf_str_putc(kf->out, ',');
+		ctf_str_putc_fast(kf->out, ',');
 	} else if (ek.version == 2) {
 		v[5] = ek.u.md2.dir;
 		mk[5] = em.u.md2.dir;
@@ -489,7 +489,7 @@ static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nl
 			put_raw(kf, type, k, len,
 				exact ? NULL : (ma ? mnl_attr_get_payload(ma) : zeros),
 				ma ? mnl_attr_get_payload_len(ma) : (exact ? 0 : len), "tun_attr");
-			ctf_str_putc(out, ',');
+			ctf_str_putc_fast(out, ',');
 			continue;
 		}
 		switch (type) {
@@ -605,7 +605,7 @@ static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlatt
 		    (ma && d->len >= 0 && mnl_attr_get_payload_len(ma) != len)) {
 			put_raw(kf, type, k, len, ma ? mnl_attr_get_payload(ma) : NULL,
 				ma ? mnl_attr_get_payload_len(ma) : 0, "nsh_attr");
-			ctf_str_putc(out, ',');
+			ctf_str_putc_fast(out, ',');
 			continue;
 		}
 		if (type == OVS_NSH_KEY_ATTR_BASE) {
@@ -651,7 +651,7 @@ static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlatt
 		ctf_str_puts(out, "md2=0x");
 		for (size_t i = 0; i < md2len; i++)
 			ctf_str_printf(out, "%02x", md2[i]);
-		ctf_str_putc(out, ',');
+		ctf_str_putc_fast(out, ',');
 	}
 	ctf_str_chomp(out, ',');
 }
@@ -678,7 +678,7 @@ static void put_mpls(struct kf *kf, const struct ctf_attr_desc *d, const uint8_t
 			if (!mask_exact)
 				ctf_str_printf(kf->out, i % 2 ? "/%llx" : "/0x%llx",
 					       (unsigned long long)ctf_field_get(m + off, fd));
-			ctf_str_putc(kf->out, ',');
+			ctf_str_putc_fast(kf->out, ',');
 		}
 	}
 	ctf_str_chomp(kf->out, ',');
@@ -715,7 +715,7 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 		return;
 	}
 	ctf_str_puts(out, d->name);
-	ctf_str_putc(out, '(');
+	ctf_str_putc_fast(out, '(');
 	switch (d->kind) {
 	case CTF_AK_ENCAP:
 		if (exact)
@@ -781,7 +781,7 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 			label_to_be(mb, m);
 			put_hex_bytes(out, kb, 16);
 			if (!all_bytes(mb, 16, 0xff)) {
-				ctf_str_putc(out, '/');
+				ctf_str_putc_fast(out, '/');
 				put_hex_bytes(out, mb, 16);
 			}
 			break;
@@ -790,7 +790,7 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 			break;
 		}
 	}
-	ctf_str_putc(out, ')');
+	ctf_str_putc_fast(out, ')');
 }
 
 /* Is the attribute wholly wildcarded (so non-verbose output hides it)? */
@@ -840,7 +840,7 @@ static void format_stream(struct kf *kf, const void *key, size_t key_len, const 
 		    type != OVS_KEY_ATTR_ETHERNET && is_wildcard(ma, exact))
 			continue;
 		format_attr(kf, a, ma, exact);
-		ctf_str_putc(kf->out, ',');
+		ctf_str_putc_fast(kf->out, ',');
 	}
 	/* An ethertype that only the mask carries. */
 	if (!exact && !key_has_ethtype && by_type[OVS_KEY_ATTR_ETHERTYPE] &&
