@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define CTF_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define CTF_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -59,6 +60,23 @@ static inline void ctf_str_putc_fast(struct ctf_str *s, char c)
 		return;
 	}
 	ctf_str_putc(s, c);
+}
+
+/*
+ * ctf_str_puts for the printers' keywords: inline, so that for a string
+ * literal the length is a constant and the copy a few moves.
+ */
+static inline void ctf_str_puts_fast(struct ctf_str *s, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (s->len + n + 1 <= s->cap) {
+		memcpy(s->buf + s->len, text, n);
+		s->len += n;
+		s->buf[s->len] = '\0';
+		return;
+	}
+	ctf_str_put(s, text, n);
 }
 
 /* Drop one trailing character if it is @c (used to chomp a final ','). */

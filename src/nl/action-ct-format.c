@@ -82,14 +82,14 @@ static void format_nat(const struct ctf_ct_info *ct, struct ctf_str *out)
 	      ct->persistent || ct->proto_hash || ct->proto_random)) ||
 	    (ct->has_proto_max && !ct->has_proto_min) ||
 	    (ct->has_proto_min && !ct->nat_family)) {
-		ctf_str_puts(out, "nat(error)");
+		ctf_str_puts_fast(out, "nat(error)");
 		return;
 	}
 	if (!ct->nat_src && !ct->nat_dst) {
-		ctf_str_puts(out, "nat");
+		ctf_str_puts_fast(out, "nat");
 		return;
 	}
-	ctf_str_puts(out, ct->nat_src ? "nat(src" : "nat(dst");
+	ctf_str_puts_fast(out, ct->nat_src ? "nat(src" : "nat(dst");
 	if (ct->nat_family) {
 		ctf_str_putc_fast(out, '=');
 		put_addr(out, ct->ip_min, ct->nat_family, bracket);
@@ -107,11 +107,11 @@ static void format_nat(const struct ctf_ct_info *ct, struct ctf_str *out)
 		}
 	}
 	if (ct->persistent)
-		ctf_str_puts(out, ",persistent");
+		ctf_str_puts_fast(out, ",persistent");
 	if (ct->proto_hash)
-		ctf_str_puts(out, ",hash");
+		ctf_str_puts_fast(out, ",hash");
 	if (ct->proto_random)
-		ctf_str_puts(out, ",random");
+		ctf_str_puts_fast(out, ",random");
 	ctf_str_putc_fast(out, ')');
 }
 
@@ -122,21 +122,21 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 
 	if (ctf_ct_action_decode(a, &ct) < 0 || (ct.helper && !printable_name(ct.helper)) ||
 	    (ct.timeout && !printable_name(ct.timeout))) {
-		ctf_str_puts(out, "ct(error)");
+		ctf_str_puts_fast(out, "ct(error)");
 		return;
 	}
-	ctf_str_puts(out, "ct(");
+	ctf_str_puts_fast(out, "ct(");
 	if (ct.commit)
-		ctf_str_puts(out, "commit,");
+		ctf_str_puts_fast(out, "commit,");
 	if (ct.force_commit)
-		ctf_str_puts(out, "force_commit,");
+		ctf_str_puts_fast(out, "force_commit,");
 	if (ct.has_zone && ct.zone) {
-		ctf_str_puts(out, "zone=");
+		ctf_str_puts_fast(out, "zone=");
 		ctf_str_put_dec(out, ct.zone);
 		ctf_str_putc_fast(out, ',');
 	}
 	if (ct.has_mark) {
-		ctf_str_puts(out, "mark=");
+		ctf_str_puts_fast(out, "mark=");
 		ctf_str_put_hex(out, ct.mark);
 		ctf_str_putc_fast(out, '/');
 		ctf_str_put_hex(out, ct.mark_mask);
@@ -148,7 +148,7 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 		};
 
-		ctf_str_puts(out, "label=");
+		ctf_str_puts_fast(out, "label=");
 		put_hex128(out, ct.labels);
 		if (memcmp(ct.labels_mask, ones, 16)) {
 			ctf_str_putc_fast(out, '/');

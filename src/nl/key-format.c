@@ -116,7 +116,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 			return;
 		if (named) {
 			/* puts+putc, not printf: this runs for every address field. */
-			ctf_str_puts(out, fd->name);
+			ctf_str_puts_fast(out, fd->name);
 			ctf_str_putc_fast(out, '=');
 		}
 		for (int pass = 0; pass < 2; pass++) {
@@ -150,14 +150,14 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		if (!mv)
 			return;
 		if (named) {
-			ctf_str_puts(out, fd->name);
+			ctf_str_puts_fast(out, fd->name);
 			ctf_str_putc_fast(out, '=');
 		}
 		if (mv != max)
 			ctf_str_printf(out, "error: partial mask not supported for frag (%#llx)",
 				       (unsigned long long)mv);
 		else if (v < 3)
-			ctf_str_puts(out, frag_names[v]);
+			ctf_str_puts_fast(out, frag_names[v]);
 		else
 			ctf_str_printf(out, "<error: unknown frag type %llu>",
 				       (unsigned long long)v);
@@ -165,7 +165,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		return;
 	case CTF_FS_CFI:
 		if (!v) {
-			ctf_str_puts(out, fd->name);
+			ctf_str_puts_fast(out, fd->name);
 			ctf_str_put(out, "=0,", 3);
 		}
 		return;
@@ -175,7 +175,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 	if (!kf->verbose && !mv)
 		return;
 	if (named) {
-		ctf_str_puts(out, fd->name);
+		ctf_str_puts_fast(out, fd->name);
 		ctf_str_putc_fast(out, '=');
 	}
 	switch (fd->style) {
@@ -209,7 +209,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		if (mv == max && kf->flags & CTF_FMT_NAMES && kf->ports)
 			name = ctf_portmap_lookup_no(kf->ports, v);
 		if (name)
-			ctf_str_puts(out, name);
+			ctf_str_puts_fast(out, name);
 		else
 			ctf_str_put_dec(out, v);
 		break;
@@ -266,7 +266,7 @@ static void put_flag_name(struct ctf_str *out, const char *const *names, unsigne
 			  unsigned int bit)
 {
 	if (bit < n)
-		ctf_str_puts(out, names[bit]);
+		ctf_str_puts_fast(out, names[bit]);
 	else
 		ctf_str_printf(out, "0x%x", 1u << bit);
 }
@@ -363,7 +363,7 @@ static void put_geneve(struct kf *kf, const uint8_t *k, size_t klen, const uint8
 	struct ctf_str *out = kf->out;
 	size_t off = 0;
 
-	ctf_str_puts(out, "geneve(");
+	ctf_str_puts_fast(out, "geneve(");
 	while (off + 4 <= klen) {
 		size_t dlen = (k[off + 3] & 0x1f) * 4;
 		uint8_t mb[4 + 124];
@@ -400,7 +400,7 @@ static void put_geneve(struct kf *kf, const uint8_t *k, size_t klen, const uint8
 		ctf_str_putc_fast(out, '}');
 		off += 4 + dlen;
 	}
-	ctf_str_puts(out, "),");
+	ctf_str_puts_fast(out, "),");
 }
 
 static void put_vxlan(struct kf *kf, const struct nlattr *a, const struct nlattr *ma,
@@ -418,13 +418,13 @@ static void put_vxlan(struct kf *kf, const struct nlattr *a, const struct nlattr
 						 OVS_VXLAN_EXT_GBP) : NULL;
 	uint8_t buf[4];
 
-	ctf_str_puts(kf->out, "vxlan(");
+	ctf_str_puts_fast(kf->out, "vxlan(");
 	if (g && mnl_attr_get_payload_len(g) == 4) {
-		ctf_str_puts(kf->out, "gbp(");
+		ctf_str_puts_fast(kf->out, "gbp(");
 		put_fields(kf, gbp, 2, mnl_attr_get_payload(g), mask_bytes(exact, gm, 4, buf));
 		ctf_str_putc_fast(kf->out, ')');
 	}
-	ctf_str_puts(kf->out, "),");
+	ctf_str_puts_fast(kf->out, "),");
 }
 
 static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool exact)
@@ -442,14 +442,14 @@ static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool e
 	memcpy(&em, m, sizeof(em));
 	v[0] = ek.version;
 	mk[0] = em.version;
-	ctf_str_puts(kf->out, "erspan(");
+	ctf_str_puts_fast(kf->out, "erspan(");
 	put_field(kf, &ef[0], v, mk, true);
 	if (ek.version == 1) {
 		idx = ntohl(ek.u.index);
 		idxm = ntohl(em.u.index);
 		/* ovs-dpctl prints idx=V/M whenever there is a mask stream,
 		 * even an exact one, and never hides it. */
-		ctf_str_puts(kf->out, "idx=");
+		ctf_str_puts_fast(kf->out, "idx=");
 		put_hex(kf->out, idx);
 		if (!exact) {
 			ctf_str_putc_fast(kf->out, '/');
@@ -465,7 +465,7 @@ static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool e
 		put_field(kf, &ef[2], v, mk, true);
 	}
 	ctf_str_chomp(kf->out, ',');
-	ctf_str_puts(kf->out, "),");
+	ctf_str_puts_fast(kf->out, "),");
 }
 
 static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nlattr *mattr,
@@ -521,7 +521,7 @@ static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nl
 			put_erspan(kf, k, mask_bytes(exact, ma, len, buf), exact);
 			break;
 		case OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE:
-			ctf_str_puts(out, "info_bridge,");
+			ctf_str_puts_fast(out, "info_bridge,");
 			break;
 		default:
 			put_field(kf, d->fields, k, mask_bytes(exact, ma, len, buf), true);
@@ -547,13 +547,13 @@ static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nl
 		}
 	}
 	if (kf->verbose || fm) {
-		ctf_str_puts(out, "flags(");
+		ctf_str_puts_fast(out, "flags(");
 		if (!fm)
-			ctf_str_puts(out, "0/0");
+			ctf_str_puts_fast(out, "0/0");
 		else
 			put_flags(out, tun_flag_names, 4, fv, fm,
 				  (fm & CTF_TNL_F_ALL) == CTF_TNL_F_ALL);
-		ctf_str_puts(out, "),");
+		ctf_str_puts_fast(out, "),");
 	}
 	ctf_str_chomp(out, ',');
 }
@@ -648,7 +648,7 @@ static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlatt
 	}
 	/* ovs-dpctl does not show MD2; we do rather than drop it. */
 	if (md2len) {
-		ctf_str_puts(out, "md2=0x");
+		ctf_str_puts_fast(out, "md2=0x");
 		for (size_t i = 0; i < md2len; i++)
 			ctf_str_printf(out, "%02x", md2[i]);
 		ctf_str_putc_fast(out, ',');
@@ -714,7 +714,7 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 			"key");
 		return;
 	}
-	ctf_str_puts(out, d->name);
+	ctf_str_puts_fast(out, d->name);
 	ctf_str_putc_fast(out, '(');
 	switch (d->kind) {
 	case CTF_AK_ENCAP:
@@ -767,7 +767,7 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 			v = ntohs(v);
 			mv = ntohs(mv) & CTF_TCP_FLAGS_SUPPORTED;
 			if (!mv)
-				ctf_str_puts(out, "0/0");
+				ctf_str_puts_fast(out, "0/0");
 			else
 				put_flags(out, tcp_flag_names, 9, v, mv,
 					  mv == CTF_TCP_FLAGS_SUPPORTED);
@@ -860,7 +860,7 @@ void ctf_key_format(const void *key, size_t key_len, const void *mask, size_t ma
 			 .verbose = flags & CTF_FMT_VERBOSE };
 
 	if (!key || !key_len) {
-		ctf_str_puts(out, "<empty>");	/* as ovs-dpctl */
+		ctf_str_puts_fast(out, "<empty>");	/* as ovs-dpctl */
 		return;
 	}
 	format_stream(&kf, key, key_len, mask, mask_len, !mask || !mask_len);
