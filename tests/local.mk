@@ -178,3 +178,12 @@ KERNEL_TESTS += \
 	tests/kernel/42-selftests-ovsnl.sh \
 	$(NULL)
 EXTRA_DIST += tests/kernel/selftests-lib.sh
+
+# make check-valgrind: the unit tests again under valgrind (memcheck, definite
+# leaks are errors). Check forks a child per test, hence --trace-children.
+VALGRIND_FLAGS = -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite \
+	--trace-children=yes
+.PHONY: check-valgrind
+check-valgrind:
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(check_PROGRAMS)" \
+		LOG_COMPILER="valgrind $(VALGRIND_FLAGS)"
