@@ -163,6 +163,7 @@ tests_unit_check_daemon_dist_LDADD = $(CHECK_LIBS)
 EXTRA_tests_unit_check_daemon_dist_DEPENDENCIES = ctflowd
 endif
 KERNEL_TESTS += tests/kernel/51-ctflowd-upkeep.sh
+KERNEL_TESTS += tests/kernel/52-ctflowd-loss.sh
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_monitor

@@ -22,6 +22,7 @@ void ctf_config_init(struct ctf_config *cfg)
 	cfg->flow_limit = CTF_DEFAULT_FLOW_LIMIT;
 	cfg->upcall_log_rate = CTF_DEFAULT_UPCALL_LOG_RATE;
 	cfg->revalidate_ms = CTF_DEFAULT_REVALIDATE_MS;
+	cfg->upcall_buffer = CTF_DEFAULT_UPCALL_BUFFER;
 	cfg->megaflows = true;
 	cfg->default_actions_text = ctf_xstrdup("drop");
 	ctf_nlbuf_init(&cfg->default_actions, 256);
@@ -318,6 +319,9 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 		return setting_uint(err, kw, arg, 0, 1000000, &cfg->upcall_log_rate);
 	if (!strcmp(kw, "revalidate-interval"))
 		return setting_uint(err, kw, arg, 10, 60000, &cfg->revalidate_ms);
+	if (!strcmp(kw, "upcall-buffer"))
+		return setting_uint(err, kw, arg, CTF_MIN_UPCALL_BUFFER, CTF_MAX_UPCALL_BUFFER,
+				    &cfg->upcall_buffer);
 	if (!strcmp(kw, "megaflows")) {
 		if (arg && !strcmp(arg, "on"))
 			cfg->megaflows = true;
@@ -338,7 +342,7 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 	}
 	ctf_err_set(err, "unknown directive `%s'", kw);
 	ctf_err_hint(err, "datapath, port, rule, idle-timeout, flow-limit, upcall-log-rate, "
-		     "default-action, megaflows, revalidate-interval, upcall-dispatch");
+		     "default-action, megaflows, revalidate-interval, upcall-dispatch, upcall-buffer");
 	return -EINVAL;
 }
 

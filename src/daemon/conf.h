@@ -12,6 +12,7 @@
  *   megaflows on|off                 (default on)
  *   revalidate-interval MS           (default 500)
  *   upcall-dispatch auto|per-vport   (default auto: per-CPU when the kernel has it)
+ *   upcall-buffer BYTES              (receive buffer per upcall socket; default 4 MiB)
  *
  * Port names in rules are resolved against a port map. While checking a file
  * (ctflowd -n, or before the ports exist) the map numbers the `port` lines
@@ -36,6 +37,11 @@
 #define CTF_DEFAULT_FLOW_LIMIT 200000u
 #define CTF_DEFAULT_UPCALL_LOG_RATE 20u
 #define CTF_DEFAULT_REVALIDATE_MS 500u
+/* Room for a burst of misses; small values (down to the minimum) provoke loss in tests. */
+#define CTF_DEFAULT_UPCALL_BUFFER (4u * 1024 * 1024)
+#define CTF_MIN_UPCALL_BUFFER 4096u
+/* The kernel doubles the value and keeps it in an int. */
+#define CTF_MAX_UPCALL_BUFFER (256u * 1024 * 1024)
 #define CTF_MAX_PRIORITY 65535u
 
 struct ctf_config_rule {
@@ -58,6 +64,7 @@ struct ctf_config {
 	unsigned int flow_limit;
 	unsigned int upcall_log_rate;
 	unsigned int revalidate_ms;
+	unsigned int upcall_buffer;	/* bytes, SO_RCVBUF of each upcall socket */
 	bool megaflows;
 	bool force_per_vport;		/* upcall-dispatch per-vport */
 	char *default_actions_text;	/* "drop" unless set */

@@ -25,7 +25,7 @@
 #include "upcall.h"
 
 #define EXEC_BATCH_BYTES (256u * 1024)
-#define UPCALL_RCVBUF (4 * 1024 * 1024)
+#define UPCALL_RCVBUF (4u * 1024 * 1024)	/* control and execute sockets */
 
 struct upcall_sock {
 	struct upcall *up;
@@ -419,13 +419,17 @@ static void upcall_read(evutil_socket_t fd, short what, void *arg)
 
 /* ---- opening the datapath ------------------------------------------------- */
 
-static int open_sock(struct ctf_nlsock **sock, bool nonblock)
+/*
+ * @rcvbuf is set with SO_RCVBUFFORCE (we run with CAP_NET_ADMIN), falling
+ * back to SO_RCVBUF within rmem_max; a failure of both leaves the default.
+ */
+static int open_sock(struct ctf_nlsock **sock, bool nonblock, unsigned int rcvbuf)
 {
 	int ret = ctf_nlsock_open(sock);
 
 	if (ret)
 		return ret;
-	ctf_nlsock_set_rcvbuf(*sock, UPCALL_RCVBUF);
+	ctf_nlsock_set_rcvbuf(*sock, (int)rcvbuf);
 	if (nonblock)
 		ctf_nlsock_set_nonblock(*sock, true);
 	return 0;
@@ -436,7 +440,8 @@ static int open_upcall_socks(struct upcall *up, size_t n)
 	up->socks = ctf_xzalloc(n * sizeof(*up->socks));
 	for (size_t i = 0; i < n; i++) {
 		struct upcall_sock *us = &up->socks[i];
-		int ret = open_sock(&us->sock, true);
+		/* upcall-buffer: what a burst of misses may queue before the kernel drops them. */
+		int ret = open_sock(&us->sock, true, up->d->cfg.upcall_buffer);
 
 		if (ret)
 			return ret;
@@ -643,9 +648,9 @@ struct upcall *upcall_open(struct ctflowd *d, struct ctf_err *err)
 
 	up->d = d;
 	flowtab_init(&up->flows);
-	ret = open_sock(&up->ctl, false);
+	ret = open_sock(&up->ctl, false, UPCALL_RCVBUF);
 	if (!ret)
-		ret = open_sock(&up->exec, true);
+		ret = open_sock(&up->exec, true, UPCALL_RCVBUF);
 	if (ret) {
 		ctf_err_setn(err, ret, "cannot open a netlink socket: %s", strerror(-ret));
 		goto fail;

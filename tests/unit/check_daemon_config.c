@@ -49,6 +49,7 @@ START_TEST(example_firewall_parses)
 	ck_assert_uint_eq(cfg.idle_timeout_s, 10);
 	ck_assert_uint_eq(cfg.flow_limit, 200000);
 	ck_assert_uint_eq(cfg.upcall_log_rate, 20);
+	ck_assert_uint_eq(cfg.upcall_buffer, 4u * 1024 * 1024);
 	ck_assert(cfg.megaflows);
 	ck_assert(!cfg.force_per_vport);
 	ck_assert_str_eq(cfg.default_actions_text, "drop");
@@ -66,13 +67,14 @@ START_TEST(settings_parse)
 		"datapath dp0\nport p1\n"
 		"idle-timeout 5\nflow-limit 1000\nupcall-log-rate 0\n"
 		"default-action p1\nmegaflows off\nrevalidate-interval 250\n"
-		"upcall-dispatch per-vport\n";
+		"upcall-dispatch per-vport\nupcall-buffer 65536\n";
 
 	ck_assert_msg(parse(&cfg, text, &err) == 0, "%s", ctf_err_text(&err, buf, sizeof(buf)));
 	ck_assert_uint_eq(cfg.idle_timeout_s, 5);
 	ck_assert_uint_eq(cfg.flow_limit, 1000);
 	ck_assert_uint_eq(cfg.upcall_log_rate, 0);
 	ck_assert_uint_eq(cfg.revalidate_ms, 250);
+	ck_assert_uint_eq(cfg.upcall_buffer, 65536);
 	ck_assert(!cfg.megaflows);
 	ck_assert(cfg.force_per_vport);
 	ck_assert_str_eq(cfg.default_actions_text, "p1");
@@ -98,6 +100,9 @@ static const struct bad_case {
 	{ "datapath d\nflow-limit 0\n", "test.conf:2: ", "flow-limit" },
 	{ "datapath d\nmegaflows maybe\n", "test.conf:2: ", "megaflows" },
 	{ "datapath d\nupcall-dispatch per-cpu\n", "test.conf:2: ", "upcall-dispatch" },
+	{ "datapath d\nupcall-buffer 4095\n", "test.conf:2: ", "upcall-buffer" },
+	{ "datapath d\nupcall-buffer 268435457\n", "test.conf:2: ", "upcall-buffer" },
+	{ "datapath d\nupcall-buffer 1M\n", "test.conf:2: ", "upcall-buffer" },
 	{ "datapath d\nrule 70000 recirc_id(0) drop\n", "test.conf:2: ", "70000" },
 	{ "datapath d\nrule ten recirc_id(0) drop\n", "test.conf:2: ", "ten" },
 	{ "datapath d\nrule 10 recirc_id(0)\n", "test.conf:2: ", "actions" },
