@@ -6,10 +6,10 @@
 # (with a log line) while traffic is still forwarded; the upcall log is
 # rate-limited with an "N upcall messages suppressed" line; idle flows are
 # deleted after idle-timeout; flows deleted behind the daemon's back are
-# forgotten.
+# forgotten. Afterwards upcall-listen on the per-vport datapath it leaves.
 . "$(dirname "$0")/lib.sh"
 
-plan 13
+plan 16
 
 dp=ctfu
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctflowd-vm.XXXXXX")
@@ -19,8 +19,8 @@ sock=$work/ctflowd.sock
 export CTFLOWD_SOCKET=$sock
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 
-netns a
-netns b
+netns_ipv4_only a
+netns_ipv4_only b
 veth_pair u0 u0p a 10.3.0.1/24
 veth_pair u1 u1p b 10.3.0.2/24
 datapath_cleanup "$dp"
@@ -89,3 +89,21 @@ ovs_dpctl del-flows "$dp"
 forgotten() { has_line 'current:0 ' "$("$CTFLOW" daemon-show)"; }
 check "flows deleted by hand are forgotten" wait_until 10 forgotten
 check "ping still passes afterwards" in_ns a ping -c 1 -W 2 10.3.0.2
+
+# The datapath outlives the daemon, still in per-vport dispatch: upcall-listen
+# takes the per-vport path (the port's upcall PID, not per-CPU PIDs).
+kill "$ctflowd_pid"
+wait "$ctflowd_pid" 2>/dev/null
+check_output "the datapath stays in per-vport dispatch after ctflowd exits" \
+	'^  upcall dispatch: per-vport$' ctflow show "$dp"
+ctflow del-flows "$dp"
+"$CTFLOW" upcall-listen "$dp" u0 count=1 > "$work/upcalls" 2> "$work/upcalls.err" &
+listener=$!
+at_exit kill "$listener"
+wait_until 20 grep -q '^listening for upcalls on ctfu (portid [0-9]*)$' "$work/upcalls" ||
+	diag "$(cat "$work/upcalls.err")"
+in_ns a ping -c 1 -W 1 10.3.0.2 >/dev/null 2>&1
+wait "$listener"
+check_eq "per-vport upcall-listen exits 0 after count=1" 0 $?
+check_output "per-vport upcall-listen prints the miss from u0" \
+	'^MISS upcall: .*in_port\(1\),.*eth_type\(0x0(800|806)\)' cat "$work/upcalls"

@@ -22,8 +22,8 @@ busybox syslogd -n -O "$work/messages" &
 at_exit kill $!
 wait_until 5 test -S /dev/log || bail_out "syslogd did not create /dev/log"
 
-netns a
-netns b
+netns_ipv4_only a
+netns_ipv4_only b
 veth_pair l0 l0p a 10.4.0.1/24
 veth_pair l1 l1p b 10.4.0.2/24
 datapath_cleanup "$dp"

@@ -234,6 +234,16 @@ netns() {
 	ip -n "$1" link set lo up
 }
 
+# netns_ipv4_only NAME: netns NAME without IPv6, so that no router
+# solicitation or MLD report of a moved-in veth end adds upcalls and flows
+# at random times (a new namespace does not inherit the host's sysctls; the
+# default must be set before an interface moves in).
+netns_ipv4_only() {
+	netns "$1"
+	in_ns "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 ||
+		bail_out "cannot disable IPv6 in netns $1"
+}
+
 # in_ns NS CMD...: run CMD inside namespace NS.
 in_ns() {
 	local ns=$1; shift
