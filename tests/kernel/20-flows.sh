@@ -139,8 +139,15 @@ in_ns ctf20ns ping -c 3 -i 0.2 -W 1 10.20.0.2 >/dev/null 2>&1
 check_output "packets, bytes and used are counted" '^recirc_id\(0\),in_port\(1\),eth\(\),eth_type\(0x0806\), packets:[1-9][0-9]*, bytes:[1-9][0-9]*, used:[0-9]+\.[0-9]{3}s, actions:drop$' \
 	ctflow dump-flows "$dp"
 norm_used() { sed -E 's/used:[0-9]+\.[0-9]+s/used:X/'; }
-tap_run ovs_dpctl dump-flows "$dp"; peer=$(norm_used <<< "$out")
-tap_run ctflow dump-flows "$dp"; mine=$(norm_used <<< "$out")
+# The kernel's neighbour code keeps retrying ARP for a while after ping
+# gives up, so the counters may move between two dumps: compare until they
+# have settled (a real difference never settles).
+same_dump() {
+	tap_run ovs_dpctl dump-flows "$dp"; peer=$(norm_used <<< "$out")
+	tap_run ctflow dump-flows "$dp"; mine=$(norm_used <<< "$out")
+	[ "$peer" = "$mine" ]
+}
+wait_until 10 same_dump
 check_eq "ovs-dpctl shows the same line (but for used:)" "$peer" "$mine"
 check_output "--json reports used_ms" '"packets":[1-9][0-9]*,"bytes":[1-9][0-9]*,"used_ms":[0-9]+,' \
 	ctflow dump-flows --json "$dp"
