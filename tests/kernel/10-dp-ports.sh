@@ -69,7 +69,20 @@ same_show "show system@t0 matches ovs-dpctl" show system@t0
 
 # A miss through a0 moves the lookup and port counters.
 ip link set t0 up
-send_misses() { ip neigh flush dev a1 >/dev/null 2>&1; ping -c 2 -W 1 -I a1 192.0.2.99 >/dev/null 2>&1; }
+# Nobody answers for 192.0.2.99: the kernel's neighbour code keeps sending
+# ARP requests (one a second, three in all) after ping has given up, and
+# each moves the counters. Return only once it has given up too (the entry
+# is FAILED, or gone), so that the two tools read the same numbers.
+arp_given_up() {
+	local s
+	s=$(ip neigh show dev a1 to 192.0.2.99)
+	[ -z "$s" ] || [[ $s == *FAILED* ]]
+}
+send_misses() {
+	ip neigh flush dev a1 >/dev/null 2>&1
+	ping -c 2 -W 1 -I a1 192.0.2.99 >/dev/null 2>&1
+	wait_until 60 arp_given_up || diag "ARP for 192.0.2.99 still retrying: $(ip neigh show dev a1)"
+}
 send_misses
 same_show "show -s matches ovs-dpctl after traffic" show -s t0
 # With a flow, lookups hit and the masks cache starts counting: the "cache:" line.
