@@ -113,7 +113,7 @@ done
 in_ns ns1 socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'cat >/dev/null' &
 srv=$!
 at_exit kill "$srv"
-wait_until 10 in_ns ns1 sh -c 'ss -ltn | grep -q ":8080 "' || diag "server not listening?"
+wait_until 60 in_ns ns1 sh -c 'ss -ltn | grep -q ":8080 "' || diag "server not listening?"
 # tcp_connect PORT: one connection from ns0 that sends a byte and closes.
 tcp_connect() {
 	in_ns ns0 socat -T 2 OPEN:/dev/null TCP:10.1.1.2:8080,connect-timeout=2
@@ -132,6 +132,15 @@ udp_send() { echo x | in_ns ns0 socat -u - UDP-SENDTO:10.1.1.2:9999; }
 check "UDP ns0 -> ns1:9999 through ct(commit,zone=3,mark=,label=)" udp_send
 
 # --- dump-conntrack ---------------------------------------------------------------
+# Nothing acknowledges the UDP datagram, and the TCP close handshake ends
+# after socat has exited (the server side closes once its `cat` has gone,
+# which takes a while under TCG): wait until both entries are in their
+# final state, or the two tools' dumps below could see them change between
+# the two commands (state, counters).
+udp_committed() { ctflow dump-conntrack zone=3 | grep -q '^udp,'; }
+tcp_closed() { ctflow dump-conntrack zone=2 | grep -qE 'state=(TIME_WAIT|CLOSE)\)$'; }
+wait_until 60 udp_committed || diag "no UDP entry yet: $(ctflow dump-conntrack 2>&1)"
+wait_until 60 tcp_closed || diag "TCP entry not closed yet: $(ctflow dump-conntrack zone=2 2>&1)"
 check_output "dump-conntrack shows the ping in zone 1" \
 	'^icmp,orig=\(src=10\.1\.1\.1,dst=10\.1\.1\.2,id=[0-9]+,type=8,code=0\),reply=\(src=10\.1\.1\.2,dst=10\.1\.1\.1,id=[0-9]+,type=0,code=0\),zone=1$' \
 	ctflow dump-conntrack
