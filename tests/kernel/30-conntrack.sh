@@ -115,19 +115,22 @@ srv=$!
 at_exit kill "$srv"
 wait_until 60 in_ns ns1 sh -c 'ss -ltn | grep -q ":8080 "' || diag "server not listening?"
 # tcp_connect PORT: one connection from ns0 that sends a byte and closes.
+# A loaded TCG guest can take seconds to answer a SYN: a generous connect
+# timeout (it only delays the check that expects the connection to fail).
 tcp_connect() {
-	in_ns ns0 socat -T 2 OPEN:/dev/null TCP:10.1.1.2:8080,connect-timeout=2
+	in_ns ns0 socat -T 10 OPEN:/dev/null TCP:10.1.1.2:8080,connect-timeout=10
 }
 
 # --- traffic through the firewall ----------------------------------------------
-check "ping ns0 -> ns1 through ct(commit,zone=1)" in_ns ns0 ping -c 2 -W 2 10.1.1.2
+# -W 5: the first echo waits for ARP, and a loaded VM is slow to answer.
+check "ping ns0 -> ns1 through ct(commit,zone=1)" in_ns ns0 ping -c 2 -W 5 10.1.1.2
 if in_ns ns1 ping -c 1 -W 1 10.1.1.1 >/dev/null 2>&1; then
 	not_ok "unsolicited ping ns1 -> ns0 is dropped (ct_state -est)"
 else
 	ok "unsolicited ping ns1 -> ns0 is dropped (ct_state -est)"
 fi
 check "TCP ns0 -> ns1:8080 through ct(commit,zone=2)" tcp_connect
-check "ping6 ns0 -> ns1 through ct(commit,zone=4)" in_ns ns0 ping -6 -c 2 -W 2 fd00::2
+check "ping6 ns0 -> ns1 through ct(commit,zone=4)" in_ns ns0 ping -6 -c 2 -W 5 fd00::2
 udp_send() { echo x | in_ns ns0 socat -u - UDP-SENDTO:10.1.1.2:9999; }
 check "UDP ns0 -> ns1:9999 through ct(commit,zone=3,mark=,label=)" udp_send
 
@@ -193,7 +196,7 @@ check_no_output "the ICMPv6 entry is gone" '^icmpv6,' ctflow dump-conntrack
 check "flush-conntrack zone=1" ctflow flush-conntrack "$dp" zone=1
 check_no_output "no zone=1 entry is left" ',zone=1(,|$)' ctflow dump-conntrack
 check_output "the zone=2 entry is still there" ',zone=2,' ctflow dump-conntrack
-check "ping again" in_ns ns0 ping -c 1 -W 2 10.1.1.2
+check "ping again" in_ns ns0 ping -c 1 -W 5 10.1.1.2
 check "flush-conntrack by partial orig tuple (ICMP from 10.1.1.1)" \
 	ctflow flush-conntrack 'ct_nw_src=10.1.1.1,ct_nw_proto=1'
 tap_run ctflow dump-conntrack
@@ -212,7 +215,7 @@ in_ns ns0 socat -T 120 EXEC:'sleep 120' TCP:10.1.1.2:8080,connect-timeout=5 &
 holder=$!
 at_exit kill "$holder"
 zone2_established() { ctflow dump-conntrack zone=2 | grep -q 'state=ESTABLISHED'; }
-check "a first (held-open) TCP connection in zone 2 commits" wait_until 15 zone2_established
+check "a first (held-open) TCP connection in zone 2 commits" wait_until 60 zone2_established
 check_fails "a second TCP connection in zone 2 is dropped by the limit" tcp_connect
 tap_run ctflow ct-get-limits
 check_eq "ct-get-limits: default, then zone 2 with its count" \
