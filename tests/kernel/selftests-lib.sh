@@ -112,12 +112,16 @@ ARP_FLOWS='in_port(1),eth(),eth_type(0x0806),arp() 2
 in_port(2),eth(),eth_type(0x0806),arp() 1'
 
 # nc_listen NS PORT: a TCP listener in NS, stopped at the end of the test.
+# Returns once the socket listens: a fixed sleep is too short for a loaded
+# TCG guest, and a connection made before that would be refused (or, for
+# a check that expects no connection, pass for the wrong reason).
 nc_pids=()
+nc_listening() { has_line ":$2 " "$(in_ns "$1" ss -Hltn)"; }
 nc_listen() {
 	in_ns "$1" nc -l -k -n 0.0.0.0 "$2" >/dev/null 2>&1 &
 	nc_pids+=($!)
 	at_exit kill $!
-	sleep 0.5
+	wait_until 60 nc_listening "$1" "$2" || bail_out "nc did not listen on port $2 in $1"
 }
 nc_stop() {
 	local p
