@@ -128,7 +128,9 @@ nc_stop() {
 	for p in "${nc_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	nc_pids=()
 }
-nc_connect() { in_ns "$1" nc -z -n -w 3 "$2" "$3" >/dev/null 2>&1; }
+# A 10 s connect timeout: a loaded TCG guest can be slow to answer a SYN
+# (only the checks that expect no connection wait that long).
+nc_connect() { in_ns "$1" nc -z -n -w 10 "$2" "$3" >/dev/null 2>&1; }
 
 # kernel_supports DP FLOW ACTIONS: the kernel takes ACTIONS (flow removed again).
 kernel_supports() {
