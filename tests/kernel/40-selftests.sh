@@ -100,7 +100,7 @@ recirc_id(0x2),ct_state(+rel+trk),in_port(2),eth(),eth_type(0x0800),ipv4(dst=192
 EOF
 echo a | in_ns client nc -u -w 1 172.31.110.20 10000 >/dev/null 2>&1
 # The ICMP error comes back asynchronously: give it time under TCG.
-wait_until 10 eval 'ctflow dump-flows natrelated4 | grep -q "dst=172.31.110.10,proto=1).*packets:[1-9]"'
+wait_until 60 eval 'ctflow dump-flows natrelated4 | grep -q "dst=172.31.110.10,proto=1).*packets:[1-9]"'
 check_output "nat_related_v4: the port-unreachable, un-NATed to the client, took the related flow" \
 	'ipv4\(src=172\.31\.110\.20,dst=172\.31\.110\.10,proto=1\).*packets:[1-9]' ctflow dump-flows natrelated4
 check_output "nat_related_v4: nothing hit the drop flow for the NATed address" \
