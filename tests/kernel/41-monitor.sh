@@ -22,13 +22,14 @@ start_monitor() {
 	"$CTFLOW" "$@" > "$tmp/$name.out" 2> "$tmp/$name.err" &
 	eval "${name}_pid=$!"
 	at_exit kill $!
-	wait_until 20 grep -q 'monitoring\|listening' "$tmp/$name.err" "$tmp/$name.out" ||
+	wait_until 60 grep -q 'monitoring\|listening' "$tmp/$name.err" "$tmp/$name.out" ||
 		diag "$name did not start: $(cat "$tmp/$name.err")"
 }
 
-# saw NAME ERE [SECONDS]: a line of NAME's output matches ERE (waiting for it).
+# saw NAME ERE [SECONDS]: a line of NAME's output matches ERE (waiting for it,
+# 60 s by default: a monitor on a loaded TCG guest can be slow to run).
 saw() {
-	wait_until "${3:-15}" grep -qE -- "$2" "$tmp/$1.out"
+	wait_until "${3:-60}" grep -qE -- "$2" "$tmp/$1.out"
 }
 
 # check_saw DESC NAME ERE: one TAP line for saw().
@@ -86,6 +87,10 @@ check "ctflow del-if mon0 m0" ctflow del-if mon0 m0
 check_saw "monitor mon0: port del" one '^port del: port 1: m0 \(netdev\)$'
 check_no_output "monitor mon0 saw nothing of mon1" 'mon1|m1' cat "$tmp/one.out"
 check_saw "monitor (all) saw mon1's port and flow" all '^port new: port 1: m1 \(netdev\)$'
+# The --json monitor is a process of its own: wait until it has printed the
+# last event (m0's port del) before reading what it printed.
+saw json '^\{"event":"port","cmd":"del",.*"name":"m0".*\}$' ||
+	diag "the --json monitor has not printed m0's port del: $(cat "$tmp/json.out" "$tmp/json.err")"
 check "every --json line is one JSON object with an event" python3 -c '
 import json, sys
 lines = open(sys.argv[1]).read().splitlines()
