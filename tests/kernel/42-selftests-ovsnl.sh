@@ -74,14 +74,14 @@ ctflow add-if ui0 left0 >/dev/null
 "$CTFLOW" upcall-listen ui0 left0 > "$tmp/upcalls" 2> "$tmp/upcalls.err" &
 listener=$!
 at_exit kill "$listener"
-if wait_until 20 grep -q '^listening for upcalls on ui0 (portid [0-9]*)$' "$tmp/upcalls"; then
+if wait_until 60 grep -q '^listening for upcalls on ui0 (portid [0-9]*)$' "$tmp/upcalls"; then
 	ok "upcall_interfaces: the listener says it is listening, with its portid"
 else
 	not_ok "upcall_interfaces: the listener says it is listening, with its portid"
 	diag "$(cat "$tmp/upcalls" "$tmp/upcalls.err")"
 fi
 in_ns upc arping -I l0 -c 1 -w 2 172.31.110.20 >/dev/null 2>&1
-if wait_until 20 grep -q '^MISS upcall: .*arp(sip=172\.31\.110\.1,tip=172\.31\.110\.20,op=1,sha=' "$tmp/upcalls"; then
+if wait_until 60 grep -q '^MISS upcall: .*arp(sip=172\.31\.110\.1,tip=172\.31\.110\.20,op=1,sha=' "$tmp/upcalls"; then
 	ok "upcall_interfaces: the ARP request arrives as a MISS upcall in flow syntax"
 else
 	not_ok "upcall_interfaces: the ARP request arrives as a MISS upcall in flow syntax"
@@ -208,19 +208,20 @@ VLAN_FLOW='in_port(1),eth(),eth_type(0x8100),vlan(vid=10),encap(eth_type(0x0800)
 check "pop_vlan: the VLAN 10 flow forwards tagged" ctflow add-flow vlan0 "$VLAN_FLOW" 2
 echos0=$(in_echos ns2)
 send_tagged_echo "$mac1" "$mac2"
-wait_until 5 eval '[ "$(ctflow dump-flows vlan0 | grep -c "vlan(vid=10.*packets:1,")" = 1 ]'
+wait_until 60 eval '[ "$(ctflow dump-flows vlan0 | grep -c "vlan(vid=10.*packets:1,")" = 1 ]'
 check_output "pop_vlan: the tagged echo request hit the VLAN flow" 'vlan\(vid=10.*packets:1,.*actions:2$' \
 	ctflow dump-flows vlan0
 check_eq "pop_vlan: still tagged, ns2's IP stack never saw it" "$echos0" "$(in_echos ns2)"
 check "pop_vlan: pop_vlan,2 on the VLAN flow" ctflow mod-flow vlan0 "$VLAN_FLOW" 'pop_vlan,2'
 check "push_vlan: replies are tagged with VLAN 10" ctflow mod-flow vlan0 \
 	'in_port(2),eth(),eth_type(0x0800),ipv4()' 'push_vlan(vid=10,pcp=0,tpid=0x8100),1'
-in_ns ns1 timeout 60 tcpdump -i ns1veth -Q in -n -e -l -c 1 'vlan 10 and icmp' > "$tmp/tcpdump" 2> "$tmp/tcpdump.err" &
+in_ns ns1 timeout 180 tcpdump -i ns1veth -Q in -n -e -l -c 1 'vlan 10 and icmp' > "$tmp/tcpdump" 2> "$tmp/tcpdump.err" &
 tcpdump_pid=$!
 at_exit kill "$tcpdump_pid"
-wait_until 30 grep -q 'listening on' "$tmp/tcpdump.err"
+wait_until 120 grep -q 'listening on' "$tmp/tcpdump.err" ||
+	diag "tcpdump is not listening: $(cat "$tmp/tcpdump.err")"
 send_tagged_echo "$mac1" "$mac2"
-if wait_until 20 eval '[ "$(in_echos ns2)" -gt "$echos0" ]'; then
+if wait_until 60 eval '[ "$(in_echos ns2)" -gt "$echos0" ]'; then
 	ok "pop_vlan: untagged by the datapath, the echo request reached ns2"
 else
 	not_ok "pop_vlan: untagged by the datapath, the echo request reached ns2"
