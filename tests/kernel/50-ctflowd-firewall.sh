@@ -114,19 +114,24 @@ if has_line 'ct_state\(.*\+new.*actions:drop|actions:drop' "$flows"; then ok "un
 check_output "ctflow dump-flows agrees" 'recirc_id\(0x1\)' ctflow dump-flows "$dp"
 
 # --- syslog -------------------------------------------------------------------
-sleep 1
-log=$(messages)
-if has_line 'ctflowd\[[0-9]+\]: upcall: ctfw: in_port c0: .*: rule 20 recirc_id\(0\),eth_type\(0x0800\),ct_state\(-trk\): actions ct\(zone=7\),recirc\(0x?1\)' "$log"; then
-	ok "syslog has the upcall line for rule 20"
-else
-	not_ok "syslog has the upcall line for rule 20"; diag "$log"
-fi
-if has_line 'upcall: ctfw: in_port s0: .*: default: actions drop' "$log"; then ok "syslog has a default upcall line"; else not_ok "syslog has a default upcall line"; fi
-if has_line 'ctflowd\[[0-9]+\]: ctflowd: started: datapath ctfw' "$log" && has_line 'dispatch mode per-cpu' "$log"; then
-	ok "syslog has the start and mode lines"
-else
-	not_ok "syslog has the start and mode lines"
-fi
+# syslogd writes what it receives when it gets to run: wait for the lines
+# (60 s at most) instead of sleeping a fixed time.
+# log_has ERE...: every ERE matches a line of the syslog file.
+log_has() {
+	local log re
+	log=$(messages)
+	for re; do has_line "$re" "$log" || return 1; done
+}
+# check_log DESC ERE...: one TAP line for log_has, waiting for it.
+check_log() {
+	local desc=$1; shift
+	if wait_until 60 log_has "$@"; then ok "$desc"; else not_ok "$desc"; diag "$(messages)"; fi
+}
+check_log "syslog has the upcall line for rule 20" \
+	'ctflowd\[[0-9]+\]: upcall: ctfw: in_port c0: .*: rule 20 recirc_id\(0\),eth_type\(0x0800\),ct_state\(-trk\): actions ct\(zone=7\),recirc\(0x?1\)'
+check_log "syslog has a default upcall line" 'upcall: ctfw: in_port s0: .*: default: actions drop'
+check_log "syslog has the start and mode lines" \
+	'ctflowd\[[0-9]+\]: ctflowd: started: datapath ctfw' 'dispatch mode per-cpu'
 check_output "dump-rules: rule 20 has hits" '^priority:20, .*hits:[1-9]' ctflow dump-rules
 check_output "dump-rules: default has hits" '^default, hits:[1-9]' ctflow dump-rules
 check_output "daemon-show: upcalls handled" 'handled:[1-9]' ctflow daemon-show
@@ -163,4 +168,4 @@ if grep -q ' 0% packet loss' "$work/ping.log"; then ok "ping continues across ki
 check "the restarted daemon adopted the old flows" wait_until 5 grep -q 'revalidate: ctfw: adopted [0-9]* flows' "$work/messages"
 check_output "TCP passes after the restart" '^hello-from-server$' tcp_get c 10.2.0.2:8080
 check "SIGTERM: orderly shutdown" stop_ctflowd
-check "syslog: terminating" grep -q 'ctflowd: terminating' "$work/messages"
+check "syslog: terminating" wait_until 60 grep -q 'ctflowd: terminating' "$work/messages"
