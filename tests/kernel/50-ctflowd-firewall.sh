@@ -25,13 +25,13 @@ sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 busybox syslogd -n -O "$work/messages" &
 syslogd_pid=$!
 at_exit kill "$syslogd_pid"
-wait_until 5 test -S /dev/log || bail_out "syslogd did not create /dev/log"
+wait_until 60 test -S /dev/log || bail_out "syslogd did not create /dev/log"
 
 # --- sd_notify listener --------------------------------------------------------
 socat -u UNIX-RECV:"$work/notify" OPEN:"$work/notify.log",creat,append &
 notify_pid=$!
 at_exit kill "$notify_pid"
-wait_until 5 test -S "$work/notify" || bail_out "no notify listener"
+wait_until 60 test -S "$work/notify" || bail_out "no notify listener"
 
 # --- topology: ns c (10.2.0.1) -- c0 [ctfw] s0 -- ns s (10.2.0.2) ------------
 # No IPv6 in the namespaces: router solicitations and MLD reports of the
@@ -62,7 +62,7 @@ cp "$conf" "$work/good.conf"
 start_ctflowd() {
 	NOTIFY_SOCKET=$work/notify "$CTFLOWD" -f "$conf" -s "$sock" &
 	ctflowd_pid=$!
-	wait_until 20 test -S "$sock"
+	wait_until 60 test -S "$sock"
 }
 stop_ctflowd() {
 	kill "$ctflowd_pid" 2>/dev/null
@@ -73,7 +73,7 @@ messages() { cat "$work/messages" 2>/dev/null; }
 
 check "ctflowd -n accepts the firewall" "$CTFLOWD" -n -f "$conf"
 if start_ctflowd; then ok "ctflowd starts and listens"; else not_ok "ctflowd starts and listens"; diag "$(messages)"; fi
-check "sd_notify READY=1 reached the listener" wait_until 5 grep -q '^READY=1' "$work/notify.log"
+check "sd_notify READY=1 reached the listener" wait_until 60 grep -q '^READY=1' "$work/notify.log"
 check_output "daemon-show: per-cpu upcall dispatch" '^  upcall dispatch: per-cpu$' ctflow daemon-show
 check_output "the ports are attached" 'port [0-9]+: s0' ovs_dpctl show "$dp"
 
@@ -83,11 +83,13 @@ at_exit kill $!
 in_ns c socat TCP-LISTEN:9090,fork,reuseaddr SYSTEM:'echo hello-from-client' &
 at_exit kill $!
 listening() { has_line ":$2 " "$(in_ns "$1" ss -Hltn)"; }
-wait_until 10 listening s 8080 && wait_until 10 listening c 9090 || bail_out "socat did not listen"
+wait_until 60 listening s 8080 && wait_until 60 listening c 9090 || bail_out "socat did not listen"
 # -u: only server -> client, so the client does not close before the greeting.
-tcp_get() { in_ns "$1" socat -T 5 -u TCP:"$2",connect-timeout=5 STDOUT; }
+# 20 s timeouts: the first packets go through ctflowd's upcalls and the
+# server forks a shell for its greeting, both slow on a loaded TCG guest.
+tcp_get() { in_ns "$1" socat -T 20 -u TCP:"$2",connect-timeout=20 STDOUT; }
 
-check "client -> server ping passes" in_ns c ping -c 3 -i 0.3 -W 2 10.2.0.2
+check "client -> server ping passes" in_ns c ping -c 3 -i 0.3 -W 5 10.2.0.2
 check_output "client -> server TCP passes" '^hello-from-server$' tcp_get c 10.2.0.2:8080
 for i in 1 2 3 4 5; do
 	tcp_get c 10.2.0.2:8080 >/dev/null 2>&1
@@ -149,18 +151,18 @@ check "del-rule" \
 # --- SIGHUP with a bad file keeps the rules, with a good one takes it ---------------
 printf 'datapath ctfw\nport c0\nrule 10 recirc_id(0),in_port(nosuch) drop\n' > "$conf"
 kill -HUP "$ctflowd_pid"
-check "bad file: the reason is logged" wait_until 5 grep -q 'reload: keeping the old configuration: .*ctflowd.conf:3:' "$work/messages"
-check "bad file: traffic still passes" in_ns c ping -c 1 -W 2 10.2.0.2
+check "bad file: the reason is logged" wait_until 60 grep -q 'reload: keeping the old configuration: .*ctflowd.conf:3:' "$work/messages"
+check "bad file: traffic still passes" in_ns c ping -c 1 -W 5 10.2.0.2
 sed 's/^idle-timeout 10/idle-timeout 9/' "$work/good.conf" > "$conf"
 kill -HUP "$ctflowd_pid"
 reloaded() { has_line '^  reloads: 1$' "$("$CTFLOW" daemon-show)"; }
-check "good file: reloaded" wait_until 5 reloaded
+check "good file: reloaded" wait_until 60 reloaded
 
 # --- kill -9 and restart: the kernel keeps forwarding, the flows are adopted ------
 in_ns c ping -c 16 -i 0.25 -W 1 10.2.0.2 > "$work/ping.log" 2>&1 &
 ping_pid=$!
 # Kill only once the established flows of both directions are in the kernel.
-wait_until 10 grep -q 'icmp_seq=3 ' "$work/ping.log"
+wait_until 60 grep -q 'icmp_seq=3 ' "$work/ping.log"
 kill -9 "$ctflowd_pid"
 wait "$ctflowd_pid" 2>/dev/null
 rm -f "$sock"
@@ -168,7 +170,7 @@ sleep 0.5
 start_ctflowd
 wait "$ping_pid"
 if grep -q ' 0% packet loss' "$work/ping.log"; then ok "ping continues across kill -9 and restart"; else not_ok "ping continues across kill -9 and restart"; diag "$(cat "$work/ping.log")"; fi
-check "the restarted daemon adopted the old flows" wait_until 5 grep -q 'revalidate: ctfw: adopted [0-9]* flows' "$work/messages"
+check "the restarted daemon adopted the old flows" wait_until 60 grep -q 'revalidate: ctfw: adopted [0-9]* flows' "$work/messages"
 check_output "TCP passes after the restart" '^hello-from-server$' tcp_get c 10.2.0.2:8080
 check "SIGTERM: orderly shutdown" stop_ctflowd
 check "syslog: terminating" wait_until 60 grep -q 'ctflowd: terminating' "$work/messages"
