@@ -42,25 +42,25 @@ CONF
 "$CTFLOWD" -d -f "$conf" -s "$sock" 2> "$work/log" &
 ctflowd_pid=$!
 at_exit kill "$ctflowd_pid"
-if wait_until 20 test -S "$sock"; then ok "ctflowd starts"; else not_ok "ctflowd starts"; diag "$(cat "$work/log")"; fi
+if wait_until 60 test -S "$sock"; then ok "ctflowd starts"; else not_ok "ctflowd starts"; diag "$(cat "$work/log")"; fi
 check_output "upcall-dispatch per-vport is honoured" '^  upcall dispatch: per-vport$' ctflow daemon-show
 
 in_ns b socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo pong' &
 at_exit kill $!
 listening() { has_line ":8080 " "$(in_ns b ss -Hltn)"; }
-wait_until 10 listening || bail_out "socat did not listen"
+wait_until 60 listening || bail_out "socat did not listen"
 
 count_flows() { "$OVS_DPCTL" dump-flows "$dp" | grep -c 'actions:'; }
-check "ping passes" in_ns a ping -c 2 -i 0.3 -W 2 10.3.0.2
+check "ping passes" in_ns a ping -c 2 -i 0.3 -W 5 10.3.0.2
 # Keep the ICMP flows busy while looking at them: on a slow VM a dump can
 # come later than idle-timeout (5 s) after a short ping.
-in_ns a ping -q -c 100 -i 0.2 10.3.0.2 >/dev/null 2>&1 &
+in_ns a ping -q -c 300 -i 0.2 10.3.0.2 >/dev/null 2>&1 &
 pinger=$!
 exact_icmp() {
 	tap_run ovs_dpctl dump-flows "$dp"
 	has_line 'icmp\(type=[0-9]+,code=[0-9]+\)' "$out" && has_line 'ipv4\(src=10\.3\.0\.1,dst=10\.3\.0\.2' "$out"
 }
-wait_until 10 exact_icmp
+wait_until 60 exact_icmp
 kill "$pinger"; wait "$pinger" 2>/dev/null
 if exact_icmp; then
 	ok "megaflows off: flows match exactly"
@@ -69,15 +69,17 @@ else
 fi
 passed=0 max=0
 for i in 1 2 3 4 5 6; do
-	[ "$(in_ns a socat -T 5 -u TCP:10.3.0.2:8080,connect-timeout=5 STDOUT 2>/dev/null)" = pong ] &&
+	# 20 s: past the flow limit every packet is an upcall, slow on a loaded VM.
+	[ "$(in_ns a socat -T 20 -u TCP:10.3.0.2:8080,connect-timeout=20 STDOUT 2>/dev/null)" = pong ] &&
 		passed=$((passed + 1))
 	n=$(count_flows)
 	[ "$n" -gt "$max" ] && max=$n
 done
 check_eq "six TCP connections pass although the flow limit is reached" 6 "$passed"
-# ovs-dpctl switches a datapath it opens to per-CPU dispatch; ctflowd notices.
+# ovs-dpctl switches a datapath it opens to per-CPU dispatch; ctflowd notices
+# on its next revalidation pass, which a loaded VM may run late.
 check "ovs-dpctl's change of the dispatch mode is undone" \
-	grep -q 'upcall: ctfu: upcall dispatch changed by another program: restoring per-vport' "$work/log"
+	wait_until 30 grep -q 'upcall: ctfu: upcall dispatch changed by another program: restoring per-vport' "$work/log"
 if [ "$max" -ge 1 ] && [ "$max" -le 6 ]; then
 	ok "never more than flow-limit (6) flows installed (at most $max seen)"
 else
@@ -85,19 +87,19 @@ else
 fi
 check "the flow limit is logged" grep -q 'upcall: ctfu: flow limit 6 reached' "$work/log"
 check "the upcall log is rate-limited with a summary" \
-	wait_until 5 grep -qE 'upcall: [0-9]+ upcall messages suppressed' "$work/log"
+	wait_until 30 grep -qE 'upcall: [0-9]+ upcall messages suppressed' "$work/log"
 
 # Idle flows go after idle-timeout (5 s) without traffic.
 no_flows() { [ -z "$("$OVS_DPCTL" dump-flows "$dp")" ]; }
-check "idle flows are deleted" wait_until 30 no_flows
+check "idle flows are deleted" wait_until 60 no_flows
 check_output "daemon-show counts expired flows" 'expired:[1-9]' ctflow daemon-show
 
 # Flows deleted by hand are forgotten (current drops to 0).
-in_ns a ping -c 1 -W 2 10.3.0.2 >/dev/null
+in_ns a ping -c 1 -W 5 10.3.0.2 >/dev/null
 ovs_dpctl del-flows "$dp"
 forgotten() { has_line 'current:0 ' "$("$CTFLOW" daemon-show)"; }
 check "flows deleted by hand are forgotten" wait_until 10 forgotten
-check "ping still passes afterwards" in_ns a ping -c 1 -W 2 10.3.0.2
+check "ping still passes afterwards" in_ns a ping -c 1 -W 5 10.3.0.2
 
 # The datapath outlives the daemon, still in per-vport dispatch: upcall-listen
 # takes the per-vport path (the port's upcall PID, not per-CPU PIDs).
