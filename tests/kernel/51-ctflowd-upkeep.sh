@@ -99,6 +99,12 @@ in_ns a ping -c 1 -W 5 10.3.0.2 >/dev/null
 ovs_dpctl del-flows "$dp"
 forgotten() { has_line 'current:0 ' "$("$CTFLOW" daemon-show)"; }
 check "flows deleted by hand are forgotten" wait_until 10 forgotten
+# ovs-dpctl del-flows switched the datapath to per-CPU dispatch again, and
+# the pass that forgot the flows may have checked the mode before that: wait
+# until ctflowd has put per-vport back, or the next ping's misses go to
+# ovs-dpctl's closed sockets (and the datapath could be left per-CPU below).
+per_vport() { has_line '^  upcall dispatch: per-vport$' "$("$CTFLOW" show "$dp")"; }
+wait_until 30 per_vport || diag "still not per-vport: $(ctflow show "$dp" 2>&1)"
 check "ping still passes afterwards" in_ns a ping -c 1 -W 5 10.3.0.2
 
 # The datapath outlives the daemon, still in per-vport dispatch: upcall-listen
