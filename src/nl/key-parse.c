@@ -63,6 +63,28 @@ static int bad(struct kp *kp, const char *at, const char *what)
 
 /* ---- output ------------------------------------------------------------ */
 
+/*
+ * Key payloads are a few to 40 bytes: whole words, then the tail, inline.
+ * A memcpy() of a run-time length is a library call, twice per attribute.
+ */
+static inline void copy_small(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	for (; len >= 8; len -= 8, dst += 8, src += 8)
+		memcpy(dst, src, 8);
+	if (len & 4) {
+		memcpy(dst, src, 4);
+		dst += 4;
+		src += 4;
+	}
+	if (len & 2) {
+		memcpy(dst, src, 2);
+		dst += 2;
+		src += 2;
+	}
+	if (len & 1)
+		*dst = *src;
+}
+
 static inline int put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, const void *data,
 			   size_t len)
 {
@@ -79,7 +101,7 @@ static inline int put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, co
 	 * 1.0.5+ does; 1.0.4 left stale bytes there).
 	 */
 	nlh = b->nlh;
-	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > ctf_nlbuf_buflen(b))
+	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > b->cap)
 		return ctf_err_setn(kp->err, -EMSGSIZE,
 				    "flow key too long: it does not fit in one netlink message");
 	a = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
@@ -91,7 +113,9 @@ static inline int put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, co
 
 		memcpy((char *)a + MNL_ATTR_HDRLEN + (len & ~(size_t)3), &zero, 4);
 	}
-	if (len)
+	if (len <= KP_MAXLEN)
+		copy_small((uint8_t *)a + MNL_ATTR_HDRLEN, data, len);
+	else
 		memcpy((char *)a + MNL_ATTR_HDRLEN, data, len);
 	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
 	return 0;
@@ -117,12 +141,25 @@ static void nest_end(struct ctf_nlbuf *b, struct nlattr *n)
 
 /* ---- scanners ---------------------------------------------------------- */
 
+/* Hex digit value + 1, 0 for anything else: one load per digit. */
+static const uint8_t hex_digit1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+static inline int hexval(char c)
+{
+	return hex_digit1[(unsigned char)c] - 1;
+}
+
 /*
  * %i-style unsigned number: decimal, 0x hex, leading-0 octal. Returns 0,
  * -EINVAL when there are no digits, -ERANGE when it exceeds 64 bits or is
- * negative.
+ * negative. The general loop; scan_u64() below takes the common forms first.
  */
-static int scan_u64(const char **sp, uint64_t *v)
+static int __attribute__((noinline)) scan_u64_slow(const char **sp, uint64_t *v)
 {
 	const char *s = *sp;
 	unsigned int base = 10;
@@ -167,8 +204,52 @@ static int scan_u64(const char **sp, uint64_t *v)
 	return 0;
 }
 
+/*
+ * scan_u64_slow(), with the forms flow text is made of (decimal without a
+ * leading zero, 0x hex, a lone 0) handled inline: they cannot overflow
+ * below 20 decimal or 17 hex digits, so the loop needs no overflow test.
+ * Anything else (blanks, signs, octal, long numbers) takes the general path.
+ */
+static inline int scan_u64(const char **sp, uint64_t *v)
+{
+	const char *s = *sp;
+	unsigned int d, n;
+	uint64_t x;
+
+	if (s[0] >= '1' && s[0] <= '9') {
+		x = (unsigned int)(s[0] - '0');
+		for (n = 1; (d = (unsigned int)((unsigned char)s[n] - '0')) <= 9; n++) {
+			if (n == 19)
+				return scan_u64_slow(sp, v);
+			x = x * 10 + d;
+		}
+		*sp = s + n;
+		*v = x;
+		return 0;
+	}
+	if (s[0] != '0')
+		return scan_u64_slow(sp, v);
+	if ((s[1] | 0x20) == 'x') {
+		for (x = 0, n = 0; (d = hex_digit1[(unsigned char)s[2 + n]]); n++) {
+			if (n == 16)
+				return scan_u64_slow(sp, v);
+			x = x << 4 | (d - 1);
+		}
+		if (!n)
+			return -EINVAL;
+		*sp = s + 2 + n;
+		*v = x;
+		return 0;
+	}
+	if (s[1] >= '0' && s[1] <= '7')
+		return scan_u64_slow(sp, v);
+	*sp = s + 1;
+	*v = 0;
+	return 0;
+}
+
 /* A number bounded by @max, with messages naming @what. */
-static int scan_num(struct kp *kp, const char *what, uint64_t max, uint64_t *v)
+static inline int scan_num(struct kp *kp, const char *what, uint64_t max, uint64_t *v)
 {
 	const char *at = kp->s;
 	int r = scan_u64(&kp->s, v);
@@ -182,17 +263,6 @@ static int scan_num(struct kp *kp, const char *what, uint64_t max, uint64_t *v)
 		return -ERANGE;
 	}
 	return 0;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static int scan_eth(struct kp *kp, const char *what, uint8_t mac[6])
@@ -273,7 +343,7 @@ static int scan_ipv6(struct kp *kp, const char *what, uint8_t addr[16])
 
 /* ---- integer fields inside a struct-like key ---------------------------- */
 
-static void store_word(uint8_t *p, const struct ctf_field_desc *fd, uint64_t v)
+static inline void store_word(uint8_t *p, const struct ctf_field_desc *fd, uint64_t v)
 {
 	if (fd->host_order) {
 		if (fd->size == 2) {
@@ -312,7 +382,7 @@ static void store_word(uint8_t *p, const struct ctf_field_desc *fd, uint64_t v)
 	}
 }
 
-static void field_set(uint8_t *base, const struct ctf_field_desc *fd, uint64_t v)
+static inline void field_set(uint8_t *base, const struct ctf_field_desc *fd, uint64_t v)
 {
 	uint8_t *p = base + fd->offset;
 
@@ -429,7 +499,7 @@ have_value:
 }
 
 /* After a field or value: ',' or ')' must follow. */
-static int field_sep(struct kp *kp, const char *attr, bool *done)
+static inline int field_sep(struct kp *kp, const char *attr, bool *done)
 {
 	if (*kp->s == ')') {
 		kp->s++;
@@ -463,17 +533,27 @@ static inline bool name_eq(const char *n, const char *s, size_t len)
 	return !n[len];
 }
 
-static const struct ctf_field_desc *find_field(const struct ctf_field_desc *fields, unsigned n,
-					       const char *name, size_t len)
+static inline bool field_is(const struct ctf_field_desc *fd, const char *name, size_t len)
 {
-	for (unsigned int i = 0; i < n; i++) {
-		const struct ctf_field_desc *fd = &fields[i];
+	/* The first byte rules out most rows without entering the loop. */
+	return (fd->name && fd->name[0] == name[0] && name_eq(fd->name, name, len)) ||
+	       (fd->alias && name_eq(fd->alias, name, len));
+}
 
-		if (fd->name && name_eq(fd->name, name, len))
-			return fd;
-		if (fd->alias && name_eq(fd->alias, name, len))
-			return fd;
-	}
+/*
+ * The row named @name. Names (and aliases) are unique within a list, so the
+ * search may start anywhere: at @hint, the row after the previous match,
+ * because text written by ovs-dpctl or ctflow lists fields in table order.
+ */
+static const struct ctf_field_desc *find_field(const struct ctf_field_desc *fields, unsigned n,
+					       const char *name, size_t len, unsigned int hint)
+{
+	for (unsigned int i = hint; i < n; i++)
+		if (field_is(&fields[i], name, len))
+			return &fields[i];
+	for (unsigned int i = 0; i < hint && i < n; i++)
+		if (field_is(&fields[i], name, len))
+			return &fields[i];
 	return NULL;
 }
 
@@ -493,13 +573,14 @@ static int unknown_field(struct kp *kp, const char *attr, const char *name, size
 }
 
 /* Read "name=" at the cursor; *len = length of name. */
-static int field_name(struct kp *kp, const char *attr, const char **name, size_t *len)
+static inline int field_name(struct kp *kp, const char *attr, const char **name, size_t *len)
 {
 	size_t n = 0;
 
 	*name = kp->s;
 	while (is_ident(kp->s[n]))
 		n++;
+	*len = n;
 	if (!n || kp->s[n] != '=') {
 		if (n && (kp->s[n] == ',' || kp->s[n] == ')'))
 			return ctf_err_set(kp->err, "%s(...): field `%.*s' needs `=VALUE'", attr,
@@ -509,7 +590,6 @@ static int field_name(struct kp *kp, const char *attr, const char **name, size_t
 		return ctf_err_set(kp->err, "%s(...): expected field=value at `%.*s'", attr,
 				   toklen(kp->s) ? toklen(kp->s) : 1, kp->s);
 	}
-	*len = n;
 	kp->s += n + 1;
 	return 0;
 }
@@ -521,6 +601,7 @@ static int field_name(struct kp *kp, const char *attr, const char **name, size_t
 static int parse_fields(struct kp *kp, const char *attr, const struct ctf_field_desc *fields,
 			unsigned int n, uint8_t *val, uint8_t *msk, uint32_t *seen)
 {
+	unsigned int hint = 0;
 	bool done = false;
 
 	if (*kp->s == ')') {
@@ -536,7 +617,7 @@ static int parse_fields(struct kp *kp, const char *attr, const struct ctf_field_
 
 		if ((r = field_name(kp, attr, &name, &len)))
 			return r;
-		fd = find_field(fields, n, name, len);
+		fd = find_field(fields, n, name, len, hint);
 		if (!fd)
 			return unknown_field(kp, attr, name, len, fields, n);
 		at = kp->s;
@@ -548,6 +629,7 @@ static int parse_fields(struct kp *kp, const char *attr, const struct ctf_field_
 		}
 		if (seen)
 			*seen |= 1u << (fd - fields);
+		hint = (unsigned int)(fd - fields) + 1;
 		if ((r = field_sep(kp, attr, &done)))
 			return r;
 	}
@@ -828,7 +910,7 @@ static int kp_mpls(struct kp *kp, const struct ctf_attr_desc *d)
 
 		if ((r = field_name(kp, "mpls", &name, &len)))
 			return r;
-		fd = find_field(d->fields, d->n_fields, name, len);
+		fd = find_field(d->fields, d->n_fields, name, len, 0);
 		if (!fd)
 			return unknown_field(kp, "mpls", name, len, d->fields, d->n_fields);
 		/* A field seen again starts the next label stack entry. */
@@ -1325,10 +1407,10 @@ static int kp_nsh(struct kp *kp)
 				m2v[i] = hexval(h[2 * i]) << 4 | hexval(h[2 * i + 1]);
 			memset(m2m, 0xff, m2len);
 			kp->s = e;
-		} else if ((fd = find_field(base->fields, base->n_fields, name, len))) {
+		} else if ((fd = find_field(base->fields, base->n_fields, name, len, 0))) {
 			if ((r = parse_field(kp, "nsh", fd, bv, bm, true)))
 				return r;
-		} else if ((fd = find_field(md1->fields, md1->n_fields, name, len))) {
+		} else if ((fd = find_field(md1->fields, md1->n_fields, name, len, 0))) {
 			if ((r = parse_field(kp, "nsh", fd, cv, cm, true)))
 				return r;
 			have_md1 = true;
