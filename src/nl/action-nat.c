@@ -150,7 +150,7 @@ int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_nat_opts *nat)
 		while (ctf_as_is_delim(*sc->p))
 			sc->p++;
 		at = sc->p;
-		if (ctf_as_word(sc, "src") || ctf_as_word(sc, "dst")) {
+		if (ctf_as_word_fast(sc, "src") || ctf_as_word_fast(sc, "dst")) {
 			bool *flag = at[0] == 's' ? &nat->src : &nat->dst;
 
 			if (ctf_ct_dup_option(sc, at, flag))
@@ -165,15 +165,15 @@ int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_nat_opts *nat)
 				if (err)
 					return err;
 			}
-		} else if (ctf_as_word(sc, "persistent")) {
+		} else if (ctf_as_word_fast(sc, "persistent")) {
 			if (ctf_ct_dup_option(sc, at, &seen_p))
 				return -EINVAL;
 			nat->persistent = true;
-		} else if (ctf_as_word(sc, "hash")) {
+		} else if (ctf_as_word_fast(sc, "hash")) {
 			if (ctf_ct_dup_option(sc, at, &seen_h))
 				return -EINVAL;
 			nat->hash = true;
-		} else if (ctf_as_word(sc, "random")) {
+		} else if (ctf_as_word_fast(sc, "random")) {
 			if (ctf_ct_dup_option(sc, at, &seen_r))
 				return -EINVAL;
 			nat->random = true;

@@ -249,19 +249,25 @@ static inline int scan_u64(const char **sp, uint64_t *v)
 }
 
 /* A number bounded by @max, with messages naming @what. */
+static int __attribute__((cold, noinline)) scan_num_fail(struct kp *kp, const char *what,
+							   uint64_t max, const char *at, int r)
+{
+	if (r == -EINVAL)
+		return bad(kp, at, what[0] ? what : "expected a number");
+	ctf_err_setn(kp->err, -ERANGE, "%s: `%.*s' is out of range (max %llu)", what,
+		     toklen(at), at, (unsigned long long)max);
+	ctf_err_hint(kp->err, "ovs-dpctl would silently truncate it; ctflow refuses");
+	return -ERANGE;
+}
+
+/* The check inline (every numeric field), the message out of line. */
 static inline int scan_num(struct kp *kp, const char *what, uint64_t max, uint64_t *v)
 {
 	const char *at = kp->s;
 	int r = scan_u64(&kp->s, v);
 
-	if (r == -EINVAL)
-		return bad(kp, at, what[0] ? what : "expected a number");
-	if (r == -ERANGE || *v > max) {
-		ctf_err_setn(kp->err, -ERANGE, "%s: `%.*s' is out of range (max %llu)", what,
-			     toklen(at), at, (unsigned long long)max);
-		ctf_err_hint(kp->err, "ovs-dpctl would silently truncate it; ctflow refuses");
-		return -ERANGE;
-	}
+	if (__builtin_expect(r || *v > max, 0))
+		return scan_num_fail(kp, what, max, at, r ? r : -ERANGE);
 	return 0;
 }
 
@@ -406,7 +412,7 @@ static int parse_field(struct kp *kp, const char *what, const struct ctf_field_d
 {
 	uint8_t *vp = val + fd->offset, *mp = msk + fd->offset;
 	const char *at = kp->s;
-	uint64_t v, m, max = ctf_field_max(fd);
+	uint64_t v, m, max;
 	int r;
 
 	switch (fd->style) {
@@ -479,21 +485,43 @@ static int parse_field(struct kp *kp, const char *what, const struct ctf_field_d
 			}
 			kp->s += n;
 			v = no;
-			goto have_value;
+			max = ctf_field_max(fd);
+			break;
 		}
 		/* fall through */
 	default:
+		max = ctf_field_max(fd);
 		if ((r = scan_num(kp, what, max, &v)))
 			return r;
-have_value:
+		break;
+	}
+	/* A numeric field: the value, then the mask (all-ones unless given). */
+	m = max;
+	if (*kp->s == '/' && mask_ok) {
+		kp->s++;
+		if ((r = scan_num(kp, what, max, &m)))
+			return r;
+	}
+	if (fd->bits || fd->host_order) {
 		field_set(val, fd, v);
-		m = max;
-		if (*kp->s == '/' && mask_ok) {
-			kp->s++;
-			if ((r = scan_num(kp, what, max, &m)))
-				return r;
-		}
 		field_set(msk, fd, m);
+		return 0;
+	}
+	/* Whole big-endian integers, the common case, stored in place. */
+	switch (fd->size) {
+	case 1:
+		*vp = (uint8_t)v;
+		*mp = (uint8_t)m;
+		return 0;
+	case 2:
+		vp[0] = (uint8_t)(v >> 8);
+		vp[1] = (uint8_t)v;
+		mp[0] = (uint8_t)(m >> 8);
+		mp[1] = (uint8_t)m;
+		return 0;
+	default:
+		store_word(vp, fd, v);
+		store_word(mp, fd, m);
 		return 0;
 	}
 }
@@ -617,7 +645,10 @@ static int parse_fields(struct kp *kp, const char *attr, const struct ctf_field_
 
 		if ((r = field_name(kp, attr, &name, &len)))
 			return r;
-		fd = find_field(fields, n, name, len, hint);
+		if (hint < n && field_is(&fields[hint], name, len))
+			fd = &fields[hint];
+		else
+			fd = find_field(fields, n, name, len, hint);
 		if (!fd)
 			return unknown_field(kp, attr, name, len, fields, n);
 		at = kp->s;
@@ -663,7 +694,7 @@ static const struct flag_name tun_flag_names[] = {
 static uint32_t flag_lookup(const struct flag_name *names, const char *s, size_t n)
 {
 	for (; names->name; names++)
-		if (name_eq(names->name, s, n))
+		if (names->name[0] == s[0] && name_eq(names->name, s, n))
 			return names->bit;
 	return 0;
 }
@@ -692,8 +723,8 @@ static int parse_flags(struct kp *kp, const char *attr, const struct flag_name *
 
 	*val = 0;
 	*msk = 0;
-	/* 1. numeric value/mask */
-	{
+	/* 1. numeric value/mask; "+name" and "-name" cannot be one */
+	if (!(kp->s[0] == '-' || (kp->s[0] == '+' && !(kp->s[1] >= '0' && kp->s[1] <= '9')))) {
 		const char *save = kp->s;
 
 		if (!scan_u64(&kp->s, &v) && *kp->s == '/') {
@@ -835,9 +866,43 @@ static int kp_attrs_until_paren(struct kp *kp);
 
 static int emit(struct kp *kp, uint16_t type, const void *v, const void *m, size_t len)
 {
-	int r = put_attr(kp, kp->key, type, v, len);
+	if (put_attr(kp, kp->key, type, v, len))
+		return -EMSGSIZE;
+	return kp->mask ? put_attr(kp, kp->mask, type, m, len) : 0;
+}
 
-	return r ? r : put_attr(kp, kp->mask, type, m, len);
+/*
+ * emit() for value and mask in zero-filled buffers of at least MNL_ALIGN(len)
+ * bytes (kp_scalar, kp_struct, kp_mpls): payload and alignment padding are
+ * copied together in whole words, since the bytes after @len in @v and @m
+ * are the zeros the padding must be. Two appends per attribute of every
+ * flow: no library call, no byte tail.
+ */
+static int emit_padded(struct kp *kp, uint16_t type, const uint8_t *v, const uint8_t *m,
+		       size_t len)
+{
+	struct ctf_nlbuf *bufs[2] = { kp->key, kp->mask };
+	const uint8_t *src[2] = { v, m };
+
+	for (int i = 0; i < 2 && bufs[i]; i++) {
+		struct nlmsghdr *nlh = bufs[i]->nlh;
+		size_t alen = MNL_ALIGN(len), off;
+		struct nlattr *a;
+		uint8_t *dst;
+
+		if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + alen > bufs[i]->cap)
+			return put_attr(kp, bufs[i], type, src[i], len);	/* the error */
+		a = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+		a->nla_type = type;
+		a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+		dst = (uint8_t *)a + MNL_ATTR_HDRLEN;
+		for (off = 0; off + 8 <= alen; off += 8)
+			memcpy(dst + off, src[i] + off, 8);
+		if (off < alen)
+			memcpy(dst + off, src[i] + off, 4);
+		nlh->nlmsg_len += MNL_ATTR_HDRLEN + alen;
+	}
+	return 0;
 }
 
 /* With no mask buffer (set()), a partial mask cannot be carried. */
@@ -873,7 +938,7 @@ static int kp_scalar(struct kp *kp, unsigned int type, const struct ctf_attr_des
 	kp->s++;
 	if ((r = need_exact(kp, d->name, m, d->len)))
 		return r;
-	return emit(kp, type, v, m, d->len);
+	return emit_padded(kp, type, v, m, d->len);
 }
 
 static int kp_struct(struct kp *kp, unsigned int type, const struct ctf_attr_desc *d)
@@ -890,7 +955,7 @@ static int kp_struct(struct kp *kp, unsigned int type, const struct ctf_attr_des
 		return r;
 	if ((r = need_exact(kp, d->name, m, d->len)))
 		return r;
-	return emit(kp, type, v, m, d->len);
+	return emit_padded(kp, type, v, m, d->len);
 }
 
 static int kp_mpls(struct kp *kp, const struct ctf_attr_desc *d)
@@ -928,7 +993,7 @@ static int kp_mpls(struct kp *kp, const struct ctf_attr_desc *d)
 	}
 	if ((r = need_exact(kp, "mpls", m, 4 * n)))
 		return r;
-	return emit(kp, OVS_KEY_ATTR_MPLS, v, m, 4 * n);
+	return emit_padded(kp, OVS_KEY_ATTR_MPLS, v, m, 4 * n);
 }
 
 static int kp_ct_state(struct kp *kp, bool tcp)
