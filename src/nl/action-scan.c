@@ -213,21 +213,28 @@ int ctf_as_put_u32(struct ctf_ascan *sc, uint16_t type, uint32_t v)
 
 struct nlattr *ctf_as_nest_start(struct ctf_ascan *sc, uint16_t type)
 {
-	struct nlattr *nest = mnl_attr_nest_start_check(sc->nlh, sc->buflen, type);
+	struct nlmsghdr *nlh = sc->nlh;
+	struct nlattr *nest;
 
 	/*
+	 * mnl_attr_nest_start_check(), inline (three chained library calls
+	 * for a header): same bound, the length left for ctf_as_nest_end().
 	 * libmnl marks nests NLA_F_NESTED; OVS never does and the kernel
 	 * copies some nests (userspace, psample) verbatim into dumps. Send
 	 * exactly the bytes ovs-dpctl would.
 	 */
-	if (nest)
-		nest->nla_type = type;
+	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN > sc->buflen)
+		return NULL;
+	nest = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+	nest->nla_type = type;
+	nlh->nlmsg_len += MNL_ATTR_HDRLEN;
 	return nest;
 }
 
 int ctf_as_nest_end(struct ctf_ascan *sc, struct nlattr *nest)
 {
-	size_t len = (size_t)((char *)mnl_nlmsg_get_payload_tail(sc->nlh) - (char *)nest);
+	char *tail = (char *)sc->nlh + MNL_ALIGN(sc->nlh->nlmsg_len);
+	size_t len = (size_t)(tail - (char *)nest);
 
 	if (len > UINT16_MAX) {
 		ctf_err_setn(sc->err, -EMSGSIZE, "action too long: %zu bytes do not fit a netlink "
@@ -235,7 +242,7 @@ int ctf_as_nest_end(struct ctf_ascan *sc, struct nlattr *nest)
 		ctf_err_hint(sc->err, "shorten the action (userdata, nested actions)");
 		return -EMSGSIZE;
 	}
-	mnl_attr_nest_end(sc->nlh, nest);
+	nest->nla_len = (uint16_t)len;
 	return 0;
 }
 

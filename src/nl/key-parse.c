@@ -44,6 +44,18 @@ static inline bool is_ident(char c)
 	return ident_chars[(unsigned char)c];
 }
 
+/* @n (NUL-terminated) equals the @len bytes at @s; no library call, it runs
+ * for every field of every flow parsed. */
+static inline bool name_eq(const char *n, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (n[i] != s[i])
+			return false;
+	return !n[len];
+}
+
 /* Length of the token at @s for messages: up to a delimiter or bracket. */
 static int toklen(const char *s)
 {
@@ -449,7 +461,7 @@ static int parse_field(struct kp *kp, const char *what, const struct ctf_field_d
 		while (kp->s[n] >= 'a' && kp->s[n] <= 'z')
 			n++;
 		for (v = 0; v < 3; v++)
-			if (strlen(frag_names[v]) == n && !strncmp(kp->s, frag_names[v], n))
+			if (name_eq(frag_names[v], kp->s, n))
 				break;
 		if (v == 3) {
 			ctf_err_set(kp->err, "%s: unknown fragment type `%.*s'", what,
@@ -549,17 +561,6 @@ static inline int field_sep(struct kp *kp, const char *attr, bool *done)
 	return -EINVAL;
 }
 
-/* @n (NUL-terminated) equals the @len bytes at @s; no library call, it runs
- * for every field of every flow parsed. */
-static inline bool name_eq(const char *n, const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (n[i] != s[i])
-			return false;
-	return !n[len];
-}
 
 static inline bool field_is(const struct ctf_field_desc *fd, const char *name, size_t len)
 {
@@ -918,11 +919,82 @@ static int need_exact(struct kp *kp, const char *attr, const uint8_t *m, size_t 
 	return 0;
 }
 
+/*
+ * Where a fixed-size key's value and mask are decoded. Straight into the
+ * payloads of the next key and mask attributes when both fit (zeroed, the
+ * headers written only once the text parsed): decoding into the stack and
+ * copying out cost a store-forwarding stall per word, since the fields are
+ * written a byte or two at a time and copied eight. Otherwise (no room, or
+ * set() with no mask buffer) into the zeroed stack buffers, and emit_padded()
+ * reports what does not fit after the text has been checked, as before.
+ */
+struct kp_out {
+	uint8_t *v, *m;
+	bool direct;
+	uint8_t sv[KP_MAXLEN], sm[KP_MAXLEN];
+};
+
+/* The zeroed payload of the next attribute of @b, if @alen bytes fit. */
+static inline uint8_t *reserve_zeroed(struct ctf_nlbuf *b, size_t alen)
+{
+	struct nlmsghdr *nlh = b->nlh;
+	uint8_t *p;
+	size_t off;
+
+	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + alen > b->cap)
+		return NULL;
+	p = (uint8_t *)nlh + MNL_ALIGN(nlh->nlmsg_len) + MNL_ATTR_HDRLEN;
+	for (off = 0; off + 8 <= alen; off += 8)
+		memset(p + off, 0, 8);
+	if (off < alen)
+		memset(p + off, 0, 4);
+	return p;
+}
+
+static inline void kp_out_init(struct kp *kp, struct kp_out *o, size_t len)
+{
+	size_t alen = MNL_ALIGN(len);
+
+	o->v = reserve_zeroed(kp->key, alen);
+	o->m = o->v && kp->mask ? reserve_zeroed(kp->mask, alen) : NULL;
+	o->direct = o->v && o->m;
+	if (!o->direct) {
+		memset(o->sv, 0, sizeof(o->sv));
+		memset(o->sm, 0, sizeof(o->sm));
+		o->v = o->sv;
+		o->m = o->sm;
+	}
+}
+
+/* Write the header of a payload reserve_zeroed() handed out; advance. */
+static inline void commit_attr(struct ctf_nlbuf *b, uint16_t type, size_t len)
+{
+	struct nlmsghdr *nlh = b->nlh;
+	struct nlattr *a = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	nlh->nlmsg_len += MNL_ATTR_HDRLEN + MNL_ALIGN(len);
+}
+
+static int kp_out_emit(struct kp *kp, struct kp_out *o, uint16_t type, size_t len)
+{
+	if (!o->direct)
+		return emit_padded(kp, type, o->v, o->m, len);
+	commit_attr(kp->key, type, len);
+	commit_attr(kp->mask, type, len);
+	return 0;
+}
+
 static int kp_scalar(struct kp *kp, unsigned int type, const struct ctf_attr_desc *d)
 {
-	uint8_t v[KP_MAXLEN] = { 0 }, m[KP_MAXLEN] = { 0 };
+	struct kp_out o;
+	uint8_t *v, *m;
 	int r;
 
+	kp_out_init(kp, &o, d->len);
+	v = o.v;
+	m = o.m;
 	if (*kp->s == ')')
 		return ctf_err_set(kp->err, "%s(): a value is required", d->name);
 	if ((r = parse_field(kp, d->name, &d->fields[0], v, m, !(d->flags & CTF_AF_NO_MASK))))
@@ -938,14 +1010,18 @@ static int kp_scalar(struct kp *kp, unsigned int type, const struct ctf_attr_des
 	kp->s++;
 	if ((r = need_exact(kp, d->name, m, d->len)))
 		return r;
-	return emit_padded(kp, type, v, m, d->len);
+	return kp_out_emit(kp, &o, type, d->len);
 }
 
 static int kp_struct(struct kp *kp, unsigned int type, const struct ctf_attr_desc *d)
 {
-	uint8_t v[KP_MAXLEN] = { 0 }, m[KP_MAXLEN] = { 0 };
+	struct kp_out o;
+	uint8_t *v, *m;
 	int r;
 
+	kp_out_init(kp, &o, d->len);
+	v = o.v;
+	m = o.m;
 	if (d->kind == CTF_AK_VLAN) {
 		/* vlan() starts with the CFI ("tag present") bit set in both. */
 		field_set(v, &d->fields[2], 1);
@@ -955,7 +1031,7 @@ static int kp_struct(struct kp *kp, unsigned int type, const struct ctf_attr_des
 		return r;
 	if ((r = need_exact(kp, d->name, m, d->len)))
 		return r;
-	return emit_padded(kp, type, v, m, d->len);
+	return kp_out_emit(kp, &o, type, d->len);
 }
 
 static int kp_mpls(struct kp *kp, const struct ctf_attr_desc *d)
