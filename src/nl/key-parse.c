@@ -538,6 +538,128 @@ static int parse_field(struct kp *kp, const char *what, const struct ctf_field_d
 	}
 }
 
+static inline bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A dotted quad as scan_ipv4() takes it, without messages; false for
+ * anything else. */
+static inline bool quick_ipv4(const char **sp, uint8_t out[4])
+{
+	const char *s = *sp;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int v;
+
+		if (!is_digit(s[0]))
+			return false;
+		v = (unsigned int)(*s++ - '0');
+		if (is_digit(*s)) {
+			v = v * 10 + (unsigned int)(*s++ - '0');
+			if (is_digit(*s))
+				v = v * 10 + (unsigned int)(*s++ - '0');
+		}
+		if (v > 255 || is_digit(*s))
+			return false;
+		out[i] = (uint8_t)v;
+		if (i < 3 && *s++ != '.')
+			return false;
+	}
+	if (*s == '.')
+		return false;
+	*sp = s;
+	return true;
+}
+
+static inline void store_int(uint8_t *p, const struct ctf_field_desc *fd, uint64_t v)
+{
+	if (fd->host_order) {
+		if (fd->size == 2) {
+			uint16_t x = (uint16_t)v;
+
+			memcpy(p, &x, 2);
+		} else {
+			uint32_t x = (uint32_t)v;
+
+			memcpy(p, &x, 4);
+		}
+		return;
+	}
+	switch (fd->size) {
+	case 1:
+		p[0] = (uint8_t)v;
+		break;
+	case 2:
+		p[0] = (uint8_t)(v >> 8);
+		p[1] = (uint8_t)v;
+		break;
+	default:
+		p[0] = (uint8_t)(v >> 24);
+		p[1] = (uint8_t)(v >> 16);
+		p[2] = (uint8_t)(v >> 8);
+		p[3] = (uint8_t)v;
+		break;
+	}
+}
+
+/*
+ * parse_field() for the fields nearly every flow is made of, without its
+ * calls: a whole 1, 2 or 4-byte integer written as a plain number, or an
+ * IPv4 address, each with an optional /mask. Anything else, including any
+ * text parse_field() would refuse, returns false with the cursor unmoved,
+ * and the caller runs parse_field() from the same point: it decides the same
+ * way and words the error.
+ */
+static inline bool quick_field(struct kp *kp, const struct ctf_field_desc *fd, uint8_t *val,
+			       uint8_t *msk, bool mask_ok)
+{
+	uint8_t *vp = val + fd->offset, *mp = msk + fd->offset;
+	const char *s = kp->s;
+	uint64_t v, m, max;
+
+	switch (fd->style) {
+	case CTF_FS_IPV4:
+		if (!quick_ipv4(&s, vp))
+			return false;
+		if (*s == '/' && mask_ok) {
+			s++;
+			if (!quick_ipv4(&s, mp))
+				return false;
+		} else {
+			memset(mp, 0xff, 4);
+		}
+		kp->s = s;
+		return true;
+	case CTF_FS_ETH:
+	case CTF_FS_IPV6:
+	case CTF_FS_FRAG:
+		return false;
+	case CTF_FS_PORT:
+		if (!is_digit(*s))
+			return false;
+		break;
+	default:
+		break;
+	}
+	if (fd->bits || (fd->size != 1 && fd->size != 2 && fd->size != 4) ||
+	    (fd->host_order && fd->size == 1))
+		return false;
+	max = ctf_field_max(fd);
+	if (scan_u64(&s, &v) || v > max)
+		return false;
+	m = max;
+	if (*s == '/' && mask_ok) {
+		s++;
+		if (scan_u64(&s, &m) || m > max)
+			return false;
+	}
+	store_int(vp, fd, v);
+	store_int(mp, fd, m);
+	kp->s = s;
+	return true;
+}
+
 /* After a field or value: ',' or ')' must follow. */
 static inline int field_sep(struct kp *kp, const char *attr, bool *done)
 {
@@ -653,7 +775,8 @@ static int parse_fields(struct kp *kp, const char *attr, const struct ctf_field_
 		if (!fd)
 			return unknown_field(kp, attr, name, len, fields, n);
 		at = kp->s;
-		if ((r = parse_field(kp, attr, fd, val, msk, true))) {
+		if (!quick_field(kp, fd, val, msk, true) &&
+		    (r = parse_field(kp, attr, fd, val, msk, true))) {
 			/* Errors are rare: only now pay for naming the field. */
 			snprintf(what, sizeof(what), "%s(%.*s=)", attr, (int)len, name);
 			kp->s = at;
@@ -997,7 +1120,8 @@ static int kp_scalar(struct kp *kp, unsigned int type, const struct ctf_attr_des
 	m = o.m;
 	if (*kp->s == ')')
 		return ctf_err_set(kp->err, "%s(): a value is required", d->name);
-	if ((r = parse_field(kp, d->name, &d->fields[0], v, m, !(d->flags & CTF_AF_NO_MASK))))
+	if (!quick_field(kp, &d->fields[0], v, m, !(d->flags & CTF_AF_NO_MASK)) &&
+	    (r = parse_field(kp, d->name, &d->fields[0], v, m, !(d->flags & CTF_AF_NO_MASK))))
 		return r;
 	if (*kp->s == '/') {
 		ctf_err_set(kp->err, "%s takes no mask: `%s(...%.*s'", d->name, d->name,
