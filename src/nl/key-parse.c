@@ -1054,19 +1054,32 @@ static int need_exact(struct kp *kp, const char *attr, const uint8_t *m, size_t 
 struct kp_out {
 	uint8_t *v, *m;
 	bool direct;
+	/*
+	 * Where the headers go and the message lengths after the append,
+	 * worked out before the fields are stored: reading nlmsg_len back
+	 * afterwards waited on those stores (key and mask buffers are page
+	 * aligned alike, so their offsets alias).
+	 */
+	struct nlattr *ka, *ma;
+	uint32_t klen, mlen;
 	uint8_t sv[KP_MAXLEN], sm[KP_MAXLEN];
 };
 
-/* The zeroed payload of the next attribute of @b, if @alen bytes fit. */
-static inline uint8_t *reserve_zeroed(struct ctf_nlbuf *b, size_t alen)
+/* The zeroed payload of the next attribute of @b, if @alen bytes fit;
+ * *@a and *@newlen get its header and the message length after it. */
+static inline uint8_t *reserve_zeroed(struct ctf_nlbuf *b, size_t alen, struct nlattr **a,
+				      uint32_t *newlen)
 {
 	struct nlmsghdr *nlh = b->nlh;
+	uint32_t len = nlh->nlmsg_len;
 	uint8_t *p;
 	size_t off;
 
-	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + alen > b->cap)
+	if (len + MNL_ATTR_HDRLEN + alen > b->cap)
 		return NULL;
-	p = (uint8_t *)nlh + MNL_ALIGN(nlh->nlmsg_len) + MNL_ATTR_HDRLEN;
+	*a = (struct nlattr *)((char *)nlh + MNL_ALIGN(len));
+	*newlen = (uint32_t)(len + MNL_ATTR_HDRLEN + alen);
+	p = (uint8_t *)*a + MNL_ATTR_HDRLEN;
 	for (off = 0; off + 8 <= alen; off += 8)
 		memset(p + off, 0, 8);
 	if (off < alen)
@@ -1078,8 +1091,8 @@ static inline void kp_out_init(struct kp *kp, struct kp_out *o, size_t len)
 {
 	size_t alen = MNL_ALIGN(len);
 
-	o->v = reserve_zeroed(kp->key, alen);
-	o->m = o->v && kp->mask ? reserve_zeroed(kp->mask, alen) : NULL;
+	o->v = reserve_zeroed(kp->key, alen, &o->ka, &o->klen);
+	o->m = o->v && kp->mask ? reserve_zeroed(kp->mask, alen, &o->ma, &o->mlen) : NULL;
 	o->direct = o->v && o->m;
 	if (!o->direct) {
 		memset(o->sv, 0, sizeof(o->sv));
@@ -1089,23 +1102,17 @@ static inline void kp_out_init(struct kp *kp, struct kp_out *o, size_t len)
 	}
 }
 
-/* Write the header of a payload reserve_zeroed() handed out; advance. */
-static inline void commit_attr(struct ctf_nlbuf *b, uint16_t type, size_t len)
-{
-	struct nlmsghdr *nlh = b->nlh;
-	struct nlattr *a = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
-
-	a->nla_type = type;
-	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
-	nlh->nlmsg_len += MNL_ATTR_HDRLEN + MNL_ALIGN(len);
-}
-
-static int kp_out_emit(struct kp *kp, struct kp_out *o, uint16_t type, size_t len)
+/* Write the headers reserve_zeroed() placed; advance both messages. */
+static inline int kp_out_emit(struct kp *kp, struct kp_out *o, uint16_t type, size_t len)
 {
 	if (!o->direct)
 		return emit_padded(kp, type, o->v, o->m, len);
-	commit_attr(kp->key, type, len);
-	commit_attr(kp->mask, type, len);
+	o->ka->nla_type = type;
+	o->ka->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	o->ma->nla_type = type;
+	o->ma->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	kp->key->nlh->nlmsg_len = o->klen;
+	kp->mask->nlh->nlmsg_len = o->mlen;
 	return 0;
 }
 
