@@ -116,16 +116,21 @@ static const struct ctf_act_desc action_rows[] = {
 };
 const struct ctf_act_table ctf_action_attrs = { "action", CTF_ACTION_ATTR_MAX, action_rows };
 
-const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type)
+static inline const struct ctf_act_desc *act_row(const struct ctf_act_table *t, unsigned type)
 {
 	if (type > t->max_type || !t->rows[type].name)
 		return NULL;
 	return &t->rows[type];
 }
 
+const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type)
+{
+	return act_row(t, type);
+}
+
 bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
 {
-	const struct ctf_act_desc *d = ctf_act_lookup(t, ctf_nla_type(a));
+	const struct ctf_act_desc *d = act_row(t, ctf_nla_type(a));
 	size_t len = ctf_nla_len(a);
 
 	if (!d)
@@ -154,7 +159,7 @@ bool ctf_attr_stream_ok(const void *data, size_t len)
 
 	if (len > INT32_MAX)
 		return false;
-	CTF_ATTR_FOR_EACH(a, data, len)
+	ctf_nla_for_each_in(a, data, len)
 		;
 	return (const char *)a == (const char *)data + MNL_ALIGN(len) ||
 	       (const char *)a == (const char *)data + len;
@@ -169,7 +174,7 @@ static int nat_decode(const struct nlattr *nat, struct ctf_ct_info *info)
 
 	if (!ctf_attr_stream_ok(data, len))
 		return -EINVAL;
-	CTF_ATTR_FOR_EACH(a, data, len) {
+	ctf_nla_for_each_in(a, data, len) {
 		size_t plen = ctf_nla_len(a);
 
 		if (!ctf_act_len_ok(&ctf_nat_attrs, a))
@@ -226,7 +231,7 @@ int ctf_ct_action_decode(const struct nlattr *ct, struct ctf_ct_info *info)
 	memset(info, 0, sizeof(*info));
 	if (!ctf_attr_stream_ok(data, len))
 		return -EINVAL;
-	CTF_ATTR_FOR_EACH(a, data, len) {
+	ctf_nla_for_each_in(a, data, len) {
 		const void *p = ctf_nla_data(a);
 
 		if (!ctf_act_len_ok(&ctf_ct_attrs, a))
@@ -280,7 +285,7 @@ static int walk(const void *data, size_t len, int depth, ctf_action_visit_fn *fn
 /* The action lists nested in @a (by its table), walked at @depth. */
 static int walk_nested(const struct nlattr *a, int depth, ctf_action_visit_fn *fn, void *arg)
 {
-	const struct ctf_act_desc *d = ctf_act_lookup(&ctf_action_attrs, ctf_nla_type(a));
+	const struct ctf_act_desc *d = act_row(&ctf_action_attrs, ctf_nla_type(a));
 	const struct nlattr *sub;
 	int err;
 
@@ -293,7 +298,7 @@ static int walk_nested(const struct nlattr *a, int depth, ctf_action_visit_fn *f
 	if (!ctf_attr_stream_ok(ctf_nla_data(a), ctf_nla_len(a)))
 		return -EINVAL;
 	ctf_nla_for_each_nested(sub, a) {
-		const struct ctf_act_desc *sd = ctf_act_lookup(d->nested, ctf_nla_type(sub));
+		const struct ctf_act_desc *sd = act_row(d->nested, ctf_nla_type(sub));
 
 		if (!sd)
 			return -EINVAL;
@@ -315,7 +320,7 @@ static int walk(const void *data, size_t len, int depth, ctf_action_visit_fn *fn
 		return -EOVERFLOW;
 	if (!ctf_attr_stream_ok(data, len))
 		return -EINVAL;
-	CTF_ATTR_FOR_EACH(a, data, len) {
+	ctf_nla_for_each_in(a, data, len) {
 		err = fn(a, depth, arg);
 		if (err)
 			return err;

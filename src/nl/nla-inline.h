@@ -72,4 +72,11 @@ static inline uint32_t ctf_nla_u32(const struct nlattr *a)
 				   (const char *)(a)));				\
 	     (a) = ctf_nla_next(a))
 
+/* CTF_ATTR_FOR_EACH (action-attrs.h) on the inline accessors: the bound is
+ * what is left of @len bytes at @data. */
+#define ctf_nla_for_each_in(a, data, len)					\
+	for ((a) = (const struct nlattr *)(data);				\
+	     ctf_nla_ok((a), (int)((const char *)(data) + (len) - (const char *)(a)));	\
+	     (a) = ctf_nla_next(a))
+
 #endif

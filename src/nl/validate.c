@@ -488,11 +488,13 @@ static int check_mask_allowed(const struct ctf_flow_key *k, const struct ctf_flo
 	uint8_t frag = v4 ? k->ipv4.ipv4_frag : v6 ? k->ipv6.ipv6_frag : 0;
 	bool l4 = (v4 || v6) && et_exact && frag != OVS_FRAG_TYPE_LATER;
 
-	for (unsigned t = 1; t <= OVS_KEY_ATTR_MAX; t++) {
+	/* Ascending over the set bits only (bit 0 is no attribute). */
+	for (uint64_t todo = mask_nonzero & ~(uint64_t)1 &
+			     (CTF_KEY_BIT(OVS_KEY_ATTR_MAX) | (CTF_KEY_BIT(OVS_KEY_ATTR_MAX) - 1));
+	     todo; todo &= todo - 1) {
+		unsigned t = (unsigned)__builtin_ctzll(todo);
 		char hint[160];
 
-		if (!(mask_nonzero & CTF_KEY_BIT(t)))
-			continue;
 		if (t != OVS_KEY_ATTR_TUNNEL && t != OVS_KEY_ATTR_IN_PORT && t != OVS_KEY_ATTR_ETHERTYPE &&
 		    !(k->attrs & CTF_KEY_BIT(t))) {
 			snprintf(hint, sizeof(hint), "add %s() to the key, or drop its mask", attr_name(t));
