@@ -609,10 +609,12 @@ static inline void store_int(uint8_t *p, const struct ctf_field_desc *fd, uint64
  * IPv4 address, each with an optional /mask. Anything else, including any
  * text parse_field() would refuse, returns false with the cursor unmoved,
  * and the caller runs parse_field() from the same point: it decides the same
- * way and words the error.
+ * way and words the error. Always inlined: out of line, GCC gave it a frame
+ * that cost as much as the number it reads.
  */
-static inline bool quick_field(struct kp *kp, const struct ctf_field_desc *fd, uint8_t *val,
-			       uint8_t *msk, bool mask_ok)
+static inline __attribute__((always_inline))
+bool quick_field(struct kp *kp, const struct ctf_field_desc *fd, uint8_t *val, uint8_t *msk,
+		 bool mask_ok)
 {
 	uint8_t *vp = val + fd->offset, *mp = msk + fd->offset;
 	const char *s = kp->s;
@@ -1087,7 +1089,9 @@ static inline uint8_t *reserve_zeroed(struct ctf_nlbuf *b, size_t alen, struct n
 	return p;
 }
 
-static inline void kp_out_init(struct kp *kp, struct kp_out *o, size_t len)
+/* Inlined into kp_scalar() and kp_struct(), which -O2 would not do. */
+static inline __attribute__((always_inline))
+void kp_out_init(struct kp *kp, struct kp_out *o, size_t len)
 {
 	size_t alen = MNL_ALIGN(len);
 
