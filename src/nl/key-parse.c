@@ -999,10 +999,10 @@ static int emit(struct kp *kp, uint16_t type, const void *v, const void *m, size
 
 /*
  * emit() for value and mask in zero-filled buffers of at least MNL_ALIGN(len)
- * bytes (kp_scalar, kp_struct, kp_mpls): payload and alignment padding are
- * copied together in whole words, since the bytes after @len in @v and @m
- * are the zeros the padding must be. Two appends per attribute of every
- * flow: no library call, no byte tail.
+ * bytes (the stack path of kp_scalar/kp_struct, kp_mpls, ct_state,
+ * tcp_flags): payload and alignment padding are copied together in whole
+ * words, since the bytes after @len in @v and @m are the zeros the padding
+ * must be. No library call, no byte tail.
  */
 static int emit_padded(struct kp *kp, uint16_t type, const uint8_t *v, const uint8_t *m,
 		       size_t len)
@@ -1213,17 +1213,21 @@ static int kp_ct_state(struct kp *kp, bool tcp)
 	int r;
 
 	if (tcp) {
-		uint16_t bv, bm;
+		/* be16 value and mask, each with its two bytes of zero padding. */
+		uint8_t bv[4] = { 0 }, bm[4] = { 0 };
+		uint16_t x;
 
 		r = parse_flags(kp, "tcp_flags", tcp_flag_names, CTF_TCP_FLAGS_SUPPORTED, 0xffff,
 				&v, &m);
 		if (r)
 			return r;
-		bv = htons(v);
-		bm = htons(m);
-		if ((r = need_exact(kp, "tcp_flags", (uint8_t *)&bm, 2)))
+		x = htons(v);
+		memcpy(bv, &x, 2);
+		x = htons(m);
+		memcpy(bm, &x, 2);
+		if ((r = need_exact(kp, "tcp_flags", bm, 2)))
 			return r;
-		return emit(kp, OVS_KEY_ATTR_TCP_FLAGS, &bv, &bm, 2);
+		return emit_padded(kp, OVS_KEY_ATTR_TCP_FLAGS, bv, bm, 2);
 	}
 	/*
 	 * The unmasked forms mean "exact". OVS encodes that as 0xffffffff, but
@@ -1237,7 +1241,7 @@ static int kp_ct_state(struct kp *kp, bool tcp)
 		return r;
 	if (!kp->mask && m != CTF_CT_STATE_SUPPORTED)
 		return ctf_err_set(kp->err, "ct_state(...): a mask is not allowed here");
-	return emit(kp, OVS_KEY_ATTR_CT_STATE, &v, &m, 4);
+	return emit_padded(kp, OVS_KEY_ATTR_CT_STATE, (const uint8_t *)&v, (const uint8_t *)&m, 4);
 }
 
 /*
