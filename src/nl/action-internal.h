@@ -42,6 +42,14 @@ static inline bool ctf_as_word_fast(struct ctf_ascan *sc, const char *w)
 }
 /* If the cursor is at @c, step over it and return true. */
 bool ctf_as_char(struct ctf_ascan *sc, char c);
+/* ctf_as_char(), inline: the separators and brackets of every action. */
+static inline bool ctf_as_char_fast(struct ctf_ascan *sc, char c)
+{
+	if (*sc->p != c)
+		return false;
+	sc->p++;
+	return true;
+}
 /* Require @c at the cursor; otherwise an error that mentions @ctx. */
 int ctf_as_expect(struct ctf_ascan *sc, char c, const char *ctx);
 

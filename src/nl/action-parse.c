@@ -222,7 +222,7 @@ static int parse_action(struct ctf_ascan *sc, int depth)
 						  ctf_as_token(at, tok, sizeof(tok)));
 			return parse_flag_action(sc, kw->type);
 		}
-		if (!ctf_as_char(sc, '(')) {
+		if (!ctf_as_char_fast(sc, '(')) {
 			ctf_as_err(sc, at, "%s needs arguments in parentheses", kw->name);
 			if (!strcmp(kw->name, "drop"))
 				ctf_err_hint(sc->err, "plain `drop' is only valid as the whole action "

@@ -92,7 +92,7 @@ int ctf_as_expect(struct ctf_ascan *sc, char c, const char *ctx)
 {
 	char tok[48];
 
-	if (ctf_as_char(sc, c))
+	if (ctf_as_char_fast(sc, c))
 		return 0;
 	if (!*sc->p)
 		return ctf_as_err(sc, sc->p, "missing `%c' in %s", c, ctx);
@@ -313,7 +313,7 @@ int ctf_as_nest_end(struct ctf_ascan *sc, struct nlattr *nest)
 int ctf_as_field_u64(struct ctf_ascan *sc, const char *key, enum ctf_num_base base,
 		     uint64_t max, uint64_t *v)
 {
-	if (!ctf_as_word(sc, key) || !ctf_as_char(sc, '='))
+	if (!ctf_as_word(sc, key) || !ctf_as_char_fast(sc, '='))
 		return -ENOENT;
 	return ctf_as_u64(sc, key, base, max, v);
 }
@@ -321,7 +321,7 @@ int ctf_as_field_u64(struct ctf_ascan *sc, const char *key, enum ctf_num_base ba
 /* Between fields of "name(a=1,b=2)": ',' or the closing ')'. */
 int ctf_as_next_field(struct ctf_ascan *sc, const char *ctx, bool *done)
 {
-	*done = ctf_as_char(sc, ')');
+	*done = ctf_as_char_fast(sc, ')');
 	if (*done)
 		return 0;
 	return ctf_as_expect(sc, ',', ctx);
