@@ -177,7 +177,7 @@ static int parse_mark(struct ctf_ascan *sc, struct ct_opts *o, const char *at)
 	int err;
 
 	err = ctf_as_u64(sc, "ct mark", CTF_NUM_HEX, UINT32_MAX, &v);
-	if (!err && ctf_as_char(sc, '/'))
+	if (!err && ctf_as_char_fast(sc, '/'))
 		err = ctf_as_u64(sc, "ct mark mask", CTF_NUM_HEX, UINT32_MAX, &m);
 	if (err)
 		return err;
@@ -205,7 +205,7 @@ static int parse_label(struct ctf_ascan *sc, struct ct_opts *o, const char *at)
 
 	o->label_mask[0] = o->label_mask[1] = UINT64_MAX;
 	err = scan_u128(sc, "ct label", o->label);
-	if (!err && ctf_as_char(sc, '/'))
+	if (!err && ctf_as_char_fast(sc, '/'))
 		err = scan_u128(sc, "ct label mask", o->label_mask);
 	if (err)
 		return err;
@@ -223,15 +223,15 @@ static int parse_option(struct ctf_ascan *sc, struct ct_opts *o, bool seen[8])
 	uint64_t v;
 	int err;
 
-	if (ctf_as_word(sc, "commit")) {
+	if (ctf_as_word_fast(sc, "commit")) {
 		o->commit = true;
 		return 0;
 	}
-	if (ctf_as_word(sc, "force_commit")) {
+	if (ctf_as_word_fast(sc, "force_commit")) {
 		o->force_commit = true;
 		return 0;
 	}
-	if (ctf_as_word(sc, "nat")) {
+	if (ctf_as_word_fast(sc, "nat")) {
 		if (ctf_ct_dup_option(sc, at, &seen[7]))
 			return -EINVAL;
 		err = ctf_nat_parse(sc, &o->nat);
@@ -239,7 +239,7 @@ static int parse_option(struct ctf_ascan *sc, struct ct_opts *o, bool seen[8])
 			o->first_needs_commit = at;
 		return err;
 	}
-	if (ctf_as_word(sc, "zone") && ctf_as_char(sc, '=')) {
+	if (ctf_as_word_fast(sc, "zone") && ctf_as_char_fast(sc, '=')) {
 		if (ctf_ct_dup_option(sc, at, &seen[0]))
 			return -EINVAL;
 		if (sc->p[0] == '0' && (sc->p[1] == 'x' || sc->p[1] == 'X')) {
@@ -254,7 +254,7 @@ static int parse_option(struct ctf_ascan *sc, struct ct_opts *o, bool seen[8])
 		return err;
 	}
 	sc->p = at;
-	if (ctf_as_word(sc, "mark") && ctf_as_char(sc, '=')) {
+	if (ctf_as_word_fast(sc, "mark") && ctf_as_char_fast(sc, '=')) {
 		if (ctf_ct_dup_option(sc, at, &seen[1]))
 			return -EINVAL;
 		o->mark_set = true;
@@ -263,7 +263,7 @@ static int parse_option(struct ctf_ascan *sc, struct ct_opts *o, bool seen[8])
 		return parse_mark(sc, o, at);
 	}
 	sc->p = at;
-	if (ctf_as_word(sc, "label") && ctf_as_char(sc, '=')) {
+	if (ctf_as_word_fast(sc, "label") && ctf_as_char_fast(sc, '=')) {
 		if (ctf_ct_dup_option(sc, at, &seen[2]))
 			return -EINVAL;
 		o->label_set = true;
@@ -272,19 +272,19 @@ static int parse_option(struct ctf_ascan *sc, struct ct_opts *o, bool seen[8])
 		return parse_label(sc, o, at);
 	}
 	sc->p = at;
-	if (ctf_as_word(sc, "helper") && ctf_as_char(sc, '=')) {
+	if (ctf_as_word_fast(sc, "helper") && ctf_as_char_fast(sc, '=')) {
 		if (ctf_ct_dup_option(sc, at, &seen[3]))
 			return -EINVAL;
 		return scan_name(sc, "helper", 15, &o->helper, &o->helper_len);
 	}
 	sc->p = at;
-	if (ctf_as_word(sc, "timeout") && ctf_as_char(sc, '=')) {
+	if (ctf_as_word_fast(sc, "timeout") && ctf_as_char_fast(sc, '=')) {
 		if (ctf_ct_dup_option(sc, at, &seen[4]))
 			return -EINVAL;
 		return scan_name(sc, "timeout", 31, &o->timeout, &o->timeout_len);
 	}
 	sc->p = at;
-	if (ctf_as_word(sc, "eventmask") && ctf_as_char(sc, '=')) {
+	if (ctf_as_word_fast(sc, "eventmask") && ctf_as_char_fast(sc, '=')) {
 		if (ctf_ct_dup_option(sc, at, &seen[5]))
 			return -EINVAL;
 		o->eventmask_set = true;
@@ -304,7 +304,7 @@ int ctf_ct_parse(struct ctf_ascan *sc)
 	int err;
 
 	memset(&o, 0, sizeof(o));
-	if (ctf_as_char(sc, '(') && !ctf_as_char(sc, ')')) {
+	if (ctf_as_char_fast(sc, '(') && !ctf_as_char_fast(sc, ')')) {
 		for (;;) {
 			const char *at;
 
@@ -331,7 +331,7 @@ int ctf_ct_parse(struct ctf_ascan *sc)
 			}
 			if (err)
 				return err;
-			if (ctf_as_char(sc, ')'))
+			if (ctf_as_char_fast(sc, ')'))
 				break;
 			if (!*sc->p)
 				return ctf_as_err(sc, start, "missing `)' to close ct(");

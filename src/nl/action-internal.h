@@ -34,8 +34,22 @@ static inline bool ctf_as_is_delim(char c)
 size_t ctf_as_word_len(const char *p);
 /* If the identifier at the cursor is exactly @w, step over it and return true. */
 bool ctf_as_word(struct ctf_ascan *sc, const char *w);
+/* ctf_as_word() behind an inline first-byte test: keyword lists try one
+ * word after another, and most attempts fail on the first byte. */
+static inline bool ctf_as_word_fast(struct ctf_ascan *sc, const char *w)
+{
+	return *sc->p == w[0] && ctf_as_word(sc, w);
+}
 /* If the cursor is at @c, step over it and return true. */
 bool ctf_as_char(struct ctf_ascan *sc, char c);
+/* ctf_as_char(), inline: the separators and brackets of every action. */
+static inline bool ctf_as_char_fast(struct ctf_ascan *sc, char c)
+{
+	if (*sc->p != c)
+		return false;
+	sc->p++;
+	return true;
+}
 /* Require @c at the cursor; otherwise an error that mentions @ctx. */
 int ctf_as_expect(struct ctf_ascan *sc, char c, const char *ctx);
 

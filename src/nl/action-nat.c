@@ -88,7 +88,7 @@ static int scan_nat_range(struct ctf_ascan *sc, struct ctf_nat_opts *nat)
 	err = scan_nat_addr(sc, nat->min, &nat->family, &br_min);
 	if (err)
 		return err;
-	if (ctf_as_char(sc, '-')) {
+	if (ctf_as_char_fast(sc, '-')) {
 		const char *at_max = sc->p;
 
 		err = scan_nat_addr(sc, nat->max, &fam_max, &br_max);
@@ -104,7 +104,7 @@ static int scan_nat_range(struct ctf_ascan *sc, struct ctf_nat_opts *nat)
 		}
 		nat->has_max = memcmp(nat->max, nat->min, (size_t)nat->family) != 0;
 	}
-	if (!ctf_as_char(sc, ':'))
+	if (!ctf_as_char_fast(sc, ':'))
 		return 0;
 	at = sc->p;
 	err = ctf_as_u64(sc, "nat port", CTF_NUM_DEC, UINT16_MAX, &v);
@@ -117,7 +117,7 @@ static int scan_nat_range(struct ctf_ascan *sc, struct ctf_nat_opts *nat)
 	}
 	nat->pmin = (uint16_t)v;
 	nat->has_pmin = true;
-	if (ctf_as_char(sc, '-')) {
+	if (ctf_as_char_fast(sc, '-')) {
 		err = ctf_as_u64(sc, "nat port", CTF_NUM_DEC, UINT16_MAX, &v);
 		if (err)
 			return err;
@@ -142,7 +142,7 @@ int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_nat_opts *nat)
 
 	memset(nat, 0, sizeof(*nat));
 	nat->present = true;
-	if (!ctf_as_char(sc, '(') || ctf_as_char(sc, ')'))
+	if (!ctf_as_char_fast(sc, '(') || ctf_as_char_fast(sc, ')'))
 		return 0;
 	for (;;) {
 		const char *at;
@@ -150,7 +150,7 @@ int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_nat_opts *nat)
 		while (ctf_as_is_delim(*sc->p))
 			sc->p++;
 		at = sc->p;
-		if (ctf_as_word(sc, "src") || ctf_as_word(sc, "dst")) {
+		if (ctf_as_word_fast(sc, "src") || ctf_as_word_fast(sc, "dst")) {
 			bool *flag = at[0] == 's' ? &nat->src : &nat->dst;
 
 			if (ctf_ct_dup_option(sc, at, flag))
@@ -160,20 +160,20 @@ int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_nat_opts *nat)
 				ctf_err_hint(sc->err, "a ct() action does source or destination NAT, not both");
 				return -EINVAL;
 			}
-			if (ctf_as_char(sc, '=')) {
+			if (ctf_as_char_fast(sc, '=')) {
 				err = scan_nat_range(sc, nat);
 				if (err)
 					return err;
 			}
-		} else if (ctf_as_word(sc, "persistent")) {
+		} else if (ctf_as_word_fast(sc, "persistent")) {
 			if (ctf_ct_dup_option(sc, at, &seen_p))
 				return -EINVAL;
 			nat->persistent = true;
-		} else if (ctf_as_word(sc, "hash")) {
+		} else if (ctf_as_word_fast(sc, "hash")) {
 			if (ctf_ct_dup_option(sc, at, &seen_h))
 				return -EINVAL;
 			nat->hash = true;
-		} else if (ctf_as_word(sc, "random")) {
+		} else if (ctf_as_word_fast(sc, "random")) {
 			if (ctf_ct_dup_option(sc, at, &seen_r))
 				return -EINVAL;
 			nat->random = true;
@@ -191,7 +191,7 @@ int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_nat_opts *nat)
 				     "persistent, hash, random");
 			return -EINVAL;
 		}
-		if (ctf_as_char(sc, ')'))
+		if (ctf_as_char_fast(sc, ')'))
 			break;
 		if (!ctf_as_is_delim(*sc->p)) {
 			if (!*sc->p)

@@ -100,7 +100,7 @@ static int scan_mac(struct ctf_ascan *sc, const char *what, uint8_t mac[6])
 		uint64_t b;
 		struct ctf_ascan one = *sc;
 
-		if (i && !ctf_as_char(sc, ':'))
+		if (i && !ctf_as_char_fast(sc, ':'))
 			goto bad;
 		one.p = sc->p;
 		if (ctf_as_u64(&one, what, CTF_NUM_HEX, 0xff, &b) || one.p - sc->p > 2 ||
@@ -126,10 +126,10 @@ int ctf_ap_push_eth(struct ctf_ascan *sc, int depth)
 	while (!done) {
 		const char *at = sc->p;
 
-		if (ctf_as_word(sc, "src") && ctf_as_char(sc, '=')) {
+		if (ctf_as_word_fast(sc, "src") && ctf_as_char_fast(sc, '=')) {
 			err = ctf_as_dup_field(sc, at, "push_eth", 1, &seen) ?:
 			      scan_mac(sc, "push_eth src", pe.addresses.eth_src);
-		} else if ((sc->p = at, ctf_as_word(sc, "dst")) && ctf_as_char(sc, '=')) {
+		} else if ((sc->p = at, ctf_as_word_fast(sc, "dst")) && ctf_as_char_fast(sc, '=')) {
 			err = ctf_as_dup_field(sc, at, "push_eth", 2, &seen) ?:
 			      scan_mac(sc, "push_eth dst", pe.addresses.eth_dst);
 		} else {
@@ -171,11 +171,11 @@ int ctf_ap_push_nsh(struct ctf_ascan *sc, int depth)
 		unsigned i;
 
 		err = -ENOENT;
-		if (ctf_as_word(sc, "md2") && ctf_as_char(sc, '=')) {
+		if (ctf_as_word_fast(sc, "md2") && ctf_as_char_fast(sc, '=')) {
 			if (has_md2)
 				return ctf_as_err(sc, at, "field `md2' given twice in push_nsh()");
 			has_md2 = true;
-			if (!ctf_as_char(sc, '0') || !(ctf_as_char(sc, 'x') || ctf_as_char(sc, 'X')))
+			if (!ctf_as_char_fast(sc, '0') || !(ctf_as_char_fast(sc, 'x') || ctf_as_char_fast(sc, 'X')))
 				return ctf_as_err(sc, at, "push_nsh md2 needs 0x and hex bytes");
 			err = ctf_as_hex_bytes(sc, "push_nsh md2", md2, sizeof(md2), &md2_len);
 			i = 0;

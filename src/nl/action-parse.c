@@ -82,9 +82,9 @@ static int parse_hash(struct ctf_ascan *sc, int depth)
 	char tok[48];
 	int err;
 
-	if (ctf_as_word(sc, "l4")) {
+	if (ctf_as_word_fast(sc, "l4")) {
 		h.hash_alg = OVS_HASH_ALG_L4;
-	} else if (ctf_as_word(sc, "sym_l4")) {
+	} else if (ctf_as_word_fast(sc, "sym_l4")) {
 		h.hash_alg = CTF_HASH_ALG_SYM_L4;
 	} else {
 		ctf_as_err(sc, sc->p, "unknown hash algorithm `%s'",
@@ -209,12 +209,12 @@ static int parse_action(struct ctf_ascan *sc, int depth)
 		err = ctf_as_u64(sc, "output port", CTF_NUM_DEC, CTF_DP_MAX_PORTS - 1, &port);
 		return err ?: ctf_as_put_u32(sc, OVS_ACTION_ATTR_OUTPUT, (uint32_t)port);
 	}
-	if (ctf_as_word(sc, "ct"))
+	if (ctf_as_word_fast(sc, "ct"))
 		return ctf_ct_parse(sc);
 	for (size_t i = 0; i < CTF_ARRAY_SIZE(keywords); i++) {
 		const struct keyword *kw = &keywords[i];
 
-		if (!ctf_as_word(sc, kw->name))
+		if (!ctf_as_word_fast(sc, kw->name))
 			continue;
 		if (!kw->parse) {
 			if (*sc->p == '(')
@@ -222,7 +222,7 @@ static int parse_action(struct ctf_ascan *sc, int depth)
 						  ctf_as_token(at, tok, sizeof(tok)));
 			return parse_flag_action(sc, kw->type);
 		}
-		if (!ctf_as_char(sc, '(')) {
+		if (!ctf_as_char_fast(sc, '(')) {
 			ctf_as_err(sc, at, "%s needs arguments in parentheses", kw->name);
 			if (!strcmp(kw->name, "drop"))
 				ctf_err_hint(sc->err, "plain `drop' is only valid as the whole action "
@@ -231,10 +231,10 @@ static int parse_action(struct ctf_ascan *sc, int depth)
 		}
 		return kw->parse(sc, depth);
 	}
-	if (ctf_as_word(sc, "tnl_push") || ctf_as_word(sc, "tnl_pop") ||
-	    ctf_as_word(sc, "lb_output"))
+	if (ctf_as_word_fast(sc, "tnl_push") || ctf_as_word_fast(sc, "tnl_pop") ||
+	    ctf_as_word_fast(sc, "lb_output"))
 		return refuse_userspace_dp(sc, at);
-	if (!strncmp(at, "action", 6) && at[6] >= '0' && at[6] <= '9') {
+	if (at[0] == 'a' && !strncmp(at, "action", 6) && at[6] >= '0' && at[6] <= '9') {
 		err = parse_raw(sc, at);
 		if (err != -ENOENT)
 			return err;
@@ -261,7 +261,8 @@ static int parse_action(struct ctf_ascan *sc, int depth)
 /* Plain `drop' as a whole list (up to @close): the empty list. */
 static bool is_plain_drop(const char *p, char close)
 {
-	if (strncasecmp(p, "drop", 4))
+	/* The first byte alone rules out almost every list. */
+	if ((*p | 0x20) != 'd' || strncasecmp(p, "drop", 4))
 		return false;
 	p += 4;
 	while (ctf_as_is_delim(*p))
@@ -317,7 +318,7 @@ int ctf_actions_parse_list(struct ctf_ascan *sc, int depth, const char *opener)
 		err = parse_action(sc, depth);
 		if (err)
 			return err;
-		if (!strncmp(last, "drop(", 5))
+		if (last[0] == 'd' && !strncmp(last, "drop(", 5))
 			last_drop = last;
 		if (*sc->p && *sc->p != close && !ctf_as_is_delim(*sc->p)) {
 			ctf_as_err(sc, sc->p, "unexpected `%s' after action `%.*s'",

@@ -128,9 +128,10 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-static void hash_bytes(uint64_t *a, uint64_t *b, const void *data, size_t len)
+static void hash_bytes(uint64_t *ap, uint64_t *bp, const void *data, size_t len)
 {
 	const uint8_t *p = data;
+	uint64_t a = *ap, b = *bp;	/* locals: *ap may alias the data, forcing a store per word */
 	size_t i = 0;
 
 	/*
@@ -143,17 +144,17 @@ static void hash_bytes(uint64_t *a, uint64_t *b, const void *data, size_t len)
 		uint64_t w;
 
 		memcpy(&w, p + i, 8);
-		*a = (*a ^ w) * 0x100000001b3ull;
-		*b = (*b + w) * 0x9e3779b97f4a7c15ull;
-		*b = (*b << 23) | (*b >> 41);
+		a = (a ^ w) * 0x100000001b3ull;
+		b = (b + w) * 0x9e3779b97f4a7c15ull;
+		b = (b << 23) | (b >> 41);
 	}
 	for (; i < len; i++) {
-		*a = (*a ^ p[i]) * 0x100000001b3ull;
-		*b = ((*b + p[i]) * 0x9e3779b97f4a7c15ull);
-		*b = (*b << 23) | (*b >> 41);
+		a = (a ^ p[i]) * 0x100000001b3ull;
+		b = ((b + p[i]) * 0x9e3779b97f4a7c15ull);
+		b = (b << 23) | (b >> 41);
 	}
-	*a = (*a ^ len) * 0x100000001b3ull;
-	*b += len;
+	*ap = (a ^ len) * 0x100000001b3ull;
+	*bp = b + len;
 }
 
 void ctf_ufid_from_match(const void *key, size_t key_len, const void *mask, size_t mask_len,

@@ -43,13 +43,37 @@ static size_t req_attr_size(const struct ctf_flow_req *req)
 	       MNL_ALIGN(req->mask_len) + MNL_ALIGN(req->actions_len) + 3 * MNL_ATTR_HDRLEN + 8;
 }
 
+/*
+ * mnl_attr_put_check(), inline: same bound, header and length; the padding
+ * is zeroed (as libmnl 1.0.5+ does). add-flows encodes three streams and a
+ * UFID per flow, and the chained library calls (check, put, tail, payload,
+ * memcpy) cost about as much as the copies.
+ */
+static bool put_bytes(struct nlmsghdr *nlh, size_t buflen, uint16_t type, const void *data,
+		      size_t len)
+{
+	struct nlattr *a;
+
+	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > buflen)
+		return false;
+	a = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	if (len)
+		memcpy((char *)a + MNL_ATTR_HDRLEN, data, len);
+	if (len & 3)
+		memset((char *)a + MNL_ATTR_HDRLEN + len, 0, MNL_ALIGN(len) - len);
+	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
+	return true;
+}
+
 static bool put_nest_bytes(struct nlmsghdr *nlh, size_t buflen, uint16_t type,
 			   const void *data, size_t len)
 {
 	/* Nested streams are already encoded: copy them as the nest's payload. */
 	if (len > UINT16_MAX - MNL_ATTR_HDRLEN)
 		return false;
-	return mnl_attr_put_check(nlh, buflen, type | NLA_F_NESTED, len, data);
+	return put_bytes(nlh, buflen, type | NLA_F_NESTED, data, len);
 }
 
 /* Append the attributes of @req for @op to @nlh; false if they do not fit. */
@@ -69,7 +93,7 @@ static bool put_flow_attrs(struct nlmsghdr *nlh, size_t buflen, enum ctf_flow_op
 	    !put_nest_bytes(nlh, buflen, OVS_FLOW_ATTR_ACTIONS, req->actions, req->actions_len))
 		return false;
 	if (req->ufid &&
-	    !mnl_attr_put_check(nlh, buflen, OVS_FLOW_ATTR_UFID, sizeof(req->ufid->b), req->ufid->b))
+	    !put_bytes(nlh, buflen, OVS_FLOW_ATTR_UFID, req->ufid->b, sizeof(req->ufid->b)))
 		return false;
 	if (req->ufid_flags &&
 	    !mnl_attr_put_u32_check(nlh, buflen, OVS_FLOW_ATTR_UFID_FLAGS, req->ufid_flags))

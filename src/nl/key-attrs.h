@@ -100,6 +100,14 @@ extern const struct ctf_attr_table ctf_nsh_key_table;	/* OVS_NSH_KEY_ATTR_* */
 /* The row for @type in @table, or NULL when the type has no row. */
 const struct ctf_attr_desc *ctf_attr_table_desc(const struct ctf_attr_table *table,
 						unsigned int type);
+/* ctf_key_attr_desc(), inline: the validator and the decoder look up every
+ * attribute of every flow, and the call cost more than the lookup. */
+static inline const struct ctf_attr_desc *ctf_key_attr_row(unsigned int type)
+{
+	if (type > ctf_key_table.max_type || !ctf_key_table.attrs[type].name)
+		return NULL;
+	return &ctf_key_table.attrs[type];
+}
 /* Shorthands: OVS_KEY_ATTR_*, OVS_TUNNEL_KEY_ATTR_*, OVS_NSH_KEY_ATTR_*. */
 const struct ctf_attr_desc *ctf_key_attr_desc(unsigned int type);
 const struct ctf_attr_desc *ctf_tunnel_key_attr_desc(unsigned int type);

@@ -44,6 +44,18 @@ static inline bool is_ident(char c)
 	return ident_chars[(unsigned char)c];
 }
 
+/* @n (NUL-terminated) equals the @len bytes at @s; no library call, it runs
+ * for every field of every flow parsed. */
+static inline bool name_eq(const char *n, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (n[i] != s[i])
+			return false;
+	return !n[len];
+}
+
 /* Length of the token at @s for messages: up to a delimiter or bracket. */
 static int toklen(const char *s)
 {
@@ -63,6 +75,28 @@ static int bad(struct kp *kp, const char *at, const char *what)
 
 /* ---- output ------------------------------------------------------------ */
 
+/*
+ * Key payloads are a few to 40 bytes: whole words, then the tail, inline.
+ * A memcpy() of a run-time length is a library call, twice per attribute.
+ */
+static inline void copy_small(uint8_t *dst, const uint8_t *src, size_t len)
+{
+	for (; len >= 8; len -= 8, dst += 8, src += 8)
+		memcpy(dst, src, 8);
+	if (len & 4) {
+		memcpy(dst, src, 4);
+		dst += 4;
+		src += 4;
+	}
+	if (len & 2) {
+		memcpy(dst, src, 2);
+		dst += 2;
+		src += 2;
+	}
+	if (len & 1)
+		*dst = *src;
+}
+
 static inline int put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, const void *data,
 			   size_t len)
 {
@@ -79,7 +113,7 @@ static inline int put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, co
 	 * 1.0.5+ does; 1.0.4 left stale bytes there).
 	 */
 	nlh = b->nlh;
-	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > ctf_nlbuf_buflen(b))
+	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > b->cap)
 		return ctf_err_setn(kp->err, -EMSGSIZE,
 				    "flow key too long: it does not fit in one netlink message");
 	a = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
@@ -91,7 +125,9 @@ static inline int put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, co
 
 		memcpy((char *)a + MNL_ATTR_HDRLEN + (len & ~(size_t)3), &zero, 4);
 	}
-	if (len)
+	if (len <= KP_MAXLEN)
+		copy_small((uint8_t *)a + MNL_ATTR_HDRLEN, data, len);
+	else
 		memcpy((char *)a + MNL_ATTR_HDRLEN, data, len);
 	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
 	return 0;
@@ -117,12 +153,25 @@ static void nest_end(struct ctf_nlbuf *b, struct nlattr *n)
 
 /* ---- scanners ---------------------------------------------------------- */
 
+/* Hex digit value + 1, 0 for anything else: one load per digit. */
+static const uint8_t hex_digit1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+static inline int hexval(char c)
+{
+	return hex_digit1[(unsigned char)c] - 1;
+}
+
 /*
  * %i-style unsigned number: decimal, 0x hex, leading-0 octal. Returns 0,
  * -EINVAL when there are no digits, -ERANGE when it exceeds 64 bits or is
- * negative.
+ * negative. The general loop; scan_u64() below takes the common forms first.
  */
-static int scan_u64(const char **sp, uint64_t *v)
+static int __attribute__((noinline)) scan_u64_slow(const char **sp, uint64_t *v)
 {
 	const char *s = *sp;
 	unsigned int base = 10;
@@ -167,32 +216,71 @@ static int scan_u64(const char **sp, uint64_t *v)
 	return 0;
 }
 
+/*
+ * scan_u64_slow(), with the forms flow text is made of (decimal without a
+ * leading zero, 0x hex, a lone 0) handled inline: they cannot overflow
+ * below 20 decimal or 17 hex digits, so the loop needs no overflow test.
+ * Anything else (blanks, signs, octal, long numbers) takes the general path.
+ */
+static inline int scan_u64(const char **sp, uint64_t *v)
+{
+	const char *s = *sp;
+	unsigned int d, n;
+	uint64_t x;
+
+	if (s[0] >= '1' && s[0] <= '9') {
+		x = (unsigned int)(s[0] - '0');
+		for (n = 1; (d = (unsigned int)((unsigned char)s[n] - '0')) <= 9; n++) {
+			if (n == 19)
+				return scan_u64_slow(sp, v);
+			x = x * 10 + d;
+		}
+		*sp = s + n;
+		*v = x;
+		return 0;
+	}
+	if (s[0] != '0')
+		return scan_u64_slow(sp, v);
+	if ((s[1] | 0x20) == 'x') {
+		for (x = 0, n = 0; (d = hex_digit1[(unsigned char)s[2 + n]]); n++) {
+			if (n == 16)
+				return scan_u64_slow(sp, v);
+			x = x << 4 | (d - 1);
+		}
+		if (!n)
+			return -EINVAL;
+		*sp = s + 2 + n;
+		*v = x;
+		return 0;
+	}
+	if (s[1] >= '0' && s[1] <= '7')
+		return scan_u64_slow(sp, v);
+	*sp = s + 1;
+	*v = 0;
+	return 0;
+}
+
 /* A number bounded by @max, with messages naming @what. */
-static int scan_num(struct kp *kp, const char *what, uint64_t max, uint64_t *v)
+static int __attribute__((cold, noinline)) scan_num_fail(struct kp *kp, const char *what,
+							   uint64_t max, const char *at, int r)
+{
+	if (r == -EINVAL)
+		return bad(kp, at, what[0] ? what : "expected a number");
+	ctf_err_setn(kp->err, -ERANGE, "%s: `%.*s' is out of range (max %llu)", what,
+		     toklen(at), at, (unsigned long long)max);
+	ctf_err_hint(kp->err, "ovs-dpctl would silently truncate it; ctflow refuses");
+	return -ERANGE;
+}
+
+/* The check inline (every numeric field), the message out of line. */
+static inline int scan_num(struct kp *kp, const char *what, uint64_t max, uint64_t *v)
 {
 	const char *at = kp->s;
 	int r = scan_u64(&kp->s, v);
 
-	if (r == -EINVAL)
-		return bad(kp, at, what[0] ? what : "expected a number");
-	if (r == -ERANGE || *v > max) {
-		ctf_err_setn(kp->err, -ERANGE, "%s: `%.*s' is out of range (max %llu)", what,
-			     toklen(at), at, (unsigned long long)max);
-		ctf_err_hint(kp->err, "ovs-dpctl would silently truncate it; ctflow refuses");
-		return -ERANGE;
-	}
+	if (__builtin_expect(r || *v > max, 0))
+		return scan_num_fail(kp, what, max, at, r ? r : -ERANGE);
 	return 0;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static int scan_eth(struct kp *kp, const char *what, uint8_t mac[6])
@@ -273,7 +361,7 @@ static int scan_ipv6(struct kp *kp, const char *what, uint8_t addr[16])
 
 /* ---- integer fields inside a struct-like key ---------------------------- */
 
-static void store_word(uint8_t *p, const struct ctf_field_desc *fd, uint64_t v)
+static inline void store_word(uint8_t *p, const struct ctf_field_desc *fd, uint64_t v)
 {
 	if (fd->host_order) {
 		if (fd->size == 2) {
@@ -312,7 +400,7 @@ static void store_word(uint8_t *p, const struct ctf_field_desc *fd, uint64_t v)
 	}
 }
 
-static void field_set(uint8_t *base, const struct ctf_field_desc *fd, uint64_t v)
+static inline void field_set(uint8_t *base, const struct ctf_field_desc *fd, uint64_t v)
 {
 	uint8_t *p = base + fd->offset;
 
@@ -336,7 +424,7 @@ static int parse_field(struct kp *kp, const char *what, const struct ctf_field_d
 {
 	uint8_t *vp = val + fd->offset, *mp = msk + fd->offset;
 	const char *at = kp->s;
-	uint64_t v, m, max = ctf_field_max(fd);
+	uint64_t v, m, max;
 	int r;
 
 	switch (fd->style) {
@@ -373,7 +461,7 @@ static int parse_field(struct kp *kp, const char *what, const struct ctf_field_d
 		while (kp->s[n] >= 'a' && kp->s[n] <= 'z')
 			n++;
 		for (v = 0; v < 3; v++)
-			if (strlen(frag_names[v]) == n && !strncmp(kp->s, frag_names[v], n))
+			if (name_eq(frag_names[v], kp->s, n))
 				break;
 		if (v == 3) {
 			ctf_err_set(kp->err, "%s: unknown fragment type `%.*s'", what,
@@ -409,27 +497,181 @@ static int parse_field(struct kp *kp, const char *what, const struct ctf_field_d
 			}
 			kp->s += n;
 			v = no;
-			goto have_value;
+			max = ctf_field_max(fd);
+			break;
 		}
 		/* fall through */
 	default:
+		max = ctf_field_max(fd);
 		if ((r = scan_num(kp, what, max, &v)))
 			return r;
-have_value:
+		break;
+	}
+	/* A numeric field: the value, then the mask (all-ones unless given). */
+	m = max;
+	if (*kp->s == '/' && mask_ok) {
+		kp->s++;
+		if ((r = scan_num(kp, what, max, &m)))
+			return r;
+	}
+	if (fd->bits || fd->host_order) {
 		field_set(val, fd, v);
-		m = max;
-		if (*kp->s == '/' && mask_ok) {
-			kp->s++;
-			if ((r = scan_num(kp, what, max, &m)))
-				return r;
-		}
 		field_set(msk, fd, m);
+		return 0;
+	}
+	/* Whole big-endian integers, the common case, stored in place. */
+	switch (fd->size) {
+	case 1:
+		*vp = (uint8_t)v;
+		*mp = (uint8_t)m;
+		return 0;
+	case 2:
+		vp[0] = (uint8_t)(v >> 8);
+		vp[1] = (uint8_t)v;
+		mp[0] = (uint8_t)(m >> 8);
+		mp[1] = (uint8_t)m;
+		return 0;
+	default:
+		store_word(vp, fd, v);
+		store_word(mp, fd, m);
 		return 0;
 	}
 }
 
+static inline bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A dotted quad as scan_ipv4() takes it, without messages; false for
+ * anything else. */
+static inline bool quick_ipv4(const char **sp, uint8_t out[4])
+{
+	const char *s = *sp;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int v;
+
+		if (!is_digit(s[0]))
+			return false;
+		v = (unsigned int)(*s++ - '0');
+		if (is_digit(*s)) {
+			v = v * 10 + (unsigned int)(*s++ - '0');
+			if (is_digit(*s))
+				v = v * 10 + (unsigned int)(*s++ - '0');
+		}
+		if (v > 255 || is_digit(*s))
+			return false;
+		out[i] = (uint8_t)v;
+		if (i < 3 && *s++ != '.')
+			return false;
+	}
+	if (*s == '.')
+		return false;
+	*sp = s;
+	return true;
+}
+
+static inline void store_int(uint8_t *p, const struct ctf_field_desc *fd, uint64_t v)
+{
+	if (fd->host_order) {
+		if (fd->size == 2) {
+			uint16_t x = (uint16_t)v;
+
+			memcpy(p, &x, 2);
+		} else {
+			uint32_t x = (uint32_t)v;
+
+			memcpy(p, &x, 4);
+		}
+		return;
+	}
+	switch (fd->size) {
+	case 1:
+		p[0] = (uint8_t)v;
+		break;
+	case 2:
+		p[0] = (uint8_t)(v >> 8);
+		p[1] = (uint8_t)v;
+		break;
+	default:
+		p[0] = (uint8_t)(v >> 24);
+		p[1] = (uint8_t)(v >> 16);
+		p[2] = (uint8_t)(v >> 8);
+		p[3] = (uint8_t)v;
+		break;
+	}
+}
+
+/*
+ * parse_field() for the fields nearly every flow is made of, without its
+ * calls: a whole 1, 2 or 4-byte integer written as a plain number or an IPv4
+ * address, each with an optional /mask, and frag=. Anything else, including
+ * any text parse_field() would refuse, returns false with the cursor
+ * unmoved, and the caller runs parse_field() from the same point: it decides
+ * the same way and words the error. Always inlined: out of line, GCC gave it
+ * a frame that cost as much as the number it reads. Tests, not a switch: a
+ * jump table's indirect branch mispredicted more than these.
+ */
+static inline __attribute__((always_inline))
+bool quick_field(struct kp *kp, const struct ctf_field_desc *fd, uint8_t *val, uint8_t *msk,
+		 bool mask_ok)
+{
+	uint8_t *vp = val + fd->offset, *mp = msk + fd->offset;
+	const char *s = kp->s;
+	uint64_t v, m, max;
+
+	if (fd->style == CTF_FS_IPV4) {
+		if (!quick_ipv4(&s, vp))
+			return false;
+		if (*s == '/' && mask_ok) {
+			s++;
+			if (!quick_ipv4(&s, mp))
+				return false;
+		} else {
+			memset(mp, 0xff, 4);
+		}
+		kp->s = s;
+		return true;
+	}
+	if (fd->style == CTF_FS_FRAG) {
+		size_t n = 0;
+
+		while (s[n] >= 'a' && s[n] <= 'z')
+			n++;
+		for (v = 0; v < 3; v++)
+			if (name_eq(frag_names[v], s, n))
+				break;
+		if (v == 3 || s[n] == '/')
+			return false;
+		*vp = (uint8_t)v;
+		*mp = 0xff;
+		kp->s = s + n;
+		return true;
+	}
+	if (fd->style == CTF_FS_ETH || fd->style == CTF_FS_IPV6 ||
+	    (fd->style == CTF_FS_PORT && !is_digit(*s)))
+		return false;
+	if (fd->bits || (fd->size != 1 && fd->size != 2 && fd->size != 4) ||
+	    (fd->host_order && fd->size == 1))
+		return false;
+	max = ctf_field_max(fd);
+	if (scan_u64(&s, &v) || v > max)
+		return false;
+	m = max;
+	if (*s == '/' && mask_ok) {
+		s++;
+		if (scan_u64(&s, &m) || m > max)
+			return false;
+	}
+	store_int(vp, fd, v);
+	store_int(mp, fd, m);
+	kp->s = s;
+	return true;
+}
+
 /* After a field or value: ',' or ')' must follow. */
-static int field_sep(struct kp *kp, const char *attr, bool *done)
+static inline int field_sep(struct kp *kp, const char *attr, bool *done)
 {
 	if (*kp->s == ')') {
 		kp->s++;
@@ -451,29 +693,28 @@ static int field_sep(struct kp *kp, const char *attr, bool *done)
 	return -EINVAL;
 }
 
-/* @n (NUL-terminated) equals the @len bytes at @s; no library call, it runs
- * for every field of every flow parsed. */
-static inline bool name_eq(const char *n, const char *s, size_t len)
-{
-	size_t i;
 
-	for (i = 0; i < len; i++)
-		if (n[i] != s[i])
-			return false;
-	return !n[len];
+static inline bool field_is(const struct ctf_field_desc *fd, const char *name, size_t len)
+{
+	/* The first byte rules out most rows without entering the loop. */
+	return (fd->name && fd->name[0] == name[0] && name_eq(fd->name, name, len)) ||
+	       (fd->alias && name_eq(fd->alias, name, len));
 }
 
+/*
+ * The row named @name. Names (and aliases) are unique within a list, so the
+ * search may start anywhere: at @hint, the row after the previous match,
+ * because text written by ovs-dpctl or ctflow lists fields in table order.
+ */
 static const struct ctf_field_desc *find_field(const struct ctf_field_desc *fields, unsigned n,
-					       const char *name, size_t len)
+					       const char *name, size_t len, unsigned int hint)
 {
-	for (unsigned int i = 0; i < n; i++) {
-		const struct ctf_field_desc *fd = &fields[i];
-
-		if (fd->name && name_eq(fd->name, name, len))
-			return fd;
-		if (fd->alias && name_eq(fd->alias, name, len))
-			return fd;
-	}
+	for (unsigned int i = hint; i < n; i++)
+		if (field_is(&fields[i], name, len))
+			return &fields[i];
+	for (unsigned int i = 0; i < hint && i < n; i++)
+		if (field_is(&fields[i], name, len))
+			return &fields[i];
 	return NULL;
 }
 
@@ -493,13 +734,14 @@ static int unknown_field(struct kp *kp, const char *attr, const char *name, size
 }
 
 /* Read "name=" at the cursor; *len = length of name. */
-static int field_name(struct kp *kp, const char *attr, const char **name, size_t *len)
+static inline int field_name(struct kp *kp, const char *attr, const char **name, size_t *len)
 {
 	size_t n = 0;
 
 	*name = kp->s;
 	while (is_ident(kp->s[n]))
 		n++;
+	*len = n;
 	if (!n || kp->s[n] != '=') {
 		if (n && (kp->s[n] == ',' || kp->s[n] == ')'))
 			return ctf_err_set(kp->err, "%s(...): field `%.*s' needs `=VALUE'", attr,
@@ -509,7 +751,6 @@ static int field_name(struct kp *kp, const char *attr, const char **name, size_t
 		return ctf_err_set(kp->err, "%s(...): expected field=value at `%.*s'", attr,
 				   toklen(kp->s) ? toklen(kp->s) : 1, kp->s);
 	}
-	*len = n;
 	kp->s += n + 1;
 	return 0;
 }
@@ -521,6 +762,7 @@ static int field_name(struct kp *kp, const char *attr, const char **name, size_t
 static int parse_fields(struct kp *kp, const char *attr, const struct ctf_field_desc *fields,
 			unsigned int n, uint8_t *val, uint8_t *msk, uint32_t *seen)
 {
+	unsigned int hint = 0;
 	bool done = false;
 
 	if (*kp->s == ')') {
@@ -536,11 +778,15 @@ static int parse_fields(struct kp *kp, const char *attr, const struct ctf_field_
 
 		if ((r = field_name(kp, attr, &name, &len)))
 			return r;
-		fd = find_field(fields, n, name, len);
+		if (hint < n && field_is(&fields[hint], name, len))
+			fd = &fields[hint];
+		else
+			fd = find_field(fields, n, name, len, hint);
 		if (!fd)
 			return unknown_field(kp, attr, name, len, fields, n);
 		at = kp->s;
-		if ((r = parse_field(kp, attr, fd, val, msk, true))) {
+		if (!quick_field(kp, fd, val, msk, true) &&
+		    (r = parse_field(kp, attr, fd, val, msk, true))) {
 			/* Errors are rare: only now pay for naming the field. */
 			snprintf(what, sizeof(what), "%s(%.*s=)", attr, (int)len, name);
 			kp->s = at;
@@ -548,6 +794,7 @@ static int parse_fields(struct kp *kp, const char *attr, const struct ctf_field_
 		}
 		if (seen)
 			*seen |= 1u << (fd - fields);
+		hint = (unsigned int)(fd - fields) + 1;
 		if ((r = field_sep(kp, attr, &done)))
 			return r;
 	}
@@ -581,7 +828,7 @@ static const struct flag_name tun_flag_names[] = {
 static uint32_t flag_lookup(const struct flag_name *names, const char *s, size_t n)
 {
 	for (; names->name; names++)
-		if (name_eq(names->name, s, n))
+		if (names->name[0] == s[0] && name_eq(names->name, s, n))
 			return names->bit;
 	return 0;
 }
@@ -610,8 +857,8 @@ static int parse_flags(struct kp *kp, const char *attr, const struct flag_name *
 
 	*val = 0;
 	*msk = 0;
-	/* 1. numeric value/mask */
-	{
+	/* 1. numeric value/mask; "+name" and "-name" cannot be one */
+	if (!(kp->s[0] == '-' || (kp->s[0] == '+' && !(kp->s[1] >= '0' && kp->s[1] <= '9')))) {
 		const char *save = kp->s;
 
 		if (!scan_u64(&kp->s, &v) && *kp->s == '/') {
@@ -753,9 +1000,43 @@ static int kp_attrs_until_paren(struct kp *kp);
 
 static int emit(struct kp *kp, uint16_t type, const void *v, const void *m, size_t len)
 {
-	int r = put_attr(kp, kp->key, type, v, len);
+	if (put_attr(kp, kp->key, type, v, len))
+		return -EMSGSIZE;
+	return kp->mask ? put_attr(kp, kp->mask, type, m, len) : 0;
+}
 
-	return r ? r : put_attr(kp, kp->mask, type, m, len);
+/*
+ * emit() for value and mask in zero-filled buffers of at least MNL_ALIGN(len)
+ * bytes (the stack path of kp_scalar/kp_struct, kp_mpls, ct_state,
+ * tcp_flags): payload and alignment padding are copied together in whole
+ * words, since the bytes after @len in @v and @m are the zeros the padding
+ * must be. No library call, no byte tail.
+ */
+static int emit_padded(struct kp *kp, uint16_t type, const uint8_t *v, const uint8_t *m,
+		       size_t len)
+{
+	struct ctf_nlbuf *bufs[2] = { kp->key, kp->mask };
+	const uint8_t *src[2] = { v, m };
+
+	for (int i = 0; i < 2 && bufs[i]; i++) {
+		struct nlmsghdr *nlh = bufs[i]->nlh;
+		size_t alen = MNL_ALIGN(len), off;
+		struct nlattr *a;
+		uint8_t *dst;
+
+		if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + alen > bufs[i]->cap)
+			return put_attr(kp, bufs[i], type, src[i], len);	/* the error */
+		a = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+		a->nla_type = type;
+		a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+		dst = (uint8_t *)a + MNL_ATTR_HDRLEN;
+		for (off = 0; off + 8 <= alen; off += 8)
+			memcpy(dst + off, src[i] + off, 8);
+		if (off < alen)
+			memcpy(dst + off, src[i] + off, 4);
+		nlh->nlmsg_len += MNL_ATTR_HDRLEN + alen;
+	}
+	return 0;
 }
 
 /* With no mask buffer (set()), a partial mask cannot be carried. */
@@ -771,14 +1052,95 @@ static int need_exact(struct kp *kp, const char *attr, const uint8_t *m, size_t 
 	return 0;
 }
 
+/*
+ * Where a fixed-size key's value and mask are decoded. Straight into the
+ * payloads of the next key and mask attributes when both fit (zeroed, the
+ * headers written only once the text parsed): decoding into the stack and
+ * copying out cost a store-forwarding stall per word, since the fields are
+ * written a byte or two at a time and copied eight. Otherwise (no room, or
+ * set() with no mask buffer) into the zeroed stack buffers, and emit_padded()
+ * reports what does not fit after the text has been checked, as before.
+ */
+struct kp_out {
+	uint8_t *v, *m;
+	bool direct;
+	/*
+	 * Where the headers go and the message lengths after the append,
+	 * worked out before the fields are stored: reading nlmsg_len back
+	 * afterwards waited on those stores (key and mask buffers are page
+	 * aligned alike, so their offsets alias).
+	 */
+	struct nlattr *ka, *ma;
+	uint32_t klen, mlen;
+	uint8_t sv[KP_MAXLEN], sm[KP_MAXLEN];
+};
+
+/* The zeroed payload of the next attribute of @b, if @alen bytes fit;
+ * *@a and *@newlen get its header and the message length after it. */
+static inline uint8_t *reserve_zeroed(struct ctf_nlbuf *b, size_t alen, struct nlattr **a,
+				      uint32_t *newlen)
+{
+	struct nlmsghdr *nlh = b->nlh;
+	uint32_t len = nlh->nlmsg_len;
+	uint8_t *p;
+	size_t off;
+
+	if (len + MNL_ATTR_HDRLEN + alen > b->cap)
+		return NULL;
+	*a = (struct nlattr *)((char *)nlh + MNL_ALIGN(len));
+	*newlen = (uint32_t)(len + MNL_ATTR_HDRLEN + alen);
+	p = (uint8_t *)*a + MNL_ATTR_HDRLEN;
+	for (off = 0; off + 8 <= alen; off += 8)
+		memset(p + off, 0, 8);
+	if (off < alen)
+		memset(p + off, 0, 4);
+	return p;
+}
+
+/* Inlined into kp_scalar() and kp_struct(), which -O2 would not do. */
+static inline __attribute__((always_inline))
+void kp_out_init(struct kp *kp, struct kp_out *o, size_t len)
+{
+	size_t alen = MNL_ALIGN(len);
+
+	o->v = reserve_zeroed(kp->key, alen, &o->ka, &o->klen);
+	o->m = o->v && kp->mask ? reserve_zeroed(kp->mask, alen, &o->ma, &o->mlen) : NULL;
+	o->direct = o->v && o->m;
+	if (!o->direct) {
+		memset(o->sv, 0, sizeof(o->sv));
+		memset(o->sm, 0, sizeof(o->sm));
+		o->v = o->sv;
+		o->m = o->sm;
+	}
+}
+
+/* Write the headers reserve_zeroed() placed; advance both messages. */
+static inline int kp_out_emit(struct kp *kp, struct kp_out *o, uint16_t type, size_t len)
+{
+	if (!o->direct)
+		return emit_padded(kp, type, o->v, o->m, len);
+	o->ka->nla_type = type;
+	o->ka->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	o->ma->nla_type = type;
+	o->ma->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	kp->key->nlh->nlmsg_len = o->klen;
+	kp->mask->nlh->nlmsg_len = o->mlen;
+	return 0;
+}
+
 static int kp_scalar(struct kp *kp, unsigned int type, const struct ctf_attr_desc *d)
 {
-	uint8_t v[KP_MAXLEN] = { 0 }, m[KP_MAXLEN] = { 0 };
+	struct kp_out o;
+	uint8_t *v, *m;
 	int r;
 
+	kp_out_init(kp, &o, d->len);
+	v = o.v;
+	m = o.m;
 	if (*kp->s == ')')
 		return ctf_err_set(kp->err, "%s(): a value is required", d->name);
-	if ((r = parse_field(kp, d->name, &d->fields[0], v, m, !(d->flags & CTF_AF_NO_MASK))))
+	if (!quick_field(kp, &d->fields[0], v, m, !(d->flags & CTF_AF_NO_MASK)) &&
+	    (r = parse_field(kp, d->name, &d->fields[0], v, m, !(d->flags & CTF_AF_NO_MASK))))
 		return r;
 	if (*kp->s == '/') {
 		ctf_err_set(kp->err, "%s takes no mask: `%s(...%.*s'", d->name, d->name,
@@ -791,14 +1153,18 @@ static int kp_scalar(struct kp *kp, unsigned int type, const struct ctf_attr_des
 	kp->s++;
 	if ((r = need_exact(kp, d->name, m, d->len)))
 		return r;
-	return emit(kp, type, v, m, d->len);
+	return kp_out_emit(kp, &o, type, d->len);
 }
 
 static int kp_struct(struct kp *kp, unsigned int type, const struct ctf_attr_desc *d)
 {
-	uint8_t v[KP_MAXLEN] = { 0 }, m[KP_MAXLEN] = { 0 };
+	struct kp_out o;
+	uint8_t *v, *m;
 	int r;
 
+	kp_out_init(kp, &o, d->len);
+	v = o.v;
+	m = o.m;
 	if (d->kind == CTF_AK_VLAN) {
 		/* vlan() starts with the CFI ("tag present") bit set in both. */
 		field_set(v, &d->fields[2], 1);
@@ -808,7 +1174,7 @@ static int kp_struct(struct kp *kp, unsigned int type, const struct ctf_attr_des
 		return r;
 	if ((r = need_exact(kp, d->name, m, d->len)))
 		return r;
-	return emit(kp, type, v, m, d->len);
+	return kp_out_emit(kp, &o, type, d->len);
 }
 
 static int kp_mpls(struct kp *kp, const struct ctf_attr_desc *d)
@@ -828,7 +1194,7 @@ static int kp_mpls(struct kp *kp, const struct ctf_attr_desc *d)
 
 		if ((r = field_name(kp, "mpls", &name, &len)))
 			return r;
-		fd = find_field(d->fields, d->n_fields, name, len);
+		fd = find_field(d->fields, d->n_fields, name, len, 0);
 		if (!fd)
 			return unknown_field(kp, "mpls", name, len, d->fields, d->n_fields);
 		/* A field seen again starts the next label stack entry. */
@@ -846,7 +1212,7 @@ static int kp_mpls(struct kp *kp, const struct ctf_attr_desc *d)
 	}
 	if ((r = need_exact(kp, "mpls", m, 4 * n)))
 		return r;
-	return emit(kp, OVS_KEY_ATTR_MPLS, v, m, 4 * n);
+	return emit_padded(kp, OVS_KEY_ATTR_MPLS, v, m, 4 * n);
 }
 
 static int kp_ct_state(struct kp *kp, bool tcp)
@@ -855,17 +1221,21 @@ static int kp_ct_state(struct kp *kp, bool tcp)
 	int r;
 
 	if (tcp) {
-		uint16_t bv, bm;
+		/* be16 value and mask, each with its two bytes of zero padding. */
+		uint8_t bv[4] = { 0 }, bm[4] = { 0 };
+		uint16_t x;
 
 		r = parse_flags(kp, "tcp_flags", tcp_flag_names, CTF_TCP_FLAGS_SUPPORTED, 0xffff,
 				&v, &m);
 		if (r)
 			return r;
-		bv = htons(v);
-		bm = htons(m);
-		if ((r = need_exact(kp, "tcp_flags", (uint8_t *)&bm, 2)))
+		x = htons(v);
+		memcpy(bv, &x, 2);
+		x = htons(m);
+		memcpy(bm, &x, 2);
+		if ((r = need_exact(kp, "tcp_flags", bm, 2)))
 			return r;
-		return emit(kp, OVS_KEY_ATTR_TCP_FLAGS, &bv, &bm, 2);
+		return emit_padded(kp, OVS_KEY_ATTR_TCP_FLAGS, bv, bm, 2);
 	}
 	/*
 	 * The unmasked forms mean "exact". OVS encodes that as 0xffffffff, but
@@ -879,7 +1249,7 @@ static int kp_ct_state(struct kp *kp, bool tcp)
 		return r;
 	if (!kp->mask && m != CTF_CT_STATE_SUPPORTED)
 		return ctf_err_set(kp->err, "ct_state(...): a mask is not allowed here");
-	return emit(kp, OVS_KEY_ATTR_CT_STATE, &v, &m, 4);
+	return emit_padded(kp, OVS_KEY_ATTR_CT_STATE, (const uint8_t *)&v, (const uint8_t *)&m, 4);
 }
 
 /*
@@ -1325,10 +1695,10 @@ static int kp_nsh(struct kp *kp)
 				m2v[i] = hexval(h[2 * i]) << 4 | hexval(h[2 * i + 1]);
 			memset(m2m, 0xff, m2len);
 			kp->s = e;
-		} else if ((fd = find_field(base->fields, base->n_fields, name, len))) {
+		} else if ((fd = find_field(base->fields, base->n_fields, name, len, 0))) {
 			if ((r = parse_field(kp, "nsh", fd, bv, bm, true)))
 				return r;
-		} else if ((fd = find_field(md1->fields, md1->n_fields, name, len))) {
+		} else if ((fd = find_field(md1->fields, md1->n_fields, name, len, 0))) {
 			if ((r = parse_field(kp, "nsh", fd, cv, cm, true)))
 				return r;
 			have_md1 = true;

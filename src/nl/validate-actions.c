@@ -14,9 +14,18 @@
 
 #include "action-attrs.h"
 #include "key-attrs.h"
+#include "nla-inline.h"
 #include "validate.h"
 
 #define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
+
+/* act_row(), inline: every action and ct/nat option of every flow. */
+static inline const struct ctf_act_desc *act_row(const struct ctf_act_table *t, unsigned type)
+{
+	if (type > t->max_type || !t->rows[type].name)
+		return NULL;
+	return &t->rows[type];
+}
 
 struct act_ctx {
 	const struct ctf_flow_key *key;		/* masked key */
@@ -47,7 +56,7 @@ static uint8_t flow_proto(const struct act_ctx *c, uint8_t *mask)
 static int len_refused(struct act_ctx *c, const char *ns, const struct ctf_act_desc *d,
 		       const struct nlattr *a)
 {
-	int plen = mnl_attr_get_payload_len(a);
+	int plen = ctf_nla_len(a);
 
 	if (d->len >= 0)
 		ctf_err_set(c->err, "%s%s%s is %d bytes, the kernel wants exactly %d", ns,
@@ -70,13 +79,13 @@ static int check_nat_nest(struct act_ctx *c, const struct nlattr *nat)
 {
 	const struct nlattr *a;
 
-	if (!ctf_attr_stream_ok(mnl_attr_get_payload(nat), mnl_attr_get_payload_len(nat)))
+	if (!ctf_attr_stream_ok(ctf_nla_data(nat), ctf_nla_len(nat)))
 		return ctf_err_set(c->err, "ct(nat(...)) has a truncated attribute");
-	mnl_attr_for_each_nested(a, nat) {
-		const struct ctf_act_desc *d = ctf_act_lookup(&ctf_nat_attrs, mnl_attr_get_type(a));
+	ctf_nla_for_each_nested(a, nat) {
+		const struct ctf_act_desc *d = act_row(&ctf_nat_attrs, ctf_nla_type(a));
 
 		if (!d) {
-			ctf_err_set(c->err, "ct(nat(...)) has an unknown option type %u", mnl_attr_get_type(a));
+			ctf_err_set(c->err, "ct(nat(...)) has an unknown option type %u", ctf_nla_type(a));
 			ctf_err_hint(c->err, "use src/dst[=ADDR[-ADDR][:PORT[-PORT]]], persistent, hash, random");
 			return -EINVAL;
 		}
@@ -92,11 +101,11 @@ static int check_ct(struct act_ctx *c, const struct nlattr *ct)
 	struct ctf_ct_info ci;
 	const struct nlattr *a;
 
-	if (!ctf_attr_stream_ok(mnl_attr_get_payload(ct), mnl_attr_get_payload_len(ct)))
+	if (!ctf_attr_stream_ok(ctf_nla_data(ct), ctf_nla_len(ct)))
 		return ctf_err_set(err, "ct() has a truncated attribute");
-	mnl_attr_for_each_nested(a, ct) {
-		unsigned t = mnl_attr_get_type(a);
-		const struct ctf_act_desc *d = ctf_act_lookup(&ctf_ct_attrs, t);
+	ctf_nla_for_each_nested(a, ct) {
+		unsigned t = ctf_nla_type(a);
+		const struct ctf_act_desc *d = act_row(&ctf_ct_attrs, t);
 
 		if (!d) {
 			ctf_err_set(err, "ct() has an unknown option type %u", t);
@@ -213,17 +222,17 @@ static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 {
 	struct ctf_err *err = c->err;
 	const char *an = masked ? "set_masked" : "set";
-	const struct nlattr *a = mnl_attr_get_payload(set);
-	int len = mnl_attr_get_payload_len(set);
+	const struct nlattr *a = ctf_nla_data(set);
+	int len = ctf_nla_len(set);
 	const char *kn;
 
-	if (!mnl_attr_ok(a, len) || (int)MNL_ALIGN(a->nla_len) < len) {
+	if (!ctf_nla_ok(a, len) || (int)MNL_ALIGN(a->nla_len) < len) {
 		ctf_err_set(err, "%s() must hold exactly one key attribute", an);
 		return -EINVAL;
 	}
-	unsigned t = mnl_attr_get_type(a);
-	int plen = mnl_attr_get_payload_len(a);
-	const uint8_t *p = mnl_attr_get_payload(a);
+	unsigned t = ctf_nla_type(a);
+	int plen = ctf_nla_len(a);
+	const uint8_t *p = ctf_nla_data(a);
 	int fam = flow_family(c);
 	uint8_t pmask, proto = flow_proto(c, &pmask);
 
@@ -356,25 +365,25 @@ static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const s
 			      int depth)
 {
 	const struct nlattr *sub;
-	uint32_t need = required_subattrs(mnl_attr_get_type(a)), seen = 0;
+	uint32_t need = required_subattrs(ctf_nla_type(a)), seen = 0;
 
 	if (d->nested == &ctf_action_attrs)	/* clone(): the list itself */
-		return check_list(c, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), depth + 1);
-	if (!ctf_attr_stream_ok(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a)))
+		return check_list(c, ctf_nla_data(a), ctf_nla_len(a), depth + 1);
+	if (!ctf_attr_stream_ok(ctf_nla_data(a), ctf_nla_len(a)))
 		return ctf_err_set(c->err, "%s() has a truncated attribute", d->name);
-	mnl_attr_for_each_nested(sub, a) {
-		const struct ctf_act_desc *sd = ctf_act_lookup(d->nested, mnl_attr_get_type(sub));
+	ctf_nla_for_each_nested(sub, a) {
+		const struct ctf_act_desc *sd = act_row(d->nested, ctf_nla_type(sub));
 
 		if (!sd) {
-			ctf_err_set(c->err, "%s() has an unknown attribute type %u", d->name, mnl_attr_get_type(sub));
+			ctf_err_set(c->err, "%s() has an unknown attribute type %u", d->name, ctf_nla_type(sub));
 			return -EINVAL;
 		}
 		if (!ctf_act_len_ok(d->nested, sub))
 			return len_refused(c, d->name, sd, sub);
-		if (mnl_attr_get_type(sub) < 32)
-			seen |= 1u << mnl_attr_get_type(sub);
+		if (ctf_nla_type(sub) < 32)
+			seen |= 1u << ctf_nla_type(sub);
 		if (sd->nested == &ctf_action_attrs) {
-			int ret = check_list(c, mnl_attr_get_payload(sub), mnl_attr_get_payload_len(sub),
+			int ret = check_list(c, ctf_nla_data(sub), ctf_nla_len(sub),
 					     depth + 1);
 			if (ret)
 				return ret;
@@ -383,7 +392,7 @@ static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const s
 	if ((seen & need) != need) {
 		for (unsigned t = 0; t < 32; t++)
 			if ((need & ~seen) & (1u << t)) {
-				const struct ctf_act_desc *md = ctf_act_lookup(d->nested, t);
+				const struct ctf_act_desc *md = act_row(d->nested, t);
 
 				ctf_err_set(c->err, "%s() lacks its %s part, which the kernel requires", d->name,
 					    md ? md->name : "?");
@@ -396,9 +405,9 @@ static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const s
 static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, int depth)
 {
 	struct ctf_err *err = c->err;
-	unsigned t = mnl_attr_get_type(a);
-	const struct ctf_act_desc *d = ctf_act_lookup(&ctf_action_attrs, t);
-	const void *p = mnl_attr_get_payload(a);
+	unsigned t = ctf_nla_type(a);
+	const struct ctf_act_desc *d = act_row(&ctf_action_attrs, t);
+	const void *p = ctf_nla_data(a);
 
 	if (!d) {
 		ctf_err_set(err, "action type %u is unknown", t);
@@ -410,7 +419,7 @@ static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, in
 
 	switch (t) {
 	case OVS_ACTION_ATTR_OUTPUT: {
-		uint32_t port = mnl_attr_get_u32(a);
+		uint32_t port = ctf_nla_u32(a);
 
 		if (port >= CTF_DP_MAX_PORTS) {
 			ctf_err_set(err, "output to port %u is out of range: datapath ports are 0..65534", port);
@@ -422,12 +431,12 @@ static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, in
 	case OVS_ACTION_ATTR_USERSPACE: {
 		const struct nlattr *pid = NULL, *sub;
 
-		if (!ctf_attr_stream_ok(p, mnl_attr_get_payload_len(a)))
+		if (!ctf_attr_stream_ok(p, ctf_nla_len(a)))
 			return ctf_err_set(err, "userspace() has a truncated attribute");
-		mnl_attr_for_each_nested(sub, a)
-			if (mnl_attr_get_type(sub) == OVS_USERSPACE_ATTR_PID)
+		ctf_nla_for_each_nested(sub, a)
+			if (ctf_nla_type(sub) == OVS_USERSPACE_ATTR_PID)
 				pid = sub;
-		if (!pid || mnl_attr_get_payload_len(pid) != 4 || !mnl_attr_get_u32(pid)) {
+		if (!pid || ctf_nla_len(pid) != 4 || !ctf_nla_u32(pid)) {
 			ctf_err_set(err, "userspace() needs a non-zero pid=");
 			ctf_err_hint(err, "give the netlink port id of the listening socket: userspace(pid=N)");
 			return -EINVAL;
@@ -472,7 +481,7 @@ static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, in
 	}
 	case OVS_ACTION_ATTR_DROP:
 		if (!last) {
-			ctf_err_set(err, "drop(%u) must be the last action of its list", mnl_attr_get_u32(a));
+			ctf_err_set(err, "drop(%u) must be the last action of its list", ctf_nla_u32(a));
 			ctf_err_hint(err, "move drop(...) to the end, or remove the actions after it");
 			return -EINVAL;
 		}
@@ -487,15 +496,15 @@ static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, in
 		const struct nlattr *sub;
 		bool group = false;
 
-		if (!ctf_attr_stream_ok(p, mnl_attr_get_payload_len(a)))
+		if (!ctf_attr_stream_ok(p, ctf_nla_len(a)))
 			return ctf_err_set(err, "psample() has a truncated attribute");
-		mnl_attr_for_each_nested(sub, a) {
-			if (mnl_attr_get_type(sub) == OVS_PSAMPLE_ATTR_GROUP)
+		ctf_nla_for_each_nested(sub, a) {
+			if (ctf_nla_type(sub) == OVS_PSAMPLE_ATTR_GROUP)
 				group = true;
-			if (mnl_attr_get_type(sub) == OVS_PSAMPLE_ATTR_COOKIE &&
-			    mnl_attr_get_payload_len(sub) > OVS_PSAMPLE_COOKIE_MAX_SIZE) {
+			if (ctf_nla_type(sub) == OVS_PSAMPLE_ATTR_COOKIE &&
+			    ctf_nla_len(sub) > OVS_PSAMPLE_COOKIE_MAX_SIZE) {
 				ctf_err_set(err, "psample(cookie=...) is %u bytes, more than 16",
-					    mnl_attr_get_payload_len(sub));
+					    ctf_nla_len(sub));
 				return -EINVAL;
 			}
 		}
@@ -524,10 +533,10 @@ static int check_list(struct act_ctx *c, const void *data, size_t len, int depth
 		ctf_err_hint(c->err, "flatten clone()/sample()/check_pkt_len()/dec_ttl() nesting");
 		return -EOVERFLOW;
 	}
-	for (a = data; mnl_attr_ok(a, rem); ) {
-		const struct nlattr *next = mnl_attr_next(a);
+	for (a = data; ctf_nla_ok(a, rem); ) {
+		const struct nlattr *next = ctf_nla_next(a);
 		int nrem = rem - (int)MNL_ALIGN(a->nla_len);
-		int ret = check_action(c, a, !mnl_attr_ok(next, nrem), depth);
+		int ret = check_action(c, a, !ctf_nla_ok(next, nrem), depth);
 
 		if (ret)
 			return ret;
