@@ -6,9 +6,9 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
 
 #include "action-attrs.h"
+#include "nla-inline.h"
 
 #define ROW(t, n, l) [t] = { .name = (n), .len = (l) }
 #define VAR(t, n, lo, hi) [t] = { .name = (n), .len = CTF_ACT_VARIABLE, .min_len = (lo), .max_len = (hi) }
@@ -124,8 +124,8 @@ const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigne
 
 bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
 {
-	const struct ctf_act_desc *d = ctf_act_lookup(t, mnl_attr_get_type(a));
-	size_t len = mnl_attr_get_payload_len(a);
+	const struct ctf_act_desc *d = ctf_act_lookup(t, ctf_nla_type(a));
+	size_t len = ctf_nla_len(a);
 
 	if (!d)
 		return false;
@@ -136,7 +136,7 @@ bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
 		return true;
 	case CTF_ACT_STRZ:
 		return len >= d->min_len && len <= d->max_len &&
-		       memchr(mnl_attr_get_payload(a), '\0', len) != NULL;
+		       memchr(ctf_nla_data(a), '\0', len) != NULL;
 	case CTF_ACT_VARIABLE:
 		if (t == &ctf_nat_attrs)	/* an address: IPv4 or IPv6, nothing between */
 			return len == 4 || len == 16;
@@ -153,27 +153,27 @@ bool ctf_attr_stream_ok(const void *data, size_t len)
 
 	if (len > INT32_MAX)
 		return false;
-	CTF_ATTR_FOR_EACH(a, data, len)
+	CTF_NLA_FOR_EACH(a, data, len)
 		;
-	return (const char *)a == (const char *)data + MNL_ALIGN(len) ||
+	return (const char *)a == (const char *)data + CTF_NLA_ALIGN(len) ||
 	       (const char *)a == (const char *)data + len;
 }
 
 static int nat_decode(const struct nlattr *nat, struct ctf_ct_info *info)
 {
-	const void *data = mnl_attr_get_payload(nat);
-	size_t len = mnl_attr_get_payload_len(nat);
+	const void *data = ctf_nla_data(nat);
+	size_t len = ctf_nla_len(nat);
 	const struct nlattr *a;
 	bool has_min = false;
 
 	if (!ctf_attr_stream_ok(data, len))
 		return -EINVAL;
-	CTF_ATTR_FOR_EACH(a, data, len) {
-		size_t plen = mnl_attr_get_payload_len(a);
+	CTF_NLA_FOR_EACH(a, data, len) {
+		size_t plen = ctf_nla_len(a);
 
 		if (!ctf_act_len_ok(&ctf_nat_attrs, a))
 			return -EINVAL;
-		switch (mnl_attr_get_type(a)) {
+		switch (ctf_nla_type(a)) {
 		case OVS_NAT_ATTR_SRC:
 			info->nat_src = true;
 			break;
@@ -181,23 +181,23 @@ static int nat_decode(const struct nlattr *nat, struct ctf_ct_info *info)
 			info->nat_dst = true;
 			break;
 		case OVS_NAT_ATTR_IP_MIN:
-			memcpy(info->ip_min, mnl_attr_get_payload(a), plen);
+			memcpy(info->ip_min, ctf_nla_data(a), plen);
 			info->nat_family = (int)plen;
 			has_min = true;
 			break;
 		case OVS_NAT_ATTR_IP_MAX:
-			memcpy(info->ip_max, mnl_attr_get_payload(a), plen);
+			memcpy(info->ip_max, ctf_nla_data(a), plen);
 			info->has_ip_max = true;
 			if (info->nat_family && info->nat_family != (int)plen)
 				return -EINVAL;
 			info->nat_family = (int)plen;
 			break;
 		case OVS_NAT_ATTR_PROTO_MIN:
-			memcpy(&info->proto_min, mnl_attr_get_payload(a), 2);
+			memcpy(&info->proto_min, ctf_nla_data(a), 2);
 			info->has_proto_min = true;
 			break;
 		case OVS_NAT_ATTR_PROTO_MAX:
-			memcpy(&info->proto_max, mnl_attr_get_payload(a), 2);
+			memcpy(&info->proto_max, ctf_nla_data(a), 2);
 			info->has_proto_max = true;
 			break;
 		case OVS_NAT_ATTR_PERSISTENT:
@@ -218,19 +218,19 @@ static int nat_decode(const struct nlattr *nat, struct ctf_ct_info *info)
 
 int ctf_ct_action_decode(const struct nlattr *ct, struct ctf_ct_info *info)
 {
-	const void *data = mnl_attr_get_payload(ct);
-	size_t len = mnl_attr_get_payload_len(ct);
+	const void *data = ctf_nla_data(ct);
+	size_t len = ctf_nla_len(ct);
 	const struct nlattr *a;
 
 	memset(info, 0, sizeof(*info));
 	if (!ctf_attr_stream_ok(data, len))
 		return -EINVAL;
-	CTF_ATTR_FOR_EACH(a, data, len) {
-		const void *p = mnl_attr_get_payload(a);
+	CTF_NLA_FOR_EACH(a, data, len) {
+		const void *p = ctf_nla_data(a);
 
 		if (!ctf_act_len_ok(&ctf_ct_attrs, a))
 			return -EINVAL;
-		switch (mnl_attr_get_type(a)) {
+		switch (ctf_nla_type(a)) {
 		case OVS_CT_ATTR_COMMIT:
 			info->commit = true;
 			break;
@@ -279,7 +279,7 @@ static int walk(const void *data, size_t len, int depth, ctf_action_visit_fn *fn
 /* The action lists nested in @a (by its table), walked at @depth. */
 static int walk_nested(const struct nlattr *a, int depth, ctf_action_visit_fn *fn, void *arg)
 {
-	const struct ctf_act_desc *d = ctf_act_lookup(&ctf_action_attrs, mnl_attr_get_type(a));
+	const struct ctf_act_desc *d = ctf_act_lookup(&ctf_action_attrs, ctf_nla_type(a));
 	const struct nlattr *sub;
 	int err;
 
@@ -288,16 +288,16 @@ static int walk_nested(const struct nlattr *a, int depth, ctf_action_visit_fn *f
 	    d->nested == &ctf_push_nsh_attrs)
 		return 0;
 	if (d->nested == &ctf_action_attrs)	/* clone: the list itself */
-		return walk(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), depth, fn, arg);
-	if (!ctf_attr_stream_ok(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a)))
+		return walk(ctf_nla_data(a), ctf_nla_len(a), depth, fn, arg);
+	if (!ctf_attr_stream_ok(ctf_nla_data(a), ctf_nla_len(a)))
 		return -EINVAL;
-	mnl_attr_for_each_nested(sub, a) {
-		const struct ctf_act_desc *sd = ctf_act_lookup(d->nested, mnl_attr_get_type(sub));
+	CTF_NLA_FOR_EACH_NESTED(sub, a) {
+		const struct ctf_act_desc *sd = ctf_act_lookup(d->nested, ctf_nla_type(sub));
 
 		if (!sd)
 			return -EINVAL;
 		if (sd->nested == &ctf_action_attrs) {
-			err = walk(mnl_attr_get_payload(sub), mnl_attr_get_payload_len(sub), depth, fn, arg);
+			err = walk(ctf_nla_data(sub), ctf_nla_len(sub), depth, fn, arg);
 			if (err)
 				return err;
 		}
@@ -314,7 +314,7 @@ static int walk(const void *data, size_t len, int depth, ctf_action_visit_fn *fn
 		return -EOVERFLOW;
 	if (!ctf_attr_stream_ok(data, len))
 		return -EINVAL;
-	CTF_ATTR_FOR_EACH(a, data, len) {
+	CTF_NLA_FOR_EACH(a, data, len) {
 		err = fn(a, depth, arg);
 		if (err)
 			return err;
@@ -337,7 +337,7 @@ static int summarize_one(const struct nlattr *a, int depth, void *arg)
 
 	if (depth > sum->max_depth)
 		sum->max_depth = depth;
-	if (mnl_attr_get_type(a) != OVS_ACTION_ATTR_CT)
+	if (ctf_nla_type(a) != OVS_ACTION_ATTR_CT)
 		return 0;
 	sum->n_ct++;
 	if (ctf_ct_action_decode(a, &ct) < 0) {

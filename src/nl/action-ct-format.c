@@ -8,10 +8,10 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
 
 #include "action-attrs.h"
 #include "action-internal.h"
+#include "nla-inline.h"
 
 /* Inverse of the parser's u128_to_bytes(): [0] high 64 bits, [1] low. */
 static void bytes_to_u128(const uint8_t in[16], uint64_t v[2])

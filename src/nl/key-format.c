@@ -11,10 +11,10 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/erspan.h>
-#include <libmnl/libmnl.h>
 
 #include "key-attrs.h"
 #include "key-internal.h"
+#include "nla-inline.h"
 
 struct kf {
 	const struct ctf_portmap *ports;
@@ -326,8 +326,8 @@ static const struct nlattr *find_attr(const void *data, size_t len, unsigned int
 
 	if (!data)
 		return NULL;
-	mnl_attr_for_each_payload(data, len) {
-		if (mnl_attr_get_type(attr) == type)
+	CTF_NLA_FOR_EACH(attr, data, len) {
+		if (ctf_nla_type(attr) == type)
 			return attr;
 	}
 	return NULL;
@@ -346,10 +346,10 @@ static const uint8_t *mask_bytes(bool exact, const struct nlattr *ma, size_t len
 	}
 	if (!ma)
 		return zeros;
-	if (mnl_attr_get_payload_len(ma) >= len)
-		return mnl_attr_get_payload(ma);
+	if (ctf_nla_len(ma) >= len)
+		return ctf_nla_data(ma);
 	memset(buf, 0, len);
-	memcpy(buf, mnl_attr_get_payload(ma), mnl_attr_get_payload_len(ma));
+	memcpy(buf, ctf_nla_data(ma), ctf_nla_len(ma));
 	return buf;
 }
 
@@ -411,17 +411,17 @@ static void put_vxlan(struct kf *kf, const struct nlattr *a, const struct nlattr
 		{ .name = "flags", .size = 4, .bits = 8, .shift = 16, .style = CTF_FS_HEX,
 		  .host_order = 1 },
 	};
-	const struct nlattr *g = find_attr(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+	const struct nlattr *g = find_attr(ctf_nla_data(a), ctf_nla_len(a),
 					   OVS_VXLAN_EXT_GBP);
-	const struct nlattr *gm = ma ? find_attr(mnl_attr_get_payload(ma),
-						 mnl_attr_get_payload_len(ma),
+	const struct nlattr *gm = ma ? find_attr(ctf_nla_data(ma),
+						 ctf_nla_len(ma),
 						 OVS_VXLAN_EXT_GBP) : NULL;
 	uint8_t buf[4];
 
 	ctf_str_puts_fast(kf->out, "vxlan(");
-	if (g && mnl_attr_get_payload_len(g) == 4) {
+	if (g && ctf_nla_len(g) == 4) {
 		ctf_str_puts_fast(kf->out, "gbp(");
-		put_fields(kf, gbp, 2, mnl_attr_get_payload(g), mask_bytes(exact, gm, 4, buf));
+		put_fields(kf, gbp, 2, ctf_nla_data(g), mask_bytes(exact, gm, 4, buf));
 		ctf_str_putc_fast(kf->out, ')');
 	}
 	ctf_str_puts_fast(kf->out, "),");
@@ -471,24 +471,24 @@ static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool e
 static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nlattr *mattr,
 		       bool exact)
 {
-	const void *md = mattr ? mnl_attr_get_payload(mattr) : NULL;
-	size_t mlen = mattr ? mnl_attr_get_payload_len(mattr) : 0;
+	const void *md = mattr ? ctf_nla_data(mattr) : NULL;
+	size_t mlen = mattr ? ctf_nla_len(mattr) : 0;
 	uint32_t fv = 0, fm = exact ? CTF_TNL_F_ALL : 0;
 	const struct nlattr *a;
 	struct ctf_str *out = kf->out;
 
-	mnl_attr_for_each_nested(a, attr) {
-		unsigned int type = mnl_attr_get_type(a);
+	CTF_NLA_FOR_EACH_NESTED(a, attr) {
+		unsigned int type = ctf_nla_type(a);
 		const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(type);
 		const struct nlattr *ma = exact ? NULL : find_attr(md, mlen, type);
-		const uint8_t *k = mnl_attr_get_payload(a);
-		size_t len = mnl_attr_get_payload_len(a);
+		const uint8_t *k = ctf_nla_data(a);
+		size_t len = ctf_nla_len(a);
 		uint8_t buf[KF_MAXLEN];
 
 		if (!d || (d->len >= 0 && (size_t)d->len != len) || len > 256) {
 			put_raw(kf, type, k, len,
-				exact ? NULL : (ma ? mnl_attr_get_payload(ma) : zeros),
-				ma ? mnl_attr_get_payload_len(ma) : (exact ? 0 : len), "tun_attr");
+				exact ? NULL : (ma ? ctf_nla_data(ma) : zeros),
+				ma ? ctf_nla_len(ma) : (exact ? 0 : len), "tun_attr");
 			ctf_str_putc_fast(out, ',');
 			continue;
 		}
@@ -529,8 +529,8 @@ static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nl
 		}
 	}
 	if (!exact && mattr) {
-		mnl_attr_for_each_nested(a, mattr) {
-			switch (mnl_attr_get_type(a)) {
+		CTF_NLA_FOR_EACH_NESTED(a, mattr) {
+			switch (ctf_nla_type(a)) {
 			case OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT:
 				fm |= CTF_TNL_F_DF;
 				break;
@@ -581,8 +581,8 @@ static void put_nsh_masked(struct ctf_str *out, const char *name, uint32_t v, ui
 static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlattr *mattr,
 		    bool exact)
 {
-	const void *md = mattr ? mnl_attr_get_payload(mattr) : NULL;
-	size_t mlen = mattr ? mnl_attr_get_payload_len(mattr) : 0;
+	const void *md = mattr ? ctf_nla_data(mattr) : NULL;
+	size_t mlen = mattr ? ctf_nla_len(mattr) : 0;
 	struct ovs_nsh_key_base b = { 0 }, bm;
 	struct ovs_nsh_key_md1 c = { { 0 } }, cm;
 	const uint8_t *md2 = NULL;
@@ -594,28 +594,28 @@ static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlatt
 	/* Like ovs-dpctl: a mask attribute that is absent counts as exact. */
 	memset(&bm, 0xff, sizeof(bm));
 	memset(&cm, 0xff, sizeof(cm));
-	mnl_attr_for_each_nested(a, attr) {
-		unsigned int type = mnl_attr_get_type(a);
+	CTF_NLA_FOR_EACH_NESTED(a, attr) {
+		unsigned int type = ctf_nla_type(a);
 		const struct ctf_attr_desc *d = ctf_nsh_key_attr_desc(type);
 		const struct nlattr *ma = exact ? NULL : find_attr(md, mlen, type);
-		const uint8_t *k = mnl_attr_get_payload(a);
-		size_t len = mnl_attr_get_payload_len(a);
+		const uint8_t *k = ctf_nla_data(a);
+		size_t len = ctf_nla_len(a);
 
 		if (!d || (d->len >= 0 && (size_t)d->len != len) || len > 256 ||
-		    (ma && d->len >= 0 && mnl_attr_get_payload_len(ma) != len)) {
-			put_raw(kf, type, k, len, ma ? mnl_attr_get_payload(ma) : NULL,
-				ma ? mnl_attr_get_payload_len(ma) : 0, "nsh_attr");
+		    (ma && d->len >= 0 && ctf_nla_len(ma) != len)) {
+			put_raw(kf, type, k, len, ma ? ctf_nla_data(ma) : NULL,
+				ma ? ctf_nla_len(ma) : 0, "nsh_attr");
 			ctf_str_putc_fast(out, ',');
 			continue;
 		}
 		if (type == OVS_NSH_KEY_ATTR_BASE) {
 			memcpy(&b, k, sizeof(b));
 			if (ma)
-				memcpy(&bm, mnl_attr_get_payload(ma), sizeof(bm));
+				memcpy(&bm, ctf_nla_data(ma), sizeof(bm));
 		} else if (type == OVS_NSH_KEY_ATTR_MD1) {
 			memcpy(&c, k, sizeof(c));
 			if (ma)
-				memcpy(&cm, mnl_attr_get_payload(ma), sizeof(cm));
+				memcpy(&cm, ctf_nla_data(ma), sizeof(cm));
 			has_md1 = true;
 		} else {
 			md2 = k;
@@ -700,17 +700,17 @@ static bool len_ok(const struct ctf_attr_desc *d, size_t len)
 static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlattr *ma,
 			bool exact)
 {
-	unsigned int type = mnl_attr_get_type(a);
+	unsigned int type = ctf_nla_type(a);
 	const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
-	const uint8_t *k = mnl_attr_get_payload(a);
-	size_t len = mnl_attr_get_payload_len(a);
+	const uint8_t *k = ctf_nla_data(a);
+	size_t len = ctf_nla_len(a);
 	struct ctf_str *out = kf->out;
 	uint8_t buf[KF_MAXLEN];
 	const uint8_t *m;
 
 	if (!d || d->flags & CTF_AF_USER_ONLY || !len_ok(d, len) || len > 256) {
-		put_raw(kf, type, k, len, exact ? NULL : (ma ? mnl_attr_get_payload(ma) : zeros),
-			ma ? mnl_attr_get_payload_len(ma) : (exact ? 0 : (len < KF_MAXLEN ? len : 0)),
+		put_raw(kf, type, k, len, exact ? NULL : (ma ? ctf_nla_data(ma) : zeros),
+			ma ? ctf_nla_len(ma) : (exact ? 0 : (len < KF_MAXLEN ? len : 0)),
 			"key");
 		return;
 	}
@@ -721,8 +721,8 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 		if (exact)
 			format_stream(kf, k, len, NULL, 0, true);
 		else
-			format_stream(kf, k, len, ma ? mnl_attr_get_payload(ma) : NULL,
-				      ma ? mnl_attr_get_payload_len(ma) : 0, false);
+			format_stream(kf, k, len, ma ? ctf_nla_data(ma) : NULL,
+				      ma ? ctf_nla_len(ma) : 0, false);
 		break;
 	case CTF_AK_TUNNEL:
 		put_tunnel(kf, a, ma, exact);
@@ -800,7 +800,7 @@ static bool is_wildcard(const struct nlattr *ma, bool exact)
 		return false;
 	if (!ma)
 		return true;
-	return all_bytes(mnl_attr_get_payload(ma), mnl_attr_get_payload_len(ma), 0);
+	return all_bytes(ctf_nla_data(ma), ctf_nla_len(ma), 0);
 }
 
 static void format_stream(struct kf *kf, const void *key, size_t key_len, const void *mask,
@@ -811,16 +811,16 @@ static void format_stream(struct kf *kf, const void *key, size_t key_len, const 
 	bool key_has_ethtype = false;
 
 	if (!exact && mask) {
-		mnl_attr_for_each_payload(mask, mask_len) {
-			unsigned int t = mnl_attr_get_type(attr);
+		CTF_NLA_FOR_EACH(attr, mask, mask_len) {
+			unsigned int t = ctf_nla_type(attr);
 
 			if (t <= OVS_KEY_ATTR_MAX && !by_type[t])
 				by_type[t] = attr;
 		}
 	}
-	mnl_attr_for_each_payload(key, key_len) {
+	CTF_NLA_FOR_EACH(attr, key, key_len) {
 		const struct nlattr *a = attr;
-		unsigned int type = mnl_attr_get_type(a);
+		unsigned int type = ctf_nla_type(a);
 		const struct nlattr *ma = NULL;
 		const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
 
@@ -836,7 +836,7 @@ static void format_stream(struct kf *kf, const void *key, size_t key_len, const 
 		 * decode.
 		 */
 		if (!kf->verbose && d && !(d->flags & CTF_AF_USER_ONLY) &&
-		    d->len != CTF_LEN_NESTED && len_ok(d, mnl_attr_get_payload_len(a)) &&
+		    d->len != CTF_LEN_NESTED && len_ok(d, ctf_nla_len(a)) &&
 		    type != OVS_KEY_ATTR_ETHERNET && is_wildcard(ma, exact))
 			continue;
 		format_attr(kf, a, ma, exact);
@@ -844,10 +844,10 @@ static void format_stream(struct kf *kf, const void *key, size_t key_len, const 
 	}
 	/* An ethertype that only the mask carries. */
 	if (!exact && !key_has_ethtype && by_type[OVS_KEY_ATTR_ETHERTYPE] &&
-	    mnl_attr_get_payload_len(by_type[OVS_KEY_ATTR_ETHERTYPE]) == 2) {
+	    ctf_nla_len(by_type[OVS_KEY_ATTR_ETHERTYPE]) == 2) {
 		uint16_t m;
 
-		memcpy(&m, mnl_attr_get_payload(by_type[OVS_KEY_ATTR_ETHERTYPE]), 2);
+		memcpy(&m, ctf_nla_data(by_type[OVS_KEY_ATTR_ETHERTYPE]), 2);
 		ctf_str_printf(kf->out, "eth_type(0/0x%04x),", ntohs(m));
 	}
 	ctf_str_chomp(kf->out, ',');

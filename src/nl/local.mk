@@ -45,6 +45,7 @@ noinst_HEADERS += \
 	src/nl/action-internal.h \
 	src/nl/key-attrs.h \
 	src/nl/key-internal.h \
+	src/nl/nla-inline.h \
 	src/nl/validate.h \
 	$(NULL)
 libctflow_la_SOURCES += src/nl/monitor.c
