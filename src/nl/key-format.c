@@ -27,9 +27,12 @@ struct kf {
 #define KF_MAXLEN 512
 static const uint8_t zeros[KF_MAXLEN];
 
-static bool all_bytes(const uint8_t *p, size_t n, uint8_t b)
+static inline bool all_bytes(const uint8_t *p, size_t n, uint8_t b)
 {
-	/* Eight bytes per test: every attribute and address field asks this. */
+	/*
+	 * Eight bytes per test, then four: every attribute and address field
+	 * asks this, and most masks are 4, 12 or 16 bytes long.
+	 */
 	const uint64_t word = b * 0x0101010101010101ull;
 	size_t i = 0;
 
@@ -40,10 +43,55 @@ static bool all_bytes(const uint8_t *p, size_t n, uint8_t b)
 		if (w != word)
 			return false;
 	}
+	if (i + 4 <= n) {
+		uint32_t w;
+
+		memcpy(&w, p + i, 4);
+		if (w != (uint32_t)word)
+			return false;
+		i += 4;
+	}
 	for (; i < n; i++)
 		if (p[i] != b)
 			return false;
 	return true;
+}
+
+/* ctf_key_attr_desc(), inline: looked up for every attribute of every key. */
+static inline const struct ctf_attr_desc *key_desc(unsigned int type)
+{
+	const struct ctf_attr_desc *d;
+
+	if (type > OVS_KEY_ATTR_MAX || type > ctf_key_table.max_type)
+		return NULL;
+	d = &ctf_key_table.attrs[type];
+	return d->name ? d : NULL;
+}
+
+/*
+ * A name from the tables (attribute, field, flag) followed by @sep (none if
+ * 0). Names are short: copied inline, where ctf_str_puts_fast() on a string
+ * that is not a literal costs a strlen and a memcpy call; a dozen per flow.
+ */
+#define NAME_ROOM 32
+static inline void put_name(struct ctf_str *out, const char *name, char sep)
+{
+	char *p = ctf_str_room(out, NAME_ROOM + 1);
+	size_t n = 0;
+
+	while (name[n] && n < NAME_ROOM) {
+		p[n] = name[n];
+		n++;
+	}
+	if (name[n]) {	/* never for our tables; kept correct anyway */
+		ctf_str_commit(out, n);
+		ctf_str_puts(out, name + n);
+		n = 0;
+		p = ctf_str_room(out, 1);
+	}
+	if (sep)
+		p[n++] = sep;
+	ctf_str_commit(out, n);
 }
 
 /* ds_put_hex style: 0x + first non-zero byte unpadded + %02x; zero is "0". */
@@ -116,8 +164,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 			return;
 		if (named) {
 			/* puts+putc, not printf: this runs for every address field. */
-			ctf_str_puts_fast(out, fd->name);
-			ctf_str_putc_fast(out, '=');
+			put_name(out, fd->name, '=');
 		}
 		for (int pass = 0; pass < 2; pass++) {
 			const uint8_t *p = pass ? mp : kp;
@@ -150,14 +197,13 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		if (!mv)
 			return;
 		if (named) {
-			ctf_str_puts_fast(out, fd->name);
-			ctf_str_putc_fast(out, '=');
+			put_name(out, fd->name, '=');
 		}
 		if (mv != max)
 			ctf_str_printf(out, "error: partial mask not supported for frag (%#llx)",
 				       (unsigned long long)mv);
 		else if (v < 3)
-			ctf_str_puts_fast(out, frag_names[v]);
+			put_name(out, frag_names[v], 0);
 		else
 			ctf_str_printf(out, "<error: unknown frag type %llu>",
 				       (unsigned long long)v);
@@ -165,7 +211,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		return;
 	case CTF_FS_CFI:
 		if (!v) {
-			ctf_str_puts_fast(out, fd->name);
+			put_name(out, fd->name, 0);
 			ctf_str_put(out, "=0,", 3);
 		}
 		return;
@@ -175,8 +221,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 	if (!kf->verbose && !mv)
 		return;
 	if (named) {
-		ctf_str_puts_fast(out, fd->name);
-		ctf_str_putc_fast(out, '=');
+		put_name(out, fd->name, '=');
 	}
 	switch (fd->style) {
 	case CTF_FS_HEX:
@@ -230,7 +275,7 @@ static void put_fields(struct kf *kf, const struct ctf_field_desc *fields, unsig
 {
 	for (unsigned int i = 0; i < n; i++)
 		put_field(kf, &fields[i], k, m, true);
-	ctf_str_chomp(kf->out, ',');
+	ctf_str_chomp_fast(kf->out, ',');
 }
 
 /*
@@ -266,7 +311,7 @@ static void put_flag_name(struct ctf_str *out, const char *const *names, unsigne
 			  unsigned int bit)
 {
 	if (bit < n)
-		ctf_str_puts_fast(out, names[bit]);
+		put_name(out, names[bit], 0);
 	else
 		ctf_str_printf(out, "0x%x", 1u << bit);
 }
@@ -338,7 +383,7 @@ static const struct nlattr *find_attr(const void *data, size_t len, unsigned int
  * is exact, zeros when the mask stream lacks the attribute, else its bytes
  * (short ones padded with zeros into @buf).
  */
-static const uint8_t *mask_bytes(bool exact, const struct nlattr *ma, size_t len, uint8_t *buf)
+static inline const uint8_t *mask_bytes(bool exact, const struct nlattr *ma, size_t len, uint8_t *buf)
 {
 	if (exact) {
 		memset(buf, 0xff, len);
@@ -396,7 +441,7 @@ static void put_geneve(struct kf *kf, const uint8_t *k, size_t klen, const uint8
 				put_hex_bytes(out, mo + 4, dlen);
 			}
 		}
-		ctf_str_chomp(out, ',');
+		ctf_str_chomp_fast(out, ',');
 		ctf_str_putc_fast(out, '}');
 		off += 4 + dlen;
 	}
@@ -464,7 +509,7 @@ static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool e
 		put_field(kf, &ef[1], v, mk, true);
 		put_field(kf, &ef[2], v, mk, true);
 	}
-	ctf_str_chomp(kf->out, ',');
+	ctf_str_chomp_fast(kf->out, ',');
 	ctf_str_puts_fast(kf->out, "),");
 }
 
@@ -555,7 +600,7 @@ static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nl
 				  (fm & CTF_TNL_F_ALL) == CTF_TNL_F_ALL);
 		ctf_str_puts_fast(out, "),");
 	}
-	ctf_str_chomp(out, ',');
+	ctf_str_chomp_fast(out, ',');
 }
 
 /* ---- nested: nsh --------------------------------------------------------- */
@@ -653,7 +698,7 @@ static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlatt
 			ctf_str_printf(out, "%02x", md2[i]);
 		ctf_str_putc_fast(out, ',');
 	}
-	ctf_str_chomp(out, ',');
+	ctf_str_chomp_fast(out, ',');
 }
 
 /* ---- one attribute ------------------------------------------------------- */
@@ -681,7 +726,7 @@ static void put_mpls(struct kf *kf, const struct ctf_attr_desc *d, const uint8_t
 			ctf_str_putc_fast(kf->out, ',');
 		}
 	}
-	ctf_str_chomp(kf->out, ',');
+	ctf_str_chomp_fast(kf->out, ',');
 }
 
 static bool len_ok(const struct ctf_attr_desc *d, size_t len)
@@ -697,11 +742,10 @@ static bool len_ok(const struct ctf_attr_desc *d, size_t len)
  * Print one attribute. @ma is its mask attribute, NULL with @exact for "no
  * mask stream", NULL without @exact for "absent from the mask" (wildcard).
  */
-static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlattr *ma,
-			bool exact)
+static void format_attr(struct kf *kf, const struct nlattr *a, const struct ctf_attr_desc *d,
+			const struct nlattr *ma, bool exact)
 {
 	unsigned int type = ctf_nla_type(a);
-	const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
 	const uint8_t *k = ctf_nla_data(a);
 	size_t len = ctf_nla_len(a);
 	struct ctf_str *out = kf->out;
@@ -714,8 +758,7 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 			"key");
 		return;
 	}
-	ctf_str_puts_fast(out, d->name);
-	ctf_str_putc_fast(out, '(');
+	put_name(out, d->name, '(');
 	switch (d->kind) {
 	case CTF_AK_ENCAP:
 		if (exact)
@@ -740,7 +783,7 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 
 				k2.verbose = true;
 				put_field(&k2, d->fields, k, m, false);
-				ctf_str_chomp(out, ',');
+				ctf_str_chomp_fast(out, ',');
 			}
 			break;
 		case CTF_AK_STRUCT:
@@ -822,7 +865,7 @@ static void format_stream(struct kf *kf, const void *key, size_t key_len, const 
 		const struct nlattr *a = attr;
 		unsigned int type = ctf_nla_type(a);
 		const struct nlattr *ma = NULL;
-		const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
+		const struct ctf_attr_desc *d = key_desc(type);
 
 		if (!exact)
 			ma = type <= OVS_KEY_ATTR_MAX ? by_type[type] : find_attr(mask, mask_len, type);
@@ -839,7 +882,7 @@ static void format_stream(struct kf *kf, const void *key, size_t key_len, const 
 		    d->len != CTF_LEN_NESTED && len_ok(d, ctf_nla_len(a)) &&
 		    type != OVS_KEY_ATTR_ETHERNET && is_wildcard(ma, exact))
 			continue;
-		format_attr(kf, a, ma, exact);
+		format_attr(kf, a, d, ma, exact);
 		ctf_str_putc_fast(kf->out, ',');
 	}
 	/* An ethertype that only the mask carries. */
@@ -850,7 +893,7 @@ static void format_stream(struct kf *kf, const void *key, size_t key_len, const 
 		memcpy(&m, ctf_nla_data(by_type[OVS_KEY_ATTR_ETHERTYPE]), 2);
 		ctf_str_printf(kf->out, "eth_type(0/0x%04x),", ntohs(m));
 	}
-	ctf_str_chomp(kf->out, ',');
+	ctf_str_chomp_fast(kf->out, ',');
 }
 
 void ctf_key_format(const void *key, size_t key_len, const void *mask, size_t mask_len,
@@ -872,5 +915,5 @@ void ctf_key_format_one(const struct nlattr *key, const struct nlattr *mask,
 	struct kf kf = { .ports = ports, .flags = flags, .out = out,
 			 .verbose = flags & CTF_FMT_VERBOSE };
 
-	format_attr(&kf, key, mask, !mask);
+	format_attr(&kf, key, key_desc(ctf_nla_type(key)), mask, !mask);
 }
