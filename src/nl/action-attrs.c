@@ -115,16 +115,21 @@ static const struct ctf_act_desc action_rows[] = {
 };
 const struct ctf_act_table ctf_action_attrs = { "action", CTF_ACTION_ATTR_MAX, action_rows };
 
-const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type)
+/*
+ * The lookup and the length rule, inline for the decoders here: printing a
+ * ct() action checks every attribute of it, for most flows of a dump.
+ */
+static inline const struct ctf_act_desc *act_lookup(const struct ctf_act_table *t,
+						    unsigned type)
 {
 	if (type > t->max_type || !t->rows[type].name)
 		return NULL;
 	return &t->rows[type];
 }
 
-bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
+static inline bool act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
 {
-	const struct ctf_act_desc *d = ctf_act_lookup(t, ctf_nla_type(a));
+	const struct ctf_act_desc *d = act_lookup(t, ctf_nla_type(a));
 	size_t len = ctf_nla_len(a);
 
 	if (!d)
@@ -144,6 +149,16 @@ bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
 	default:
 		return len == (size_t)d->len;
 	}
+}
+
+const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type)
+{
+	return act_lookup(t, type);
+}
+
+bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
+{
+	return act_len_ok(t, a);
 }
 
 /* A stream made of whole attributes only, nothing left over. */
@@ -171,7 +186,7 @@ static int nat_decode(const struct nlattr *nat, struct ctf_ct_info *info)
 	CTF_NLA_FOR_EACH(a, data, len) {
 		size_t plen = ctf_nla_len(a);
 
-		if (!ctf_act_len_ok(&ctf_nat_attrs, a))
+		if (!act_len_ok(&ctf_nat_attrs, a))
 			return -EINVAL;
 		switch (ctf_nla_type(a)) {
 		case OVS_NAT_ATTR_SRC:
@@ -228,7 +243,7 @@ int ctf_ct_action_decode(const struct nlattr *ct, struct ctf_ct_info *info)
 	CTF_NLA_FOR_EACH(a, data, len) {
 		const void *p = ctf_nla_data(a);
 
-		if (!ctf_act_len_ok(&ctf_ct_attrs, a))
+		if (!act_len_ok(&ctf_ct_attrs, a))
 			return -EINVAL;
 		switch (ctf_nla_type(a)) {
 		case OVS_CT_ATTR_COMMIT:

@@ -60,7 +60,11 @@ int ctf_flow_info_parse(const struct nlmsghdr *nlh, struct ctf_flow_info *info)
 
 		if (n == 0 || n > sizeof(info->ufid.b))
 			return -EINVAL;
-		memcpy(info->ufid.b, ctf_nla_data(a), n);
+		/* Always 16 bytes from Linux: a fixed-size copy, inlined. */
+		if (n == sizeof(info->ufid.b))
+			memcpy(info->ufid.b, ctf_nla_data(a), sizeof(info->ufid.b));
+		else
+			memcpy(info->ufid.b, ctf_nla_data(a), n);
 		info->has_ufid = true;
 	}
 	if ((a = tb[OVS_FLOW_ATTR_KEY])) {

@@ -105,7 +105,7 @@ static void put_hex_bytes(struct ctf_str *out, const uint8_t *p, size_t n)
 		ctf_str_putc_fast(out, '0');
 		return;
 	}
-	ctf_str_put(out, "0x", 2);
+	ctf_str_puts_fast(out, "0x");
 	ctf_str_put_xdigits(out, p[i++], 1);
 	for (; i < n; i++)
 		ctf_str_put_xdigits(out, p[i], 2);
@@ -212,7 +212,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 	case CTF_FS_CFI:
 		if (!v) {
 			put_name(out, fd->name, 0);
-			ctf_str_put(out, "=0,", 3);
+			ctf_str_puts_fast(out, "=0,");
 		}
 		return;
 	default:
@@ -228,22 +228,22 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		put_hex(out, v);
 		break;
 	case CTF_FS_HEX_0X:
-		ctf_str_put(out, "0x", 2);
+		ctf_str_puts_fast(out, "0x");
 		ctf_str_put_xdigits(out, v, 1);
 		break;
 	case CTF_FS_DEC_0X:
 		ctf_str_put_dec(out, v);
 		if (mv != max) {
-			ctf_str_put(out, "/0x", 3);
+			ctf_str_puts_fast(out, "/0x");
 			ctf_str_put_xdigits(out, mv, 1);
 		}
 		ctf_str_putc_fast(out, ',');
 		return;
 	case CTF_FS_ETHTYPE:
-		ctf_str_put(out, "0x", 2);
+		ctf_str_puts_fast(out, "0x");
 		ctf_str_put_xdigits(out, v, 4);
 		if (mv != max) {
-			ctf_str_put(out, "/0x", 3);
+			ctf_str_puts_fast(out, "/0x");
 			ctf_str_put_xdigits(out, mv, 4);
 		}
 		ctf_str_putc_fast(out, ',');
