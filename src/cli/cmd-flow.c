@@ -646,6 +646,12 @@ int cmd_dump_flows(int argc, char **argv)
 	ctx.in_array = ctx.json;
 	if (ctx.json)
 		fputs("[", stdout);
+	/*
+	 * Let the kernel fill the next replies while we print the last ones:
+	 * for a big datapath its work and ours are about equal. Without it
+	 * (-ENOMEM) the dump is read in turn, as before.
+	 */
+	ctf_nlsock_set_dump_readahead(fc.sock, true);
 	int r = ctf_flow_dump(fc.sock, fc.dp_ifindex, 0, print_flow_cb, &ctx, &nlerr);
 	print_flush(&ctx);
 	if (ctx.json)
