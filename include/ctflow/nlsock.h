@@ -181,6 +181,17 @@ int ctf_nlsock_dump(struct ctf_nlsock *sock, struct nlmsghdr *req, ctf_nl_cb cb,
 		    void *arg, struct ctf_nlerr *err);
 
 /*
+ * Dumps on @sock read ahead when @on: a second thread receives the next
+ * buffers (and so makes the kernel fill them, which it does inside
+ * recvmsg) while @cb works on the current one in the calling thread. The
+ * callbacks still run in the caller's thread, in order, one buffer at a
+ * time; memory stays bounded (a few receive buffers). For big dumps whose
+ * callbacks do real work, such as dump-flows printing every flow. Off by
+ * default. Returns 0, or -ENOMEM.
+ */
+int ctf_nlsock_set_dump_readahead(struct ctf_nlsock *sock, bool on);
+
+/*
  * Receive one buffer of messages and run @cb on each (for multicast and
  * upcall sockets, which get messages nobody asked for: no seq/portid check).
  * Returns the number of messages handled, -EAGAIN if nothing was waiting on

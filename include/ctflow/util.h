@@ -79,6 +79,35 @@ static inline void ctf_str_puts_fast(struct ctf_str *s, const char *text)
 	ctf_str_put(s, text, n);
 }
 
+/*
+ * Room for @n more bytes (and the NUL) at the end of @s, growing it if need
+ * be; returns where they go. The appenders below format straight into it and
+ * then call ctf_str_commit() with what they wrote, instead of building the
+ * text on the stack and copying it with ctf_str_put().
+ */
+char *ctf_str_reserve(struct ctf_str *s, size_t n);
+
+static inline char *ctf_str_room(struct ctf_str *s, size_t n)
+{
+	if (s->len + n + 1 <= s->cap)
+		return s->buf + s->len;
+	return ctf_str_reserve(s, n);
+}
+
+/* Take @n bytes written at ctf_str_room()'s pointer into the string. */
+static inline void ctf_str_commit(struct ctf_str *s, size_t n)
+{
+	s->len += n;
+	s->buf[s->len] = '\0';
+}
+
+/* ctf_str_chomp, inline: the key printer ends every attribute with one. */
+static inline void ctf_str_chomp_fast(struct ctf_str *s, char c)
+{
+	if (s->len && s->buf[s->len - 1] == c)
+		s->buf[--s->len] = '\0';
+}
+
 /* Drop one trailing character if it is @c (used to chomp a final ','). */
 void ctf_str_chomp(struct ctf_str *s, char c);
 /* Always returns a valid C string ("" when empty). */

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
 
 #include "action-attrs.h"
 #include "nla-inline.h"
@@ -116,21 +115,13 @@ static const struct ctf_act_desc action_rows[] = {
 };
 const struct ctf_act_table ctf_action_attrs = { "action", CTF_ACTION_ATTR_MAX, action_rows };
 
-static inline const struct ctf_act_desc *act_row(const struct ctf_act_table *t, unsigned type)
+/*
+ * The length rule, inline for the decoders here: printing a ct() action
+ * checks every attribute of it, for most flows of a dump.
+ */
+static inline bool act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
 {
-	if (type > t->max_type || !t->rows[type].name)
-		return NULL;
-	return &t->rows[type];
-}
-
-const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type)
-{
-	return act_row(t, type);
-}
-
-bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
-{
-	const struct ctf_act_desc *d = act_row(t, ctf_nla_type(a));
+	const struct ctf_act_desc *d = ctf_act_row(t, ctf_nla_type(a));
 	size_t len = ctf_nla_len(a);
 
 	if (!d)
@@ -152,6 +143,16 @@ bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
 	}
 }
 
+const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type)
+{
+	return ctf_act_row(t, type);
+}
+
+bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
+{
+	return act_len_ok(t, a);
+}
+
 /* A stream made of whole attributes only, nothing left over. */
 bool ctf_attr_stream_ok(const void *data, size_t len)
 {
@@ -161,7 +162,7 @@ bool ctf_attr_stream_ok(const void *data, size_t len)
 		return false;
 	ctf_nla_for_each_in(a, data, len)
 		;
-	return (const char *)a == (const char *)data + MNL_ALIGN(len) ||
+	return (const char *)a == (const char *)data + CTF_NLA_ALIGN(len) ||
 	       (const char *)a == (const char *)data + len;
 }
 
@@ -177,7 +178,7 @@ static int nat_decode(const struct nlattr *nat, struct ctf_ct_info *info)
 	ctf_nla_for_each_in(a, data, len) {
 		size_t plen = ctf_nla_len(a);
 
-		if (!ctf_act_len_ok(&ctf_nat_attrs, a))
+		if (!act_len_ok(&ctf_nat_attrs, a))
 			return -EINVAL;
 		switch (ctf_nla_type(a)) {
 		case OVS_NAT_ATTR_SRC:
@@ -234,7 +235,7 @@ int ctf_ct_action_decode(const struct nlattr *ct, struct ctf_ct_info *info)
 	ctf_nla_for_each_in(a, data, len) {
 		const void *p = ctf_nla_data(a);
 
-		if (!ctf_act_len_ok(&ctf_ct_attrs, a))
+		if (!act_len_ok(&ctf_ct_attrs, a))
 			return -EINVAL;
 		switch (ctf_nla_type(a)) {
 		case OVS_CT_ATTR_COMMIT:
@@ -285,7 +286,7 @@ static int walk(const void *data, size_t len, int depth, ctf_action_visit_fn *fn
 /* The action lists nested in @a (by its table), walked at @depth. */
 static int walk_nested(const struct nlattr *a, int depth, ctf_action_visit_fn *fn, void *arg)
 {
-	const struct ctf_act_desc *d = act_row(&ctf_action_attrs, ctf_nla_type(a));
+	const struct ctf_act_desc *d = ctf_act_row(&ctf_action_attrs, ctf_nla_type(a));
 	const struct nlattr *sub;
 	int err;
 
@@ -298,7 +299,7 @@ static int walk_nested(const struct nlattr *a, int depth, ctf_action_visit_fn *f
 	if (!ctf_attr_stream_ok(ctf_nla_data(a), ctf_nla_len(a)))
 		return -EINVAL;
 	ctf_nla_for_each_nested(sub, a) {
-		const struct ctf_act_desc *sd = act_row(d->nested, ctf_nla_type(sub));
+		const struct ctf_act_desc *sd = ctf_act_row(d->nested, ctf_nla_type(sub));
 
 		if (!sd)
 			return -EINVAL;

@@ -60,6 +60,14 @@ extern const struct ctf_act_table ctf_push_nsh_attrs;
 
 /* NULL if @type is unknown in @t. */
 const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type);
+/* The same, inline, for the per-flow paths (validation, the ct()/nat() decoders). */
+static inline const struct ctf_act_desc *ctf_act_row(const struct ctf_act_table *t,
+						     unsigned type)
+{
+	if (type > t->max_type || !t->rows[type].name)
+		return NULL;
+	return &t->rows[type];
+}
 /* Whether attribute @a has a payload length its table row allows (false if unknown). */
 bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a);
 

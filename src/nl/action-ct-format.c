@@ -8,10 +8,10 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
 
 #include "action-attrs.h"
 #include "action-internal.h"
+#include "nla-inline.h"
 
 /* Inverse of the parser's u128_to_bytes(): [0] high 64 bits, [1] low. */
 static void bytes_to_u128(const uint8_t in[16], uint64_t v[2])
@@ -35,11 +35,11 @@ static void put_hex128(struct ctf_str *out, const uint8_t bytes[16])
 	bytes_to_u128(bytes, v);
 	/* The digit appenders, not printf: labels are on most ct() commits. */
 	if (v[0]) {
-		ctf_str_put(out, "0x", 2);
+		ctf_str_puts_fast(out, "0x");
 		ctf_str_put_xdigits(out, v[0], 1);
 		ctf_str_put_xdigits(out, v[1], 16);
 	} else if (v[1]) {
-		ctf_str_put(out, "0x", 2);
+		ctf_str_puts_fast(out, "0x");
 		ctf_str_put_xdigits(out, v[1], 1);
 	} else {
 		ctf_str_putc_fast(out, '0');

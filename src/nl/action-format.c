@@ -10,11 +10,11 @@
  */
 #include <arpa/inet.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
 
 #include "action-attrs.h"
 #include "action-internal.h"
 #include "key-attrs.h"
+#include "nla-inline.h"
 
 /* Deeper than the kernel ever accepts; only hostile input goes further. */
 #define FORMAT_MAX_DEPTH 64
@@ -49,7 +49,7 @@ static uint32_t get_u32(const struct nlattr *a)
 {
 	uint32_t v;
 
-	memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
+	memcpy(&v, ctf_nla_data(a), sizeof(v));
 	return v;
 }
 
@@ -57,14 +57,14 @@ static uint16_t get_u16(const struct nlattr *a)
 {
 	uint16_t v;
 
-	memcpy(&v, mnl_attr_get_payload(a), sizeof(v));
+	memcpy(&v, ctf_nla_data(a), sizeof(v));
 	return v;
 }
 
 static void format_raw(struct fmt *f, const struct nlattr *a)
 {
-	ctf_str_printf(f->out, "action%u(", mnl_attr_get_type(a));
-	ctf_format_hex(f->out, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+	ctf_str_printf(f->out, "action%u(", ctf_nla_type(a));
+	ctf_format_hex(f->out, ctf_nla_data(a), ctf_nla_len(a));
 	ctf_str_putc_fast(f->out, ')');
 }
 
@@ -75,15 +75,15 @@ static void format_raw(struct fmt *f, const struct nlattr *a)
 static bool collect(const struct nlattr *nest, const struct ctf_act_table *t,
 		    const struct nlattr **tb, unsigned n)
 {
-	const void *data = mnl_attr_get_payload(nest);
-	size_t len = mnl_attr_get_payload_len(nest);
+	const void *data = ctf_nla_data(nest);
+	size_t len = ctf_nla_len(nest);
 	const struct nlattr *a;
 
 	memset(tb, 0, n * sizeof(*tb));
 	if (!ctf_attr_stream_ok(data, len))
 		return false;
-	CTF_ATTR_FOR_EACH(a, data, len) {
-		unsigned type = mnl_attr_get_type(a);
+	ctf_nla_for_each_in(a, data, len) {
+		unsigned type = ctf_nla_type(a);
 
 		if (type >= n || !ctf_act_len_ok(t, a))
 			return false;
@@ -98,7 +98,7 @@ static void format_nested_list(struct fmt *f, const struct nlattr *a, int depth)
 		ctf_str_puts_fast(f->out, "error");
 		return;
 	}
-	format_list(f, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), depth);
+	format_list(f, ctf_nla_data(a), ctf_nla_len(a), depth);
 }
 
 static void format_output(struct fmt *f, const struct nlattr *a)
@@ -133,8 +133,8 @@ static void format_userspace(struct fmt *f, const struct nlattr *a)
 	ctf_str_put_dec(f->out, get_u32(tb[OVS_USERSPACE_ATTR_PID]));
 	if (tb[OVS_USERSPACE_ATTR_USERDATA]) {
 		ctf_str_puts_fast(f->out, ",userdata(");
-		ctf_format_hex(f->out, mnl_attr_get_payload(tb[OVS_USERSPACE_ATTR_USERDATA]),
-			       mnl_attr_get_payload_len(tb[OVS_USERSPACE_ATTR_USERDATA]));
+		ctf_format_hex(f->out, ctf_nla_data(tb[OVS_USERSPACE_ATTR_USERDATA]),
+			       ctf_nla_len(tb[OVS_USERSPACE_ATTR_USERDATA]));
 		ctf_str_putc_fast(f->out, ')');
 	}
 	if (tb[OVS_USERSPACE_ATTR_ACTIONS])
@@ -149,12 +149,12 @@ static void format_userspace(struct fmt *f, const struct nlattr *a)
 /* The one key attribute inside a set action, or NULL. */
 static const struct nlattr *single_attr(const struct nlattr *a)
 {
-	const void *data = mnl_attr_get_payload(a);
-	size_t len = mnl_attr_get_payload_len(a);
+	const void *data = ctf_nla_data(a);
+	size_t len = ctf_nla_len(a);
 	const struct nlattr *k = data;
 
-	if (len < MNL_ATTR_HDRLEN || !ctf_attr_stream_ok(data, len) ||
-	    (size_t)MNL_ALIGN(mnl_attr_get_len(k)) < len)
+	if (len < CTF_NLA_HDRLEN || !ctf_attr_stream_ok(data, len) ||
+	    (size_t)CTF_NLA_ALIGN(k->nla_len) < len)
 		return NULL;
 	return k;
 }
@@ -173,19 +173,19 @@ static void format_set(struct fmt *f, const struct nlattr *a, bool masked)
 		ctf_key_format_one(k, NULL, f->ports, flags, f->out);
 	} else {
 		/* value || mask, split into two attributes for the key printer. */
-		uint32_t kbuf[(MNL_ATTR_HDRLEN + 512) / 4], mbuf[(MNL_ATTR_HDRLEN + 512) / 4];
+		uint32_t kbuf[(CTF_NLA_HDRLEN + 512) / 4], mbuf[(CTF_NLA_HDRLEN + 512) / 4];
 		struct nlattr *kv = (struct nlattr *)kbuf, *km = (struct nlattr *)mbuf;
-		size_t n = mnl_attr_get_payload_len(k);
+		size_t n = ctf_nla_len(k);
 
 		if (n % 2 || n / 2 > 512) {
 			ctf_str_puts_fast(f->out, "error)");
 			return;
 		}
 		n /= 2;
-		kv->nla_type = km->nla_type = mnl_attr_get_type(k);
-		kv->nla_len = km->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + n);
-		memcpy(mnl_attr_get_payload(kv), mnl_attr_get_payload(k), n);
-		memcpy(mnl_attr_get_payload(km), (const char *)mnl_attr_get_payload(k) + n, n);
+		kv->nla_type = km->nla_type = ctf_nla_type(k);
+		kv->nla_len = km->nla_len = (uint16_t)(CTF_NLA_HDRLEN + n);
+		memcpy(ctf_nla_data(kv), ctf_nla_data(k), n);
+		memcpy(ctf_nla_data(km), (const char *)ctf_nla_data(k) + n, n);
 		ctf_key_format_one(kv, km, f->ports, flags, f->out);
 	}
 	ctf_str_putc_fast(f->out, ')');
@@ -196,7 +196,7 @@ static void format_push_vlan(struct fmt *f, const struct nlattr *a)
 	struct ovs_action_push_vlan pv;
 	uint16_t tci;
 
-	memcpy(&pv, mnl_attr_get_payload(a), sizeof(pv));
+	memcpy(&pv, ctf_nla_data(a), sizeof(pv));
 	tci = ntohs(pv.vlan_tci);
 	ctf_str_puts_fast(f->out, "push_vlan(");
 	if (ntohs(pv.vlan_tpid) != 0x8100)
@@ -245,7 +245,7 @@ static void format_push_nsh(struct fmt *f, const struct nlattr *a)
 		ctf_str_puts_fast(f->out, "push_nsh(error)");
 		return;
 	}
-	memcpy(&base, mnl_attr_get_payload(tb[OVS_NSH_KEY_ATTR_BASE]), sizeof(base));
+	memcpy(&base, ctf_nla_data(tb[OVS_NSH_KEY_ATTR_BASE]), sizeof(base));
 	if ((base.mdtype == 1) != (tb[OVS_NSH_KEY_ATTR_MD1] != NULL) ||
 	    (base.mdtype != 1 && base.mdtype != 2)) {
 		ctf_str_puts_fast(f->out, "push_nsh(error)");
@@ -258,14 +258,14 @@ static void format_push_nsh(struct fmt *f, const struct nlattr *a)
 	if (tb[OVS_NSH_KEY_ATTR_MD1]) {
 		struct ovs_nsh_key_md1 md1;
 
-		memcpy(&md1, mnl_attr_get_payload(tb[OVS_NSH_KEY_ATTR_MD1]), sizeof(md1));
+		memcpy(&md1, ctf_nla_data(tb[OVS_NSH_KEY_ATTR_MD1]), sizeof(md1));
 		for (int i = 0; i < 4; i++)
 			ctf_str_printf(f->out, ",c%d=0x%x", i + 1, ntohl(md1.context[i]));
-	} else if (tb[OVS_NSH_KEY_ATTR_MD2] && mnl_attr_get_payload_len(tb[OVS_NSH_KEY_ATTR_MD2])) {
+	} else if (tb[OVS_NSH_KEY_ATTR_MD2] && ctf_nla_len(tb[OVS_NSH_KEY_ATTR_MD2])) {
 		/* Every byte, leading zeros too (OVS's ds_put_hex loses them). */
 		ctf_str_puts_fast(f->out, ",md2=0x");
-		ctf_format_hex(f->out, mnl_attr_get_payload(tb[OVS_NSH_KEY_ATTR_MD2]),
-			       mnl_attr_get_payload_len(tb[OVS_NSH_KEY_ATTR_MD2]));
+		ctf_format_hex(f->out, ctf_nla_data(tb[OVS_NSH_KEY_ATTR_MD2]),
+			       ctf_nla_len(tb[OVS_NSH_KEY_ATTR_MD2]));
 	}
 	ctf_str_putc_fast(f->out, ')');
 }
@@ -314,22 +314,22 @@ static void format_psample(struct fmt *f, const struct nlattr *a)
 	ctf_str_printf(f->out, "psample(group=%u", get_u32(tb[OVS_PSAMPLE_ATTR_GROUP]));
 	if (tb[OVS_PSAMPLE_ATTR_COOKIE]) {
 		ctf_str_puts_fast(f->out, ",cookie=0x");
-		ctf_format_hex(f->out, mnl_attr_get_payload(tb[OVS_PSAMPLE_ATTR_COOKIE]),
-			       mnl_attr_get_payload_len(tb[OVS_PSAMPLE_ATTR_COOKIE]));
+		ctf_format_hex(f->out, ctf_nla_data(tb[OVS_PSAMPLE_ATTR_COOKIE]),
+			       ctf_nla_len(tb[OVS_PSAMPLE_ATTR_COOKIE]));
 	}
 	ctf_str_putc_fast(f->out, ')');
 }
 
 static void format_action(struct fmt *f, const struct nlattr *a, int depth)
 {
-	const struct ctf_act_desc *d = ctf_act_lookup(&ctf_action_attrs, mnl_attr_get_type(a));
-	const void *p = mnl_attr_get_payload(a);
+	const struct ctf_act_desc *d = ctf_act_lookup(&ctf_action_attrs, ctf_nla_type(a));
+	const void *p = ctf_nla_data(a);
 
 	if (!d || !ctf_act_len_ok(&ctf_action_attrs, a)) {
 		format_raw(f, a);
 		return;
 	}
-	switch (mnl_attr_get_type(a)) {
+	switch (ctf_nla_type(a)) {
 	case OVS_ACTION_ATTR_OUTPUT:
 		format_output(f, a);
 		break;
@@ -444,12 +444,12 @@ static void format_list(struct fmt *f, const void *data, size_t len, int depth)
 		ctf_str_puts_fast(f->out, "drop");
 		return;
 	}
-	CTF_ATTR_FOR_EACH(a, data, len) {
+	ctf_nla_for_each_in(a, data, len) {
 		if (!first)
 			ctf_str_putc_fast(f->out, ',');
 		first = false;
 		format_action(f, a, depth);
-		used = (size_t)((const char *)a - (const char *)data) + MNL_ALIGN(mnl_attr_get_len(a));
+		used = (size_t)((const char *)a - (const char *)data) + CTF_NLA_ALIGN(a->nla_len);
 	}
 	if (used < len)
 		ctf_str_printf(f->out, "%s***%zu leftover bytes***", first ? "" : ",", len - used);

@@ -9,11 +9,11 @@
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
-#include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 #include <linux/openvswitch.h>
 
 #include "ctflow/flow.h"
+#include "nla-inline.h"
 
 /* Minimum payload per OVS_FLOW_ATTR_*; 0 = no fixed size (nests, UFID). */
 static const uint16_t flow_attr_len[OVS_FLOW_ATTR_MAX + 1] = {
@@ -23,78 +23,75 @@ static const uint16_t flow_attr_len[OVS_FLOW_ATTR_MAX + 1] = {
 	[OVS_FLOW_ATTR_UFID_FLAGS] = sizeof(uint32_t),
 };
 
-struct parse_ctx {
-	const struct nlattr *tb[OVS_FLOW_ATTR_MAX + 1];
-	bool bad;
-};
-
-static int flow_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct parse_ctx *ctx = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	/* Newer kernels may add attributes: skip what we do not know. */
-	if (type > OVS_FLOW_ATTR_MAX)
-		return MNL_CB_OK;
-	if (flow_attr_len[type] && mnl_attr_get_payload_len(attr) < flow_attr_len[type]) {
-		ctx->bad = true;
-		return MNL_CB_ERROR;
-	}
-	/*
-	 * A flow without UFID is identified by its unmasked KEY, which comes
-	 * first; the masked KEY follows. The last one wins, as in ovs-dpctl.
-	 */
-	ctx->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
 int ctf_flow_info_parse(const struct nlmsghdr *nlh, struct ctf_flow_info *info)
 {
 	size_t hdrlen = GENL_HDRLEN + sizeof(struct ovs_header);
-	struct parse_ctx ctx;
+	const struct nlattr *tb[OVS_FLOW_ATTR_MAX + 1] = { NULL };
+	const struct nlattr *attr;
+	const char *attrs, *tail;
 
 	memset(info, 0, sizeof(*info));
-	memset(&ctx, 0, sizeof(ctx));
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + hdrlen)
 		return -EINVAL;
-	info->cmd = ((const struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;
-	if (mnl_attr_parse(nlh, hdrlen, flow_attr_cb, &ctx) < 0 || ctx.bad)
-		return -EINVAL;
+	attrs = (const char *)nlh + NLMSG_HDRLEN;
+	info->cmd = ((const struct genlmsghdr *)attrs)->cmd;
+	attrs += CTF_NLA_ALIGN(hdrlen);
+	tail = (const char *)nlh + NLMSG_ALIGN(nlh->nlmsg_len);
+	/* Walked inline, not through a callback: this runs once per dumped flow. */
+	ctf_nla_for_each_in(attr, attrs, tail - attrs) {
+		uint16_t type = ctf_nla_type(attr);
+
+		/* Newer kernels may add attributes: skip what we do not know. */
+		if (type > OVS_FLOW_ATTR_MAX)
+			continue;
+		if (flow_attr_len[type] && ctf_nla_len(attr) < flow_attr_len[type])
+			return -EINVAL;
+		/*
+		 * A flow without UFID is identified by its unmasked KEY, which
+		 * comes first; the masked KEY follows. The last one wins, as in
+		 * ovs-dpctl.
+		 */
+		tb[type] = attr;
+	}
 
 	const struct nlattr *a;
-	if ((a = ctx.tb[OVS_FLOW_ATTR_UFID])) {
-		size_t n = mnl_attr_get_payload_len(a);
+	if ((a = tb[OVS_FLOW_ATTR_UFID])) {
+		size_t n = ctf_nla_len(a);
 
 		if (n == 0 || n > sizeof(info->ufid.b))
 			return -EINVAL;
-		memcpy(info->ufid.b, mnl_attr_get_payload(a), n);
+		/* Always 16 bytes from Linux: a fixed-size copy, inlined. */
+		if (n == sizeof(info->ufid.b))
+			memcpy(info->ufid.b, ctf_nla_data(a), sizeof(info->ufid.b));
+		else
+			memcpy(info->ufid.b, ctf_nla_data(a), n);
 		info->has_ufid = true;
 	}
-	if ((a = ctx.tb[OVS_FLOW_ATTR_KEY])) {
-		info->key = mnl_attr_get_payload(a);
-		info->key_len = mnl_attr_get_payload_len(a);
+	if ((a = tb[OVS_FLOW_ATTR_KEY])) {
+		info->key = ctf_nla_data(a);
+		info->key_len = ctf_nla_len(a);
 	}
-	if ((a = ctx.tb[OVS_FLOW_ATTR_MASK])) {
-		info->mask = mnl_attr_get_payload(a);
-		info->mask_len = mnl_attr_get_payload_len(a);
+	if ((a = tb[OVS_FLOW_ATTR_MASK])) {
+		info->mask = ctf_nla_data(a);
+		info->mask_len = ctf_nla_len(a);
 	}
-	if ((a = ctx.tb[OVS_FLOW_ATTR_ACTIONS])) {
+	if ((a = tb[OVS_FLOW_ATTR_ACTIONS])) {
 		info->has_actions = true;
-		info->actions = mnl_attr_get_payload(a);
-		info->actions_len = mnl_attr_get_payload_len(a);
+		info->actions = ctf_nla_data(a);
+		info->actions_len = ctf_nla_len(a);
 	}
-	if ((a = ctx.tb[OVS_FLOW_ATTR_STATS])) {
+	if ((a = tb[OVS_FLOW_ATTR_STATS])) {
 		struct ovs_flow_stats st;
 
 		/* The payload is only 4-byte aligned: copy, do not cast. */
-		memcpy(&st, mnl_attr_get_payload(a), sizeof(st));
+		memcpy(&st, ctf_nla_data(a), sizeof(st));
 		info->packets = st.n_packets;
 		info->bytes = st.n_bytes;
 	}
-	if ((a = ctx.tb[OVS_FLOW_ATTR_USED]))
-		memcpy(&info->used_ms, mnl_attr_get_payload(a), sizeof(info->used_ms));
-	if ((a = ctx.tb[OVS_FLOW_ATTR_TCP_FLAGS]))
-		info->tcp_flags = mnl_attr_get_u8(a);
+	if ((a = tb[OVS_FLOW_ATTR_USED]))
+		memcpy(&info->used_ms, ctf_nla_data(a), sizeof(info->used_ms));
+	if ((a = tb[OVS_FLOW_ATTR_TCP_FLAGS]))
+		info->tcp_flags = ctf_nla_u8(a);
 	return 0;
 }
 
@@ -110,8 +107,8 @@ static const struct nlattr *find_attr(const void *stream, size_t len, uint16_t t
 
 	if (!stream)
 		return NULL;
-	mnl_attr_for_each_payload(stream, len) {
-		if (mnl_attr_get_type(attr) == type)
+	ctf_nla_for_each_in(attr, stream, len) {
+		if (ctf_nla_type(attr) == type)
 			return attr;
 	}
 	return NULL;
@@ -119,12 +116,12 @@ static const struct nlattr *find_attr(const void *stream, size_t len, uint16_t t
 
 static const void *payload_or_null(const struct nlattr *a)
 {
-	return a ? mnl_attr_get_payload(a) : NULL;
+	return a ? ctf_nla_data(a) : NULL;
 }
 
 static size_t payload_len(const struct nlattr *a)
 {
-	return a ? mnl_attr_get_payload_len(a) : 0;
+	return a ? ctf_nla_len(a) : 0;
 }
 
 bool ctf_flow_filter_match(const void *key, size_t key_len, const void *mask, size_t mask_len,
@@ -132,8 +129,8 @@ bool ctf_flow_filter_match(const void *key, size_t key_len, const void *mask, si
 {
 	const struct nlattr *attr;
 
-	mnl_attr_for_each_payload(fkey, fkey_len) {
-		uint16_t type = mnl_attr_get_type(attr);
+	ctf_nla_for_each_in(attr, fkey, fkey_len) {
+		uint16_t type = ctf_nla_type(attr);
 		const struct nlattr *ka = find_attr(key, key_len, type);
 		const struct nlattr *ma = find_attr(mask, mask_len, type);
 		const struct nlattr *fma = find_attr(fmask, fmask_len, type);
@@ -142,18 +139,18 @@ bool ctf_flow_filter_match(const void *key, size_t key_len, const void *mask, si
 		if (!ka || (mask && !ma))
 			continue;
 		if (is_nested_key(type)) {
-			if (!ctf_flow_filter_match(mnl_attr_get_payload(ka), payload_len(ka),
+			if (!ctf_flow_filter_match(ctf_nla_data(ka), payload_len(ka),
 						   payload_or_null(ma), payload_len(ma),
-						   mnl_attr_get_payload(attr), payload_len(attr),
+						   ctf_nla_data(attr), payload_len(attr),
 						   payload_or_null(fma), payload_len(fma)))
 				return false;
 			continue;
 		}
-		size_t n = mnl_attr_get_payload_len(attr);
+		size_t n = ctf_nla_len(attr);
 		if (payload_len(ka) != n || (ma && payload_len(ma) != n) ||
 		    (fma && payload_len(fma) != n))
 			return false;
-		const uint8_t *kv = mnl_attr_get_payload(ka), *fv = mnl_attr_get_payload(attr);
+		const uint8_t *kv = ctf_nla_data(ka), *fv = ctf_nla_data(attr);
 		const uint8_t *mv = payload_or_null(ma), *fmv = payload_or_null(fma);
 		for (size_t i = 0; i < n; i++) {
 			/* Only the bits both the flow and the filter care about. */

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <linux/erspan.h>
-#include <libmnl/libmnl.h>
 
 #include "key-attrs.h"
 #include "key-internal.h"
+#include "nla-inline.h"
 
 struct kf {
 	const struct ctf_portmap *ports;
@@ -27,9 +27,12 @@ struct kf {
 #define KF_MAXLEN 512
 static const uint8_t zeros[KF_MAXLEN];
 
-static bool all_bytes(const uint8_t *p, size_t n, uint8_t b)
+static inline bool all_bytes(const uint8_t *p, size_t n, uint8_t b)
 {
-	/* Eight bytes per test: every attribute and address field asks this. */
+	/*
+	 * Eight bytes per test, then four: every attribute and address field
+	 * asks this, and most masks are 4, 12 or 16 bytes long.
+	 */
 	const uint64_t word = b * 0x0101010101010101ull;
 	size_t i = 0;
 
@@ -40,10 +43,55 @@ static bool all_bytes(const uint8_t *p, size_t n, uint8_t b)
 		if (w != word)
 			return false;
 	}
+	if (i + 4 <= n) {
+		uint32_t w;
+
+		memcpy(&w, p + i, 4);
+		if (w != (uint32_t)word)
+			return false;
+		i += 4;
+	}
 	for (; i < n; i++)
 		if (p[i] != b)
 			return false;
 	return true;
+}
+
+/* ctf_key_attr_desc(), inline: looked up for every attribute of every key. */
+static inline const struct ctf_attr_desc *key_desc(unsigned int type)
+{
+	const struct ctf_attr_desc *d;
+
+	if (type > OVS_KEY_ATTR_MAX || type > ctf_key_table.max_type)
+		return NULL;
+	d = &ctf_key_table.attrs[type];
+	return d->name ? d : NULL;
+}
+
+/*
+ * A name from the tables (attribute, field, flag) followed by @sep (none if
+ * 0). Names are short: copied inline, where ctf_str_puts_fast() on a string
+ * that is not a literal costs a strlen and a memcpy call; a dozen per flow.
+ */
+#define NAME_ROOM 32
+static inline void put_name(struct ctf_str *out, const char *name, char sep)
+{
+	char *p = ctf_str_room(out, NAME_ROOM + 1);
+	size_t n = 0;
+
+	while (name[n] && n < NAME_ROOM) {
+		p[n] = name[n];
+		n++;
+	}
+	if (name[n]) {	/* never for our tables; kept correct anyway */
+		ctf_str_commit(out, n);
+		ctf_str_puts(out, name + n);
+		n = 0;
+		p = ctf_str_room(out, 1);
+	}
+	if (sep)
+		p[n++] = sep;
+	ctf_str_commit(out, n);
 }
 
 /* ds_put_hex style: 0x + first non-zero byte unpadded + %02x; zero is "0". */
@@ -57,7 +105,7 @@ static void put_hex_bytes(struct ctf_str *out, const uint8_t *p, size_t n)
 		ctf_str_putc_fast(out, '0');
 		return;
 	}
-	ctf_str_put(out, "0x", 2);
+	ctf_str_puts_fast(out, "0x");
 	ctf_str_put_xdigits(out, p[i++], 1);
 	for (; i < n; i++)
 		ctf_str_put_xdigits(out, p[i], 2);
@@ -116,8 +164,7 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 			return;
 		if (named) {
 			/* puts+putc, not printf: this runs for every address field. */
-			ctf_str_puts_fast(out, fd->name);
-			ctf_str_putc_fast(out, '=');
+			put_name(out, fd->name, '=');
 		}
 		for (int pass = 0; pass < 2; pass++) {
 			const uint8_t *p = pass ? mp : kp;
@@ -150,14 +197,13 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		if (!mv)
 			return;
 		if (named) {
-			ctf_str_puts_fast(out, fd->name);
-			ctf_str_putc_fast(out, '=');
+			put_name(out, fd->name, '=');
 		}
 		if (mv != max)
 			ctf_str_printf(out, "error: partial mask not supported for frag (%#llx)",
 				       (unsigned long long)mv);
 		else if (v < 3)
-			ctf_str_puts_fast(out, frag_names[v]);
+			put_name(out, frag_names[v], 0);
 		else
 			ctf_str_printf(out, "<error: unknown frag type %llu>",
 				       (unsigned long long)v);
@@ -165,8 +211,8 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 		return;
 	case CTF_FS_CFI:
 		if (!v) {
-			ctf_str_puts_fast(out, fd->name);
-			ctf_str_put(out, "=0,", 3);
+			put_name(out, fd->name, 0);
+			ctf_str_puts_fast(out, "=0,");
 		}
 		return;
 	default:
@@ -175,30 +221,29 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 	if (!kf->verbose && !mv)
 		return;
 	if (named) {
-		ctf_str_puts_fast(out, fd->name);
-		ctf_str_putc_fast(out, '=');
+		put_name(out, fd->name, '=');
 	}
 	switch (fd->style) {
 	case CTF_FS_HEX:
 		put_hex(out, v);
 		break;
 	case CTF_FS_HEX_0X:
-		ctf_str_put(out, "0x", 2);
+		ctf_str_puts_fast(out, "0x");
 		ctf_str_put_xdigits(out, v, 1);
 		break;
 	case CTF_FS_DEC_0X:
 		ctf_str_put_dec(out, v);
 		if (mv != max) {
-			ctf_str_put(out, "/0x", 3);
+			ctf_str_puts_fast(out, "/0x");
 			ctf_str_put_xdigits(out, mv, 1);
 		}
 		ctf_str_putc_fast(out, ',');
 		return;
 	case CTF_FS_ETHTYPE:
-		ctf_str_put(out, "0x", 2);
+		ctf_str_puts_fast(out, "0x");
 		ctf_str_put_xdigits(out, v, 4);
 		if (mv != max) {
-			ctf_str_put(out, "/0x", 3);
+			ctf_str_puts_fast(out, "/0x");
 			ctf_str_put_xdigits(out, mv, 4);
 		}
 		ctf_str_putc_fast(out, ',');
@@ -230,7 +275,7 @@ static void put_fields(struct kf *kf, const struct ctf_field_desc *fields, unsig
 {
 	for (unsigned int i = 0; i < n; i++)
 		put_field(kf, &fields[i], k, m, true);
-	ctf_str_chomp(kf->out, ',');
+	ctf_str_chomp_fast(kf->out, ',');
 }
 
 /*
@@ -266,7 +311,7 @@ static void put_flag_name(struct ctf_str *out, const char *const *names, unsigne
 			  unsigned int bit)
 {
 	if (bit < n)
-		ctf_str_puts_fast(out, names[bit]);
+		put_name(out, names[bit], 0);
 	else
 		ctf_str_printf(out, "0x%x", 1u << bit);
 }
@@ -326,8 +371,8 @@ static const struct nlattr *find_attr(const void *data, size_t len, unsigned int
 
 	if (!data)
 		return NULL;
-	mnl_attr_for_each_payload(data, len) {
-		if (mnl_attr_get_type(attr) == type)
+	ctf_nla_for_each_in(attr, data, len) {
+		if (ctf_nla_type(attr) == type)
 			return attr;
 	}
 	return NULL;
@@ -338,7 +383,7 @@ static const struct nlattr *find_attr(const void *data, size_t len, unsigned int
  * is exact, zeros when the mask stream lacks the attribute, else its bytes
  * (short ones padded with zeros into @buf).
  */
-static const uint8_t *mask_bytes(bool exact, const struct nlattr *ma, size_t len, uint8_t *buf)
+static inline const uint8_t *mask_bytes(bool exact, const struct nlattr *ma, size_t len, uint8_t *buf)
 {
 	if (exact) {
 		memset(buf, 0xff, len);
@@ -346,10 +391,10 @@ static const uint8_t *mask_bytes(bool exact, const struct nlattr *ma, size_t len
 	}
 	if (!ma)
 		return zeros;
-	if (mnl_attr_get_payload_len(ma) >= len)
-		return mnl_attr_get_payload(ma);
+	if (ctf_nla_len(ma) >= len)
+		return ctf_nla_data(ma);
 	memset(buf, 0, len);
-	memcpy(buf, mnl_attr_get_payload(ma), mnl_attr_get_payload_len(ma));
+	memcpy(buf, ctf_nla_data(ma), ctf_nla_len(ma));
 	return buf;
 }
 
@@ -396,7 +441,7 @@ static void put_geneve(struct kf *kf, const uint8_t *k, size_t klen, const uint8
 				put_hex_bytes(out, mo + 4, dlen);
 			}
 		}
-		ctf_str_chomp(out, ',');
+		ctf_str_chomp_fast(out, ',');
 		ctf_str_putc_fast(out, '}');
 		off += 4 + dlen;
 	}
@@ -411,17 +456,17 @@ static void put_vxlan(struct kf *kf, const struct nlattr *a, const struct nlattr
 		{ .name = "flags", .size = 4, .bits = 8, .shift = 16, .style = CTF_FS_HEX,
 		  .host_order = 1 },
 	};
-	const struct nlattr *g = find_attr(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+	const struct nlattr *g = find_attr(ctf_nla_data(a), ctf_nla_len(a),
 					   OVS_VXLAN_EXT_GBP);
-	const struct nlattr *gm = ma ? find_attr(mnl_attr_get_payload(ma),
-						 mnl_attr_get_payload_len(ma),
+	const struct nlattr *gm = ma ? find_attr(ctf_nla_data(ma),
+						 ctf_nla_len(ma),
 						 OVS_VXLAN_EXT_GBP) : NULL;
 	uint8_t buf[4];
 
 	ctf_str_puts_fast(kf->out, "vxlan(");
-	if (g && mnl_attr_get_payload_len(g) == 4) {
+	if (g && ctf_nla_len(g) == 4) {
 		ctf_str_puts_fast(kf->out, "gbp(");
-		put_fields(kf, gbp, 2, mnl_attr_get_payload(g), mask_bytes(exact, gm, 4, buf));
+		put_fields(kf, gbp, 2, ctf_nla_data(g), mask_bytes(exact, gm, 4, buf));
 		ctf_str_putc_fast(kf->out, ')');
 	}
 	ctf_str_puts_fast(kf->out, "),");
@@ -464,31 +509,31 @@ static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool e
 		put_field(kf, &ef[1], v, mk, true);
 		put_field(kf, &ef[2], v, mk, true);
 	}
-	ctf_str_chomp(kf->out, ',');
+	ctf_str_chomp_fast(kf->out, ',');
 	ctf_str_puts_fast(kf->out, "),");
 }
 
 static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nlattr *mattr,
 		       bool exact)
 {
-	const void *md = mattr ? mnl_attr_get_payload(mattr) : NULL;
-	size_t mlen = mattr ? mnl_attr_get_payload_len(mattr) : 0;
+	const void *md = mattr ? ctf_nla_data(mattr) : NULL;
+	size_t mlen = mattr ? ctf_nla_len(mattr) : 0;
 	uint32_t fv = 0, fm = exact ? CTF_TNL_F_ALL : 0;
 	const struct nlattr *a;
 	struct ctf_str *out = kf->out;
 
-	mnl_attr_for_each_nested(a, attr) {
-		unsigned int type = mnl_attr_get_type(a);
+	ctf_nla_for_each_nested(a, attr) {
+		unsigned int type = ctf_nla_type(a);
 		const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(type);
 		const struct nlattr *ma = exact ? NULL : find_attr(md, mlen, type);
-		const uint8_t *k = mnl_attr_get_payload(a);
-		size_t len = mnl_attr_get_payload_len(a);
+		const uint8_t *k = ctf_nla_data(a);
+		size_t len = ctf_nla_len(a);
 		uint8_t buf[KF_MAXLEN];
 
 		if (!d || (d->len >= 0 && (size_t)d->len != len) || len > 256) {
 			put_raw(kf, type, k, len,
-				exact ? NULL : (ma ? mnl_attr_get_payload(ma) : zeros),
-				ma ? mnl_attr_get_payload_len(ma) : (exact ? 0 : len), "tun_attr");
+				exact ? NULL : (ma ? ctf_nla_data(ma) : zeros),
+				ma ? ctf_nla_len(ma) : (exact ? 0 : len), "tun_attr");
 			ctf_str_putc_fast(out, ',');
 			continue;
 		}
@@ -529,8 +574,8 @@ static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nl
 		}
 	}
 	if (!exact && mattr) {
-		mnl_attr_for_each_nested(a, mattr) {
-			switch (mnl_attr_get_type(a)) {
+		ctf_nla_for_each_nested(a, mattr) {
+			switch (ctf_nla_type(a)) {
 			case OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT:
 				fm |= CTF_TNL_F_DF;
 				break;
@@ -555,7 +600,7 @@ static void put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nl
 				  (fm & CTF_TNL_F_ALL) == CTF_TNL_F_ALL);
 		ctf_str_puts_fast(out, "),");
 	}
-	ctf_str_chomp(out, ',');
+	ctf_str_chomp_fast(out, ',');
 }
 
 /* ---- nested: nsh --------------------------------------------------------- */
@@ -581,8 +626,8 @@ static void put_nsh_masked(struct ctf_str *out, const char *name, uint32_t v, ui
 static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlattr *mattr,
 		    bool exact)
 {
-	const void *md = mattr ? mnl_attr_get_payload(mattr) : NULL;
-	size_t mlen = mattr ? mnl_attr_get_payload_len(mattr) : 0;
+	const void *md = mattr ? ctf_nla_data(mattr) : NULL;
+	size_t mlen = mattr ? ctf_nla_len(mattr) : 0;
 	struct ovs_nsh_key_base b = { 0 }, bm;
 	struct ovs_nsh_key_md1 c = { { 0 } }, cm;
 	const uint8_t *md2 = NULL;
@@ -594,28 +639,28 @@ static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlatt
 	/* Like ovs-dpctl: a mask attribute that is absent counts as exact. */
 	memset(&bm, 0xff, sizeof(bm));
 	memset(&cm, 0xff, sizeof(cm));
-	mnl_attr_for_each_nested(a, attr) {
-		unsigned int type = mnl_attr_get_type(a);
+	ctf_nla_for_each_nested(a, attr) {
+		unsigned int type = ctf_nla_type(a);
 		const struct ctf_attr_desc *d = ctf_nsh_key_attr_desc(type);
 		const struct nlattr *ma = exact ? NULL : find_attr(md, mlen, type);
-		const uint8_t *k = mnl_attr_get_payload(a);
-		size_t len = mnl_attr_get_payload_len(a);
+		const uint8_t *k = ctf_nla_data(a);
+		size_t len = ctf_nla_len(a);
 
 		if (!d || (d->len >= 0 && (size_t)d->len != len) || len > 256 ||
-		    (ma && d->len >= 0 && mnl_attr_get_payload_len(ma) != len)) {
-			put_raw(kf, type, k, len, ma ? mnl_attr_get_payload(ma) : NULL,
-				ma ? mnl_attr_get_payload_len(ma) : 0, "nsh_attr");
+		    (ma && d->len >= 0 && ctf_nla_len(ma) != len)) {
+			put_raw(kf, type, k, len, ma ? ctf_nla_data(ma) : NULL,
+				ma ? ctf_nla_len(ma) : 0, "nsh_attr");
 			ctf_str_putc_fast(out, ',');
 			continue;
 		}
 		if (type == OVS_NSH_KEY_ATTR_BASE) {
 			memcpy(&b, k, sizeof(b));
 			if (ma)
-				memcpy(&bm, mnl_attr_get_payload(ma), sizeof(bm));
+				memcpy(&bm, ctf_nla_data(ma), sizeof(bm));
 		} else if (type == OVS_NSH_KEY_ATTR_MD1) {
 			memcpy(&c, k, sizeof(c));
 			if (ma)
-				memcpy(&cm, mnl_attr_get_payload(ma), sizeof(cm));
+				memcpy(&cm, ctf_nla_data(ma), sizeof(cm));
 			has_md1 = true;
 		} else {
 			md2 = k;
@@ -653,7 +698,7 @@ static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlatt
 			ctf_str_printf(out, "%02x", md2[i]);
 		ctf_str_putc_fast(out, ',');
 	}
-	ctf_str_chomp(out, ',');
+	ctf_str_chomp_fast(out, ',');
 }
 
 /* ---- one attribute ------------------------------------------------------- */
@@ -681,7 +726,7 @@ static void put_mpls(struct kf *kf, const struct ctf_attr_desc *d, const uint8_t
 			ctf_str_putc_fast(kf->out, ',');
 		}
 	}
-	ctf_str_chomp(kf->out, ',');
+	ctf_str_chomp_fast(kf->out, ',');
 }
 
 static bool len_ok(const struct ctf_attr_desc *d, size_t len)
@@ -697,32 +742,30 @@ static bool len_ok(const struct ctf_attr_desc *d, size_t len)
  * Print one attribute. @ma is its mask attribute, NULL with @exact for "no
  * mask stream", NULL without @exact for "absent from the mask" (wildcard).
  */
-static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlattr *ma,
-			bool exact)
+static void format_attr(struct kf *kf, const struct nlattr *a, const struct ctf_attr_desc *d,
+			const struct nlattr *ma, bool exact)
 {
-	unsigned int type = mnl_attr_get_type(a);
-	const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
-	const uint8_t *k = mnl_attr_get_payload(a);
-	size_t len = mnl_attr_get_payload_len(a);
+	unsigned int type = ctf_nla_type(a);
+	const uint8_t *k = ctf_nla_data(a);
+	size_t len = ctf_nla_len(a);
 	struct ctf_str *out = kf->out;
 	uint8_t buf[KF_MAXLEN];
 	const uint8_t *m;
 
 	if (!d || d->flags & CTF_AF_USER_ONLY || !len_ok(d, len) || len > 256) {
-		put_raw(kf, type, k, len, exact ? NULL : (ma ? mnl_attr_get_payload(ma) : zeros),
-			ma ? mnl_attr_get_payload_len(ma) : (exact ? 0 : (len < KF_MAXLEN ? len : 0)),
+		put_raw(kf, type, k, len, exact ? NULL : (ma ? ctf_nla_data(ma) : zeros),
+			ma ? ctf_nla_len(ma) : (exact ? 0 : (len < KF_MAXLEN ? len : 0)),
 			"key");
 		return;
 	}
-	ctf_str_puts_fast(out, d->name);
-	ctf_str_putc_fast(out, '(');
+	put_name(out, d->name, '(');
 	switch (d->kind) {
 	case CTF_AK_ENCAP:
 		if (exact)
 			format_stream(kf, k, len, NULL, 0, true);
 		else
-			format_stream(kf, k, len, ma ? mnl_attr_get_payload(ma) : NULL,
-				      ma ? mnl_attr_get_payload_len(ma) : 0, false);
+			format_stream(kf, k, len, ma ? ctf_nla_data(ma) : NULL,
+				      ma ? ctf_nla_len(ma) : 0, false);
 		break;
 	case CTF_AK_TUNNEL:
 		put_tunnel(kf, a, ma, exact);
@@ -740,7 +783,7 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct nlat
 
 				k2.verbose = true;
 				put_field(&k2, d->fields, k, m, false);
-				ctf_str_chomp(out, ',');
+				ctf_str_chomp_fast(out, ',');
 			}
 			break;
 		case CTF_AK_STRUCT:
@@ -800,7 +843,7 @@ static bool is_wildcard(const struct nlattr *ma, bool exact)
 		return false;
 	if (!ma)
 		return true;
-	return all_bytes(mnl_attr_get_payload(ma), mnl_attr_get_payload_len(ma), 0);
+	return all_bytes(ctf_nla_data(ma), ctf_nla_len(ma), 0);
 }
 
 static void format_stream(struct kf *kf, const void *key, size_t key_len, const void *mask,
@@ -811,18 +854,18 @@ static void format_stream(struct kf *kf, const void *key, size_t key_len, const 
 	bool key_has_ethtype = false;
 
 	if (!exact && mask) {
-		mnl_attr_for_each_payload(mask, mask_len) {
-			unsigned int t = mnl_attr_get_type(attr);
+		ctf_nla_for_each_in(attr, mask, mask_len) {
+			unsigned int t = ctf_nla_type(attr);
 
 			if (t <= OVS_KEY_ATTR_MAX && !by_type[t])
 				by_type[t] = attr;
 		}
 	}
-	mnl_attr_for_each_payload(key, key_len) {
+	ctf_nla_for_each_in(attr, key, key_len) {
 		const struct nlattr *a = attr;
-		unsigned int type = mnl_attr_get_type(a);
+		unsigned int type = ctf_nla_type(a);
 		const struct nlattr *ma = NULL;
-		const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
+		const struct ctf_attr_desc *d = key_desc(type);
 
 		if (!exact)
 			ma = type <= OVS_KEY_ATTR_MAX ? by_type[type] : find_attr(mask, mask_len, type);
@@ -836,21 +879,21 @@ static void format_stream(struct kf *kf, const void *key, size_t key_len, const 
 		 * decode.
 		 */
 		if (!kf->verbose && d && !(d->flags & CTF_AF_USER_ONLY) &&
-		    d->len != CTF_LEN_NESTED && len_ok(d, mnl_attr_get_payload_len(a)) &&
+		    d->len != CTF_LEN_NESTED && len_ok(d, ctf_nla_len(a)) &&
 		    type != OVS_KEY_ATTR_ETHERNET && is_wildcard(ma, exact))
 			continue;
-		format_attr(kf, a, ma, exact);
+		format_attr(kf, a, d, ma, exact);
 		ctf_str_putc_fast(kf->out, ',');
 	}
 	/* An ethertype that only the mask carries. */
 	if (!exact && !key_has_ethtype && by_type[OVS_KEY_ATTR_ETHERTYPE] &&
-	    mnl_attr_get_payload_len(by_type[OVS_KEY_ATTR_ETHERTYPE]) == 2) {
+	    ctf_nla_len(by_type[OVS_KEY_ATTR_ETHERTYPE]) == 2) {
 		uint16_t m;
 
-		memcpy(&m, mnl_attr_get_payload(by_type[OVS_KEY_ATTR_ETHERTYPE]), 2);
+		memcpy(&m, ctf_nla_data(by_type[OVS_KEY_ATTR_ETHERTYPE]), 2);
 		ctf_str_printf(kf->out, "eth_type(0/0x%04x),", ntohs(m));
 	}
-	ctf_str_chomp(kf->out, ',');
+	ctf_str_chomp_fast(kf->out, ',');
 }
 
 void ctf_key_format(const void *key, size_t key_len, const void *mask, size_t mask_len,
@@ -872,5 +915,5 @@ void ctf_key_format_one(const struct nlattr *key, const struct nlattr *mask,
 	struct kf kf = { .ports = ports, .flags = flags, .out = out,
 			 .verbose = flags & CTF_FMT_VERBOSE };
 
-	format_attr(&kf, key, mask, !mask);
+	format_attr(&kf, key, key_desc(ctf_nla_type(key)), mask, !mask);
 }

@@ -1,45 +1,60 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Attribute walking, inline, for the per-flow hot paths (validation, key
- * decoding, action checks). libmnl's accessors are one-line functions behind
- * the shared library's PLT; a flow walks some forty attributes, and the calls
- * alone cost more than the checks they serve. Same rules as libmnl: an
- * attribute is whole when the remaining length holds its header and its
- * declared length; the stride is that length rounded up to 4.
+ * Netlink attribute access, inline, for the per-flow hot paths: parsing
+ * and validation, key decoding, the key and action printers, flow replies.
+ * libmnl's accessors are one-line functions behind the shared library's
+ * PLT; a flow walks some forty attributes, and the calls alone cost more
+ * than the checks they serve (under qemu's TCG, far more). The rules are
+ * libmnl's: an attribute is whole when what is left holds its header and
+ * its declared length; the stride is that length rounded up to 4.
  */
 #ifndef CTFLOW_NL_NLA_INLINE_H
 #define CTFLOW_NL_NLA_INLINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <linux/netlink.h>
-#include <libmnl/libmnl.h>
 
-static inline bool ctf_nla_ok(const struct nlattr *a, int rem)
+/* Attribute headers and payloads start on 4-byte boundaries. */
+#define CTF_NLA_ALIGN(n) (((n) + 3u) & ~3u)
+#define CTF_NLA_HDRLEN ((uint16_t)CTF_NLA_ALIGN(sizeof(struct nlattr)))
+
+/* Does the attribute at @a lie whole within the @left bytes from @a? */
+static inline bool ctf_nla_ok(const struct nlattr *a, ptrdiff_t left)
 {
-	return rem >= (int)sizeof(struct nlattr) && a->nla_len >= sizeof(struct nlattr) &&
-	       (int)a->nla_len <= rem;
+	return left >= (ptrdiff_t)sizeof(*a) && a->nla_len >= sizeof(*a) &&
+	       (ptrdiff_t)a->nla_len <= left;
 }
 
+/* The attribute after @a (which must have passed ctf_nla_ok()). */
 static inline const struct nlattr *ctf_nla_next(const struct nlattr *a)
 {
-	return (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
+	return (const struct nlattr *)((const char *)a + CTF_NLA_ALIGN(a->nla_len));
 }
 
-static inline unsigned int ctf_nla_type(const struct nlattr *a)
+/* Type without the NESTED / NET_BYTEORDER flag bits. */
+static inline uint16_t ctf_nla_type(const struct nlattr *a)
 {
 	return a->nla_type & NLA_TYPE_MASK;
 }
 
+/* Payload length (header excluded). */
 static inline uint16_t ctf_nla_len(const struct nlattr *a)
 {
-	return (uint16_t)(a->nla_len - MNL_ATTR_HDRLEN);
+	return (uint16_t)(a->nla_len - CTF_NLA_HDRLEN);
 }
 
-static inline const void *ctf_nla_data(const struct nlattr *a)
+/* The payload; like mnl_attr_get_payload(), not const: callers decide. */
+static inline void *ctf_nla_data(const struct nlattr *a)
 {
-	return (const char *)a + MNL_ATTR_HDRLEN;
+	return (char *)a + CTF_NLA_HDRLEN;
+}
+
+static inline uint8_t ctf_nla_u8(const struct nlattr *a)
+{
+	return *(const uint8_t *)ctf_nla_data(a);
 }
 
 static inline uint16_t ctf_nla_u16(const struct nlattr *a)
@@ -62,21 +77,21 @@ static inline uint32_t ctf_nla_u32(const struct nlattr *a)
 #define ctf_nla_for_each(a, data, len, rem)					\
 	for ((a) = (const struct nlattr *)(data), (rem) = (int)(len);		\
 	     ctf_nla_ok((a), (rem));						\
-	     (rem) -= (int)MNL_ALIGN((a)->nla_len), (a) = ctf_nla_next(a))
+	     (rem) -= (int)CTF_NLA_ALIGN((a)->nla_len), (a) = ctf_nla_next(a))
+
+/* Every attribute of the @len bytes at @data, stopping at one that does not
+ * fit (CTF_ATTR_FOR_EACH of action-attrs.h on the inline accessors). */
+#define ctf_nla_for_each_in(a, data, len)					\
+	for ((a) = (const struct nlattr *)(data);				\
+	     ctf_nla_ok((a), (const char *)(data) + (len) - (const char *)(a));	\
+	     (a) = ctf_nla_next(a))
 
 /* Every attribute inside the nest @n, bounded by its aligned end as libmnl's
  * mnl_attr_for_each_nested() is. */
 #define ctf_nla_for_each_nested(a, n)						\
 	for ((a) = (const struct nlattr *)ctf_nla_data(n);			\
-	     ctf_nla_ok((a), (int)((const char *)(n) + MNL_ALIGN((n)->nla_len) -	\
-				   (const char *)(a)));				\
-	     (a) = ctf_nla_next(a))
-
-/* CTF_ATTR_FOR_EACH (action-attrs.h) on the inline accessors: the bound is
- * what is left of @len bytes at @data. */
-#define ctf_nla_for_each_in(a, data, len)					\
-	for ((a) = (const struct nlattr *)(data);				\
-	     ctf_nla_ok((a), (int)((const char *)(data) + (len) - (const char *)(a)));	\
+	     ctf_nla_ok((a), (const char *)(n) + CTF_NLA_ALIGN((n)->nla_len) -	\
+				 (const char *)(a));					\
 	     (a) = ctf_nla_next(a))
 
 #endif

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +39,14 @@
 #define BATCH_DEFAULT_CAP (64u * 1024)
 #define MAX_FAMILIES 8
 
+struct readahead;
+
 struct ctf_nlsock {
 	struct mnl_socket *nl;
 	uint32_t portid;
 	uint32_t seq;
 	char *rxbuf;
+	struct readahead *ra;	/* dumps read ahead (ctf_nlsock_set_dump_readahead) */
 	unsigned n_families;
 	struct {
 		char name[GENL_NAMSIZ];
@@ -103,6 +107,7 @@ void ctf_nlsock_close(struct ctf_nlsock *sock)
 {
 	if (!sock)
 		return;
+	ctf_nlsock_set_dump_readahead(sock, false);
 	mnl_socket_close(sock->nl);
 	free(sock->rxbuf);
 	free(sock);
@@ -446,14 +451,19 @@ static int send_all(struct ctf_nlsock *sock, const void *buf, size_t len)
 	return 0;
 }
 
-static ssize_t recv_some(struct ctf_nlsock *sock)
+static ssize_t recv_into(struct ctf_nlsock *sock, char *buf)
 {
 	ssize_t n;
 
 	do {
-		n = mnl_socket_recvfrom(sock->nl, sock->rxbuf, RX_BUF_SIZE);
+		n = mnl_socket_recvfrom(sock->nl, buf, RX_BUF_SIZE);
 	} while (n < 0 && errno == EINTR);
 	return n < 0 ? -errno : n;
+}
+
+static ssize_t recv_some(struct ctf_nlsock *sock)
+{
+	return recv_into(sock, sock->rxbuf);
 }
 
 /* Look through a buffer for the end (DONE or ERROR) of request @seq. */
@@ -506,6 +516,158 @@ static int run_until_end(struct ctf_nlsock *sock, struct run_ctx *ctx)
 	return ctx->cb_error;
 }
 
+/* ---- dumps with read-ahead ------------------------------------------- */
+
+/*
+ * The kernel builds a dump one buffer at a time, inside the recvmsg() that
+ * asks for more: each call copies out the buffer ready and fills the next.
+ * Read in turn with the callbacks, the kernel's work and ours alternate.
+ * With read-ahead a reader thread makes those calls into a small ring of
+ * buffers while the caller's thread runs the callbacks over the buffers
+ * already in, so the two overlap. The reader stops after the buffer that
+ * holds the dump's end (or a receive error); the caller consumes the ring
+ * in order and always lets the reader reach that end, so the socket is left
+ * in step whatever the callbacks did.
+ */
+#define RA_SLOTS 4
+
+struct readahead {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;	/* a slot filled, a slot freed, or the reader done */
+	char *buf[RA_SLOTS];
+	ssize_t len[RA_SLOTS];	/* bytes received, or -errno */
+	unsigned filled, used;	/* running counts: filled - used slots wait */
+	bool done;		/* the reader will fill no more slots */
+	struct ctf_nlsock *sock;
+	uint32_t seq;
+};
+
+int ctf_nlsock_set_dump_readahead(struct ctf_nlsock *sock, bool on)
+{
+	struct readahead *ra = sock->ra;
+
+	if (!on) {
+		if (ra) {
+			for (unsigned i = 0; i < RA_SLOTS; i++)
+				free(ra->buf[i]);
+			pthread_cond_destroy(&ra->cond);
+			pthread_mutex_destroy(&ra->lock);
+			free(ra);
+			sock->ra = NULL;
+		}
+		return 0;
+	}
+	if (ra)
+		return 0;
+	ra = ctf_xzalloc(sizeof(*ra));
+	if (pthread_mutex_init(&ra->lock, NULL)) {
+		free(ra);
+		return fail(-ENOMEM);
+	}
+	if (pthread_cond_init(&ra->cond, NULL)) {
+		pthread_mutex_destroy(&ra->lock);
+		free(ra);
+		return fail(-ENOMEM);
+	}
+	for (unsigned i = 0; i < RA_SLOTS; i++)
+		ra->buf[i] = ctf_xmalloc(RX_BUF_SIZE);
+	ra->sock = sock;
+	sock->ra = ra;
+	return 0;
+}
+
+static void *ra_reader(void *arg)
+{
+	struct readahead *ra = arg;
+	bool end = false;
+
+	while (!end) {
+		unsigned i;
+		ssize_t n;
+
+		pthread_mutex_lock(&ra->lock);
+		while (ra->filled - ra->used == RA_SLOTS)
+			pthread_cond_wait(&ra->cond, &ra->lock);
+		i = ra->filled % RA_SLOTS;
+		pthread_mutex_unlock(&ra->lock);
+
+		/* The slot is ours until `filled` moves past it. */
+		n = recv_into(ra->sock, ra->buf[i]);
+		end = n < 0 || buffer_has_end(ra->buf[i], (size_t)n, ra->seq);
+
+		pthread_mutex_lock(&ra->lock);
+		ra->len[i] = n;
+		ra->filled++;
+		ra->done = end;
+		pthread_cond_broadcast(&ra->cond);
+		pthread_mutex_unlock(&ra->lock);
+	}
+	return NULL;
+}
+
+/* The next filled slot, waiting for it; -1 when the reader has stopped. */
+static int ra_next(struct readahead *ra)
+{
+	int i = -1;
+
+	pthread_mutex_lock(&ra->lock);
+	while (ra->filled == ra->used && !ra->done)
+		pthread_cond_wait(&ra->cond, &ra->lock);
+	if (ra->filled != ra->used)
+		i = (int)(ra->used % RA_SLOTS);
+	pthread_mutex_unlock(&ra->lock);
+	return i;
+}
+
+static void ra_release(struct readahead *ra)
+{
+	pthread_mutex_lock(&ra->lock);
+	ra->used++;
+	pthread_cond_broadcast(&ra->cond);
+	pthread_mutex_unlock(&ra->lock);
+}
+
+/* run_until_end(), with the receiving done by a reader thread. */
+static int run_until_end_ra(struct ctf_nlsock *sock, struct run_ctx *ctx)
+{
+	struct readahead *ra = sock->ra;
+	pthread_t reader;
+	int ret = 0, i;
+
+	ra->filled = ra->used = 0;
+	ra->done = false;
+	ra->seq = ctx->seq;
+	if (pthread_create(&reader, NULL, ra_reader, ra))
+		return run_until_end(sock, ctx);	/* no thread: read in turn */
+	while (!ctx->finished && !ret && (i = ra_next(ra)) >= 0) {
+		ssize_t n = ra->len[i];
+
+		if (n < 0) {
+			ret = (int)n;
+		} else if (mnl_cb_run2(ra->buf[i], (size_t)n, 0, sock->portid, run_data_cb, ctx,
+				       run_ctl_cbs, NLMSG_MIN_TYPE) == MNL_CB_ERROR) {
+			/*
+			 * EINTR: the kernel says the dump was interrupted by a
+			 * change (the caller may dump again); otherwise a
+			 * message from another port id, or garbage. Either way
+			 * the rest is drained below.
+			 */
+			ret = -errno;
+		}
+		ra_release(ra);
+	}
+	while ((i = ra_next(ra)) >= 0)
+		ra_release(ra);
+	pthread_join(reader, NULL);
+	if (ret < 0)
+		return ret;
+	if (!ctx->finished)
+		return -EPROTO;	/* not reached: the reader stops only at the end */
+	if (ctx->err->error)
+		return ctx->err->error;
+	return ctx->cb_error;
+}
+
 static int request(struct ctf_nlsock *sock, struct nlmsghdr *req, uint16_t flags, ctf_nl_cb cb,
 		   void *arg, struct ctf_nlerr *errp)
 {
@@ -522,7 +684,8 @@ static int request(struct ctf_nlsock *sock, struct nlmsghdr *req, uint16_t flags
 	ctx.seq = sock->seq;
 	ret = send_all(sock, req, req->nlmsg_len);
 	if (ret == 0)
-		ret = run_until_end(sock, &ctx);
+		ret = (flags & NLM_F_DUMP) && sock->ra ? run_until_end_ra(sock, &ctx)
+						       : run_until_end(sock, &ctx);
 	if (ret < 0) {
 		if (!ctx.err->error)
 			ctx.err->error = ret;

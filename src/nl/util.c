@@ -77,6 +77,12 @@ static void str_reserve(struct ctf_str *s, size_t extra)
 	s->cap = cap;
 }
 
+char *ctf_str_reserve(struct ctf_str *s, size_t n)
+{
+	str_reserve(s, n);
+	return s->buf + s->len;
+}
+
 void ctf_str_put(struct ctf_str *s, const char *text, size_t n)
 {
 	/* The printers append a few bytes at a time: test the room here. */
@@ -135,44 +141,69 @@ void ctf_str_printf(struct ctf_str *s, const char *fmt, ...)
 
 static const char hexdigits[] = "0123456789abcdef";
 
+/* Decimal digits of @v, 1..20. */
+static int dec_width(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+/*
+ * The appenders format in place (ctf_str_room) rather than on the stack and
+ * through ctf_str_put(): dump-flows calls them a few dozen times per flow.
+ */
 void ctf_str_put_dec(struct ctf_str *s, uint64_t v)
 {
-	char buf[20];
-	int n = 0;
+	int n = v < 10 ? 1 : dec_width(v);
+	char *p = ctf_str_room(s, 20) + n;
 
 	do {
-		buf[sizeof(buf) - 1 - n++] = (char)('0' + v % 10);
+		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	ctf_str_put(s, buf + sizeof(buf) - n, (size_t)n);
+	ctf_str_commit(s, (size_t)n);
 }
 
 void ctf_str_put_xdigits(struct ctf_str *s, uint64_t v, int width)
 {
-	char buf[16];
-	int n = 0;
+	int n = 1;
+	char *p;
 
-	do {
-		buf[sizeof(buf) - 1 - n++] = hexdigits[v & 0xf];
-		v >>= 4;
-	} while (v && n < 16);
-	while (n < width && n < 16)
-		buf[sizeof(buf) - 1 - n++] = '0';
-	ctf_str_put(s, buf + sizeof(buf) - n, (size_t)n);
+	while (n < 16 && v >> (4 * n))
+		n++;
+	if (n < width)
+		n = width < 16 ? width : 16;
+	p = ctf_str_room(s, 16) + n;
+	for (int i = 0; i < n; i++, v >>= 4)
+		*--p = hexdigits[v & 0xf];
+	ctf_str_commit(s, (size_t)n);
 }
 
 void ctf_str_put_hex(struct ctf_str *s, uint64_t v)
 {
+	char *p;
+
 	if (!v) {
-		ctf_str_putc(s, '0');
+		ctf_str_putc_fast(s, '0');
 		return;
 	}
-	ctf_str_put(s, "0x", 2);
+	p = ctf_str_room(s, 2);
+	p[0] = '0';
+	p[1] = 'x';
+	ctf_str_commit(s, 2);
 	ctf_str_put_xdigits(s, v, 1);
 }
 
-/* Decimal 0..255 into @p, without leading zeros; returns the end. */
-static char *put_octet(char *p, unsigned int v)
+/*
+ * Decimal 0..255 into @p, without leading zeros; returns the end. Inline,
+ * as put_dotted_quad: an IPv4 flow prints eight octets.
+ */
+static inline __attribute__((always_inline)) char *put_octet(char *p, unsigned int v)
 {
 	if (v >= 100) {
 		*p++ = (char)('0' + v / 100);
@@ -186,21 +217,22 @@ static char *put_octet(char *p, unsigned int v)
 }
 
 /* Dotted quad into @p (room for 15 characters); returns the end. */
-static char *put_dotted_quad(char *p, const uint8_t a[4])
+static inline __attribute__((always_inline)) char *put_dotted_quad(char *p, const uint8_t a[4])
 {
-	for (int i = 0; i < 4; i++) {
-		if (i)
-			*p++ = '.';
-		p = put_octet(p, a[i]);
-	}
-	return p;
+	p = put_octet(p, a[0]);
+	*p++ = '.';
+	p = put_octet(p, a[1]);
+	*p++ = '.';
+	p = put_octet(p, a[2]);
+	*p++ = '.';
+	return put_octet(p, a[3]);
 }
 
 void ctf_str_put_ipv4(struct ctf_str *s, const uint8_t a[4])
 {
-	char buf[15];	/* "255.255.255.255" */
+	char *p = ctf_str_room(s, 15);	/* "255.255.255.255" */
 
-	ctf_str_put(s, buf, (size_t)(put_dotted_quad(buf, a) - buf));
+	ctf_str_commit(s, (size_t)(put_dotted_quad(p, a) - p));
 }
 
 /*
@@ -212,7 +244,7 @@ void ctf_str_put_ipv4(struct ctf_str *s, const uint8_t a[4])
  */
 void ctf_str_put_ipv6(struct ctf_str *s, const uint8_t a[16])
 {
-	char buf[46], *p = buf;	/* INET6_ADDRSTRLEN */
+	char *buf = ctf_str_room(s, 46), *p = buf;	/* INET6_ADDRSTRLEN */
 	unsigned int words[8];
 	int best = -1, best_len = 0, cur = -1, cur_len = 0;
 
@@ -249,12 +281,12 @@ void ctf_str_put_ipv6(struct ctf_str *s, const uint8_t a[16])
 	}
 	if (best >= 0 && best + best_len == 8)
 		*p++ = ':';
-	ctf_str_put(s, buf, (size_t)(p - buf));
+	ctf_str_commit(s, (size_t)(p - buf));
 }
 
 void ctf_str_put_eth(struct ctf_str *s, const uint8_t a[6])
 {
-	char buf[17];
+	char *buf = ctf_str_room(s, 17);
 
 	for (int i = 0; i < 6; i++) {
 		buf[i * 3] = hexdigits[a[i] >> 4];
@@ -262,7 +294,7 @@ void ctf_str_put_eth(struct ctf_str *s, const uint8_t a[6])
 		if (i < 5)
 			buf[i * 3 + 2] = ':';
 	}
-	ctf_str_put(s, buf, sizeof(buf));
+	ctf_str_commit(s, 17);
 }
 
 /*

@@ -19,14 +19,6 @@
 
 #define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
 
-/* act_row(), inline: every action and ct/nat option of every flow. */
-static inline const struct ctf_act_desc *act_row(const struct ctf_act_table *t, unsigned type)
-{
-	if (type > t->max_type || !t->rows[type].name)
-		return NULL;
-	return &t->rows[type];
-}
-
 struct act_ctx {
 	const struct ctf_flow_key *key;		/* masked key */
 	const struct ctf_flow_key *mask;	/* effective mask */
@@ -82,7 +74,7 @@ static int check_nat_nest(struct act_ctx *c, const struct nlattr *nat)
 	if (!ctf_attr_stream_ok(ctf_nla_data(nat), ctf_nla_len(nat)))
 		return ctf_err_set(c->err, "ct(nat(...)) has a truncated attribute");
 	ctf_nla_for_each_nested(a, nat) {
-		const struct ctf_act_desc *d = act_row(&ctf_nat_attrs, ctf_nla_type(a));
+		const struct ctf_act_desc *d = ctf_act_row(&ctf_nat_attrs, ctf_nla_type(a));
 
 		if (!d) {
 			ctf_err_set(c->err, "ct(nat(...)) has an unknown option type %u", ctf_nla_type(a));
@@ -105,7 +97,7 @@ static int check_ct(struct act_ctx *c, const struct nlattr *ct)
 		return ctf_err_set(err, "ct() has a truncated attribute");
 	ctf_nla_for_each_nested(a, ct) {
 		unsigned t = ctf_nla_type(a);
-		const struct ctf_act_desc *d = act_row(&ctf_ct_attrs, t);
+		const struct ctf_act_desc *d = ctf_act_row(&ctf_ct_attrs, t);
 
 		if (!d) {
 			ctf_err_set(err, "ct() has an unknown option type %u", t);
@@ -372,7 +364,7 @@ static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const s
 	if (!ctf_attr_stream_ok(ctf_nla_data(a), ctf_nla_len(a)))
 		return ctf_err_set(c->err, "%s() has a truncated attribute", d->name);
 	ctf_nla_for_each_nested(sub, a) {
-		const struct ctf_act_desc *sd = act_row(d->nested, ctf_nla_type(sub));
+		const struct ctf_act_desc *sd = ctf_act_row(d->nested, ctf_nla_type(sub));
 
 		if (!sd) {
 			ctf_err_set(c->err, "%s() has an unknown attribute type %u", d->name, ctf_nla_type(sub));
@@ -392,7 +384,7 @@ static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const s
 	if ((seen & need) != need) {
 		for (unsigned t = 0; t < 32; t++)
 			if ((need & ~seen) & (1u << t)) {
-				const struct ctf_act_desc *md = act_row(d->nested, t);
+				const struct ctf_act_desc *md = ctf_act_row(d->nested, t);
 
 				ctf_err_set(c->err, "%s() lacks its %s part, which the kernel requires", d->name,
 					    md ? md->name : "?");
@@ -406,7 +398,7 @@ static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, in
 {
 	struct ctf_err *err = c->err;
 	unsigned t = ctf_nla_type(a);
-	const struct ctf_act_desc *d = act_row(&ctf_action_attrs, t);
+	const struct ctf_act_desc *d = ctf_act_row(&ctf_action_attrs, t);
 	const void *p = ctf_nla_data(a);
 
 	if (!d) {
