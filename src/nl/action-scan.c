@@ -11,6 +11,7 @@
 #include <libmnl/libmnl.h>
 
 #include "action-internal.h"
+#include "nla-inline.h"
 
 /* [A-Za-z0-9_] as a table: one load instead of four range tests per byte. */
 static const bool word_chars[256] = {
@@ -233,36 +234,10 @@ int ctf_as_put(struct ctf_ascan *sc, uint16_t type, size_t len, const void *data
 
 		memcpy((char *)a + MNL_ATTR_HDRLEN + (len & ~(size_t)3), &zero, 4);
 	}
-	if (len > 16) {
+	if (len > 16)
 		memcpy((char *)a + MNL_ATTR_HDRLEN, data, len);
-	} else {
-		/* Most action payloads are 2 to 8 bytes: no library call. */
-		uint8_t *d = (uint8_t *)a + MNL_ATTR_HDRLEN;
-		const uint8_t *p = data;
-
-		if (len & 16) {
-			memcpy(d, p, 16);
-			d += 16;
-			p += 16;
-		}
-		if (len & 8) {
-			memcpy(d, p, 8);
-			d += 8;
-			p += 8;
-		}
-		if (len & 4) {
-			memcpy(d, p, 4);
-			d += 4;
-			p += 4;
-		}
-		if (len & 2) {
-			memcpy(d, p, 2);
-			d += 2;
-			p += 2;
-		}
-		if (len & 1)
-			*d = *p;
-	}
+	else	/* most action payloads are 2 to 8 bytes: no library call */
+		ctf_nla_copy_small((char *)a + MNL_ATTR_HDRLEN, data, len);
 	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
 	return 0;
 }

@@ -16,6 +16,7 @@
 
 #include "key-attrs.h"
 #include "key-internal.h"
+#include "nla-inline.h"
 
 struct kp {
 	const char *s;			/* cursor */
@@ -75,28 +76,6 @@ static int bad(struct kp *kp, const char *at, const char *what)
 
 /* ---- output ------------------------------------------------------------ */
 
-/*
- * Key payloads are a few to 40 bytes: whole words, then the tail, inline.
- * A memcpy() of a run-time length is a library call, twice per attribute.
- */
-static inline void copy_small(uint8_t *dst, const uint8_t *src, size_t len)
-{
-	for (; len >= 8; len -= 8, dst += 8, src += 8)
-		memcpy(dst, src, 8);
-	if (len & 4) {
-		memcpy(dst, src, 4);
-		dst += 4;
-		src += 4;
-	}
-	if (len & 2) {
-		memcpy(dst, src, 2);
-		dst += 2;
-		src += 2;
-	}
-	if (len & 1)
-		*dst = *src;
-}
-
 static inline int put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, const void *data,
 			   size_t len)
 {
@@ -126,7 +105,7 @@ static inline int put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, co
 		memcpy((char *)a + MNL_ATTR_HDRLEN + (len & ~(size_t)3), &zero, 4);
 	}
 	if (len <= KP_MAXLEN)
-		copy_small((uint8_t *)a + MNL_ATTR_HDRLEN, data, len);
+		ctf_nla_copy_small((uint8_t *)a + MNL_ATTR_HDRLEN, data, len);
 	else
 		memcpy((char *)a + MNL_ATTR_HDRLEN, data, len);
 	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);

@@ -212,28 +212,6 @@ static int decode_nsh(const struct nlattr *nest, struct ctf_flow_key *k, struct 
 	return 0;
 }
 
-/*
- * Fixed key payloads are 1 to 40 bytes; a memcpy() of a run-time length is
- * a library call for each attribute of every decoded key and mask.
- */
-static inline void copy_payload(uint8_t *dst, const uint8_t *src, size_t len)
-{
-	for (; len >= 8; len -= 8, dst += 8, src += 8)
-		memcpy(dst, src, 8);
-	if (len & 4) {
-		memcpy(dst, src, 4);
-		dst += 4;
-		src += 4;
-	}
-	if (len & 2) {
-		memcpy(dst, src, 2);
-		dst += 2;
-		src += 2;
-	}
-	if (len & 1)
-		*dst = *src;
-}
-
 /* One nesting level: the outer key, or the inside of an encap(). */
 static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, int depth,
 			struct ctf_err *err)
@@ -304,7 +282,7 @@ static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, in
 			return bad(err, "%s() appears both inside and outside encap()", d->name);
 		k->attrs |= bit;
 		if (key_off[type]) {
-			copy_payload((uint8_t *)k + key_off[type], p, plen);
+			ctf_nla_copy_small((uint8_t *)k + key_off[type], p, plen);
 			continue;
 		}
 		int ret = 0;

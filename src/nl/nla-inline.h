@@ -73,6 +73,32 @@ static inline uint32_t ctf_nla_u32(const struct nlattr *a)
 	return v;
 }
 
+/*
+ * Copy an attribute payload of a few bytes (most keys and actions carry 1 to
+ * 40): whole words, then the tail, inline. A memcpy() of a run-time length
+ * is a library call, made for every attribute of every flow.
+ */
+static inline void ctf_nla_copy_small(void *dst, const void *src, size_t len)
+{
+	uint8_t *d = dst;
+	const uint8_t *p = src;
+
+	for (; len >= 8; len -= 8, d += 8, p += 8)
+		memcpy(d, p, 8);
+	if (len & 4) {
+		memcpy(d, p, 4);
+		d += 4;
+		p += 4;
+	}
+	if (len & 2) {
+		memcpy(d, p, 2);
+		d += 2;
+		p += 2;
+	}
+	if (len & 1)
+		*d = *p;
+}
+
 /* Every attribute of the stream at @data (@len bytes); @rem ends as libmnl's. */
 #define ctf_nla_for_each(a, data, len, rem)					\
 	for ((a) = (const struct nlattr *)(data), (rem) = (int)(len);		\
