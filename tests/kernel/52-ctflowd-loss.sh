@@ -95,5 +95,5 @@ wait_until 60 listening || bail_out "socat did not listen"
 check_eq "a TCP connection passes after the flood" pong \
 	"$(in_ns a socat -T 20 -u TCP:10.4.0.2:8080,connect-timeout=20 STDOUT 2>/dev/null)"
 check_output "daemon-show still answers with the flows it installed" 'installed:[1-9]' ctflow daemon-show
-# (60 s, was 5: an orderly shutdown can take long on a loaded TCG guest)
+# Up to 60 s: an orderly shutdown can take long on a loaded TCG guest.
 check "SIGTERM stops it cleanly" sh -c "kill $ctflowd_pid && for i in \$(seq 600); do kill -0 $ctflowd_pid 2>/dev/null || exit 0; sleep 0.1; done; exit 1"
