@@ -58,10 +58,10 @@ tests_unit_check_daemon_log_LDADD = $(DAEMON_UNIT_LDADD)
 endif
 
 if HAVE_CHECK
-check_PROGRAMS += tests/unit/check_daemon_rules
-tests_unit_check_daemon_rules_SOURCES = tests/unit/check_daemon_rules.c
-tests_unit_check_daemon_rules_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
-tests_unit_check_daemon_rules_LDADD = $(DAEMON_UNIT_LDADD)
+check_PROGRAMS += tests/unit/check_daemon_cls
+tests_unit_check_daemon_cls_SOURCES = tests/unit/check_daemon_cls.c
+tests_unit_check_daemon_cls_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+tests_unit_check_daemon_cls_LDADD = $(DAEMON_UNIT_LDADD)
 endif
 
 if HAVE_CHECK

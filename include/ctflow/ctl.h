@@ -81,6 +81,10 @@ struct ctf_ctl_show {
 	uint32_t megaflows;	/* 0 or 1 */
 	uint64_t uptime_s;
 	uint64_t reloads;
+	uint32_t handler_threads;
+	uint32_t reserved;
+	uint64_t flows_removed;		/* deleted because the policy changed */
+	uint64_t flow_limit_hits;	/* misses executed without a flow */
 };
 
 /*

@@ -26,6 +26,8 @@ void ctf_nlbuf_reset(struct ctf_nlbuf *b);
 int ctf_nlbuf_set(struct ctf_nlbuf *b, const void *data, size_t len);
 const void *ctf_nlbuf_data(const struct ctf_nlbuf *b);
 size_t ctf_nlbuf_len(const struct ctf_nlbuf *b);
+/* Give back the capacity beyond the content (streams kept for long, such as a policy's). */
+void ctf_nlbuf_shrink(struct ctf_nlbuf *b);
 /* Capacity left for mnl_attr_put_*_check(): pass as the "buflen" argument. */
 size_t ctf_nlbuf_buflen(const struct ctf_nlbuf *b);
 

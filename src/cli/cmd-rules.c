@@ -340,9 +340,11 @@ int cmd_daemon_show(int argc, char **argv)
 		printf("  upcall dispatch: %s\n", s.mode);
 		printf("  upcalls: handled:%" PRIu64 " lost:%" PRIu64 "\n",
 		       s.upcalls_handled, s.upcalls_lost);
-		printf("  flows: installed:%" PRIu64 " expired:%" PRIu64 " current:%" PRIu64
-		       " limit:%" PRIu64 "\n",
-		       s.flows_installed, s.flows_expired, s.flows_current, s.flow_limit);
+		printf("  handler threads: %u\n", s.handler_threads);
+		printf("  flows: installed:%" PRIu64 " expired:%" PRIu64 " removed:%" PRIu64
+		       " current:%" PRIu64 " limit:%" PRIu64 " limit-hits:%" PRIu64 "\n",
+		       s.flows_installed, s.flows_expired, s.flows_removed, s.flows_current,
+		       s.flow_limit, s.flow_limit_hits);
 		printf("  rules: %u\n  ports: %u\n", s.rules, s.ports);
 		printf("  idle-timeout: %us\n  megaflows: %s\n", s.idle_timeout_s,
 		       s.megaflows ? "on" : "off");

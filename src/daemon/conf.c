@@ -73,6 +73,14 @@ void ctf_config_free(struct ctf_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
+/* Room for element @n of an array that holds @n: doubling, so that 100,000 rules load in linear time. */
+static void *grow(void *array, size_t n, size_t size)
+{
+	if (n & (n - 1))
+		return array;	/* not full: capacity is the next power of two */
+	return ctf_xrealloc(array, (n ? 2 * n : 1) * size);
+}
+
 /* An unsigned decimal in [min, max]; no sign, no trailing junk, no wrap. */
 static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
 {
@@ -120,9 +128,15 @@ int ctf_config_rule_parse(struct ctf_config_rule *rule, uint32_t priority, const
 				     ctf_nlbuf_data(&rule->mask), ctf_nlbuf_len(&rule->mask),
 				     ctf_nlbuf_data(&rule->actions), ctf_nlbuf_len(&rule->actions),
 				     err);
-	if (ret)
+	if (ret) {
 		ctf_config_rule_free(rule);
-	return ret;
+		return ret;
+	}
+	/* A policy keeps thousands of these: no slack. */
+	ctf_nlbuf_shrink(&rule->key);
+	ctf_nlbuf_shrink(&rule->mask);
+	ctf_nlbuf_shrink(&rule->actions);
+	return 0;
 }
 
 void ctf_config_portmap(const struct ctf_config *cfg, struct ctf_portmap *map)
@@ -263,7 +277,7 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 		}
 		pr.match = ctf_xstrdup(match);
 		pr.actions = ctf_xstrdup(actions);
-		st->pending = ctf_xrealloc(st->pending, (st->n_pending + 1) * sizeof(*st->pending));
+		st->pending = grow(st->pending, st->n_pending, sizeof(*st->pending));
 		st->pending[st->n_pending++] = pr;
 		return 0;
 	}
@@ -331,6 +345,15 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 			return ctf_err_set(err, "`megaflows' takes `on' or `off'");
 		return 0;
 	}
+	if (!strcmp(kw, "handler-threads")) {
+		if (arg && !strcmp(arg, "auto")) {
+			cfg->handler_threads = 0;
+			return 0;
+		}
+		if (!arg)
+			return ctf_err_set(err, "`handler-threads' takes `auto' or a number");
+		return setting_uint(err, kw, arg, 1, CTF_MAX_HANDLER_THREADS, &cfg->handler_threads);
+	}
 	if (!strcmp(kw, "upcall-dispatch")) {
 		if (arg && !strcmp(arg, "auto"))
 			cfg->force_per_vport = false;
@@ -342,7 +365,8 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 	}
 	ctf_err_set(err, "unknown directive `%s'", kw);
 	ctf_err_hint(err, "datapath, port, rule, idle-timeout, flow-limit, upcall-log-rate, "
-		     "default-action, megaflows, revalidate-interval, upcall-dispatch, upcall-buffer");
+		     "default-action, megaflows, revalidate-interval, upcall-dispatch, upcall-buffer, "
+		     "handler-threads");
 	return -EINVAL;
 }
 
@@ -368,7 +392,7 @@ static int finish(struct parse_state *st, struct ctf_err *err)
 			break;
 		}
 		rule.line = pr->line;
-		cfg->rules = ctf_xrealloc(cfg->rules, (cfg->n_rules + 1) * sizeof(*cfg->rules));
+		cfg->rules = grow(cfg->rules, cfg->n_rules, sizeof(*cfg->rules));
 		cfg->rules[cfg->n_rules++] = rule;
 	}
 	if (!ret && st->default_text) {
@@ -448,19 +472,52 @@ int ctf_config_load(struct ctf_config *cfg, const char *path, struct ctf_err *er
 	return ret;
 }
 
+/* Does @text name a port whose number @map changes? */
+static bool names_changed_port(const char *text, char (*changed)[IFNAMSIZ], size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strstr(text, changed[i]))
+			return true;
+	return false;
+}
+
 int ctf_config_resolve(struct ctf_config *cfg, const struct ctf_portmap *map,
 		       struct ctf_err *err)
 {
-	for (size_t i = 0; i < cfg->n_rules; i++) {
-		struct ctf_config_rule *old = &cfg->rules[i], fresh;
-		int ret = ctf_config_rule_parse(&fresh, old->priority, old->match_text,
-						old->actions_text, map, err);
+	char (*changed)[IFNAMSIZ] = ctf_xmalloc((cfg->n_ports + 1) * sizeof(*changed));
+	size_t n_changed = 0;
+	int ret = 0;
 
-		if (ret)
-			return located(err, cfg->path ? cfg->path : "rule", old->line, ret);
+	/*
+	 * Rules were parsed with the port lines numbered 1, 2, ...; a fresh
+	 * datapath numbers them the same way. Only the rules that name a port
+	 * whose number differs need parsing again (thousands of rules would
+	 * otherwise be parsed twice at every start and reload).
+	 */
+	for (size_t i = 0; i < cfg->n_ports; i++) {
+		uint32_t no;
+
+		if (ctf_portmap_lookup_name(map, cfg->ports[i], &no) || no != i + 1)
+			snprintf(changed[n_changed++], IFNAMSIZ, "%s", cfg->ports[i]);
+	}
+	for (size_t i = 0; n_changed && i < cfg->n_rules && !ret; i++) {
+		struct ctf_config_rule *old = &cfg->rules[i], fresh;
+
+		if (!names_changed_port(old->match_text, changed, n_changed) &&
+		    !names_changed_port(old->actions_text, changed, n_changed))
+			continue;
+		ret = ctf_config_rule_parse(&fresh, old->priority, old->match_text,
+					    old->actions_text, map, err);
+		if (ret) {
+			ret = located(err, cfg->path ? cfg->path : "rule", old->line, ret);
+			break;
+		}
 		fresh.line = old->line;
 		ctf_config_rule_free(old);
 		*old = fresh;
 	}
+	free(changed);
+	if (ret)
+		return ret;
 	return default_action_parse(cfg, cfg->default_actions_text, map, err);
 }

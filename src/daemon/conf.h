@@ -13,6 +13,7 @@
  *   revalidate-interval MS           (default 500)
  *   upcall-dispatch auto|per-vport   (default auto: per-CPU when the kernel has it)
  *   upcall-buffer BYTES              (receive buffer per upcall socket; default 4 MiB)
+ *   handler-threads auto|N           (default auto: one per online CPU, at most 8)
  *
  * Port names in rules are resolved against a port map. While checking a file
  * (ctflowd -n, or before the ports exist) the map numbers the `port` lines
@@ -43,6 +44,7 @@
 /* The kernel doubles the value and keeps it in an int. */
 #define CTF_MAX_UPCALL_BUFFER (256u * 1024 * 1024)
 #define CTF_MAX_PRIORITY 65535u
+#define CTF_MAX_HANDLER_THREADS 64u
 
 struct ctf_config_rule {
 	unsigned int line;		/* 0 for rules added over the control socket */
@@ -67,6 +69,7 @@ struct ctf_config {
 	unsigned int upcall_buffer;	/* bytes, SO_RCVBUF of each upcall socket */
 	bool megaflows;
 	bool force_per_vport;		/* upcall-dispatch per-vport */
+	unsigned int handler_threads;	/* 0: auto */
 	char *default_actions_text;	/* "drop" unless set */
 	struct ctf_nlbuf default_actions;
 };

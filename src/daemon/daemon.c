@@ -5,15 +5,19 @@
  * revalidate.c; this file only decides and bookkeeps.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <event2/event.h>
 
 #include "ctflow/flow.h"
 #include "ctl.h"
 #include "daemon.h"
 #include "log.h"
 #include "notify.h"
+#include "rcu.h"
 #include "revalidate.h"
 #include "upcall.h"
 
@@ -22,11 +26,73 @@ const char *ctflowd_mode(const struct ctflowd *d)
 	return d->up ? upcall_mode(d->up) : "none";
 }
 
-void ctflowd_policy_changed(struct ctflowd *d)
+/* ---- the policy's life -------------------------------------------------------- */
+
+#define RECLAIM_MS 20u
+
+static void free_policy(void *arg)
 {
-	d->policy_gen++;
+	ctf_policy_free(arg);
+}
+
+static void on_reclaim(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctflowd *d = arg;
+	struct timeval tv = { 0, RECLAIM_MS * 1000 };
+
+	/* The handlers quiesce after every batch: a few rounds at most. */
+	if (rcu_reclaim(d->rcu))
+		evtimer_add(d->reclaim_ev, &tv);
+}
+
+void ctflowd_init(struct ctflowd *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->base = event_base_new();
+	if (!d->base)
+		fatalx("ctflowd: cannot create the event loop");
+	d->rcu = rcu_new();
+	d->reclaim_ev = evtimer_new(d->base, on_reclaim, d);
+	d->next_id = 1;
+	atomic_init(&d->live, NULL);
+	ctf_policy_change_init(&d->pending);
+	ctf_ratelimit_init(&d->upcall_log, CTF_DEFAULT_UPCALL_LOG_RATE);
+}
+
+void ctflowd_cleanup(struct ctflowd *d)
+{
+	if (d->reclaim_ev)
+		event_free(d->reclaim_ev);
+	rcu_free(d->rcu);	/* runs what is still deferred */
+	ctf_policy_change_free(&d->pending);
+	ctf_policy_free(d->pol);
+	ctf_config_free(&d->cfg);
+	if (d->base)
+		event_base_free(d->base);
+	memset(d, 0, sizeof(*d));
+}
+
+void ctflowd_set_policy(struct ctflowd *d, struct ctf_policy *pol, struct ctf_policy_change *chg)
+{
+	struct ctf_policy *old = d->pol;
+	struct timeval tv = { 0, RECLAIM_MS * 1000 };
+
+	d->pol = pol;
+	atomic_store(&d->live, pol);
+	if (!old) {
+		if (chg)
+			ctf_policy_change_free(chg);
+		return;
+	}
+	/* Handlers may still be deciding with @old: it goes once they have all moved on. */
+	d->pending_gen = rcu_defer(d->rcu, free_policy, old);
+	evtimer_add(d->reclaim_ev, &tv);
+	if (chg)
+		ctf_policy_change_merge(&d->pending, chg);
 	if (d->rv)
 		revalidator_kick(d->rv);
+	else
+		ctf_policy_change_free(&d->pending);	/* no flows to revalidate */
 }
 
 /* The port map rules are resolved against: real numbers, or the provisional ones. */
@@ -40,10 +106,23 @@ static void current_portmap(const struct ctflowd *d, const struct ctf_config *cf
 	ctf_config_portmap(cfg, map);
 }
 
+/* Directives a running daemon cannot apply: say so instead of ignoring them quietly. */
+static void warn_start_only(const struct ctf_config *old, const struct ctf_config *cfg)
+{
+	if (old->force_per_vport != cfg->force_per_vport)
+		log_warnx("reload: upcall-dispatch changed: takes effect at the next start");
+	if (old->upcall_buffer != cfg->upcall_buffer)
+		log_warnx("reload: upcall-buffer changed: takes effect at the next start");
+	if (old->handler_threads != cfg->handler_threads)
+		log_warnx("reload: handler-threads changed: takes effect at the next start");
+}
+
 int ctflowd_apply_config(struct ctflowd *d, struct ctf_config *cfg, struct ctf_err *err)
 {
+	struct ctf_policy_change chg;
 	struct ctf_portmap map;
-	struct ctf_policy pol;
+	struct ctf_policy *pol;
+	uint64_t t0 = ctf_monotonic_ms();
 	int ret;
 
 	if (d->cfg.datapath[0] && strcmp(d->cfg.datapath, cfg->datapath)) {
@@ -58,25 +137,24 @@ int ctflowd_apply_config(struct ctflowd *d, struct ctf_config *cfg, struct ctf_e
 	}
 	current_portmap(d, cfg, &map);
 	ret = ctf_config_resolve(cfg, &map, err);
+	if (!ret)
+		ret = ctf_policy_from_config(&pol, cfg, &map, d->pol, &d->next_id, &chg, err);
 	ctf_portmap_free(&map);
 	if (ret)
 		return ret;
-
-	ctf_policy_init(&pol);
-	ret = ctf_policy_load(&pol, cfg, d->pol.next_id ? d->pol.next_id : 1, err);
-	if (ret) {
-		ctf_policy_destroy(&pol);
-		return ret;
-	}
-	ctf_policy_destroy(&d->pol);
-	d->pol = pol;
+	log_debug("config: policy of %zu rules built in %" PRIu64 " ms", pol->n_rules,
+		  ctf_monotonic_ms() - t0);
+	if (d->cfg.datapath[0])
+		warn_start_only(&d->cfg, cfg);
 	ctf_config_free(&d->cfg);
 	d->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
-	ctf_ratelimit_init(&d->upcall_log, d->cfg.upcall_log_rate);
+	ctf_ratelimit_set_rate(&d->upcall_log, d->cfg.upcall_log_rate);
+	if (d->up)
+		upcall_configure(d->up, &d->cfg);
 	if (d->rv)
 		revalidator_configure(d->rv);
-	ctflowd_policy_changed(d);
+	ctflowd_set_policy(d, pol, &chg);
 	return 0;
 }
 
@@ -99,10 +177,10 @@ int ctflowd_reload(struct ctflowd *d, struct ctf_err *err)
 			  ctf_err_text(err, buf, sizeof(buf)));
 	} else {
 		d->reloads++;
-		log_info("reload: %s: %zu rules, %zu ports", d->conf_path, d->pol.n_rules,
+		log_info("reload: %s: %zu rules, %zu ports", d->conf_path, d->pol->n_rules,
 			 d->cfg.n_ports);
 	}
-	snprintf(status, sizeof(status), "%zu rules, upcalls %s%s", d->pol.n_rules,
+	snprintf(status, sizeof(status), "%zu rules, upcalls %s%s", d->pol->n_rules,
 		 ctflowd_mode(d), ret ? " (last reload failed)" : "");
 	notify_ready(status);
 	return ret;
@@ -142,8 +220,9 @@ static void h_add_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const vo
 		       size_t len, void *arg)
 {
 	struct ctflowd *d = arg;
+	struct ctf_policy_change chg;
 	struct ctf_config_rule rule;
-	struct ctf_portmap map;
+	struct ctf_policy *pol;
 	struct ctf_err err;
 	const char *match, *actions;
 	uint32_t prio;
@@ -155,21 +234,19 @@ static void h_add_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const vo
 		reply_err(c, h->seq, ret, &err);
 		return;
 	}
-	current_portmap(d, &d->cfg, &map);
-	ret = ctf_config_rule_parse(&rule, prio, match, actions, &map, &err);
-	ctf_portmap_free(&map);
+	ret = ctf_config_rule_parse(&rule, prio, match, actions, &d->pol->ports, &err);
 	if (!ret) {
-		ret = ctf_policy_add(&d->pol, &rule, &err);
-		if (ret)
-			ctf_config_rule_free(&rule);
+		ret = ctf_policy_with_rule(&pol, d->pol, &rule, d->next_id, &chg, &err);
+		ctf_config_rule_free(&rule);	/* moved into the policy, or refused */
 	}
 	if (ret) {
 		reply_err(c, h->seq, ret, &err);
 		return;
 	}
+	d->next_id++;
 	log_info("control: uid %u: add-rule %u %s %s", (unsigned)control_conn_uid(c), prio,
 		 match, actions);
-	ctflowd_policy_changed(d);
+	ctflowd_set_policy(d, pol, &chg);
 	control_result(c, h->seq, 0, NULL);
 }
 
@@ -177,8 +254,9 @@ static void h_del_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const vo
 		       size_t len, void *arg)
 {
 	struct ctflowd *d = arg;
+	struct ctf_policy_change chg;
 	struct ctf_nlbuf key, mask;
-	struct ctf_portmap map;
+	struct ctf_policy *pol;
 	struct ctf_err err;
 	const char *match, *unused;
 	uint32_t prio;
@@ -192,12 +270,11 @@ static void h_del_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const vo
 	}
 	ctf_nlbuf_init(&key, 4096);
 	ctf_nlbuf_init(&mask, 4096);
-	current_portmap(d, &d->cfg, &map);
-	ret = ctf_key_parse(match, &map, &key, &mask, &err);
-	ctf_portmap_free(&map);
+	ret = ctf_key_parse(match, &d->pol->ports, &key, &mask, &err);
 	if (!ret)
-		ret = ctf_policy_del(&d->pol, prio, ctf_nlbuf_data(&key), ctf_nlbuf_len(&key),
-				     ctf_nlbuf_data(&mask), ctf_nlbuf_len(&mask), &err);
+		ret = ctf_policy_without_rule(&pol, d->pol, prio, ctf_nlbuf_data(&key),
+					      ctf_nlbuf_len(&key), ctf_nlbuf_data(&mask),
+					      ctf_nlbuf_len(&mask), &chg, &err);
 	ctf_nlbuf_free(&key);
 	ctf_nlbuf_free(&mask);
 	if (ret) {
@@ -205,7 +282,7 @@ static void h_del_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const vo
 		return;
 	}
 	log_info("control: uid %u: del-rule %u %s", (unsigned)control_conn_uid(c), prio, match);
-	ctflowd_policy_changed(d);
+	ctflowd_set_policy(d, pol, &chg);
 	control_result(c, h->seq, 0, NULL);
 }
 
@@ -228,17 +305,18 @@ static void h_dump_rules(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const 
 	struct ctf_ctl_rule_rec rec;
 
 	/* In lookup order: what decides first is listed first. */
-	for (size_t i = 0; i < d->pol.cls.n_rules; i++) {
-		const struct ctf_policy_rule *r = d->pol.cls.rules[i]->data;
+	for (size_t i = 0; i < d->pol->n_rules; i++) {
+		struct ctf_policy_rule *r = d->pol->ordered[i];
 
 		rec = (struct ctf_ctl_rule_rec){
 			.priority = r->text.priority, .line = r->text.line,
-			.hits = r->hits, .flows = r->flows,
+			.hits = atomic_load(&r->hits), .flows = r->flows,
 		};
 		send_rule(c, h->seq, &rec, r->text.match_text, r->text.actions_text);
 	}
-	rec = (struct ctf_ctl_rule_rec){ .hits = d->pol.default_hits, .flows = d->pol.default_flows };
-	send_rule(c, h->seq, &rec, "", d->pol.default_text);
+	rec = (struct ctf_ctl_rule_rec){ .hits = atomic_load(&d->pol->deflt->hits),
+					 .flows = d->pol->deflt->flows };
+	send_rule(c, h->seq, &rec, "", d->pol->deflt->text.actions_text);
 	control_end(c, h->seq);
 }
 
@@ -267,16 +345,25 @@ static void h_show(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *
 	memset(&s, 0, sizeof(s));
 	snprintf(s.datapath, sizeof(s.datapath), "%s", d->cfg.datapath);
 	snprintf(s.mode, sizeof(s.mode), "%s", ctflowd_mode(d));
-	s.upcalls_handled = d->st.upcalls_handled;
-	s.upcalls_lost = d->st.upcalls_lost;
-	s.flows_installed = d->st.flows_installed;
+	if (d->up) {
+		struct handler_stats hs;
+
+		upcall_absorb(d->up);	/* flows_current as of now */
+		upcall_stats(d->up, &hs);
+		s.upcalls_handled = hs.handled;
+		s.upcalls_lost = hs.lost;
+		s.flows_installed = hs.installed;
+		s.flow_limit_hits = hs.limit_hits;
+		s.handler_threads = (uint32_t)upcall_n_handlers(d->up);
+	}
 	s.flows_expired = d->st.flows_expired;
+	s.flows_removed = d->st.flows_removed;
 	s.flows_current = d->st.flows_current;
 	s.flow_limit = d->cfg.flow_limit;
-	s.rules = (uint32_t)d->pol.n_rules;
+	s.rules = (uint32_t)d->pol->n_rules;
 	s.ports = (uint32_t)d->cfg.n_ports;
 	s.idle_timeout_s = d->cfg.idle_timeout_s;
-	s.megaflows = d->pol.megaflows;
+	s.megaflows = d->pol->megaflows;
 	s.uptime_s = (ctf_monotonic_ms() - d->start_ms) / 1000u;
 	s.reloads = d->reloads;
 	control_reply(c, CTF_CTL_SHOW_REPLY, h->seq, &s, sizeof(s));

@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The state of one ctflowd: the running configuration and policy, the port
- * map of the datapath, the control socket, the upcall handler and the
- * revalidator, and the counters `ctflow daemon-show` prints.
+ * The state of one ctflowd: the running configuration and policy, the
+ * datapath and its handler threads, the control socket, the revalidator,
+ * and the counters `ctflow daemon-show` prints.
  *
- * Everything runs in one libevent loop, so no locking: a control request,
- * an upcall batch and a revalidation pass never interleave.
+ * The main thread runs a libevent loop (control requests, reloads, the
+ * revalidator, signals); it alone changes this state, so none of that
+ * needs locks. The handler threads (handler.h) only read the running
+ * policy, through d->live under RCU: a change builds a new policy beside
+ * the running one and swaps the pointer, so misses are served throughout.
  */
 #ifndef CTFLOWD_DAEMON_H
 #define CTFLOWD_DAEMON_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -18,29 +22,34 @@
 #include "policy.h"
 #include "ratelimit.h"
 
+struct event;
 struct event_base;
 struct ctl_server;
 struct ctl_handler;
+struct rcu;
 struct upcall;
 struct revalidator;
 
+/* Counters of the main thread (the handlers keep their own: upcall_stats). */
 struct ctflowd_stats {
-	uint64_t upcalls_handled;
-	uint64_t upcalls_lost;		/* ENOBUFS on an upcall socket */
-	uint64_t flows_installed;
 	uint64_t flows_expired;		/* deleted for idleness */
 	uint64_t flows_removed;		/* deleted because the policy changed */
 	uint64_t flows_current;
-	uint64_t flow_limit_hits;
 };
 
 struct ctflowd {
 	struct event_base *base;
 	const char *conf_path;
 	const char *sock_path;
-	struct ctf_config cfg;		/* running configuration */
-	struct ctf_policy pol;		/* built from cfg, plus add-rule/del-rule */
-	struct ctf_portmap ports;	/* real port numbers once the datapath is open */
+	struct ctf_config cfg;		/* running configuration (its rules live in the policy) */
+	struct ctf_policy *pol;		/* running policy, as the main thread sees it */
+	_Atomic(struct ctf_policy *) live;	/* the same, for the handler threads */
+	struct rcu *rcu;
+	struct event *reclaim_ev;	/* frees replaced policies once no thread sees them */
+	uint64_t next_id;		/* rule ids, never reused */
+	/* What changed since the last revalidation, and the grace period it waits for. */
+	struct ctf_policy_change pending;
+	uint64_t pending_gen;
 	struct ctl_server *ctl;
 	struct upcall *up;		/* NULL without a datapath */
 	struct revalidator *rv;		/* NULL without a datapath */
@@ -48,22 +57,31 @@ struct ctflowd {
 	struct ctflowd_stats st;
 	uint64_t start_ms;
 	uint64_t reloads;
-	uint64_t policy_gen;		/* bumped on every rule change */
 };
 
 /* The control messages ctflowd answers (daemon.c). */
 extern const struct ctl_handler *const ctflowd_ctl_handlers;
 extern const size_t ctflowd_n_ctl_handlers;
 
+/* Set up the loop and RCU of an empty daemon state. */
+void ctflowd_init(struct ctflowd *d);
+/* Free what ctflowd_init and the policy hold (after the threads have stopped). */
+void ctflowd_cleanup(struct ctflowd *d);
+
 /*
  * Turn a parsed configuration into the running one: resolve port names,
- * build the policy. On failure nothing changes and @err says why.
+ * build the policy beside the running one and swap it in. On failure
+ * nothing changes and @err says why. @cfg is consumed on success.
  */
 int ctflowd_apply_config(struct ctflowd *d, struct ctf_config *cfg, struct ctf_err *err);
 /* SIGHUP / `ctflow reload`: re-read conf_path; keep the old config when it is bad. */
 int ctflowd_reload(struct ctflowd *d, struct ctf_err *err);
-/* The rules changed: flows decided by the old rules must be checked again. */
-void ctflowd_policy_changed(struct ctflowd *d);
+/*
+ * Make @pol the running policy (taken over). The one it replaces is freed
+ * once no handler can see it; the flows @chg can affect are revalidated
+ * after that (@chg is emptied; may be NULL).
+ */
+void ctflowd_set_policy(struct ctflowd *d, struct ctf_policy *pol, struct ctf_policy_change *chg);
 /* "per-cpu", "per-vport" or "none". */
 const char *ctflowd_mode(const struct ctflowd *d);
 

@@ -9,8 +9,14 @@ libctflowd_la_SOURCES = \
 	src/daemon/log.h \
 	src/daemon/ratelimit.c \
 	src/daemon/ratelimit.h \
-	src/daemon/rules.c \
-	src/daemon/rules.h \
+	src/daemon/cls.c \
+	src/daemon/cls.h \
+	src/daemon/trie.c \
+	src/daemon/trie.h \
+	src/daemon/rcu.c \
+	src/daemon/rcu.h \
+	src/daemon/handler.c \
+	src/daemon/handler.h \
 	src/daemon/control.c \
 	src/daemon/ctl.h \
 	src/daemon/notify.c \

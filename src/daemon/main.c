@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,14 +30,15 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: ctflowd [-dhnv] [-f FILE] [-s SOCKET]\n"
+		"Usage: ctflowd [-dhnvV] [-f FILE] [-s SOCKET]\n"
 		"Resolve Open vSwitch datapath misses with a conntrack-aware policy.\n\n"
-		"  -d          stay in the foreground and log to stderr\n"
-		"  -v          verbose: log debug messages too\n"
-		"  -n          check the configuration file and exit (0: valid)\n"
-		"  -f FILE     configuration file (default %s)\n"
-		"  -s SOCKET   control socket (default %s)\n"
-		"  -h          this help\n\n"
+		"  -d, --debug          stay in the foreground and log to stderr\n"
+		"  -v, --verbose        log debug messages too\n"
+		"  -n, --check          check the configuration file and exit (0: valid)\n"
+		"  -f, --config FILE    configuration file (default %s)\n"
+		"  -s, --socket SOCKET  control socket (default %s)\n"
+		"  -V, --version        print the version and exit\n"
+		"  -h, --help           this help\n\n"
 		"See ctflowd(8) and ctflowd.conf(5).\n", CTF_CONFIG_PATH, CTF_CTL_SOCKET);
 }
 
@@ -94,24 +96,33 @@ static bool without_datapath(void)
 
 int main(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "debug", no_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "config", required_argument, NULL, 'f' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct ctflowd d;
 	struct ctf_config cfg;
 	struct ctf_err err;
 	struct event *ev_term, *ev_int, *ev_hup;
 	bool debug = false, check_only = false;
+	const char *conf_path = CTF_CONFIG_PATH, *sock_path = CTF_CTL_SOCKET;
 	int verbose = 0, c, ret;
 	char buf[1100], status[128], conf_abs[4096], sock_abs[4096];
 
-	memset(&d, 0, sizeof(d));
-	d.conf_path = CTF_CONFIG_PATH;
-	d.sock_path = CTF_CTL_SOCKET;
-	while ((c = getopt(argc, argv, "dhnvf:s:")) != -1) {
+	while ((c = getopt_long(argc, argv, "dhnvVf:s:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': debug = true; break;
 		case 'v': verbose++; break;
 		case 'n': check_only = true; break;
-		case 'f': d.conf_path = optarg; break;
-		case 's': d.sock_path = optarg; break;
+		case 'f': conf_path = optarg; break;
+		case 's': sock_path = optarg; break;
+		case 'V': printf("ctflowd %s\n", PACKAGE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
@@ -122,15 +133,15 @@ int main(int argc, char **argv)
 	}
 
 	/* daemon() moves to /: a relative -f or -s must still work on reload. */
-	d.conf_path = absolute(d.conf_path, conf_abs, sizeof(conf_abs));
-	d.sock_path = absolute(d.sock_path, sock_abs, sizeof(sock_abs));
+	conf_path = absolute(conf_path, conf_abs, sizeof(conf_abs));
+	sock_path = absolute(sock_path, sock_abs, sizeof(sock_abs));
 
 	/* A config check talks to the terminal, like the daemon in -d. */
 	log_init(debug || check_only, LOG_DAEMON);
 	log_setverbose(verbose);
 
 	ctf_config_init(&cfg);
-	ret = ctf_config_load(&cfg, d.conf_path, &err);
+	ret = ctf_config_load(&cfg, conf_path, &err);
 	if (check_only) {
 		if (ret)
 			fprintf(stderr, "%s\n", ctf_err_text(&err, buf, sizeof(buf)));
@@ -139,24 +150,27 @@ int main(int argc, char **argv)
 		ctf_config_free(&cfg);
 		return ret ? 1 : 0;
 	}
-	if (ret)
+	if (ret) {
+		/* Whoever started us should see why, not only syslog. */
+		if (!debug)
+			fprintf(stderr, "ctflowd: config: %s\n", ctf_err_text(&err, buf, sizeof(buf)));
 		fatalx("config: %s", ctf_err_text(&err, buf, sizeof(buf)));
+	}
 	/* Before touching the datapath: a second daemon must not steal its upcalls. */
-	if (control_check(d.sock_path))
-		fatalx("control: socket %s already in use (another ctflowd is running)", d.sock_path);
-	make_socket_dir(d.sock_path);
+	if (control_check(sock_path))
+		fatalx("control: socket %s already in use (another ctflowd is running)", sock_path);
+	make_socket_dir(sock_path);
 
 	/* systemd wants us in the foreground; a plain start without -d detaches. */
 	if (!debug && !getenv("NOTIFY_SOCKET") && daemon(0, 0))
 		fatal("daemon");
 	signal(SIGPIPE, SIG_IGN);
 
-	d.base = event_base_new();
-	if (!d.base)
-		fatalx("ctflowd: cannot create the event loop");
+	ctflowd_init(&d);
+	d.conf_path = conf_path;
+	d.sock_path = sock_path;
 	d.start_ms = ctf_monotonic_ms();
-	ctf_policy_init(&d.pol);
-	ctf_portmap_init(&d.ports);
+	ctf_ratelimit_init(&d.upcall_log, cfg.upcall_log_rate);
 
 	/* The datapath first: rules are resolved against its real port numbers. */
 	d.cfg = cfg;
@@ -169,8 +183,12 @@ int main(int argc, char **argv)
 	if (ctflowd_apply_config(&d, &cfg, &err))
 		fatalx("config: %s", ctf_err_text(&err, buf, sizeof(buf)));
 	ctf_config_free(&cfg);
-	if (d.up)
+	/* With a policy in place the handler threads can take the misses waiting for them. */
+	if (d.up) {
+		if (upcall_start(d.up, d.cfg.handler_threads, &err))
+			fatalx("upcall: %s", ctf_err_text(&err, buf, sizeof(buf)));
 		d.rv = revalidator_start(&d);
+	}
 
 	d.ctl = control_init(d.base, d.sock_path, ctflowd_ctl_handlers, ctflowd_n_ctl_handlers, &d);
 	if (!d.ctl)
@@ -184,9 +202,10 @@ int main(int argc, char **argv)
 	evsignal_add(ev_hup, NULL);
 	notify_watchdog_start(d.base);
 
-	log_info("ctflowd: started: datapath %s, %zu rules, %zu ports, upcalls %s, control %s",
-		 d.cfg.datapath, d.pol.n_rules, d.cfg.n_ports, ctflowd_mode(&d), d.sock_path);
-	snprintf(status, sizeof(status), "%zu rules, upcalls %s", d.pol.n_rules, ctflowd_mode(&d));
+	log_info("ctflowd: started: datapath %s, %zu rules, %zu ports, upcalls %s, %zu handler threads, control %s",
+		 d.cfg.datapath, d.pol->n_rules, d.cfg.n_ports, ctflowd_mode(&d),
+		 d.up ? upcall_n_handlers(d.up) : (size_t)0, d.sock_path);
+	snprintf(status, sizeof(status), "%zu rules, upcalls %s", d.pol->n_rules, ctflowd_mode(&d));
 	notify_ready(status);
 
 	event_base_dispatch(d.base);
@@ -200,10 +219,7 @@ int main(int argc, char **argv)
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);
-	ctf_policy_destroy(&d.pol);
-	ctf_config_free(&d.cfg);
-	ctf_portmap_free(&d.ports);
-	event_base_free(d.base);
+	ctflowd_cleanup(&d);
 	log_info("ctflowd: terminating");
 	return 0;
 }

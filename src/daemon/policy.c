@@ -7,62 +7,105 @@
 #include "policy.h"
 
 #define BODY CTF_KEY_BODY_START
-#define FIELD(m) { (uint16_t)(offsetof(struct ctf_flow_key, m) - BODY), \
-		   (uint16_t)sizeof(((struct ctf_flow_key *)0)->m) }
+#define BODY_SIZE (sizeof(struct ctf_flow_key) - BODY)
+#define OFS(m) (offsetof(struct ctf_flow_key, m) - BODY)
+#define LEN(m) sizeof(((struct ctf_flow_key *)0)->m)
+#define FIELD(m) { (uint16_t)OFS(m), (uint16_t)LEN(m) }
+
+/* ---- the classifier's view of the flow key -------------------------------- */
 
 /*
- * What "one field" is when a failed rule adds the field that tells it apart
- * from the packet: the fields rules are written in, finest where rules tend
- * to look (addresses and ports separately), so that a rule that failed on
- * its destination address does not drag its source port into the megaflow.
+ * Stages, in lookup order. A packet that no rule of a subtable matches over
+ * the stages so far makes the megaflow examine only those stages' fields,
+ * so cheap and decisive fields come first: recirc_id, in_port and eth_type
+ * cost nothing (every megaflow matches them exactly anyway), then conntrack
+ * and other metadata, L2, the L3 fields that are not addresses, addresses
+ * (with prefix tracking), and L4 (with port tracking).
  */
-static const struct ctf_cls_field key_fields[] = {
-	FIELD(recirc_id), FIELD(dp_hash), FIELD(priority), FIELD(in_port), FIELD(skb_mark),
-	FIELD(ct_state), FIELD(ct_mark), FIELD(ct_zone), FIELD(eth_type), FIELD(ct_labels),
-	FIELD(ct_tuple4), FIELD(ct_tuple6),
-	FIELD(eth.eth_src), FIELD(eth.eth_dst), FIELD(vlan),
-	FIELD(ipv4.ipv4_proto), FIELD(ipv4.ipv4_src), FIELD(ipv4.ipv4_dst),
-	FIELD(ipv4.ipv4_tos), FIELD(ipv4.ipv4_ttl), FIELD(ipv4.ipv4_frag),
-	FIELD(ipv6.ipv6_proto), FIELD(ipv6.ipv6_src), FIELD(ipv6.ipv6_dst),
-	FIELD(ipv6.ipv6_label), FIELD(ipv6.ipv6_tclass), FIELD(ipv6.ipv6_hlimit),
-	FIELD(ipv6.ipv6_frag), FIELD(ipv6_exthdrs), FIELD(tcp_flags), FIELD(arp), FIELD(mpls),
-	FIELD(tcp.tcp_src), FIELD(tcp.tcp_dst), FIELD(udp.udp_src), FIELD(udp.udp_dst),
-	FIELD(sctp.sctp_src), FIELD(sctp.sctp_dst), FIELD(icmp.icmp_type), FIELD(icmp.icmp_code),
-	FIELD(icmpv6.icmpv6_type), FIELD(icmpv6.icmpv6_code), FIELD(nd),
-	FIELD(nsh_base), FIELD(nsh_md1), FIELD(tun_id), FIELD(tun_ipv4_src), FIELD(tun_ipv4_dst),
-	FIELD(tun_ipv6_src), FIELD(tun_ipv6_dst), FIELD(tun_tos), FIELD(tun_ttl),
-	FIELD(tun_tp_src), FIELD(tun_tp_dst), FIELD(tun_flags), FIELD(tun_vxlan_gbp),
-	FIELD(geneve_opts), FIELD(erspan_opts), FIELD(nsh_md2),
+enum { ST_FIXED, ST_META, ST_L2, ST_L3, ST_ADDR, ST_L4, N_STAGES };
+
+static const struct {
+	uint16_t ofs, len;
+	uint8_t stage;
+} stage_fields[] = {
+#define S(m, st) { (uint16_t)OFS(m), (uint16_t)LEN(m), st }
+	S(recirc_id, ST_FIXED), S(in_port, ST_FIXED), S(eth_type, ST_FIXED),
+	S(eth, ST_L2), S(vlan, ST_L2), S(mpls, ST_L2),
+	S(ipv4.ipv4_proto, ST_L3), S(ipv4.ipv4_tos, ST_L3), S(ipv4.ipv4_ttl, ST_L3),
+	S(ipv4.ipv4_frag, ST_L3), S(ipv6.ipv6_label, ST_L3), S(ipv6.ipv6_proto, ST_L3),
+	S(ipv6.ipv6_tclass, ST_L3), S(ipv6.ipv6_hlimit, ST_L3), S(ipv6.ipv6_frag, ST_L3),
+	S(ipv6_exthdrs, ST_L3), S(arp.arp_op, ST_L3), S(nsh_base, ST_L3), S(nsh_md1, ST_L3),
+	S(nsh_md2, ST_L3),
+	S(ipv4.ipv4_src, ST_ADDR), S(ipv4.ipv4_dst, ST_ADDR), S(ipv6.ipv6_src, ST_ADDR),
+	S(ipv6.ipv6_dst, ST_ADDR), S(arp.arp_sip, ST_ADDR), S(arp.arp_tip, ST_ADDR),
+	S(arp.arp_sha, ST_ADDR), S(arp.arp_tha, ST_ADDR),
+	S(tcp_flags, ST_L4), S(tcp, ST_L4), S(udp, ST_L4), S(sctp, ST_L4), S(icmp, ST_L4),
+	S(icmpv6, ST_L4), S(nd, ST_L4),
+	/* Everything else (conntrack, marks, tunnel metadata) is ST_META. */
+#undef S
 };
 
-#define BODY_SIZE (sizeof(struct ctf_flow_key) - BODY)
+static const struct ctf_cls_field prefix_fields[] = {
+	FIELD(ipv4.ipv4_src), FIELD(ipv4.ipv4_dst), FIELD(ipv6.ipv6_src), FIELD(ipv6.ipv6_dst),
+};
 
-void ctf_policy_init(struct ctf_policy *pol)
+static const struct ctf_cls_field port_fields[] = { FIELD(tcp), FIELD(udp), FIELD(sctp) };
+
+static const struct ctf_cls_layout *key_layout(void)
 {
-	memset(pol, 0, sizeof(*pol));
-	ctf_cls_init(&pol->cls, BODY_SIZE, key_fields, CTF_ARRAY_SIZE(key_fields));
-	pol->default_text = ctf_xstrdup("drop");
-	ctf_nlbuf_init(&pol->default_actions, 256);
-	pol->megaflows = true;
-	pol->next_id = 1;
+	static uint8_t byte_stage[BODY_SIZE];
+	static struct ctf_cls_layout layout;
+
+	/* Built once, on the main thread, before any handler thread starts. */
+	if (!layout.key_size) {
+		memset(byte_stage, ST_META, sizeof(byte_stage));
+		for (size_t i = 0; i < CTF_ARRAY_SIZE(stage_fields); i++)
+			memset(byte_stage + stage_fields[i].ofs, stage_fields[i].stage,
+			       stage_fields[i].len);
+		layout = (struct ctf_cls_layout){
+			.n_stages = N_STAGES, .byte_stage = byte_stage,
+			.tries = prefix_fields, .n_tries = CTF_ARRAY_SIZE(prefix_fields),
+			.ports = port_fields, .n_ports = CTF_ARRAY_SIZE(port_fields),
+			.key_size = BODY_SIZE,
+		};
+	}
+	return &layout;
 }
 
-static void rule_free(struct ctf_policy_rule *r)
+static const uint8_t *body(const struct ctf_flow_key *k)
 {
+	return (const uint8_t *)k + BODY;
+}
+
+/* ---- rule objects ------------------------------------------------------------ */
+
+struct ctf_policy_rule *ctf_policy_rule_new(struct ctf_config_rule *text, uint64_t id)
+{
+	struct ctf_policy_rule *r = ctf_xzalloc(sizeof(*r));
+
+	r->text = *text;
+	memset(text, 0, sizeof(*text));
+	r->id = id;
+	atomic_init(&r->hits, 0);
+	r->refs = 1;
+	return r;
+}
+
+void ctf_policy_rule_unref(struct ctf_policy_rule *r)
+{
+	if (!r || --r->refs)
+		return;
 	ctf_config_rule_free(&r->text);
 	free(r);
 }
 
-void ctf_policy_destroy(struct ctf_policy *pol)
+static struct ctf_policy_rule *ref(struct ctf_policy_rule *r)
 {
-	for (size_t i = 0; i < pol->n_rules; i++)
-		rule_free(pol->rules[i]);
-	free(pol->rules);
-	ctf_cls_destroy(&pol->cls);
-	free(pol->default_text);
-	ctf_nlbuf_free(&pol->default_actions);
-	memset(pol, 0, sizeof(*pol));
+	r->refs++;
+	return r;
 }
+
+/* ---- building --------------------------------------------------------------- */
 
 int ctf_policy_decode_match(const void *key, size_t key_len, const void *mask, size_t mask_len,
 			    struct ctf_flow_key *k, struct ctf_flow_key *m, struct ctf_err *err)
@@ -82,103 +125,441 @@ int ctf_policy_decode_match(const void *key, size_t key_len, const void *mask, s
 	return 0;
 }
 
-static const uint8_t *body(const struct ctf_flow_key *k)
+static int decode_rule(const struct ctf_policy_rule *r, struct ctf_flow_key *k,
+		       struct ctf_flow_key *m, struct ctf_err *err)
 {
-	return (const uint8_t *)k + BODY;
+	const struct ctf_config_rule *t = &r->text;
+
+	return ctf_policy_decode_match(ctf_nlbuf_data(&t->key), ctf_nlbuf_len(&t->key),
+				       ctf_nlbuf_data(&t->mask), ctf_nlbuf_len(&t->mask), k, m, err);
 }
 
-int ctf_policy_add(struct ctf_policy *pol, struct ctf_config_rule *text, struct ctf_err *err)
-{
-	struct ctf_policy_rule *r = ctf_xzalloc(sizeof(*r));
-	int ret;
+/* Lookup order: priority, then the order added. */
+struct ranked {
+	struct ctf_policy_rule *rule;
+	size_t index;
+};
 
-	ret = ctf_policy_decode_match(ctf_nlbuf_data(&text->key), ctf_nlbuf_len(&text->key),
-				      ctf_nlbuf_data(&text->mask), ctf_nlbuf_len(&text->mask),
-				      &r->key, &r->mask, err);
-	if (ret) {
-		free(r);
-		return ret;
-	}
-	if (ctf_cls_find_exact(&pol->cls, text->priority, body(&r->key), body(&r->mask))) {
-		free(r);
-		return ctf_err_setn(err, -EEXIST, "a rule with priority %u and match %s exists",
-				    text->priority, text->match_text);
-	}
-	r->text = *text;
-	memset(text, 0, sizeof(*text));
-	r->id = pol->next_id++;
-	r->cls = ctf_cls_insert(&pol->cls, r->text.priority, body(&r->key), body(&r->mask), r);
-	pol->rules = ctf_xrealloc(pol->rules, (pol->n_rules + 1) * sizeof(*pol->rules));
-	pol->rules[pol->n_rules++] = r;
-	return 0;
+static int by_precedence(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->rule->text.priority != y->rule->text.priority)
+		return x->rule->text.priority > y->rule->text.priority ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-int ctf_policy_del(struct ctf_policy *pol, uint32_t priority, const void *key, size_t key_len,
-		   const void *mask, size_t mask_len, struct ctf_err *err)
+static uint64_t id_hash(uint64_t id)
 {
-	struct ctf_flow_key k, m;
-	struct ctf_cls_rule *c;
-	int ret = ctf_policy_decode_match(key, key_len, mask, mask_len, &k, &m, err);
+	id *= 0x9e3779b97f4a7c15ULL;
+	return id ^ (id >> 29);
+}
 
-	if (ret)
-		return ret;
-	c = ctf_cls_find_exact(&pol->cls, priority, body(&k), body(&m));
-	if (!c)
-		return ctf_err_setn(err, -ENOENT, "no rule with priority %u and that match", priority);
+static void index_ids(struct ctf_policy *pol)
+{
+	size_t n = 16;
+
+	while (n < pol->n_rules * 2 + 2)
+		n *= 2;
+	pol->by_id = ctf_xzalloc(n * sizeof(*pol->by_id));
+	pol->by_id_mask = n - 1;
 	for (size_t i = 0; i < pol->n_rules; i++) {
-		if (pol->rules[i] != c->data)
-			continue;
-		rule_free(pol->rules[i]);
-		memmove(&pol->rules[i], &pol->rules[i + 1],
-			(pol->n_rules - i - 1) * sizeof(*pol->rules));
-		pol->n_rules--;
-		break;
+		size_t j = id_hash(pol->rules[i]->id) & pol->by_id_mask;
+
+		while (pol->by_id[j])
+			j = (j + 1) & pol->by_id_mask;
+		pol->by_id[j] = pol->rules[i];
 	}
-	ctf_cls_remove(&pol->cls, c);
-	return 0;
 }
 
 struct ctf_policy_rule *ctf_policy_find_id(const struct ctf_policy *pol, uint64_t id)
 {
-	for (size_t i = 0; i < pol->n_rules; i++)
-		if (pol->rules[i]->id == id)
-			return pol->rules[i];
+	for (size_t j = id_hash(id) & pol->by_id_mask; pol->by_id[j]; j = (j + 1) & pol->by_id_mask)
+		if (pol->by_id[j]->id == id)
+			return pol->by_id[j];
 	return NULL;
 }
 
-int ctf_policy_load(struct ctf_policy *pol, const struct ctf_config *cfg, uint64_t first_id,
-		    struct ctf_err *err)
+static void duplicate_error(struct ctf_err *err, const struct ctf_policy_rule *a,
+			    const struct ctf_policy_rule *b)
 {
-	pol->next_id = first_id;
-	pol->megaflows = cfg->megaflows;
-	free(pol->default_text);
-	pol->default_text = ctf_xstrdup(cfg->default_actions_text);
-	ctf_nlbuf_set(&pol->default_actions, ctf_nlbuf_data(&cfg->default_actions),
-		      ctf_nlbuf_len(&cfg->default_actions));
-	for (size_t i = 0; i < cfg->n_rules; i++) {
-		const struct ctf_config_rule *src = &cfg->rules[i];
-		struct ctf_config_rule copy;
-		int ret = ctf_config_rule_copy(&copy, src);
+	if (a->text.line && b->text.line)
+		ctf_err_set(err, "line %u: rule %u %s repeats the rule of line %u",
+			    b->text.line, b->text.priority, b->text.match_text, a->text.line);
+	else
+		ctf_err_set(err, "a rule with priority %u and match %s exists", b->text.priority,
+			    b->text.match_text);
+	ctf_err_hint(err, "one rule per priority and match: delete the other one, or give "
+			  "this one another priority");
+}
 
-		if (!ret)
-			ret = ctf_policy_add(pol, &copy, err);
-		if (ret) {
-			ctf_config_rule_free(&copy);
-			return ret;
+/*
+ * A policy of @rules (rule i is the i-th added), @deflt and the settings.
+ * Takes over one reference to each rule and to @deflt, also on failure.
+ */
+static int build(struct ctf_policy **out, struct ctf_policy_rule **rules, size_t n,
+		 struct ctf_policy_rule *deflt, bool megaflows, const struct ctf_portmap *ports,
+		 struct ctf_err *err)
+{
+	struct ctf_policy *pol = ctf_xzalloc(sizeof(*pol));
+	struct ctf_flow_key k, m;
+	int ret = 0;
+
+	pol->rules = rules;
+	pol->n_rules = n;
+	pol->deflt = deflt;
+	pol->megaflows = megaflows;
+	ctf_portmap_init(&pol->ports);
+	for (size_t i = 0; ports && i < ports->n; i++)
+		ctf_portmap_add(&pol->ports, ports->ports[i].port_no, ports->ports[i].name);
+	pol->cls = ctf_cls_new(key_layout());
+	for (size_t i = 0; i < n && !ret; i++) {
+		size_t dup;
+
+		ret = decode_rule(rules[i], &k, &m, err);
+		if (ret)
+			break;
+		if (ctf_cls_add(pol->cls, rules[i]->text.priority, body(&k), body(&m), &dup)) {
+			duplicate_error(err, rules[dup], rules[i]);
+			ret = -EEXIST;
 		}
 	}
+	if (ret) {
+		/* Only the references taken over are dropped; the array is the caller's. */
+		pol->rules = NULL;
+		for (size_t i = 0; i < n; i++)
+			ctf_policy_rule_unref(rules[i]);
+		free(rules);
+		ctf_policy_free(pol);
+		return ret;
+	}
+	ctf_cls_freeze(pol->cls);
+	/* dump-rules lists rules in lookup order. */
+	{
+		struct ranked *rk = ctf_xmalloc((n ? n : 1) * sizeof(*rk));
+
+		for (size_t i = 0; i < n; i++)
+			rk[i] = (struct ranked){ rules[i], i };
+		qsort(rk, n, sizeof(*rk), by_precedence);
+		pol->ordered = ctf_xmalloc((n ? n : 1) * sizeof(*pol->ordered));
+		for (size_t i = 0; i < n; i++)
+			pol->ordered[i] = rk[i].rule;
+		free(rk);
+	}
+	index_ids(pol);
+	*out = pol;
 	return 0;
 }
+
+void ctf_policy_free(struct ctf_policy *pol)
+{
+	if (!pol)
+		return;
+	for (size_t i = 0; pol->rules && i < pol->n_rules; i++)
+		ctf_policy_rule_unref(pol->rules[i]);
+	ctf_policy_rule_unref(pol->deflt);
+	ctf_cls_free(pol->cls);
+	ctf_portmap_free(&pol->ports);
+	free(pol->rules);
+	free(pol->ordered);
+	free(pol->by_id);
+	free(pol);
+}
+
+/* ---- changes ------------------------------------------------------------------ */
+
+void ctf_policy_change_init(struct ctf_policy_change *chg)
+{
+	memset(chg, 0, sizeof(*chg));
+}
+
+void ctf_policy_change_free(struct ctf_policy_change *chg)
+{
+	for (size_t i = 0; i < chg->n_added; i++)
+		ctf_policy_rule_unref(chg->added[i]);
+	free(chg->added);
+	free(chg->removed);
+	ctf_policy_change_init(chg);
+}
+
+static void change_removed(struct ctf_policy_change *chg, uint64_t id)
+{
+	if (!chg)
+		return;
+	chg->removed = ctf_xrealloc(chg->removed, (chg->n_removed + 1) * sizeof(*chg->removed));
+	chg->removed[chg->n_removed++] = id;
+}
+
+static void change_added(struct ctf_policy_change *chg, struct ctf_policy_rule *r)
+{
+	if (!chg || chg->all)
+		return;
+	if (chg->n_added >= CTF_POLICY_MAX_ADDED) {
+		/* Testing every flow against this many rules costs more than a full pass. */
+		chg->all = true;
+		for (size_t i = 0; i < chg->n_added; i++)
+			ctf_policy_rule_unref(chg->added[i]);
+		chg->n_added = 0;
+		return;
+	}
+	chg->added = ctf_xrealloc(chg->added, (chg->n_added + 1) * sizeof(*chg->added));
+	chg->added[chg->n_added++] = ref(r);
+}
+
+void ctf_policy_change_merge(struct ctf_policy_change *dst, struct ctf_policy_change *src)
+{
+	dst->all |= src->all;
+	dst->deflt |= src->deflt;
+	for (size_t i = 0; i < src->n_removed; i++)
+		change_removed(dst, src->removed[i]);
+	for (size_t i = 0; i < src->n_added; i++)
+		change_added(dst, src->added[i]);
+	ctf_policy_change_free(src);
+}
+
+bool ctf_policy_change_empty(const struct ctf_policy_change *chg)
+{
+	return !chg->all && !chg->deflt && !chg->n_removed && !chg->n_added;
+}
+
+/* ---- the policy from a configuration ---------------------------------------- */
+
+static bool same_nlbuf(const struct ctf_nlbuf *a, const struct ctf_nlbuf *b)
+{
+	return ctf_nlbuf_len(a) == ctf_nlbuf_len(b) &&
+	       !memcmp(ctf_nlbuf_data(a), ctf_nlbuf_data(b), ctf_nlbuf_len(a));
+}
+
+static bool same_rule(const struct ctf_config_rule *a, const struct ctf_config_rule *b)
+{
+	return a->priority == b->priority && same_nlbuf(&a->key, &b->key) &&
+	       same_nlbuf(&a->mask, &b->mask) && same_nlbuf(&a->actions, &b->actions);
+}
+
+static uint64_t rule_hash(const struct ctf_config_rule *r)
+{
+	const struct ctf_nlbuf *parts[] = { &r->key, &r->mask, &r->actions };
+	uint64_t h = 0xcbf29ce484222325ULL ^ r->priority;
+
+	for (size_t p = 0; p < 3; p++) {
+		const unsigned char *d = ctf_nlbuf_data(parts[p]);
+
+		for (size_t i = 0; i < ctf_nlbuf_len(parts[p]); i++)
+			h = (h ^ d[i]) * 0x100000001b3ULL;
+		h = (h ^ 0xff) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* The old rules by content, to find the ones a reload keeps. */
+struct old_index {
+	size_t *slots;		/* old rule index + 1; 0 = empty */
+	size_t mask;
+	bool *taken;
+};
+
+static void old_index_build(struct old_index *ix, const struct ctf_policy *old)
+{
+	size_t n = 16;
+
+	while (n < old->n_rules * 2 + 2)
+		n *= 2;
+	ix->slots = ctf_xzalloc(n * sizeof(*ix->slots));
+	ix->mask = n - 1;
+	ix->taken = ctf_xzalloc((old->n_rules + 1) * sizeof(*ix->taken));
+	for (size_t i = 0; i < old->n_rules; i++) {
+		size_t j = rule_hash(&old->rules[i]->text) & ix->mask;
+
+		while (ix->slots[j])
+			j = (j + 1) & ix->mask;
+		ix->slots[j] = i + 1;
+	}
+}
+
+static size_t old_index_take(struct old_index *ix, const struct ctf_policy *old,
+			     const struct ctf_config_rule *r)
+{
+	for (size_t j = rule_hash(r) & ix->mask; ix->slots[j]; j = (j + 1) & ix->mask) {
+		size_t i = ix->slots[j] - 1;
+
+		if (!ix->taken[i] && same_rule(&old->rules[i]->text, r)) {
+			ix->taken[i] = true;
+			return i;
+		}
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * Kept rules of one priority must keep their relative order, or an older
+ * tie-break changes and any flow may be affected.
+ */
+static bool reordered(const struct ctf_policy_rule *const *rules, const size_t *old_pos, size_t n)
+{
+	size_t *last = ctf_xmalloc((CTF_MAX_PRIORITY + 1) * sizeof(*last));
+	bool bad = false;
+
+	for (size_t p = 0; p <= CTF_MAX_PRIORITY; p++)
+		last[p] = SIZE_MAX;
+	for (size_t i = 0; i < n && !bad; i++) {
+		uint32_t p = rules[i]->text.priority;
+
+		if (old_pos[i] == SIZE_MAX || p > CTF_MAX_PRIORITY)
+			continue;
+		if (last[p] != SIZE_MAX && old_pos[i] < last[p])
+			bad = true;
+		last[p] = old_pos[i];
+	}
+	free(last);
+	return bad;
+}
+
+int ctf_policy_from_config(struct ctf_policy **out, struct ctf_config *cfg,
+			   const struct ctf_portmap *ports, const struct ctf_policy *old,
+			   uint64_t *next_id, struct ctf_policy_change *chg, struct ctf_err *err)
+{
+	size_t n = cfg->n_rules;
+	struct ctf_policy_rule **rules = ctf_xmalloc((n ? n : 1) * sizeof(*rules));
+	size_t *old_pos = ctf_xmalloc((n ? n : 1) * sizeof(*old_pos));
+	struct ctf_policy_rule *deflt;
+	struct ctf_config_rule dtext;
+	struct old_index ix = { 0 };
+	int ret;
+
+	if (chg)
+		ctf_policy_change_init(chg);
+	if (old)
+		old_index_build(&ix, old);
+	for (size_t i = 0; i < n; i++) {
+		size_t o = old ? old_index_take(&ix, old, &cfg->rules[i]) : SIZE_MAX;
+
+		old_pos[i] = o;
+		if (o != SIZE_MAX) {
+			rules[i] = ref(old->rules[o]);
+			rules[i]->text.line = cfg->rules[i].line;
+			ctf_config_rule_free(&cfg->rules[i]);
+		} else {
+			rules[i] = ctf_policy_rule_new(&cfg->rules[i], (*next_id)++);
+		}
+	}
+	free(cfg->rules);
+	cfg->rules = NULL;
+	cfg->n_rules = 0;
+
+	/* The default action is a rule object too (id 0), so that its counters persist. */
+	if (old && same_nlbuf(&old->deflt->text.actions, &cfg->default_actions)) {
+		deflt = ref(old->deflt);
+	} else {
+		memset(&dtext, 0, sizeof(dtext));
+		dtext.match_text = ctf_xstrdup("");
+		dtext.actions_text = ctf_xstrdup(cfg->default_actions_text);
+		ctf_nlbuf_init(&dtext.key, 64);
+		ctf_nlbuf_init(&dtext.mask, 64);
+		ctf_nlbuf_init(&dtext.actions, ctf_nlbuf_len(&cfg->default_actions) + 64);
+		ctf_nlbuf_set(&dtext.actions, ctf_nlbuf_data(&cfg->default_actions),
+			      ctf_nlbuf_len(&cfg->default_actions));
+		deflt = ctf_policy_rule_new(&dtext, 0);
+		if (chg && old)
+			chg->deflt = true;
+	}
+	if (chg && old) {
+		chg->all = old->megaflows != cfg->megaflows ||
+			   reordered((const struct ctf_policy_rule *const *)rules, old_pos, n);
+		for (size_t i = 0; i < n; i++)
+			if (old_pos[i] == SIZE_MAX)
+				change_added(chg, rules[i]);
+		for (size_t i = 0; i < old->n_rules; i++)
+			if (!ix.taken[i])
+				change_removed(chg, old->rules[i]->id);
+	}
+	free(old_pos);
+	free(ix.slots);
+	free(ix.taken);
+	ret = build(out, rules, n, deflt, cfg->megaflows, ports, err);
+	if (ret && chg)
+		ctf_policy_change_free(chg);
+	return ret;
+}
+
+/* ---- rule edits ---------------------------------------------------------------- */
+
+/* A copy of @pol's rule array with a reference to each rule. */
+static struct ctf_policy_rule **rules_ref(const struct ctf_policy *pol, size_t extra)
+{
+	struct ctf_policy_rule **rules = ctf_xmalloc((pol->n_rules + extra + 1) * sizeof(*rules));
+
+	for (size_t i = 0; i < pol->n_rules; i++)
+		rules[i] = ref(pol->rules[i]);
+	return rules;
+}
+
+int ctf_policy_with_rule(struct ctf_policy **out, const struct ctf_policy *pol,
+			 struct ctf_config_rule *rule, uint64_t id, struct ctf_policy_change *chg,
+			 struct ctf_err *err)
+{
+	struct ctf_flow_key k, m;
+	struct ctf_policy_rule **rules, *r;
+	size_t n = pol->n_rules;
+	int ret = ctf_policy_decode_match(ctf_nlbuf_data(&rule->key), ctf_nlbuf_len(&rule->key),
+					  ctf_nlbuf_data(&rule->mask), ctf_nlbuf_len(&rule->mask),
+					  &k, &m, err);
+
+	if (chg)
+		ctf_policy_change_init(chg);
+	if (ret)
+		return ret;
+	/* Refuse a duplicate before paying for a rebuild. */
+	if (ctf_cls_find(pol->cls, rule->priority, body(&k), body(&m)) != CTF_CLS_NONE)
+		return ctf_err_setn(err, -EEXIST, "a rule with priority %u and match %s exists",
+				    rule->priority, rule->match_text);
+	r = ctf_policy_rule_new(rule, id);
+	rules = rules_ref(pol, 1);
+	rules[n] = r;
+	change_added(chg, r);
+	ret = build(out, rules, n + 1, ref(pol->deflt), pol->megaflows, &pol->ports, err);
+	if (ret && chg)
+		ctf_policy_change_free(chg);
+	return ret;
+}
+
+int ctf_policy_without_rule(struct ctf_policy **out, const struct ctf_policy *pol,
+			    uint32_t priority, const void *key, size_t key_len, const void *mask,
+			    size_t mask_len, struct ctf_policy_change *chg, struct ctf_err *err)
+{
+	struct ctf_flow_key k, m;
+	struct ctf_policy_rule **rules;
+	size_t idx;
+	int ret = ctf_policy_decode_match(key, key_len, mask, mask_len, &k, &m, err);
+
+	if (chg)
+		ctf_policy_change_init(chg);
+	if (ret)
+		return ret;
+	idx = ctf_cls_find(pol->cls, priority, body(&k), body(&m));
+	if (idx == CTF_CLS_NONE)
+		return ctf_err_setn(err, -ENOENT, "no rule with priority %u and that match", priority);
+	rules = rules_ref(pol, 0);
+	ctf_policy_rule_unref(rules[idx]);
+	memmove(&rules[idx], &rules[idx + 1], (pol->n_rules - idx - 1) * sizeof(*rules));
+	change_removed(chg, pol->rules[idx]->id);
+	ret = build(out, rules, pol->n_rules - 1, ref(pol->deflt), pol->megaflows, &pol->ports,
+		    err);
+	if (ret && chg)
+		ctf_policy_change_free(chg);
+	return ret;
+}
+
+/* ---- deciding -------------------------------------------------------------------- */
 
 void ctf_policy_classify(const struct ctf_policy *pol, const struct ctf_flow_key *pkt,
 			 struct ctf_decision *d)
 {
-	struct ctf_cls_rule *c;
+	size_t idx;
 
 	memset(&d->mask, 0, sizeof(d->mask));
 	/* Presence and lengths come from the packet: the megaflow describes it. */
 	memcpy(&d->mask, pkt, BODY);
-	c = ctf_cls_lookup(&pol->cls, body(pkt), (uint8_t *)&d->mask + BODY);
+	idx = ctf_cls_lookup(pol->cls, body(pkt), (uint8_t *)&d->mask + BODY);
 	/*
 	 * Three fields are always exact, as in ovs-vswitchd's megaflows: the
 	 * kernel needs an exact EtherType under L3/L4 keys, and recirc_id and
@@ -189,13 +570,24 @@ void ctf_policy_classify(const struct ctf_policy *pol, const struct ctf_flow_key
 	d->mask.eth_type = UINT16_MAX;
 	if (!pol->megaflows)
 		ctf_flow_key_mask_exact(&d->mask, pkt);
-	if (c) {
-		d->rule = c->data;
+	d->rule = idx == CTF_CLS_NONE ? NULL : pol->rules[idx];
+	if (d->rule) {
 		d->actions = ctf_nlbuf_data(&d->rule->text.actions);
 		d->actions_len = ctf_nlbuf_len(&d->rule->text.actions);
 	} else {
-		d->rule = NULL;
-		d->actions = ctf_nlbuf_data(&pol->default_actions);
-		d->actions_len = ctf_nlbuf_len(&pol->default_actions);
+		d->actions = ctf_nlbuf_data(&pol->deflt->text.actions);
+		d->actions_len = ctf_nlbuf_len(&pol->deflt->text.actions);
 	}
+}
+
+bool ctf_policy_overlap(const struct ctf_flow_key *ak, const struct ctf_flow_key *am,
+			const struct ctf_flow_key *bk, const struct ctf_flow_key *bm)
+{
+	const uint64_t *a = (const uint64_t *)body(ak), *b = (const uint64_t *)body(bk);
+	const uint64_t *x = (const uint64_t *)body(am), *y = (const uint64_t *)body(bm);
+
+	for (size_t i = 0; i < BODY_SIZE / 8; i++)
+		if ((a[i] ^ b[i]) & x[i] & y[i])
+			return false;
+	return true;
 }

@@ -1,40 +1,47 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The policy: ctflowd's rules as a classifier over struct ctf_flow_key, plus
- * the default action for packets no rule matches. The classifier (rules.h)
- * works on the masked body of the key; this file decodes rule texts into
- * keys, keeps per-rule counters, and turns a lookup into a decision with the
- * megaflow mask that goes with it.
+ * The policy: ctflowd's rules as a classifier (cls.h) over the body of
+ * struct ctf_flow_key, plus the default action for packets no rule matches
+ * and the port names the rules were resolved against.
+ *
+ * A policy is immutable once built, so the handler threads classify against
+ * it without locks; a change (reload, add-rule, del-rule) builds a new
+ * policy beside the running one and the daemon swaps them in one step.
+ * Rule objects are shared between the policies that hold them (reference
+ * counted on the main thread), so a rule that survives a change keeps its
+ * id and counters. Every change also says what it changed (struct
+ * ctf_policy_change), so that only the flows it can affect are revalidated.
  */
 #ifndef CTFLOWD_POLICY_H
 #define CTFLOWD_POLICY_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ctflow/flowtext.h"
 #include "ctflow/match.h"
+#include "cls.h"
 #include "conf.h"
-#include "rules.h"
 
 struct ctf_policy_rule {
 	struct ctf_config_rule text;	/* texts and parsed streams */
-	struct ctf_flow_key key;	/* masked */
-	struct ctf_flow_key mask;
-	struct ctf_cls_rule *cls;
-	uint64_t id;			/* unique for the daemon's lifetime */
-	uint64_t hits;			/* upcalls this rule decided */
-	uint64_t flows;			/* datapath flows installed for it now */
+	uint64_t id;			/* unique for the daemon's lifetime; 0: the default */
+	_Atomic uint64_t hits;		/* upcalls this rule decided (any thread) */
+	uint64_t flows;			/* datapath flows installed for it now (main thread) */
+	unsigned refs;			/* policies and change sets holding it (main thread) */
 };
 
 struct ctf_policy {
-	struct ctf_cls cls;
-	struct ctf_policy_rule **rules;	/* in the order they were added */
+	struct ctf_policy_rule **rules;	/* in the order they were added (ties go to the first) */
 	size_t n_rules;
-	char *default_text;
-	struct ctf_nlbuf default_actions;
-	uint64_t default_hits, default_flows;
+	struct ctf_policy_rule **ordered;	/* in lookup order: what decides first comes first */
+	struct ctf_cls *cls;		/* rule number i is rules[i] */
+	struct ctf_policy_rule *deflt;	/* the default action: text.actions, text.actions_text */
 	bool megaflows;
-	uint64_t next_id;
+	struct ctf_portmap ports;	/* port names the rules were resolved against */
+	struct ctf_policy_rule **by_id;	/* open addressing on id */
+	size_t by_id_mask;
 };
 
 struct ctf_decision {
@@ -42,28 +49,56 @@ struct ctf_decision {
 	const void *actions;
 	size_t actions_len;
 	/*
-	 * The megaflow's mask: what the consulted rules examined (rules.h),
-	 * plus recirc_id, in_port and eth_type always exact; with megaflows
-	 * off, exact on every field of the packet.
+	 * The megaflow's mask: what the classifier examined (cls.h), plus
+	 * recirc_id, in_port and eth_type always exact; with megaflows off,
+	 * exact on every field of the packet.
 	 */
 	struct ctf_flow_key mask;
 };
 
-void ctf_policy_init(struct ctf_policy *pol);
-void ctf_policy_destroy(struct ctf_policy *pol);
+/*
+ * What a change did, for revalidation: flows decided by a removed rule,
+ * flows whose covered packets an added rule may match, and (with deflt)
+ * flows of the default action are the only ones it can affect. @all: check
+ * every flow (megaflows switched, equal-priority rules reordered, or more
+ * added rules than it pays to test one by one).
+ */
+struct ctf_policy_change {
+	bool all;
+	bool deflt;
+	uint64_t *removed;		/* rule ids */
+	size_t n_removed;
+	struct ctf_policy_rule **added;	/* referenced */
+	size_t n_added;
+};
+
+#define CTF_POLICY_MAX_ADDED 256	/* above this a change checks every flow */
+
+/* A rule object taking over @text (moved; zeroed). One reference. */
+struct ctf_policy_rule *ctf_policy_rule_new(struct ctf_config_rule *text, uint64_t id);
+void ctf_policy_rule_unref(struct ctf_policy_rule *r);
 
 /*
- * Build @pol from a parsed (and resolved) configuration. Rule ids continue
- * from @first_id so that a reload never reuses the id of an old rule.
+ * Build a policy from @cfg (resolved against @ports; its rules and default
+ * action are moved out of it). Rules identical to one of @old (priority,
+ * match and actions) keep their object, id and counters; the others get
+ * ids from *@next_id. @chg (may be NULL) receives what differs from @old
+ * (NULL: everything is new). Returns 0, or -errno with @err: a duplicate
+ * rule names both lines.
  */
-int ctf_policy_load(struct ctf_policy *pol, const struct ctf_config *cfg, uint64_t first_id,
-		    struct ctf_err *err);
+int ctf_policy_from_config(struct ctf_policy **out, struct ctf_config *cfg,
+			   const struct ctf_portmap *ports, const struct ctf_policy *old,
+			   uint64_t *next_id, struct ctf_policy_change *chg, struct ctf_err *err);
+/* @pol plus @rule (moved into a new rule object with @id). -EEXIST if priority and match exist. */
+int ctf_policy_with_rule(struct ctf_policy **out, const struct ctf_policy *pol,
+			 struct ctf_config_rule *rule, uint64_t id, struct ctf_policy_change *chg,
+			 struct ctf_err *err);
+/* @pol without the rule of this priority and match. -ENOENT if there is none. */
+int ctf_policy_without_rule(struct ctf_policy **out, const struct ctf_policy *pol,
+			    uint32_t priority, const void *key, size_t key_len, const void *mask,
+			    size_t mask_len, struct ctf_policy_change *chg, struct ctf_err *err);
+void ctf_policy_free(struct ctf_policy *pol);
 
-/* Take over @rule (moved; zeroed on success). -EEXIST if priority and match exist. */
-int ctf_policy_add(struct ctf_policy *pol, struct ctf_config_rule *rule, struct ctf_err *err);
-/* Remove the rule with this priority and match. -ENOENT if there is none. */
-int ctf_policy_del(struct ctf_policy *pol, uint32_t priority, const void *key, size_t key_len,
-		   const void *mask, size_t mask_len, struct ctf_err *err);
 struct ctf_policy_rule *ctf_policy_find_id(const struct ctf_policy *pol, uint64_t id);
 
 /* Decide for a packet key (counters are the caller's business). */
@@ -73,5 +108,19 @@ void ctf_policy_classify(const struct ctf_policy *pol, const struct ctf_flow_key
 /* Decode a rule's key and mask streams (absent mask: exact) into @key (masked) and @mask. */
 int ctf_policy_decode_match(const void *key, size_t key_len, const void *mask, size_t mask_len,
 			    struct ctf_flow_key *k, struct ctf_flow_key *m, struct ctf_err *err);
+
+/*
+ * Can one packet match both (@ak, @am) and (@bk, @bm) (keys masked)? True
+ * unless they disagree on a bit both masks examine: used to find the flows
+ * whose covered packets a new rule may take.
+ */
+bool ctf_policy_overlap(const struct ctf_flow_key *ak, const struct ctf_flow_key *am,
+			const struct ctf_flow_key *bk, const struct ctf_flow_key *bm);
+
+void ctf_policy_change_init(struct ctf_policy_change *chg);
+void ctf_policy_change_free(struct ctf_policy_change *chg);
+/* @dst := @dst then @src (@src is emptied). */
+void ctf_policy_change_merge(struct ctf_policy_change *dst, struct ctf_policy_change *src);
+bool ctf_policy_change_empty(const struct ctf_policy_change *chg);
 
 #endif

@@ -1,54 +1,59 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Fixed one-second windows; see ratelimit.h. */
+/* Fixed one-second windows, shared lock-free by the handler threads; see ratelimit.h. */
 #include "ratelimit.h"
 
 #define WINDOW_MS 1000u
 
 void ctf_ratelimit_init(struct ctf_ratelimit *rl, unsigned int rate)
 {
-	rl->rate = rate;
-	rl->window_start_ms = 0;
-	rl->passed = 0;
-	rl->suppressed = 0;
-	rl->started = false;
+	atomic_store(&rl->rate, rate);
+	atomic_store(&rl->window, 0);
+	atomic_store(&rl->passed, 0);
+	atomic_store(&rl->suppressed, 0);
+}
+
+void ctf_ratelimit_set_rate(struct ctf_ratelimit *rl, unsigned int rate)
+{
+	atomic_store(&rl->rate, rate);
 }
 
 /* Start a new window if @now_ms is past the current one; return the count to report. */
 static uint64_t roll_window(struct ctf_ratelimit *rl, uint64_t now_ms)
 {
-	uint64_t report = 0;
+	uint64_t cur = atomic_load(&rl->window), start;
 
-	if (!rl->started) {
-		rl->started = true;
-		rl->window_start_ms = now_ms;
+	if (cur == 0) {
+		atomic_compare_exchange_strong(&rl->window, &cur, now_ms + 1);
 		return 0;
 	}
+	start = cur - 1;
 	/* A clock that went backwards also opens a new window rather than wedging. */
-	if (now_ms >= rl->window_start_ms + WINDOW_MS || now_ms < rl->window_start_ms) {
-		report = rl->suppressed;
-		rl->suppressed = 0;
-		rl->passed = 0;
-		rl->window_start_ms = now_ms;
-	}
-	return report;
+	if (now_ms < start + WINDOW_MS && now_ms >= start)
+		return 0;
+	/* Only the thread that moves the window reports what the old one suppressed. */
+	if (!atomic_compare_exchange_strong(&rl->window, &cur, now_ms + 1))
+		return 0;
+	atomic_store(&rl->passed, 0);
+	return atomic_exchange(&rl->suppressed, 0);
 }
 
 bool ctf_ratelimit_allow(struct ctf_ratelimit *rl, uint64_t now_ms, uint64_t *report)
 {
+	unsigned int rate;
+
 	*report = roll_window(rl, now_ms);
-	if (rl->rate == 0)
+	rate = atomic_load(&rl->rate);
+	if (rate == 0)
 		return true;
-	if (rl->passed < rl->rate) {
-		rl->passed++;
+	if (atomic_fetch_add(&rl->passed, 1) < rate)
 		return true;
-	}
-	rl->suppressed++;
+	atomic_fetch_add(&rl->suppressed, 1);
 	return false;
 }
 
 uint64_t ctf_ratelimit_flush(struct ctf_ratelimit *rl, uint64_t now_ms)
 {
-	if (!rl->started || rl->suppressed == 0)
+	if (!atomic_load(&rl->window) || atomic_load(&rl->suppressed) == 0)
 		return 0;
 	return roll_window(rl, now_ms);
 }

@@ -5,22 +5,29 @@
  * has passed, the caller is told how many to report in one summary line
  * ("N upcall messages suppressed"). Pure: the caller supplies the clock, so
  * the behaviour is testable without sleeping.
+ *
+ * Every handler thread logs through one limiter, so it is lock-free: the
+ * fields are atomics, and the thread that opens a new window reports the
+ * old window's count. Around a window change a message or two more than
+ * @rate may pass; nothing is lost from the counts.
  */
 #ifndef CTFLOWD_RATELIMIT_H
 #define CTFLOWD_RATELIMIT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 struct ctf_ratelimit {
-	unsigned int rate;		/* messages per window; 0 = unlimited */
-	uint64_t window_start_ms;
-	unsigned int passed;		/* messages passed in this window */
-	uint64_t suppressed;		/* messages suppressed, not yet reported */
-	bool started;
+	_Atomic unsigned int rate;		/* messages per window; 0 = unlimited */
+	_Atomic uint64_t window;		/* start of the window + 1; 0 = none yet */
+	_Atomic unsigned int passed;		/* messages passed in this window */
+	_Atomic uint64_t suppressed;		/* messages suppressed, not yet reported */
 };
 
 void ctf_ratelimit_init(struct ctf_ratelimit *rl, unsigned int rate);
+/* Change the rate, keeping the window and the counts (a reload). */
+void ctf_ratelimit_set_rate(struct ctf_ratelimit *rl, unsigned int rate);
 
 /*
  * Account for one message at @now_ms. Returns true if it may be logged.

@@ -15,6 +15,7 @@
 #include "daemon.h"
 #include "flowtab.h"
 #include "log.h"
+#include "rcu.h"
 #include "revalidate.h"
 #include "upcall.h"
 
@@ -30,18 +31,28 @@ struct doomed {
 	bool expired;		/* idle (else: the policy changed) */
 };
 
+/* What a pass checks besides idleness. */
+enum pass_kind {
+	PASS_IDLE,	/* UFIDs and stats only */
+	PASS_CHANGE,	/* the flows a policy change can affect */
+	PASS_FULL,	/* every flow, under the running policy */
+};
+
 struct revalidator {
 	struct ctflowd *d;
 	struct event *timer;
 	uint64_t pass;
-	uint64_t done_gen;	/* policy generation the last full pass checked */
-	bool need_full;
+	bool need_full;		/* flows we did not install were seen */
 	/* per pass */
-	bool full;
+	enum pass_kind kind;
+	struct ctf_policy_change chg;
+	uint64_t *removed;	/* chg.removed, sorted */
+	struct ctf_flow_key *added_key, *added_mask;	/* chg.added, decoded */
+	size_t n_added;
 	uint64_t now, idle_ms;
 	struct doomed *doomed;
 	size_t n_doomed;
-	size_t n_seen, n_adopted;
+	size_t n_seen, n_adopted, n_checked;
 };
 
 static void arm(struct revalidator *rv, unsigned ms)
@@ -68,12 +79,6 @@ static void doom(struct revalidator *rv, const struct ctf_flow_info *f, bool exp
 	}
 }
 
-static bool same_body(const struct ctf_flow_key *a, const struct ctf_flow_key *b)
-{
-	return !memcmp((const char *)a + CTF_KEY_BODY_START, (const char *)b + CTF_KEY_BODY_START,
-		       sizeof(*a) - CTF_KEY_BODY_START);
-}
-
 static bool same_actions(const void *a, size_t alen, const void *b, size_t blen)
 {
 	struct ctf_str x, y;
@@ -92,44 +97,114 @@ static bool same_actions(const void *a, size_t alen, const void *b, size_t blen)
 	return same;
 }
 
-/*
- * Would the current policy install exactly this flow? Compared on the
- * decoded key and mask, so that differences in how the kernel reports
- * wildcarded attributes do not matter. Returns the deciding rule's id in
- * *@rule_id (0 for the default).
- */
-static bool still_valid(struct revalidator *rv, const struct ctf_flow_info *f, uint64_t *rule_id)
+/* Every bit @inner examines, @outer examines too (bodies only). */
+static bool mask_within(const struct ctf_flow_key *inner, const struct ctf_flow_key *outer)
 {
-	struct ctf_flow_key k, m, ek, em;
+	const uint64_t *i = (const uint64_t *)((const char *)inner + CTF_KEY_BODY_START);
+	const uint64_t *o = (const uint64_t *)((const char *)outer + CTF_KEY_BODY_START);
+
+	for (size_t w = 0; w < (sizeof(*inner) - CTF_KEY_BODY_START) / 8; w++)
+		if (i[w] & ~o[w])
+			return false;
+	return true;
+}
+
+/* The flow's key (masked) and mask, decoded; false if the kernel's streams do not decode. */
+static bool decode_flow(const struct ctf_flow_info *f, struct ctf_flow_key *k,
+			struct ctf_flow_key *m)
+{
+	if (ctf_flow_key_from_attrs(f->key, f->key_len, k, NULL))
+		return false;
+	if (f->mask_len) {
+		if (ctf_flow_key_from_attrs(f->mask, f->mask_len, m, NULL))
+			return false;
+	} else {
+		ctf_flow_key_mask_exact(m, k);
+	}
+	ctf_flow_key_mask_apply(k, k, m);
+	return true;
+}
+
+/*
+ * Does every packet the flow covers still get the flow's actions? Classify
+ * the flow's own (masked) key: if the bits that decision examined all lie
+ * within the flow's mask, every covered packet agrees with the key on them
+ * and so gets the same decision. The decision's mask is normalised as it
+ * would be installed (encode, decode), so that attributes the kernel leaves
+ * out do not count. Returns the deciding rule's id in *@rule_id (0: the
+ * default).
+ */
+static bool still_valid(struct revalidator *rv, const struct ctf_flow_info *f,
+			const struct ctf_flow_key *k, const struct ctf_flow_key *m, uint64_t *rule_id)
+{
+	struct ctf_flow_key em;
 	struct ctf_nlbuf kb, mb;
 	struct ctf_decision dec;
 	bool ok = false;
 
-	if (!f->has_actions || ctf_flow_key_from_attrs(f->key, f->key_len, &k, NULL))
+	if (!f->has_actions)
 		return false;
-	if (f->mask_len) {
-		if (ctf_flow_key_from_attrs(f->mask, f->mask_len, &m, NULL))
-			return false;
-	} else {
-		ctf_flow_key_mask_exact(&m, &k);
-	}
-	ctf_flow_key_mask_apply(&k, &k, &m);
-	ctf_policy_classify(&rv->d->pol, &k, &dec);
+	ctf_policy_classify(rv->d->pol, k, &dec);
 	*rule_id = dec.rule ? dec.rule->id : 0;
-
-	/* Normalise what we would install the same way: encode, then decode. */
 	ctf_nlbuf_init(&kb, CTF_NLBUF_MAX);
 	ctf_nlbuf_init(&mb, CTF_NLBUF_MAX);
-	if (!ctf_flow_key_to_attrs(&k, &dec.mask, &kb, &mb) &&
-	    !ctf_flow_key_from_attrs(ctf_nlbuf_data(&kb), ctf_nlbuf_len(&kb), &ek, NULL) &&
-	    !ctf_flow_key_from_attrs(ctf_nlbuf_data(&mb), ctf_nlbuf_len(&mb), &em, NULL)) {
-		ctf_flow_key_mask_apply(&ek, &ek, &em);
-		ok = same_body(&em, &m) && same_body(&ek, &k) &&
+	if (!ctf_flow_key_to_attrs(k, &dec.mask, &kb, &mb) &&
+	    !ctf_flow_key_from_attrs(ctf_nlbuf_data(&mb), ctf_nlbuf_len(&mb), &em, NULL))
+		ok = mask_within(&em, m) &&
 		     same_actions(f->actions, f->actions_len, dec.actions, dec.actions_len);
-	}
 	ctf_nlbuf_free(&kb);
 	ctf_nlbuf_free(&mb);
 	return ok;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool removed_rule(const struct revalidator *rv, uint64_t id)
+{
+	return rv->chg.n_removed &&
+	       bsearch(&id, rv->removed, rv->chg.n_removed, sizeof(id), cmp_u64) != NULL;
+}
+
+/* May an added rule take packets this flow covers? */
+static bool overlaps_added(const struct revalidator *rv, const struct ctf_flow_key *k,
+			   const struct ctf_flow_key *m)
+{
+	for (size_t i = 0; i < rv->n_added; i++)
+		if (ctf_policy_overlap(k, m, &rv->added_key[i], &rv->added_mask[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A change pass: only flows the change can affect are looked at. Flows of a
+ * removed rule (or of a changed default action) go; flows an added rule
+ * overlaps are checked under the running policy; all others stay.
+ */
+static bool change_dooms(struct revalidator *rv, const struct ctf_flow_info *f,
+			 struct flowtab_entry *e)
+{
+	struct ctf_flow_key k, m;
+	uint64_t rule_id;
+
+	if (e && (removed_rule(rv, e->rule_id) || (rv->chg.deflt && e->rule_id == 0)))
+		return true;
+	if (!rv->n_added)
+		return false;
+	if (!decode_flow(f, &k, &m))
+		return true;
+	if (!overlaps_added(rv, &k, &m))
+		return false;
+	rv->n_checked++;
+	if (!still_valid(rv, f, &k, &m, &rule_id))
+		return true;
+	if (e)
+		e->rule_id = rule_id;
+	return false;
 }
 
 static int dump_cb(const struct nlmsghdr *nlh, void *arg)
@@ -145,8 +220,11 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 	rv->n_seen++;
 	if (f.has_ufid)
 		e = flowtab_find(tab, &f.ufid);
-	if (rv->full) {
-		if (!still_valid(rv, &f, &rule_id)) {
+	if (rv->kind == PASS_FULL) {
+		struct ctf_flow_key k, m;
+
+		rv->n_checked++;
+		if (!decode_flow(&f, &k, &m) || !still_valid(rv, &f, &k, &m, &rule_id)) {
 			doom(rv, &f, false);
 			return MNL_CB_OK;
 		}
@@ -160,6 +238,9 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 	} else if (!e) {
 		/* Someone else's flow, or one from before a restart: decide it next pass. */
 		rv->need_full = true;
+		return MNL_CB_OK;
+	} else if (rv->kind == PASS_CHANGE && change_dooms(rv, &f, e)) {
+		doom(rv, &f, false);
 		return MNL_CB_OK;
 	}
 	if (e)
@@ -183,7 +264,8 @@ static int dump_flows(struct revalidator *rv)
 		return ret;
 	nlh = ctf_genl_req_init(buf, sizeof(buf), fam, OVS_FLOW_CMD_GET, OVS_FLOW_VERSION, 0,
 				upcall_dp_ifindex(up));
-	if (!rv->full)
+	/* Keys, masks and actions only when a flow may have to be checked. */
+	if (rv->kind == PASS_IDLE || (rv->kind == PASS_CHANGE && !rv->n_added))
 		mnl_attr_put_u32(nlh, OVS_FLOW_ATTR_UFID_FLAGS, OVS_UFID_F_OMIT_KEY |
 				 OVS_UFID_F_OMIT_MASK | OVS_UFID_F_OMIT_ACTIONS);
 	return ctf_nlsock_dump(sock, nlh, dump_cb, rv, NULL);
@@ -262,14 +344,15 @@ static void delete_doomed(struct revalidator *rv)
 }
 
 /* Entries the kernel did not report are gone (deleted by hand, or by the kernel). */
+/* Entries the kernel did not report are gone (deleted by hand, or by the kernel). */
 static void sweep_and_count(struct revalidator *rv)
 {
 	struct ctflowd *d = rv->d;
 	struct flowtab *tab = upcall_flows(d->up);
 
-	for (size_t i = 0; i < d->pol.n_rules; i++)
-		d->pol.rules[i]->flows = 0;
-	d->pol.default_flows = 0;
+	for (size_t i = 0; i < d->pol->n_rules; i++)
+		d->pol->rules[i]->flows = 0;
+	d->pol->deflt->flows = 0;
 	for (struct flowtab_entry *e = flowtab_next(tab, NULL); e; e = flowtab_next(tab, e)) {
 		struct ctf_policy_rule *r;
 
@@ -277,30 +360,83 @@ static void sweep_and_count(struct revalidator *rv)
 			flowtab_remove(tab, e);
 			continue;
 		}
-		r = e->rule_id ? ctf_policy_find_id(&d->pol, e->rule_id) : NULL;
+		r = e->rule_id ? ctf_policy_find_id(d->pol, e->rule_id) : d->pol->deflt;
 		if (r)
 			r->flows++;
-		else
-			d->pol.default_flows++;
 	}
 	d->st.flows_current = flowtab_count(tab);
+}
+
+/* Take the pending change over for this pass, decoded for the per-flow tests. */
+static void begin_change(struct revalidator *rv)
+{
+	struct ctflowd *d = rv->d;
+
+	ctf_policy_change_init(&rv->chg);
+	ctf_policy_change_merge(&rv->chg, &d->pending);
+	rv->kind = rv->chg.all || rv->need_full ? PASS_FULL : PASS_CHANGE;
+	rv->need_full = false;
+	rv->removed = rv->chg.removed;	/* sorted in place */
+	if (rv->chg.n_removed > 1)
+		qsort(rv->removed, rv->chg.n_removed, sizeof(*rv->removed), cmp_u64);
+	rv->n_added = 0;
+	if (rv->kind != PASS_CHANGE || !rv->chg.n_added)
+		return;
+	rv->added_key = ctf_xmalloc(rv->chg.n_added * sizeof(*rv->added_key));
+	rv->added_mask = ctf_xmalloc(rv->chg.n_added * sizeof(*rv->added_mask));
+	for (size_t i = 0; i < rv->chg.n_added; i++) {
+		const struct ctf_config_rule *t = &rv->chg.added[i]->text;
+
+		if (ctf_policy_decode_match(ctf_nlbuf_data(&t->key), ctf_nlbuf_len(&t->key),
+					    ctf_nlbuf_data(&t->mask), ctf_nlbuf_len(&t->mask),
+					    &rv->added_key[rv->n_added], &rv->added_mask[rv->n_added],
+					    NULL)) {
+			/* Cannot happen for a rule in a policy; be safe and check everything. */
+			rv->kind = PASS_FULL;
+			break;
+		}
+		rv->n_added++;
+	}
+}
+
+static void end_change(struct revalidator *rv)
+{
+	free(rv->added_key);
+	free(rv->added_mask);
+	rv->added_key = rv->added_mask = NULL;
+	rv->n_added = 0;
+	rv->removed = NULL;
+	ctf_policy_change_free(&rv->chg);
 }
 
 void revalidator_run(struct revalidator *rv)
 {
 	struct ctflowd *d = rv->d;
 	struct flowtab *tab = upcall_flows(d->up);
-	size_t n = flowtab_count(tab);
-	uint64_t suppressed;
+	uint64_t suppressed, started;
+	size_t n;
 	int ret;
 
 	upcall_check_dispatch(d->up);
+	upcall_absorb(d->up);
 	rv->pass++;
-	rv->now = ctf_monotonic_ms();
-	rv->full = rv->need_full || rv->done_gen != d->policy_gen;
-	rv->need_full = false;
+	rv->now = started = ctf_monotonic_ms();
+	rv->kind = PASS_IDLE;
+	rv->n_seen = rv->n_adopted = rv->n_checked = 0;
+	if (!ctf_policy_change_empty(&d->pending) || rv->need_full) {
+		/*
+		 * Once every handler has moved to the new policy, the flows the
+		 * old one made are all in the kernel and in the flow table.
+		 */
+		if (!rcu_passed(d->rcu, d->pending_gen)) {
+			revalidator_kick(rv);
+			return;
+		}
+		upcall_absorb(d->up);
+		begin_change(rv);
+	}
+	n = flowtab_count(tab);
 	rv->idle_ms = (uint64_t)d->cfg.idle_timeout_s * 1000u;
-	rv->n_seen = rv->n_adopted = 0;
 	if (n > d->cfg.flow_limit) {
 		rv->idle_ms = PRESSURE_IDLE_MS;
 		log_warnx("revalidate: %s: %zu flows above the flow limit %u: idle timeout %u ms",
@@ -314,20 +450,26 @@ void revalidator_run(struct revalidator *rv)
 	ret = dump_flows(rv);
 	if (ret) {
 		log_warnx("revalidate: %s: flow dump: %s", d->cfg.datapath, strerror(-ret));
-		/* Without a complete dump, sweeping would forget live flows. */
+		/* Without a complete dump, sweeping would forget live flows: try it all again. */
 		for (size_t j = 0; j < rv->n_doomed; j++)
 			free(rv->doomed[j].key);
 		rv->n_doomed = 0;
+		if (rv->kind != PASS_IDLE) {
+			ctf_policy_change_merge(&d->pending, &rv->chg);
+			rv->need_full |= rv->kind == PASS_FULL;
+		}
+		end_change(rv);
 		return;
 	}
-	if (rv->full) {
-		rv->done_gen = d->policy_gen;
-		log_debug("revalidate: %s: full pass: %zu flows, %zu adopted, %zu to delete",
-			  d->cfg.datapath, rv->n_seen, rv->n_adopted, rv->n_doomed);
+	if (rv->kind != PASS_IDLE) {
+		log_debug("revalidate: %s: %s pass: %zu flows, %zu checked, %zu adopted, %zu to delete, %" PRIu64 " ms",
+			  d->cfg.datapath, rv->kind == PASS_FULL ? "full" : "change", rv->n_seen,
+			  rv->n_checked, rv->n_adopted, rv->n_doomed, ctf_monotonic_ms() - started);
 		if (rv->n_adopted)
 			log_info("revalidate: %s: adopted %zu flows from an earlier run",
 				 d->cfg.datapath, rv->n_adopted);
 	}
+	end_change(rv);
 	delete_doomed(rv);
 	sweep_and_count(rv);
 	suppressed = ctf_ratelimit_flush(&d->upcall_log, rv->now);
@@ -349,6 +491,7 @@ struct revalidator *revalidator_start(struct ctflowd *d)
 
 	rv->d = d;
 	rv->need_full = true;	/* adopt or remove what an earlier run left */
+	ctf_policy_change_init(&rv->chg);
 	rv->timer = evtimer_new(d->base, on_timer, rv);
 	arm(rv, 0);
 	return rv;

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The upcall path: open (or create) the datapath, attach the configured
- * ports, receive OVS_PACKET_CMD_MISS upcalls in batches, classify them,
- * install one megaflow per distinct decision and execute each packet.
+ * The datapath side of ctflowd: open (or create) the datapath, attach the
+ * configured ports, open the upcall sockets and run the handler threads
+ * (handler.h) that resolve the misses arriving on them.
  *
  * Dispatch mode: per-CPU (one socket per possible CPU, announced with
  * OVS_DP_ATTR_PER_CPU_PIDS) when the kernel offers it, else per-vport
- * (one socket whose port id is every vport's upcall PID).
+ * (one socket whose port id is every vport's upcall PID, read by one
+ * handler thread).
+ *
+ * Everything here but the handler threads runs on the main thread, which
+ * also owns the flow table: upcall_absorb() moves the handlers' install
+ * records into it (on their notification, and before each revalidation).
  */
 #ifndef CTFLOWD_UPCALL_H
 #define CTFLOWD_UPCALL_H
@@ -14,21 +19,38 @@
 #include "ctflow/flowtext.h"
 #include "conf.h"
 #include "flowtab.h"
+#include "handler.h"
 
 struct ctflowd;
 struct upcall;
 struct ctf_nlsock;
 
-#define UPCALL_BATCH 64
+/* Default handler threads: one per online CPU, at most this many. */
+#define UPCALL_MAX_DEFAULT_HANDLERS 8u
 
-/* Open the datapath of d->cfg and start receiving. NULL with @err on failure. */
+/* Open the datapath of d->cfg and its upcall sockets. NULL with @err on failure. */
 struct upcall *upcall_open(struct ctflowd *d, struct ctf_err *err);
+/*
+ * Start @n_threads handler threads (0: upcall_default_handlers(); never
+ * more than there are upcall sockets). d->live must hold a policy.
+ */
+int upcall_start(struct upcall *up, unsigned n_threads, struct ctf_err *err);
+/* Stop the threads, close everything. */
 void upcall_close(struct upcall *up);
+/* Settings the handlers read (flow-limit) after a reload. */
+void upcall_configure(struct upcall *up, const struct ctf_config *cfg);
+
 const char *upcall_mode(const struct upcall *up);
 int upcall_dp_ifindex(const struct upcall *up);
 /* The socket for flow requests (dumps, deletes) - not an upcall socket. */
 struct ctf_nlsock *upcall_ctl_sock(struct upcall *up);
 struct flowtab *upcall_flows(struct upcall *up);
+/* Move the handlers' install records into the flow table. Returns how many. */
+size_t upcall_absorb(struct upcall *up);
+size_t upcall_n_handlers(const struct upcall *up);
+/* The handlers' counters, summed. */
+void upcall_stats(const struct upcall *up, struct handler_stats *sum);
+unsigned upcall_default_handlers(void);
 
 /* Attach the ports @cfg lists and are not attached yet; detach the ones it dropped. */
 int upcall_sync_ports(struct upcall *up, const struct ctf_config *cfg, struct ctf_err *err);

@@ -55,3 +55,13 @@ size_t ctf_nlbuf_buflen(const struct ctf_nlbuf *b)
 {
 	return b->cap;
 }
+
+void ctf_nlbuf_shrink(struct ctf_nlbuf *b)
+{
+	size_t need = b->nlh->nlmsg_len;
+
+	if (need < b->cap) {
+		b->nlh = ctf_xrealloc(b->nlh, need);
+		b->cap = need;
+	}
+}

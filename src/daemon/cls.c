@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Tuple space search with staged lookup and prefix tracking (see cls.h).
+ *
+ * A rule's precedence is one number, (~priority << 32 | rule number): lower
+ * wins. Each subtable knows the best precedence among its rules, and the
+ * subtables are sorted by it, so a lookup stops as soon as the next
+ * subtable cannot beat what it already found.
+ *
+ * A subtable stores its mask compactly: the (key word, mask word) pairs
+ * whose mask is not zero, grouped by stage. A word can appear in two stages
+ * with different bits (ct_zone and eth_type share a word). Hashes are
+ * cumulative over the stages, so the set of stage s holds, for every rule,
+ * the hash of its masked key over stages 0..s.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctflow/util.h"
+#include "cls.h"
+#include "trie.h"
+
+#define HASH_BASIS 0x2545f4914f6cdd1dULL
+
+/* ---- hashing ------------------------------------------------------------ */
+
+static inline uint64_t rotl64(uint64_t x, unsigned r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+/* One word into a running hash (the body of MurmurHash3's 64-bit round). */
+static inline uint64_t hash_word(uint64_t h, uint64_t w)
+{
+	w *= 0x87c37b91114253d5ULL;
+	w = rotl64(w, 31);
+	w *= 0x4cf5ad432745937fULL;
+	h ^= w;
+	h = rotl64(h, 27);
+	return h * 5 + 0x52dce729;
+}
+
+/* Spread the bits so that the low ones index hash tables well; never 0. */
+static inline uint64_t hash_finish(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h ? h : 1;
+}
+
+/* ---- a set of hashes (open addressing, 0 = empty) --------------------------- */
+
+struct hset {
+	uint64_t *slots;
+	size_t mask;	/* slots - 1 */
+	size_t n;
+};
+
+static void hset_insert(struct hset *s, uint64_t h);
+
+static void hset_grow(struct hset *s)
+{
+	struct hset big = { ctf_xzalloc(2 * (s->mask + 1) * sizeof(uint64_t)), 2 * s->mask + 1, 0 };
+
+	for (size_t i = 0; i <= s->mask; i++)
+		if (s->slots[i])
+			hset_insert(&big, s->slots[i]);
+	free(s->slots);
+	*s = big;
+}
+
+static void hset_insert(struct hset *s, uint64_t h)
+{
+	size_t i;
+
+	if (!s->slots) {
+		s->mask = 7;
+		s->slots = ctf_xzalloc(8 * sizeof(uint64_t));
+	}
+	if ((s->n + 1) * 2 > s->mask + 1)
+		hset_grow(s);
+	for (i = h & s->mask; s->slots[i]; i = (i + 1) & s->mask)
+		if (s->slots[i] == h)
+			return;
+	s->slots[i] = h;
+	s->n++;
+}
+
+static inline bool hset_has(const struct hset *s, uint64_t h)
+{
+	if (!s->slots)
+		return false;
+	for (size_t i = h & s->mask; s->slots[i]; i = (i + 1) & s->mask)
+		if (s->slots[i] == h)
+			return true;
+	return false;
+}
+
+/* ---- subtables ------------------------------------------------------------ */
+
+/* The rules of one subtable with one masked key: only the best can ever win. */
+struct group {
+	uint64_t hash;
+	uint64_t best;		/* precedence of the rule that wins */
+	uint32_t n_more;	/* the others (for ctf_cls_find) */
+	uint32_t *more;
+	uint64_t key[];		/* masked key, one word per subtable entry */
+};
+
+struct subtable {
+	uint64_t *full_mask;		/* key_words words */
+	uint64_t mask_hash;
+	unsigned n_entries;
+	uint16_t *widx;			/* key word of each entry */
+	uint64_t *wmask;		/* mask bits of each entry */
+	unsigned n_stages;		/* non-empty stages, at least 1 */
+	unsigned stage_end[CTF_CLS_MAX_STAGES];	/* entries of stages 0..s end here */
+	uint8_t stage_tries[CTF_CLS_MAX_STAGES];	/* tries to check before stage s (bits) */
+	uint8_t plen[CTF_CLS_MAX_TRIES];	/* prefix length on each trie field, 0 = none */
+	struct hset sets[CTF_CLS_MAX_STAGES - 1];
+	struct group **groups;		/* open addressing by hash */
+	size_t groups_mask, n_groups;
+	uint64_t best;
+	int ports;			/* index into the layout's port fields, -1 = none */
+	uint8_t ports_mask[4];
+	struct ctf_trie ports_trie;
+};
+
+struct ctf_cls {
+	size_t key_words;
+	unsigned n_stages;
+	uint64_t *stage_mask[CTF_CLS_MAX_STAGES];	/* key_words each */
+	struct ctf_cls_field tries[CTF_CLS_MAX_TRIES];
+	unsigned trie_stage[CTF_CLS_MAX_TRIES];
+	size_t n_tries;
+	struct ctf_trie prefix[CTF_CLS_MAX_TRIES];
+	struct ctf_cls_field *ports;
+	size_t n_ports;
+	struct subtable **subtables;
+	size_t n_subtables;
+	struct subtable **by_mask;	/* open addressing by mask hash */
+	size_t by_mask_mask;
+	uint32_t *prio;			/* per rule */
+	size_t n_rules;
+	bool frozen;
+};
+
+static inline uint64_t precedence(uint32_t priority, size_t rule)
+{
+	return (uint64_t)(UINT32_MAX - priority) << 32 | (uint32_t)rule;
+}
+
+struct ctf_cls *ctf_cls_new(const struct ctf_cls_layout *lay)
+{
+	struct ctf_cls *cls = ctf_xzalloc(sizeof(*cls));
+	const size_t n_stages = lay->n_stages ? lay->n_stages : 1;
+
+	cls->key_words = lay->key_size / 8;
+	cls->n_stages = (unsigned)(n_stages < CTF_CLS_MAX_STAGES ? n_stages : CTF_CLS_MAX_STAGES);
+	for (unsigned s = 0; s < cls->n_stages; s++)
+		cls->stage_mask[s] = ctf_xzalloc(cls->key_words * sizeof(uint64_t));
+	for (size_t b = 0; b < cls->key_words * 8; b++) {
+		unsigned s = lay->byte_stage ? lay->byte_stage[b] : 0;
+
+		if (s >= cls->n_stages)
+			s = cls->n_stages - 1;
+		((uint8_t *)cls->stage_mask[s])[b] = 0xff;
+	}
+	for (size_t t = 0; t < lay->n_tries && cls->n_tries < CTF_CLS_MAX_TRIES; t++) {
+		const struct ctf_cls_field *f = &lay->tries[t];
+		unsigned stage = lay->byte_stage ? lay->byte_stage[f->ofs] : 0;
+
+		if ((f->len != 4 && f->len != 16) || f->ofs + f->len > lay->key_size)
+			continue;
+		cls->tries[cls->n_tries] = *f;
+		cls->trie_stage[cls->n_tries] = stage < cls->n_stages ? stage : cls->n_stages - 1;
+		ctf_trie_init(&cls->prefix[cls->n_tries], f->len * 8u);
+		cls->n_tries++;
+	}
+	if (lay->n_ports) {
+		cls->ports = ctf_xmalloc(lay->n_ports * sizeof(*cls->ports));
+		for (size_t p = 0; p < lay->n_ports; p++)
+			if (lay->ports[p].len == 4 && lay->ports[p].ofs + 4u <= lay->key_size)
+				cls->ports[cls->n_ports++] = lay->ports[p];
+	}
+	cls->by_mask_mask = 15;
+	cls->by_mask = ctf_xzalloc(16 * sizeof(*cls->by_mask));
+	return cls;
+}
+
+static void subtable_free(struct subtable *st)
+{
+	for (size_t i = 0; st->groups && i <= st->groups_mask; i++) {
+		if (st->groups[i]) {
+			free(st->groups[i]->more);
+			free(st->groups[i]);
+		}
+	}
+	for (unsigned s = 0; s + 1 < CTF_CLS_MAX_STAGES; s++)
+		free(st->sets[s].slots);
+	ctf_trie_destroy(&st->ports_trie);
+	free(st->groups);
+	free(st->widx);
+	free(st->wmask);
+	free(st->full_mask);
+	free(st);
+}
+
+void ctf_cls_free(struct ctf_cls *cls)
+{
+	if (!cls)
+		return;
+	for (size_t i = 0; i < cls->n_subtables; i++)
+		subtable_free(cls->subtables[i]);
+	for (unsigned s = 0; s < cls->n_stages; s++)
+		free(cls->stage_mask[s]);
+	for (size_t t = 0; t < cls->n_tries; t++)
+		ctf_trie_destroy(&cls->prefix[t]);
+	free(cls->ports);
+	free(cls->subtables);
+	free(cls->by_mask);
+	free(cls->prio);
+	free(cls);
+}
+
+size_t ctf_cls_count(const struct ctf_cls *cls)
+{
+	return cls->n_rules;
+}
+
+/* The length of the prefix @mask (@len bytes) is, or 0 if it is empty or not a prefix. */
+static unsigned prefix_len(const uint8_t *mask, size_t len)
+{
+	unsigned n = 0;
+	size_t i = 0;
+
+	while (i < len && mask[i] == 0xff) {
+		n += 8;
+		i++;
+	}
+	if (i < len) {
+		uint8_t m = mask[i];
+		unsigned ones = 0;
+
+		while (m & 0x80) {
+			ones++;
+			m = (uint8_t)(m << 1);
+		}
+		if (m)
+			return 0;
+		n += ones;
+		for (i++; i < len; i++)
+			if (mask[i])
+				return 0;
+	}
+	return n;
+}
+
+static struct subtable *subtable_new(struct ctf_cls *cls, const uint64_t *mask, uint64_t mh)
+{
+	struct subtable *st = ctf_xzalloc(sizeof(*st));
+	const uint8_t *mb = (const uint8_t *)mask;
+	size_t cap = cls->key_words * cls->n_stages;
+
+	st->full_mask = ctf_xmalloc(cls->key_words * sizeof(uint64_t));
+	memcpy(st->full_mask, mask, cls->key_words * sizeof(uint64_t));
+	st->mask_hash = mh;
+	st->widx = ctf_xmalloc((cap ? cap : 1) * sizeof(*st->widx));
+	st->wmask = ctf_xmalloc((cap ? cap : 1) * sizeof(*st->wmask));
+	for (size_t t = 0; t < cls->n_tries; t++)
+		st->plen[t] = (uint8_t)prefix_len(mb + cls->tries[t].ofs, cls->tries[t].len);
+	for (unsigned s = 0; s < cls->n_stages; s++) {
+		unsigned start = st->n_entries;
+
+		for (size_t w = 0; w < cls->key_words; w++) {
+			uint64_t m = mask[w] & cls->stage_mask[s][w];
+
+			if (!m)
+				continue;
+			st->widx[st->n_entries] = (uint16_t)w;
+			st->wmask[st->n_entries++] = m;
+		}
+		if (st->n_entries == start)
+			continue;
+		for (size_t t = 0; t < cls->n_tries; t++)
+			if (st->plen[t] && cls->trie_stage[t] == s)
+				st->stage_tries[st->n_stages] |= (uint8_t)(1u << t);
+		st->stage_end[st->n_stages++] = st->n_entries;
+	}
+	st->widx = ctf_xrealloc(st->widx, (st->n_entries ? st->n_entries : 1) * sizeof(*st->widx));
+	st->wmask = ctf_xrealloc(st->wmask, (st->n_entries ? st->n_entries : 1) * sizeof(*st->wmask));
+	if (!st->n_stages) {
+		/* A match-all rule: one empty stage, one group with the empty key. */
+		st->n_stages = 1;
+		st->stage_end[0] = 0;
+	}
+	st->ports = -1;
+	for (size_t p = 0; p < cls->n_ports; p++) {
+		const uint8_t *pm = mb + cls->ports[p].ofs;
+
+		if (pm[0] | pm[1] | pm[2] | pm[3]) {
+			st->ports = (int)p;
+			memcpy(st->ports_mask, pm, 4);
+			ctf_trie_init(&st->ports_trie, 32);
+			break;
+		}
+	}
+	st->best = UINT64_MAX;
+	st->groups_mask = 7;
+	st->groups = ctf_xzalloc(8 * sizeof(*st->groups));
+	return st;
+}
+
+static void by_mask_insert(struct ctf_cls *cls, struct subtable *st)
+{
+	size_t i;
+
+	if ((cls->n_subtables + 1) * 2 > cls->by_mask_mask + 1) {
+		size_t n = 2 * (cls->by_mask_mask + 1);
+
+		free(cls->by_mask);
+		cls->by_mask = ctf_xzalloc(n * sizeof(*cls->by_mask));
+		cls->by_mask_mask = n - 1;
+		for (size_t j = 0; j < cls->n_subtables; j++) {
+			struct subtable *o = cls->subtables[j];
+
+			for (i = o->mask_hash & cls->by_mask_mask; cls->by_mask[i];
+			     i = (i + 1) & cls->by_mask_mask)
+				;
+			cls->by_mask[i] = o;
+		}
+	}
+	for (i = st->mask_hash & cls->by_mask_mask; cls->by_mask[i]; i = (i + 1) & cls->by_mask_mask)
+		;
+	cls->by_mask[i] = st;
+	cls->subtables = ctf_xrealloc(cls->subtables,
+				      (cls->n_subtables + 1) * sizeof(*cls->subtables));
+	cls->subtables[cls->n_subtables++] = st;
+}
+
+static uint64_t mask_hash(const struct ctf_cls *cls, const uint64_t *mask)
+{
+	uint64_t h = HASH_BASIS;
+
+	for (size_t w = 0; w < cls->key_words; w++)
+		h = hash_word(h, mask[w]);
+	return hash_finish(h);
+}
+
+static struct subtable *find_subtable(const struct ctf_cls *cls, const uint64_t *mask,
+				      uint64_t mh)
+{
+	for (size_t i = mh & cls->by_mask_mask; cls->by_mask[i]; i = (i + 1) & cls->by_mask_mask) {
+		struct subtable *st = cls->by_mask[i];
+
+		if (st->mask_hash == mh &&
+		    !memcmp(st->full_mask, mask, cls->key_words * sizeof(uint64_t)))
+			return st;
+	}
+	return NULL;
+}
+
+/* The masked key of @key in @st's compact form, and its hash over every stage. */
+static uint64_t compact_key(const struct subtable *st, const uint64_t *key, uint64_t *out)
+{
+	uint64_t h = HASH_BASIS;
+
+	for (unsigned e = 0; e < st->n_entries; e++) {
+		out[e] = key[st->widx[e]] & st->wmask[e];
+		h = hash_word(h, out[e]);
+	}
+	return hash_finish(h);
+}
+
+static bool group_matches(const struct subtable *st, const struct group *g, const uint64_t *pkt)
+{
+	for (unsigned e = 0; e < st->n_entries; e++)
+		if ((pkt[st->widx[e]] & st->wmask[e]) != g->key[e])
+			return false;
+	return true;
+}
+
+static struct group *find_group(const struct subtable *st, uint64_t h, const uint64_t *pkt)
+{
+	for (size_t i = h & st->groups_mask; st->groups[i]; i = (i + 1) & st->groups_mask) {
+		struct group *g = st->groups[i];
+
+		if (g->hash == h && group_matches(st, g, pkt))
+			return g;
+	}
+	return NULL;
+}
+
+static void groups_insert(struct subtable *st, struct group *g)
+{
+	size_t i;
+
+	if ((st->n_groups + 1) * 2 > st->groups_mask + 1) {
+		size_t n = 2 * (st->groups_mask + 1);
+		struct group **old = st->groups;
+		size_t old_mask = st->groups_mask;
+
+		st->groups = ctf_xzalloc(n * sizeof(*st->groups));
+		st->groups_mask = n - 1;
+		for (size_t j = 0; j <= old_mask; j++) {
+			if (!old[j])
+				continue;
+			for (i = old[j]->hash & st->groups_mask; st->groups[i];
+			     i = (i + 1) & st->groups_mask)
+				;
+			st->groups[i] = old[j];
+		}
+		free(old);
+	}
+	for (i = g->hash & st->groups_mask; st->groups[i]; i = (i + 1) & st->groups_mask)
+		;
+	st->groups[i] = g;
+	st->n_groups++;
+}
+
+/* A new distinct masked key: record its prefixes in the tries. */
+static void index_group(struct ctf_cls *cls, struct subtable *st, const uint8_t *key)
+{
+	for (size_t t = 0; t < cls->n_tries; t++) {
+		uint8_t v[16];
+		const struct ctf_cls_field *f = &cls->tries[t];
+		const uint8_t *m = (const uint8_t *)st->full_mask + f->ofs;
+
+		if (!st->plen[t])
+			continue;
+		for (unsigned b = 0; b < f->len; b++)
+			v[b] = key[f->ofs + b] & m[b];
+		ctf_trie_insert(&cls->prefix[t], v, st->plen[t]);
+	}
+	if (st->ports >= 0) {
+		uint8_t v[4];
+		const uint8_t *p = key + cls->ports[st->ports].ofs;
+
+		for (unsigned b = 0; b < 4; b++)
+			v[b] = p[b] & st->ports_mask[b];
+		ctf_trie_insert(&st->ports_trie, v, 32);
+	}
+}
+
+int ctf_cls_add(struct ctf_cls *cls, uint32_t priority, const void *key_, const void *mask_,
+		size_t *dup)
+{
+	const size_t kw = cls->key_words;
+	uint64_t *key = ctf_xmalloc(kw * sizeof(uint64_t)), *mask = ctf_xmalloc(kw * sizeof(uint64_t));
+	const size_t rule = cls->n_rules;
+	const uint64_t prec = precedence(priority, rule);
+	struct subtable *st;
+	struct group *g;
+	uint64_t mh, h;
+
+	/* Copies: the caller's buffers need not be aligned. */
+	memcpy(key, key_, kw * sizeof(uint64_t));
+	memcpy(mask, mask_, kw * sizeof(uint64_t));
+	mh = mask_hash(cls, mask);
+	st = find_subtable(cls, mask, mh);
+	if (!st) {
+		st = subtable_new(cls, mask, mh);
+		by_mask_insert(cls, st);
+	}
+	g = ctf_xzalloc(sizeof(*g) + (st->n_entries ? st->n_entries : 1) * sizeof(uint64_t));
+	h = compact_key(st, key, g->key);
+	g->hash = h;
+	for (size_t i = h & st->groups_mask; st->groups[i]; i = (i + 1) & st->groups_mask) {
+		struct group *o = st->groups[i];
+
+		if (o->hash != h || memcmp(o->key, g->key, st->n_entries * sizeof(uint64_t)))
+			continue;
+		/* Same mask and masked key: a duplicate if the priority repeats too. */
+		for (uint32_t j = 0; j <= o->n_more; j++) {
+			size_t other = j < o->n_more ? o->more[j] : (size_t)(uint32_t)o->best;
+
+			if (cls->prio[other] == priority) {
+				if (dup)
+					*dup = other;
+				free(g);
+				free(key);
+				free(mask);
+				return -EEXIST;
+			}
+		}
+		o->more = ctf_xrealloc(o->more, (o->n_more + 1) * sizeof(*o->more));
+		if (prec < o->best) {
+			o->more[o->n_more++] = (uint32_t)o->best;
+			o->best = prec;
+		} else {
+			o->more[o->n_more++] = (uint32_t)rule;
+		}
+		free(g);
+		g = o;
+		goto added;
+	}
+	g->best = prec;
+	/* The set of stage s holds the hash over stages 0..s of every rule. */
+	{
+		uint64_t sh = HASH_BASIS;
+		unsigned e = 0;
+
+		for (unsigned s = 0; s + 1 < st->n_stages; s++) {
+			for (; e < st->stage_end[s]; e++)
+				sh = hash_word(sh, g->key[e]);
+			hset_insert(&st->sets[s], hash_finish(sh));
+		}
+	}
+	groups_insert(st, g);
+	index_group(cls, st, (const uint8_t *)key);
+added:
+	if (g->best < st->best)
+		st->best = g->best;
+	cls->prio = ctf_xrealloc(cls->prio, (rule + 1) * sizeof(*cls->prio));
+	cls->prio[rule] = priority;
+	cls->n_rules++;
+	free(key);
+	free(mask);
+	return 0;
+}
+
+static int by_best(const void *a, const void *b)
+{
+	const struct subtable *x = *(struct subtable *const *)a, *y = *(struct subtable *const *)b;
+
+	return x->best < y->best ? -1 : x->best > y->best;
+}
+
+void ctf_cls_freeze(struct ctf_cls *cls)
+{
+	if (cls->n_subtables > 1)
+		qsort(cls->subtables, cls->n_subtables, sizeof(*cls->subtables), by_best);
+	cls->frozen = true;
+}
+
+/* ---- lookup ---------------------------------------------------------------- */
+
+struct trie_ctx {
+	bool done;
+	unsigned check_bits;
+	struct ctf_trie_plens plens;
+};
+
+/* Set the first @bits bits of the @len-byte field at @p. */
+static void set_prefix_bits(uint8_t *p, unsigned bits, unsigned len)
+{
+	unsigned i = 0;
+
+	for (; bits >= 8 && i < len; bits -= 8)
+		p[i++] = 0xff;
+	if (bits && i < len)
+		p[i] |= (uint8_t)(0xff00u >> bits);
+}
+
+/*
+ * Can @st be skipped for its prefix fields of stage @s? If the packet
+ * matches none of the prefixes of @st's length on a field, no rule of @st
+ * can match it, nor any packet that agrees with it on the bits the trie
+ * looked at (min(check bits, length)): only those go into @wc.
+ */
+static bool trie_skip(const struct ctf_cls *cls, const struct subtable *st, unsigned s,
+		      const uint8_t *pkt, uint8_t *wc, struct trie_ctx *ctx)
+{
+	for (unsigned t = 0; t < cls->n_tries; t++) {
+		const struct ctf_cls_field *f = &cls->tries[t];
+		unsigned plen = st->plen[t], bits;
+
+		if (!(st->stage_tries[s] & (1u << t)))
+			continue;
+		if (!ctx[t].done) {
+			ctx[t].check_bits = ctf_trie_lookup(&cls->prefix[t], pkt + f->ofs,
+							    &ctx[t].plens);
+			ctx[t].done = true;
+		}
+		if (ctf_trie_plens_has(&ctx[t].plens, plen))
+			continue;
+		bits = ctx[t].check_bits < plen ? ctx[t].check_bits : plen;
+		if (wc)
+			set_prefix_bits(wc + f->ofs, bits, f->len);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * @st's last stage found no rule. If the packet's masked ports differ from
+ * every rule's, the leading port bits that show it are enough for @wc.
+ */
+static bool ports_skip(const struct ctf_cls *cls, const struct subtable *st, const uint8_t *pkt,
+		       uint8_t *wc)
+{
+	struct ctf_trie_plens plens;
+	uint8_t v[4], *w;
+	const uint8_t *p;
+	unsigned bits;
+
+	if (st->ports < 0)
+		return false;
+	p = pkt + cls->ports[st->ports].ofs;
+	for (unsigned b = 0; b < 4; b++)
+		v[b] = p[b] & st->ports_mask[b];
+	bits = ctf_trie_lookup(&st->ports_trie, v, &plens);
+	if (ctf_trie_plens_has(&plens, 32))
+		return false;	/* the ports match a rule: something else failed */
+	if (wc) {
+		uint8_t pre[4] = { 0 };
+
+		w = wc + cls->ports[st->ports].ofs;
+		set_prefix_bits(pre, bits, 4);
+		for (unsigned b = 0; b < 4; b++)
+			w[b] |= pre[b] & st->ports_mask[b];
+	}
+	return true;
+}
+
+/* The bits of the first @n entries of @st were examined: into @wc. */
+static inline void fold(const struct subtable *st, unsigned n, uint64_t *wc)
+{
+	if (!wc)
+		return;
+	for (unsigned e = 0; e < n; e++)
+		wc[st->widx[e]] |= st->wmask[e];
+}
+
+size_t ctf_cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_)
+{
+	const uint64_t *pkt = pkt_;
+	uint64_t *wc = wc_;
+	struct trie_ctx tctx[CTF_CLS_MAX_TRIES];
+	uint64_t best = UINT64_MAX;
+
+	for (size_t t = 0; t < cls->n_tries; t++)
+		tctx[t].done = false;
+	for (size_t i = 0; i < cls->n_subtables; i++) {
+		const struct subtable *st = cls->subtables[i];
+		const struct group *g;
+		uint64_t h = HASH_BASIS;
+		unsigned e = 0, s;
+
+		if (st->best >= best)
+			break;	/* sorted: no later subtable can do better either */
+		for (s = 0; s + 1 < st->n_stages; s++) {
+			if (st->stage_tries[s] &&
+			    trie_skip(cls, st, s, pkt_, (uint8_t *)wc, tctx))
+				goto next;
+			for (; e < st->stage_end[s]; e++)
+				h = hash_word(h, pkt[st->widx[e]] & st->wmask[e]);
+			if (!hset_has(&st->sets[s], hash_finish(h))) {
+				fold(st, e, wc);
+				goto next;
+			}
+		}
+		if (st->stage_tries[s] && trie_skip(cls, st, s, pkt_, (uint8_t *)wc, tctx))
+			goto next;
+		for (; e < st->n_entries; e++)
+			h = hash_word(h, pkt[st->widx[e]] & st->wmask[e]);
+		g = find_group(st, hash_finish(h), pkt);
+		if (!g) {
+			if (!ports_skip(cls, st, pkt_, (uint8_t *)wc))
+				fold(st, st->n_entries, wc);
+			goto next;
+		}
+		/*
+		 * A match. Even one that loses to a rule found earlier adds
+		 * the whole mask: it is what keeps covered packets out of
+		 * this subtable's better rules.
+		 */
+		fold(st, st->n_entries, wc);
+		if (g->best < best)
+			best = g->best;
+next:;
+	}
+	return best == UINT64_MAX ? CTF_CLS_NONE : (size_t)(uint32_t)best;
+}
+
+size_t ctf_cls_find(const struct ctf_cls *cls, uint32_t priority, const void *key_,
+		    const void *mask_)
+{
+	const size_t kw = cls->key_words;
+	uint64_t *key = ctf_xmalloc(kw * sizeof(uint64_t)), *mask = ctf_xmalloc(kw * sizeof(uint64_t));
+	const struct subtable *st;
+	const struct group *g = NULL;
+	size_t found = CTF_CLS_NONE;
+
+	memcpy(key, key_, kw * sizeof(uint64_t));
+	memcpy(mask, mask_, kw * sizeof(uint64_t));
+	st = find_subtable(cls, mask, mask_hash(cls, mask));
+	if (st) {
+		uint64_t *ck = ctf_xmalloc((st->n_entries ? st->n_entries : 1) * sizeof(uint64_t));
+
+		g = find_group(st, compact_key(st, key, ck), key);
+		free(ck);
+	}
+	for (uint32_t j = 0; g && j <= g->n_more; j++) {
+		size_t r = j < g->n_more ? g->more[j] : (size_t)(uint32_t)g->best;
+
+		if (cls->prio[r] == priority) {
+			found = r;
+			break;
+		}
+	}
+	free(key);
+	free(mask);
+	return found;
+}
+
+void ctf_cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->rules = cls->n_rules;
+	out->subtables = cls->n_subtables;
+	out->bytes = sizeof(*cls) + cls->n_rules * sizeof(*cls->prio) +
+		     (cls->by_mask_mask + 1 + cls->n_subtables) * sizeof(void *) +
+		     cls->n_stages * cls->key_words * sizeof(uint64_t);
+	for (size_t t = 0; t < cls->n_tries; t++)
+		out->trie_nodes += cls->prefix[t].n_nodes;
+	for (size_t i = 0; i < cls->n_subtables; i++) {
+		const struct subtable *st = cls->subtables[i];
+
+		out->entries += st->n_groups;
+		out->trie_nodes += st->ports_trie.n_nodes;
+		out->bytes += sizeof(*st) + cls->key_words * sizeof(uint64_t) +
+			      st->n_entries * (sizeof(uint16_t) + sizeof(uint64_t)) +
+			      (st->groups_mask + 1) * sizeof(void *) +
+			      st->n_groups * (sizeof(struct group) + st->n_entries * sizeof(uint64_t));
+		for (unsigned s = 0; s + 1 < st->n_stages; s++)
+			out->bytes += (st->sets[s].mask + 1) * sizeof(uint64_t);
+		for (size_t j = 0; j <= st->groups_mask; j++)
+			if (st->groups[j])
+				out->bytes += st->groups[j]->n_more * sizeof(uint32_t);
+	}
+	out->bytes += out->trie_nodes * 48;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A path-compressed binary trie of prefixes over values of up to 128 bits
+ * (IPv4 and IPv6 addresses, a pair of transport ports), for the
+ * classifier's prefix tracking (cls.h).
+ *
+ * A lookup answers two questions about a value V at once:
+ *   - which prefix lengths have a prefix in the trie that V starts with
+ *     (the "matched lengths"), and
+ *   - how many leading bits of V decided that answer ("check bits"): every
+ *     value that agrees with V on its first check-bits bits gets the same
+ *     matched lengths, up to check bits.
+ * So when no prefix of length L matches V, the bits a classifier must
+ * examine to know that about every packet like V are the first
+ * min(check bits, L) bits of V, not the whole field.
+ *
+ * Values are big-endian byte strings (network order), as they sit in a flow
+ * key. The trie is built once and then only read, so concurrent lookups
+ * need no locking.
+ */
+#ifndef CTFLOWD_TRIE_H
+#define CTFLOWD_TRIE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CTF_TRIE_MAX_BITS 128
+
+struct ctf_trie_node;
+
+struct ctf_trie {
+	struct ctf_trie_node *root;
+	unsigned width;		/* bits: 32 or 128 */
+	size_t n_nodes;
+};
+
+/* Prefix lengths 0..128, one bit each. */
+struct ctf_trie_plens {
+	uint64_t w[3];
+};
+
+static inline bool ctf_trie_plens_has(const struct ctf_trie_plens *p, unsigned plen)
+{
+	return (p->w[plen / 64] >> (plen % 64)) & 1;
+}
+
+/* @width_bits: 32 or 128. */
+void ctf_trie_init(struct ctf_trie *t, unsigned width_bits);
+void ctf_trie_destroy(struct ctf_trie *t);
+/* Add the prefix of @plen bits (1..width) of @value (width/8 bytes). Duplicates are counted. */
+void ctf_trie_insert(struct ctf_trie *t, const void *value, unsigned plen);
+/* Matched lengths of @value into @plens; returns the check bits (0..width). */
+unsigned ctf_trie_lookup(const struct ctf_trie *t, const void *value,
+			 struct ctf_trie_plens *plens);
+
+#endif
