@@ -15,6 +15,7 @@
  *   cls-bench [-n "10 1000 10000 100000"] [-p PACKETS] [-r REPS]
  *   cls-bench --gen-conf N [DP P1 P2]   print a ctflowd.conf of N rules
  *   cls-bench --gen-openflow N          the same policy for ovs-ofctl add-flows
+ *   cls-bench --gen-traffic N           pktgen ranges that meet it (bench/upcall-bench.sh)
  *
  * Output: one "key=value ..." line per policy size. Not a test: it asserts
  * nothing about time.
@@ -230,7 +231,7 @@ static int run(unsigned n_rules, unsigned n_packets, unsigned reps)
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: cls-bench [-n \"N...\"] [-p PACKETS] [-r REPS]\n"
-		     "       cls-bench --gen-conf N [DP P1 P2] | --gen-openflow N\n");
+		     "       cls-bench --gen-conf N [DP P1 P2] | --gen-openflow N | --gen-traffic N\n");
 }
 
 int main(int argc, char **argv)
@@ -238,6 +239,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "gen-conf", required_argument, NULL, 'C' },
 		{ "gen-openflow", required_argument, NULL, 'O' },
+		{ "gen-traffic", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -275,6 +277,9 @@ int main(int argc, char **argv)
 			ctf_str_free(&s);
 			return 0;
 		}
+		case 'T':
+			pgen_traffic((unsigned)strtoul(optarg, NULL, 0), stdout);
+			return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

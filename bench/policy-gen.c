@@ -289,3 +289,42 @@ void pgen_packet(uint64_t seed, unsigned n_rules, struct pgen_packet *p)
 	if (p->proto == PGEN_UDP && (r2 & 3) == 0)
 		p->dport = 53;
 }
+
+static void put_range(FILE *out, uint32_t lo, uint32_t hi)
+{
+	fprintf(out, "%u.%u.%u.%u %u.%u.%u.%u", lo >> 24, (lo >> 16) & 255, (lo >> 8) & 255, lo & 255,
+		hi >> 24, (hi >> 16) & 255, (hi >> 8) & 255, hi & 255);
+}
+
+void pgen_traffic(unsigned n, FILE *out)
+{
+	unsigned found = 0;
+
+	for (unsigned i = PGEN_BASE; i < n && found < 3; i++) {
+		struct pgen_rule r;
+
+		pgen_rule(i, n, &r);
+		if (r.proto != PGEN_UDP || !r.src_plen || r.dport_mask != 0xffff)
+			continue;
+		/* 20 sources of the rule's prefix, 20 ports from its service up. */
+		put_range(out, r.src + (r.src_plen < 32), r.src + (r.src_plen < 32 ? 20 : 0));
+		fputc(' ', out);
+		put_range(out, r.dst + 1, r.dst + 20);
+		fprintf(out, " %u %u\n", r.dport, r.dport + 19);
+		found++;
+	}
+	/* DNS to the first workload from sources of a /16 no rule names. */
+	put_range(out, 0x64ff0001u, 0x64ff0014u);
+	fputc(' ', out);
+	put_range(out, workload_subnet(0) + 1, workload_subnet(0) + 20);
+	fprintf(out, " 53 53\n");
+	/* The block list, and strangers to the services. */
+	put_range(out, UINT32_C(198) << 24 | 1u << 6, (UINT32_C(198) << 24 | 1u << 6) + 20);
+	fputc(' ', out);
+	put_range(out, workload_subnet(0) + 1, workload_subnet(0) + 20);
+	fprintf(out, " 80 99\n");
+	put_range(out, 0xcb007101u, 0xcb007114u);
+	fputc(' ', out);
+	put_range(out, workload_subnet(0) + 1, workload_subnet(0) + 20);
+	fprintf(out, " 20 39\n");
+}

@@ -78,4 +78,13 @@ struct pgen_packet {
 };
 void pgen_packet(uint64_t seed, unsigned n_rules, struct pgen_packet *p);
 
+/*
+ * A traffic plan for kernel pktgen (UDP only) that meets a policy of @n
+ * rules the way real traffic does: for a few UDP rules, sources inside the
+ * rule's prefix to ports around its service; DNS to the workloads; sources
+ * on the block list; and sources no rule names. One line per pktgen
+ * instance: "SRC_MIN SRC_MAX DST_MIN DST_MAX DPORT_MIN DPORT_MAX".
+ */
+void pgen_traffic(unsigned n, FILE *out);
+
 #endif

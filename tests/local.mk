@@ -62,6 +62,10 @@ check_PROGRAMS += tests/unit/check_daemon_cls
 tests_unit_check_daemon_cls_SOURCES = tests/unit/check_daemon_cls.c
 tests_unit_check_daemon_cls_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 tests_unit_check_daemon_cls_LDADD = $(DAEMON_UNIT_LDADD)
+check_PROGRAMS += tests/unit/check_daemon_rcu
+tests_unit_check_daemon_rcu_SOURCES = tests/unit/check_daemon_rcu.c
+tests_unit_check_daemon_rcu_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+tests_unit_check_daemon_rcu_LDADD = $(DAEMON_UNIT_LDADD)
 endif
 
 if HAVE_CHECK
@@ -164,6 +168,7 @@ EXTRA_tests_unit_check_daemon_dist_DEPENDENCIES = ctflowd
 endif
 KERNEL_TESTS += tests/kernel/51-ctflowd-upkeep.sh
 KERNEL_TESTS += tests/kernel/52-ctflowd-loss.sh
+KERNEL_TESTS += tests/kernel/53-ctflowd-policy.sh
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_monitor

@@ -122,6 +122,11 @@ struct subtable {
 	uint8_t stage_tries[CTF_CLS_MAX_STAGES];	/* tries to check before stage s (bits) */
 	uint8_t plen[CTF_CLS_MAX_TRIES];	/* prefix length on each trie field, 0 = none */
 	struct hset sets[CTF_CLS_MAX_STAGES - 1];
+	/* A stage whose rules all agree needs a compare, not a probe: its one hash. */
+	uint64_t single[CTF_CLS_MAX_STAGES - 1];
+	uint8_t is_single[CTF_CLS_MAX_STAGES - 1];
+	/* Stage prefixes shared with other subtables: their hashes are computed once per lookup. */
+	uint16_t prefix_id[CTF_CLS_MAX_STAGES];
 	struct group **groups;		/* open addressing by hash */
 	size_t groups_mask, n_groups;
 	uint64_t best;
@@ -146,8 +151,17 @@ struct ctf_cls {
 	size_t by_mask_mask;
 	uint32_t *prio;			/* per rule */
 	size_t n_rules;
+	size_t n_prefixes;		/* distinct stage prefixes (memoised up to MEMO_MAX) */
 	bool frozen;
 };
+
+/*
+ * Most subtables of a real policy share their first stages (the same
+ * recirc_id, in_port, eth_type and ct_state masks): the running hash over
+ * such a shared prefix is computed once per lookup and reused.
+ */
+#define MEMO_MAX 512u
+#define NO_PREFIX UINT16_MAX
 
 static inline uint64_t precedence(uint32_t priority, size_t rule)
 {
@@ -530,10 +544,52 @@ static int by_best(const void *a, const void *b)
 	return x->best < y->best ? -1 : x->best > y->best;
 }
 
+/* Same entries [0, n) in both subtables? */
+static bool same_prefix(const struct subtable *a, const struct subtable *b, unsigned n)
+{
+	return !memcmp(a->widx, b->widx, n * sizeof(*a->widx)) &&
+	       !memcmp(a->wmask, b->wmask, n * sizeof(*a->wmask));
+}
+
+/* Number every distinct stage prefix; equal prefixes of two subtables share a number. */
+static void intern_prefixes(struct ctf_cls *cls)
+{
+	struct { const struct subtable *st; unsigned n; } *seen = NULL;
+	size_t n_seen = 0;
+
+	for (size_t i = 0; i < cls->n_subtables; i++) {
+		struct subtable *st = cls->subtables[i];
+
+		for (unsigned s = 0; s < st->n_stages; s++) {
+			unsigned n = st->stage_end[s];
+			size_t id;
+
+			for (id = 0; id < n_seen; id++)
+				if (seen[id].n == n && same_prefix(seen[id].st, st, n))
+					break;
+			if (id == n_seen) {
+				seen = ctf_xrealloc(seen, (n_seen + 1) * sizeof(*seen));
+				seen[n_seen].st = st;
+				seen[n_seen++].n = n;
+			}
+			st->prefix_id[s] = id < MEMO_MAX ? (uint16_t)id : NO_PREFIX;
+		}
+		for (unsigned s = 0; s + 1 < st->n_stages; s++) {
+			st->is_single[s] = st->sets[s].n == 1;
+			for (size_t j = 0; st->is_single[s] && j <= st->sets[s].mask; j++)
+				if (st->sets[s].slots[j])
+					st->single[s] = st->sets[s].slots[j];
+		}
+	}
+	cls->n_prefixes = n_seen;
+	free(seen);
+}
+
 void ctf_cls_freeze(struct ctf_cls *cls)
 {
 	if (cls->n_subtables > 1)
 		qsort(cls->subtables, cls->n_subtables, sizeof(*cls->subtables), by_best);
+	intern_prefixes(cls);
 	cls->frozen = true;
 }
 
@@ -626,15 +682,42 @@ static inline void fold(const struct subtable *st, unsigned n, uint64_t *wc)
 		wc[st->widx[e]] |= st->wmask[e];
 }
 
+/* Running hashes of the shared stage prefixes, for one lookup. */
+struct memo {
+	uint64_t valid[MEMO_MAX / 64];
+	uint64_t h[MEMO_MAX];
+};
+
+/* The running hash of @st over stage @s, from @h over the stages before (*@e: entries done). */
+static inline uint64_t stage_hash(const struct subtable *st, unsigned s, uint64_t h, unsigned *e,
+				  const uint64_t *pkt, struct memo *memo)
+{
+	unsigned id = st->prefix_id[s];
+
+	if (id != NO_PREFIX && (memo->valid[id / 64] >> (id % 64)) & 1) {
+		*e = st->stage_end[s];
+		return memo->h[id];
+	}
+	for (; *e < st->stage_end[s]; (*e)++)
+		h = hash_word(h, pkt[st->widx[*e]] & st->wmask[*e]);
+	if (id != NO_PREFIX) {
+		memo->valid[id / 64] |= UINT64_C(1) << (id % 64);
+		memo->h[id] = h;
+	}
+	return h;
+}
+
 size_t ctf_cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_)
 {
 	const uint64_t *pkt = pkt_;
 	uint64_t *wc = wc_;
 	struct trie_ctx tctx[CTF_CLS_MAX_TRIES];
+	struct memo memo;
 	uint64_t best = UINT64_MAX;
 
 	for (size_t t = 0; t < cls->n_tries; t++)
 		tctx[t].done = false;
+	memset(memo.valid, 0, ((cls->n_prefixes < MEMO_MAX ? cls->n_prefixes : MEMO_MAX) + 63) / 64 * 8);
 	for (size_t i = 0; i < cls->n_subtables; i++) {
 		const struct subtable *st = cls->subtables[i];
 		const struct group *g;
@@ -644,20 +727,21 @@ size_t ctf_cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_)
 		if (st->best >= best)
 			break;	/* sorted: no later subtable can do better either */
 		for (s = 0; s + 1 < st->n_stages; s++) {
+			uint64_t f;
+
 			if (st->stage_tries[s] &&
 			    trie_skip(cls, st, s, pkt_, (uint8_t *)wc, tctx))
 				goto next;
-			for (; e < st->stage_end[s]; e++)
-				h = hash_word(h, pkt[st->widx[e]] & st->wmask[e]);
-			if (!hset_has(&st->sets[s], hash_finish(h))) {
+			h = stage_hash(st, s, h, &e, pkt, &memo);
+			f = hash_finish(h);
+			if (st->is_single[s] ? f != st->single[s] : !hset_has(&st->sets[s], f)) {
 				fold(st, e, wc);
 				goto next;
 			}
 		}
 		if (st->stage_tries[s] && trie_skip(cls, st, s, pkt_, (uint8_t *)wc, tctx))
 			goto next;
-		for (; e < st->n_entries; e++)
-			h = hash_word(h, pkt[st->widx[e]] & st->wmask[e]);
+		h = stage_hash(st, s, h, &e, pkt, &memo);
 		g = find_group(st, hash_finish(h), pkt);
 		if (!g) {
 			if (!ports_skip(cls, st, pkt_, (uint8_t *)wc))

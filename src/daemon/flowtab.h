@@ -18,6 +18,7 @@ struct flowtab_entry {
 	struct ctf_ufid ufid;
 	uint64_t rule_id;	/* 0: the default action */
 	uint64_t installed_ms;
+	uint64_t used_ms;	/* last use the kernel reported (0: none yet) */
 	uint64_t seen_pass;	/* last revalidation pass that saw it in the kernel */
 	bool used;		/* slot in use */
 	bool tomb;		/* deleted slot (keeps probe chains intact) */

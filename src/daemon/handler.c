@@ -30,7 +30,7 @@
 
 #define EXEC_BATCH_BYTES (256u * 1024)
 #define EXEC_RCVBUF (4u * 1024 * 1024)
-#define RING_SIZE 8192u			/* installs between two drains of the main loop */
+#define RING_SIZE 16384u		/* installs between two drains of the main loop */
 #define RECENT_SLOTS 1024u		/* megaflows installed a moment ago */
 #define RECENT_MS 100u			/* a miss this soon after an install was queued before it */
 #define BATCHES_PER_WAKE 4u		/* then let the other sockets have a turn */
@@ -70,8 +70,9 @@ struct handler {
 	struct ctf_nlbuf key, mask;	/* the megaflow being encoded */
 	struct miss misses[UPCALL_BATCH];
 	size_t n_misses;
-	struct ctf_ufid batch_ufids[UPCALL_BATCH];
-	size_t n_batch_ufids;
+	/* Installs of this batch, told to the main thread once they are sent. */
+	struct handler_install installs[UPCALL_BATCH];
+	size_t n_installs;
 	struct recent recent[RECENT_SLOTS];
 	struct rcu_reader *rcu;
 	struct counters st;
@@ -316,8 +317,8 @@ static bool installed_already(struct handler *h, const struct ctf_ufid *ufid, ui
 {
 	const struct recent *r = &h->recent[ufid_slot(ufid)];
 
-	for (size_t j = 0; j < h->n_batch_ufids; j++)
-		if (!memcmp(&h->batch_ufids[j], ufid, sizeof(*ufid)))
+	for (size_t j = 0; j < h->n_installs; j++)
+		if (!memcmp(&h->installs[j].ufid, ufid, sizeof(*ufid)))
 			return true;
 	return r->ms && now - r->ms < RECENT_MS && !memcmp(&r->ufid, ufid, sizeof(*ufid));
 }
@@ -348,12 +349,10 @@ static void install(struct handler *h, const struct ctf_flow_key *k, const struc
 		return;
 	count(&h->st.installed);
 	atomic_fetch_add_explicit(&sh->flows, 1, memory_order_relaxed);
-	h->batch_ufids[h->n_batch_ufids++] = rec.ufid;
 	h->recent[ufid_slot(&rec.ufid)] = (struct recent){ rec.ufid, now };
 	rec.rule_id = dec->rule ? dec->rule->id : 0;
 	rec.ms = now;
-	if (!ring_push(h, &rec))
-		count(&h->st.ring_full);	/* the revalidator will find it as a stranger */
+	h->installs[h->n_installs++] = rec;
 }
 
 static void execute(struct handler *h, const struct miss *m, const struct ctf_decision *dec)
@@ -370,7 +369,7 @@ static void handle_batch(struct handler *h)
 	const struct ctf_policy *pol = atomic_load(h->sh->policy);
 	uint64_t now = ctf_monotonic_ms();
 
-	h->n_batch_ufids = 0;
+	h->n_installs = 0;
 	for (size_t i = 0; i < h->n_misses; i++) {
 		struct ctf_flow_key k;
 		struct ctf_decision dec;
@@ -381,7 +380,14 @@ static void handle_batch(struct handler *h)
 		execute(h, &h->misses[i], &dec);
 	}
 	batch_flush(h);
-	if (h->n_batch_ufids)
+	/*
+	 * Only now are the flows in the kernel: a revalidation pass that sees
+	 * the record must also find the flow in its dump.
+	 */
+	for (size_t i = 0; i < h->n_installs; i++)
+		if (!ring_push(h, &h->installs[i]))
+			count(&h->st.ring_full);	/* the revalidator will find it as a stranger */
+	if (h->n_installs)
 		ring_signal(h);
 }
 
@@ -449,8 +455,8 @@ static void read_socket(struct handler *h, struct ctf_nlsock *sock)
 				uint64_t n = count(&h->st.lost);
 
 				if (n % 1000 == 1)
-					log_warnx("upcall: %s: receive buffer overflowed: upcalls lost (%" PRIu64 " so far on handler %u)",
-						  h->sh->datapath, n, h->idx);
+					log_warnx("upcall: %s: receive buffer overflowed: upcalls lost (%" PRIu64 " so far)",
+						  h->sh->datapath, n);
 				continue;
 			}
 			if (ret < 0) {

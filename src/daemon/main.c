@@ -86,6 +86,33 @@ static void make_socket_dir(const char *path)
 		log_warn("control: mkdir %s", dir);
 }
 
+/* ctflowd -n: would this configuration make a policy? */
+static int check_policy(struct ctf_config *cfg, struct ctf_err *err)
+{
+	struct ctf_config copy;
+	struct ctf_portmap map;
+	struct ctf_policy *pol = NULL;
+	uint64_t next_id = 1;
+	int ret;
+
+	/* The policy takes the rules over: give it a copy, the caller frees cfg. */
+	ctf_config_init(&copy);
+	copy.path = cfg->path ? ctf_xstrdup(cfg->path) : NULL;
+	copy.megaflows = cfg->megaflows;
+	copy.rules = cfg->rules;
+	copy.n_rules = cfg->n_rules;
+	cfg->rules = NULL;
+	cfg->n_rules = 0;
+	ctf_nlbuf_set(&copy.default_actions, ctf_nlbuf_data(&cfg->default_actions),
+		      ctf_nlbuf_len(&cfg->default_actions));
+	ctf_config_portmap(cfg, &map);
+	ret = ctf_policy_from_config(&pol, &copy, &map, NULL, &next_id, NULL, err);
+	ctf_policy_free(pol);
+	ctf_portmap_free(&map);
+	ctf_config_free(&copy);
+	return ret;
+}
+
 /* Tests on machines without the openvswitch module run the control plane only. */
 static bool without_datapath(void)
 {
@@ -143,6 +170,9 @@ int main(int argc, char **argv)
 	ctf_config_init(&cfg);
 	ret = ctf_config_load(&cfg, conf_path, &err);
 	if (check_only) {
+		/* Build the policy too: it is what refuses a rule that repeats another. */
+		if (!ret)
+			ret = check_policy(&cfg, &err);
 		if (ret)
 			fprintf(stderr, "%s\n", ctf_err_text(&err, buf, sizeof(buf)));
 		else

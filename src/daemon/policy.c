@@ -180,12 +180,13 @@ struct ctf_policy_rule *ctf_policy_find_id(const struct ctf_policy *pol, uint64_
 	return NULL;
 }
 
-static void duplicate_error(struct ctf_err *err, const struct ctf_policy_rule *a,
+static void duplicate_error(struct ctf_err *err, const char *path, const struct ctf_policy_rule *a,
 			    const struct ctf_policy_rule *b)
 {
 	if (a->text.line && b->text.line)
-		ctf_err_set(err, "line %u: rule %u %s repeats the rule of line %u",
-			    b->text.line, b->text.priority, b->text.match_text, a->text.line);
+		ctf_err_set(err, "%s:%u: rule %u %s repeats the rule of line %u",
+			    path ? path : "line", b->text.line, b->text.priority,
+			    b->text.match_text, a->text.line);
 	else
 		ctf_err_set(err, "a rule with priority %u and match %s exists", b->text.priority,
 			    b->text.match_text);
@@ -199,7 +200,7 @@ static void duplicate_error(struct ctf_err *err, const struct ctf_policy_rule *a
  */
 static int build(struct ctf_policy **out, struct ctf_policy_rule **rules, size_t n,
 		 struct ctf_policy_rule *deflt, bool megaflows, const struct ctf_portmap *ports,
-		 struct ctf_err *err)
+		 const char *path, struct ctf_err *err)
 {
 	struct ctf_policy *pol = ctf_xzalloc(sizeof(*pol));
 	struct ctf_flow_key k, m;
@@ -220,7 +221,7 @@ static int build(struct ctf_policy **out, struct ctf_policy_rule **rules, size_t
 		if (ret)
 			break;
 		if (ctf_cls_add(pol->cls, rules[i]->text.priority, body(&k), body(&m), &dup)) {
-			duplicate_error(err, rules[dup], rules[i]);
+			duplicate_error(err, path, rules[dup], rules[i]);
 			ret = -EEXIST;
 		}
 	}
@@ -475,7 +476,7 @@ int ctf_policy_from_config(struct ctf_policy **out, struct ctf_config *cfg,
 	free(old_pos);
 	free(ix.slots);
 	free(ix.taken);
-	ret = build(out, rules, n, deflt, cfg->megaflows, ports, err);
+	ret = build(out, rules, n, deflt, cfg->megaflows, ports, cfg->path, err);
 	if (ret && chg)
 		ctf_policy_change_free(chg);
 	return ret;
@@ -516,7 +517,7 @@ int ctf_policy_with_rule(struct ctf_policy **out, const struct ctf_policy *pol,
 	rules = rules_ref(pol, 1);
 	rules[n] = r;
 	change_added(chg, r);
-	ret = build(out, rules, n + 1, ref(pol->deflt), pol->megaflows, &pol->ports, err);
+	ret = build(out, rules, n + 1, ref(pol->deflt), pol->megaflows, &pol->ports, NULL, err);
 	if (ret && chg)
 		ctf_policy_change_free(chg);
 	return ret;
@@ -543,7 +544,7 @@ int ctf_policy_without_rule(struct ctf_policy **out, const struct ctf_policy *po
 	memmove(&rules[idx], &rules[idx + 1], (pol->n_rules - idx - 1) * sizeof(*rules));
 	change_removed(chg, pol->rules[idx]->id);
 	ret = build(out, rules, pol->n_rules - 1, ref(pol->deflt), pol->megaflows, &pol->ports,
-		    err);
+		    NULL, err);
 	if (ret && chg)
 		ctf_policy_change_free(chg);
 	return ret;

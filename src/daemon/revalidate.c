@@ -20,6 +20,8 @@
 #include "upcall.h"
 
 #define PRESSURE_IDLE_MS 100u
+/* Dump at least every this many intervals, even when no flow can have idled out. */
+#define MAX_SKIPPED_DUMPS 10u
 #define KICK_DELAY_MS 10u
 
 /* A flow to delete once the dump is over. */
@@ -43,6 +45,7 @@ struct revalidator {
 	struct event *timer;
 	uint64_t pass;
 	bool need_full;		/* flows we did not install were seen */
+	unsigned skipped;	/* idle passes skipped in a row */
 	/* per pass */
 	enum pass_kind kind;
 	struct ctf_policy_change chg;
@@ -52,6 +55,9 @@ struct revalidator {
 	uint64_t now, idle_ms;
 	struct doomed *doomed;
 	size_t n_doomed;
+	/* Flows not in the table during the dump: just installed, or not ours. */
+	struct ctf_ufid *strangers;
+	size_t n_strangers;
 	size_t n_seen, n_adopted, n_checked;
 };
 
@@ -217,7 +223,9 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 
 	if (ctf_flow_info_parse(nlh, &f))
 		return MNL_CB_OK;
-	rv->n_seen++;
+	/* A long dump must not let the handlers' rings overflow meanwhile. */
+	if (++rv->n_seen % 1024 == 0)
+		upcall_absorb(rv->d->up);
 	if (f.has_ufid)
 		e = flowtab_find(tab, &f.ufid);
 	if (rv->kind == PASS_FULL) {
@@ -236,19 +244,93 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 		if (e)
 			e->rule_id = rule_id;
 	} else if (!e) {
-		/* Someone else's flow, or one from before a restart: decide it next pass. */
-		rv->need_full = true;
+		/*
+		 * A handler may have installed it a moment ago (its record is
+		 * on the way); if not, it is someone else's flow, or one from
+		 * before a restart, to be decided by a full pass.
+		 */
+		if (f.has_ufid) {
+			rv->strangers = ctf_xrealloc(rv->strangers, (rv->n_strangers + 1) *
+						     sizeof(*rv->strangers));
+			rv->strangers[rv->n_strangers++] = f.ufid;
+		} else {
+			rv->need_full = true;
+		}
 		return MNL_CB_OK;
 	} else if (rv->kind == PASS_CHANGE && change_dooms(rv, &f, e)) {
 		doom(rv, &f, false);
 		return MNL_CB_OK;
 	}
-	if (e)
+	if (e) {
 		e->seen_pass = rv->pass;
+		if (f.used_ms > e->used_ms)
+			e->used_ms = f.used_ms;
+	}
 	last = f.used_ms ? f.used_ms : (e ? e->installed_ms : rv->now);
 	if (rv->now > last && rv->now - last > rv->idle_ms)
 		doom(rv, &f, true);
 	return MNL_CB_OK;
+}
+
+/* A flow the table did not know: decide it alone, as a full pass would. */
+static int stranger_cb(const struct ctf_flow_info *f, void *arg)
+{
+	struct revalidator *rv = arg;
+	struct flowtab_entry *e;
+	struct ctf_flow_key k, m;
+	uint64_t rule_id = 0;
+
+	if (!f->has_ufid || !decode_flow(f, &k, &m) || !still_valid(rv, f, &k, &m, &rule_id)) {
+		doom(rv, f, false);
+		return 0;
+	}
+	e = flowtab_insert(upcall_flows(rv->d->up), &f->ufid);
+	if (!e->installed_ms)
+		e->installed_ms = rv->now;
+	e->rule_id = rule_id;
+	e->seen_pass = rv->pass;
+	rv->n_adopted++;
+	return 0;
+}
+
+#define MAX_STRANGERS_ONE_BY_ONE 256u
+
+/*
+ * The flows the dump showed that the table did not know. Most were
+ * installed by a handler while the dump ran (their records arrive now);
+ * the rest (another program's, an earlier run's, or ones a dump that raced
+ * with the kernel's table resize made us forget) are fetched and decided
+ * one by one, or by a full pass next time if there are many.
+ */
+static void resolve_strangers(struct revalidator *rv)
+{
+	struct flowtab *tab = upcall_flows(rv->d->up);
+	struct ctf_nlsock *sock = upcall_ctl_sock(rv->d->up);
+	size_t unknown = 0;
+
+	upcall_absorb(rv->d->up);
+	for (size_t i = 0; i < rv->n_strangers; i++) {
+		struct flowtab_entry *e = flowtab_find(tab, &rv->strangers[i]);
+
+		if (e)
+			e->seen_pass = rv->pass;
+		else
+			rv->strangers[unknown++] = rv->strangers[i];
+	}
+	rv->n_strangers = 0;
+	if (unknown > MAX_STRANGERS_ONE_BY_ONE) {
+		rv->need_full = true;
+		return;
+	}
+	for (size_t i = 0; i < unknown; i++) {
+		struct ctf_flow_req req = { .ufid = &rv->strangers[i] };
+		struct ctf_nlerr nerr;
+		int ret = ctf_flow_op(sock, upcall_dp_ifindex(rv->d->up), CTF_FLOW_GET, &req,
+				      stranger_cb, rv, &nerr);
+
+		if (ret && ret != -ENOENT)
+			rv->need_full = true;	/* could not look: the full pass will */
+	}
 }
 
 static int dump_flows(struct revalidator *rv)
@@ -356,7 +438,12 @@ static void sweep_and_count(struct revalidator *rv)
 	for (struct flowtab_entry *e = flowtab_next(tab, NULL); e; e = flowtab_next(tab, e)) {
 		struct ctf_policy_rule *r;
 
-		if (e->seen_pass != rv->pass) {
+		/*
+		 * Gone from the kernel: missed by two dumps in a row (one dump
+		 * may miss flows while the kernel resizes its table) and not
+		 * installed since this pass began.
+		 */
+		if (e->seen_pass + 1 < rv->pass && e->installed_ms < rv->now) {
 			flowtab_remove(tab, e);
 			continue;
 		}
@@ -409,11 +496,42 @@ static void end_change(struct revalidator *rv)
 	ctf_policy_change_free(&rv->chg);
 }
 
+/*
+ * Can a flow have been idle for idle_ms by now? If every flow was installed
+ * or last seen used less than that ago, an idle pass has nothing to do but
+ * notice flows deleted behind our back, which can wait a few intervals: at
+ * the rate of new flows a busy datapath sees, that saves dumping the whole
+ * table every interval.
+ */
+/* A burst of upcall log lines that simply stopped still gets its summary. */
+static void flush_suppressed(struct revalidator *rv)
+{
+	uint64_t suppressed = ctf_ratelimit_flush(&rv->d->upcall_log, rv->now);
+
+	if (suppressed)
+		log_info("upcall: %" PRIu64 " upcall messages suppressed", suppressed);
+}
+
+static bool may_have_idled(struct revalidator *rv)
+{
+	struct flowtab *tab = upcall_flows(rv->d->up);
+
+	if (++rv->skipped >= MAX_SKIPPED_DUMPS)
+		return true;
+	for (struct flowtab_entry *e = flowtab_next(tab, NULL); e; e = flowtab_next(tab, e)) {
+		uint64_t last = e->used_ms > e->installed_ms ? e->used_ms : e->installed_ms;
+
+		if (rv->now > last && rv->now - last > rv->idle_ms)
+			return true;
+	}
+	return false;
+}
+
 void revalidator_run(struct revalidator *rv)
 {
 	struct ctflowd *d = rv->d;
 	struct flowtab *tab = upcall_flows(d->up);
-	uint64_t suppressed, started;
+	uint64_t started;
 	size_t n;
 	int ret;
 
@@ -447,6 +565,12 @@ void revalidator_run(struct revalidator *rv)
 			rv->idle_ms = 0;
 		}
 	}
+	if (rv->kind == PASS_IDLE && !may_have_idled(rv)) {
+		rv->pass--;	/* nothing was looked at: the sweep's count of passes stays */
+		flush_suppressed(rv);
+		return;
+	}
+	rv->skipped = 0;
 	ret = dump_flows(rv);
 	if (ret) {
 		log_warnx("revalidate: %s: flow dump: %s", d->cfg.datapath, strerror(-ret));
@@ -454,6 +578,7 @@ void revalidator_run(struct revalidator *rv)
 		for (size_t j = 0; j < rv->n_doomed; j++)
 			free(rv->doomed[j].key);
 		rv->n_doomed = 0;
+		rv->n_strangers = 0;
 		if (rv->kind != PASS_IDLE) {
 			ctf_policy_change_merge(&d->pending, &rv->chg);
 			rv->need_full |= rv->kind == PASS_FULL;
@@ -461,6 +586,7 @@ void revalidator_run(struct revalidator *rv)
 		end_change(rv);
 		return;
 	}
+	resolve_strangers(rv);
 	if (rv->kind != PASS_IDLE) {
 		log_debug("revalidate: %s: %s pass: %zu flows, %zu checked, %zu adopted, %zu to delete, %" PRIu64 " ms",
 			  d->cfg.datapath, rv->kind == PASS_FULL ? "full" : "change", rv->n_seen,
@@ -472,9 +598,7 @@ void revalidator_run(struct revalidator *rv)
 	end_change(rv);
 	delete_doomed(rv);
 	sweep_and_count(rv);
-	suppressed = ctf_ratelimit_flush(&d->upcall_log, rv->now);
-	if (suppressed)
-		log_info("upcall: %" PRIu64 " upcall messages suppressed", suppressed);
+	flush_suppressed(rv);
 }
 
 static void on_timer(evutil_socket_t fd, short what, void *arg)
@@ -516,5 +640,6 @@ void revalidator_stop(struct revalidator *rv)
 		return;
 	event_free(rv->timer);
 	free(rv->doomed);
+	free(rv->strangers);
 	free(rv);
 }

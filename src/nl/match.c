@@ -431,6 +431,13 @@ void ctf_flow_key_mask_exact(struct ctf_flow_key *mask, const struct ctf_flow_ke
 	for (unsigned type = 1; type <= OVS_KEY_ATTR_MAX; type++)
 		if (key->attrs & CTF_KEY_BIT(type))
 			fill_attr(mask, type, 0xff);
+	/* Struct padding is not part of the key: the kernel neither matches nor reports it. */
+	memset((char *)&mask->ct_tuple4 + offsetof(struct ovs_key_ct_tuple_ipv4, ipv4_proto) + 1, 0,
+	       sizeof(mask->ct_tuple4) - offsetof(struct ovs_key_ct_tuple_ipv4, ipv4_proto) - 1);
+	memset((char *)&mask->ct_tuple6 + offsetof(struct ovs_key_ct_tuple_ipv6, ipv6_proto) + 1, 0,
+	       sizeof(mask->ct_tuple6) - offsetof(struct ovs_key_ct_tuple_ipv6, ipv6_proto) - 1);
+	memset((char *)&mask->arp + offsetof(struct ovs_key_arp, arp_tha) + sizeof(mask->arp.arp_tha),
+	       0, sizeof(mask->arp) - offsetof(struct ovs_key_arp, arp_tha) - sizeof(mask->arp.arp_tha));
 	if (key->attrs & CTF_KEY_BIT(OVS_KEY_ATTR_ETHERTYPE))
 		mask->eth_type = 0xffff;
 	if (key->attrs & CTF_KEY_BIT(OVS_KEY_ATTR_VLAN))

@@ -52,6 +52,7 @@ START_TEST(example_firewall_parses)
 	ck_assert_uint_eq(cfg.upcall_buffer, 4u * 1024 * 1024);
 	ck_assert(cfg.megaflows);
 	ck_assert(!cfg.force_per_vport);
+	ck_assert_uint_eq(cfg.handler_threads, 0);	/* auto */
 	ck_assert_str_eq(cfg.default_actions_text, "drop");
 	ck_assert_uint_eq(ctf_nlbuf_len(&cfg.default_actions), 0);
 	ctf_config_free(&cfg);
@@ -67,7 +68,7 @@ START_TEST(settings_parse)
 		"datapath dp0\nport p1\n"
 		"idle-timeout 5\nflow-limit 1000\nupcall-log-rate 0\n"
 		"default-action p1\nmegaflows off\nrevalidate-interval 250\n"
-		"upcall-dispatch per-vport\nupcall-buffer 65536\n";
+		"upcall-dispatch per-vport\nupcall-buffer 65536\nhandler-threads 3\n";
 
 	ck_assert_msg(parse(&cfg, text, &err) == 0, "%s", ctf_err_text(&err, buf, sizeof(buf)));
 	ck_assert_uint_eq(cfg.idle_timeout_s, 5);
@@ -75,6 +76,7 @@ START_TEST(settings_parse)
 	ck_assert_uint_eq(cfg.upcall_log_rate, 0);
 	ck_assert_uint_eq(cfg.revalidate_ms, 250);
 	ck_assert_uint_eq(cfg.upcall_buffer, 65536);
+	ck_assert_uint_eq(cfg.handler_threads, 3);
 	ck_assert(!cfg.megaflows);
 	ck_assert(cfg.force_per_vport);
 	ck_assert_str_eq(cfg.default_actions_text, "p1");
@@ -103,6 +105,10 @@ static const struct bad_case {
 	{ "datapath d\nupcall-buffer 4095\n", "test.conf:2: ", "upcall-buffer" },
 	{ "datapath d\nupcall-buffer 268435457\n", "test.conf:2: ", "upcall-buffer" },
 	{ "datapath d\nupcall-buffer 1M\n", "test.conf:2: ", "upcall-buffer" },
+	{ "datapath d\nhandler-threads 0\n", "test.conf:2: ", "handler-threads" },
+	{ "datapath d\nhandler-threads 65\n", "test.conf:2: ", "handler-threads" },
+	{ "datapath d\nhandler-threads many\n", "test.conf:2: ", "handler-threads" },
+	{ "datapath d\nhandler-threads\n", "test.conf:2: ", "handler-threads" },
 	{ "datapath d\nrule 70000 recirc_id(0) drop\n", "test.conf:2: ", "70000" },
 	{ "datapath d\nrule ten recirc_id(0) drop\n", "test.conf:2: ", "ten" },
 	{ "datapath d\nrule 10 recirc_id(0)\n", "test.conf:2: ", "actions" },

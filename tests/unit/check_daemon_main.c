@@ -188,6 +188,35 @@ START_TEST(bad_config_refuses_to_start)
 }
 END_TEST
 
+/* Without -d the error still reaches whoever started it, on stderr. */
+START_TEST(bad_config_is_printed_without_debug)
+{
+	char out[2048];
+
+	write_file(conf, bad);
+	ck_assert_int_eq(run(out, sizeof(out), "%s -f %s -s %s 2>&1", ctflowd, conf, sock), 1);
+	ck_assert_msg(strstr(out, "ctflowd: config: ") && strstr(out, "ctflowd.conf:3:"),
+		      "got: %s", out);
+}
+END_TEST
+
+START_TEST(help_and_version)
+{
+	char out[4096];
+
+	ck_assert_int_eq(run(out, sizeof(out), "%s --help", ctflowd), 0);
+	ck_assert_msg(strstr(out, "Usage: ctflowd") && strstr(out, "--config FILE") &&
+		      strstr(out, "--version"), "got: %s", out);
+	ck_assert_int_eq(run(out, sizeof(out), "%s -h", ctflowd), 0);
+	ck_assert_ptr_nonnull(strstr(out, "Usage: ctflowd"));
+	ck_assert_int_eq(run(out, sizeof(out), "%s --version", ctflowd), 0);
+	ck_assert_msg(!strncmp(out, "ctflowd " PACKAGE_VERSION, strlen("ctflowd " PACKAGE_VERSION)),
+		      "got: %s", out);
+	ck_assert_int_eq(run(out, sizeof(out), "%s --frobnicate 2>&1", ctflowd), 1);
+	ck_assert_ptr_nonnull(strstr(out, "Usage: ctflowd"));
+}
+END_TEST
+
 static Suite *main_suite(void)
 {
 	Suite *s = suite_create("daemon_main");
@@ -198,6 +227,8 @@ static Suite *main_suite(void)
 	tcase_add_test(tc, check_mode_exit_status);
 	tcase_add_test(tc, control_reload_and_shutdown);
 	tcase_add_test(tc, bad_config_refuses_to_start);
+	tcase_add_test(tc, bad_config_is_printed_without_debug);
+	tcase_add_test(tc, help_and_version);
 	suite_add_tcase(s, tc);
 	return s;
 }
