@@ -11,9 +11,12 @@ bench_cls_bench_SOURCES = bench/cls-bench.c bench/policy-gen.c bench/policy-gen.
 bench_cls_bench_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(EVENT_CFLAGS) -O2
 bench_cls_bench_LDADD = libctflowd.la libctflow.la $(EVENT_LIBS) $(MNL_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)
-EXTRA_DIST += bench/run bench/dpctl-bench.sh bench/README.md bench/RESULTS.md
+EXTRA_DIST += bench/run bench/dpctl-bench.sh bench/README.md bench/RESULTS.md \
+	bench/run-daemon bench/upcall-bench.sh
 
 # make bench: build and run everything, rewrite bench/RESULTS.md.
-.PHONY: bench
+.PHONY: bench bench-daemon
 bench: bench/flowtext-bench$(EXEEXT) ctflow$(EXEEXT)
 	$(SHELL) $(srcdir)/bench/run
+bench-daemon: bench/cls-bench$(EXEEXT) ctflowd$(EXEEXT) ctflow$(EXEEXT)
+	$(SHELL) $(srcdir)/bench/run-daemon
