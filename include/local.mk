@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-noinst_HEADERS += \
+# The library's headers, installed as <ctflow/...> (doc/library.md).
+ctflowincludedir = $(includedir)/ctflow
+ctflowinclude_HEADERS = \
 	include/ctflow/compat.h \
 	include/ctflow/util.h \
 	include/ctflow/conntrack.h \
@@ -8,6 +10,6 @@ noinst_HEADERS += \
 	include/ctflow/ctl.h \
 	include/ctflow/flow.h \
 	$(NULL)
-noinst_HEADERS += include/ctflow/nlsock.h include/ctflow/dp.h
-noinst_HEADERS += include/ctflow/match.h
-noinst_HEADERS += include/ctflow/monitor.h
+ctflowinclude_HEADERS += include/ctflow/nlsock.h include/ctflow/dp.h
+ctflowinclude_HEADERS += include/ctflow/match.h
+ctflowinclude_HEADERS += include/ctflow/monitor.h

@@ -11,7 +11,7 @@ AM_TESTS_ENVIRONMENT = \
 
 if HAVE_CHECK
 UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(MNL_CFLAGS)
-UNIT_LDADD = libctflow.la $(CHECK_LIBS) $(MNL_LIBS)
+UNIT_LDADD = libctflow-core.la $(CHECK_LIBS) $(MNL_LIBS)
 
 check_PROGRAMS += tests/unit/check_util
 tests_unit_check_util_SOURCES = tests/unit/check_util.c
@@ -164,11 +164,12 @@ check_PROGRAMS += tests/unit/check_daemon_dist
 tests_unit_check_daemon_dist_SOURCES = tests/unit/check_daemon_dist.c
 tests_unit_check_daemon_dist_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_daemon_dist_LDADD = $(CHECK_LIBS)
-EXTRA_tests_unit_check_daemon_dist_DEPENDENCIES = ctflowd
+EXTRA_tests_unit_check_daemon_dist_DEPENDENCIES = ctflowd $(man_MANS)
 endif
 KERNEL_TESTS += tests/kernel/51-ctflowd-upkeep.sh
 KERNEL_TESTS += tests/kernel/52-ctflowd-loss.sh
 KERNEL_TESTS += tests/kernel/53-ctflowd-policy.sh
+KERNEL_TESTS += tests/kernel/54-ctflowd-installed.sh
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_monitor
@@ -197,3 +198,27 @@ VALGRIND_FLAGS = -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds
 check-valgrind:
 	CK_TIMEOUT_MULTIPLIER=10 $(MAKE) $(AM_MAKEFLAGS) check TESTS="$(check_PROGRAMS)" \
 		LOG_COMPILER="valgrind $(VALGRIND_FLAGS)"
+
+# make installcheck (and so distcheck, which CI runs): the installed library
+# as its users see it. Every installed header compiles on its own, a
+# program written against them builds with pkg-config and runs, and the
+# shared library exports nothing but the ctf_ API.
+EXTRA_DIST += tests/install/sample.c
+installcheck-local:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for h in $(ctflowinclude_HEADERS); do \
+		b=$$(basename $$h); \
+		printf '#include <ctflow/%s>\n' "$$b" > "$$tmp/h.c"; \
+		$(CC) -std=gnu11 -Wall -Wextra -Werror -fsyntax-only -I$(DESTDIR)$(includedir) "$$tmp/h.c" || \
+			{ echo "installcheck: ctflow/$$b does not compile on its own"; exit 1; }; \
+	done; \
+	echo "installcheck: every installed header compiles on its own"; \
+	export PKG_CONFIG_PATH=$(DESTDIR)$(libdir)/pkgconfig PKG_CONFIG_SYSROOT_DIR=$(DESTDIR); \
+	$(CC) -std=gnu11 -Wall -Werror $(SANITIZER_CFLAGS) -o "$$tmp/sample" $(srcdir)/tests/install/sample.c \
+		$$($(PKG_CONFIG) --cflags --libs libctflow); \
+	LD_LIBRARY_PATH=$(DESTDIR)$(libdir) "$$tmp/sample"; \
+	echo "installcheck: a program built with pkg-config --cflags --libs libctflow runs"; \
+	so=$$(ls $(DESTDIR)$(libdir)/libctflow.so.* | head -n1); \
+	bad=$$(nm -D --defined-only "$$so" | awk '$$2 ~ /^[TDBRVW]$$/ && $$3 !~ /^ctf_/ { print $$3 }'); \
+	if [ -n "$$bad" ]; then echo "installcheck: $$so exports non-API symbols: $$bad"; exit 1; fi; \
+	echo "installcheck: $$so exports only ctf_ symbols"

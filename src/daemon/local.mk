@@ -39,7 +39,7 @@ libctflowd_la_SOURCES = \
 
 sbin_PROGRAMS += ctflowd
 ctflowd_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(EVENT_CFLAGS)
-ctflowd_LDADD = libctflowd.la libctflow.la $(EVENT_LIBS) $(MNL_LIBS)
+ctflowd_LDADD = libctflowd.la libctflow-core.la $(EVENT_LIBS) $(MNL_LIBS)
 ctflowd_SOURCES = src/daemon/main.c
 
 # The systemd unit is generated so that it names the installed paths.

@@ -71,7 +71,10 @@ static const char *absolute(const char *path, char *buf, size_t size)
 	return buf;
 }
 
-/* /run/ctflow comes from systemd's RuntimeDirectory=; make it for manual runs. */
+/*
+ * The socket's directory comes from systemd's RuntimeDirectory=; started by
+ * hand, make it (and its parents) ourselves.
+ */
 static void make_socket_dir(const char *path)
 {
 	char dir[4096];
@@ -82,6 +85,14 @@ static void make_socket_dir(const char *path)
 	if (!slash || slash == dir)
 		return;
 	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			log_warn("control: mkdir %s", dir);
+		*p = '/';
+	}
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		log_warn("control: mkdir %s", dir);
 }

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
-# libctflow: everything that is not a main(). Both programs and every test link it.
-noinst_LTLIBRARIES += libctflow.la
-libctflow_la_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(NLGENL_CFLAGS)
-libctflow_la_LIBADD = $(MNL_LIBS) $(NLGENL_LIBS)
-libctflow_la_SOURCES = \
+# libctflow-core: everything that is not a main(). Both programs and every
+# test link it statically, internals included.
+noinst_LTLIBRARIES += libctflow-core.la
+libctflow_core_la_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(NLGENL_CFLAGS)
+libctflow_core_la_LIBADD = $(MNL_LIBS) $(NLGENL_LIBS)
+libctflow_core_la_SOURCES = \
 	src/nl/util.c \
 	src/nl/nlbuf.c \
 	src/nl/conntrack.c \
@@ -38,7 +39,7 @@ libctflow_la_SOURCES = \
 	src/nl/action-format.c \
 	$(NULL)
 # action-parse.c uses llround() (sample probabilities): libm for every user of libctflow.
-libctflow_la_LIBADD += -lm
+libctflow_core_la_LIBADD += -lm
 # Private headers of src/nl: listed so that make dist ships them (distcheck).
 noinst_HEADERS += \
 	src/nl/action-attrs.h \
@@ -48,4 +49,17 @@ noinst_HEADERS += \
 	src/nl/nla-inline.h \
 	src/nl/validate.h \
 	$(NULL)
-libctflow_la_SOURCES += src/nl/monitor.c
+libctflow_core_la_SOURCES += src/nl/monitor.c
+
+# libctflow: the installed library, the same objects with only the API of the
+# installed headers (the ctf_ symbols) exported. doc/library.md says what the
+# version numbers promise; bump CTFLOW_LT_VERSION in configure.ac by its rules.
+lib_LTLIBRARIES += libctflow.la
+libctflow_la_SOURCES =
+# No sources of its own: link it as C.
+nodist_EXTRA_libctflow_la_SOURCES = src/nl/none.c
+libctflow_la_LIBADD = libctflow-core.la $(MNL_LIBS) $(NLGENL_LIBS) -lm
+libctflow_la_LDFLAGS = -version-info $(CTFLOW_LT_VERSION) -export-symbols-regex '^ctf_' \
+	-no-undefined
+
+pkgconfig_DATA += libctflow.pc

@@ -98,17 +98,20 @@ END_TEST
 
 START_TEST(man_pages_are_lint_clean)
 {
-	static const char *const pages[] = { "ctflowd.8", "ctflowd.conf.5" };
+	static const char *const pages[] = { "ctflowd.8", "ctflowd.conf.5", "ctflow.8" };
 	char out[8192];
 
 	if (!have("groff")) {
 		fprintf(stderr, "check_daemon_dist: no groff: man pages not linted\n");
 		return;
 	}
-	for (size_t i = 0; i < 2; i++) {
-		int rc = run(out, sizeof(out), "groff -man -ww -z %s/man/%s 2>&1", srcdir, pages[i]);
+	/* The pages as built: the configured paths are in, no placeholder is left. */
+	for (size_t i = 0; i < 3; i++) {
+		int rc = run(out, sizeof(out), "groff -man -ww -z %s/man/%s 2>&1", builddir, pages[i]);
 
 		ck_assert_msg(rc == 0 && !out[0], "%s: %s", pages[i], out);
+		rc = run(out, sizeof(out), "grep -n '@[a-z]*dir@' %s/man/%s", builddir, pages[i]);
+		ck_assert_msg(rc == 1, "%s: %s", pages[i], out);
 	}
 }
 END_TEST
