@@ -194,6 +194,7 @@ struct parse_state {
 	unsigned int default_line;	/* 0: not set */
 	char *default_text;
 	bool have_datapath;
+	unsigned int n_directives;
 };
 
 /* Next whitespace-delimited token of *@p (modified in place), or NULL. */
@@ -254,6 +255,7 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 	kw = next_token(&p);
 	if (!kw)
 		return 0;
+	st->n_directives++;
 
 	if (!strcmp(kw, "rule")) {
 		struct pending_rule pr = { .line = st->line };
@@ -376,6 +378,12 @@ static int finish(struct parse_state *st, struct ctf_err *err)
 	struct ctf_portmap map;
 	int ret = 0;
 
+	if (!st->n_directives) {
+		ctf_err_set(err, "%s: configures nothing (every line is blank or a comment)",
+			    st->name);
+		ctf_err_hint(err, "a `datapath' line, `port' lines and rules: see ctflowd.conf(5)");
+		return -ENODATA;
+	}
 	if (!st->have_datapath) {
 		ctf_err_set(err, "%s: no `datapath' line", st->name);
 		ctf_err_hint(err, "datapath ctfw");

@@ -79,8 +79,10 @@ void ctf_config_free(struct ctf_config *cfg);
 
 /*
  * Parse @text (named @name in messages). Returns 0, or -EINVAL with
- * @err->msg = "name:line: what (hint: ...)". @cfg is left initialised and
- * must be freed either way.
+ * @err->msg = "name:line: what (hint: ...)", or -ENODATA when the text holds
+ * no directive at all (a template, as a package installs it: not an error
+ * for the daemon, which then has nothing to do). @cfg is left initialised
+ * and must be freed either way.
  */
 int ctf_config_parse_string(struct ctf_config *cfg, const char *name, const char *text,
 			    struct ctf_err *err);

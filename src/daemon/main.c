@@ -27,6 +27,9 @@
 #include "revalidate.h"
 #include "upcall.h"
 
+/* sysexits.h's EX_CONFIG, which systemd shows as "CONFIG". */
+#define EXIT_CONFIG 78
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -191,11 +194,24 @@ int main(int argc, char **argv)
 		ctf_config_free(&cfg);
 		return ret ? 1 : 0;
 	}
+	if (ret == -ENODATA) {
+		/* A template (as a package installs it): nothing to run, and not a failure. */
+		log_info("config: %s configures nothing: not starting", conf_path);
+		if (!debug)
+			fprintf(stderr, "ctflowd: %s configures nothing: not starting\n", conf_path);
+		notify_ready("not configured");
+		notify_stopping();
+		ctf_config_free(&cfg);
+		return 0;
+	}
 	if (ret) {
 		/* Whoever started us should see why, not only syslog. */
 		if (!debug)
 			fprintf(stderr, "ctflowd: config: %s\n", ctf_err_text(&err, buf, sizeof(buf)));
-		fatalx("config: %s", ctf_err_text(&err, buf, sizeof(buf)));
+		log_warnx("config: %s", ctf_err_text(&err, buf, sizeof(buf)));
+		ctf_config_free(&cfg);
+		/* EX_CONFIG: the unit does not restart a daemon whose configuration is wrong. */
+		return EXIT_CONFIG;
 	}
 	/* Before touching the datapath: a second daemon must not steal its upcalls. */
 	if (control_check(sock_path))

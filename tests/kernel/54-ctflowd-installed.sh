@@ -66,10 +66,10 @@ check "SIGTERM stops it" sh -c 'pkill -x ctflowd; for i in $(seq 300); do pgrep 
 # A configuration error reaches the person who started it, not only syslog.
 echo "frobnicate 1" >> "$conf"
 tap_run "$CTFLOWD"
-if [ "$tap_status" = 1 ] && has_line "^ctflowd: config: $conf:[0-9]+: unknown directive" "$err"; then
-	ok "a bad configuration: exit 1 and the reason on stderr"
+if [ "$tap_status" = 78 ] && has_line "^ctflowd: config: $conf:[0-9]+: unknown directive" "$err"; then
+	ok "a bad configuration: exit 78 (CONFIG) and the reason on stderr"
 else
-	not_ok "a bad configuration: exit 1 and the reason on stderr"
+	not_ok "a bad configuration: exit 78 (CONFIG) and the reason on stderr"
 	tap_show_output "$CTFLOWD"
 fi
 check "and no daemon is left running" sh -c '! pgrep -x ctflowd'

@@ -97,6 +97,7 @@ static const struct bad_case {
 	{ "datapath d\ndatapath e\n", "test.conf:2: ", "datapath" },
 	{ "datapath abcdefghijklmnopq\n", "test.conf:1: ", "longer" },
 	{ "port a\n", "test.conf: ", "datapath" },
+	{ "# nothing but a comment\n\n", "test.conf: ", "configures nothing" },
 	{ "datapath d\nidle-timeout -1\n", "test.conf:2: ", "idle-timeout" },
 	{ "datapath d\nidle-timeout 99999999999999999999\n", "test.conf:2: ", "idle-timeout" },
 	{ "datapath d\nflow-limit 0\n", "test.conf:2: ", "flow-limit" },

@@ -182,9 +182,25 @@ START_TEST(bad_config_refuses_to_start)
 	char out[2048];
 
 	write_file(conf, bad);
-	ck_assert_int_eq(run(out, sizeof(out), "%s -d -f %s -s %s 2>&1", ctflowd, conf, sock), 1);
+	/* 78 (EX_CONFIG): the unit's RestartPreventExitStatus= keeps systemd from retrying. */
+	ck_assert_int_eq(run(out, sizeof(out), "%s -d -f %s -s %s 2>&1", ctflowd, conf, sock), 78);
 	ck_assert_msg(strstr(out, "ctflowd.conf:3:"), "got: %s", out);
 	ck_assert_int_eq(access(sock, F_OK), -1);
+}
+END_TEST
+
+/* A template with nothing but comments (as a package installs it): nothing to do, no failure. */
+START_TEST(empty_config_exits_cleanly)
+{
+	char out[2048];
+
+	write_file(conf, "# ctflowd.conf: nothing configured yet\n\n   # see ctflowd.conf(5)\n");
+	ck_assert_int_eq(run(out, sizeof(out), "%s -f %s -s %s 2>&1", ctflowd, conf, sock), 0);
+	ck_assert_msg(strstr(out, "configures nothing: not starting"), "got: %s", out);
+	ck_assert_int_eq(access(sock, F_OK), -1);
+	/* ctflowd -n does not call it valid, though. */
+	ck_assert_int_eq(run(out, sizeof(out), "%s -n -f %s 2>&1", ctflowd, conf), 1);
+	ck_assert_msg(strstr(out, "configures nothing"), "got: %s", out);
 }
 END_TEST
 
@@ -194,7 +210,7 @@ START_TEST(bad_config_is_printed_without_debug)
 	char out[2048];
 
 	write_file(conf, bad);
-	ck_assert_int_eq(run(out, sizeof(out), "%s -f %s -s %s 2>&1", ctflowd, conf, sock), 1);
+	ck_assert_int_eq(run(out, sizeof(out), "%s -f %s -s %s 2>&1", ctflowd, conf, sock), 78);
 	ck_assert_msg(strstr(out, "ctflowd: config: ") && strstr(out, "ctflowd.conf:3:"),
 		      "got: %s", out);
 }
@@ -228,6 +244,7 @@ static Suite *main_suite(void)
 	tcase_add_test(tc, control_reload_and_shutdown);
 	tcase_add_test(tc, bad_config_refuses_to_start);
 	tcase_add_test(tc, bad_config_is_printed_without_debug);
+	tcase_add_test(tc, empty_config_exits_cleanly);
 	tcase_add_test(tc, help_and_version);
 	suite_add_tcase(s, tc);
 	return s;
