@@ -36,19 +36,9 @@
 #include "ctflow/match.h"
 #include "ctflow/nlsock.h"
 #include "ctflow/util.h"
+#include "mix.h"
 
 /* ---- the flow set ------------------------------------------------------ */
-
-/* A cheap, deterministic scramble so that fields vary without a PRNG state. */
-static uint32_t mix32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352dU;
-	x ^= x >> 15;
-	x *= 0x846ca68bU;
-	x ^= x >> 16;
-	return x;
-}
 
 static const unsigned service_ports[] = { 80, 443, 53, 22, 8080, 5060, 123, 3306 };
 #define N_SERVICE_PORTS (sizeof(service_ports) / sizeof(service_ports[0]))

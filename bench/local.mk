@@ -4,10 +4,10 @@
 # The C program is an EXTRA_PROGRAMS entry, so a plain `make` skips it and
 # `make install` never installs it.
 EXTRA_PROGRAMS = bench/flowtext-bench bench/cls-bench
-bench_flowtext_bench_SOURCES = bench/flowtext-bench.c
+bench_flowtext_bench_SOURCES = bench/flowtext-bench.c bench/mix.h
 bench_flowtext_bench_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) -O2
 bench_flowtext_bench_LDADD = libctflow-core.la $(MNL_LIBS)
-bench_cls_bench_SOURCES = bench/cls-bench.c bench/policy-gen.c bench/policy-gen.h
+bench_cls_bench_SOURCES = bench/cls-bench.c bench/policy-gen.c bench/policy-gen.h bench/mix.h
 bench_cls_bench_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(EVENT_CFLAGS) -O2
 bench_cls_bench_LDADD = libctflowd.la libctflow-core.la $(EVENT_LIBS) $(MNL_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)

@@ -2,17 +2,8 @@
 /* The policy and traffic generator of the benchmarks (see policy-gen.h). */
 #include <string.h>
 
+#include "mix.h"
 #include "policy-gen.h"
-
-static uint32_t mix32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352dU;
-	x ^= x >> 15;
-	x *= 0x846ca68bU;
-	x ^= x >> 16;
-	return x;
-}
 
 static uint64_t mix64(uint64_t x)
 {

@@ -59,7 +59,7 @@ endif
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_daemon_cls
-tests_unit_check_daemon_cls_SOURCES = tests/unit/check_daemon_cls.c
+tests_unit_check_daemon_cls_SOURCES = tests/unit/check_daemon_cls.c tests/unit/rng.h
 tests_unit_check_daemon_cls_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 tests_unit_check_daemon_cls_LDADD = $(DAEMON_UNIT_LDADD)
 check_PROGRAMS += tests/unit/check_daemon_rcu
@@ -113,7 +113,7 @@ check_PROGRAMS += tests/unit/check_daemon_config tests/unit/check_daemon_policy
 tests_unit_check_daemon_config_SOURCES = tests/unit/check_daemon_config.c
 tests_unit_check_daemon_config_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 tests_unit_check_daemon_config_LDADD = $(DAEMON_UNIT_LDADD)
-tests_unit_check_daemon_policy_SOURCES = tests/unit/check_daemon_policy.c
+tests_unit_check_daemon_policy_SOURCES = tests/unit/check_daemon_policy.c tests/unit/rng.h
 tests_unit_check_daemon_policy_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 tests_unit_check_daemon_policy_LDADD = $(DAEMON_UNIT_LDADD)
 endif

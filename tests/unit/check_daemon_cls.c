@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rng.h"
 #include "../../src/daemon/cls.h"
 #include "../../src/daemon/trie.h"
 
@@ -90,16 +91,6 @@ static size_t brute(const struct rule *rules, size_t n, const struct key *p)
 
 /* ---- random rules and packets over small domains ---------------------------- */
 
-static uint64_t rng_state;
-
-static uint32_t rnd(void)
-{
-	/* xorshift64*: deterministic, so a failure reproduces. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 2685821657736338717ULL) >> 32);
-}
 
 static const uint32_t addrs[] = { 0x0a000000, 0x0a000080, 0x0a010000, 0xc0a80005, 0x0a0000ff,
 				  0x0b000000 };

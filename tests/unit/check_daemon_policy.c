@@ -15,6 +15,7 @@
 
 #include "ctflow/flowtext.h"
 #include "ctflow/match.h"
+#include "rng.h"
 #include "../../src/daemon/conf.h"
 #include "../../src/daemon/policy.h"
 
@@ -186,15 +187,6 @@ END_TEST
 
 /* ---- the property on the real flow key, against brute force -------------------- */
 
-static uint64_t rng_state;
-
-static uint32_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 2685821657736338717ULL) >> 32);
-}
 
 /* Small pools, so that rules and packets meet often. */
 static const uint32_t pool_addrs[] = { 0x0a000000, 0x0a000080, 0x0a010000, 0xc0a80005,
