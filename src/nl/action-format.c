@@ -9,6 +9,9 @@
  * read outside the given bytes.
  */
 #include <arpa/inet.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "action-attrs.h"
@@ -211,6 +214,25 @@ static void format_push_vlan(struct fmt *f, const struct nlattr *a)
 	ctf_str_putc_fast(f->out, ')');
 }
 
+/*
+ * "sample(sample=P%,actions(": P with one decimal as ovs-dpctl prints it,
+ * unless that would parse back to another probability (.97% is not 1.0%):
+ * then with as many digits as it takes.
+ */
+static void put_probability(struct ctf_str *out, uint32_t prob)
+{
+	double pct = 100.0 * prob / UINT32_MAX;
+	char buf[64];
+	int digits = 1;
+
+	for (; digits < 17; digits++) {
+		snprintf(buf, sizeof(buf), "%.*f", digits, pct);
+		if ((uint32_t)llround(strtod(buf, NULL) / 100.0 * UINT32_MAX) == prob)
+			break;
+	}
+	ctf_str_printf(out, "sample(sample=%.*f%%,actions(", digits, pct);
+}
+
 static void format_sample(struct fmt *f, const struct nlattr *a, int depth)
 {
 	const struct nlattr *tb[OVS_SAMPLE_ATTR_ACTIONS + 1];
@@ -220,8 +242,7 @@ static void format_sample(struct fmt *f, const struct nlattr *a, int depth)
 		ctf_str_puts_fast(f->out, "sample(error)");
 		return;
 	}
-	ctf_str_printf(f->out, "sample(sample=%.1f%%,actions(",
-		       100.0 * get_u32(tb[OVS_SAMPLE_ATTR_PROBABILITY]) / UINT32_MAX);
+	put_probability(f->out, get_u32(tb[OVS_SAMPLE_ATTR_PROBABILITY]));
 	format_nested_list(f, tb[OVS_SAMPLE_ATTR_ACTIONS], depth + 1);
 	ctf_str_puts_fast(f->out, "))");
 }

@@ -338,6 +338,13 @@ static void put_flags(struct ctf_str *out, const char *const *names, unsigned in
 		}
 		return;
 	}
+	/* A masked bit without a name has no +name/-name form: value/mask, which parses back. */
+	if (n < 32 && (m >> n)) {
+		put_hex(out, v & m);
+		ctf_str_putc_fast(out, '/');
+		put_hex(out, m);
+		return;
+	}
 	for (uint32_t rest = m; rest; rest &= rest - 1) {
 		unsigned int b = (unsigned int)__builtin_ctz(rest);
 

@@ -851,8 +851,9 @@ static int parse_flags(struct kp *kp, const char *attr, const struct flag_name *
 				return -ERANGE;
 			}
 			kp->s++;
-			*val = v;
-			*msk = m;
+			/* Value bits outside the mask mean nothing: keep them out of the key bytes. */
+			*val = (uint32_t)(v & m);
+			*msk = (uint32_t)m;
 			return 0;
 		}
 		kp->s = save;
@@ -1766,9 +1767,10 @@ static int kp_attr(struct kp *kp, uint64_t *seen)
 		const char *num = name + 3;
 
 		if (n > 3 && !strncmp(name, "key", 3) && num[0] >= '1' && num[0] <= '9' &&
-		    !scan_u64(&num, &t) && num == name + n && t <= (uint64_t)NLA_TYPE_MASK &&
+		    !scan_u64(&num, &t) && num == name + n && t < NLA_F_NET_BYTEORDER &&
 		    (t > OVS_KEY_ATTR_MAX || ctf_key_attr_desc(t)->flags & CTF_AF_USER_ONLY)) {
-			type = t;
+			/* Below the flag bits: a 14-bit type, never NESTED or NET_BYTEORDER. */
+			type = (unsigned int)t;
 			r = kp_raw(kp, type);
 			goto out;
 		}

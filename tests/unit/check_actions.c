@@ -484,6 +484,9 @@ START_TEST(other_actions)
 		     "dec_ttl(le_1(drop)),dec_ttl(le_1(1,ct_clear))");
 	ck_roundtrip("sample(sample=100%,actions(drop))", "sample(sample=100.0%,actions(drop))");
 	ck_roundtrip("sample(sample=0%,actions(1))", "sample(sample=0.0%,actions(1))");
+	/* One decimal as ovs-dpctl prints it, unless it would parse back to another probability. */
+	ck_roundtrip("sample(sample=.97%,actions(1))", "sample(sample=0.97%,actions(1))");
+	ck_roundtrip("sample(sample=12.3456%,actions(1))", "sample(sample=12.3456%,actions(1))");
 	ck_refused("sample(sample=101%,actions(1))", "percentage", NULL);
 	ck_refused("sample(sample=50,actions(1))", "percentage", NULL);
 	ck_roundtrip("clone(drop)", "clone(drop)");

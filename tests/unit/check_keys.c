@@ -361,6 +361,10 @@ static const struct {
 	{ "vlan(vid=5,pcp=3,cfi=0)", "vlan(vid=5,pcp=3,cfi=0)", NULL },
 	{ "vlan(vid=5/0xff0)", "vlan(vid=5/0xff0)", "vlan(vid=5/0xff0,pcp=0/0x0)" },
 	{ "tcp_flags(0x12/0xfff)", "tcp_flags(syn|ack)", NULL },
+	/* Bits without a name print as value/mask, which parses back; value bits outside the mask go. */
+	{ "tcp_flags(0/0x600)", "tcp_flags(0/0x600)", NULL },
+	{ "tcp_flags(0x202/0x602)", "tcp_flags(0x202/0x602)", NULL },
+	{ "tcp_flags(5/0)", "", NULL },
 	{ "tunnel(tun_id=0,ttl=64,flags(key))", "tunnel(tun_id=0x0,ttl=64,flags(key))",
 	  "tunnel(tun_id=0x0,ttl=64,flags(key))" },
 	{ "tunnel(ttl=64)", "tunnel(ttl=64)", "tunnel(ttl=64,flags(0/0))" },
@@ -403,16 +407,50 @@ static const struct {
 
 START_TEST(own_cases)
 {
-	struct rt t;
+	struct rt t, again;
 
 	rt_init(&t);
+	rt_init(&again);
 	for (size_t i = 0; i < CTF_ARRAY_SIZE(cases); i++) {
 		ck_assert_msg(!rt_parse(&t, cases[i].in, NULL), "%s: %s", cases[i].in, t.err.msg);
 		ck_assert_str_eq(rt_print(&t, NULL, 0), cases[i].plain);
+
 		if (cases[i].verbose)
 			ck_assert_str_eq(rt_print(&t, NULL, CTF_FMT_VERBOSE), cases[i].verbose);
 	}
 	rt_free(&t);
+	rt_free(&again);
+}
+END_TEST
+
+/* Forms whose print once did not parse back, or parsed back to other bytes. */
+START_TEST(printed_forms_parse_back)
+{
+	static const char *const in[] = {
+		"tcp_flags(0/0x600)", "tcp_flags(0x202/0x602)", "tcp_flags(5/0x4)",
+		"eth_type(0x0800),ipv4(proto=6),tcp(),tcp_flags(0x801/0x801)",
+	};
+	struct rt t, again;
+
+	rt_init(&t);
+	rt_init(&again);
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(in); i++) {
+		char printed[512];
+
+		ck_assert_msg(!rt_parse(&t, in[i], NULL), "%s: %s", in[i], t.err.msg);
+		snprintf(printed, sizeof(printed), "%s", rt_print(&t, NULL, CTF_FMT_VERBOSE));
+		ck_assert_msg(!rt_parse(&again, printed, NULL), "%s printed as %s: %s", in[i], printed,
+			      again.err.msg);
+		ck_assert_msg(ctf_nlbuf_len(&again.key) == ctf_nlbuf_len(&t.key) &&
+			      !memcmp(ctf_nlbuf_data(&again.key), ctf_nlbuf_data(&t.key),
+				      ctf_nlbuf_len(&t.key)) &&
+			      ctf_nlbuf_len(&again.mask) == ctf_nlbuf_len(&t.mask) &&
+			      !memcmp(ctf_nlbuf_data(&again.mask), ctf_nlbuf_data(&t.mask),
+				      ctf_nlbuf_len(&t.mask)),
+			      "%s printed as %s, which parses to other bytes", in[i], printed);
+	}
+	rt_free(&t);
+	rt_free(&again);
 }
 END_TEST
 
@@ -444,6 +482,10 @@ static const struct {
 	{ "packet_type(ns=0,id=0)", "packet_type" },
 	{ "nd_ext(nd_reserved=0x0,nd_options_type=2)", "nd_ext" },
 	{ "key7(00)", "key7" },
+	/* A type past 14 bits is no raw key: 65539 would wrap to in_port (3), 16385 carries NET_BYTEORDER. */
+	{ "key65539(05000000)", "key65539" },
+	{ "key16385(00)", "key16385" },
+	{ "key18446744073709551617(00)", "key18446744073709551617" },
 	{ "eth(src=00:01:02:03:04)", "00:01:02:03:04" },
 	{ "ipv4(src=1.2.3.4", "end of input" },
 	{ "ct_mark(1", "end of input" },
@@ -856,6 +898,7 @@ static Suite *keys_suite(void)
 	tcase_add_test(tc, keys_expected_tsv);
 	tcase_add_test(tc, keys_bad_tsv);
 	tcase_add_test(tc, own_cases);
+	tcase_add_test(tc, printed_forms_parse_back);
 	tcase_add_test(tc, refused_with_message);
 	tcase_add_test(tc, kernel_dump_printing);
 	tcase_add_test(tc, ethertype_only_in_mask);
