@@ -166,6 +166,7 @@ static int lookup_port(const struct ctf_portmap *map, const char *name, size_t l
 /* "actionN(HEX)": any attribute, raw; what we print for types we do not know. */
 static int parse_raw(struct ctf_ascan *sc, const char *at)
 {
+	const struct ctf_act_desc *row;
 	struct ctf_ascan num = *sc;
 	struct nlattr *nest;
 	uint64_t type;
@@ -176,16 +177,35 @@ static int parse_raw(struct ctf_ascan *sc, const char *at)
 	err = ctf_as_u64(&num, "action type", CTF_NUM_DEC, 0x3fff, &type);
 	if (err || *num.p != '(')
 		return err ? err : -ENOENT;
+	/*
+	 * Raw bytes of an action we know bypass its parser: only a payload of
+	 * the fixed length the type has may come this way (what a printer of
+	 * unknown kernels' actions would show); nested or variable ones must
+	 * be written by name, so that their parser checks them.
+	 */
+	row = ctf_act_lookup(&ctf_action_attrs, (unsigned)type);
+	if (row && row->name && row->len < 0) {
+		ctf_as_err(sc, at, "action%u is %s(): write it by name", (unsigned)type, row->name);
+		return -EINVAL;
+	}
 	sc->p = num.p + 1;
 	nest = ctf_as_nest_start(sc, (uint16_t)type);
 	if (!nest)
 		return ctf_as_too_long(sc);
 	nest->nla_type = (uint16_t)type;
 	uint8_t *dst = mnl_nlmsg_get_payload_tail(sc->nlh);
-	err = ctf_as_hex_bytes(sc, "raw action", dst, sc->buflen - sc->nlh->nlmsg_len, &n) ?:
+	/* Whole words only: the padding written after the bytes must fit too. */
+	size_t room = (sc->buflen - sc->nlh->nlmsg_len) & ~(size_t)3;
+
+	err = ctf_as_hex_bytes(sc, "raw action", dst, room, &n) ?:
 	      ctf_as_expect(sc, ')', "raw action");
 	if (err)
 		return err;
+	if (row && row->name && n != (size_t)row->len) {
+		ctf_as_err(sc, at, "action%u (%s) takes %d bytes, not %zu", (unsigned)type, row->name,
+			   row->len, n);
+		return -EINVAL;
+	}
 	sc->nlh->nlmsg_len += MNL_ALIGN(n);
 	memset(dst + n, 0, MNL_ALIGN(n) - n);
 	err = ctf_as_nest_end(sc, nest);

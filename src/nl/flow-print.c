@@ -36,7 +36,8 @@ int ctf_flow_info_parse(const struct nlmsghdr *nlh, struct ctf_flow_info *info)
 	attrs = (const char *)nlh + NLMSG_HDRLEN;
 	info->cmd = ((const struct genlmsghdr *)attrs)->cmd;
 	attrs += CTF_NLA_ALIGN(hdrlen);
-	tail = (const char *)nlh + NLMSG_ALIGN(nlh->nlmsg_len);
+	/* The message's own length, not its aligned end: nothing past it is ours. */
+	tail = (const char *)nlh + nlh->nlmsg_len;
 	/* Walked inline, not through a callback: this runs once per dumped flow. */
 	ctf_nla_for_each_in(attr, attrs, tail - attrs) {
 		uint16_t type = ctf_nla_type(attr);

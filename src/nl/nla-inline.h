@@ -112,12 +112,12 @@ static inline void ctf_nla_copy_small(void *dst, const void *src, size_t len)
 	     ctf_nla_ok((a), (const char *)(data) + (len) - (const char *)(a));	\
 	     (a) = ctf_nla_next(a))
 
-/* Every attribute inside the nest @n, bounded by its aligned end as libmnl's
- * mnl_attr_for_each_nested() is. */
+/* Every attribute inside the nest @n, bounded by the nest's own length, not
+ * its aligned end (libmnl's bound): a nest whose length is not a multiple of
+ * 4 must not lend its inner attributes the padding bytes after it. */
 #define ctf_nla_for_each_nested(a, n)						\
 	for ((a) = (const struct nlattr *)ctf_nla_data(n);			\
-	     ctf_nla_ok((a), (const char *)(n) + CTF_NLA_ALIGN((n)->nla_len) -	\
-				 (const char *)(a));					\
+	     ctf_nla_ok((a), (const char *)(n) + (n)->nla_len - (const char *)(a));	\
 	     (a) = ctf_nla_next(a))
 
 #endif

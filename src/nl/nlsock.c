@@ -20,6 +20,7 @@
 
 #include "ctflow/nlsock.h"
 #include "ctflow/util.h"
+#include "nla-inline.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -360,15 +361,30 @@ static int parse_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * Every whole attribute of @len bytes, bounded by @len itself: libmnl's
+ * walks end at the aligned length, so a message or nest whose length is not
+ * a multiple of 4 would lend its last attribute up to 3 bytes past its end.
+ */
+static void parse_stream(const void *data, size_t len, struct parse_ctx *ctx)
+{
+	const struct nlattr *a;
+
+	ctf_nla_for_each_in(a, data, len)
+		if (parse_attr_cb(a, ctx) != MNL_CB_OK)
+			break;
+}
+
 int ctf_attrs_parse(const struct nlmsghdr *nlh, size_t offset, const struct ctf_attr_rule *rules,
 		    unsigned max_type, const struct nlattr **tb)
 {
 	struct parse_ctx ctx = { rules, max_type, tb, 0 };
 
 	memset(tb, 0, (max_type + 1) * sizeof(*tb));
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + offset)
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + MNL_ALIGN(offset))
 		return fail(-EBADMSG);
-	mnl_attr_parse(nlh, (unsigned int)offset, parse_attr_cb, &ctx);
+	parse_stream((const char *)nlh + NLMSG_HDRLEN + MNL_ALIGN(offset),
+		     nlh->nlmsg_len - NLMSG_HDRLEN - MNL_ALIGN(offset), &ctx);
 	return ctx.error ? fail(ctx.error) : 0;
 }
 
@@ -378,7 +394,7 @@ int ctf_attrs_parse_nested(const struct nlattr *nest, const struct ctf_attr_rule
 	struct parse_ctx ctx = { rules, max_type, tb, 0 };
 
 	memset(tb, 0, (max_type + 1) * sizeof(*tb));
-	mnl_attr_parse_nested(nest, parse_attr_cb, &ctx);
+	parse_stream(ctf_nla_data(nest), ctf_nla_len(nest), &ctx);
 	return ctx.error ? fail(ctx.error) : 0;
 }
 

@@ -23,7 +23,22 @@ struct act_ctx {
 	const struct ctf_flow_key *key;		/* masked key */
 	const struct ctf_flow_key *mask;	/* effective mask */
 	struct ctf_err *err;
+	/*
+	 * The packet's EtherType as the actions so far left it (host order;
+	 * 0: not known exactly), as the kernel tracks it while it copies an
+	 * action list: push_mpls and push_nsh change it, pop_mpls sets it.
+	 */
+	uint16_t eth_type;
 };
+
+#define ETH_P_MPLS_UC_ 0x8847
+#define ETH_P_MPLS_MC_ 0x8848
+#define ETH_P_NSH_ 0x894f
+
+static bool is_mpls(uint16_t eth_type)
+{
+	return eth_type == ETH_P_MPLS_UC_ || eth_type == ETH_P_MPLS_MC_;
+}
 
 /* The flow's L3 family as the kernel sees it in the masked key: 4, 6 or 0. */
 static int flow_family(const struct act_ctx *c)
@@ -337,6 +352,16 @@ static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 
 static int check_list(struct act_ctx *c, const void *data, size_t len, int depth);
 
+/* A nested list works on its own copy of the packet: what it does stays inside. */
+static int check_inner_list(struct act_ctx *c, const void *data, size_t len, int depth)
+{
+	uint16_t outer = c->eth_type;
+	int ret = check_list(c, data, len, depth);
+
+	c->eth_type = outer;
+	return ret;
+}
+
 /* Sub-attributes the kernel insists on, per nested action (bit N = type N). */
 static uint32_t required_subattrs(unsigned action)
 {
@@ -360,7 +385,7 @@ static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const s
 	uint32_t need = required_subattrs(ctf_nla_type(a)), seen = 0;
 
 	if (d->nested == &ctf_action_attrs)	/* clone(): the list itself */
-		return check_list(c, ctf_nla_data(a), ctf_nla_len(a), depth + 1);
+		return check_inner_list(c, ctf_nla_data(a), ctf_nla_len(a), depth + 1);
 	if (!ctf_attr_stream_ok(ctf_nla_data(a), ctf_nla_len(a)))
 		return ctf_err_set(c->err, "%s() has a truncated attribute", d->name);
 	ctf_nla_for_each_nested(sub, a) {
@@ -375,8 +400,8 @@ static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const s
 		if (ctf_nla_type(sub) < 32)
 			seen |= 1u << ctf_nla_type(sub);
 		if (sd->nested == &ctf_action_attrs) {
-			int ret = check_list(c, ctf_nla_data(sub), ctf_nla_len(sub),
-					     depth + 1);
+			int ret = check_inner_list(c, ctf_nla_data(sub), ctf_nla_len(sub),
+						   depth + 1);
 			if (ret)
 				return ret;
 		}
@@ -471,6 +496,47 @@ static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, in
 		}
 		return 0;
 	}
+	case OVS_ACTION_ATTR_PUSH_MPLS:
+	case OVS_ACTION_ATTR_ADD_MPLS: {
+		/* struct ovs_action_push_mpls and add_mpls both start with lse, then the EtherType. */
+		uint16_t et;
+
+		memcpy(&et, (const char *)p + 4, 2);
+		et = ntohs(et);
+		if (!is_mpls(et)) {
+			ctf_err_set(err, "%s(eth_type=0x%04x) is not an MPLS EtherType", d->name, et);
+			ctf_err_hint(err, "use eth_type=0x8847 (unicast) or 0x8848 (multicast)");
+			return -EINVAL;
+		}
+		c->eth_type = et;
+		return 0;
+	}
+	case OVS_ACTION_ATTR_POP_MPLS:
+		if (!is_mpls(c->eth_type)) {
+			ctf_err_set(err, "pop_mpls needs an MPLS packet, and here it is %s",
+				    c->eth_type ? "not one" : "not known to be one");
+			ctf_err_hint(err, "match eth_type(0x8847) (or push_mpls first)");
+			return -EINVAL;
+		}
+		c->eth_type = ntohs(ctf_nla_u16(a));
+		return 0;
+	case OVS_ACTION_ATTR_PUSH_NSH:
+		if (!ctf_nla_len(a)) {
+			ctf_err_set(err, "push_nsh() without a header");
+			ctf_err_hint(err, "write push_nsh(flags=0,ttl=63,mdtype=1,np=3,spi=0x1,si=255)");
+			return -EINVAL;
+		}
+		c->eth_type = ETH_P_NSH_;
+		return check_nested_lists(c, a, d, depth);
+	case OVS_ACTION_ATTR_POP_NSH:
+		if (c->eth_type != ETH_P_NSH_) {
+			ctf_err_set(err, "pop_nsh needs an NSH packet, and here it is %s",
+				    c->eth_type ? "not one" : "not known to be one");
+			ctf_err_hint(err, "match eth_type(0x894f),nsh(...) (or push_nsh first)");
+			return -EINVAL;
+		}
+		c->eth_type = 0;	/* whatever np says: not tracked */
+		return 0;
 	case OVS_ACTION_ATTR_DROP:
 		if (!last) {
 			ctf_err_set(err, "drop(%u) must be the last action of its list", ctf_nla_u32(a));
@@ -543,7 +609,10 @@ static int check_list(struct act_ctx *c, const void *data, size_t len, int depth
 int ctf_validate_actions(const void *actions, size_t len, const struct ctf_flow_key *key,
 			 const struct ctf_flow_key *mask, struct ctf_err *err)
 {
-	struct act_ctx c = { key, mask, err };
+	struct act_ctx c = { key, mask, err, 0 };
+
+	if (mask->eth_type == 0xffff)
+		c.eth_type = ntohs(key->eth_type);
 
 	if (len && !actions)
 		return ctf_err_set(err, "action stream is missing");

@@ -862,6 +862,45 @@ START_TEST(nested_action_required_parts)
 }
 END_TEST
 
+/* MPLS and NSH actions as the kernel tracks the EtherType through the list. */
+START_TEST(mpls_and_nsh_ethertypes)
+{
+	struct flow f;
+	struct ctf_err err;
+	struct nlattr *n;
+	struct ovs_action_push_mpls pm = { htonl(0x12340), 0 };
+
+	ACCEPTED("eth(),eth_type(0x0800),ipv4()", "push_mpls(label=1,tc=0,ttl=64,bos=1,eth_type=0x8847)");
+	/* push_mpls with eth_type 0: what only a raw stream can say. */
+	flow_init(&f);
+	parse_key(&f, "eth(),eth_type(0x0800),ipv4()");
+	put(&f.acts, OVS_ACTION_ATTR_PUSH_MPLS, &pm, sizeof(pm));
+	ck_assert_int_eq(validate(&f, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "is not an MPLS EtherType"), "%s", err.msg);
+	flow_free(&f);
+
+	REFUSED("eth(),eth_type(0x0800),ipv4()", "pop_mpls(eth_type=0x800)",
+		"pop_mpls needs an MPLS packet", "eth_type(0x8847)");
+	ACCEPTED("eth(),eth_type(0x8847),mpls(label=1,tc=0,ttl=64,bos=1)", "pop_mpls(eth_type=0x800)");
+	/* After a push, a pop is right; inside clone() the push does not count outside. */
+	ACCEPTED("eth(),eth_type(0x0800),ipv4()",
+		 "push_mpls(label=1,tc=0,ttl=64,bos=1,eth_type=0x8847),pop_mpls(eth_type=0x800)");
+	REFUSED("eth(),eth_type(0x0800),ipv4()",
+		"clone(push_mpls(label=1,tc=0,ttl=64,bos=1,eth_type=0x8847)),pop_mpls(eth_type=0x800)",
+		"pop_mpls needs an MPLS packet", "eth_type(0x8847)");
+
+	REFUSED("eth(),eth_type(0x0800),ipv4()", "pop_nsh", "pop_nsh needs an NSH packet", "nsh");
+	/* push_nsh with an empty header. */
+	flow_init(&f);
+	parse_key(&f, "eth(),eth_type(0x0800),ipv4()");
+	n = nest(&f.acts, OVS_ACTION_ATTR_PUSH_NSH);
+	mnl_attr_nest_end(f.acts.nlh, n);
+	ck_assert_int_eq(validate(&f, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "push_nsh() without a header"), "%s", err.msg);
+	flow_free(&f);
+}
+END_TEST
+
 START_TEST(set_ipv6_label_range)
 {
 	struct flow f;
@@ -1002,6 +1041,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(acts, nesting_depth);
 	tcase_add_test(acts, set_rules);
 	tcase_add_test(acts, set_masked_value_outside_mask);
+	tcase_add_test(acts, mpls_and_nsh_ethertypes);
 	tcase_add_test(acts, selftest_flows_accepted);
 	tcase_add_test(acts, fuzz_validate);
 	suite_add_tcase(s, keys);
