@@ -39,6 +39,7 @@ libctflowd_la_SOURCES = \
 
 sbin_PROGRAMS += ctflowd
 ctflowd_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(EVENT_CFLAGS)
+ctflowd_LDFLAGS = $(AM_LDFLAGS) $(HARDEN_PROG_LDFLAGS)
 ctflowd_LDADD = libctflowd.la libctflow-core.la $(EVENT_LIBS) $(MNL_LIBS)
 ctflowd_SOURCES = src/daemon/main.c
 
