@@ -66,6 +66,14 @@ struct ctf_ctl_rule_rec {
 	/* followed by "match\0actions\0"; the default action has match "" */
 };
 
+/*
+ * The longest MATCH plus ACTIONS text a rule may have: its dump record
+ * (header, struct ctf_ctl_rule_rec, both strings with their NULs) must fit
+ * in one message, so that every rule that can be added can be dumped.
+ */
+#define CTF_CTL_MAX_RULE_TEXT \
+	(CTF_CTL_MAX_MSG - sizeof(struct ctf_ctl_hdr) - sizeof(struct ctf_ctl_rule_rec) - 2)
+
 struct ctf_ctl_show {
 	char datapath[16];
 	char mode[16];		/* "per-cpu", "per-vport" or "none" */

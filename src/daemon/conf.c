@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctflow/ctl.h"
 #include "conf.h"
 #include "rulecheck.h"
 
@@ -275,6 +276,12 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 		if (!*actions) {
 			ctf_err_set(err, "rule %s %s: no actions", prio, match);
 			ctf_err_hint(err, "write `drop' to drop matching packets");
+			return -EINVAL;
+		}
+		if (strlen(match) + strlen(actions) > CTF_CTL_MAX_RULE_TEXT) {
+			ctf_err_set(err, "rule %s: %zu bytes of match and actions, more than the %zu a rule may have",
+				    prio, strlen(match) + strlen(actions), (size_t)CTF_CTL_MAX_RULE_TEXT);
+			ctf_err_hint(err, "split it into rules with shorter matches");
 			return -EINVAL;
 		}
 		pr.match = ctf_xstrdup(match);

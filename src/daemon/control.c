@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The control socket server (see ctl.h). */
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -15,12 +15,26 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "ctflow/flow.h"
 #include "ctflow/util.h"
 #include "ctl.h"
 #include "log.h"
 
-#define CONTROL_BACKLOG 5
+#define CONTROL_BACKLOG 16
 #define ACCEPT_PAUSE_S 1	/* when out of fds: stop accepting this long */
+
+/*
+ * What one client may cost. A client that never reads its replies stops
+ * being read once CTL_OUT_HIGH bytes wait for it (and a long dump pauses),
+ * and is dropped if nothing drains for CTL_TIMEOUT_S; so is one that sends
+ * nothing, or half a message, for that long. At most CTL_REQS_PER_WAKE
+ * requests are taken per wake-up, so that one busy client does not hold
+ * the loop the revalidator and the signals share.
+ */
+#define CTL_OUT_HIGH (1024u * 1024)
+#define CTL_OUT_LOW (64u * 1024)
+#define CTL_TIMEOUT_S 60
+#define CTL_REQS_PER_WAKE 16u
 
 struct ctl_conn {
 	struct ctl_server *srv;
@@ -29,6 +43,10 @@ struct ctl_conn {
 	uid_t uid;
 	pid_t pid;
 	bool rw;
+	/* a reply produced a piece at a time, as the client reads (control_stream) */
+	ctl_stream_fn stream;
+	void *stream_state;
+	void (*stream_free)(void *);
 };
 
 struct ctl_server {
@@ -43,6 +61,9 @@ struct ctl_server {
 	void *arg;
 	struct ctl_conn *conns;
 	size_t n_conns;
+	size_t max_conns;
+	unsigned timeout_s;
+	uint64_t refused, refused_logged_ms;
 };
 
 static int fill_sockaddr(struct sockaddr_un *sun, const char *path)
@@ -83,6 +104,8 @@ static void conn_close(struct ctl_conn *conn)
 		}
 	}
 	srv->n_conns--;
+	if (conn->stream_free)
+		conn->stream_free(conn->stream_state);
 	bufferevent_free(conn->bev);
 	free(conn);
 }
@@ -161,12 +184,39 @@ static void dispatch(struct ctl_conn *conn, const struct ctf_ctl_hdr *h, const v
 	control_result(conn, h->seq, -EOPNOTSUPP, "unknown request type");
 }
 
+static size_t pending_out(const struct ctl_conn *conn)
+{
+	return evbuffer_get_length(bufferevent_get_output(conn->bev));
+}
+
+/* Run the connection's stream until it is done or the client must read first. */
+static void stream_run(struct ctl_conn *conn)
+{
+	while (conn->stream && pending_out(conn) < CTL_OUT_HIGH) {
+		if (!conn->stream(conn, conn->stream_state))
+			continue;
+		if (conn->stream_free)
+			conn->stream_free(conn->stream_state);
+		conn->stream = NULL;
+		conn->stream_state = NULL;
+		conn->stream_free = NULL;
+	}
+}
+
+void control_stream(struct ctl_conn *conn, ctl_stream_fn fn, void *state, void (*free_state)(void *))
+{
+	conn->stream = fn;
+	conn->stream_state = state;
+	conn->stream_free = free_state;
+	stream_run(conn);
+}
+
 static void conn_read(struct bufferevent *bev, void *arg)
 {
 	struct ctl_conn *conn = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 
-	for (;;) {
+	for (unsigned done = 0;; done++) {
 		size_t avail = evbuffer_get_length(in);
 		struct ctf_ctl_hdr h;
 		unsigned char *msg;
@@ -174,6 +224,17 @@ static void conn_read(struct bufferevent *bev, void *arg)
 
 		if (avail < sizeof(h))
 			return;
+		/* Back-pressure: no new request while a reply waits to be read. */
+		if (conn->stream || pending_out(conn) >= CTL_OUT_HIGH) {
+			bufferevent_disable(bev, EV_READ);
+			return;
+		}
+		if (done == CTL_REQS_PER_WAKE) {
+			/* Let the rest of the loop run; come back for the others. */
+			bufferevent_trigger(bev, EV_READ, BEV_TRIG_IGNORE_WATERMARKS |
+							   BEV_TRIG_DEFER_CALLBACKS);
+			return;
+		}
 		/* The header alone decides: evbuffer_pullup of it is cheap. */
 		n = ctf_ctl_frame(evbuffer_pullup(in, sizeof(h)), avail);
 		if (n < 0) {
@@ -192,29 +253,49 @@ static void conn_read(struct bufferevent *bev, void *arg)
 	}
 }
 
+/* The client read enough: go on with its stream, then with its requests. */
+static void conn_write(struct bufferevent *bev, void *arg)
+{
+	struct ctl_conn *conn = arg;
+
+	stream_run(conn);
+	if (!conn->stream && pending_out(conn) < CTL_OUT_HIGH &&
+	    !(bufferevent_get_enabled(bev) & EV_READ)) {
+		bufferevent_enable(bev, EV_READ);
+		conn_read(bev, conn);
+	}
+}
+
 static void conn_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct ctl_conn *conn = arg;
 
+	if (what & BEV_EVENT_TIMEOUT) {
+		log_info("control: uid %u: %s for %u s: closing", (unsigned)conn->uid,
+			 what & BEV_EVENT_WRITING ? "replies not read" : "no request",
+			 conn->srv->timeout_s);
+		conn_close(conn);
+		return;
+	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
 		conn_close(conn);
 }
 
-/* Is @uid a member of group @gid (primary or supplementary)? */
-static bool uid_in_group(uid_t uid, gid_t primary, gid_t gid)
+/*
+ * Is the peer a member of group @gid? Its groups come with the socket
+ * (SO_PEERCRED, SO_PEERGROUPS): no user database lookup, which could block
+ * the loop on a remote NSS source at every connection.
+ */
+static bool peer_in_group(int fd, gid_t primary, gid_t gid)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096];
 	gid_t groups[256];
-	int n = CTF_ARRAY_SIZE(groups);
+	socklen_t len = sizeof(groups);
 
 	if (primary == gid)
 		return true;
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) || !res)
-		return false;
-	if (getgrouplist(res->pw_name, res->pw_gid, groups, &n) < 0)
-		return false;
-	for (int i = 0; i < n; i++)
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len))
+		return false;	/* more than 256 groups, or an old kernel: primary only */
+	for (size_t i = 0; i < len / sizeof(gid_t); i++)
 		if (groups[i] == gid)
 			return true;
 	return false;
@@ -250,6 +331,19 @@ static void control_accept(evutil_socket_t lfd, short what, void *arg)
 		}
 		return;
 	}
+	if (srv->n_conns >= srv->max_conns) {
+		/* Below the descriptor limit, with room left for the datapath's sockets. */
+		uint64_t now = ctf_monotonic_ms();
+
+		close(fd);
+		srv->refused++;
+		if (now - srv->refused_logged_ms >= 10000) {
+			log_warnx("control: %zu clients connected, the most allowed: refused %" PRIu64 " connections so far",
+				  srv->n_conns, srv->refused);
+			srv->refused_logged_ms = now;
+		}
+		return;
+	}
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen)) {
 		log_warn("control: SO_PEERCRED");
 		close(fd);
@@ -260,7 +354,7 @@ static void control_accept(evutil_socket_t lfd, short what, void *arg)
 	conn->uid = cred.uid;
 	conn->pid = cred.pid;
 	conn->rw = cred.uid == 0 || cred.uid == geteuid() ||
-		   uid_in_group(cred.uid, cred.gid, srv->sock_gid);
+		   peer_in_group(fd, cred.gid, srv->sock_gid);
 	conn->bev = bufferevent_socket_new(srv->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!conn->bev) {
 		log_warnx("control: cannot set up client buffers");
@@ -270,13 +364,30 @@ static void control_accept(evutil_socket_t lfd, short what, void *arg)
 	}
 	/* A message may be up to CTF_CTL_MAX_MSG; read no more than two ahead. */
 	bufferevent_setwatermark(conn->bev, EV_READ, 0, 2 * CTF_CTL_MAX_MSG);
-	bufferevent_setcb(conn->bev, conn_read, NULL, conn_event, conn);
+	bufferevent_setwatermark(conn->bev, EV_WRITE, CTL_OUT_LOW, 0);
+	{
+		struct timeval tv = { srv->timeout_s, 0 };
+
+		bufferevent_set_timeouts(conn->bev, &tv, &tv);
+	}
+	bufferevent_setcb(conn->bev, conn_read, conn_write, conn_event, conn);
 	bufferevent_enable(conn->bev, EV_READ | EV_WRITE);
 	conn->next = srv->conns;
 	srv->conns = conn;
 	srv->n_conns++;
 	log_debug("control: client pid %d uid %u connected (%s)", (int)cred.pid,
 		  (unsigned)cred.uid, conn->rw ? "read-write" : "read-only");
+}
+
+/* Clients at once: a quarter of the descriptor limit, between 16 and 1024. */
+static size_t max_clients(void)
+{
+	struct rlimit rl;
+	size_t n = 256;
+
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY)
+		n = (size_t)rl.rlim_cur / 4;
+	return n < 16 ? 16 : n > 1024 ? 1024 : n;
 }
 
 struct ctl_server *control_init(struct event_base *base, const char *path,
@@ -301,7 +412,12 @@ struct ctl_server *control_init(struct event_base *base, const char *path,
 		log_warn("control: socket");
 		return NULL;
 	}
-	/* Nobody answered: whatever is at the path is a stale socket. */
+	/* Nobody answered: a socket at the path is stale; anything else is not ours to remove. */
+	if (!lstat(path, &st) && !S_ISSOCK(st.st_mode)) {
+		log_warnx("control: %s exists and is not a socket: not replacing it", path);
+		close(fd);
+		return NULL;
+	}
 	if (unlink(path) && errno != ENOENT) {
 		log_warn("control: unlink %s", path);
 		close(fd);
@@ -336,10 +452,17 @@ struct ctl_server *control_init(struct event_base *base, const char *path,
 	srv->table = table;
 	srv->n_handlers = n_handlers;
 	srv->arg = arg;
+	srv->max_conns = max_clients();
+	srv->timeout_s = CTL_TIMEOUT_S;
 	srv->ev_accept = event_new(base, fd, EV_READ | EV_PERSIST, control_accept, srv);
 	srv->ev_pause = evtimer_new(base, resume_accept, srv);
 	event_add(srv->ev_accept, NULL);
 	return srv;
+}
+
+void control_set_timeout(struct ctl_server *srv, unsigned seconds)
+{
+	srv->timeout_s = seconds;
 }
 
 size_t control_nclients(const struct ctl_server *srv)

@@ -5,10 +5,15 @@
  * the path, replace a stale socket, 0660 permissions, one libevent
  * bufferevent per client, messages dispatched through a handler table.
  *
- * Who may change things is decided once per connection from SO_PEERCRED:
- * uid 0, the daemon's own uid, or a member of the socket's group (the peer's
- * primary or supplementary groups) gets read-write; everyone else may only
- * use handlers marked read-only and gets RESULT -EPERM for the rest.
+ * Who may change things is decided once per connection from SO_PEERCRED and
+ * SO_PEERGROUPS: uid 0, the daemon's own uid, or a member of the socket's
+ * group (the peer's primary or supplementary groups) gets read-write;
+ * everyone else may only use handlers marked read-only and gets RESULT
+ * -EPERM for the rest.
+ *
+ * Limits, each with a log line: clients at once (a quarter of the
+ * descriptor limit, 16..1024), pending output per client (1 MiB, then its
+ * requests wait), idle and stalled clients (60 s), requests per wake-up (16).
  */
 #ifndef CTFLOWD_CTL_H
 #define CTFLOWD_CTL_H
@@ -43,6 +48,8 @@ struct ctl_server *control_init(struct event_base *base, const char *path,
 				const struct ctl_handler *table, size_t n_handlers, void *arg);
 /* Close every client and the listener, and unlink the path. */
 void control_cleanup(struct ctl_server *srv);
+/* How long a client may stay silent, or leave replies unread (default 60 s). */
+void control_set_timeout(struct ctl_server *srv, unsigned seconds);
 /* Number of connected clients (for tests and "show"). */
 size_t control_nclients(const struct ctl_server *srv);
 
@@ -55,6 +62,16 @@ void control_reply(struct ctl_conn *conn, uint32_t type, uint32_t seq, const voi
 /* Payload in two pieces (a struct and its trailing strings). */
 void control_reply2(struct ctl_conn *conn, uint32_t type, uint32_t seq, const void *a,
 		    size_t alen, const void *b, size_t blen);
+/*
+ * A reply too long to build at once (a dump of 100,000 rules): @fn is
+ * called, on the main loop, whenever the client has read enough, and writes
+ * a few replies; it returns true when the reply is complete. Meanwhile the
+ * connection's further requests wait. @free_state (may be NULL) frees
+ * @state when the stream ends or the client goes.
+ */
+typedef bool (*ctl_stream_fn)(struct ctl_conn *conn, void *state);
+void control_stream(struct ctl_conn *conn, ctl_stream_fn fn, void *state,
+		    void (*free_state)(void *));
 /* RESULT with @error (0 or -errno) and a message (may be NULL). */
 void control_result(struct ctl_conn *conn, uint32_t seq, int error, const char *msg);
 void control_end(struct ctl_conn *conn, uint32_t seq);

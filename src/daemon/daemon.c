@@ -78,6 +78,7 @@ void ctflowd_set_policy(struct ctflowd *d, struct ctf_policy *pol, struct ctf_po
 	struct timeval tv = { 0, RECLAIM_MS * 1000 };
 
 	d->pol = pol;
+	d->policy_gen++;
 	atomic_store(&d->live, pol);
 	if (!old) {
 		if (chg)
@@ -234,6 +235,13 @@ static void h_add_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const vo
 		reply_err(c, h->seq, ret, &err);
 		return;
 	}
+	if (strlen(match) + strlen(actions) > CTF_CTL_MAX_RULE_TEXT) {
+		/* Its dump record would not fit a message: refused, as the configuration does. */
+		ctf_err_set(&err, "the rule is %zu bytes long, more than the %zu a rule may have",
+			    strlen(match) + strlen(actions), (size_t)CTF_CTL_MAX_RULE_TEXT);
+		reply_err(c, h->seq, -EMSGSIZE, &err);
+		return;
+	}
 	ret = ctf_config_rule_parse(&rule, prio, match, actions, &d->pol->ports, &err);
 	if (!ret) {
 		ret = ctf_policy_with_rule(&pol, d->pol, &rule, d->next_id, &chg, &err);
@@ -298,26 +306,54 @@ static void send_rule(struct ctl_conn *c, uint32_t seq, const struct ctf_ctl_rul
 	ctf_str_free(&s);
 }
 
-static void h_dump_rules(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *p,
-			 size_t len, void *arg)
+/* dump-rules, a piece at a time: a policy of 100,000 rules is megabytes of replies. */
+struct rule_dump {
+	struct ctflowd *d;
+	uint64_t gen;
+	size_t next;
+	uint32_t seq;
+};
+
+#define RULES_PER_PIECE 256u
+
+static bool dump_rules_more(struct ctl_conn *c, void *arg)
 {
-	struct ctflowd *d = arg;
+	struct rule_dump *rd = arg;
+	struct ctflowd *d = rd->d;
 	struct ctf_ctl_rule_rec rec;
 
+	if (rd->gen != d->policy_gen) {
+		/* What was sent so far described another policy: say so rather than mix. */
+		control_result(c, rd->seq, -EAGAIN, "the rules changed during the dump: run it again");
+		return true;
+	}
 	/* In lookup order: what decides first is listed first. */
-	for (size_t i = 0; i < d->pol->n_rules; i++) {
-		struct ctf_policy_rule *r = d->pol->ordered[i];
+	for (unsigned n = 0; n < RULES_PER_PIECE && rd->next < d->pol->n_rules; n++, rd->next++) {
+		struct ctf_policy_rule *r = d->pol->ordered[rd->next];
 
 		rec = (struct ctf_ctl_rule_rec){
 			.priority = r->text.priority, .line = r->text.line,
 			.hits = atomic_load(&r->hits), .flows = r->flows,
 		};
-		send_rule(c, h->seq, &rec, r->text.match_text, r->text.actions_text);
+		send_rule(c, rd->seq, &rec, r->text.match_text, r->text.actions_text);
 	}
+	if (rd->next < d->pol->n_rules)
+		return false;
 	rec = (struct ctf_ctl_rule_rec){ .hits = atomic_load(&d->pol->deflt->hits),
 					 .flows = d->pol->deflt->flows };
-	send_rule(c, h->seq, &rec, "", d->pol->deflt->text.actions_text);
-	control_end(c, h->seq);
+	send_rule(c, rd->seq, &rec, "", d->pol->deflt->text.actions_text);
+	control_end(c, rd->seq);
+	return true;
+}
+
+static void h_dump_rules(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *p,
+			 size_t len, void *arg)
+{
+	struct ctflowd *d = arg;
+	struct rule_dump *rd = ctf_xzalloc(sizeof(*rd));
+
+	*rd = (struct rule_dump){ .d = d, .gen = d->policy_gen, .seq = h->seq };
+	control_stream(c, dump_rules_more, rd, free);
 }
 
 static void h_reload(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *p,

@@ -47,6 +47,7 @@ struct ctflowd {
 	struct rcu *rcu;
 	struct event *reclaim_ev;	/* frees replaced policies once no thread sees them */
 	uint64_t next_id;		/* rule ids, never reused */
+	uint64_t policy_gen;		/* bumped at every policy change (dumps notice it) */
 	/* What changed since the last revalidation, and the grace period it waits for. */
 	struct ctf_policy_change pending;
 	uint64_t pending_gen;

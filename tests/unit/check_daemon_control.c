@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -23,6 +25,8 @@
 
 #define T_ECHO 100	/* read-only: echo the payload back */
 #define T_CHANGE 101	/* read-write: RESULT 0 */
+#define T_STREAM 102	/* read-only: 10,000 numbered replies, then END */
+#define N_STREAM 10000u
 
 static int changes;
 
@@ -39,9 +43,35 @@ static void h_change(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void
 	control_result(c, h->seq, 0, NULL);
 }
 
+struct counter {
+	uint32_t seq, next;
+};
+
+static bool stream_more(struct ctl_conn *c, void *arg)
+{
+	struct counter *ct = arg;
+
+	for (int i = 0; i < 100 && ct->next < N_STREAM; i++, ct->next++)
+		control_reply(c, T_STREAM, ct->seq, &ct->next, sizeof(ct->next));
+	if (ct->next < N_STREAM)
+		return false;
+	control_end(c, ct->seq);
+	return true;
+}
+
+static void h_stream(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *p, size_t len,
+		     void *arg)
+{
+	struct counter *ct = calloc(1, sizeof(*ct));
+
+	ct->seq = h->seq;
+	control_stream(c, stream_more, ct, free);
+}
+
 static const struct ctl_handler table[] = {
 	{ T_ECHO, "echo", h_echo, false },
 	{ T_CHANGE, "change", h_change, true },
+	{ T_STREAM, "stream", h_stream, false },
 };
 
 static char dir[64], path[128];
@@ -290,6 +320,154 @@ START_TEST(unprivileged_peer_may_read_but_not_change)
 }
 END_TEST
 
+/* A client that sends and never reads stops being read; others are served meanwhile. */
+START_TEST(a_client_that_never_reads_is_held_back)
+{
+	static char big[60000];
+	char msg[sizeof(big) + 64], reply[sizeof(msg)];
+	int a = client(), b = client(), sent = 0;
+	size_t len;
+
+	memset(big, 'x', sizeof(big) - 1);
+	len = build(msg, T_ECHO, 1, big);
+	ck_assert_int_eq(fcntl(a, F_SETFL, O_NONBLOCK), 0);
+	/* 100 requests of 60 kB: 6 MB of replies, were it all buffered. */
+	for (int i = 0; i < 100; i++) {
+		size_t off = 0;
+
+		while (off < len) {
+			ssize_t n = write(a, msg + off, len - off);
+
+			if (n < 0)
+				break;
+			off += (size_t)n;
+			pump();
+		}
+		if (off < len)
+			break;	/* the daemon stopped reading us: what we wanted */
+		sent++;
+	}
+	ck_assert_int_lt(sent, 100);
+	/* Another client is still answered. */
+	len = build(msg, T_ECHO, 2, "b");
+	ck_assert_int_eq(write(b, msg, len), (ssize_t)len);
+	ck_assert_int_eq(read_reply(b, reply, sizeof(reply)), (long)len);
+	close(b);
+	close(a);
+}
+END_TEST
+
+START_TEST(a_stream_arrives_whole_and_in_order)
+{
+	static char in[1 << 20];
+	char msg[64];
+	int fd = client();
+	size_t len = build(msg, T_STREAM, 9, NULL), got = 0;
+	uint32_t want = 0;
+	bool end = false;
+
+	ck_assert_int_eq(write(fd, msg, len), (ssize_t)len);
+	while (!end) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+		long n;
+
+		pump();
+		if (poll(&pfd, 1, 1000) <= 0)
+			break;
+		r = read(fd, in + got, sizeof(in) - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		/* Every whole frame at the front, in order. */
+		while (!end && (n = ctf_ctl_frame(in, got)) > 0) {
+			struct ctf_ctl_hdr h;
+			uint32_t v;
+
+			memcpy(&h, in, sizeof(h));
+			if (h.type == CTF_CTL_END) {
+				end = true;
+			} else {
+				ck_assert_uint_eq(h.type, T_STREAM);
+				memcpy(&v, in + sizeof(h), sizeof(v));
+				ck_assert_uint_eq(v, want);
+				want++;
+			}
+			memmove(in, in + n, got - (size_t)n);
+			got -= (size_t)n;
+		}
+	}
+	ck_assert(end);
+	ck_assert_uint_eq(want, N_STREAM);
+	close(fd);
+}
+END_TEST
+
+START_TEST(silent_clients_are_closed)
+{
+	char buf[16];
+	int fd;
+
+	control_set_timeout(srv, 1);
+	fd = client();
+	/* Half a header, then nothing. */
+	ck_assert_int_eq(write(fd, "\x64\0", 2), 2);
+	for (int i = 0; i < 30 && control_nclients(srv); i++) {
+		struct timeval tv = { 0, 100000 };
+
+		event_base_loopexit(base, &tv);
+		event_base_dispatch(base);
+	}
+	ck_assert_uint_eq(control_nclients(srv), 0);
+	ck_assert_int_eq(read(fd, buf, sizeof(buf)), 0);	/* closed on us */
+	close(fd);
+}
+END_TEST
+
+/* Fewer descriptors, fewer clients: those past the limit are closed at once. */
+START_TEST(connections_past_the_limit_are_refused)
+{
+	struct rlimit old, low = { 64, 64 };
+	int fds[24], open_ = 0;
+	char buf[8];
+
+	control_cleanup(srv);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low.rlim_max = old.rlim_max;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	srv = control_init(base, path, table, CTF_ARRAY_SIZE(table), NULL);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+	ck_assert_ptr_nonnull(srv);
+	for (int i = 0; i < 24; i++)
+		fds[i] = client();
+	pump();
+	ck_assert_uint_eq(control_nclients(srv), 16);	/* 64 / 4 */
+	for (int i = 0; i < 24; i++) {
+		struct pollfd pfd = { .fd = fds[i], .events = POLLIN };
+
+		if (poll(&pfd, 1, 100) == 0 || read(fds[i], buf, sizeof(buf)) != 0)
+			open_++;
+		close(fds[i]);
+	}
+	ck_assert_int_eq(open_, 16);
+}
+END_TEST
+
+START_TEST(a_path_that_is_not_a_socket_is_left_alone)
+{
+	char other[160];
+	int fd;
+
+	snprintf(other, sizeof(other), "%s/not-a-socket", dir);
+	fd = open(other, O_CREAT | O_WRONLY, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_ptr_null(control_init(base, other, table, CTF_ARRAY_SIZE(table), NULL));
+	ck_assert_int_eq(access(other, F_OK), 0);
+	unlink(other);
+}
+END_TEST
+
 START_TEST(frame_and_string_helpers)
 {
 	char buf[32] = "ab\0cd";
@@ -323,6 +501,11 @@ static Suite *control_suite(void)
 	tcase_add_test(tc, stale_socket_is_replaced_and_cleanup_unlinks);
 	tcase_add_test(tc, unprivileged_peer_may_read_but_not_change);
 	tcase_add_test(tc, frame_and_string_helpers);
+	tcase_add_test(tc, a_client_that_never_reads_is_held_back);
+	tcase_add_test(tc, a_stream_arrives_whole_and_in_order);
+	tcase_add_test(tc, silent_clients_are_closed);
+	tcase_add_test(tc, connections_past_the_limit_are_refused);
+	tcase_add_test(tc, a_path_that_is_not_a_socket_is_left_alone);
 	suite_add_tcase(s, tc);
 	return s;
 }
