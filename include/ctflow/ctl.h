@@ -93,6 +93,7 @@ struct ctf_ctl_show {
 	uint32_t reserved;
 	uint64_t flows_removed;		/* deleted because the policy changed */
 	uint64_t flow_limit_hits;	/* misses executed without a flow */
+	uint64_t upcalls_truncated;	/* larger than the receive buffer: lost */
 };
 
 /*

@@ -196,7 +196,9 @@ int ctf_nlsock_set_dump_readahead(struct ctf_nlsock *sock, bool on);
  * upcall sockets, which get messages nobody asked for: no seq/portid check).
  * Returns the number of messages handled, -EAGAIN if nothing was waiting on
  * a non-blocking socket, -ENOBUFS if the kernel dropped messages because
- * the receive buffer overflowed (not fatal: read again).
+ * the receive buffer overflowed (not fatal: read again), -EMSGSIZE for a
+ * datagram larger than the buffer and -EPROTO for one that did not come
+ * from the kernel (both consumed, not handled: read again).
  */
 int ctf_nlsock_recv(struct ctf_nlsock *sock, ctf_nl_cb cb, void *arg);
 

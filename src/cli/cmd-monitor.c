@@ -133,6 +133,8 @@ static int receive_loop(struct ctf_nlsock *sock, ctf_nl_cb cb, void *arg, struct
 				return CLI_ERR;
 			continue;
 		}
+		if (ret == -EPROTO || ret == -EMSGSIZE)
+			continue;	/* not from the kernel, or too big: consumed, go on */
 		if (ret == -ECANCELED)
 			return CLI_OK;
 		if (ret == -EPIPE)

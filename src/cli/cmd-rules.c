@@ -338,8 +338,8 @@ int cmd_daemon_show(int argc, char **argv)
 		s.mode[sizeof(s.mode) - 1] = '\0';
 		printf("ctflowd: datapath %s\n", s.datapath);
 		printf("  upcall dispatch: %s\n", s.mode);
-		printf("  upcalls: handled:%" PRIu64 " lost:%" PRIu64 "\n",
-		       s.upcalls_handled, s.upcalls_lost);
+		printf("  upcalls: handled:%" PRIu64 " lost:%" PRIu64 " truncated:%" PRIu64 "\n",
+		       s.upcalls_handled, s.upcalls_lost, s.upcalls_truncated);
 		printf("  handler threads: %u\n", s.handler_threads);
 		printf("  flows: installed:%" PRIu64 " expired:%" PRIu64 " removed:%" PRIu64
 		       " current:%" PRIu64 " limit:%" PRIu64 " limit-hits:%" PRIu64 "\n",

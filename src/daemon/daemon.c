@@ -390,6 +390,7 @@ static void h_show(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *
 		s.upcalls_lost = hs.lost;
 		s.flows_installed = hs.installed;
 		s.flow_limit_hits = hs.limit_hits;
+		s.upcalls_truncated = hs.truncated;
 		s.handler_threads = (uint32_t)upcall_n_handlers(d->up);
 	}
 	s.flows_expired = d->st.flows_expired;

@@ -52,7 +52,7 @@ struct recent {
 };
 
 struct counters {
-	_Atomic uint64_t handled, lost, installed, limit_hits, ring_full, batches;
+	_Atomic uint64_t handled, lost, installed, limit_hits, ring_full, batches, truncated, foreign;
 };
 
 struct handler {
@@ -133,6 +133,8 @@ void handler_stats_add(const struct handler *h, struct handler_stats *sum)
 	sum->limit_hits += atomic_load_explicit(&h->st.limit_hits, memory_order_relaxed);
 	sum->ring_full += atomic_load_explicit(&h->st.ring_full, memory_order_relaxed);
 	sum->batches += atomic_load_explicit(&h->st.batches, memory_order_relaxed);
+	sum->truncated += atomic_load_explicit(&h->st.truncated, memory_order_relaxed);
+	sum->foreign += atomic_load_explicit(&h->st.foreign, memory_order_relaxed);
 }
 
 static uint64_t count(_Atomic uint64_t *c)
@@ -457,6 +459,20 @@ static void read_socket(struct handler *h, struct ctf_nlsock *sock)
 				if (n % 1000 == 1)
 					log_warnx("upcall: %s: receive buffer overflowed: upcalls lost (%" PRIu64 " so far)",
 						  h->sh->datapath, n);
+				continue;
+			}
+			if (ret == -EMSGSIZE) {
+				/* Larger than the receive buffer: it is gone; say so, read on. */
+				if (count(&h->st.truncated) % 1000 == 1)
+					log_warnx("upcall: %s: an upcall was larger than the receive buffer and is lost",
+						  h->sh->datapath);
+				continue;
+			}
+			if (ret == -EPROTO) {
+				/* Not from the kernel: nobody else may send upcalls. */
+				if (count(&h->st.foreign) % 1000 == 1)
+					log_warnx("upcall: %s: a message from a process, not the kernel, was ignored",
+						  h->sh->datapath);
 				continue;
 			}
 			if (ret < 0) {

@@ -64,6 +64,8 @@ struct handler_stats {
 	uint64_t limit_hits;	/* misses executed without a flow: at the flow limit */
 	uint64_t ring_full;	/* installs the main thread was not told of */
 	uint64_t batches;	/* wake-ups with work */
+	uint64_t truncated;	/* upcalls larger than the receive buffer: lost */
+	uint64_t foreign;	/* messages not from the kernel: ignored */
 };
 
 /*

@@ -467,14 +467,30 @@ static int send_all(struct ctf_nlsock *sock, const void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * One datagram. Only the kernel (port id 0) may talk to our sockets: a
+ * datagram from anyone else is consumed and reported as -EPROTO, one that
+ * did not fit the buffer as -EMSGSIZE (it is gone: the caller counts it).
+ */
 static ssize_t recv_into(struct ctf_nlsock *sock, char *buf)
 {
+	struct sockaddr_nl addr;
+	struct iovec iov = { buf, RX_BUF_SIZE };
+	struct msghdr msg = {
+		.msg_name = &addr, .msg_namelen = sizeof(addr), .msg_iov = &iov, .msg_iovlen = 1,
+	};
 	ssize_t n;
 
 	do {
-		n = mnl_socket_recvfrom(sock->nl, buf, RX_BUF_SIZE);
+		n = recvmsg(mnl_socket_get_fd(sock->nl), &msg, 0);
 	} while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : n;
+	if (n < 0)
+		return -errno;
+	if (msg.msg_flags & MSG_TRUNC)
+		return fail(-EMSGSIZE);
+	if (msg.msg_namelen != sizeof(addr) || addr.nl_pid != 0)
+		return fail(-EPROTO);
+	return n;
 }
 
 static ssize_t recv_some(struct ctf_nlsock *sock)
@@ -503,6 +519,8 @@ static int run_until_end(struct ctf_nlsock *sock, struct run_ctx *ctx)
 		ssize_t n = recv_some(sock);
 		int ret;
 
+		if (n == -EPROTO)
+			continue;	/* not from the kernel: not a reply */
 		if (n < 0)
 			return (int)n;
 		/* libmnl checks the port id (and the interrupted-dump flag); we check seq. */
@@ -518,6 +536,8 @@ static int run_until_end(struct ctf_nlsock *sock, struct run_ctx *ctx)
 
 			while (!end) {
 				n = recv_some(sock);
+				if (n == -EPROTO)
+					continue;
 				if (n < 0)
 					return (int)n;
 				end = buffer_has_end(sock->rxbuf, (size_t)n, ctx->seq);
@@ -608,7 +628,9 @@ static void *ra_reader(void *arg)
 		pthread_mutex_unlock(&ra->lock);
 
 		/* The slot is ours until `filled` moves past it. */
-		n = recv_into(ra->sock, ra->buf[i]);
+		do
+			n = recv_into(ra->sock, ra->buf[i]);
+		while (n == -EPROTO);
 		end = n < 0 || buffer_has_end(ra->buf[i], (size_t)n, ra->seq);
 
 		pthread_mutex_lock(&ra->lock);
@@ -901,6 +923,8 @@ int ctf_nlsock_send_batch(struct ctf_nlsock *sock, struct ctf_nlbatch *b, unsign
 	while (ctx.pending) {
 		ssize_t n = recv_some(sock);
 
+		if (n == -EPROTO)
+			continue;
 		if (n < 0) {
 			ret = (int)n;
 			goto lost;

@@ -803,6 +803,56 @@ START_TEST(socket_transact_dump_and_batch)
 END_TEST
 
 /* Device counters come from rtnetlink; "lo" (ifindex 1) always exists. */
+static int count_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+/*
+ * Only the kernel may talk to our sockets: a datagram another process sends
+ * to one is consumed and refused (-EPROTO), and one larger than the receive
+ * buffer is reported (-EMSGSIZE), not silently dropped.
+ */
+START_TEST(datagrams_not_from_the_kernel_are_refused)
+{
+	struct ctf_nlsock *a, *b;
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+	static char big[200 * 1024];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)big;
+	int n = 0, ret;
+
+	ck_assert_int_eq(ctf_nlsock_open(&a), 0);
+	ck_assert_int_eq(ctf_nlsock_open(&b), 0);
+	ctf_nlsock_set_nonblock(b, true);
+	to.nl_pid = ctf_nlsock_portid(b);
+	nlh->nlmsg_len = NLMSG_HDRLEN;
+	nlh->nlmsg_type = NLMSG_MIN_TYPE;
+	ret = (int)sendto(ctf_nlsock_fd(a), nlh, NLMSG_HDRLEN, 0, (struct sockaddr *)&to, sizeof(to));
+	if (ret < 0 && errno == EPERM) {
+		/* Sending to a process's socket needs CAP_NET_ADMIN. */
+		fprintf(stderr, "check_nlsock: not allowed to send to a netlink port: skipped\n");
+		goto out;
+	}
+	ck_assert_int_eq(ret, NLMSG_HDRLEN);
+	ck_assert_int_eq(ctf_nlsock_recv(b, count_cb, &n), -EPROTO);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(ctf_nlsock_recv(b, count_cb, &n), -EAGAIN);	/* it was consumed */
+
+	/* Too big for the receive buffer: reported, and the socket reads on. */
+	ctf_nlsock_set_rcvbuf(b, 1 << 20);
+	nlh->nlmsg_len = sizeof(big);
+	ret = (int)sendto(ctf_nlsock_fd(a), nlh, sizeof(big), 0, (struct sockaddr *)&to, sizeof(to));
+	if (ret == (int)sizeof(big)) {
+		ck_assert_int_eq(ctf_nlsock_recv(b, count_cb, &n), -EMSGSIZE);
+		ck_assert_int_eq(ctf_nlsock_recv(b, count_cb, &n), -EAGAIN);
+	}
+out:
+	ctf_nlsock_close(a);
+	ctf_nlsock_close(b);
+}
+END_TEST
+
 START_TEST(link_stats_fold_in_device_counters)
 {
 	struct ctf_vport_info p = { .type = OVS_VPORT_TYPE_NETDEV, .ifindex = 1,
@@ -856,6 +906,7 @@ static Suite *nlsock_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(live, socket_transact_dump_and_batch);
 	tcase_add_test(live, link_stats_fold_in_device_counters);
+	tcase_add_test(live, datagrams_not_from_the_kernel_are_refused);
 	suite_add_tcase(s, live);
 	return s;
 }
