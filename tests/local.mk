@@ -170,6 +170,7 @@ KERNEL_TESTS += tests/kernel/51-ctflowd-upkeep.sh
 KERNEL_TESTS += tests/kernel/52-ctflowd-loss.sh
 KERNEL_TESTS += tests/kernel/53-ctflowd-policy.sh
 KERNEL_TESTS += tests/kernel/54-ctflowd-installed.sh
+KERNEL_TESTS += tests/kernel/55-ctflowd-faults.sh
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_monitor

@@ -229,12 +229,13 @@ static void batch_flush(struct handler *h)
 static struct nlmsghdr *batch_begin(struct handler *h, uint16_t family, uint8_t cmd,
 				    uint8_t version, uint16_t flags)
 {
+	int dp_ifindex = atomic_load_explicit(&h->sh->dp_ifindex, memory_order_relaxed);
 	struct nlmsghdr *nlh = ctf_nlbatch_begin(&h->batch, family, cmd, version, flags,
-						 h->sh->dp_ifindex);
+						 dp_ifindex);
 
 	if (!nlh) {
 		batch_flush(h);
-		nlh = ctf_nlbatch_begin(&h->batch, family, cmd, version, flags, h->sh->dp_ifindex);
+		nlh = ctf_nlbatch_begin(&h->batch, family, cmd, version, flags, dp_ifindex);
 	}
 	return nlh;
 }

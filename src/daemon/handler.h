@@ -40,7 +40,7 @@ struct handler;
 /* What every handler reads; owned by the upcall module. */
 struct handler_shared {
 	char datapath[16];			/* for log lines */
-	int dp_ifindex;
+	_Atomic int dp_ifindex;			/* changes if the datapath is made again */
 	uint16_t fam_flow, fam_packet;
 	_Atomic(struct ctf_policy *) *policy;	/* the running policy (RCU) */
 	struct rcu *rcu;

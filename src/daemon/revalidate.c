@@ -536,6 +536,7 @@ void revalidator_run(struct revalidator *rv)
 	int ret;
 
 	upcall_check_dispatch(d->up);
+	upcall_check_ports(d->up);
 	upcall_absorb(d->up);
 	rv->pass++;
 	rv->now = started = ctf_monotonic_ms();

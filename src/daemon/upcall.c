@@ -18,6 +18,8 @@
 #include <event2/event.h>
 #include <libmnl/libmnl.h>
 #include <linux/openvswitch.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 
 #include "ctflow/dp.h"
 #include "ctflow/flow.h"
@@ -40,6 +42,10 @@ struct upcall {
 	size_t n_socks;
 	struct ctf_vport_info *ports;	/* attached ports, as the kernel reports them */
 	size_t n_ports;
+	/* Every port number a name ever had here: a port that comes back gets it again. */
+	struct ctf_portmap known;
+	struct mnl_socket *links;	/* rtnetlink link notifications */
+	struct event *links_ev;
 	struct flowtab flows;
 	struct handler_shared sh;
 	struct handler **handlers;
@@ -190,20 +196,92 @@ static int setup_dispatch(struct upcall *up, const struct ctf_dp_ref *ref, struc
 	return 0;
 }
 
+/* Tell the kernel where upcalls go: our sockets' port ids, per CPU or per vport. */
+static int announce_dispatch(struct upcall *up, struct ctf_nlerr *nerr)
+{
+	struct ctf_dp_ref ref = { .dp_ifindex = up->dp_ifindex };
+	uint32_t want = OVS_DP_F_UNALIGNED |
+			(up->per_cpu ? OVS_DP_F_DISPATCH_UPCALL_PER_CPU : OVS_DP_F_VPORT_PIDS);
+	uint32_t *pids = ctf_xmalloc(up->n_socks * sizeof(*pids));
+	int ret;
+
+	for (size_t i = 0; i < up->n_socks; i++)
+		pids[i] = ctf_nlsock_portid(up->socks[i]);
+	ret = ctf_dp_set(up->ctl, &ref, want, up->per_cpu ? pids : NULL,
+			 up->per_cpu ? up->n_socks : 0, NULL, nerr);
+	free(pids);
+	return ret;
+}
+
 /*
- * Another program may change the datapath's dispatch features (ovs-dpctl
- * switches an existing datapath to per-CPU when it opens it): put ours back.
+ * The datapath was deleted under us (ovs-dpctl del-dp): make it again, with
+ * the same upcall sockets, the ports at their old numbers (so that the
+ * policy's in_port and output numbers stay right) and no flows.
+ */
+static int recover_datapath(struct upcall *up)
+{
+	struct ctflowd *d = up->d;
+	struct ctf_dp_info info;
+	struct ctf_nlerr nerr;
+	struct ctf_err err;
+	int ret;
+
+	log_warnx("upcall: datapath %s is gone (deleted by another program): creating it again",
+		  d->cfg.datapath);
+	ctf_nlerr_clear(&nerr);
+	ret = ctf_dp_create(up->ctl, d->cfg.datapath, 0, &info, &nerr);
+	if (ret && ret != -EEXIST) {
+		log_warnx("upcall: cannot create datapath %s: %s%s%s", d->cfg.datapath,
+			  strerror(-ret), nerr.msg[0] ? ": " : "", nerr.msg);
+		return ret;
+	}
+	if (ret == -EEXIST) {
+		struct ctf_dp_ref ref = { .name = d->cfg.datapath };
+
+		ret = ctf_dp_get(up->ctl, &ref, &info, &nerr);
+		if (ret)
+			return ret;
+	}
+	up->dp_ifindex = info.dp_ifindex;
+	atomic_store(&up->sh.dp_ifindex, info.dp_ifindex);
+	ret = announce_dispatch(up, &nerr);
+	if (ret) {
+		log_warnx("upcall: %s: cannot set up upcalls again: %s", d->cfg.datapath,
+			  strerror(-ret));
+		return ret;
+	}
+	ctf_err_clear(&err);
+	ret = upcall_sync_ports(up, &d->cfg, &err);
+	/* The old datapath took its flows along. */
+	for (struct flowtab_entry *e = flowtab_next(&up->flows, NULL); e;
+	     e = flowtab_next(&up->flows, e))
+		flowtab_remove(&up->flows, e);
+	atomic_store(&up->sh.flows, 0);
+	log_info("upcall: datapath %s created again: %zu ports attached, upcalls %s",
+		 d->cfg.datapath, up->n_ports ? up->n_ports - 1 : 0, upcall_mode(up));
+	return ret;
+}
+
+/*
+ * Once per revalidation pass: is the datapath still there, and still
+ * sending its upcalls to us? Another program may have deleted it, or
+ * changed its dispatch features (ovs-dpctl switches an existing datapath to
+ * per-CPU when it opens it): put back what is ours.
  */
 void upcall_check_dispatch(struct upcall *up)
 {
 	struct ctf_dp_ref ref = { .dp_ifindex = up->dp_ifindex };
 	struct ctf_dp_info info;
 	struct ctf_nlerr nerr;
-	uint32_t want, *pids;
 	bool ok;
 	int ret;
 
-	if (ctf_dp_get(up->ctl, &ref, &info, &nerr))
+	ret = ctf_dp_get(up->ctl, &ref, &info, &nerr);
+	if (ret == -ENODEV || ret == -ENOENT) {
+		recover_datapath(up);
+		return;
+	}
+	if (ret)
 		return;
 	if (up->per_cpu)
 		ok = (info.user_features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU) &&
@@ -215,14 +293,7 @@ void upcall_check_dispatch(struct upcall *up)
 		return;
 	log_warnx("upcall: %s: upcall dispatch changed by another program: restoring %s",
 		  up->d->cfg.datapath, upcall_mode(up));
-	want = OVS_DP_F_UNALIGNED |
-	       (up->per_cpu ? OVS_DP_F_DISPATCH_UPCALL_PER_CPU : OVS_DP_F_VPORT_PIDS);
-	pids = ctf_xmalloc(up->n_socks * sizeof(*pids));
-	for (size_t i = 0; i < up->n_socks; i++)
-		pids[i] = ctf_nlsock_portid(up->socks[i]);
-	ret = ctf_dp_set(up->ctl, &ref, want, up->per_cpu ? pids : NULL,
-			 up->per_cpu ? up->n_socks : 0, NULL, &nerr);
-	free(pids);
+	ret = announce_dispatch(up, &nerr);
 	if (ret)
 		log_warnx("upcall: %s: cannot restore upcall dispatch: %s", up->d->cfg.datapath,
 			  strerror(-ret));
@@ -240,6 +311,7 @@ static int collect_port(const struct ctf_vport_info *info, void *arg)
 
 	up->ports = ctf_xrealloc(up->ports, (up->n_ports + 1) * sizeof(*up->ports));
 	up->ports[up->n_ports++] = *info;
+	ctf_portmap_add(&up->known, info->port_no, info->name);
 	return 0;
 }
 
@@ -283,6 +355,11 @@ int upcall_sync_ports(struct upcall *up, const struct ctf_config *cfg, struct ct
 			.port_no = CTF_VPORT_NO_ANY, .upcall_pids = &pid, .n_upcall_pids = 1,
 		};
 		struct ctf_vport_info info;
+		uint32_t before;
+
+		/* A port that was here before comes back under its number: the rules use it. */
+		if (!ctf_portmap_lookup_name(&up->known, cfg->ports[i], &before))
+			req.port_no = before;
 
 		ret = ctf_vport_get(up->ctl, up->dp_ifindex, cfg->ports[i], 0, &info, &nerr);
 		if (!ret) {
@@ -291,6 +368,12 @@ int upcall_sync_ports(struct upcall *up, const struct ctf_config *cfg, struct ct
 			ret = ctf_vport_set(up->ctl, up->dp_ifindex, &req, &info, &nerr);
 		} else {
 			ret = ctf_vport_new(up->ctl, up->dp_ifindex, &req, &info, &nerr);
+			if ((ret == -EBUSY || ret == -EEXIST || ret == -EFBIG) &&
+			    req.port_no != CTF_VPORT_NO_ANY) {
+				/* Its old number is taken: any will do (a reload re-resolves the rules). */
+				req.port_no = CTF_VPORT_NO_ANY;
+				ret = ctf_vport_new(up->ctl, up->dp_ifindex, &req, &info, &nerr);
+			}
 			if (!ret)
 				log_info("upcall: %s: port %u: %s attached", cfg->datapath,
 					 info.port_no, cfg->ports[i]);
@@ -315,6 +398,8 @@ int upcall_sync_ports(struct upcall *up, const struct ctf_config *cfg, struct ct
 	return 0;
 }
 
+static void watch_links(struct upcall *up);
+
 struct upcall *upcall_open(struct ctflowd *d, struct ctf_err *err)
 {
 	struct upcall *up = ctf_xzalloc(sizeof(*up));
@@ -326,6 +411,7 @@ struct upcall *upcall_open(struct ctflowd *d, struct ctf_err *err)
 	up->d = d;
 	up->sh.notify_fd = -1;
 	flowtab_init(&up->flows);
+	ctf_portmap_init(&up->known);
 	ctf_nlerr_clear(&nerr);
 	ret = open_sock(&up->ctl, false, CTL_RCVBUF);
 	if (ret) {
@@ -362,10 +448,116 @@ struct upcall *upcall_open(struct ctflowd *d, struct ctf_err *err)
 	ret = upcall_sync_ports(up, &d->cfg, err);
 	if (ret)
 		goto fail;
+	watch_links(up);
 	return up;
 fail:
 	upcall_close(up);
 	return NULL;
+}
+
+/* ---- ports whose devices come and go -------------------------------------------- */
+
+static bool attached(const struct upcall *up, const char *name)
+{
+	for (size_t i = 0; i < up->n_ports; i++)
+		if (!strcmp(up->ports[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * Attach the configured ports that are not attached and whose device
+ * exists: a device deleted and made again loses its vport with it. Called
+ * on the kernel's link notifications and, as a safety net, at every
+ * revalidation pass.
+ */
+void upcall_check_ports(struct upcall *up)
+{
+	const struct ctf_config *cfg = &up->d->cfg;
+	struct ctf_err err;
+	bool missing = false;
+
+	if (refresh_ports(up))
+		return;
+	for (size_t i = 0; i < cfg->n_ports && !missing; i++)
+		missing = !attached(up, cfg->ports[i]) && if_nametoindex(cfg->ports[i]);
+	if (!missing)
+		return;
+	ctf_err_clear(&err);
+	if (upcall_sync_ports(up, cfg, &err))
+		log_warnx("upcall: %s: %s", cfg->datapath, err.msg);
+}
+
+struct link_event {
+	struct upcall *up;
+	bool check;
+};
+
+static int link_attr_cb(const struct nlattr *a, void *data)
+{
+	const char **name = data;
+
+	if (mnl_attr_get_type(a) == IFLA_IFNAME && !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
+		*name = mnl_attr_get_str(a);
+	return MNL_CB_OK;
+}
+
+static int link_msg(const struct nlmsghdr *nlh, void *arg)
+{
+	struct link_event *le = arg;
+	const struct ctf_config *cfg = &le->up->d->cfg;
+	const char *name = NULL;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, &name);
+	for (size_t i = 0; name && i < cfg->n_ports; i++) {
+		if (strcmp(cfg->ports[i], name))
+			continue;
+		if (nlh->nlmsg_type == RTM_DELLINK)
+			log_warnx("upcall: %s: port %s: its device was deleted: it is attached again when it returns",
+				  cfg->datapath, name);
+		le->check = true;
+	}
+	return MNL_CB_OK;
+}
+
+static void on_link(evutil_socket_t fd, short what, void *arg)
+{
+	struct link_event le = { arg, false };
+	char buf[16384];
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				le.check = true;	/* events were lost: look for ourselves */
+				continue;
+			}
+			break;
+		}
+		mnl_cb_run(buf, (size_t)n, 0, 0, link_msg, &le);
+	}
+	if (le.check)
+		upcall_check_ports(le.up);
+}
+
+/* Link notifications, so that a port whose device comes back is attached at once. */
+static void watch_links(struct upcall *up)
+{
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (!nl || mnl_socket_bind(nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID)) {
+		log_warn("upcall: cannot watch link changes (ports are checked every pass instead)");
+		if (nl)
+			mnl_socket_close(nl);
+		return;
+	}
+	up->links = nl;
+	up->links_ev = event_new(up->d->base, mnl_socket_get_fd(nl), EV_READ | EV_PERSIST, on_link,
+				 up);
+	event_add(up->links_ev, NULL);
 }
 
 /* ---- the handler threads ------------------------------------------------------ */
@@ -491,9 +683,14 @@ void upcall_close(struct upcall *up)
 	if (up->sh.notify_fd >= 0)
 		close(up->sh.notify_fd);
 	close_upcall_socks(up);
+	if (up->links_ev)
+		event_free(up->links_ev);
+	if (up->links)
+		mnl_socket_close(up->links);
 	if (up->ctl)
 		ctf_nlsock_close(up->ctl);
 	flowtab_destroy(&up->flows);
+	ctf_portmap_free(&up->known);
 	free(up->ports);
 	free(up);
 }

@@ -57,8 +57,14 @@ int upcall_sync_ports(struct upcall *up, const struct ctf_config *cfg, struct ct
 /* Name <-> number of the datapath's ports (the caller frees @map). */
 void upcall_portmap(const struct upcall *up, struct ctf_portmap *map);
 
-/* Re-announce our dispatch mode if another program changed it (revalidator). */
+/*
+ * Once per revalidation pass: create the datapath again if another program
+ * deleted it (same sockets, ports at their old numbers), and re-announce our
+ * dispatch mode if another program changed it.
+ */
 void upcall_check_dispatch(struct upcall *up);
+/* Attach configured ports whose devices exist but are not attached (a device made again). */
+void upcall_check_ports(struct upcall *up);
 
 /* Number of CPU slots for OVS_DP_ATTR_PER_CPU_PIDS: max(configured, highest id + 1). */
 unsigned upcall_cpu_slots(void);
