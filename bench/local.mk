@@ -3,7 +3,7 @@
 # CI: they are slow, boot the test VM, and timings do not belong in tests.
 # The C program is an EXTRA_PROGRAMS entry, so a plain `make` skips it and
 # `make install` never installs it.
-EXTRA_PROGRAMS = bench/flowtext-bench bench/cls-bench
+EXTRA_PROGRAMS += bench/flowtext-bench bench/cls-bench
 bench_flowtext_bench_SOURCES = bench/flowtext-bench.c bench/mix.h
 bench_flowtext_bench_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) -O2
 bench_flowtext_bench_LDADD = libctflow-core.la $(MNL_LIBS)

@@ -153,6 +153,16 @@ int ctf_attrs_parse(const struct nlmsghdr *nlh, size_t offset, const struct ctf_
 int ctf_attrs_parse_nested(const struct nlattr *nest, const struct ctf_attr_rule *rules,
 			   unsigned max_type, const struct nlattr **tb);
 
+/*
+ * mnl_attr_parse() bounded by nlmsg_len itself: libmnl's walk ends at the
+ * aligned length, so the last attribute of a message whose length is not a
+ * multiple of 4 could read up to 3 bytes past it. Calls @cb for every whole
+ * attribute after @offset bytes of payload; returns what libmnl's would
+ * (MNL_CB_ERROR from @cb stops the walk and returns -1).
+ */
+typedef int (*ctf_attr_cb)(const struct nlattr *attr, void *data);
+int ctf_attr_walk(const struct nlmsghdr *nlh, size_t offset, ctf_attr_cb cb, void *data);
+
 /* ---- sending ---------------------------------------------------------- */
 
 /*

@@ -429,7 +429,7 @@ static int upcall_msg(const struct nlmsghdr *nlh, void *arg)
 
 	if (!g || g->cmd != OVS_PACKET_CMD_MISS || h->n_misses >= UPCALL_BATCH)
 		return MNL_CB_OK;
-	if (mnl_attr_parse(nlh, CTF_OVS_ATTR_OFFSET, attr_cb, tb) < 0 ||
+	if (ctf_attr_walk(nlh, CTF_OVS_ATTR_OFFSET, attr_cb, tb) < 0 ||
 	    !tb[OVS_PACKET_ATTR_PACKET] || !tb[OVS_PACKET_ATTR_KEY])
 		return MNL_CB_OK;
 	m = &h->misses[h->n_misses++];

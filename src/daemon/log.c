@@ -70,6 +70,7 @@ void logit(int pri, const char *fmt, ...)
 }
 
 /* Format into a buffer, then append the saved errno's text (if @with_errno). */
+LOG_PRINTF(5, 0)
 static void vlog_errno(int pri, int with_errno, int err, const char *prefix,
 		       const char *fmt, va_list ap)
 {
@@ -127,6 +128,7 @@ void log_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
+LOG_PRINTF(2, 0)
 static noreturn void vfatal(int with_errno, const char *fmt, va_list ap)
 {
 	int saved_errno = errno;

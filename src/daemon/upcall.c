@@ -510,7 +510,7 @@ static int link_msg(const struct nlmsghdr *nlh, void *arg)
 
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
 		return MNL_CB_OK;
-	mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, &name);
+	ctf_attr_walk(nlh, sizeof(struct ifinfomsg), link_attr_cb, &name);
 	for (size_t i = 0; name && i < cfg->n_ports; i++) {
 		if (strcmp(cfg->ports[i], name))
 			continue;

@@ -89,7 +89,7 @@ int ctf_ct_limit_parse(const struct nlmsghdr *nlh, ctf_ct_limit_cb cb, void *arg
 
 	if (nlh->nlmsg_len < CTF_OVS_HDRLEN)
 		return -EBADMSG;
-	if (mnl_attr_parse(nlh, CTF_OVS_ATTR_OFFSET, limit_attr_cb, &ctx) < 0)
+	if (ctf_attr_walk(nlh, CTF_OVS_ATTR_OFFSET, limit_attr_cb, &ctx) < 0)
 		return ctx.error ? ctx.error : -EBADMSG;
 	return 0;
 }

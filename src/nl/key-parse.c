@@ -479,7 +479,7 @@ static int parse_field(struct kp *kp, const char *what, const struct ctf_field_d
 			max = ctf_field_max(fd);
 			break;
 		}
-		/* fall through */
+		__attribute__((fallthrough));
 	default:
 		max = ctf_field_max(fd);
 		if ((r = scan_num(kp, what, max, &v)))
@@ -975,7 +975,8 @@ static int scan_u128(struct kp *kp, const char *what, uint8_t out[16])
 
 /* ---- per-kind parsers ------------------------------------------------- */
 
-static int kp_attr(struct kp *kp, uint64_t *seen);
+struct attrs_seen;
+static int kp_attr(struct kp *kp, struct attrs_seen *seen);
 static int kp_attrs_until_paren(struct kp *kp);
 
 static int emit(struct kp *kp, uint16_t type, const void *v, const void *m, size_t len)
@@ -1744,7 +1745,46 @@ static int kp_raw(struct kp *kp, unsigned int type)
 
 /* ---- attribute dispatch ------------------------------------------------ */
 
-static int kp_attr(struct kp *kp, uint64_t *seen)
+/*
+ * The attribute types one level of a key has used: the kernel refuses a key
+ * that repeats one, and a repeated type would also leave its mask ambiguous.
+ * Types above 63 only come as keyN(); a key carries few of those.
+ */
+#define MAX_HIGH_RAW 16
+struct attrs_seen {
+	uint64_t low;
+	uint16_t high[MAX_HIGH_RAW];
+	unsigned n_high;
+};
+
+static int note_type(struct kp *kp, struct attrs_seen *seen, unsigned int type, const char *what,
+		     const char *at)
+{
+	bool dup = false;
+
+	if (!seen)
+		return 0;
+	if (type < 64) {
+		dup = seen->low & (1ull << type);
+		seen->low |= 1ull << type;
+	} else {
+		for (unsigned i = 0; i < seen->n_high; i++)
+			dup |= seen->high[i] == type;
+		if (!dup && seen->n_high == MAX_HIGH_RAW)
+			return ctf_err_set(kp->err, "more than %u keyN() attributes of types above 63 at `%.*s'",
+					   MAX_HIGH_RAW, toklen(at), at);
+		if (!dup)
+			seen->high[seen->n_high++] = (uint16_t)type;
+	}
+	if (dup) {
+		ctf_err_set(kp->err, "duplicate key attribute `%s' at `%.*s'", what, toklen(at), at);
+		ctf_err_hint(kp->err, "the kernel refuses a key that repeats an attribute");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int kp_attr(struct kp *kp, struct attrs_seen *seen)
 {
 	const char *name = kp->s;
 	const struct ctf_attr_desc *d;
@@ -1765,12 +1805,16 @@ static int kp_attr(struct kp *kp, uint64_t *seen)
 	if (!d) {
 		uint64_t t;
 		const char *num = name + 3;
+		char raw_name[16];
 
 		if (n > 3 && !strncmp(name, "key", 3) && num[0] >= '1' && num[0] <= '9' &&
 		    !scan_u64(&num, &t) && num == name + n && t < NLA_F_NET_BYTEORDER &&
 		    (t > OVS_KEY_ATTR_MAX || ctf_key_attr_desc(t)->flags & CTF_AF_USER_ONLY)) {
 			/* Below the flag bits: a 14-bit type, never NESTED or NET_BYTEORDER. */
 			type = (unsigned int)t;
+			snprintf(raw_name, sizeof(raw_name), "key%u", type);
+			if ((r = note_type(kp, seen, type, raw_name, name)))
+				return r;
 			r = kp_raw(kp, type);
 			goto out;
 		}
@@ -1780,15 +1824,8 @@ static int kp_attr(struct kp *kp, uint64_t *seen)
 				      "ct_mark ct_label ct_tuple4 ct_tuple6 tunnel nsh ...");
 		return -EINVAL;
 	}
-	if (seen && type < 64) {
-		if (*seen & (1ull << type)) {
-			ctf_err_set(kp->err, "duplicate key attribute `%s' at `%.*s'", d->name,
-				    toklen(name), name);
-			ctf_err_hint(kp->err, "the kernel refuses a key that repeats an attribute");
-			return -EINVAL;
-		}
-		*seen |= 1ull << type;
-	}
+	if ((r = note_type(kp, seen, type, d->name, name)))
+		return r;
 	switch (d->kind) {
 	case CTF_AK_SCALAR:
 		r = kp_scalar(kp, type, d);
@@ -1838,7 +1875,7 @@ static void skip_delims(struct kp *kp)
 /* Attributes up to the ')' closing an encap(). */
 static int kp_attrs_until_paren(struct kp *kp)
 {
-	uint64_t seen = 0;
+	struct attrs_seen seen = { 0 };
 	int r;
 
 	for (;;) {
@@ -1876,7 +1913,7 @@ int ctf_key_parse(const char *text, const struct ctf_portmap *ports,
 {
 	struct kp kp = { .s = text, .ports = ports, .key = key, .mask = mask, .err = err };
 	size_t klen = key->nlh->nlmsg_len, mlen = mask ? mask->nlh->nlmsg_len : 0;
-	uint64_t seen = 0;
+	struct attrs_seen seen = { 0 };
 	int r = 0;
 
 	ctf_err_clear(err);

@@ -303,7 +303,7 @@ int ctf_nlerr_parse(const struct nlmsghdr *nlh, struct ctf_nlerr *errp)
 		code = -code;
 	err->error = code;
 	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && tlv_off < payload)
-		mnl_attr_parse(nlh, (unsigned int)tlv_off, ext_ack_attr_cb, err);
+		ctf_attr_walk(nlh, tlv_off, ext_ack_attr_cb, err);
 	return code;
 }
 
@@ -386,6 +386,22 @@ int ctf_attrs_parse(const struct nlmsghdr *nlh, size_t offset, const struct ctf_
 	parse_stream((const char *)nlh + NLMSG_HDRLEN + MNL_ALIGN(offset),
 		     nlh->nlmsg_len - NLMSG_HDRLEN - MNL_ALIGN(offset), &ctx);
 	return ctx.error ? fail(ctx.error) : 0;
+}
+
+int ctf_attr_walk(const struct nlmsghdr *nlh, size_t offset, ctf_attr_cb cb, void *data)
+{
+	const struct nlattr *a;
+	size_t start = NLMSG_HDRLEN + MNL_ALIGN(offset);
+
+	if (nlh->nlmsg_len < start)
+		return MNL_CB_OK;
+	ctf_nla_for_each_in(a, (const char *)nlh + start, nlh->nlmsg_len - start) {
+		int r = cb(a, data);
+
+		if (r <= MNL_CB_STOP)
+			return r;
+	}
+	return MNL_CB_OK;
 }
 
 int ctf_attrs_parse_nested(const struct nlattr *nest, const struct ctf_attr_rule *rules,

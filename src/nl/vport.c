@@ -368,7 +368,7 @@ static int link_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;
-	return mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, data);
+	return ctf_attr_walk(nlh, sizeof(struct ifinfomsg), link_attr_cb, data);
 }
 
 static int get_link_stats(int ifindex, struct rtnl_link_stats64 *st)

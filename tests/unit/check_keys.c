@@ -459,6 +459,11 @@ static const struct {
 	const char *in, *msg;
 } refusals[] = {
 	{ "ct_zone(65536)", "65536" },
+	{ "in_port(1),in_port(2)", "duplicate key attribute `in_port'" },
+	/* A repeated keyN() once left the second without a mask of its length. */
+	{ "key45(ffc7ffc7),key45(ffc7ffc77810c77810)", "duplicate key attribute `key45'" },
+	{ "key300(01),key301(02),key300(03)", "duplicate key attribute `key300'" },
+	{ "encap(key50(01),key50(02))", "duplicate key attribute `key50'" },
 	{ "ct_zone(-1)", "-1" },
 	{ "ipv4(src=1.2.3.256)", "256" },
 	{ "vlan(vid=4096)", "4096" },

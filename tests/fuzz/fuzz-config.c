@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * ctflowd.conf: any text is parsed (accepted or refused with a message that
+ * names a line), and what is accepted builds a policy that classifies a
+ * packet.
+ */
+#include "../../src/daemon/conf.h"
+#include "../../src/daemon/policy.h"
+#include "fuzz-common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ctf_config cfg;
+	struct ctf_err err;
+	char *text = fuzz_string(data, size);
+
+	ctf_config_init(&cfg);
+	if (!ctf_config_parse_string(&cfg, "fuzz.conf", text, &err)) {
+		struct ctf_portmap map;
+		struct ctf_policy *pol = NULL;
+		uint64_t next_id = 1;
+
+		ctf_config_portmap(&cfg, &map);
+		if (!ctf_policy_from_config(&pol, &cfg, &map, NULL, &next_id, NULL, &err)) {
+			struct ctf_flow_key k;
+			struct ctf_decision d;
+
+			memset(&k, 0, sizeof(k));
+			k.recirc_id = 1;
+			k.eth_type = 0x0008;
+			ctf_policy_classify(pol, &k, &d);
+		}
+		ctf_policy_free(pol);
+		ctf_portmap_free(&map);
+	} else {
+		fuzz_check(!strncmp(err.msg, "fuzz.conf:", 10), "error without a location: %s", err.msg);
+	}
+	ctf_config_free(&cfg);
+	free(text);
+	return 0;
+}
