@@ -144,14 +144,15 @@ static int port_cb(const struct ctf_vport_info *info, void *arg)
 
 int flow_cli_load_ports(struct flow_cli *fc, const char *verb)
 {
+	struct ctf_nlerr nlerr;
 	int ret;
 
 	if (fc->have_ports)
 		return 0;
-	ret = ctf_vport_dump(fc->sock, fc->dp_ifindex, port_cb, &fc->ports, NULL);
+	ret = ctf_vport_dump(fc->sock, fc->dp_ifindex, port_cb, &fc->ports, &nlerr);
 	if (ret < 0) {
 		cli_error("cannot %s: cannot list the ports of %s: %s", verb, fc->dp_name,
-			  strerror(-ret));
+			  nlerr.msg[0] ? nlerr.msg : strerror(-ret));
 		return CLI_ERR;
 	}
 	fc->have_ports = true;
@@ -631,13 +632,16 @@ int cmd_dump_flows(int argc, char **argv)
 	}
 	flow_text_init(&ft);
 	if (filter) {
-		if (flow_cli_load_ports(&fc, "dump flows") ||
-		    flow_text_parse(&ft, filter, NULL, &fc.ports, false, &err) < 0) {
-			char buf[1100];
+		char buf[1100];
 
-			if (err.msg[0])
-				cli_error("cannot dump flows: bad filter: %s",
-					  ctf_err_text(&err, buf, sizeof(buf)));
+		/* A filter may name ports: without them it cannot be read at all. */
+		if (flow_cli_load_ports(&fc, "dump flows")) {
+			ret = CLI_ERR;
+			goto out;
+		}
+		if (flow_text_parse(&ft, filter, NULL, &fc.ports, false, &err) < 0) {
+			cli_error("cannot dump flows: bad filter: %s",
+				  ctf_err_text(&err, buf, sizeof(buf)));
 			ret = CLI_USAGE;
 			goto out;
 		}
