@@ -135,6 +135,9 @@ endif
 # check-flow needs neither root nor the kernel: run it on the host.
 TESTS += tests/cli/check-flow.sh
 EXTRA_DIST += tests/cli/check-flow.sh
+# The command line itself: options anywhere, help, exit statuses, write errors.
+TESTS += tests/cli/options.sh
+EXTRA_DIST += tests/cli/options.sh
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_nlsock
@@ -171,6 +174,8 @@ KERNEL_TESTS += tests/kernel/52-ctflowd-loss.sh
 KERNEL_TESTS += tests/kernel/53-ctflowd-policy.sh
 KERNEL_TESTS += tests/kernel/54-ctflowd-installed.sh
 KERNEL_TESTS += tests/kernel/55-ctflowd-faults.sh
+KERNEL_TESTS += tests/kernel/58-ctflowd-memory.sh
+KERNEL_TESTS += tests/kernel/57-ctflowd-capabilities.sh
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_monitor
