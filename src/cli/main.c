@@ -88,6 +88,17 @@ static bool set_option(int c)
 	}
 }
 
+/* getopt's own messages would name the command, not us: opterr is 0. */
+static void bad_option(char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (strncmp(arg, "--", 2) && optopt > ' ' && optopt < 127)
+		cli_error("unknown option '-%c'", optopt);
+	else
+		cli_error("bad option '%s'", arg);
+}
+
 static const struct cli_command *find_command(const char *name)
 {
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -101,11 +112,14 @@ static int run_command(const struct cli_command *cmd, int argc, char **argv)
 	int c, nargs;
 
 	/*
-	 * Options may also follow the command name, as with ovs-dpctl. getopt
-	 * permutes them to the front; afterwards argv[optind..] are the
-	 * command's arguments, and argv[optind - 1] becomes its argv[0].
+	 * Options may also come anywhere after the command name, GNU style;
+	 * "--" ends them, for an argument that starts with '-'. optind = 0,
+	 * not 1, makes glibc's getopt start afresh: with 1 it would keep the
+	 * stop-at-the-first-argument mode of main()'s "+" option string.
+	 * getopt permutes the options to the front; afterwards argv[optind..]
+	 * are the command's arguments, and argv[optind - 1] becomes its argv[0].
 	 */
-	optind = 1;
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "msjhV", longopts, NULL)) != -1) {
 		if (set_option(c))
 			continue;
@@ -113,6 +127,13 @@ static int run_command(const struct cli_command *cmd, int argc, char **argv)
 			printf("Usage: %s %s %s\n  %s\n", PROG_NAME, cmd->name, cmd->usage, cmd->help);
 			return CLI_OK;
 		}
+		if (c == 'V') {
+			printf("%s %s\n", PROG_NAME, PACKAGE_VERSION);
+			return CLI_OK;
+		}
+		bad_option(argv);
+		fprintf(stderr, "Try '%s %s --help'; put -- before an argument that starts with '-'.\n",
+			PROG_NAME, cmd->name);
 		return CLI_USAGE;
 	}
 	argv[optind - 1] = argv[0];
@@ -139,6 +160,7 @@ int main(int argc, char **argv)
 	const struct cli_command *cmd;
 	int c;
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+msjhV", longopts, NULL)) != -1) {
 		if (set_option(c))
 			continue;
@@ -150,6 +172,7 @@ int main(int argc, char **argv)
 			printf("%s %s\n", PROG_NAME, PACKAGE_VERSION);
 			return CLI_OK;
 		default:
+			bad_option(argv);
 			fprintf(stderr, "Try '%s --help' for more information.\n", PROG_NAME);
 			return CLI_USAGE;
 		}
