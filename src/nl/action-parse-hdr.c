@@ -11,6 +11,7 @@
 #include "action-attrs.h"
 #include "action-internal.h"
 #include "key-attrs.h"
+#include "nla-inline.h"
 
 int ctf_ap_push_vlan(struct ctf_ascan *sc, int depth)
 {
@@ -243,7 +244,7 @@ static bool all_ones(const void *p, size_t n)
 int ctf_ap_set(struct ctf_ascan *sc, int depth)
 {
 	/* Scratch streams on the stack: one key attribute each. */
-	uint32_t kbuf[(MNL_NLMSG_HDRLEN + 4096) / 4], mbuf[(MNL_NLMSG_HDRLEN + 4096) / 4];
+	uint32_t kbuf[(CTF_NLMSG_HDRLEN + 4096) / 4], mbuf[(CTF_NLMSG_HDRLEN + 4096) / 4];
 	struct ctf_nlbuf key = { (struct nlmsghdr *)kbuf, sizeof(kbuf) };
 	struct ctf_nlbuf mask = { (struct nlmsghdr *)mbuf, sizeof(mbuf) };
 	const char *at = sc->p, *p;
@@ -270,9 +271,9 @@ int ctf_ap_set(struct ctf_ascan *sc, int depth)
 		return err;
 	k = ctf_nlbuf_data(&key);
 	m = ctf_nlbuf_data(&mask);
-	if (ctf_nlbuf_len(&key) < MNL_ATTR_HDRLEN)
+	if (ctf_nlbuf_len(&key) < CTF_NLA_HDRLEN)
 		return ctf_as_err(sc, at, "set() needs one key attribute");
-	if (nested || ctf_nlbuf_len(&mask) < MNL_ATTR_HDRLEN ||
+	if (nested || ctf_nlbuf_len(&mask) < CTF_NLA_HDRLEN ||
 	    all_ones(mnl_attr_get_payload(m), mnl_attr_get_payload_len(m))) {
 		/*
 		 * The kernel wants the SET payload to be exactly
@@ -281,8 +282,8 @@ int ctf_ap_set(struct ctf_ascan *sc, int depth)
 		 */
 		size_t klen = mnl_attr_get_len(k);
 
-		memset((char *)kbuf + MNL_NLMSG_HDRLEN + klen, 0, MNL_ALIGN(klen) - klen);
-		return ctf_as_put(sc, OVS_ACTION_ATTR_SET, MNL_ALIGN(klen), k);
+		memset((char *)kbuf + CTF_NLMSG_HDRLEN + klen, 0, CTF_NLA_ALIGN(klen) - klen);
+		return ctf_as_put(sc, OVS_ACTION_ATTR_SET, CTF_NLA_ALIGN(klen), k);
 	}
 	if (mnl_attr_get_payload_len(m) != mnl_attr_get_payload_len(k)) {
 		ctf_as_err(sc, at, "set() with a partial mask is not possible for this key");
@@ -306,14 +307,14 @@ int ctf_ap_set(struct ctf_ascan *sc, int depth)
 		 * refuses them and so does validate.c, with a hint.
 		 */
 		uint8_t *dst = mnl_nlmsg_get_payload_tail(sc->nlh);
-		if (sc->nlh->nlmsg_len + MNL_ALIGN(2 * n) > sc->buflen)
+		if (sc->nlh->nlmsg_len + CTF_NLA_ALIGN(2 * n) > sc->buflen)
 			return ctf_as_too_long(sc);
 		memcpy(dst, mnl_attr_get_payload(k), n);
 		memcpy(dst + n, mnl_attr_get_payload(m), n);
-		memset(dst + 2 * n, 0, MNL_ALIGN(2 * n) - 2 * n);
-		sc->nlh->nlmsg_len += MNL_ALIGN(2 * n);
+		memset(dst + 2 * n, 0, CTF_NLA_ALIGN(2 * n) - 2 * n);
+		sc->nlh->nlmsg_len += (uint32_t)CTF_NLA_ALIGN(2 * n);
 		mnl_attr_nest_end(sc->nlh, inner);
-		inner->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + 2 * n);
+		inner->nla_len = (uint16_t)(CTF_NLA_HDRLEN + 2 * n);
 		return ctf_as_nest_end(sc, outer);
 	}
 }

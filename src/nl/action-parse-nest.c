@@ -12,6 +12,7 @@
 
 #include "action-attrs.h"
 #include "action-internal.h"
+#include "nla-inline.h"
 
 int ctf_ap_clone(struct ctf_ascan *sc, int depth)
 {
@@ -200,13 +201,13 @@ int ctf_ap_userspace(struct ctf_ascan *sc, int depth)
 				err = ctf_as_hex_bytes(sc, "userdata", dst, room, &n) ?:
 				      ctf_as_expect(sc, ')', "userdata()");
 				if (!err) {
-					sc->nlh->nlmsg_len += MNL_ALIGN(n);
+					sc->nlh->nlmsg_len += (uint32_t)CTF_NLA_ALIGN(n);	/* n <= room */
 					if (sc->nlh->nlmsg_len > sc->buflen)
 						return ctf_as_too_long(sc);
-					memset(dst + n, 0, MNL_ALIGN(n) - n);
+					memset(dst + n, 0, CTF_NLA_ALIGN(n) - n);
 					ud->nla_type = OVS_USERSPACE_ATTR_USERDATA;
 					err = ctf_as_nest_end(sc, ud);
-					ud->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + n);
+					ud->nla_len = (uint16_t)(CTF_NLA_HDRLEN + n);
 					ud->nla_type = OVS_USERSPACE_ATTR_USERDATA;
 				}
 			}

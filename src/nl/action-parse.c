@@ -17,6 +17,7 @@
 
 #include "action-attrs.h"
 #include "action-internal.h"
+#include "nla-inline.h"
 
 /* "name(" list ")" nested as attribute @type; the cursor is after "name(". */
 int ctf_as_nested_list(struct ctf_ascan *sc, uint16_t type, int depth, const char *opener)
@@ -206,10 +207,10 @@ static int parse_raw(struct ctf_ascan *sc, const char *at)
 			   row->len, n);
 		return -EINVAL;
 	}
-	sc->nlh->nlmsg_len += MNL_ALIGN(n);
-	memset(dst + n, 0, MNL_ALIGN(n) - n);
+	sc->nlh->nlmsg_len += (uint32_t)CTF_NLA_ALIGN(n);	/* n <= room */
+	memset(dst + n, 0, CTF_NLA_ALIGN(n) - n);
 	err = ctf_as_nest_end(sc, nest);
-	nest->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + n);
+	nest->nla_len = (uint16_t)(CTF_NLA_HDRLEN + n);
 	return err;
 }
 

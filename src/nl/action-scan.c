@@ -206,7 +206,7 @@ int ctf_as_hex_bytes(struct ctf_ascan *sc, const char *what, uint8_t *out, size_
 int ctf_as_too_long(struct ctf_ascan *sc)
 {
 	ctf_err_setn(sc->err, -EMSGSIZE, "action list too long: it does not fit in %zu bytes",
-		     sc->buflen - MNL_NLMSG_HDRLEN);
+		     sc->buflen - CTF_NLMSG_HDRLEN);
 	ctf_err_hint(sc->err, "a netlink attribute holds at most 65535 bytes; use fewer actions");
 	return -EMSGSIZE;
 }
@@ -222,23 +222,23 @@ int ctf_as_put(struct ctf_ascan *sc, uint16_t type, size_t len, const void *data
 	 * memset cost more than the copy. Same bound check and header; the
 	 * padding is zeroed (libmnl 1.0.4 leaves it as it was).
 	 */
-	if (len > UINT16_MAX - MNL_ATTR_HDRLEN ||
-	    nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > sc->buflen)
+	if (len > UINT16_MAX - CTF_NLA_HDRLEN ||
+	    nlh->nlmsg_len + CTF_NLA_HDRLEN + CTF_NLA_ALIGN(len) > sc->buflen)
 		return ctf_as_too_long(sc);
-	a = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+	a = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(nlh->nlmsg_len));
 	a->nla_type = type;
-	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	a->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
 	if (len & 3) {
 		/* Zero the last 4-byte word first; the copy then fills its head. */
 		static const uint32_t zero;
 
-		memcpy((char *)a + MNL_ATTR_HDRLEN + (len & ~(size_t)3), &zero, 4);
+		memcpy((char *)a + CTF_NLA_HDRLEN + (len & ~(size_t)3), &zero, 4);
 	}
 	if (len > 16)
-		memcpy((char *)a + MNL_ATTR_HDRLEN, data, len);
+		memcpy((char *)a + CTF_NLA_HDRLEN, data, len);
 	else	/* most action payloads are 2 to 8 bytes: no library call */
-		ctf_nla_copy_small((char *)a + MNL_ATTR_HDRLEN, data, len);
-	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
+		ctf_nla_copy_small((char *)a + CTF_NLA_HDRLEN, data, len);
+	nlh->nlmsg_len += CTF_NLA_ALIGN(a->nla_len);
 	return 0;
 }
 
@@ -259,17 +259,17 @@ struct nlattr *ctf_as_nest_start(struct ctf_ascan *sc, uint16_t type)
 	 * copies some nests (userspace, psample) verbatim into dumps. Send
 	 * exactly the bytes ovs-dpctl would.
 	 */
-	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN > sc->buflen)
+	if (nlh->nlmsg_len + CTF_NLA_HDRLEN > sc->buflen)
 		return NULL;
-	nest = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+	nest = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(nlh->nlmsg_len));
 	nest->nla_type = type;
-	nlh->nlmsg_len += MNL_ATTR_HDRLEN;
+	nlh->nlmsg_len += CTF_NLA_HDRLEN;
 	return nest;
 }
 
 int ctf_as_nest_end(struct ctf_ascan *sc, struct nlattr *nest)
 {
-	char *tail = (char *)sc->nlh + MNL_ALIGN(sc->nlh->nlmsg_len);
+	char *tail = (char *)sc->nlh + CTF_NLA_ALIGN(sc->nlh->nlmsg_len);
 	size_t len = (size_t)(tail - (char *)nest);
 
 	if (len > UINT16_MAX) {

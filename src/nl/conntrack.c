@@ -16,6 +16,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "ctflow/conntrack.h"
+#include "nla-inline.h"
 
 /* ---- the ctnetlink socket ----------------------------------------------- */
 
@@ -177,7 +178,7 @@ static int dump_msg_cb(const struct nlmsghdr *nlh, void *data)
 static int ct_dump_on(struct ctnl *c, const uint16_t *zone, ctf_ct_entry_cb cb, void *arg,
 		      struct ctf_err *err)
 {
-	char req[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg))];
+	char req[CTF_NLMSG_HDRLEN + CTF_NLA_ALIGN(sizeof(struct nfgenmsg))];
 	struct dump_state st = { zone, cb, arg, err, 0 };
 	struct nlmsghdr *nlh = ctnl_req(c, req, IPCTNL_MSG_CT_GET, NLM_F_DUMP, AF_UNSPEC);
 	int r;
@@ -328,7 +329,7 @@ int ctf_ct_flush(const struct ctf_ct_filter *f, unsigned *n_deleted, struct ctf_
 	if (r < 0)
 		return r;
 	if (!f || ctf_ct_filter_is_empty(f)) {
-		char req[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg))];
+		char req[CTF_NLMSG_HDRLEN + CTF_NLA_ALIGN(sizeof(struct nfgenmsg))];
 		struct nlmsghdr *nlh = ctnl_req(&c, req, IPCTNL_MSG_CT_DELETE, NLM_F_ACK,
 						AF_UNSPEC);
 
@@ -380,7 +381,7 @@ static int count_cb(const struct ctf_ct_entry *e, void *arg)
 
 int ctf_ct_count(uint32_t *count, struct ctf_err *err)
 {
-	char req[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg))];
+	char req[CTF_NLMSG_HDRLEN + CTF_NLA_ALIGN(sizeof(struct nfgenmsg))];
 	struct nlmsghdr *nlh;
 	struct ctnl c;
 	uint32_t n = UINT32_MAX;

@@ -23,6 +23,7 @@
 #include <linux/netfilter/nf_conntrack_sctp.h>
 
 #include "ctflow/conntrack.h"
+#include "nla-inline.h"
 
 /* ---- attribute tables ------------------------------------------------- */
 
@@ -184,8 +185,8 @@ static int ct_parse_stream(const void *data, size_t len, const struct ct_attr_ns
 	while (mnl_attr_ok(a, rem)) {
 		if (ct_attr_cb(a, &ctx) != MNL_CB_OK)
 			return -EBADMSG;
-		rem -= (int)MNL_ALIGN(a->nla_len);
-		a = (const struct nlattr *)((const char *)a + MNL_ALIGN(a->nla_len));
+		rem -= (int)CTF_NLA_ALIGN(a->nla_len);
+		a = (const struct nlattr *)((const char *)a + CTF_NLA_ALIGN(a->nla_len));
 	}
 	if (rem > 0)
 		return ctf_err_setn(err, -EBADMSG, "%s attributes: %d trailing bytes (truncated?)",
@@ -383,7 +384,7 @@ int ctf_ct_decode(const struct nlmsghdr *nlh, struct ctf_ct_entry *e, struct ctf
 	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_CTNETLINK)
 		return ctf_err_setn(err, -EBADMSG, "not a ctnetlink message (subsystem %u)",
 				    NFNL_SUBSYS_ID(nlh->nlmsg_type));
-	type = NFNL_MSG_TYPE(nlh->nlmsg_type);
+	type = (uint8_t)NFNL_MSG_TYPE(nlh->nlmsg_type);	/* the low byte */
 	if (type != IPCTNL_MSG_CT_NEW && type != IPCTNL_MSG_CT_DELETE)
 		return ctf_err_setn(err, -EBADMSG, "not a conntrack entry (message type %u)", type);
 	nfg = mnl_nlmsg_get_payload(nlh);
@@ -391,8 +392,8 @@ int ctf_ct_decode(const struct nlmsghdr *nlh, struct ctf_ct_entry *e, struct ctf
 		return ctf_err_setn(err, -EAFNOSUPPORT, "unsupported address family %u",
 				    nfg->nfgen_family);
 
-	if (ct_parse_stream((const char *)nfg + MNL_ALIGN(sizeof(*nfg)),
-			    nlh->nlmsg_len - NLMSG_HDRLEN - MNL_ALIGN(sizeof(*nfg)), &ns_top, tb,
+	if (ct_parse_stream((const char *)nfg + CTF_NLA_ALIGN(sizeof(*nfg)),
+			    nlh->nlmsg_len - NLMSG_HDRLEN - CTF_NLA_ALIGN(sizeof(*nfg)), &ns_top, tb,
 			    err) < 0)
 		return -EBADMSG;
 	if (!tb[CTA_TUPLE_ORIG] || !tb[CTA_TUPLE_REPLY])
@@ -450,7 +451,7 @@ int ctf_ct_decode(const struct nlmsghdr *nlh, struct ctf_ct_entry *e, struct ctf
 int ctf_ct_decode_stats(const struct nlmsghdr *nlh, uint32_t *entries, struct ctf_err *err)
 {
 	const struct nlattr *tb[CT_TB_MAX];
-	size_t hdr = NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg));
+	size_t hdr = NLMSG_HDRLEN + CTF_NLA_ALIGN(sizeof(struct nfgenmsg));
 
 	ctf_err_clear(err);
 	if (nlh->nlmsg_len < hdr)

@@ -15,9 +15,10 @@
 
 #include "ctflow/conntrack.h"
 #include "ctflow/nlsock.h"
+#include "nla-inline.h"
 
 /* The kernel walks records at an NLA-aligned stride; 12 bytes is already aligned. */
-#define ZL_SIZE NLA_ALIGN(sizeof(struct ovs_zone_limit))
+#define ZL_SIZE CTF_NLA_ALIGN(sizeof(struct ovs_zone_limit))
 
 int ctf_ct_limit_put(struct nlmsghdr *nlh, size_t buflen, const struct ctf_ct_zone_limit *zl,
 		     size_t n)
@@ -25,13 +26,13 @@ int ctf_ct_limit_put(struct nlmsghdr *nlh, size_t buflen, const struct ctf_ct_zo
 	struct nlattr *a;
 	size_t len = n * ZL_SIZE;
 
-	if (len > UINT16_MAX - MNL_ATTR_HDRLEN)
+	if (len > UINT16_MAX - CTF_NLA_HDRLEN)
 		return -EMSGSIZE;
-	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > buflen)
+	if (nlh->nlmsg_len + CTF_NLA_HDRLEN + CTF_NLA_ALIGN(len) > buflen)
 		return -EMSGSIZE;
 	a = mnl_nlmsg_get_payload_tail(nlh);
 	a->nla_type = OVS_CT_LIMIT_ATTR_ZONE_LIMIT;
-	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	a->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
 	for (size_t i = 0; i < n; i++) {
 		struct ovs_zone_limit rec = {
 			.zone_id = zl[i].zone,
@@ -41,7 +42,7 @@ int ctf_ct_limit_put(struct nlmsghdr *nlh, size_t buflen, const struct ctf_ct_zo
 
 		memcpy((char *)mnl_attr_get_payload(a) + i * ZL_SIZE, &rec, sizeof(rec));
 	}
-	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
+	nlh->nlmsg_len += CTF_NLA_ALIGN(a->nla_len);
 	return 0;
 }
 

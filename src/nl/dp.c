@@ -15,6 +15,7 @@
 #include "ctflow/compat.h"
 #include "ctflow/dp.h"
 #include "ctflow/nlsock.h"
+#include "nla-inline.h"
 
 #define DP_ATTR_MAX_KNOWN OVS_DP_ATTR_IFINDEX
 
@@ -245,7 +246,7 @@ int ctf_dp_set(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, uint32_t us
 	int ret;
 
 	ctf_nlerr_clear(err);
-	if (pids && n_pids && pids_len > UINT16_MAX - NLA_HDRLEN)
+	if (pids && n_pids && pids_len > UINT16_MAX - CTF_NLA_HDRLEN)
 		return finish(-E2BIG, err);
 	buf = ctf_xmalloc(buflen);
 	nlh = dp_req(sock, buf, OVS_DP_CMD_SET, info ? NLM_F_ECHO : 0, dp, &ret);

@@ -12,6 +12,7 @@
 
 #include "ctflow/flow.h"
 #include "ctflow/nlsock.h"
+#include "nla-inline.h"
 
 struct op_desc {
 	uint8_t cmd;
@@ -39,8 +40,8 @@ static struct op_desc op_desc(enum ctf_flow_op op)
 /* Upper bound of the attribute bytes a request needs. */
 static size_t req_attr_size(const struct ctf_flow_req *req)
 {
-	return 4 * MNL_ATTR_HDRLEN + MNL_ALIGN(sizeof(req->ufid->b)) + MNL_ALIGN(req->key_len) +
-	       MNL_ALIGN(req->mask_len) + MNL_ALIGN(req->actions_len) + 3 * MNL_ATTR_HDRLEN + 8;
+	return 4 * CTF_NLA_HDRLEN + CTF_NLA_ALIGN(sizeof(req->ufid->b)) + CTF_NLA_ALIGN(req->key_len) +
+	       CTF_NLA_ALIGN(req->mask_len) + CTF_NLA_ALIGN(req->actions_len) + 3 * CTF_NLA_HDRLEN + 8;
 }
 
 /*
@@ -54,16 +55,16 @@ static bool put_bytes(struct nlmsghdr *nlh, size_t buflen, uint16_t type, const 
 {
 	struct nlattr *a;
 
-	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > buflen)
+	if (nlh->nlmsg_len + CTF_NLA_HDRLEN + CTF_NLA_ALIGN(len) > buflen)
 		return false;
-	a = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+	a = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(nlh->nlmsg_len));
 	a->nla_type = type;
-	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	a->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
 	if (len)
-		memcpy((char *)a + MNL_ATTR_HDRLEN, data, len);
+		memcpy((char *)a + CTF_NLA_HDRLEN, data, len);
 	if (len & 3)
-		memset((char *)a + MNL_ATTR_HDRLEN + len, 0, MNL_ALIGN(len) - len);
-	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
+		memset((char *)a + CTF_NLA_HDRLEN + len, 0, CTF_NLA_ALIGN(len) - len);
+	nlh->nlmsg_len += CTF_NLA_ALIGN(a->nla_len);
 	return true;
 }
 
@@ -71,7 +72,7 @@ static bool put_nest_bytes(struct nlmsghdr *nlh, size_t buflen, uint16_t type,
 			   const void *data, size_t len)
 {
 	/* Nested streams are already encoded: copy them as the nest's payload. */
-	if (len > UINT16_MAX - MNL_ATTR_HDRLEN)
+	if (len > UINT16_MAX - CTF_NLA_HDRLEN)
 		return false;
 	return put_bytes(nlh, buflen, type | NLA_F_NESTED, data, len);
 }

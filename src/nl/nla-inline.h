@@ -17,9 +17,15 @@
 #include <string.h>
 #include <linux/netlink.h>
 
-/* Attribute headers and payloads start on 4-byte boundaries. */
-#define CTF_NLA_ALIGN(n) (((n) + 3u) & ~3u)
+/*
+ * Attribute headers and payloads start on 4-byte boundaries. The mask has
+ * the type of the sum, so a size_t keeps its high bits; libmnl's MNL_ALIGN()
+ * and the uapi NLA_ALIGN() mask with the int ~3 instead, a sign conversion
+ * that -Wconversion reports at every use.
+ */
+#define CTF_NLA_ALIGN(n) (((n) + 3u) & ~(__typeof__((n) + 3u))3u)
 #define CTF_NLA_HDRLEN ((uint16_t)CTF_NLA_ALIGN(sizeof(struct nlattr)))
+#define CTF_NLMSG_HDRLEN ((uint16_t)CTF_NLA_ALIGN(sizeof(struct nlmsghdr)))
 
 /* Does the attribute at @a lie whole within the @left bytes from @a? */
 static inline bool ctf_nla_ok(const struct nlattr *a, ptrdiff_t left)
@@ -37,7 +43,7 @@ static inline const struct nlattr *ctf_nla_next(const struct nlattr *a)
 /* Type without the NESTED / NET_BYTEORDER flag bits. */
 static inline uint16_t ctf_nla_type(const struct nlattr *a)
 {
-	return a->nla_type & NLA_TYPE_MASK;
+	return (uint16_t)(a->nla_type & NLA_TYPE_MASK);
 }
 
 /* Payload length (header excluded). */

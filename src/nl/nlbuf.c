@@ -7,13 +7,14 @@
 
 #include "ctflow/nlbuf.h"
 #include "ctflow/util.h"
+#include "nla-inline.h"
 
 int ctf_nlbuf_init(struct ctf_nlbuf *b, size_t cap)
 {
-	if (cap < MNL_NLMSG_HDRLEN)
-		cap = MNL_NLMSG_HDRLEN;
-	if (cap > CTF_NLBUF_MAX + MNL_NLMSG_HDRLEN)
-		cap = CTF_NLBUF_MAX + MNL_NLMSG_HDRLEN;
+	if (cap < CTF_NLMSG_HDRLEN)
+		cap = CTF_NLMSG_HDRLEN;
+	if (cap > CTF_NLBUF_MAX + CTF_NLMSG_HDRLEN)
+		cap = CTF_NLBUF_MAX + CTF_NLMSG_HDRLEN;
 	b->nlh = ctf_xzalloc(cap);
 	b->cap = cap;
 	mnl_nlmsg_put_header(b->nlh);
@@ -29,15 +30,15 @@ void ctf_nlbuf_free(struct ctf_nlbuf *b)
 
 void ctf_nlbuf_reset(struct ctf_nlbuf *b)
 {
-	b->nlh->nlmsg_len = MNL_NLMSG_HDRLEN;
+	b->nlh->nlmsg_len = CTF_NLMSG_HDRLEN;
 }
 
 int ctf_nlbuf_set(struct ctf_nlbuf *b, const void *data, size_t len)
 {
-	if (len > b->cap - MNL_NLMSG_HDRLEN)
+	if (len > b->cap - CTF_NLMSG_HDRLEN)
 		return -EMSGSIZE;
 	memcpy(mnl_nlmsg_get_payload(b->nlh), data, len);
-	b->nlh->nlmsg_len = MNL_NLMSG_HDRLEN + len;
+	b->nlh->nlmsg_len = (uint32_t)(CTF_NLMSG_HDRLEN + len);	/* cap <= CTF_NLBUF_MAX + header */
 	return 0;
 }
 

@@ -381,17 +381,17 @@ int ctf_attrs_parse(const struct nlmsghdr *nlh, size_t offset, const struct ctf_
 	struct parse_ctx ctx = { rules, max_type, tb, 0 };
 
 	memset(tb, 0, (max_type + 1) * sizeof(*tb));
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + MNL_ALIGN(offset))
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + CTF_NLA_ALIGN(offset))
 		return fail(-EBADMSG);
-	parse_stream((const char *)nlh + NLMSG_HDRLEN + MNL_ALIGN(offset),
-		     nlh->nlmsg_len - NLMSG_HDRLEN - MNL_ALIGN(offset), &ctx);
+	parse_stream((const char *)nlh + NLMSG_HDRLEN + CTF_NLA_ALIGN(offset),
+		     nlh->nlmsg_len - NLMSG_HDRLEN - CTF_NLA_ALIGN(offset), &ctx);
 	return ctx.error ? fail(ctx.error) : 0;
 }
 
 int ctf_attr_walk(const struct nlmsghdr *nlh, size_t offset, ctf_attr_cb cb, void *data)
 {
 	const struct nlattr *a;
-	size_t start = NLMSG_HDRLEN + MNL_ALIGN(offset);
+	size_t start = NLMSG_HDRLEN + CTF_NLA_ALIGN(offset);
 
 	if (nlh->nlmsg_len < start)
 		return MNL_CB_OK;
@@ -925,7 +925,7 @@ int ctf_nlsock_send_batch(struct ctf_nlsock *sock, struct ctf_nlbatch *b, unsign
 		nlh->nlmsg_seq = b->seq0 + i;
 		nlh->nlmsg_pid = 0;
 		if (flags & CTF_NLBATCH_NOWAIT)
-			nlh->nlmsg_flags &= ~NLM_F_ACK;
+			nlh->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
 		else
 			nlh->nlmsg_flags |= NLM_F_ACK;
 		ctf_nlerr_clear(&b->results[i]);

@@ -17,6 +17,7 @@
 #include "ctflow/compat.h"
 #include "ctflow/dp.h"
 #include "ctflow/nlsock.h"
+#include "nla-inline.h"
 
 #define VPORT_ATTR_MAX_KNOWN OVS_VPORT_ATTR_UPCALL_STATS
 
@@ -231,7 +232,7 @@ static int vport_change(struct ctf_nlsock *sock, uint8_t cmd, int dp_ifindex,
 	if (!req->name && (cmd == OVS_VPORT_CMD_NEW || req->port_no == CTF_VPORT_NO_ANY))
 		return finish(-EINVAL, err);
 	/* The array is one attribute, whose length is a u16. */
-	if (req->n_upcall_pids > (UINT16_MAX - NLA_HDRLEN) / sizeof(uint32_t))
+	if (req->n_upcall_pids > (UINT16_MAX - CTF_NLA_HDRLEN) / sizeof(uint32_t))
 		return finish(-E2BIG, err);
 	buflen = CTF_NL_SMALL_REQ + req->n_upcall_pids * sizeof(uint32_t);
 	buf = ctf_xmalloc(buflen);
