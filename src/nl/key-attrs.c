@@ -326,7 +326,7 @@ __attribute__((constructor)) static void build_name_index(void)
 		w = name_words(n, strlen(n));
 		for (h = name_hash(w, strlen(n)); name_slots[h]; h = (h + 1) % NAME_SLOTS)
 			;
-		name_slots[h] = t;
+		name_slots[h] = (uint8_t)t;	/* <= OVS_KEY_ATTR_MAX */
 		name_lens[h] = (uint8_t)strlen(n);
 		name_keys[h] = w;
 	}

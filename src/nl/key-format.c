@@ -251,8 +251,8 @@ static void put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint
 	case CTF_FS_PORT: {
 		const char *name = NULL;
 
-		if (mv == max && kf->flags & CTF_FMT_NAMES && kf->ports)
-			name = ctf_portmap_lookup_no(kf->ports, v);
+		if (mv == max && v <= UINT32_MAX && kf->flags & CTF_FMT_NAMES && kf->ports)
+			name = ctf_portmap_lookup_no(kf->ports, (uint32_t)v);
 		if (name)
 			ctf_str_puts_fast(out, name);
 		else
@@ -492,8 +492,8 @@ static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool e
 
 	memcpy(&ek, k, sizeof(ek));
 	memcpy(&em, m, sizeof(em));
-	v[0] = ek.version;
-	mk[0] = em.version;
+	v[0] = (uint8_t)ek.version;
+	mk[0] = (uint8_t)em.version;
 	ctf_str_puts_fast(kf->out, "erspan(");
 	put_field(kf, &ef[0], v, mk, true);
 	if (ek.version == 1) {

@@ -92,23 +92,23 @@ static inline int put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, co
 	 * 1.0.5+ does; 1.0.4 left stale bytes there).
 	 */
 	nlh = b->nlh;
-	if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + MNL_ALIGN(len) > b->cap)
+	if (nlh->nlmsg_len + CTF_NLA_HDRLEN + CTF_NLA_ALIGN(len) > b->cap)
 		return ctf_err_setn(kp->err, -EMSGSIZE,
 				    "flow key too long: it does not fit in one netlink message");
-	a = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+	a = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(nlh->nlmsg_len));
 	a->nla_type = type;
-	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	a->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
 	if (len & 3) {
 		/* Zero the last 4-byte word first; the copy then fills its head. */
 		static const uint32_t zero;
 
-		memcpy((char *)a + MNL_ATTR_HDRLEN + (len & ~(size_t)3), &zero, 4);
+		memcpy((char *)a + CTF_NLA_HDRLEN + (len & ~(size_t)3), &zero, 4);
 	}
 	if (len <= KP_MAXLEN)
-		ctf_nla_copy_small((uint8_t *)a + MNL_ATTR_HDRLEN, data, len);
+		ctf_nla_copy_small((uint8_t *)a + CTF_NLA_HDRLEN, data, len);
 	else
-		memcpy((char *)a + MNL_ATTR_HDRLEN, data, len);
-	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
+		memcpy((char *)a + CTF_NLA_HDRLEN, data, len);
+	nlh->nlmsg_len += CTF_NLA_ALIGN(a->nla_len);
 	return 0;
 }
 
@@ -174,11 +174,11 @@ static int __attribute__((noinline)) scan_u64_slow(const char **sp, uint64_t *v)
 		char c = *s;
 
 		if (c >= '0' && c <= '9')
-			d = c - '0';
+			d = (unsigned int)(c - '0');
 		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
+			d = (unsigned int)(c - 'a' + 10);
 		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
+			d = (unsigned int)(c - 'A' + 10);
 		else
 			break;
 		if (d >= base)
@@ -279,7 +279,7 @@ static int scan_eth(struct kp *kp, const char *what, uint8_t mac[6])
 		}
 		if (hexval(*s) >= 0)
 			return bad(kp, kp->s, what);
-		mac[i] = h;
+		mac[i] = (uint8_t)h;	/* two hex digits */
 		if (i < 5) {
 			if (*s != ':')
 				return bad(kp, kp->s, what);
@@ -298,7 +298,7 @@ static int scan_ipv4(struct kp *kp, const char *what, uint8_t addr[4])
 		unsigned int v = 0, n = 0;
 
 		while (*s >= '0' && *s <= '9' && n < 4) {
-			v = v * 10 + (*s++ - '0');
+			v = v * 10 + (unsigned int)(*s++ - '0');
 			n++;
 		}
 		if (!n)
@@ -309,7 +309,7 @@ static int scan_ipv4(struct kp *kp, const char *what, uint8_t addr[4])
 				     toklen(kp->s), kp->s);
 			return -ERANGE;
 		}
-		addr[i] = v;
+		addr[i] = (uint8_t)v;
 		if (i < 3) {
 			if (*s != '.')
 				return bad(kp, kp->s, what);
@@ -344,12 +344,12 @@ static inline void store_word(uint8_t *p, const struct ctf_field_desc *fd, uint6
 {
 	if (fd->host_order) {
 		if (fd->size == 2) {
-			uint16_t x = v;
+			uint16_t x = (uint16_t)v;
 
 			memcpy(p, &x, 2);
 			return;
 		} else if (fd->size == 4) {
-			uint32_t x = v;
+			uint32_t x = (uint32_t)v;
 
 			memcpy(p, &x, 4);
 			return;
@@ -449,7 +449,7 @@ static int parse_field(struct kp *kp, const char *what, const struct ctf_field_d
 			return -EINVAL;
 		}
 		kp->s += n;
-		*vp = v;
+		*vp = (uint8_t)v;
 		*mp = 0xff;
 		if (*kp->s == '/')
 			return bad(kp, kp->s, "frag= takes no mask");
@@ -704,7 +704,7 @@ static int unknown_field(struct kp *kp, const char *attr, const char *name, size
 	size_t off = 0;
 
 	for (unsigned int i = 0; i < n && off < sizeof(list) - 20; i++)
-		off += snprintf(list + off, sizeof(list) - off, "%s%s", i ? " " : "",
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", i ? " " : "",
 				fields[i].name);
 	ctf_err_set(kp->err, "%s(...): unknown field `%.*s'", attr, (int)len, name);
 	if (n)
@@ -817,8 +817,8 @@ static void flag_hint(struct kp *kp, const struct flag_name *names)
 	char list[128] = "";
 	size_t off = 0;
 
-	for (; names->name; names++)
-		off += snprintf(list + off, sizeof(list) - off, "%s%s", off ? " " : "",
+	for (; names->name && off < sizeof(list); names++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", off ? " " : "",
 				names->name);
 	ctf_err_hint(kp->err, "flag names: %s", list);
 }
@@ -902,7 +902,7 @@ static int parse_flags(struct kp *kp, const char *attr, const struct flag_name *
 					     toklen(at), at, allowed);
 				return -ERANGE;
 			}
-			*val |= v;
+			*val |= (uint32_t)v;
 		} else {
 			size_t n = 0;
 			uint32_t bit;
@@ -958,7 +958,7 @@ static int scan_u128(struct kp *kp, const char *what, uint8_t out[16])
 			return -ERANGE;
 		}
 		for (const char *c = end - 1; c >= start; c--, nd++)
-			out[15 - nd / 2] |= hexval(*c) << (4 * (nd & 1));
+			out[15 - nd / 2] |= (uint8_t)(hexval(*c) << (4 * (nd & 1)));
 		kp->s = s;
 		return 0;
 	} else {
@@ -987,7 +987,7 @@ static int emit(struct kp *kp, uint16_t type, const void *v, const void *m, size
 }
 
 /*
- * emit() for value and mask in zero-filled buffers of at least MNL_ALIGN(len)
+ * emit() for value and mask in zero-filled buffers of at least CTF_NLA_ALIGN(len)
  * bytes (the stack path of kp_scalar/kp_struct, kp_mpls, ct_state,
  * tcp_flags): payload and alignment padding are copied together in whole
  * words, since the bytes after @len in @v and @m are the zeros the padding
@@ -1001,21 +1001,21 @@ static int emit_padded(struct kp *kp, uint16_t type, const uint8_t *v, const uin
 
 	for (int i = 0; i < 2 && bufs[i]; i++) {
 		struct nlmsghdr *nlh = bufs[i]->nlh;
-		size_t alen = MNL_ALIGN(len), off;
+		size_t alen = CTF_NLA_ALIGN(len), off;
 		struct nlattr *a;
 		uint8_t *dst;
 
-		if (nlh->nlmsg_len + MNL_ATTR_HDRLEN + alen > bufs[i]->cap)
+		if (nlh->nlmsg_len + CTF_NLA_HDRLEN + alen > bufs[i]->cap)
 			return put_attr(kp, bufs[i], type, src[i], len);	/* the error */
-		a = (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+		a = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(nlh->nlmsg_len));
 		a->nla_type = type;
-		a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
-		dst = (uint8_t *)a + MNL_ATTR_HDRLEN;
+		a->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
+		dst = (uint8_t *)a + CTF_NLA_HDRLEN;
 		for (off = 0; off + 8 <= alen; off += 8)
 			memcpy(dst + off, src[i] + off, 8);
 		if (off < alen)
 			memcpy(dst + off, src[i] + off, 4);
-		nlh->nlmsg_len += MNL_ATTR_HDRLEN + alen;
+		nlh->nlmsg_len += (uint32_t)(CTF_NLA_HDRLEN + alen);
 	}
 	return 0;
 }
@@ -1066,11 +1066,11 @@ static inline uint8_t *reserve_zeroed(struct ctf_nlbuf *b, size_t alen, struct n
 	uint8_t *p;
 	size_t off;
 
-	if (len + MNL_ATTR_HDRLEN + alen > b->cap)
+	if (len + CTF_NLA_HDRLEN + alen > b->cap)
 		return NULL;
-	*a = (struct nlattr *)((char *)nlh + MNL_ALIGN(len));
-	*newlen = (uint32_t)(len + MNL_ATTR_HDRLEN + alen);
-	p = (uint8_t *)*a + MNL_ATTR_HDRLEN;
+	*a = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(len));
+	*newlen = (uint32_t)(len + CTF_NLA_HDRLEN + alen);
+	p = (uint8_t *)*a + CTF_NLA_HDRLEN;
 	for (off = 0; off + 8 <= alen; off += 8)
 		memset(p + off, 0, 8);
 	if (off < alen)
@@ -1082,7 +1082,7 @@ static inline uint8_t *reserve_zeroed(struct ctf_nlbuf *b, size_t alen, struct n
 static inline __attribute__((always_inline))
 void kp_out_init(struct kp *kp, struct kp_out *o, size_t len)
 {
-	size_t alen = MNL_ALIGN(len);
+	size_t alen = CTF_NLA_ALIGN(len);
 
 	o->v = reserve_zeroed(kp->key, alen, &o->ka, &o->klen);
 	o->m = o->v && kp->mask ? reserve_zeroed(kp->mask, alen, &o->ma, &o->mlen) : NULL;
@@ -1101,9 +1101,9 @@ static inline int kp_out_emit(struct kp *kp, struct kp_out *o, uint16_t type, si
 	if (!o->direct)
 		return emit_padded(kp, type, o->v, o->m, len);
 	o->ka->nla_type = type;
-	o->ka->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	o->ka->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
 	o->ma->nla_type = type;
-	o->ma->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	o->ma->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
 	kp->key->nlh->nlmsg_len = o->klen;
 	kp->mask->nlh->nlmsg_len = o->mlen;
 	return 0;
@@ -1115,7 +1115,7 @@ static int kp_scalar(struct kp *kp, unsigned int type, const struct ctf_attr_des
 	uint8_t *v, *m;
 	int r;
 
-	kp_out_init(kp, &o, d->len);
+	kp_out_init(kp, &o, (size_t)d->len);
 	v = o.v;
 	m = o.m;
 	if (*kp->s == ')')
@@ -1132,9 +1132,9 @@ static int kp_scalar(struct kp *kp, unsigned int type, const struct ctf_attr_des
 	if (*kp->s != ')')
 		return bad(kp, kp->s, "expected `)' after the value");
 	kp->s++;
-	if ((r = need_exact(kp, d->name, m, d->len)))
+	if ((r = need_exact(kp, d->name, m, (size_t)d->len)))
 		return r;
-	return kp_out_emit(kp, &o, type, d->len);
+	return kp_out_emit(kp, &o, (uint16_t)type, (size_t)d->len);
 }
 
 static int kp_struct(struct kp *kp, unsigned int type, const struct ctf_attr_desc *d)
@@ -1143,7 +1143,7 @@ static int kp_struct(struct kp *kp, unsigned int type, const struct ctf_attr_des
 	uint8_t *v, *m;
 	int r;
 
-	kp_out_init(kp, &o, d->len);
+	kp_out_init(kp, &o, (size_t)d->len);
 	v = o.v;
 	m = o.m;
 	if (d->kind == CTF_AK_VLAN) {
@@ -1153,9 +1153,9 @@ static int kp_struct(struct kp *kp, unsigned int type, const struct ctf_attr_des
 	}
 	if ((r = parse_fields(kp, d->name, d->fields, d->n_fields, v, m, NULL)))
 		return r;
-	if ((r = need_exact(kp, d->name, m, d->len)))
+	if ((r = need_exact(kp, d->name, m, (size_t)d->len)))
 		return r;
-	return kp_out_emit(kp, &o, type, d->len);
+	return kp_out_emit(kp, &o, (uint16_t)type, (size_t)d->len);
 }
 
 static int kp_mpls(struct kp *kp, const struct ctf_attr_desc *d)
@@ -1210,9 +1210,9 @@ static int kp_ct_state(struct kp *kp, bool tcp)
 				&v, &m);
 		if (r)
 			return r;
-		x = htons(v);
+		x = htons((uint16_t)v);
 		memcpy(bv, &x, 2);
-		x = htons(m);
+		x = htons((uint16_t)m);
 		memcpy(bm, &x, 2);
 		if ((r = need_exact(kp, "tcp_flags", bm, 2)))
 			return r;
@@ -1362,8 +1362,8 @@ static int kp_geneve(struct kp *kp, struct tun_text *t)
 		}
 		if (t->glen + 4 + len > 252)
 			return bad(kp, at, "geneve(): options longer than 252 bytes");
-		ov[3] = len / 4;
-		om[3] = lm;
+		ov[3] = (uint8_t)(len / 4);
+		om[3] = (uint8_t)lm;
 		memset(om + 4, 0xff, len);
 		if (*kp->s == ',') {
 			kp->s++;
@@ -1380,14 +1380,14 @@ static int kp_geneve(struct kp *kp, struct tun_text *t)
 					h++;
 				for (e = h; hexval(*e) >= 0; e++)
 					;
-				nd = e - h;
+				nd = (size_t)(e - h);
 				if (!nd || (nd + 1) / 2 > len)
 					return bad(kp, kp->s, "geneve(): option data longer than len");
 				memset(dst, 0, len);
 				for (size_t i = 0; i < nd; i++) {
 					size_t pos = nd - 1 - i;
 
-					dst[len - 1 - i / 2] |= hexval(h[pos]) << (4 * (i & 1));
+					dst[len - 1 - i / 2] |= (uint8_t)(hexval(h[pos]) << (4 * (i & 1)));
 				}
 				kp->s = e;
 				if (pass || *kp->s != '/')
@@ -1455,12 +1455,12 @@ static int kp_erspan(struct kp *kp, struct tun_text *t)
 		t->ev.u.index = htonl(iv);
 		t->em.u.index = htonl(im);
 	} else if (v[0] == 2) {
-		t->ev.u.md2.dir = v[5];
-		t->em.u.md2.dir = m[5];
-		t->ev.u.md2.hwid = v[6] & 0xf;
-		t->ev.u.md2.hwid_upper = v[6] >> 4;
-		t->em.u.md2.hwid = m[6] & 0xf;
-		t->em.u.md2.hwid_upper = m[6] >> 4;
+		t->ev.u.md2.dir = (uint8_t)(v[5] & 1);
+		t->em.u.md2.dir = (uint8_t)(m[5] & 1);
+		t->ev.u.md2.hwid = (uint8_t)(v[6] & 0xf);
+		t->ev.u.md2.hwid_upper = (uint8_t)(v[6] >> 4 & 3);
+		t->em.u.md2.hwid = (uint8_t)(m[6] & 0xf);
+		t->em.u.md2.hwid_upper = (uint8_t)(m[6] >> 4 & 3);
 	} else {
 		ctf_err_set(kp->err, "erspan(ver=%u): only versions 1 and 2 exist", v[0]);
 		return -EINVAL;
@@ -1572,7 +1572,7 @@ static int kp_tunnel(struct kp *kp)
 	if (!kp->mask && (t.fm & CTF_TNL_F_ALL) != CTF_TNL_F_ALL && t.fm)
 		return ctf_err_set(kp->err, "tunnel flags: a +/- mask is not allowed here");
 	/* No mask buffer (set()): '/' only ever introduces a mask in tunnel(). */
-	if (!kp->mask && memchr(start, '/', kp->s - start))
+	if (!kp->mask && memchr(start, '/', (size_t)(kp->s - start)))
 		return ctf_err_set(kp->err, "tunnel(...): a /mask is not allowed here");
 
 	if ((r = nest_start(kp, kp->key, OVS_KEY_ATTR_TUNNEL, &nk)))
@@ -1580,7 +1580,7 @@ static int kp_tunnel(struct kp *kp)
 	if ((r = nest_start(kp, kp->mask, OVS_KEY_ATTR_TUNNEL, &nm)))
 		return r;
 	for (size_t i = 0; i < sizeof(order); i++) {
-		unsigned int type = order[i];
+		uint16_t type = order[i];
 		const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(type);
 		uint32_t bit = 0;
 
@@ -1627,7 +1627,7 @@ flag:
 			break;
 		default:
 			if (t.given & (1u << type))
-				r = emit(kp, type, t.v[type], t.m[type], d->len);
+				r = emit(kp, type, t.v[type], t.m[type], (size_t)d->len);
 			break;
 		}
 		if (r)
@@ -1671,9 +1671,9 @@ static int kp_nsh(struct kp *kp)
 				;
 			if ((e - h) % 2 || e == h || (size_t)(e - h) / 2 > sizeof(m2v))
 				return bad(kp, kp->s, "nsh(md2=): expected an even number of hex digits");
-			m2len = (e - h) / 2;
+			m2len = (size_t)(e - h) / 2;
 			for (size_t i = 0; i < m2len; i++)
-				m2v[i] = hexval(h[2 * i]) << 4 | hexval(h[2 * i + 1]);
+				m2v[i] = (uint8_t)(hexval(h[2 * i]) << 4 | hexval(h[2 * i + 1]));
 			memset(m2m, 0xff, m2len);
 			kp->s = e;
 		} else if ((fd = find_field(base->fields, base->n_fields, name, len, 0))) {
@@ -1691,7 +1691,7 @@ static int kp_nsh(struct kp *kp)
 		if ((r = field_sep(kp, "nsh", &done)))
 			return r;
 	}
-	if (!kp->mask && memchr(start, '/', kp->s - start))
+	if (!kp->mask && memchr(start, '/', (size_t)(kp->s - start)))
 		return ctf_err_set(kp->err, "nsh(...): a /mask is not allowed here");
 	if ((r = nest_start(kp, kp->key, OVS_KEY_ATTR_NSH, &nk)) ||
 	    (r = nest_start(kp, kp->mask, OVS_KEY_ATTR_NSH, &nm)))
@@ -1718,7 +1718,7 @@ static int kp_raw(struct kp *kp, unsigned int type)
 
 	/* Hex bytes, optionally separated by single spaces (ovs-dpctl's form). */
 	while (hexval(s[0]) >= 0 && hexval(s[1]) >= 0 && n < sizeof(v)) {
-		v[n++] = hexval(s[0]) << 4 | hexval(s[1]);
+		v[n++] = (uint8_t)(hexval(s[0]) << 4 | hexval(s[1]));
 		s += 2;
 		if (*s == ' ' && hexval(s[1]) >= 0)
 			s++;
@@ -1727,7 +1727,7 @@ static int kp_raw(struct kp *kp, unsigned int type)
 	if (*s == '/') {
 		s++;
 		while (hexval(s[0]) >= 0 && hexval(s[1]) >= 0 && nm < sizeof(m)) {
-			m[nm++] = hexval(s[0]) << 4 | hexval(s[1]);
+			m[nm++] = (uint8_t)(hexval(s[0]) << 4 | hexval(s[1]));
 			s += 2;
 			if (*s == ' ' && hexval(s[1]) >= 0)
 				s++;
@@ -1740,7 +1740,7 @@ static int kp_raw(struct kp *kp, unsigned int type)
 	kp->s = s + 1;
 	if (need_exact(kp, "keyN", m, n))
 		return -EINVAL;
-	return emit(kp, type, v, m, n);
+	return emit(kp, (uint16_t)type, v, m, n);
 }
 
 /* ---- attribute dispatch ------------------------------------------------ */
@@ -1809,7 +1809,7 @@ static int kp_attr(struct kp *kp, struct attrs_seen *seen)
 
 		if (n > 3 && !strncmp(name, "key", 3) && num[0] >= '1' && num[0] <= '9' &&
 		    !scan_u64(&num, &t) && num == name + n && t < NLA_F_NET_BYTEORDER &&
-		    (t > OVS_KEY_ATTR_MAX || ctf_key_attr_desc(t)->flags & CTF_AF_USER_ONLY)) {
+		    (t > OVS_KEY_ATTR_MAX || ctf_key_attr_desc((unsigned int)t)->flags & CTF_AF_USER_ONLY)) {
 			/* Below the flag bits: a 14-bit type, never NESTED or NET_BYTEORDER. */
 			type = (unsigned int)t;
 			snprintf(raw_name, sizeof(raw_name), "key%u", type);
@@ -1895,7 +1895,7 @@ int ctf_key_parse_one(const char **p, const struct ctf_portmap *ports,
 		      struct ctf_nlbuf *key, struct ctf_nlbuf *mask, struct ctf_err *err)
 {
 	struct kp kp = { .s = *p, .ports = ports, .key = key, .mask = mask, .err = err };
-	size_t klen = key->nlh->nlmsg_len, mlen = mask ? mask->nlh->nlmsg_len : 0;
+	uint32_t klen = key->nlh->nlmsg_len, mlen = mask ? mask->nlh->nlmsg_len : 0;
 	int r = kp_attr(&kp, NULL);
 
 	if (r) {
@@ -1912,7 +1912,7 @@ int ctf_key_parse(const char *text, const struct ctf_portmap *ports,
 		  struct ctf_nlbuf *key, struct ctf_nlbuf *mask, struct ctf_err *err)
 {
 	struct kp kp = { .s = text, .ports = ports, .key = key, .mask = mask, .err = err };
-	size_t klen = key->nlh->nlmsg_len, mlen = mask ? mask->nlh->nlmsg_len : 0;
+	uint32_t klen = key->nlh->nlmsg_len, mlen = mask ? mask->nlh->nlmsg_len : 0;
 	struct attrs_seen seen = { 0 };
 	int r = 0;
 

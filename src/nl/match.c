@@ -142,13 +142,13 @@ static int decode_tunnel(const struct nlattr *nest, struct ctf_flow_key *k, stru
 			if (plen > CTF_GENEVE_OPTS_MAX || plen % 4)
 				return bad(err, "tunnel(%s()) options must be a multiple of 4 bytes, at most 252", name);
 			memcpy(k->geneve_opts, ctf_nla_data(a), plen);
-			k->geneve_len = plen;
+			k->geneve_len = (uint8_t)plen;
 			break;
 		case OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS:
 			if (plen > CTF_ERSPAN_OPTS_MAX)
 				return bad(err, "tunnel(%s()) options longer than 16 bytes", name);
 			memcpy(k->erspan_opts, ctf_nla_data(a), plen);
-			k->erspan_len = plen;
+			k->erspan_len = (uint8_t)plen;
 			break;
 		case OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS: {
 			const struct nlattr *v;
@@ -200,7 +200,7 @@ static int decode_nsh(const struct nlattr *nest, struct ctf_flow_key *k, struct 
 			if (plen == 0 || plen > CTF_NSH_MD2_MAX)
 				return bad(err, "%s(md2) must be 1..248 bytes", "nsh");
 			memcpy(k->nsh_md2, ctf_nla_data(a), plen);
-			k->nsh_md2_len = plen;
+			k->nsh_md2_len = (uint8_t)plen;
 			break;
 		default:
 			k->attrs |= CTF_KEYB_UNKNOWN;
@@ -291,7 +291,7 @@ static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, in
 			if (plen == 0 || plen % 4 || plen / 4 > CTF_MPLS_MAX_LABELS)
 				return bad(err, "%s() must hold 1 to 3 labels", d->name);
 			memcpy(k->mpls, p, plen);
-			k->mpls_n = plen / 4;
+			k->mpls_n = (uint8_t)(plen / 4);
 			break;
 		case OVS_KEY_ATTR_TUNNEL:
 			ret = decode_tunnel(a, k, err);
@@ -475,7 +475,7 @@ struct key_writer {
 	const struct ctf_flow_key *m;
 };
 
-static int put2(struct key_writer *w, unsigned type, size_t len, const void *kp, const void *mp)
+static int put2(struct key_writer *w, uint16_t type, size_t len, const void *kp, const void *mp)
 {
 	if (!mnl_attr_put_check(w->kb->nlh, ctf_nlbuf_buflen(w->kb), type, len, kp))
 		return -EMSGSIZE;
@@ -484,7 +484,7 @@ static int put2(struct key_writer *w, unsigned type, size_t len, const void *kp,
 	return 0;
 }
 
-static int put_field(struct key_writer *w, unsigned type)
+static int put_field(struct key_writer *w, uint16_t type)
 {
 	size_t off = key_off[type];
 
@@ -495,7 +495,7 @@ struct nest_pair {
 	struct nlattr *k, *m;
 };
 
-static int nest_start(struct key_writer *w, unsigned type, struct nest_pair *n)
+static int nest_start(struct key_writer *w, uint16_t type, struct nest_pair *n)
 {
 	n->m = NULL;
 	n->k = mnl_attr_nest_start_check(w->kb->nlh, ctf_nlbuf_buflen(w->kb), type);
@@ -517,7 +517,7 @@ static void nest_end(struct key_writer *w, struct nest_pair *n)
 }
 
 /* Flags are attributes without payload: present in a stream = bit set there. */
-static int put_tun_flag(struct key_writer *w, unsigned type)
+static int put_tun_flag(struct key_writer *w, uint16_t type)
 {
 	uint16_t f = tun_flag_of(type);
 
@@ -545,7 +545,7 @@ static int put_tunnel(struct key_writer *w, uint32_t present)
 	int ret = nest_start(w, OVS_KEY_ATTR_TUNNEL, &n);
 
 	for (size_t i = 0; !ret && i < CTF_ARRAY_SIZE(order); i++) {
-		unsigned t = order[i];
+		uint16_t t = order[i];
 		if (tun_flag_of(t)) {
 			ret = put_tun_flag(w, t);
 			continue;
@@ -605,7 +605,7 @@ static int put_inner(struct key_writer *w, uint64_t emit)
 	int ret = 0;
 
 	for (size_t i = 0; !ret && i < CTF_ARRAY_SIZE(order); i++) {
-		unsigned t = order[i];
+		uint16_t t = order[i];
 
 		if (!(emit & CTF_KEY_BIT(t)))
 			continue;
@@ -779,7 +779,7 @@ int ctf_flow_key_to_attrs(const struct ctf_flow_key *key, const struct ctf_flow_
 		OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6, OVS_KEY_ATTR_ETHERNET,
 	};
 	for (size_t i = 0; !ret && i < CTF_ARRAY_SIZE(outer); i++) {
-		unsigned t = outer[i];
+		uint16_t t = outer[i];
 
 		if (!(emit & CTF_KEY_BIT(t)))
 			continue;

@@ -36,7 +36,7 @@ static bool scan_hex(const char *s, int n, uint32_t *v)
 
 		if (d < 0)
 			return false;
-		x = x << 4 | d;
+		x = x << 4 | (uint32_t)d;
 	}
 	*v = x;
 	return true;
@@ -86,7 +86,7 @@ void ctf_ufid_random(struct ctf_ufid *ufid)
 				continue;
 			break;
 		}
-		got += n;
+		got += (size_t)n;
 	}
 	if (got < sizeof(ufid->b)) {
 		/* No entropy source: still unique enough within one process. */

@@ -300,8 +300,8 @@ static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 		size_t po = v4 ? offsetof(struct ovs_key_ipv4, ipv4_proto) : offsetof(struct ovs_key_ipv6, ipv6_proto);
 		size_t fo = v4 ? offsetof(struct ovs_key_ipv4, ipv4_frag) : offsetof(struct ovs_key_ipv6, ipv6_frag);
 		uint8_t fv = v4 ? c->key->ipv4.ipv4_frag : c->key->ipv6.ipv6_frag;
-		bool bad_proto = masked ? p[want + po] != 0 : p[po] != proto;
-		bool bad_frag = masked ? p[want + fo] != 0 : p[fo] != fv;
+		bool bad_proto = masked ? p[(size_t)want + po] != 0 : p[po] != proto;
+		bool bad_frag = masked ? p[(size_t)want + fo] != 0 : p[fo] != fv;
 		if (bad_proto || bad_frag) {
 			ctf_err_set(err, "%s(%s(%s=...)) cannot change the IP %s", an, kn,
 				    bad_proto ? "proto" : "frag", bad_proto ? "protocol" : "fragment type");
