@@ -7,10 +7,12 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctflow/ctl.h"
 #include "conf.h"
@@ -245,6 +247,54 @@ static int setting_uint(struct ctf_err *err, const char *kw, const char *arg,
 	return 0;
 }
 
+/*
+ * control-group NAME|GID. The name is resolved now, not at start, so that
+ * `ctflowd -n' names the line of a group that does not exist; a number is
+ * taken as it is (a gid need not have a name).
+ */
+static int control_group(struct ctf_config *cfg, const char *arg, struct ctf_err *err)
+{
+	struct group gr, *res = NULL;
+	unsigned long gid;
+	long max = sysconf(_SC_GETGR_R_SIZE_MAX);
+	size_t size = max > 0 ? (size_t)max : 1024;
+	char *buf = NULL;
+	int ret;
+
+	if (!arg)
+		return ctf_err_set(err, "`control-group' needs a group name or number");
+	if (isdigit((unsigned char)*arg)) {
+		/* (gid_t)-1 means "no change" to chown(2): not a group. */
+		if (parse_uint(arg, 0, (gid_t)-2, &gid))
+			return ctf_err_set(err, "`control-group %s': not a group number", arg);
+		cfg->control_gid = (gid_t)gid;
+		cfg->have_control_group = true;
+		return 0;
+	}
+	for (;;) {
+		buf = ctf_xrealloc(buf, size);
+		ret = getgrnam_r(arg, &gr, buf, size, &res);
+		if (ret != ERANGE || size >= 1024 * 1024)
+			break;
+		size *= 2;	/* a group with many members */
+	}
+	if (res)
+		cfg->control_gid = res->gr_gid;
+	free(buf);
+	if (ret && ret != ENOENT && ret != ESRCH) {
+		ctf_err_set(err, "`control-group %s': cannot look the group up: %s", arg,
+			    strerror(ret));
+		return -EINVAL;
+	}
+	if (!res) {
+		ctf_err_set(err, "`control-group %s': no such group", arg);
+		ctf_err_hint(err, "create it (groupadd %s) or give a group number", arg);
+		return -EINVAL;
+	}
+	cfg->have_control_group = true;
+	return 0;
+}
+
 static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 {
 	struct ctf_config *cfg = st->cfg;
@@ -372,10 +422,12 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 			return ctf_err_set(err, "`upcall-dispatch' takes `auto' or `per-vport'");
 		return 0;
 	}
+	if (!strcmp(kw, "control-group"))
+		return control_group(cfg, arg, err);
 	ctf_err_set(err, "unknown directive `%s'", kw);
 	ctf_err_hint(err, "datapath, port, rule, idle-timeout, flow-limit, upcall-log-rate, "
 		     "default-action, megaflows, revalidate-interval, upcall-dispatch, upcall-buffer, "
-		     "handler-threads");
+		     "handler-threads, control-group");
 	return -EINVAL;
 }
 

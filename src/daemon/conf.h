@@ -14,6 +14,7 @@
  *   upcall-dispatch auto|per-vport   (default auto: per-CPU when the kernel has it)
  *   upcall-buffer BYTES              (receive buffer per upcall socket; default 4 MiB)
  *   handler-threads auto|N           (default auto: one per online CPU, at most 8)
+ *   control-group NAME|GID           (who may change the policy; start-only)
  *
  * Port names in rules are resolved against a port map. While checking a file
  * (ctflowd -n, or before the ports exist) the map numbers the `port` lines
@@ -27,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <net/if.h>
+#include <sys/types.h>
 
 #include "ctflow/flowtext.h"
 #include "ctflow/nlbuf.h"
@@ -70,6 +72,8 @@ struct ctf_config {
 	bool megaflows;
 	bool force_per_vport;		/* upcall-dispatch per-vport */
 	unsigned int handler_threads;	/* 0: auto */
+	bool have_control_group;	/* control-group given */
+	gid_t control_gid;		/* resolved when the file is read */
 	char *default_actions_text;	/* "drop" unless set */
 	struct ctf_nlbuf default_actions;
 };

@@ -390,8 +390,25 @@ static size_t max_clients(void)
 	return n < 16 ? 16 : n > 1024 ? 1024 : n;
 }
 
-struct ctl_server *control_init(struct event_base *base, const char *path,
-				const struct ctl_handler *table, size_t n_handlers, void *arg)
+/*
+ * Give the socket to @gid before anyone may connect: members of the group
+ * get read-write, and with 0660 nobody else can connect at all. The owner
+ * stays the daemon's uid (root, as systemd starts it).
+ */
+static int set_group(const char *path, gid_t gid)
+{
+	if (gid == CTL_NO_GROUP)
+		return 0;
+	if (chown(path, (uid_t)-1, gid)) {
+		log_warn("control: chown %s to group %u", path, (unsigned)gid);
+		return -1;
+	}
+	return 0;
+}
+
+struct ctl_server *control_init_group(struct event_base *base, const char *path, gid_t gid,
+				      const struct ctl_handler *table, size_t n_handlers,
+				      void *arg)
 {
 	struct sockaddr_un sun;
 	struct ctl_server *srv;
@@ -432,6 +449,11 @@ struct ctl_server *control_init(struct event_base *base, const char *path,
 		return NULL;
 	}
 	umask(old_umask);
+	if (set_group(path, gid)) {
+		unlink(path);
+		close(fd);
+		return NULL;
+	}
 	if (chmod(path, S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP) || stat(path, &st)) {
 		log_warn("control: chmod %s", path);
 		unlink(path);
@@ -458,6 +480,12 @@ struct ctl_server *control_init(struct event_base *base, const char *path,
 	srv->ev_pause = evtimer_new(base, resume_accept, srv);
 	event_add(srv->ev_accept, NULL);
 	return srv;
+}
+
+struct ctl_server *control_init(struct event_base *base, const char *path,
+				const struct ctl_handler *table, size_t n_handlers, void *arg)
+{
+	return control_init_group(base, path, CTL_NO_GROUP, table, n_handlers, arg);
 }
 
 void control_set_timeout(struct ctl_server *srv, unsigned seconds)

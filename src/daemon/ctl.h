@@ -39,11 +39,19 @@ struct ctl_handler {
 	bool rw;		/* changes state: needs a privileged peer */
 };
 
+/* No control-group: the socket keeps the group it was created with. */
+#define CTL_NO_GROUP ((gid_t)-1)
+
 /*
- * Create, bind and listen on @path (group from the directory or the process;
- * chmod 0660). Returns NULL with a log line if another daemon answers there
+ * Create, bind and listen on @path, chmod 0660. Its group is @gid, or with
+ * CTL_NO_GROUP the one it was created with (from the directory or the
+ * process). Returns NULL with a log line if another daemon answers there
  * or the socket cannot be set up.
  */
+struct ctl_server *control_init_group(struct event_base *base, const char *path, gid_t gid,
+				      const struct ctl_handler *table, size_t n_handlers,
+				      void *arg);
+/* The same with CTL_NO_GROUP. */
 struct ctl_server *control_init(struct event_base *base, const char *path,
 				const struct ctl_handler *table, size_t n_handlers, void *arg);
 /* Close every client and the listener, and unlink the path. */

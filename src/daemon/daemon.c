@@ -116,6 +116,10 @@ static void warn_start_only(const struct ctf_config *old, const struct ctf_confi
 		log_warnx("reload: upcall-buffer changed: takes effect at the next start");
 	if (old->handler_threads != cfg->handler_threads)
 		log_warnx("reload: handler-threads changed: takes effect at the next start");
+	/* The socket's group and the rights it gives were fixed when it was made. */
+	if (old->have_control_group != cfg->have_control_group ||
+	    old->control_gid != cfg->control_gid)
+		log_warnx("reload: control-group changed: takes effect at the next start");
 }
 
 int ctflowd_apply_config(struct ctflowd *d, struct ctf_config *cfg, struct ctf_err *err)

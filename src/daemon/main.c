@@ -96,8 +96,17 @@ static void make_socket_dir(const char *path)
 			log_warn("control: mkdir %s", dir);
 		*p = '/';
 	}
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		log_warn("control: mkdir %s", dir);
+	/*
+	 * The socket's own 0660 decides who gets in; the directory only has to
+	 * let a control-group member reach it, whatever the umask (UMask=0027
+	 * would make it 0750 root:root).
+	 */
+	if (mkdir(dir, 0755)) {
+		if (errno != EEXIST)
+			log_warn("control: mkdir %s", dir);
+	} else if (chmod(dir, 0755)) {
+		log_warn("control: chmod %s", dir);
+	}
 }
 
 /* ctflowd -n: would this configuration make a policy? */
@@ -247,7 +256,9 @@ int main(int argc, char **argv)
 		d.rv = revalidator_start(&d);
 	}
 
-	d.ctl = control_init(d.base, d.sock_path, ctflowd_ctl_handlers, ctflowd_n_ctl_handlers, &d);
+	d.ctl = control_init_group(d.base, d.sock_path,
+				   d.cfg.have_control_group ? d.cfg.control_gid : CTL_NO_GROUP,
+				   ctflowd_ctl_handlers, ctflowd_n_ctl_handlers, &d);
 	if (!d.ctl)
 		fatalx("control: cannot listen on %s", d.sock_path);
 

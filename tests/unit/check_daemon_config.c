@@ -53,6 +53,7 @@ START_TEST(example_firewall_parses)
 	ck_assert(cfg.megaflows);
 	ck_assert(!cfg.force_per_vport);
 	ck_assert_uint_eq(cfg.handler_threads, 0);	/* auto */
+	ck_assert(!cfg.have_control_group);
 	ck_assert_str_eq(cfg.default_actions_text, "drop");
 	ck_assert_uint_eq(ctf_nlbuf_len(&cfg.default_actions), 0);
 	ctf_config_free(&cfg);
@@ -121,6 +122,12 @@ static const struct bad_case {
 	{ "datapath d\nrule 10 recirc_id(0) ct(zone=1)\n", "test.conf:2: ", "" },
 	{ "datapath d\ndefault-action nosuchport\n", "test.conf:2: ", "nosuchport" },
 	{ "datapath d\ndefault-action\n", "test.conf:2: ", "default-action" },
+	{ "datapath d\n\ncontrol-group ctflow-no-such-group\n", "test.conf:3: ",
+	  "ctflow-no-such-group': no such group" },
+	{ "datapath d\ncontrol-group\n", "test.conf:2: ", "control-group" },
+	{ "datapath d\ncontrol-group root wheel\n", "test.conf:2: ", "`wheel'" },
+	{ "datapath d\ncontrol-group 4294967295\n", "test.conf:2: ", "not a group number" },
+	{ "datapath d\ncontrol-group 12x\n", "test.conf:2: ", "not a group number" },
 };
 
 START_TEST(bad_files_name_file_and_line)
@@ -137,6 +144,34 @@ START_TEST(bad_files_name_file_and_line)
 	ck_assert_msg(strstr(buf, bc->needle), "case %d: `%s' does not mention `%s'", _i, buf,
 		      bc->needle);
 	ctf_config_free(&cfg);
+}
+END_TEST
+
+/* control-group: a name resolved when read, a number as it is, the last line wins. */
+START_TEST(control_group_parses)
+{
+	static const struct {
+		const char *text;
+		gid_t gid;
+	} cases[] = {
+		{ "datapath d\ncontrol-group root\n", 0 },	/* in every group database */
+		{ "datapath d\ncontrol-group 4242\n", 4242 },	/* no name needed */
+		{ "datapath d\ncontrol-group 0\n", 0 },
+		/* As idle-timeout and the other settings: the last line counts. */
+		{ "datapath d\ncontrol-group 4242\ncontrol-group root\n", 0 },
+		{ "datapath d\ncontrol-group root\ncontrol-group 4242 # ops\n", 4242 },
+	};
+	struct ctf_config cfg;
+	struct ctf_err err;
+	char buf[1100];
+
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(cases); i++) {
+		ck_assert_msg(parse(&cfg, cases[i].text, &err) == 0, "case %zu: %s", i,
+			      ctf_err_text(&err, buf, sizeof(buf)));
+		ck_assert(cfg.have_control_group);
+		ck_assert_uint_eq(cfg.control_gid, cases[i].gid);
+		ctf_config_free(&cfg);
+	}
 }
 END_TEST
 
@@ -234,6 +269,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, example_firewall_parses);
 	tcase_add_test(tc, settings_parse);
 	tcase_add_loop_test(tc, bad_files_name_file_and_line, 0, (int)CTF_ARRAY_SIZE(bad_cases));
+	tcase_add_test(tc, control_group_parses);
 	tcase_add_test(tc, load_from_file_and_missing_file);
 	tcase_add_test(tc, resolve_uses_real_port_numbers);
 	tcase_add_test(tc, fuzz_truncations_and_garbage);
