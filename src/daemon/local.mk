@@ -2,7 +2,7 @@
 # ctflowd: everything except main() lives in libctflowd.la so that the unit
 # tests link the daemon's internals.
 noinst_LTLIBRARIES += libctflowd.la
-libctflowd_la_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(EVENT_CFLAGS)
+libctflowd_la_CFLAGS = $(AM_CFLAGS) $(SRC_WARN_CFLAGS) $(MNL_CFLAGS) $(EVENT_CFLAGS)
 libctflowd_la_LIBADD = $(EVENT_LIBS) $(MNL_LIBS)
 libctflowd_la_SOURCES = \
 	src/daemon/log.c \
@@ -38,7 +38,7 @@ libctflowd_la_SOURCES = \
 	$(NULL)
 
 sbin_PROGRAMS += ctflowd
-ctflowd_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(EVENT_CFLAGS)
+ctflowd_CFLAGS = $(AM_CFLAGS) $(SRC_WARN_CFLAGS) $(MNL_CFLAGS) $(EVENT_CFLAGS)
 ctflowd_LDFLAGS = $(AM_LDFLAGS) $(HARDEN_PROG_LDFLAGS)
 ctflowd_LDADD = libctflowd.la libctflow-core.la $(EVENT_LIBS) $(MNL_LIBS)
 ctflowd_SOURCES = src/daemon/main.c

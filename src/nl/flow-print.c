@@ -188,7 +188,7 @@ void ctf_tcp_flags_format(uint16_t flags, struct ctf_str *out)
 		if (flags & letters[i].bit)
 			ctf_str_putc_fast(out, letters[i].letter);
 	/* Reserved bits have no letter. */
-	for (uint16_t bit = 0x200; bit && bit <= 0x800; bit <<= 1)
+	for (uint16_t bit = 0x200; bit && bit <= 0x800; bit = (uint16_t)(bit << 1))
 		if (flags & bit)
 			ctf_str_printf(out, "[%x]", bit);
 }

@@ -511,8 +511,8 @@ static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool e
 	} else if (ek.version == 2) {
 		v[5] = ek.u.md2.dir;
 		mk[5] = em.u.md2.dir;
-		v[6] = ek.u.md2.hwid_upper << 4 | ek.u.md2.hwid;
-		mk[6] = em.u.md2.hwid_upper << 4 | em.u.md2.hwid;
+		v[6] = (uint8_t)(ek.u.md2.hwid_upper << 4 | ek.u.md2.hwid);	/* 6 bits */
+		mk[6] = (uint8_t)(em.u.md2.hwid_upper << 4 | em.u.md2.hwid);
 		put_field(kf, &ef[1], v, mk, true);
 		put_field(kf, &ef[2], v, mk, true);
 	}

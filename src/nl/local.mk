@@ -2,7 +2,7 @@
 # libctflow-core: everything that is not a main(). Both programs and every
 # test link it statically, internals included.
 noinst_LTLIBRARIES += libctflow-core.la
-libctflow_core_la_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(NLGENL_CFLAGS)
+libctflow_core_la_CFLAGS = $(AM_CFLAGS) $(SRC_WARN_CFLAGS) $(MNL_CFLAGS) $(NLGENL_CFLAGS)
 libctflow_core_la_LIBADD = $(MNL_LIBS) $(NLGENL_LIBS)
 libctflow_core_la_SOURCES = \
 	src/nl/util.c \
