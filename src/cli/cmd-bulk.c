@@ -79,7 +79,8 @@ static bool queue_by_key(struct bulk *bk, const struct nlmsghdr *nlh, const stru
 				nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL), oh->dp_ifindex);
 	if (!req)
 		return false;
-	mnl_attr_for_each(a, nlh, CTF_OVS_ATTR_OFFSET) {
+	for (a = mnl_nlmsg_get_payload_offset(nlh, CTF_OVS_ATTR_OFFSET);
+	     mnl_attr_ok(a, attr_room(mnl_nlmsg_get_payload_tail(nlh), a)); a = mnl_attr_next(a)) {
 		if (mnl_attr_get_type(a) == OVS_FLOW_ATTR_UFID)
 			continue;
 		if (!mnl_attr_put_check(req, ctf_nlbatch_room(&bk->retry), a->nla_type,

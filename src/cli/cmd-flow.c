@@ -331,7 +331,10 @@ static bool has_explicit_drop(const struct ctf_nlbuf *actions)
 {
 	const struct nlattr *attr;
 
-	mnl_attr_for_each_payload(ctf_nlbuf_data(actions), ctf_nlbuf_len(actions))
+	const char *end = (const char *)ctf_nlbuf_data(actions) + ctf_nlbuf_len(actions);
+
+	for (attr = ctf_nlbuf_data(actions); mnl_attr_ok(attr, attr_room(end, attr));
+	     attr = mnl_attr_next(attr))
 		if (mnl_attr_get_type(attr) == OVS_ACTION_ATTR_DROP)
 			return true;
 	return false;

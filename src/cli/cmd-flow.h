@@ -3,12 +3,28 @@
 #ifndef CTFLOW_CMD_FLOW_H
 #define CTFLOW_CMD_FLOW_H
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <net/if.h>
+#include <libmnl/libmnl.h>
 
 #include "ctflow/flow.h"
 #include "ctflow/nlbuf.h"
 #include "ctflow/nlsock.h"
+
+/*
+ * The bytes from attribute @a to @end, as the int that mnl_attr_ok() takes
+ * (libmnl's iteration macros convert a ptrdiff_t silently). Our messages and
+ * attribute buffers are at most CTF_NLBUF_MAX bytes; a count out of int's
+ * range ends the walk instead of wrapping.
+ */
+static inline int attr_room(const void *end, const struct nlattr *a)
+{
+	ptrdiff_t n = (const char *)end - (const char *)a;
+
+	return n >= INT_MIN && n <= INT_MAX ? (int)n : 0;
+}
 
 /* An open socket on one datapath, and its ports for --names. */
 struct flow_cli {
