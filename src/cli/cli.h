@@ -26,10 +26,12 @@ extern struct cli_opts cli_opts;
 
 struct cli_command {
 	const char *name;
-	const char *usage;	/* argument synopsis for help */
+	const char *usage;	/* argument synopsis, options left out */
 	int min_args, max_args;	/* max -1 = unlimited */
 	int (*handler)(int argc, char **argv);	/* argv[0] is the command name */
-	const char *help;	/* one line */
+	const char *help;	/* one line, no final period */
+	const char *options;	/* the options that matter: ids in main.c's table */
+	const char *example;	/* the arguments of one example */
 };
 
 /* "ctflow: <fmt>\n" on stderr. */

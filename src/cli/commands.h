@@ -4,6 +4,9 @@
 #define CTFLOW_COMMANDS_H
 
 int cmd_version(int argc, char **argv);
+/* main.c: help from the command table */
+int cmd_help(int argc, char **argv);
+int cmd_list_commands(int argc, char **argv);
 
 /* cmd-dp.c: datapaths and ports */
 int cmd_add_dp(int argc, char **argv);
