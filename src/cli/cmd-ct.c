@@ -327,9 +327,10 @@ static int parse_zone_limit(const char *arg, struct ctf_ct_zone_limit *zl)
 				cli_error("%s: %s in `%s' (hint: a zone is 0..65535)", tok,
 					  r == -ERANGE ? "zone out of range" : "invalid zone", arg);
 				rc = CLI_USAGE;
+			} else {
+				zl->zone = (int32_t)v;
+				has_zone = true;
 			}
-			zl->zone = (int32_t)v;
-			has_zone = true;
 		} else if (!strncmp(tok, "limit=", 6)) {
 			r = parse_num(tok + 6, UINT32_MAX, &v);
 			if (r) {
@@ -337,9 +338,10 @@ static int parse_zone_limit(const char *arg, struct ctf_ct_zone_limit *zl)
 					  "unlimited)", tok,
 					  r == -ERANGE ? "limit out of range" : "invalid limit", arg);
 				rc = CLI_USAGE;
+			} else {
+				zl->limit = (uint32_t)v;
+				has_limit = true;
 			}
-			zl->limit = (uint32_t)v;
-			has_limit = true;
 		} else {
 			cli_error("%s: invalid zone limit field in `%s' (hint: write zone=N,limit=L)",
 				  tok, arg);

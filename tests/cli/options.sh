@@ -37,7 +37,7 @@ expect() {
 	esac
 }
 
-echo "1..32"
+echo "1..34"
 
 F='in_port(1),eth()'
 expect 0 'key: 24 bytes' "--hex after the arguments" -- check-flow "$F" 2 --hex
@@ -91,6 +91,8 @@ expect 2 "unknown command 'frob'" "an unknown command is a usage error" -- frob
 expect 2 "requires at least 1 argument (usage: ctflow del-dp DP)" "too few arguments is a usage error" -- del-dp
 expect 2 "takes at most 0 arguments" "too many arguments is a usage error" -- dump-dps x
 expect 1 "cannot" "a command the kernel cannot serve fails with 1" -- del-dp nosuchdp
+expect 2 "zone=x: invalid zone" "a value that does not parse is a usage error, named" -- ct-set-limits zone=x,limit=5
+expect 2 "limit out of range" "an out-of-range value is a usage error" -- ct-set-limits zone=1,limit=99999999999
 
 # Write errors on stdout.
 if [ -w /dev/full ]; then
