@@ -35,6 +35,8 @@ libctflowd_la_SOURCES = \
 	src/daemon/revalidate.h \
 	src/daemon/daemon.c \
 	src/daemon/daemon.h \
+	src/daemon/privdrop.c \
+	src/daemon/privdrop.h \
 	$(NULL)
 
 sbin_PROGRAMS += ctflowd

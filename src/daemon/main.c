@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "notify.h"
+#include "privdrop.h"
 #include "revalidate.h"
 #include "upcall.h"
 
@@ -249,18 +250,24 @@ int main(int argc, char **argv)
 	if (ctflowd_apply_config(&d, &cfg, &err))
 		fatalx("config: %s", ctf_err_text(&err, buf, sizeof(buf)));
 	ctf_config_free(&cfg);
+	/*
+	 * The control socket before the handler threads: CAP_CHOWN, granted by
+	 * the unit only to give the socket to the control-group, is dropped
+	 * next, and capabilities are per thread.
+	 */
+	d.ctl = control_init_group(d.base, d.sock_path,
+				   d.cfg.have_control_group ? d.cfg.control_gid : CTL_NO_GROUP,
+				   ctflowd_ctl_handlers, ctflowd_n_ctl_handlers, &d);
+	if (!d.ctl)
+		fatalx("control: cannot listen on %s", d.sock_path);
+	if (privdrop_chown())
+		fatalx("privileges: cannot drop CAP_CHOWN");
 	/* With a policy in place the handler threads can take the misses waiting for them. */
 	if (d.up) {
 		if (upcall_start(d.up, d.cfg.handler_threads, &err))
 			fatalx("upcall: %s", ctf_err_text(&err, buf, sizeof(buf)));
 		d.rv = revalidator_start(&d);
 	}
-
-	d.ctl = control_init_group(d.base, d.sock_path,
-				   d.cfg.have_control_group ? d.cfg.control_gid : CTL_NO_GROUP,
-				   ctflowd_ctl_handlers, ctflowd_n_ctl_handlers, &d);
-	if (!d.ctl)
-		fatalx("control: cannot listen on %s", d.sock_path);
 
 	ev_term = evsignal_new(d.base, SIGTERM, on_stop, &d);
 	ev_int = evsignal_new(d.base, SIGINT, on_stop, &d);

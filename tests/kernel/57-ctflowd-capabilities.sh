@@ -1,14 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # ctflowd with exactly the privileges its systemd unit grants: root, with
-# CapabilityBoundingSet=CAP_NET_ADMIN and NoNewPrivileges=yes (the unit sets
-# no User=, so root's permitted and effective sets at exec are the bounding
-# set). The firewall of 50-ctflowd-firewall.sh must still work: the upcall
-# sockets, the per-CPU dispatch, flow installation, packet execution,
-# conntrack, syslog and sd_notify, all with CAP_NET_ADMIN and nothing else.
+# CapabilityBoundingSet=CAP_NET_ADMIN CAP_CHOWN and NoNewPrivileges=yes (the
+# unit sets no User=, so root's permitted and effective sets at exec are the
+# bounding set). CAP_CHOWN gives the control socket to control-group (a gid
+# root is not a member of); then ctflowd drops it, and every thread runs with
+# CAP_NET_ADMIN alone. The firewall of 50-ctflowd-firewall.sh must still
+# work: the upcall sockets, the per-CPU dispatch, flow installation, packet
+# execution, conntrack, syslog and sd_notify, all with CAP_NET_ADMIN and
+# nothing else.
 . "$(dirname "$0")/lib.sh"
 
-plan 16
+plan 17
 
 dp=ctcap
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctflowd-vm.XXXXXX")
@@ -18,8 +21,13 @@ sock=$work/ctflowd.sock
 export CTFLOWD_SOCKET=$sock
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 
-# CAP_NET_ADMIN is capability 12: the only bit the unit leaves.
-granted=0000000000001000
+# CAP_NET_ADMIN is capability 12, CAP_CHOWN 0. The unit grants both; after
+# start only CAP_NET_ADMIN is effective and permitted. The bounding set keeps
+# CAP_CHOWN: dropping it takes CAP_SETPCAP, and it limits only an exec.
+granted=0000000000001001
+running=0000000000001000
+# A group root is not a member of: only CAP_CHOWN lets root give a file to it.
+ctlgid=4200
 
 busybox syslogd -n -O "$work/messages" &
 syslogd_pid=$!
@@ -37,8 +45,9 @@ veth_pair c0 c1 c 10.2.0.1/24
 veth_pair s0 s1 s 10.2.0.2/24
 datapath_cleanup "$dp"
 
-cat > "$conf" <<'CONF'
+cat > "$conf" <<CONF
 datapath ctcap
+control-group $ctlgid
 port c0
 port s0
 idle-timeout 10
@@ -51,11 +60,11 @@ rule 30 recirc_id(1),in_port(c0),eth_type(0x0800),ct_state(+trk+est) s0
 rule 30 recirc_id(1),in_port(s0),eth_type(0x0800),ct_state(+trk+est) c0
 CONF
 
-# What systemd does for the unit: bounding set CAP_NET_ADMIN only, no
-# inheritable or ambient capabilities, no_new_privs, UMask=0027; exec as root.
+# What systemd does for the unit: bounding set CAP_NET_ADMIN and CAP_CHOWN,
+# no inheritable or ambient capabilities, no_new_privs, UMask=0027; exec as root.
 start_ctflowd() {
 	(umask 0027
-	 NOTIFY_SOCKET=$work/notify exec setpriv --bounding-set=-all,+net_admin \
+	 NOTIFY_SOCKET=$work/notify exec setpriv --bounding-set=-all,+net_admin,+chown \
 		--inh-caps=-all --ambient-caps=-all --no-new-privs \
 		"$CTFLOWD" -f "$conf" -s "$sock") &
 	ctflowd_pid=$!
@@ -68,16 +77,23 @@ stop_ctflowd() {
 at_exit stop_ctflowd
 messages() { cat "$work/messages" 2>/dev/null; }
 capfield() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$ctflowd_pid/status"; }
+# Capabilities are per thread: FIELD of every thread, one distinct value a line.
+capfield_all() { awk -v f="$1:" '$1 == f { print $2 }' /proc/"$ctflowd_pid"/task/*/status | sort -u; }
 
-if start_ctflowd; then ok "ctflowd starts with CAP_NET_ADMIN only"; else not_ok "ctflowd starts with CAP_NET_ADMIN only"; diag "$(messages)"; fi
+if start_ctflowd; then ok "ctflowd starts with CAP_NET_ADMIN and CAP_CHOWN"; else not_ok "ctflowd starts with CAP_NET_ADMIN and CAP_CHOWN"; diag "$(messages)"; fi
+# READY=1 comes after the drop: read the capabilities only then.
+check "sd_notify READY=1 reached the listener" wait_until 60 grep -q '^READY=1' "$work/notify.log"
+check_eq "the control socket's group is $ctlgid (chown with CAP_CHOWN)" "$ctlgid" "$(stat -c %g "$sock")"
 diag "$(grep -E '^(Name|Uid|Cap|NoNewPrivs)' "/proc/$ctflowd_pid/status")"
-for f in CapEff CapPrm CapBnd; do
-	v=$(capfield "$f")
-	if [ "$v" = "$granted" ]; then ok "$f is CAP_NET_ADMIN alone"; else not_ok "$f is CAP_NET_ADMIN alone"; diag "$f: $v"; fi
+diag "threads: $(ls /proc/"$ctflowd_pid"/task | wc -l)"
+for f in CapEff CapPrm; do
+	v=$(capfield_all "$f")
+	if [ "$v" = "$running" ]; then ok "$f is CAP_NET_ADMIN alone, in every thread"; else not_ok "$f is CAP_NET_ADMIN alone, in every thread"; diag "$f: $v"; fi
 done
+v=$(capfield_all CapBnd)
+if [ "$v" = "$granted" ]; then ok "CapBnd is what the unit grants"; else not_ok "CapBnd is what the unit grants"; diag "CapBnd: $v"; fi
 v=$(capfield CapAmb)
 if [ "$v" = 0000000000000000 ]; then ok "no ambient capabilities"; else not_ok "no ambient capabilities"; diag "CapAmb: $v"; fi
-check "sd_notify READY=1 reached the listener" wait_until 60 grep -q '^READY=1' "$work/notify.log"
 check_output "per-cpu upcall dispatch without further capabilities" '^  upcall dispatch: per-cpu$' ctflow daemon-show
 
 in_ns s socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo hello-from-server' &
