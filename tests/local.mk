@@ -174,6 +174,7 @@ KERNEL_TESTS += tests/kernel/52-ctflowd-loss.sh
 KERNEL_TESTS += tests/kernel/53-ctflowd-policy.sh
 KERNEL_TESTS += tests/kernel/54-ctflowd-installed.sh
 KERNEL_TESTS += tests/kernel/55-ctflowd-faults.sh
+KERNEL_TESTS += tests/kernel/59-ctflowd-hostile-clients.sh
 KERNEL_TESTS += tests/kernel/56-ctflowd-control-group.sh
 KERNEL_TESTS += tests/kernel/57-ctflowd-capabilities.sh
 
