@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 bin_PROGRAMS += ctflow
-ctflow_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(JSONC_CFLAGS)
+ctflow_CFLAGS = $(AM_CFLAGS) $(SRC_WARN_CFLAGS) $(MNL_CFLAGS) $(JSONC_CFLAGS)
 ctflow_LDFLAGS = $(AM_LDFLAGS) $(HARDEN_PROG_LDFLAGS)
 ctflow_LDADD = libctflow-core.la $(MNL_LIBS) $(JSONC_LIBS)
 ctflow_SOURCES = \
