@@ -684,7 +684,12 @@ static void put_nsh(struct kf *kf, const struct nlattr *attr, const struct nlatt
 		put_nsh_masked(out, "np", b.np, bm.np, false);
 		put_nsh_masked(out, "spi", path >> 8, spim == 0xffffff ? 0xffffffffu : spim, true);
 		put_nsh_masked(out, "si", path & 0xff, pathm & 0xff, false);
-		for (int i = 0; i < 4; i++) {
+		/*
+		 * Without MD1 the context words print as ovs-dpctl prints them for
+		 * MD types 1 and 2 (zeros); for another type they would parse back
+		 * as an MD1 attribute the key does not have.
+		 */
+		for (int i = 0; i < 4 && (has_md1 || b.mdtype == 1 || b.mdtype == 2); i++) {
 			char name[4] = { 'c', (char)('1' + i), 0, 0 };
 
 			put_nsh_masked(out, name, ntohl(c.context[i]), ntohl(cm.context[i]), true);

@@ -429,6 +429,8 @@ START_TEST(printed_forms_parse_back)
 	static const char *const in[] = {
 		"tcp_flags(0/0x600)", "tcp_flags(0x202/0x602)", "tcp_flags(5/0x4)",
 		"eth_type(0x0800),ipv4(proto=6),tcp(),tcp_flags(0x801/0x801)",
+		/* MD2 without an MD type: no context words, which would add MD1 */
+		"in_port(1),nsh(md2=0xbb222222)",
 	};
 	struct rt t, again;
 
