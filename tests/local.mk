@@ -176,6 +176,7 @@ KERNEL_TESTS += tests/kernel/54-ctflowd-installed.sh
 KERNEL_TESTS += tests/kernel/55-ctflowd-faults.sh
 KERNEL_TESTS += tests/kernel/59-ctflowd-hostile-clients.sh
 KERNEL_TESTS += tests/kernel/56-ctflowd-control-group.sh
+KERNEL_TESTS += tests/kernel/58-ctflowd-memory.sh
 KERNEL_TESTS += tests/kernel/57-ctflowd-capabilities.sh
 
 if HAVE_CHECK
