@@ -363,7 +363,7 @@ static int parse_iface(const char *verb, const char *arg, struct iface_spec *spe
 			  IFNAMSIZ - 1);
 		goto out;
 	}
-	strcpy(spec->name, tok);
+	strcpy(spec->name, tok); // NOLINT(clang-analyzer-security.insecureAPI.strcpy): length checked above
 	while ((tok = strtok_r(NULL, ",", &save))) {
 		char *eq = strchr(tok, '=');
 		const char *val = eq ? eq + 1 : "";

@@ -47,7 +47,7 @@ static int ctl_connect(struct ctl_client *c)
 		cli_error("control socket path too long: %s", c->path);
 		return -1;
 	}
-	strcpy(sun.sun_path, c->path);
+	strcpy(sun.sun_path, c->path); // NOLINT(clang-analyzer-security.insecureAPI.strcpy): length checked above
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sun, sizeof(sun))) {
 		cli_error("connect: %s: %s%s", c->path, strerror(errno),

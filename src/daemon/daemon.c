@@ -239,6 +239,7 @@ static void h_add_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const vo
 		reply_err(c, h->seq, ret, &err);
 		return;
 	}
+	// NOLINTNEXTLINE(clang-analyzer-core.CallAndMessage): rule_request() returns non-zero (ctf_err_set() is always < 0) unless it set match and actions
 	if (strlen(match) + strlen(actions) > CTF_CTL_MAX_RULE_TEXT) {
 		/* Its dump record would not fit a message: refused, as the configuration does. */
 		ctf_err_set(&err, "the rule is %zu bytes long, more than the %zu a rule may have",
@@ -282,7 +283,7 @@ static void h_del_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const vo
 	}
 	ctf_nlbuf_init(&key, 4096);
 	ctf_nlbuf_init(&mask, 4096);
-	ret = ctf_key_parse(match, &d->pol->ports, &key, &mask, &err);
+	ret = ctf_key_parse(match, &d->pol->ports, &key, &mask, &err); // NOLINT(clang-analyzer-core.CallAndMessage): rule_request() returned 0, so it set match
 	if (!ret)
 		ret = ctf_policy_without_rule(&pol, d->pol, prio, ctf_nlbuf_data(&key),
 					      ctf_nlbuf_len(&key), ctf_nlbuf_data(&mask),

@@ -145,6 +145,7 @@ void fatal(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vfatal(1, fmt, ap);
+	// cppcheck-suppress va_end_missing ; vfatal() does not return (exits)
 }
 
 void fatalx(const char *fmt, ...)
@@ -153,4 +154,5 @@ void fatalx(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vfatal(0, fmt, ap);
+	// cppcheck-suppress va_end_missing ; vfatal() does not return (exits)
 }

@@ -94,7 +94,7 @@ static int scan_nat_range(struct ctf_ascan *sc, struct ctf_nat_opts *nat)
 		err = scan_nat_addr(sc, nat->max, &fam_max, &br_max);
 		if (err)
 			return err;
-		if (fam_max != nat->family)
+		if (fam_max != nat->family) // NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult): scan_nat_addr() sets it whenever it returns 0 (ctf_as_err() is always -EINVAL)
 			return ctf_as_err(sc, at_max, "nat() address range mixes IPv4 and IPv6");
 		if (memcmp(nat->max, nat->min, (size_t)nat->family) < 0) {
 			ctf_as_err(sc, at, "nat() address range `%.*s' ends below its start",

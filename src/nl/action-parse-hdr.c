@@ -179,7 +179,6 @@ int ctf_ap_push_nsh(struct ctf_ascan *sc, int depth)
 			if (!ctf_as_char_fast(sc, '0') || !(ctf_as_char_fast(sc, 'x') || ctf_as_char_fast(sc, 'X')))
 				return ctf_as_err(sc, at, "push_nsh md2 needs 0x and hex bytes");
 			err = ctf_as_hex_bytes(sc, "push_nsh md2", md2, sizeof(md2), &md2_len);
-			i = 0;
 		} else {
 			for (i = 0; i < 10 && err == -ENOENT; i++) {
 				sc->p = at;

@@ -168,7 +168,6 @@ int ctf_ap_userspace(struct ctf_ascan *sc, int depth)
 	while (!done) {
 		const char *at = sc->p;
 
-		err = -ENOENT;
 		for (size_t i = 0; i < CTF_ARRAY_SIZE(ovs_cookies); i++) {
 			if (ctf_as_word_fast(sc, ovs_cookies[i])) {
 				ctf_as_err(sc, at, "userspace(%s(...)) is an OVS userspace cookie "

@@ -83,7 +83,7 @@ int ctf_as_err(struct ctf_ascan *sc, const char *at, const char *fmt, ...)
 	if (!sc->err)
 		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(sc->err->msg, sizeof(sc->err->msg), fmt, ap);
+	vsnprintf(sc->err->msg, sizeof(sc->err->msg), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start() is the line above
 	va_end(ap);
 	sc->err->hint[0] = '\0';
 	return -EINVAL;

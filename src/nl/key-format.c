@@ -79,7 +79,7 @@ static inline void put_name(struct ctf_str *out, const char *name, char sep)
 	char *p = ctf_str_room(out, NAME_ROOM + 1);
 	size_t n = 0;
 
-	while (name[n] && n < NAME_ROOM) {
+	while (n < NAME_ROOM && name[n]) {
 		p[n] = name[n];
 		n++;
 	}
@@ -764,7 +764,16 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct ctf_
 	uint8_t buf[KF_MAXLEN];
 	const uint8_t *m;
 
-	if (!d || d->flags & CTF_AF_USER_ONLY || !len_ok(d, len) || len > 256) {
+	/*
+	 * The nests (encap, tunnel, nsh) print their parts and bound them
+	 * themselves; an nsh() with the largest MD2 is 284 bytes, and printed
+	 * raw it would not parse back (the parser takes keyN() only for types
+	 * it has no name for).
+	 */
+	bool nest = d && (d->kind == CTF_AK_ENCAP || d->kind == CTF_AK_TUNNEL ||
+			  d->kind == CTF_AK_NSH);
+
+	if (!d || d->flags & CTF_AF_USER_ONLY || !len_ok(d, len) || (!nest && len > 256)) {
 		put_raw(kf, type, k, len, exact ? NULL : (ma ? ctf_nla_data(ma) : zeros),
 			ma ? ctf_nla_len(ma) : (exact ? 0 : (len < KF_MAXLEN ? len : 0)),
 			"key");

@@ -765,7 +765,7 @@ static int parse_fields(struct kp *kp, const char *attr, const struct ctf_field_
 			return unknown_field(kp, attr, name, len, fields, n);
 		at = kp->s;
 		if (!quick_field(kp, fd, val, msk, true) &&
-		    (r = parse_field(kp, attr, fd, val, msk, true))) {
+		    parse_field(kp, attr, fd, val, msk, true)) {
 			/* Errors are rare: only now pay for naming the field. */
 			snprintf(what, sizeof(what), "%s(%.*s=)", attr, (int)len, name);
 			kp->s = at;

@@ -171,7 +171,7 @@ int ctf_nlsock_family(struct ctf_nlsock *sock, const char *family, uint16_t *id)
 	if (ret < 0)
 		return ret;
 	if (sock->n_families < MAX_FAMILIES && strlen(family) < GENL_NAMSIZ) {
-		strcpy(sock->families[sock->n_families].name, family);
+		strcpy(sock->families[sock->n_families].name, family); // NOLINT(clang-analyzer-security.insecureAPI.strcpy): length checked above
 		sock->families[sock->n_families].id = *id;
 		sock->n_families++;
 	}
@@ -271,6 +271,7 @@ static int ext_ack_attr_cb(const struct nlattr *attr, void *data)
 int ctf_nlerr_parse(const struct nlmsghdr *nlh, struct ctf_nlerr *errp)
 {
 	struct ctf_nlerr scratch;
+	// cppcheck-suppress uninitvar ; only its address is taken, ctf_nlerr_clear() fills it
 	struct ctf_nlerr *err = errp ? errp : &scratch;
 	size_t payload = nlh->nlmsg_len >= NLMSG_HDRLEN ? nlh->nlmsg_len - NLMSG_HDRLEN : 0;
 	size_t tlv_off;
@@ -710,7 +711,7 @@ static int run_until_end_ra(struct ctf_nlsock *sock, struct run_ctx *ctx)
 		}
 		ra_release(ra);
 	}
-	while ((i = ra_next(ra)) >= 0)
+	while (ra_next(ra) >= 0)
 		ra_release(ra);
 	pthread_join(reader, NULL);
 	if (ret < 0)
@@ -726,6 +727,7 @@ static int request(struct ctf_nlsock *sock, struct nlmsghdr *req, uint16_t flags
 		   void *arg, struct ctf_nlerr *errp)
 {
 	struct ctf_nlerr scratch;
+	// cppcheck-suppress uninitvar ; only its address is taken, ctf_nlerr_clear() fills it
 	struct run_ctx ctx = { .cb = cb, .arg = arg, .err = errp ? errp : &scratch };
 	int ret;
 

@@ -88,6 +88,7 @@ void ctf_str_put(struct ctf_str *s, const char *text, size_t n)
 	/* The printers append a few bytes at a time: test the room here. */
 	if (s->len + n + 1 > s->cap)
 		str_reserve(s, n);
+	// cppcheck-suppress ctunullpointer ; ctl_send() passes NULL only with n == 0 and then does not call this
 	memcpy(s->buf + s->len, text, n);
 	s->len += n;
 	s->buf[s->len] = '\0';

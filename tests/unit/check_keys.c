@@ -14,6 +14,7 @@
 #include <linux/openvswitch.h>
 
 #include "ctflow/flowtext.h"
+#include "ctflow/match.h"
 #include "../../src/nl/key-attrs.h"
 
 #define BUFCAP (CTF_NLBUF_MAX + 16)
@@ -451,6 +452,31 @@ START_TEST(printed_forms_parse_back)
 				      ctf_nlbuf_len(&t.mask)),
 			      "%s printed as %s, which parses to other bytes", in[i], printed);
 	}
+	rt_free(&t);
+	rt_free(&again);
+}
+END_TEST
+
+/* nsh() with the largest MD2 (284 bytes in all) prints as nsh(), not as raw bytes. */
+START_TEST(longest_nsh_prints_by_name)
+{
+	char text[700], *printed;
+	struct rt t, again;
+	int n;
+
+	rt_init(&t);
+	rt_init(&again);
+	n = snprintf(text, sizeof(text), "in_port(1),nsh(mdtype=2,c1=0x1,md2=0x");
+	for (int i = 0; i < CTF_NSH_MD2_MAX; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%02x", i);
+	snprintf(text + n, sizeof(text) - (size_t)n, ")");
+	ck_assert_msg(!rt_parse(&t, text, NULL), "%s", t.err.msg);
+	printed = strdup(rt_print(&t, NULL, CTF_FMT_VERBOSE));
+	ck_assert_msg(!strncmp(printed, "in_port(1),nsh(", 15), "%s", printed);
+	ck_assert_msg(!rt_parse(&again, printed, NULL), "%s: %s", printed, again.err.msg);
+	ck_assert_uint_eq(ctf_nlbuf_len(&again.key), ctf_nlbuf_len(&t.key));
+	ck_assert(!memcmp(ctf_nlbuf_data(&again.key), ctf_nlbuf_data(&t.key), ctf_nlbuf_len(&t.key)));
+	free(printed);
 	rt_free(&t);
 	rt_free(&again);
 }
@@ -906,6 +932,7 @@ static Suite *keys_suite(void)
 	tcase_add_test(tc, keys_bad_tsv);
 	tcase_add_test(tc, own_cases);
 	tcase_add_test(tc, printed_forms_parse_back);
+	tcase_add_test(tc, longest_nsh_prints_by_name);
 	tcase_add_test(tc, refused_with_message);
 	tcase_add_test(tc, kernel_dump_printing);
 	tcase_add_test(tc, ethertype_only_in_mask);
