@@ -409,6 +409,13 @@ static void delete_doomed(struct revalidator *rv)
 					  strerror(-err));
 				continue;
 			}
+			/*
+			 * Already gone: ours to count only if it was still in the table.
+			 * A dump may report a flow twice; its second delete finds
+			 * nothing and must not count it again.
+			 */
+			if (err == -ENOENT && !e)
+				continue;
 			if (x->expired)
 				d->st.flows_expired++;
 			else
