@@ -393,7 +393,13 @@ START_TEST(a_stream_arrives_whole_and_in_order)
 				ck_assert_uint_eq(v, want);
 				want++;
 			}
-			memmove(in, in + n, got - (size_t)n);
+			/*
+			 * A byte loop: with _FORTIFY_SOURCE, memmove() on this array
+			 * is glibc's __memmove_chk, an alias of __memcpy_chk, which
+			 * valgrind reports as an overlapping copy.
+			 */
+			for (size_t i = (size_t)n; i < got; i++)
+				in[i - (size_t)n] = in[i];
 			got -= (size_t)n;
 		}
 	}
