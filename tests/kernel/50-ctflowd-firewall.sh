@@ -22,16 +22,10 @@ export CTFLOWD_SOCKET=$sock
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 
 # --- syslog: a real syslog daemon, messages in $work/messages ---------------
-busybox syslogd -n -O "$work/messages" &
-syslogd_pid=$!
-at_exit kill "$syslogd_pid"
-wait_until 60 test -S /dev/log || bail_out "syslogd did not create /dev/log"
+start_syslogd "$work/messages"
 
 # --- sd_notify listener --------------------------------------------------------
-socat -u UNIX-RECV:"$work/notify" OPEN:"$work/notify.log",creat,append &
-notify_pid=$!
-at_exit kill "$notify_pid"
-wait_until 60 test -S "$work/notify" || bail_out "no notify listener"
+start_notify_listener "$work/notify" "$work/notify.log"
 
 # --- topology: ns c (10.2.0.1) -- c0 [ctfw] s0 -- ns s (10.2.0.2) ------------
 # No IPv6 in the namespaces: router solicitations and MLD reports of the

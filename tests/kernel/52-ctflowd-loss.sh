@@ -18,9 +18,7 @@ sock=$work/ctflowd.sock
 export CTFLOWD_SOCKET=$sock
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 
-busybox syslogd -n -O "$work/messages" &
-at_exit kill $!
-wait_until 60 test -S /dev/log || bail_out "syslogd did not create /dev/log"
+start_syslogd "$work/messages"
 
 netns_ipv4_only a
 netns_ipv4_only b

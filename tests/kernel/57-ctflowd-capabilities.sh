@@ -29,15 +29,9 @@ running=0000000000001000
 # A group root is not a member of: only CAP_CHOWN lets root give a file to it.
 ctlgid=4200
 
-busybox syslogd -n -O "$work/messages" &
-syslogd_pid=$!
-at_exit kill "$syslogd_pid"
-wait_until 60 test -S /dev/log || bail_out "syslogd did not create /dev/log"
+start_syslogd "$work/messages"
 
-socat -u UNIX-RECV:"$work/notify" OPEN:"$work/notify.log",creat,append &
-notify_pid=$!
-at_exit kill "$notify_pid"
-wait_until 60 test -S "$work/notify" || bail_out "no notify listener"
+start_notify_listener "$work/notify" "$work/notify.log"
 
 netns_ipv4_only c
 netns_ipv4_only s

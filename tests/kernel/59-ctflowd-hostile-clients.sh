@@ -19,14 +19,10 @@ sock=$work/ctflowd.sock
 export CTFLOWD_SOCKET=$sock
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 
-busybox syslogd -n -O "$work/messages" &
-at_exit kill $!
-wait_until 60 test -S /dev/log || bail_out "syslogd did not create /dev/log"
+start_syslogd "$work/messages"
 messages() { cat "$work/messages" 2>/dev/null; }
 
-socat -u UNIX-RECV:"$work/notify" OPEN:"$work/notify.log",creat,append &
-at_exit kill $!
-wait_until 60 test -S "$work/notify" || bail_out "no notify listener"
+start_notify_listener "$work/notify" "$work/notify.log"
 
 netns_ipv4_only c
 netns_ipv4_only s

@@ -201,6 +201,24 @@ module_loaded() {
 	has_line "^$1 " "$(< /proc/modules)" && [ -d "/sys/module/$1" ]
 }
 
+# --- daemons a ctflowd scenario listens with ----------------------------------
+
+# start_syslogd FILE: a real busybox syslogd writing what reaches /dev/log to
+# FILE, stopped at exit.
+start_syslogd() {
+	busybox syslogd -n -O "$1" &
+	at_exit kill $!
+	wait_until 60 test -S /dev/log || bail_out "syslogd did not create /dev/log"
+}
+
+# start_notify_listener SOCKET LOG: an sd_notify socket whose datagrams are
+# appended to LOG as they come (without separators), stopped at exit.
+start_notify_listener() {
+	socat -u UNIX-RECV:"$1" OPEN:"$2",creat,append &
+	at_exit kill $!
+	wait_until 60 test -S "$1" || bail_out "no notify listener"
+}
+
 # --- topology: everything created here is removed at exit, last first -------
 
 at_exit() {
