@@ -4,52 +4,56 @@
 noinst_LTLIBRARIES += libctflow-core.la
 libctflow_core_la_CFLAGS = $(AM_CFLAGS) $(SRC_WARN_CFLAGS) $(MNL_CFLAGS) $(NLGENL_CFLAGS)
 libctflow_core_la_LIBADD = $(MNL_LIBS) $(NLGENL_LIBS)
+# Layers, one folder each: util/ (helpers), netlink/ (socket, buffers,
+# attribute walking, family resolution), odp/ (the flow language: key and
+# action tables, parse, print, validate, encode), ops/ (datapath, vport,
+# flow and packet operations), conntrack/ (ctnetlink).
 libctflow_core_la_SOURCES = \
-	src/nl/util.c \
-	src/nl/nlbuf.c \
-	src/nl/conntrack.c \
-	src/nl/ct-decode.c \
-	src/nl/ct-format.c \
-	src/nl/ct-filter.c \
-	src/nl/ct-limit.c \
-	src/nl/genl-resolve.c \
-	src/nl/nlsock.c \
-	src/nl/flow.c \
-	src/nl/flow-print.c \
-	src/nl/bulk.c \
-	src/nl/dp.c \
-	src/nl/vport.c \
-	src/nl/features.c \
-	src/nl/key-attrs.c \
-	src/nl/key-parse.c \
-	src/nl/key-format.c \
-	src/nl/ufid.c \
-	src/nl/portmap.c \
-	src/nl/match.c \
-	src/nl/validate.c \
-	src/nl/validate-actions.c \
-	src/nl/action-attrs.c \
-	src/nl/action-scan.c \
-	src/nl/action-parse.c \
-	src/nl/action-parse-hdr.c \
-	src/nl/action-parse-nest.c \
-	src/nl/action-ct.c \
-	src/nl/action-nat.c \
-	src/nl/action-ct-format.c \
-	src/nl/action-format.c \
+	src/nl/util/util.c \
+	src/nl/netlink/genl-resolve.c \
+	src/nl/netlink/nlbuf.c \
+	src/nl/netlink/nlsock.c \
+	src/nl/odp/action-attrs.c \
+	src/nl/odp/action-ct-format.c \
+	src/nl/odp/action-ct.c \
+	src/nl/odp/action-format.c \
+	src/nl/odp/action-nat.c \
+	src/nl/odp/action-parse-hdr.c \
+	src/nl/odp/action-parse-nest.c \
+	src/nl/odp/action-parse.c \
+	src/nl/odp/action-scan.c \
+	src/nl/odp/flow-print.c \
+	src/nl/odp/key-attrs.c \
+	src/nl/odp/key-format.c \
+	src/nl/odp/key-parse.c \
+	src/nl/odp/match.c \
+	src/nl/odp/ufid.c \
+	src/nl/odp/validate-actions.c \
+	src/nl/odp/validate.c \
+	src/nl/ops/bulk.c \
+	src/nl/ops/dp.c \
+	src/nl/ops/features.c \
+	src/nl/ops/flow.c \
+	src/nl/ops/monitor.c \
+	src/nl/ops/portmap.c \
+	src/nl/ops/vport.c \
+	src/nl/conntrack/conntrack.c \
+	src/nl/conntrack/ct-decode.c \
+	src/nl/conntrack/ct-filter.c \
+	src/nl/conntrack/ct-format.c \
+	src/nl/conntrack/ct-limit.c \
 	$(NULL)
 # action-parse.c uses llround() (sample probabilities): libm for every user of libctflow.
 libctflow_core_la_LIBADD += -lm
 # Private headers of src/nl: listed so that make dist ships them (distcheck).
 noinst_HEADERS += \
-	src/nl/action-attrs.h \
-	src/nl/action-internal.h \
-	src/nl/key-attrs.h \
-	src/nl/key-internal.h \
-	src/nl/nla-inline.h \
-	src/nl/validate.h \
+	src/nl/odp/action-attrs.h \
+	src/nl/odp/action-internal.h \
+	src/nl/odp/key-attrs.h \
+	src/nl/odp/key-internal.h \
+	src/nl/netlink/nla-inline.h \
+	src/nl/odp/validate.h \
 	$(NULL)
-libctflow_core_la_SOURCES += src/nl/monitor.c
 
 # libctflow: the installed library, the same objects with only the API of the
 # installed headers (the ctf_ symbols) exported. doc/library.md says what the

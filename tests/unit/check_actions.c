@@ -16,7 +16,7 @@
 
 #include "ctflow/compat.h"
 #include "ctflow/flowtext.h"
-#include "../../src/nl/action-attrs.h"
+#include "../../src/nl/odp/action-attrs.h"
 
 static struct ctf_nlbuf buf;
 static struct ctf_str out;

@@ -15,7 +15,7 @@
 
 #include "ctflow/flowtext.h"
 #include "ctflow/match.h"
-#include "../../src/nl/key-attrs.h"
+#include "../../src/nl/odp/key-attrs.h"
 
 #define BUFCAP (CTF_NLBUF_MAX + 16)
 

@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "action-attrs.h"
-#include "nla-inline.h"
+#include "odp/action-attrs.h"
+#include "netlink/nla-inline.h"
 
 #define ROW(t, n, l) [t] = { .name = (n), .len = (l) }
 #define VAR(t, n, lo, hi) [t] = { .name = (n), .len = CTF_ACT_VARIABLE, .min_len = (lo), .max_len = (hi) }

@@ -14,9 +14,9 @@
 #include <linux/erspan.h>
 #include <libmnl/libmnl.h>
 
-#include "key-attrs.h"
-#include "key-internal.h"
-#include "nla-inline.h"
+#include "odp/key-attrs.h"
+#include "odp/key-internal.h"
+#include "netlink/nla-inline.h"
 
 struct kp {
 	const char *s;			/* cursor */

@@ -13,7 +13,7 @@
 #include <linux/openvswitch.h>
 
 #include "ctflow/flow.h"
-#include "nla-inline.h"
+#include "netlink/nla-inline.h"
 
 /* Minimum payload per OVS_FLOW_ATTR_*; 0 = no fixed size (nests, UFID). */
 static const uint16_t flow_attr_len[OVS_FLOW_ATTR_MAX + 1] = {

@@ -12,7 +12,7 @@
 
 #include "ctflow/flow.h"
 #include "ctflow/nlsock.h"
-#include "nla-inline.h"
+#include "netlink/nla-inline.h"
 
 struct op_desc {
 	uint8_t cmd;

@@ -8,10 +8,10 @@
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 
-#include "action-attrs.h"
-#include "action-internal.h"
-#include "key-attrs.h"
-#include "nla-inline.h"
+#include "odp/action-attrs.h"
+#include "odp/action-internal.h"
+#include "odp/key-attrs.h"
+#include "netlink/nla-inline.h"
 
 int ctf_ap_push_vlan(struct ctf_ascan *sc, int depth)
 {

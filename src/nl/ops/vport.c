@@ -17,7 +17,7 @@
 #include "ctflow/compat.h"
 #include "ctflow/dp.h"
 #include "ctflow/nlsock.h"
-#include "nla-inline.h"
+#include "netlink/nla-inline.h"
 
 #define VPORT_ATTR_MAX_KNOWN OVS_VPORT_ATTR_UPCALL_STATS
 

@@ -21,9 +21,9 @@
 
 #include "ctflow/flowtext.h"
 #include "ctflow/match.h"
-#include "key-attrs.h"
-#include "nla-inline.h"
-#include "validate.h"
+#include "odp/key-attrs.h"
+#include "netlink/nla-inline.h"
+#include "odp/validate.h"
 
 #define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
 

@@ -20,7 +20,7 @@
 
 #include "ctflow/nlsock.h"
 #include "ctflow/util.h"
-#include "nla-inline.h"
+#include "netlink/nla-inline.h"
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11

@@ -12,9 +12,9 @@
 #include <arpa/inet.h>
 #include <linux/erspan.h>
 
-#include "key-attrs.h"
-#include "key-internal.h"
-#include "nla-inline.h"
+#include "odp/key-attrs.h"
+#include "odp/key-internal.h"
+#include "netlink/nla-inline.h"
 
 struct kf {
 	const struct ctf_portmap *ports;

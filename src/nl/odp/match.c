@@ -10,8 +10,8 @@
 #include <libmnl/libmnl.h>
 
 #include "ctflow/match.h"
-#include "key-attrs.h"
-#include "nla-inline.h"
+#include "odp/key-attrs.h"
+#include "netlink/nla-inline.h"
 
 /* ---- where each attribute lives in the struct ------------------------- */
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 
-#include "action-attrs.h"
-#include "action-internal.h"
+#include "odp/action-attrs.h"
+#include "odp/action-internal.h"
 
 /*
  * One NAT address: IPv4 dotted quad, bare IPv6 (which eats any ":port",

@@ -12,10 +12,10 @@
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 
-#include "action-attrs.h"
-#include "key-attrs.h"
-#include "nla-inline.h"
-#include "validate.h"
+#include "odp/action-attrs.h"
+#include "odp/key-attrs.h"
+#include "netlink/nla-inline.h"
+#include "odp/validate.h"
 
 #define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
 

@@ -16,7 +16,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "ctflow/conntrack.h"
-#include "nla-inline.h"
+#include "netlink/nla-inline.h"
 
 /* ---- the ctnetlink socket ----------------------------------------------- */
 

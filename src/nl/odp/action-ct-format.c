@@ -9,9 +9,9 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "action-attrs.h"
-#include "action-internal.h"
-#include "nla-inline.h"
+#include "odp/action-attrs.h"
+#include "odp/action-internal.h"
+#include "netlink/nla-inline.h"
 
 /* Inverse of the parser's u128_to_bytes(): [0] high 64 bits, [1] low. */
 static void bytes_to_u128(const uint8_t in[16], uint64_t v[2])

@@ -15,7 +15,7 @@
 #include "ctflow/compat.h"
 #include "ctflow/dp.h"
 #include "ctflow/nlsock.h"
-#include "nla-inline.h"
+#include "netlink/nla-inline.h"
 
 #define DP_ATTR_MAX_KNOWN OVS_DP_ATTR_IFINDEX
 

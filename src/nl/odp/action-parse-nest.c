@@ -10,9 +10,9 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 
-#include "action-attrs.h"
-#include "action-internal.h"
-#include "nla-inline.h"
+#include "odp/action-attrs.h"
+#include "odp/action-internal.h"
+#include "netlink/nla-inline.h"
 
 int ctf_ap_clone(struct ctf_ascan *sc, int depth)
 {

@@ -7,7 +7,7 @@
 
 #include "ctflow/nlbuf.h"
 #include "ctflow/util.h"
-#include "nla-inline.h"
+#include "netlink/nla-inline.h"
 
 int ctf_nlbuf_init(struct ctf_nlbuf *b, size_t cap)
 {

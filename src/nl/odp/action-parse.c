@@ -15,9 +15,9 @@
 #include <strings.h>
 #include <libmnl/libmnl.h>
 
-#include "action-attrs.h"
-#include "action-internal.h"
-#include "nla-inline.h"
+#include "odp/action-attrs.h"
+#include "odp/action-internal.h"
+#include "netlink/nla-inline.h"
 
 /* "name(" list ")" nested as attribute @type; the cursor is after "name(". */
 int ctf_as_nested_list(struct ctf_ascan *sc, uint16_t type, int depth, const char *opener)

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 
-#include "action-internal.h"
-#include "nla-inline.h"
+#include "odp/action-internal.h"
+#include "netlink/nla-inline.h"
 
 /* [A-Za-z0-9_] as a table: one load instead of four range tests per byte. */
 static const bool word_chars[256] = {

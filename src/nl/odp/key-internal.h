@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "key-attrs.h"
+#include "odp/key-attrs.h"
 
 /* Tunnel flags as ovs-dpctl names them, in its print (bit) order. The "key"
  * flag is the presence of OVS_TUNNEL_KEY_ATTR_ID, the others are the

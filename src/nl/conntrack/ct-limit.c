@@ -15,7 +15,7 @@
 
 #include "ctflow/conntrack.h"
 #include "ctflow/nlsock.h"
-#include "nla-inline.h"
+#include "netlink/nla-inline.h"
 
 /* The kernel walks records at an NLA-aligned stride; 12 bytes is already aligned. */
 #define ZL_SIZE CTF_NLA_ALIGN(sizeof(struct ovs_zone_limit))

@@ -23,7 +23,7 @@
 #include <linux/netfilter/nf_conntrack_sctp.h>
 
 #include "ctflow/conntrack.h"
-#include "nla-inline.h"
+#include "netlink/nla-inline.h"
 
 /* ---- attribute tables ------------------------------------------------- */
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <linux/erspan.h>
 
-#include "key-attrs.h"
+#include "odp/key-attrs.h"
 
 #define F(n, off, sz, st) { .name = n, .offset = off, .size = sz, .style = CTF_FS_##st }
 #define FB(n, off, sz, sh, nb, st) \

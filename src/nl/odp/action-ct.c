@@ -16,8 +16,8 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 
-#include "action-attrs.h"
-#include "action-internal.h"
+#include "odp/action-attrs.h"
+#include "odp/action-internal.h"
 
 struct ct_opts {
 	bool commit, force_commit;

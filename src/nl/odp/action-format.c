@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "action-attrs.h"
-#include "action-internal.h"
-#include "key-attrs.h"
-#include "nla-inline.h"
+#include "odp/action-attrs.h"
+#include "odp/action-internal.h"
+#include "odp/key-attrs.h"
+#include "netlink/nla-inline.h"
 
 /* Deeper than the kernel ever accepts; only hostile input goes further. */
 #define FORMAT_MAX_DEPTH 64
