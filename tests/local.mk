@@ -96,6 +96,15 @@ tests_unit_check_actions_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_actions_LDADD = $(UNIT_LDADD)
 endif
 
+# Every name of the key and action tables must be documented in ctflow-flows(7).
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_manpage_flows
+tests_unit_check_manpage_flows_SOURCES = tests/unit/check_manpage_flows.c
+tests_unit_check_manpage_flows_CFLAGS = $(UNIT_CFLAGS) \
+	-DFLOWS_MAN_PATH='"$(abs_top_srcdir)/man/ctflow-flows.7"'
+tests_unit_check_manpage_flows_LDADD = $(UNIT_LDADD)
+endif
+
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_flowprint
 tests_unit_check_flowprint_SOURCES = tests/unit/check_flowprint.c
