@@ -147,6 +147,9 @@ EXTRA_DIST += tests/cli/check-flow.sh
 # The command line itself: options anywhere, help, exit statuses, write errors.
 TESTS += tests/cli/options.sh
 EXTRA_DIST += tests/cli/options.sh
+# Every example of ctflow-flows(7) runs as the page says.
+TESTS += tests/cli/manpage-examples.sh
+EXTRA_DIST += tests/cli/manpage-examples.sh
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_nlsock
