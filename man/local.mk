@@ -15,3 +15,6 @@ man/ctflowd.8: $(srcdir)/man/ctflowd.8.in Makefile
 	$(AM_V_GEN)$(man_subst) $(srcdir)/man/ctflowd.8.in > $@.tmp && mv $@.tmp $@
 man/ctflowd.conf.5: $(srcdir)/man/ctflowd.conf.5.in Makefile
 	$(AM_V_GEN)$(man_subst) $(srcdir)/man/ctflowd.conf.5.in > $@.tmp && mv $@.tmp $@
+
+# The flow language reference names no configured path: shipped as written.
+dist_man_MANS += man/ctflow-flows.7

@@ -96,6 +96,15 @@ tests_unit_check_actions_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_actions_LDADD = $(UNIT_LDADD)
 endif
 
+# Every name of the key and action tables must be documented in ctflow-flows(7).
+if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_manpage_flows
+tests_unit_check_manpage_flows_SOURCES = tests/unit/check_manpage_flows.c
+tests_unit_check_manpage_flows_CFLAGS = $(UNIT_CFLAGS) \
+	-DFLOWS_MAN_PATH='"$(abs_top_srcdir)/man/ctflow-flows.7"'
+tests_unit_check_manpage_flows_LDADD = $(UNIT_LDADD)
+endif
+
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_flowprint
 tests_unit_check_flowprint_SOURCES = tests/unit/check_flowprint.c
@@ -138,6 +147,9 @@ EXTRA_DIST += tests/cli/check-flow.sh
 # The command line itself: options anywhere, help, exit statuses, write errors.
 TESTS += tests/cli/options.sh
 EXTRA_DIST += tests/cli/options.sh
+# Every example of ctflow-flows(7) runs as the page says.
+TESTS += tests/cli/manpage-examples.sh
+EXTRA_DIST += tests/cli/manpage-examples.sh
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_nlsock
