@@ -18,7 +18,7 @@
 #include "conf.h"
 #include "rulecheck.h"
 
-void ctf_config_init(struct ctf_config *cfg)
+void conf_init(struct conf *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->idle_timeout_s = CTF_DEFAULT_IDLE_TIMEOUT_S;
@@ -31,7 +31,7 @@ void ctf_config_init(struct ctf_config *cfg)
 	ctf_nlbuf_init(&cfg->default_actions, 256);
 }
 
-void ctf_config_rule_free(struct ctf_config_rule *rule)
+void conf_rule_free(struct conf_rule *rule)
 {
 	free(rule->match_text);
 	free(rule->actions_text);
@@ -47,7 +47,7 @@ static int nlbuf_copy(struct ctf_nlbuf *dst, const struct ctf_nlbuf *src)
 	return ctf_nlbuf_set(dst, ctf_nlbuf_data(src), ctf_nlbuf_len(src));
 }
 
-int ctf_config_rule_copy(struct ctf_config_rule *dst, const struct ctf_config_rule *src)
+int conf_rule_copy(struct conf_rule *dst, const struct conf_rule *src)
 {
 	int ret;
 
@@ -64,10 +64,10 @@ int ctf_config_rule_copy(struct ctf_config_rule *dst, const struct ctf_config_ru
 	return ret;
 }
 
-void ctf_config_free(struct ctf_config *cfg)
+void conf_free(struct conf *cfg)
 {
 	for (size_t i = 0; i < cfg->n_rules; i++)
-		ctf_config_rule_free(&cfg->rules[i]);
+		conf_rule_free(&cfg->rules[i]);
 	free(cfg->rules);
 	free(cfg->ports);
 	free(cfg->path);
@@ -100,7 +100,7 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max, unsig
 	return 0;
 }
 
-int ctf_config_parse_priority(const char *s, uint32_t *prio)
+int conf_parse_priority(const char *s, uint32_t *prio)
 {
 	unsigned long v;
 	int ret = parse_uint(s, 0, CTF_MAX_PRIORITY, &v);
@@ -110,7 +110,7 @@ int ctf_config_parse_priority(const char *s, uint32_t *prio)
 	return ret;
 }
 
-int ctf_config_rule_parse(struct ctf_config_rule *rule, uint32_t priority, const char *match,
+int conf_rule_parse(struct conf_rule *rule, uint32_t priority, const char *match,
 			  const char *actions, const struct ctf_portmap *map, struct ctf_err *err)
 {
 	int ret;
@@ -127,12 +127,12 @@ int ctf_config_rule_parse(struct ctf_config_rule *rule, uint32_t priority, const
 	if (!ret)
 		ret = ctf_actions_parse(actions, map, &rule->actions, err);
 	if (!ret)
-		ret = ctf_rule_check(ctf_nlbuf_data(&rule->key), ctf_nlbuf_len(&rule->key),
+		ret = rulecheck_rule(ctf_nlbuf_data(&rule->key), ctf_nlbuf_len(&rule->key),
 				     ctf_nlbuf_data(&rule->mask), ctf_nlbuf_len(&rule->mask),
 				     ctf_nlbuf_data(&rule->actions), ctf_nlbuf_len(&rule->actions),
 				     err);
 	if (ret) {
-		ctf_config_rule_free(rule);
+		conf_rule_free(rule);
 		return ret;
 	}
 	/* A policy keeps thousands of these: no slack. */
@@ -142,7 +142,7 @@ int ctf_config_rule_parse(struct ctf_config_rule *rule, uint32_t priority, const
 	return 0;
 }
 
-void ctf_config_portmap(const struct ctf_config *cfg, struct ctf_portmap *map)
+void conf_portmap(const struct conf *cfg, struct ctf_portmap *map)
 {
 	ctf_portmap_init(map);
 	for (size_t i = 0; i < cfg->n_ports; i++)
@@ -165,7 +165,7 @@ static int located(struct ctf_err *err, const char *name, unsigned int line, int
 	return ret ? ret : -EINVAL;
 }
 
-static int default_action_parse(struct ctf_config *cfg, const char *text,
+static int default_action_parse(struct conf *cfg, const char *text,
 				const struct ctf_portmap *map, struct ctf_err *err)
 {
 	int ret;
@@ -189,7 +189,7 @@ struct pending_rule {
 };
 
 struct parse_state {
-	struct ctf_config *cfg;
+	struct conf *cfg;
 	const char *name;
 	unsigned int line;
 	struct pending_rule *pending;
@@ -252,7 +252,7 @@ static int setting_uint(struct ctf_err *err, const char *kw, const char *arg,
  * `ctflowd -n' names the line of a group that does not exist; a number is
  * taken as it is (a gid need not have a name).
  */
-static int control_group(struct ctf_config *cfg, const char *arg, struct ctf_err *err)
+static int control_group(struct conf *cfg, const char *arg, struct ctf_err *err)
 {
 	struct group gr, *res = NULL;
 	unsigned long gid;
@@ -297,7 +297,7 @@ static int control_group(struct ctf_config *cfg, const char *arg, struct ctf_err
 
 static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 {
-	struct ctf_config *cfg = st->cfg;
+	struct conf *cfg = st->cfg;
 	char *hash = strchr(line, '#');
 	char *p = line, *kw, *arg, *extra;
 
@@ -317,7 +317,7 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 			ctf_err_hint(err, "rule 10 recirc_id(0),in_port(c0),eth_type(0x0806) s0");
 			return -EINVAL;
 		}
-		if (ctf_config_parse_priority(prio, &pr.priority)) {
+		if (conf_parse_priority(prio, &pr.priority)) {
 			ctf_err_set(err, "rule priority `%s' is not a number in 0..%u", prio,
 				    CTF_MAX_PRIORITY);
 			return -EINVAL;
@@ -433,7 +433,7 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 
 static int finish(struct parse_state *st, struct ctf_err *err)
 {
-	struct ctf_config *cfg = st->cfg;
+	struct conf *cfg = st->cfg;
 	struct ctf_portmap map;
 	int ret = 0;
 
@@ -448,12 +448,12 @@ static int finish(struct parse_state *st, struct ctf_err *err)
 		ctf_err_hint(err, "datapath ctfw");
 		return -EINVAL;
 	}
-	ctf_config_portmap(cfg, &map);
+	conf_portmap(cfg, &map);
 	for (size_t i = 0; i < st->n_pending && !ret; i++) {
 		struct pending_rule *pr = &st->pending[i];
-		struct ctf_config_rule rule;
+		struct conf_rule rule;
 
-		ret = ctf_config_rule_parse(&rule, pr->priority, pr->match, pr->actions, &map, err);
+		ret = conf_rule_parse(&rule, pr->priority, pr->match, pr->actions, &map, err);
 		if (ret) {
 			ret = located(err, st->name, pr->line, ret);
 			break;
@@ -473,7 +473,7 @@ static int finish(struct parse_state *st, struct ctf_err *err)
 	return ret;
 }
 
-int ctf_config_parse_string(struct ctf_config *cfg, const char *name, const char *text,
+int conf_parse_string(struct conf *cfg, const char *name, const char *text,
 			    struct ctf_err *err)
 {
 	struct parse_state st = { .cfg = cfg, .name = name };
@@ -506,7 +506,7 @@ int ctf_config_parse_string(struct ctf_config *cfg, const char *name, const char
 	return ret;
 }
 
-int ctf_config_load(struct ctf_config *cfg, const char *path, struct ctf_err *err)
+int conf_load(struct conf *cfg, const char *path, struct ctf_err *err)
 {
 	struct ctf_str text;
 	char buf[4096];
@@ -534,7 +534,7 @@ int ctf_config_load(struct ctf_config *cfg, const char *path, struct ctf_err *er
 		return ctf_err_setn(err, ret, "%s: read error", path);
 	}
 	fclose(f);
-	ret = ctf_config_parse_string(cfg, path, ctf_str_cstr(&text), err);
+	ret = conf_parse_string(cfg, path, ctf_str_cstr(&text), err);
 	ctf_str_free(&text);
 	return ret;
 }
@@ -548,7 +548,7 @@ static bool names_changed_port(const char *text, char (*changed)[IFNAMSIZ], size
 	return false;
 }
 
-int ctf_config_resolve(struct ctf_config *cfg, const struct ctf_portmap *map,
+int conf_resolve(struct conf *cfg, const struct ctf_portmap *map,
 		       struct ctf_err *err)
 {
 	char (*changed)[IFNAMSIZ] = ctf_xmalloc((cfg->n_ports + 1) * sizeof(*changed));
@@ -568,19 +568,19 @@ int ctf_config_resolve(struct ctf_config *cfg, const struct ctf_portmap *map,
 			snprintf(changed[n_changed++], IFNAMSIZ, "%s", cfg->ports[i]);
 	}
 	for (size_t i = 0; n_changed && i < cfg->n_rules && !ret; i++) {
-		struct ctf_config_rule *old = &cfg->rules[i], fresh;
+		struct conf_rule *old = &cfg->rules[i], fresh;
 
 		if (!names_changed_port(old->match_text, changed, n_changed) &&
 		    !names_changed_port(old->actions_text, changed, n_changed))
 			continue;
-		ret = ctf_config_rule_parse(&fresh, old->priority, old->match_text,
+		ret = conf_rule_parse(&fresh, old->priority, old->match_text,
 					    old->actions_text, map, err);
 		if (ret) {
 			ret = located(err, cfg->path ? cfg->path : "rule", old->line, ret);
 			break;
 		}
 		fresh.line = old->line;
-		ctf_config_rule_free(old);
+		conf_rule_free(old);
 		*old = fresh;
 	}
 	free(changed);

@@ -20,7 +20,7 @@
 #include <event2/event.h>
 
 #include "ctflow/flow.h"
-#include "ctl.h"
+#include "control.h"
 #include "daemon.h"
 #include "log.h"
 #include "notify.h"
@@ -61,7 +61,7 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 
 	log_info("ctflowd: received SIGHUP: reloading %s", d->conf_path);
 	ctf_err_clear(&err);
-	ctflowd_reload(d, &err);	/* logs either way */
+	daemon_reload(d, &err);	/* logs either way */
 }
 
 static const char *absolute(const char *path, char *buf, size_t size)
@@ -111,16 +111,16 @@ static void make_socket_dir(const char *path)
 }
 
 /* ctflowd -n: would this configuration make a policy? */
-static int check_policy(struct ctf_config *cfg, struct ctf_err *err)
+static int check_policy(struct conf *cfg, struct ctf_err *err)
 {
-	struct ctf_config copy;
+	struct conf copy;
 	struct ctf_portmap map;
-	struct ctf_policy *pol = NULL;
+	struct policy *pol = NULL;
 	uint64_t next_id = 1;
 	int ret;
 
 	/* The policy takes the rules over: give it a copy, the caller frees cfg. */
-	ctf_config_init(&copy);
+	conf_init(&copy);
 	copy.path = cfg->path ? ctf_xstrdup(cfg->path) : NULL;
 	copy.megaflows = cfg->megaflows;
 	copy.rules = cfg->rules;
@@ -129,11 +129,11 @@ static int check_policy(struct ctf_config *cfg, struct ctf_err *err)
 	cfg->n_rules = 0;
 	ctf_nlbuf_set(&copy.default_actions, ctf_nlbuf_data(&cfg->default_actions),
 		      ctf_nlbuf_len(&cfg->default_actions));
-	ctf_config_portmap(cfg, &map);
-	ret = ctf_policy_from_config(&pol, &copy, &map, NULL, &next_id, NULL, err);
-	ctf_policy_free(pol);
+	conf_portmap(cfg, &map);
+	ret = policy_from_config(&pol, &copy, &map, NULL, &next_id, NULL, err);
+	policy_free(pol);
 	ctf_portmap_free(&map);
-	ctf_config_free(&copy);
+	conf_free(&copy);
 	return ret;
 }
 
@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctflowd d;
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_err err;
 	struct event *ev_term, *ev_int, *ev_hup;
 	bool debug = false, check_only = false;
@@ -191,8 +191,8 @@ int main(int argc, char **argv)
 	log_init(debug || check_only, LOG_DAEMON);
 	log_setverbose(verbose);
 
-	ctf_config_init(&cfg);
-	ret = ctf_config_load(&cfg, conf_path, &err);
+	conf_init(&cfg);
+	ret = conf_load(&cfg, conf_path, &err);
 	if (check_only) {
 		/* Build the policy too: it is what refuses a rule that repeats another. */
 		if (!ret)
@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s\n", ctf_err_text(&err, buf, sizeof(buf)));
 		else
 			fprintf(stderr, "configuration OK\n");
-		ctf_config_free(&cfg);
+		conf_free(&cfg);
 		return ret ? 1 : 0;
 	}
 	if (ret == -ENODATA) {
@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "ctflowd: %s configures nothing: not starting\n", conf_path);
 		notify_ready("not configured");
 		notify_stopping();
-		ctf_config_free(&cfg);
+		conf_free(&cfg);
 		return 0;
 	}
 	if (ret) {
@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 		if (!debug)
 			fprintf(stderr, "ctflowd: config: %s\n", ctf_err_text(&err, buf, sizeof(buf)));
 		log_warnx("config: %s", ctf_err_text(&err, buf, sizeof(buf)));
-		ctf_config_free(&cfg);
+		conf_free(&cfg);
 		/* EX_CONFIG: the unit does not restart a daemon whose configuration is wrong. */
 		return EXIT_CONFIG;
 	}
@@ -233,11 +233,11 @@ int main(int argc, char **argv)
 		fatal("daemon");
 	signal(SIGPIPE, SIG_IGN);
 
-	ctflowd_init(&d);
+	daemon_init(&d);
 	d.conf_path = conf_path;
 	d.sock_path = sock_path;
 	d.start_ms = ctf_monotonic_ms();
-	ctf_ratelimit_init(&d.upcall_log, cfg.upcall_log_rate);
+	ratelimit_init(&d.upcall_log, cfg.upcall_log_rate);
 
 	/* The datapath first: rules are resolved against its real port numbers. */
 	d.cfg = cfg;
@@ -247,17 +247,17 @@ int main(int argc, char **argv)
 			fatalx("upcall: %s", ctf_err_text(&err, buf, sizeof(buf)));
 	}
 	memset(&d.cfg, 0, sizeof(d.cfg));
-	if (ctflowd_apply_config(&d, &cfg, &err))
+	if (daemon_apply_config(&d, &cfg, &err))
 		fatalx("config: %s", ctf_err_text(&err, buf, sizeof(buf)));
-	ctf_config_free(&cfg);
+	conf_free(&cfg);
 	/*
 	 * The control socket before the handler threads: CAP_CHOWN, granted by
 	 * the unit only to give the socket to the control-group, is dropped
 	 * next, and capabilities are per thread.
 	 */
 	d.ctl = control_init_group(d.base, d.sock_path,
-				   d.cfg.have_control_group ? d.cfg.control_gid : CTL_NO_GROUP,
-				   ctflowd_ctl_handlers, ctflowd_n_ctl_handlers, &d);
+				   d.cfg.have_control_group ? d.cfg.control_gid : CONTROL_NO_GROUP,
+				   daemon_ctl_handlers, daemon_n_ctl_handlers, &d);
 	if (!d.ctl)
 		fatalx("control: cannot listen on %s", d.sock_path);
 	if (privdrop_chown())
@@ -266,7 +266,7 @@ int main(int argc, char **argv)
 	if (d.up) {
 		if (upcall_start(d.up, d.cfg.handler_threads, &err))
 			fatalx("upcall: %s", ctf_err_text(&err, buf, sizeof(buf)));
-		d.rv = revalidator_start(&d);
+		d.rv = revalidate_start(&d);
 	}
 
 	ev_term = evsignal_new(d.base, SIGTERM, on_stop, &d);
@@ -278,9 +278,9 @@ int main(int argc, char **argv)
 	notify_watchdog_start(d.base);
 
 	log_info("ctflowd: started: datapath %s, %zu rules, %zu ports, upcalls %s, %zu handler threads, control %s",
-		 d.cfg.datapath, d.pol->n_rules, d.cfg.n_ports, ctflowd_mode(&d),
+		 d.cfg.datapath, d.pol->n_rules, d.cfg.n_ports, daemon_mode(&d),
 		 d.up ? upcall_n_handlers(d.up) : (size_t)0, d.sock_path);
-	snprintf(status, sizeof(status), "%zu rules, upcalls %s", d.pol->n_rules, ctflowd_mode(&d));
+	snprintf(status, sizeof(status), "%zu rules, upcalls %s", d.pol->n_rules, daemon_mode(&d));
 	notify_ready(status);
 
 	event_base_dispatch(d.base);
@@ -289,12 +289,12 @@ int main(int argc, char **argv)
 	notify_stopping();
 	notify_watchdog_stop();
 	control_cleanup(d.ctl);
-	revalidator_stop(d.rv);
+	revalidate_stop(d.rv);
 	upcall_close(d.up);
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);
-	ctflowd_cleanup(&d);
+	daemon_cleanup(&d);
 	log_info("ctflowd: terminating");
 	return 0;
 }
