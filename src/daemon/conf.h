@@ -15,6 +15,11 @@
  *   upcall-buffer BYTES              (receive buffer per upcall socket; default 4 MiB)
  *   handler-threads auto|N           (default auto: one per online CPU, at most 8)
  *   control-group NAME|GID           (who may change the policy; start-only)
+ *   include FILE|PATTERN             (relative to the including file; patterns sorted)
+ *   define NAME = VALUE              (then $NAME anywhere later on a line)
+ *
+ * In a rule, the match ends at the first blank outside parentheses that is
+ * not next to a comma or a parenthesis: `recirc_id(0), eth_type(0x0800) drop'.
  *
  * Port names in rules are resolved against a port map. While checking a file
  * (ctflowd -n, or before the ports exist) the map numbers the `port` lines
@@ -50,6 +55,7 @@
 
 struct conf_rule {
 	unsigned int line;		/* 0 for rules added over the control socket */
+	char *file;			/* an included file; NULL: the configuration's own */
 	uint32_t priority;
 	char *match_text;
 	char *actions_text;
@@ -90,8 +96,17 @@ void conf_free(struct conf *cfg);
  */
 int conf_parse_string(struct conf *cfg, const char *name, const char *text,
 			    struct ctf_err *err);
-/* Read and parse @path (-errno and "path: strerror" if it cannot be read). */
+/*
+ * Read and parse @path (-errno and "path: strerror" if it cannot be read).
+ * Includes are read relative to @path's directory.
+ */
 int conf_load(struct conf *cfg, const char *path, struct ctf_err *err);
+
+/*
+ * Split the text after a rule's priority into MATCH and ACTIONS, in place
+ * (both trimmed; ACTIONS may be empty). -EINVAL if parentheses do not balance.
+ */
+int conf_split_rule(char *text, char **match, char **actions);
 
 /* The provisional map used while checking: port lines numbered 1..n. */
 void conf_portmap(const struct conf *cfg, struct ctf_portmap *map);
@@ -112,5 +127,12 @@ int conf_rule_copy(struct conf_rule *dst, const struct conf_rule *src);
 
 /* Parse "10" as a priority in 0..CTF_MAX_PRIORITY. */
 int conf_parse_priority(const char *s, uint32_t *prio);
+/* An unsigned decimal in [min, max]; no sign, no trailing junk, no wrap. */
+int conf_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+/* Prefix @err's message with "name:line: "; returns @ret, or -EINVAL for 0. */
+int conf_err_locate(struct ctf_err *err, const char *name, unsigned int line, int ret);
+/* Parse @text as the default action (kept as cfg->default_actions_text). */
+int conf_default_actions(struct conf *cfg, const char *text, const struct ctf_portmap *map,
+			 struct ctf_err *err);
 
 #endif

@@ -24,6 +24,7 @@ libctflowd_la_SOURCES = \
 	src/daemon/notify.c \
 	src/daemon/notify.h \
 	src/daemon/conf.c \
+	src/daemon/conf-file.c \
 	src/daemon/conf.h \
 	src/daemon/rulecheck.c \
 	src/daemon/rulecheck.h \

@@ -183,10 +183,15 @@ struct policy_rule *policy_find_id(const struct policy *pol, uint64_t id)
 static void duplicate_error(struct ctf_err *err, const char *path, const struct policy_rule *a,
 			    const struct policy_rule *b)
 {
-	if (a->text.line && b->text.line)
-		ctf_err_set(err, "%s:%u: rule %u %s repeats the rule of line %u",
-			    path ? path : "line", b->text.line, b->text.priority,
-			    b->text.match_text, a->text.line);
+	const char *afile = a->text.file ? a->text.file : path ? path : "line";
+	const char *bfile = b->text.file ? b->text.file : path ? path : "line";
+
+	if (a->text.line && b->text.line && !strcmp(afile, bfile))
+		ctf_err_set(err, "%s:%u: rule %u %s repeats the rule of line %u", bfile,
+			    b->text.line, b->text.priority, b->text.match_text, a->text.line);
+	else if (a->text.line && b->text.line)
+		ctf_err_set(err, "%s:%u: rule %u %s repeats the rule of %s:%u", bfile,
+			    b->text.line, b->text.priority, b->text.match_text, afile, a->text.line);
 	else
 		ctf_err_set(err, "a rule with priority %u and match %s exists", b->text.priority,
 			    b->text.match_text);
@@ -438,6 +443,9 @@ int policy_from_config(struct policy **out, struct conf *cfg,
 		if (o != SIZE_MAX) {
 			rules[i] = ref(old->rules[o]);
 			rules[i]->text.line = cfg->rules[i].line;
+			free(rules[i]->text.file);
+			rules[i]->text.file = cfg->rules[i].file;	/* moved */
+			cfg->rules[i].file = NULL;
 			conf_rule_free(&cfg->rules[i]);
 		} else {
 			rules[i] = policy_rule_new(&cfg->rules[i], (*next_id)++);
