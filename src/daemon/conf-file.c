@@ -5,20 +5,19 @@
  * arguments, after `$NAME' has been replaced by its value. Rules keep their
  * MATCH and ACTIONS texts so that they can be re-parsed when the real port
  * numbers are known, and are parsed only once every `port' line has been
- * read (conf.c does the parsing itself).
+ * read (conf.c does the parsing itself). The directives that set one
+ * thing (datapath, port, numbers, ...) are conf-settings.c's.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <glob.h>
-#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ctflow/ctl.h"
-#include "conf.h"
+#include "conf-settings.h"
 
 /* A rule line kept as text until every port line has been seen. */
 struct pending_rule {
@@ -49,7 +48,6 @@ struct parse_state {
 	const char *default_file;
 	unsigned int default_line;	/* 0: not set */
 	char *default_text;
-	bool have_datapath;
 	bool located;			/* the error already names its file and line */
 	unsigned int n_directives;
 };
@@ -62,26 +60,6 @@ static void *grow(void *array, size_t n, size_t size)
 	if (n & (n - 1))
 		return array;	/* not full: capacity is the next power of two */
 	return ctf_xrealloc(array, (n ? 2 * n : 1) * size);
-}
-
-/* Next whitespace-delimited token of *@p (modified in place), or NULL. */
-static char *next_token(char **p)
-{
-	char *s = *p, *start;
-
-	while (*s && isspace((unsigned char)*s))
-		s++;
-	if (!*s) {
-		*p = s;
-		return NULL;
-	}
-	start = s;
-	while (*s && !isspace((unsigned char)*s))
-		s++;
-	if (*s)
-		*s++ = '\0';
-	*p = s;
-	return start;
 }
 
 static char *rest_trimmed(char *p)
@@ -254,7 +232,7 @@ static int directive_rule(struct parse_state *st, const char *kw, char *args,
 			  struct ctf_err *err)
 {
 	struct pending_rule pr = { .file = st->file, .line = st->line };
-	char *prio = next_token(&args), *match, *actions;
+	char *prio = conf_next_token(&args), *match, *actions;
 
 	if (!prio || !*skip_blanks(args)) {
 		ctf_err_set(err, "`rule' needs PRIORITY MATCH ACTIONS");
@@ -303,197 +281,6 @@ static int directive_default_action(struct parse_state *st, const char *kw, char
 	return 0;
 }
 
-/* The one argument of a directive that takes one (NULL if none); more is an error. */
-static int one_arg(const char *kw, char *args, char **arg, struct ctf_err *err)
-{
-	char *extra;
-
-	*arg = next_token(&args);
-	extra = next_token(&args);
-	if (!extra)
-		return 0;
-	ctf_err_set(err, "`%s': unexpected `%s'", kw, extra);
-	if (!strcmp(kw, "port"))
-		ctf_err_hint(err, "one port per line");
-	return -EINVAL;
-}
-
-static int directive_datapath(struct parse_state *st, const char *kw, char *args,
-			      struct ctf_err *err)
-{
-	char *arg;
-
-	if (one_arg(kw, args, &arg, err))
-		return -EINVAL;
-	if (!arg)
-		return ctf_err_set(err, "`datapath' needs a name");
-	if (strlen(arg) >= IFNAMSIZ)
-		return ctf_err_set(err, "datapath name `%s' is longer than %d characters", arg,
-				   IFNAMSIZ - 1);
-	if (st->have_datapath)
-		return ctf_err_set(err, "second `datapath' line (one datapath per daemon)");
-	snprintf(st->cfg->datapath, sizeof(st->cfg->datapath), "%s", arg);
-	st->have_datapath = true;
-	return 0;
-}
-
-static int directive_port(struct parse_state *st, const char *kw, char *args,
-			  struct ctf_err *err)
-{
-	struct conf *cfg = st->cfg;
-	char *arg;
-
-	if (one_arg(kw, args, &arg, err))
-		return -EINVAL;
-	if (!arg)
-		return ctf_err_set(err, "`port' needs an interface name");
-	if (strlen(arg) >= IFNAMSIZ)
-		return ctf_err_set(err, "port name `%s' is longer than %d characters", arg,
-				   IFNAMSIZ - 1);
-	for (size_t i = 0; i < cfg->n_ports; i++)
-		if (!strcmp(cfg->ports[i], arg))
-			return ctf_err_set(err, "port `%s' is listed twice", arg);
-	cfg->ports = ctf_xrealloc(cfg->ports, (cfg->n_ports + 1) * sizeof(*cfg->ports));
-	snprintf(cfg->ports[cfg->n_ports++], IFNAMSIZ, "%s", arg);
-	return 0;
-}
-
-/* Settings that are one number in a range. */
-static const struct number_setting {
-	const char *kw;
-	unsigned long min, max;
-	size_t ofs;			/* of an unsigned int in struct conf */
-} number_settings[] = {
-	{ "idle-timeout", 1, 86400, offsetof(struct conf, idle_timeout_s) },
-	{ "flow-limit", 1, 10000000, offsetof(struct conf, flow_limit) },
-	{ "upcall-log-rate", 0, 1000000, offsetof(struct conf, upcall_log_rate) },
-	{ "revalidate-interval", 10, 60000, offsetof(struct conf, revalidate_ms) },
-	{ "upcall-buffer", CTF_MIN_UPCALL_BUFFER, CTF_MAX_UPCALL_BUFFER,
-	  offsetof(struct conf, upcall_buffer) },
-	{ "handler-threads", 1, CTF_MAX_HANDLER_THREADS, offsetof(struct conf, handler_threads) },
-};
-
-static int setting_uint(struct ctf_err *err, const char *kw, const char *arg,
-			unsigned long min, unsigned long max, unsigned int *out)
-{
-	unsigned long v;
-
-	if (!arg)
-		return ctf_err_set(err, "`%s' needs a number", kw);
-	if (conf_parse_uint(arg, min, max, &v)) {
-		ctf_err_set(err, "`%s %s': not a number in %lu..%lu", kw, arg, min, max);
-		return -EINVAL;
-	}
-	*out = (unsigned int)v;
-	return 0;
-}
-
-static int directive_number(struct parse_state *st, const char *kw, char *args,
-			    struct ctf_err *err)
-{
-	char *arg;
-
-	if (one_arg(kw, args, &arg, err))
-		return -EINVAL;
-	for (size_t i = 0; i < CTF_ARRAY_SIZE(number_settings); i++) {
-		const struct number_setting *s = &number_settings[i];
-		unsigned int *field = (unsigned int *)((char *)st->cfg + s->ofs);
-
-		if (strcmp(kw, s->kw))
-			continue;
-		/* handler-threads also takes `auto' (0). */
-		if (field == &st->cfg->handler_threads && arg && !strcmp(arg, "auto")) {
-			*field = 0;
-			return 0;
-		}
-		if (field == &st->cfg->handler_threads && !arg)
-			return ctf_err_set(err, "`handler-threads' takes `auto' or a number");
-		return setting_uint(err, kw, arg, s->min, s->max, field);
-	}
-	return -EINVAL;	/* not reached: the directive table lists the same names */
-}
-
-/* A directive with one of two words: `megaflows on|off', `upcall-dispatch auto|per-vport'. */
-static int two_choices(const char *kw, char *args, const char *a, bool a_value, const char *b,
-		       bool *out, struct ctf_err *err)
-{
-	char *arg;
-
-	if (one_arg(kw, args, &arg, err))
-		return -EINVAL;
-	if (arg && !strcmp(arg, a))
-		*out = a_value;
-	else if (arg && !strcmp(arg, b))
-		*out = !a_value;
-	else
-		return ctf_err_set(err, "`%s' takes `%s' or `%s'", kw, a, b);
-	return 0;
-}
-
-static int directive_megaflows(struct parse_state *st, const char *kw, char *args,
-			       struct ctf_err *err)
-{
-	return two_choices(kw, args, "on", true, "off", &st->cfg->megaflows, err);
-}
-
-static int directive_dispatch(struct parse_state *st, const char *kw, char *args,
-			      struct ctf_err *err)
-{
-	return two_choices(kw, args, "auto", false, "per-vport", &st->cfg->force_per_vport, err);
-}
-
-/*
- * control-group NAME|GID. The name is resolved now, not at start, so that
- * `ctflowd -n' names the line of a group that does not exist; a number is
- * taken as it is (a gid need not have a name).
- */
-static int directive_control_group(struct parse_state *st, const char *kw, char *args,
-				   struct ctf_err *err)
-{
-	struct conf *cfg = st->cfg;
-	struct group gr, *res = NULL;
-	unsigned long gid;
-	long max = sysconf(_SC_GETGR_R_SIZE_MAX);
-	size_t size = max > 0 ? (size_t)max : 1024;
-	char *buf = NULL, *arg;
-	int ret;
-
-	if (one_arg(kw, args, &arg, err))
-		return -EINVAL;
-	if (!arg)
-		return ctf_err_set(err, "`control-group' needs a group name or number");
-	if (isdigit((unsigned char)*arg)) {
-		/* (gid_t)-1 means "no change" to chown(2): not a group. */
-		if (conf_parse_uint(arg, 0, (gid_t)-2, &gid))
-			return ctf_err_set(err, "`control-group %s': not a group number", arg);
-		cfg->control_gid = (gid_t)gid;
-		cfg->have_control_group = true;
-		return 0;
-	}
-	for (;;) {
-		buf = ctf_xrealloc(buf, size);
-		ret = getgrnam_r(arg, &gr, buf, size, &res);
-		if (ret != ERANGE || size >= 1024 * 1024)
-			break;
-		size *= 2;	/* a group with many members */
-	}
-	if (res)
-		cfg->control_gid = res->gr_gid;
-	free(buf);
-	if (ret && ret != ENOENT && ret != ESRCH) {
-		ctf_err_set(err, "`control-group %s': cannot look the group up: %s", arg,
-			    strerror(ret));
-		return -EINVAL;
-	}
-	if (!res) {
-		ctf_err_set(err, "`control-group %s': no such group", arg);
-		ctf_err_hint(err, "create it (groupadd %s) or give a group number", arg);
-		return -EINVAL;
-	}
-	cfg->have_control_group = true;
-	return 0;
-}
-
 static int directive_include(struct parse_state *st, const char *kw, char *args,
 			     struct ctf_err *err);
 
@@ -504,21 +291,10 @@ static const struct directive {
 	const char *kw;
 	directive_fn *fn;
 } directives[] = {
-	{ "datapath", directive_datapath },
-	{ "port", directive_port },
 	{ "rule", directive_rule },
 	{ "default-action", directive_default_action },
 	{ "include", directive_include },
 	{ "define", directive_define },
-	{ "idle-timeout", directive_number },
-	{ "flow-limit", directive_number },
-	{ "upcall-log-rate", directive_number },
-	{ "revalidate-interval", directive_number },
-	{ "upcall-buffer", directive_number },
-	{ "handler-threads", directive_number },
-	{ "megaflows", directive_megaflows },
-	{ "upcall-dispatch", directive_dispatch },
-	{ "control-group", directive_control_group },
 };
 
 static int unknown_directive(const char *kw, struct ctf_err *err)
@@ -526,8 +302,9 @@ static int unknown_directive(const char *kw, struct ctf_err *err)
 	struct ctf_str names;
 
 	ctf_str_init(&names);
+	conf_setting_names(&names);
 	for (size_t i = 0; i < CTF_ARRAY_SIZE(directives); i++)
-		ctf_str_printf(&names, "%s%s", i ? ", " : "", directives[i].kw);
+		ctf_str_printf(&names, ", %s", directives[i].kw);
 	ctf_err_set(err, "unknown directive `%s'", kw);
 	ctf_err_hint(err, "%s", ctf_str_cstr(&names));
 	ctf_str_free(&names);
@@ -542,7 +319,7 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 
 	if (hash)
 		*hash = '\0';
-	kw = next_token(&p);
+	kw = conf_next_token(&p);
 	if (!kw)
 		return 0;
 	st->n_directives++;
@@ -557,8 +334,9 @@ static int parse_line(struct parse_state *st, char *line, struct ctf_err *err)
 			return ret;
 		}
 	}
+	ret = conf_setting(st->cfg, kw, args, err);
 	free(args);
-	return unknown_directive(kw, err);
+	return ret == -ENOENT ? unknown_directive(kw, err) : ret;
 }
 
 /* ---- files and includes ------------------------------------------------------------------ */
@@ -674,7 +452,7 @@ static int directive_include(struct parse_state *st, const char *kw, char *args,
 	char *arg;
 	int ret = 0;
 
-	if (one_arg(kw, args, &arg, err))
+	if (conf_one_arg(kw, args, &arg, err))
 		return -EINVAL;
 	if (!arg) {
 		ctf_err_set(err, "`include' needs a file name or a pattern");
@@ -725,7 +503,7 @@ static int finish(struct parse_state *st, const char *name, struct ctf_err *err)
 		ctf_err_hint(err, "a `datapath' line, `port' lines and rules: see ctflowd.conf(5)");
 		return -ENODATA;
 	}
-	if (!st->have_datapath) {
+	if (!cfg->datapath[0]) {
 		ctf_err_set(err, "%s: no `datapath' line", name);
 		ctf_err_hint(err, "datapath ctfw");
 		return -EINVAL;

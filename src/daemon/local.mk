@@ -25,6 +25,8 @@ libctflowd_la_SOURCES = \
 	src/daemon/notify.h \
 	src/daemon/conf.c \
 	src/daemon/conf-file.c \
+	src/daemon/conf-settings.c \
+	src/daemon/conf-settings.h \
 	src/daemon/conf.h \
 	src/daemon/rulecheck.c \
 	src/daemon/rulecheck.h \
