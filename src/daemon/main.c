@@ -178,12 +178,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 's': o->sock_path = optarg; break;
 		case 'V': printf("ctflowd %s\n", PACKAGE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 1;
+		default: usage(stderr); return 2;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
-		return 1;
+		return 2;
 	}
 	/* daemon() moves to /: a relative -f or -s must still work on reload. */
 	o->conf_path = absolute(o->conf_path, o->conf_abs, sizeof(o->conf_abs));
