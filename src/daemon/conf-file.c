@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ctflow/ctl.h"
 #include "conf-settings.h"
@@ -409,11 +410,18 @@ static int include_file(struct parse_state *st, const char *path, struct ctf_err
 {
 	char *real = realpath(path, NULL);
 	struct ctf_str text;
+	struct stat sb;
 	int ret;
 
-	if (!real) {
+	if (!real || stat(real, &sb)) {
 		ret = -errno;
+		free(real);
 		return ctf_err_setn(err, ret, "include %s: %s", path, strerror(-ret));
+	}
+	/* Not a device or a pipe, which could block a reload (or a fuzzer) for ever. */
+	if (!S_ISREG(sb.st_mode)) {
+		free(real);
+		return ctf_err_set(err, "include %s: not a regular file", path);
 	}
 	for (size_t i = 0; i < st->n_open; i++) {
 		if (strcmp(st->open[i], real))

@@ -153,6 +153,9 @@ static const struct include_error {
 	{ "datapath ctfw\ninclude other.conf\n", "include main.conf\n", "other.conf:1: include" },
 	{ "datapath ctfw\ninclude\n", "", "main.conf:2: `include' needs a file name" },
 	{ "datapath ctfw\ninclude a.conf b.conf\n", "", "unexpected `b.conf'" },
+	/* devices and directories: a reload must not block on a pipe */
+	{ "datapath ctfw\ninclude /dev/null\n", "", "main.conf:2: include /dev/null: not a regular file" },
+	{ "datapath ctfw\ninclude .\n", "", "not a regular file" },
 	/* a pattern in a directory that is not there: a typo, not an empty policy */
 	{ "datapath ctfw\ninclude nodir.d/*.conf\n", "", "main.conf:2: include nodir.d/*.conf: cannot read its directory" },
 };
