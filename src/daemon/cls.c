@@ -282,16 +282,58 @@ static void index_group(struct ctf_cls *cls, struct subtable *st, const uint8_t 
 	}
 }
 
+/*
+ * @g's masked key is already in @st as @o: the better of the two rules
+ * leads the group, the other joins its list. -EEXIST (with *@dup) if the
+ * priority repeats too.
+ */
+static int merge_into_group(struct ctf_cls *cls, struct group *o, uint32_t priority, size_t rule,
+			    size_t *dup)
+{
+	const uint64_t prec = precedence(priority, rule);
+
+	for (uint32_t j = 0; j <= o->n_more; j++) {
+		size_t other = j < o->n_more ? o->more[j] : (size_t)(uint32_t)o->best;
+
+		if (cls->prio[other] == priority) {
+			if (dup)
+				*dup = other;
+			return -EEXIST;
+		}
+	}
+	o->more = ctf_xrealloc(o->more, (o->n_more + 1) * sizeof(*o->more));
+	if (prec < o->best) {
+		o->more[o->n_more++] = (uint32_t)o->best;
+		o->best = prec;
+	} else {
+		o->more[o->n_more++] = (uint32_t)rule;
+	}
+	return 0;
+}
+
+/* The set of stage s holds the hash over stages 0..s of every rule. */
+static void add_stage_hashes(struct subtable *st, const struct group *g)
+{
+	uint64_t sh = HASH_BASIS;
+	unsigned e = 0;
+
+	for (unsigned s = 0; s + 1 < st->n_stages; s++) {
+		for (; e < st->stage_end[s]; e++)
+			sh = hash_word(sh, g->key[e]);
+		hset_insert(&st->sets[s], hash_finish(sh));
+	}
+}
+
 int cls_add(struct ctf_cls *cls, uint32_t priority, const void *key_, const void *mask_,
-		size_t *dup)
+	    size_t *dup)
 {
 	const size_t kw = cls->key_words;
 	uint64_t *key = ctf_xmalloc(kw * sizeof(uint64_t)), *mask = ctf_xmalloc(kw * sizeof(uint64_t));
 	const size_t rule = cls->n_rules;
-	const uint64_t prec = precedence(priority, rule);
 	struct subtable *st;
-	struct group *g;
+	struct group *g, *same = NULL;
 	uint64_t mh, h;
+	int ret = 0;
 
 	/* Copies: the caller's buffers need not be aligned. */
 	memcpy(key, key_, kw * sizeof(uint64_t));
@@ -305,57 +347,30 @@ int cls_add(struct ctf_cls *cls, uint32_t priority, const void *key_, const void
 	g = ctf_xzalloc(sizeof(*g) + (st->n_entries ? st->n_entries : 1) * sizeof(uint64_t));
 	h = compact_key(st, key, g->key);
 	g->hash = h;
-	for (size_t i = h & st->groups_mask; st->groups[i]; i = (i + 1) & st->groups_mask) {
-		struct group *o = st->groups[i];
-
-		if (o->hash != h || memcmp(o->key, g->key, st->n_entries * sizeof(uint64_t)))
-			continue;
+	for (size_t i = h & st->groups_mask; st->groups[i] && !same; i = (i + 1) & st->groups_mask)
+		if (st->groups[i]->hash == h &&
+		    !memcmp(st->groups[i]->key, g->key, st->n_entries * sizeof(uint64_t)))
+			same = st->groups[i];
+	if (same) {
 		/* Same mask and masked key: a duplicate if the priority repeats too. */
-		for (uint32_t j = 0; j <= o->n_more; j++) {
-			size_t other = j < o->n_more ? o->more[j] : (size_t)(uint32_t)o->best;
-
-			if (cls->prio[other] == priority) {
-				if (dup)
-					*dup = other;
-				free(g);
-				free(key);
-				free(mask);
-				return -EEXIST;
-			}
-		}
-		o->more = ctf_xrealloc(o->more, (o->n_more + 1) * sizeof(*o->more));
-		if (prec < o->best) {
-			o->more[o->n_more++] = (uint32_t)o->best;
-			o->best = prec;
-		} else {
-			o->more[o->n_more++] = (uint32_t)rule;
-		}
 		free(g);
-		g = o;
-		goto added;
+		g = same;
+		ret = merge_into_group(cls, g, priority, rule, dup);
+	} else {
+		g->best = precedence(priority, rule);
+		add_stage_hashes(st, g);
+		groups_insert(st, g);
+		index_group(cls, st, (const uint8_t *)key);
 	}
-	g->best = prec;
-	/* The set of stage s holds the hash over stages 0..s of every rule. */
-	{
-		uint64_t sh = HASH_BASIS;
-		unsigned e = 0;
-
-		for (unsigned s = 0; s + 1 < st->n_stages; s++) {
-			for (; e < st->stage_end[s]; e++)
-				sh = hash_word(sh, g->key[e]);
-			hset_insert(&st->sets[s], hash_finish(sh));
-		}
-	}
-	groups_insert(st, g);
-	index_group(cls, st, (const uint8_t *)key);
-added:
+	free(key);
+	free(mask);
+	if (ret)
+		return ret;
 	if (g->best < st->best)
 		st->best = g->best;
 	cls->prio = ctf_xrealloc(cls->prio, (rule + 1) * sizeof(*cls->prio));
 	cls->prio[rule] = priority;
 	cls->n_rules++;
-	free(key);
-	free(mask);
 	return 0;
 }
 
