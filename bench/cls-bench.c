@@ -4,9 +4,9 @@
  * of growing size from bench/policy-gen.c (a conntrack pipeline plus
  * security-group rules over subnets, port lists and ct states), it measures:
  *
- *   load      parsing the rules file (ctf_config_parse_string: flow text,
+ *   load      parsing the rules file (conf_parse_string: flow text,
  *             actions, kernel checks) and building the policy from it
- *   lookup    ns per miss: ctf_policy_classify() on a traffic mix of new,
+ *   lookup    ns per miss: policy_classify() on a traffic mix of new,
  *             established and untracked packets, decision and megaflow mask
  *   quality   how many distinct megaflows (masked key + mask) the traffic
  *             mix needs, and the mean number of mask bits set in them:
@@ -163,42 +163,42 @@ static unsigned popcount_body(const struct ctf_flow_key *m)
 
 static int run(unsigned n_rules, unsigned n_packets, unsigned reps)
 {
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_portmap map;
-	struct ctf_policy *pol = NULL;
+	struct policy *pol = NULL;
 	struct ctf_cls_stats cs;
 	struct ctf_err err;
 	struct ctf_flow_key *keys, masked;
-	struct ctf_decision dec;
+	struct policy_decision dec;
 	struct digest_set flows = { ctf_xzalloc(sizeof(uint64_t) * 1024), 1024, 0 };
 	char *text = conf_text(n_rules), buf[1100];
 	double t0, t_parse, t_build, best = 1e30;
 	uint64_t mask_bits = 0, by_rule = 0, next_id = 1;
 	volatile uintptr_t sink = 0;
 
-	ctf_config_init(&cfg);
+	conf_init(&cfg);
 	t0 = cpu_now();
-	if (ctf_config_parse_string(&cfg, "bench.conf", text, &err)) {
+	if (conf_parse_string(&cfg, "bench.conf", text, &err)) {
 		fprintf(stderr, "cls-bench: %s\n", ctf_err_text(&err, buf, sizeof(buf)));
 		return 1;
 	}
 	t_parse = cpu_now() - t0;
-	ctf_config_portmap(&cfg, &map);
+	conf_portmap(&cfg, &map);
 	t0 = cpu_now();
-	if (ctf_policy_from_config(&pol, &cfg, &map, NULL, &next_id, NULL, &err)) {
+	if (policy_from_config(&pol, &cfg, &map, NULL, &next_id, NULL, &err)) {
 		fprintf(stderr, "cls-bench: %s\n", ctf_err_text(&err, buf, sizeof(buf)));
 		return 1;
 	}
 	t_build = cpu_now() - t0;
 	ctf_portmap_free(&map);
 	free(text);
-	ctf_cls_stats(pol->cls, &cs);
+	cls_stats(pol->cls, &cs);
 
 	keys = make_packets(n_rules, n_packets);
 	for (unsigned r = 0; r < reps; r++) {
 		t0 = cpu_now();
 		for (unsigned i = 0; i < n_packets; i++) {
-			ctf_policy_classify(pol, &keys[i], &dec);
+			policy_classify(pol, &keys[i], &dec);
 			sink += (uintptr_t)dec.rule;
 		}
 		t0 = cpu_now() - t0;
@@ -208,7 +208,7 @@ static int run(unsigned n_rules, unsigned n_packets, unsigned reps)
 	for (unsigned i = 0; i < n_packets; i++) {
 		const size_t body = sizeof(masked) - CTF_KEY_BODY_START;
 
-		ctf_policy_classify(pol, &keys[i], &dec);
+		policy_classify(pol, &keys[i], &dec);
 		ctf_flow_key_mask_apply(&masked, &keys[i], &dec.mask);
 		digest_add(&flows, digest((char *)&masked + CTF_KEY_BODY_START, body,
 					  (char *)&dec.mask + CTF_KEY_BODY_START, body));
@@ -223,8 +223,8 @@ static int run(unsigned n_rules, unsigned n_packets, unsigned reps)
 	fflush(stdout);
 	free(keys);
 	free(flows.slots);
-	ctf_policy_free(pol);
-	ctf_config_free(&cfg);
+	policy_free(pol);
+	conf_free(&cfg);
 	return 0;
 }
 

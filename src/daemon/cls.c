@@ -1,64 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Tuple space search with staged lookup and prefix tracking (see cls.h).
- *
- * A rule's precedence is one number, (~priority << 32 | rule number): lower
- * wins. Each subtable knows the best precedence among its rules, and the
- * subtables are sorted by it, so a lookup stops as soon as the next
- * subtable cannot beat what it already found.
- *
- * A subtable stores its mask compactly: the (key word, mask word) pairs
- * whose mask is not zero, grouped by stage. A word can appear in two stages
- * with different bits (ct_zone and eth_type share a word). Hashes are
- * cumulative over the stages, so the set of stage s holds, for every rule,
- * the hash of its masked key over stages 0..s.
+ * Building a classifier (see cls.h; its structures are in cls-private.h,
+ * its lookup in cls-lookup.c).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ctflow/util.h"
-#include "cls.h"
-#include "trie.h"
-
-#define HASH_BASIS 0x2545f4914f6cdd1dULL
-
-/* ---- hashing ------------------------------------------------------------ */
-
-static inline uint64_t rotl64(uint64_t x, unsigned r)
-{
-	return (x << r) | (x >> (64 - r));
-}
-
-/* One word into a running hash (the body of MurmurHash3's 64-bit round). */
-static inline uint64_t hash_word(uint64_t h, uint64_t w)
-{
-	w *= 0x87c37b91114253d5ULL;
-	w = rotl64(w, 31);
-	w *= 0x4cf5ad432745937fULL;
-	h ^= w;
-	h = rotl64(h, 27);
-	return h * 5 + 0x52dce729;
-}
-
-/* Spread the bits so that the low ones index hash tables well; never 0. */
-static inline uint64_t hash_finish(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h ? h : 1;
-}
+#include "cls-private.h"
 
 /* ---- a set of hashes (open addressing, 0 = empty) --------------------------- */
-
-struct hset {
-	uint64_t *slots;
-	size_t mask;	/* slots - 1 */
-	size_t n;
-};
 
 static void hset_insert(struct hset *s, uint64_t h);
 
@@ -90,85 +42,8 @@ static void hset_insert(struct hset *s, uint64_t h)
 	s->n++;
 }
 
-static inline bool hset_has(const struct hset *s, uint64_t h)
-{
-	if (!s->slots)
-		return false;
-	for (size_t i = h & s->mask; s->slots[i]; i = (i + 1) & s->mask)
-		if (s->slots[i] == h)
-			return true;
-	return false;
-}
 
-/* ---- subtables ------------------------------------------------------------ */
-
-/* The rules of one subtable with one masked key: only the best can ever win. */
-struct group {
-	uint64_t hash;
-	uint64_t best;		/* precedence of the rule that wins */
-	uint32_t n_more;	/* the others (for ctf_cls_find) */
-	uint32_t *more;
-	uint64_t key[];		/* masked key, one word per subtable entry */
-};
-
-struct subtable {
-	uint64_t *full_mask;		/* key_words words */
-	uint64_t mask_hash;
-	unsigned n_entries;
-	uint16_t *widx;			/* key word of each entry */
-	uint64_t *wmask;		/* mask bits of each entry */
-	unsigned n_stages;		/* non-empty stages, at least 1 */
-	unsigned stage_end[CTF_CLS_MAX_STAGES];	/* entries of stages 0..s end here */
-	uint8_t stage_tries[CTF_CLS_MAX_STAGES];	/* tries to check before stage s (bits) */
-	uint8_t plen[CTF_CLS_MAX_TRIES];	/* prefix length on each trie field, 0 = none */
-	struct hset sets[CTF_CLS_MAX_STAGES - 1];
-	/* A stage whose rules all agree needs a compare, not a probe: its one hash. */
-	uint64_t single[CTF_CLS_MAX_STAGES - 1];
-	uint8_t is_single[CTF_CLS_MAX_STAGES - 1];
-	/* Stage prefixes shared with other subtables: their hashes are computed once per lookup. */
-	uint16_t prefix_id[CTF_CLS_MAX_STAGES];
-	struct group **groups;		/* open addressing by hash */
-	size_t groups_mask, n_groups;
-	uint64_t best;
-	int ports;			/* index into the layout's port fields, -1 = none */
-	uint8_t ports_mask[4];
-	struct ctf_trie ports_trie;
-};
-
-struct ctf_cls {
-	size_t key_words;
-	unsigned n_stages;
-	uint64_t *stage_mask[CTF_CLS_MAX_STAGES];	/* key_words each */
-	struct ctf_cls_field tries[CTF_CLS_MAX_TRIES];
-	unsigned trie_stage[CTF_CLS_MAX_TRIES];
-	size_t n_tries;
-	struct ctf_trie prefix[CTF_CLS_MAX_TRIES];
-	struct ctf_cls_field *ports;
-	size_t n_ports;
-	struct subtable **subtables;
-	size_t n_subtables;
-	struct subtable **by_mask;	/* open addressing by mask hash */
-	size_t by_mask_mask;
-	uint32_t *prio;			/* per rule */
-	size_t n_rules;
-	size_t n_prefixes;		/* distinct stage prefixes (memoised up to MEMO_MAX) */
-	bool frozen;
-};
-
-/*
- * Most subtables of a real policy share their first stages (the same
- * recirc_id, in_port, eth_type and ct_state masks): the running hash over
- * such a shared prefix is computed once per lookup and reused.
- */
-#define MEMO_MAX 512u
-#define NO_PREFIX UINT16_MAX
-
-static inline uint64_t precedence(uint32_t priority, size_t rule)
-{
-	return (uint64_t)(UINT32_MAX - priority) << 32 | (uint32_t)rule;
-}
-
-struct ctf_cls *ctf_cls_new(const struct ctf_cls_layout *lay)
+struct ctf_cls *cls_new(const struct ctf_cls_layout *lay)
 {
 	struct ctf_cls *cls = ctf_xzalloc(sizeof(*cls));
 	const size_t n_stages = lay->n_stages ? lay->n_stages : 1;
@@ -192,7 +67,7 @@ struct ctf_cls *ctf_cls_new(const struct ctf_cls_layout *lay)
 			continue;
 		cls->tries[cls->n_tries] = *f;
 		cls->trie_stage[cls->n_tries] = stage < cls->n_stages ? stage : cls->n_stages - 1;
-		ctf_trie_init(&cls->prefix[cls->n_tries], f->len * 8u);
+		trie_init(&cls->prefix[cls->n_tries], f->len * 8u);
 		cls->n_tries++;
 	}
 	if (lay->n_ports) {
@@ -216,7 +91,7 @@ static void subtable_free(struct subtable *st)
 	}
 	for (unsigned s = 0; s + 1 < CTF_CLS_MAX_STAGES; s++)
 		free(st->sets[s].slots);
-	ctf_trie_destroy(&st->ports_trie);
+	trie_destroy(&st->ports_trie);
 	free(st->groups);
 	free(st->widx);
 	free(st->wmask);
@@ -224,7 +99,7 @@ static void subtable_free(struct subtable *st)
 	free(st);
 }
 
-void ctf_cls_free(struct ctf_cls *cls)
+void cls_free(struct ctf_cls *cls)
 {
 	if (!cls)
 		return;
@@ -233,7 +108,7 @@ void ctf_cls_free(struct ctf_cls *cls)
 	for (unsigned s = 0; s < cls->n_stages; s++)
 		free(cls->stage_mask[s]);
 	for (size_t t = 0; t < cls->n_tries; t++)
-		ctf_trie_destroy(&cls->prefix[t]);
+		trie_destroy(&cls->prefix[t]);
 	free(cls->ports);
 	free(cls->subtables);
 	free(cls->by_mask);
@@ -241,7 +116,7 @@ void ctf_cls_free(struct ctf_cls *cls)
 	free(cls);
 }
 
-size_t ctf_cls_count(const struct ctf_cls *cls)
+size_t cls_count(const struct ctf_cls *cls)
 {
 	return cls->n_rules;
 }
@@ -319,7 +194,7 @@ static struct subtable *subtable_new(struct ctf_cls *cls, const uint64_t *mask, 
 		if (pm[0] | pm[1] | pm[2] | pm[3]) {
 			st->ports = (int)p;
 			memcpy(st->ports_mask, pm, 4);
-			ctf_trie_init(&st->ports_trie, 32);
+			trie_init(&st->ports_trie, 32);
 			break;
 		}
 	}
@@ -354,59 +229,6 @@ static void by_mask_insert(struct ctf_cls *cls, struct subtable *st)
 	cls->subtables = ctf_xrealloc(cls->subtables,
 				      (cls->n_subtables + 1) * sizeof(*cls->subtables));
 	cls->subtables[cls->n_subtables++] = st;
-}
-
-static uint64_t mask_hash(const struct ctf_cls *cls, const uint64_t *mask)
-{
-	uint64_t h = HASH_BASIS;
-
-	for (size_t w = 0; w < cls->key_words; w++)
-		h = hash_word(h, mask[w]);
-	return hash_finish(h);
-}
-
-static struct subtable *find_subtable(const struct ctf_cls *cls, const uint64_t *mask,
-				      uint64_t mh)
-{
-	for (size_t i = mh & cls->by_mask_mask; cls->by_mask[i]; i = (i + 1) & cls->by_mask_mask) {
-		struct subtable *st = cls->by_mask[i];
-
-		if (st->mask_hash == mh &&
-		    !memcmp(st->full_mask, mask, cls->key_words * sizeof(uint64_t)))
-			return st;
-	}
-	return NULL;
-}
-
-/* The masked key of @key in @st's compact form, and its hash over every stage. */
-static uint64_t compact_key(const struct subtable *st, const uint64_t *key, uint64_t *out)
-{
-	uint64_t h = HASH_BASIS;
-
-	for (unsigned e = 0; e < st->n_entries; e++) {
-		out[e] = key[st->widx[e]] & st->wmask[e];
-		h = hash_word(h, out[e]);
-	}
-	return hash_finish(h);
-}
-
-static bool group_matches(const struct subtable *st, const struct group *g, const uint64_t *pkt)
-{
-	for (unsigned e = 0; e < st->n_entries; e++)
-		if ((pkt[st->widx[e]] & st->wmask[e]) != g->key[e])
-			return false;
-	return true;
-}
-
-static struct group *find_group(const struct subtable *st, uint64_t h, const uint64_t *pkt)
-{
-	for (size_t i = h & st->groups_mask; st->groups[i]; i = (i + 1) & st->groups_mask) {
-		struct group *g = st->groups[i];
-
-		if (g->hash == h && group_matches(st, g, pkt))
-			return g;
-	}
-	return NULL;
 }
 
 static void groups_insert(struct subtable *st, struct group *g)
@@ -448,7 +270,7 @@ static void index_group(struct ctf_cls *cls, struct subtable *st, const uint8_t 
 			continue;
 		for (unsigned b = 0; b < f->len; b++)
 			v[b] = key[f->ofs + b] & m[b];
-		ctf_trie_insert(&cls->prefix[t], v, st->plen[t]);
+		trie_insert(&cls->prefix[t], v, st->plen[t]);
 	}
 	if (st->ports >= 0) {
 		uint8_t v[4];
@@ -456,20 +278,62 @@ static void index_group(struct ctf_cls *cls, struct subtable *st, const uint8_t 
 
 		for (unsigned b = 0; b < 4; b++)
 			v[b] = p[b] & st->ports_mask[b];
-		ctf_trie_insert(&st->ports_trie, v, 32);
+		trie_insert(&st->ports_trie, v, 32);
 	}
 }
 
-int ctf_cls_add(struct ctf_cls *cls, uint32_t priority, const void *key_, const void *mask_,
-		size_t *dup)
+/*
+ * @g's masked key is already in @st as @o: the better of the two rules
+ * leads the group, the other joins its list. -EEXIST (with *@dup) if the
+ * priority repeats too.
+ */
+static int merge_into_group(struct ctf_cls *cls, struct group *o, uint32_t priority, size_t rule,
+			    size_t *dup)
+{
+	const uint64_t prec = precedence(priority, rule);
+
+	for (uint32_t j = 0; j <= o->n_more; j++) {
+		size_t other = j < o->n_more ? o->more[j] : (size_t)(uint32_t)o->best;
+
+		if (cls->prio[other] == priority) {
+			if (dup)
+				*dup = other;
+			return -EEXIST;
+		}
+	}
+	o->more = ctf_xrealloc(o->more, (o->n_more + 1) * sizeof(*o->more));
+	if (prec < o->best) {
+		o->more[o->n_more++] = (uint32_t)o->best;
+		o->best = prec;
+	} else {
+		o->more[o->n_more++] = (uint32_t)rule;
+	}
+	return 0;
+}
+
+/* The set of stage s holds the hash over stages 0..s of every rule. */
+static void add_stage_hashes(struct subtable *st, const struct group *g)
+{
+	uint64_t sh = HASH_BASIS;
+	unsigned e = 0;
+
+	for (unsigned s = 0; s + 1 < st->n_stages; s++) {
+		for (; e < st->stage_end[s]; e++)
+			sh = hash_word(sh, g->key[e]);
+		hset_insert(&st->sets[s], hash_finish(sh));
+	}
+}
+
+int cls_add(struct ctf_cls *cls, uint32_t priority, const void *key_, const void *mask_,
+	    size_t *dup)
 {
 	const size_t kw = cls->key_words;
 	uint64_t *key = ctf_xmalloc(kw * sizeof(uint64_t)), *mask = ctf_xmalloc(kw * sizeof(uint64_t));
 	const size_t rule = cls->n_rules;
-	const uint64_t prec = precedence(priority, rule);
 	struct subtable *st;
-	struct group *g;
+	struct group *g, *same = NULL;
 	uint64_t mh, h;
+	int ret = 0;
 
 	/* Copies: the caller's buffers need not be aligned. */
 	memcpy(key, key_, kw * sizeof(uint64_t));
@@ -483,57 +347,30 @@ int ctf_cls_add(struct ctf_cls *cls, uint32_t priority, const void *key_, const 
 	g = ctf_xzalloc(sizeof(*g) + (st->n_entries ? st->n_entries : 1) * sizeof(uint64_t));
 	h = compact_key(st, key, g->key);
 	g->hash = h;
-	for (size_t i = h & st->groups_mask; st->groups[i]; i = (i + 1) & st->groups_mask) {
-		struct group *o = st->groups[i];
-
-		if (o->hash != h || memcmp(o->key, g->key, st->n_entries * sizeof(uint64_t)))
-			continue;
+	for (size_t i = h & st->groups_mask; st->groups[i] && !same; i = (i + 1) & st->groups_mask)
+		if (st->groups[i]->hash == h &&
+		    !memcmp(st->groups[i]->key, g->key, st->n_entries * sizeof(uint64_t)))
+			same = st->groups[i];
+	if (same) {
 		/* Same mask and masked key: a duplicate if the priority repeats too. */
-		for (uint32_t j = 0; j <= o->n_more; j++) {
-			size_t other = j < o->n_more ? o->more[j] : (size_t)(uint32_t)o->best;
-
-			if (cls->prio[other] == priority) {
-				if (dup)
-					*dup = other;
-				free(g);
-				free(key);
-				free(mask);
-				return -EEXIST;
-			}
-		}
-		o->more = ctf_xrealloc(o->more, (o->n_more + 1) * sizeof(*o->more));
-		if (prec < o->best) {
-			o->more[o->n_more++] = (uint32_t)o->best;
-			o->best = prec;
-		} else {
-			o->more[o->n_more++] = (uint32_t)rule;
-		}
 		free(g);
-		g = o;
-		goto added;
+		g = same;
+		ret = merge_into_group(cls, g, priority, rule, dup);
+	} else {
+		g->best = precedence(priority, rule);
+		add_stage_hashes(st, g);
+		groups_insert(st, g);
+		index_group(cls, st, (const uint8_t *)key);
 	}
-	g->best = prec;
-	/* The set of stage s holds the hash over stages 0..s of every rule. */
-	{
-		uint64_t sh = HASH_BASIS;
-		unsigned e = 0;
-
-		for (unsigned s = 0; s + 1 < st->n_stages; s++) {
-			for (; e < st->stage_end[s]; e++)
-				sh = hash_word(sh, g->key[e]);
-			hset_insert(&st->sets[s], hash_finish(sh));
-		}
-	}
-	groups_insert(st, g);
-	index_group(cls, st, (const uint8_t *)key);
-added:
+	free(key);
+	free(mask);
+	if (ret)
+		return ret;
 	if (g->best < st->best)
 		st->best = g->best;
 	cls->prio = ctf_xrealloc(cls->prio, (rule + 1) * sizeof(*cls->prio));
 	cls->prio[rule] = priority;
 	cls->n_rules++;
-	free(key);
-	free(mask);
 	return 0;
 }
 
@@ -585,7 +422,7 @@ static void intern_prefixes(struct ctf_cls *cls)
 	free(seen);
 }
 
-void ctf_cls_freeze(struct ctf_cls *cls)
+void cls_freeze(struct ctf_cls *cls)
 {
 	if (cls->n_subtables > 1)
 		qsort(cls->subtables, cls->n_subtables, sizeof(*cls->subtables), by_best);
@@ -593,206 +430,7 @@ void ctf_cls_freeze(struct ctf_cls *cls)
 	cls->frozen = true;
 }
 
-/* ---- lookup ---------------------------------------------------------------- */
-
-struct trie_ctx {
-	bool done;
-	unsigned check_bits;
-	struct ctf_trie_plens plens;
-};
-
-/* Set the first @bits bits of the @len-byte field at @p. */
-static void set_prefix_bits(uint8_t *p, unsigned bits, unsigned len)
-{
-	unsigned i = 0;
-
-	for (; bits >= 8 && i < len; bits -= 8)
-		p[i++] = 0xff;
-	if (bits && i < len)
-		p[i] |= (uint8_t)(0xff00u >> bits);
-}
-
-/*
- * Can @st be skipped for its prefix fields of stage @s? If the packet
- * matches none of the prefixes of @st's length on a field, no rule of @st
- * can match it, nor any packet that agrees with it on the bits the trie
- * looked at (min(check bits, length)): only those go into @wc.
- */
-static bool trie_skip(const struct ctf_cls *cls, const struct subtable *st, unsigned s,
-		      const uint8_t *pkt, uint8_t *wc, struct trie_ctx *ctx)
-{
-	for (unsigned t = 0; t < cls->n_tries; t++) {
-		const struct ctf_cls_field *f = &cls->tries[t];
-		unsigned plen = st->plen[t], bits;
-
-		if (!(st->stage_tries[s] & (1u << t)))
-			continue;
-		if (!ctx[t].done) {
-			ctx[t].check_bits = ctf_trie_lookup(&cls->prefix[t], pkt + f->ofs,
-							    &ctx[t].plens);
-			ctx[t].done = true;
-		}
-		if (ctf_trie_plens_has(&ctx[t].plens, plen))
-			continue;
-		bits = ctx[t].check_bits < plen ? ctx[t].check_bits : plen;
-		if (wc)
-			set_prefix_bits(wc + f->ofs, bits, f->len);
-		return true;
-	}
-	return false;
-}
-
-/*
- * @st's last stage found no rule. If the packet's masked ports differ from
- * every rule's, the leading port bits that show it are enough for @wc.
- */
-static bool ports_skip(const struct ctf_cls *cls, const struct subtable *st, const uint8_t *pkt,
-		       uint8_t *wc)
-{
-	struct ctf_trie_plens plens;
-	uint8_t v[4], *w;
-	const uint8_t *p;
-	unsigned bits;
-
-	if (st->ports < 0)
-		return false;
-	p = pkt + cls->ports[st->ports].ofs;
-	for (unsigned b = 0; b < 4; b++)
-		v[b] = p[b] & st->ports_mask[b];
-	bits = ctf_trie_lookup(&st->ports_trie, v, &plens);
-	if (ctf_trie_plens_has(&plens, 32))
-		return false;	/* the ports match a rule: something else failed */
-	if (wc) {
-		uint8_t pre[4] = { 0 };
-
-		w = wc + cls->ports[st->ports].ofs;
-		set_prefix_bits(pre, bits, 4);
-		for (unsigned b = 0; b < 4; b++)
-			w[b] |= pre[b] & st->ports_mask[b];
-	}
-	return true;
-}
-
-/* The bits of the first @n entries of @st were examined: into @wc. */
-static inline void fold(const struct subtable *st, unsigned n, uint64_t *wc)
-{
-	if (!wc)
-		return;
-	for (unsigned e = 0; e < n; e++)
-		wc[st->widx[e]] |= st->wmask[e];
-}
-
-/* Running hashes of the shared stage prefixes, for one lookup. */
-struct memo {
-	uint64_t valid[MEMO_MAX / 64];
-	uint64_t h[MEMO_MAX];
-};
-
-/* The running hash of @st over stage @s, from @h over the stages before (*@e: entries done). */
-static inline uint64_t stage_hash(const struct subtable *st, unsigned s, uint64_t h, unsigned *e,
-				  const uint64_t *pkt, struct memo *memo)
-{
-	unsigned id = st->prefix_id[s];
-
-	if (id != NO_PREFIX && (memo->valid[id / 64] >> (id % 64)) & 1) {
-		*e = st->stage_end[s];
-		return memo->h[id];
-	}
-	for (; *e < st->stage_end[s]; (*e)++)
-		h = hash_word(h, pkt[st->widx[*e]] & st->wmask[*e]);
-	if (id != NO_PREFIX) {
-		memo->valid[id / 64] |= UINT64_C(1) << (id % 64);
-		memo->h[id] = h;
-	}
-	return h;
-}
-
-size_t ctf_cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_)
-{
-	const uint64_t *pkt = pkt_;
-	uint64_t *wc = wc_;
-	struct trie_ctx tctx[CTF_CLS_MAX_TRIES];
-	struct memo memo;
-	uint64_t best = UINT64_MAX;
-
-	for (size_t t = 0; t < cls->n_tries; t++)
-		tctx[t].done = false;
-	memset(memo.valid, 0, ((cls->n_prefixes < MEMO_MAX ? cls->n_prefixes : MEMO_MAX) + 63) / 64 * 8);
-	for (size_t i = 0; i < cls->n_subtables; i++) {
-		const struct subtable *st = cls->subtables[i];
-		const struct group *g;
-		uint64_t h = HASH_BASIS;
-		unsigned e = 0, s;
-
-		if (st->best >= best)
-			break;	/* sorted: no later subtable can do better either */
-		for (s = 0; s + 1 < st->n_stages; s++) {
-			uint64_t f;
-
-			if (st->stage_tries[s] &&
-			    trie_skip(cls, st, s, pkt_, (uint8_t *)wc, tctx))
-				goto next;
-			h = stage_hash(st, s, h, &e, pkt, &memo);
-			f = hash_finish(h);
-			if (st->is_single[s] ? f != st->single[s] : !hset_has(&st->sets[s], f)) {
-				fold(st, e, wc);
-				goto next;
-			}
-		}
-		if (st->stage_tries[s] && trie_skip(cls, st, s, pkt_, (uint8_t *)wc, tctx))
-			goto next;
-		h = stage_hash(st, s, h, &e, pkt, &memo);
-		g = find_group(st, hash_finish(h), pkt);
-		if (!g) {
-			if (!ports_skip(cls, st, pkt_, (uint8_t *)wc))
-				fold(st, st->n_entries, wc);
-			goto next;
-		}
-		/*
-		 * A match. Even one that loses to a rule found earlier adds
-		 * the whole mask: it is what keeps covered packets out of
-		 * this subtable's better rules.
-		 */
-		fold(st, st->n_entries, wc);
-		if (g->best < best)
-			best = g->best;
-next:;
-	}
-	return best == UINT64_MAX ? CTF_CLS_NONE : (size_t)(uint32_t)best;
-}
-
-size_t ctf_cls_find(const struct ctf_cls *cls, uint32_t priority, const void *key_,
-		    const void *mask_)
-{
-	const size_t kw = cls->key_words;
-	uint64_t *key = ctf_xmalloc(kw * sizeof(uint64_t)), *mask = ctf_xmalloc(kw * sizeof(uint64_t));
-	const struct subtable *st;
-	const struct group *g = NULL;
-	size_t found = CTF_CLS_NONE;
-
-	memcpy(key, key_, kw * sizeof(uint64_t));
-	memcpy(mask, mask_, kw * sizeof(uint64_t));
-	st = find_subtable(cls, mask, mask_hash(cls, mask));
-	if (st) {
-		uint64_t *ck = ctf_xmalloc((st->n_entries ? st->n_entries : 1) * sizeof(uint64_t));
-
-		g = find_group(st, compact_key(st, key, ck), key);
-		free(ck);
-	}
-	for (uint32_t j = 0; g && j <= g->n_more; j++) {
-		size_t r = j < g->n_more ? g->more[j] : (size_t)(uint32_t)g->best;
-
-		if (cls->prio[r] == priority) {
-			found = r;
-			break;
-		}
-	}
-	free(key);
-	free(mask);
-	return found;
-}
-
-void ctf_cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *out)
+void cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->rules = cls->n_rules;

@@ -34,8 +34,8 @@
  * The megaflow mask W a lookup returns for packet P has this property:
  * every packet Q with (Q & W) == (P & W) gets the same decision as P.
  *
- * A classifier is built once (ctf_cls_add for every rule, then
- * ctf_cls_freeze) and is read-only afterwards: any number of threads may
+ * A classifier is built once (cls_add for every rule, then
+ * cls_freeze) and is read-only afterwards: any number of threads may
  * look up in it without locking. To change the rules, build another.
  */
 #ifndef CTFLOWD_CLS_H
@@ -69,33 +69,33 @@ struct ctf_cls_layout {
 struct ctf_cls;
 
 /* A classifier with no rules. The layout is copied. */
-struct ctf_cls *ctf_cls_new(const struct ctf_cls_layout *layout);
-void ctf_cls_free(struct ctf_cls *cls);
+struct ctf_cls *cls_new(const struct ctf_cls_layout *layout);
+void cls_free(struct ctf_cls *cls);
 
 /*
- * Add rule number ctf_cls_count() (rules are numbered from 0 in the order
+ * Add rule number cls_count() (rules are numbered from 0 in the order
  * they are added; that order breaks ties between equal priorities). @key
  * and @mask are key_size bytes; @key need not be masked. Returns 0, or
  * -EEXIST with *@dup set to the earlier rule with the same priority, mask
- * and masked key (the rule is not added). Only before ctf_cls_freeze().
+ * and masked key (the rule is not added). Only before cls_freeze().
  */
-int ctf_cls_add(struct ctf_cls *cls, uint32_t priority, const void *key, const void *mask,
+int cls_add(struct ctf_cls *cls, uint32_t priority, const void *key, const void *mask,
 		size_t *dup);
 /* Done adding: the classifier is now read-only and ready for lookups. */
-void ctf_cls_freeze(struct ctf_cls *cls);
+void cls_freeze(struct ctf_cls *cls);
 
 /*
  * The number of the rule that decides @pkt, or CTF_CLS_NONE. When @wc is
  * not NULL, the bits the decision depended on are OR-ed into it (zero it
  * first, or pass bits to keep). @pkt and @wc are key_size bytes, 8-aligned.
  */
-size_t ctf_cls_lookup(const struct ctf_cls *cls, const void *pkt, void *wc);
+size_t cls_lookup(const struct ctf_cls *cls, const void *pkt, void *wc);
 
 /* The rule with exactly this priority, mask and masked key, or CTF_CLS_NONE. */
-size_t ctf_cls_find(const struct ctf_cls *cls, uint32_t priority, const void *key,
+size_t cls_find(const struct ctf_cls *cls, uint32_t priority, const void *key,
 		    const void *mask);
 
-size_t ctf_cls_count(const struct ctf_cls *cls);
+size_t cls_count(const struct ctf_cls *cls);
 
 struct ctf_cls_stats {
 	size_t rules;
@@ -104,6 +104,6 @@ struct ctf_cls_stats {
 	size_t trie_nodes;
 	size_t bytes;		/* heap memory, approximately */
 };
-void ctf_cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *st);
+void cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *st);
 
 #endif

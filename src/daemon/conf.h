@@ -15,11 +15,16 @@
  *   upcall-buffer BYTES              (receive buffer per upcall socket; default 4 MiB)
  *   handler-threads auto|N           (default auto: one per online CPU, at most 8)
  *   control-group NAME|GID           (who may change the policy; start-only)
+ *   include FILE|PATTERN             (relative to the including file; patterns sorted)
+ *   define NAME = VALUE              (then $NAME anywhere later on a line)
+ *
+ * In a rule, the match ends at the first blank outside parentheses that is
+ * not next to a comma or a parenthesis: `recirc_id(0), eth_type(0x0800) drop'.
  *
  * Port names in rules are resolved against a port map. While checking a file
  * (ctflowd -n, or before the ports exist) the map numbers the `port` lines
  * 1, 2, ... in order, which is enough to prove every name is declared; once
- * the datapath is open, ctf_config_resolve() re-parses with the real numbers.
+ * the datapath is open, conf_resolve() re-parses with the real numbers.
  */
 #ifndef CTFLOWD_CONFIG_H
 #define CTFLOWD_CONFIG_H
@@ -48,20 +53,21 @@
 #define CTF_MAX_PRIORITY 65535u
 #define CTF_MAX_HANDLER_THREADS 64u
 
-struct ctf_config_rule {
+struct conf_rule {
 	unsigned int line;		/* 0 for rules added over the control socket */
+	char *file;			/* an included file; NULL: the configuration's own */
 	uint32_t priority;
 	char *match_text;
 	char *actions_text;
 	struct ctf_nlbuf key, mask, actions;	/* parsed with the current port map */
 };
 
-struct ctf_config {
+struct conf {
 	char *path;			/* for messages: "path:line: ..." */
 	char datapath[IFNAMSIZ];
 	char (*ports)[IFNAMSIZ];
 	size_t n_ports;
-	struct ctf_config_rule *rules;	/* in file order */
+	struct conf_rule *rules;	/* in file order */
 	size_t n_rules;
 
 	unsigned int idle_timeout_s;
@@ -78,8 +84,8 @@ struct ctf_config {
 	struct ctf_nlbuf default_actions;
 };
 
-void ctf_config_init(struct ctf_config *cfg);
-void ctf_config_free(struct ctf_config *cfg);
+void conf_init(struct conf *cfg);
+void conf_free(struct conf *cfg);
 
 /*
  * Parse @text (named @name in messages). Returns 0, or -EINVAL with
@@ -88,29 +94,45 @@ void ctf_config_free(struct ctf_config *cfg);
  * for the daemon, which then has nothing to do). @cfg is left initialised
  * and must be freed either way.
  */
-int ctf_config_parse_string(struct ctf_config *cfg, const char *name, const char *text,
+int conf_parse_string(struct conf *cfg, const char *name, const char *text,
 			    struct ctf_err *err);
-/* Read and parse @path (-errno and "path: strerror" if it cannot be read). */
-int ctf_config_load(struct ctf_config *cfg, const char *path, struct ctf_err *err);
+/*
+ * Read and parse @path (-errno and "path: strerror" if it cannot be read).
+ * Includes are read relative to @path's directory.
+ */
+int conf_load(struct conf *cfg, const char *path, struct ctf_err *err);
+
+/*
+ * Split the text after a rule's priority into MATCH and ACTIONS, in place
+ * (both trimmed; ACTIONS may be empty). -EINVAL if parentheses do not balance.
+ */
+int conf_split_rule(char *text, char **match, char **actions);
 
 /* The provisional map used while checking: port lines numbered 1..n. */
-void ctf_config_portmap(const struct ctf_config *cfg, struct ctf_portmap *map);
+void conf_portmap(const struct conf *cfg, struct ctf_portmap *map);
 
 /* Re-parse every rule and the default action against @map (real port numbers). */
-int ctf_config_resolve(struct ctf_config *cfg, const struct ctf_portmap *map,
+int conf_resolve(struct conf *cfg, const struct ctf_portmap *map,
 		       struct ctf_err *err);
 
 /*
  * Parse and check one rule (also used by the control socket's add-rule).
  * On success @rule owns copies of the texts and the parsed streams.
  */
-int ctf_config_rule_parse(struct ctf_config_rule *rule, uint32_t priority, const char *match,
+int conf_rule_parse(struct conf_rule *rule, uint32_t priority, const char *match,
 			  const char *actions, const struct ctf_portmap *map, struct ctf_err *err);
-void ctf_config_rule_free(struct ctf_config_rule *rule);
+void conf_rule_free(struct conf_rule *rule);
 /* Deep copy (texts and streams). Returns 0 or -EMSGSIZE. */
-int ctf_config_rule_copy(struct ctf_config_rule *dst, const struct ctf_config_rule *src);
+int conf_rule_copy(struct conf_rule *dst, const struct conf_rule *src);
 
 /* Parse "10" as a priority in 0..CTF_MAX_PRIORITY. */
-int ctf_config_parse_priority(const char *s, uint32_t *prio);
+int conf_parse_priority(const char *s, uint32_t *prio);
+/* An unsigned decimal in [min, max]; no sign, no trailing junk, no wrap. */
+int conf_parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+/* Prefix @err's message with "name:line: "; returns @ret, or -EINVAL for 0. */
+int conf_err_locate(struct ctf_err *err, const char *name, unsigned int line, int ret);
+/* Parse @text as the default action (kept as cfg->default_actions_text). */
+int conf_default_actions(struct conf *cfg, const char *text, const struct ctf_portmap *map,
+			 struct ctf_err *err);
 
 #endif

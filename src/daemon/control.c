@@ -17,7 +17,7 @@
 
 #include "ctflow/flow.h"
 #include "ctflow/util.h"
-#include "ctl.h"
+#include "control.h"
 #include "log.h"
 
 #define CONTROL_BACKLOG 16
@@ -36,30 +36,30 @@
 #define CTL_TIMEOUT_S 60
 #define CTL_REQS_PER_WAKE 16u
 
-struct ctl_conn {
-	struct ctl_server *srv;
+struct control_conn {
+	struct control_server *srv;
 	struct bufferevent *bev;
-	struct ctl_conn *next;
+	struct control_conn *next;
 	uid_t uid;
 	pid_t pid;
 	bool rw;
 	/* a reply produced a piece at a time, as the client reads (control_stream) */
-	ctl_stream_fn stream;
+	control_stream_fn stream;
 	void *stream_state;
 	void (*stream_free)(void *);
 };
 
-struct ctl_server {
+struct control_server {
 	struct event_base *base;
 	char *path;
 	int fd;
 	gid_t sock_gid;
 	struct event *ev_accept;
 	struct event *ev_pause;
-	const struct ctl_handler *table;
+	const struct control_handler *table;
 	size_t n_handlers;
 	void *arg;
-	struct ctl_conn *conns;
+	struct control_conn *conns;
 	size_t n_conns;
 	size_t max_conns;
 	unsigned timeout_s;
@@ -93,11 +93,11 @@ bool control_check(const char *path)
 	return ret == 0;
 }
 
-static void conn_close(struct ctl_conn *conn)
+static void conn_close(struct control_conn *conn)
 {
-	struct ctl_server *srv = conn->srv;
+	struct control_server *srv = conn->srv;
 
-	for (struct ctl_conn **pp = &srv->conns; *pp; pp = &(*pp)->next) {
+	for (struct control_conn **pp = &srv->conns; *pp; pp = &(*pp)->next) {
 		if (*pp == conn) {
 			*pp = conn->next;
 			break;
@@ -110,7 +110,7 @@ static void conn_close(struct ctl_conn *conn)
 	free(conn);
 }
 
-void control_reply2(struct ctl_conn *conn, uint32_t type, uint32_t seq, const void *a,
+void control_reply2(struct control_conn *conn, uint32_t type, uint32_t seq, const void *a,
 		    size_t alen, const void *b, size_t blen)
 {
 	struct ctf_ctl_hdr h = { .type = type, .seq = seq };
@@ -131,13 +131,13 @@ void control_reply2(struct ctl_conn *conn, uint32_t type, uint32_t seq, const vo
 		evbuffer_add(out, b, blen);
 }
 
-void control_reply(struct ctl_conn *conn, uint32_t type, uint32_t seq, const void *payload,
+void control_reply(struct control_conn *conn, uint32_t type, uint32_t seq, const void *payload,
 		   size_t len)
 {
 	control_reply2(conn, type, seq, payload, len, NULL, 0);
 }
 
-void control_result(struct ctl_conn *conn, uint32_t seq, int error, const char *msg)
+void control_result(struct control_conn *conn, uint32_t seq, int error, const char *msg)
 {
 	struct ctf_ctl_result res = { .error = error };
 
@@ -146,28 +146,28 @@ void control_result(struct ctl_conn *conn, uint32_t seq, int error, const char *
 	control_reply2(conn, CTF_CTL_RESULT, seq, &res, sizeof(res), msg, strlen(msg) + 1);
 }
 
-void control_end(struct ctl_conn *conn, uint32_t seq)
+void control_end(struct control_conn *conn, uint32_t seq)
 {
 	control_reply(conn, CTF_CTL_END, seq, NULL, 0);
 }
 
-bool control_conn_rw(const struct ctl_conn *conn)
+bool control_conn_rw(const struct control_conn *conn)
 {
 	return conn->rw;
 }
 
-uid_t control_conn_uid(const struct ctl_conn *conn)
+uid_t control_conn_uid(const struct control_conn *conn)
 {
 	return conn->uid;
 }
 
-static void dispatch(struct ctl_conn *conn, const struct ctf_ctl_hdr *h, const void *payload,
+static void dispatch(struct control_conn *conn, const struct ctf_ctl_hdr *h, const void *payload,
 		     size_t len)
 {
-	struct ctl_server *srv = conn->srv;
+	struct control_server *srv = conn->srv;
 
 	for (size_t i = 0; i < srv->n_handlers; i++) {
-		const struct ctl_handler *hd = &srv->table[i];
+		const struct control_handler *hd = &srv->table[i];
 
 		if (hd->type != h->type)
 			continue;
@@ -184,13 +184,13 @@ static void dispatch(struct ctl_conn *conn, const struct ctf_ctl_hdr *h, const v
 	control_result(conn, h->seq, -EOPNOTSUPP, "unknown request type");
 }
 
-static size_t pending_out(const struct ctl_conn *conn)
+static size_t pending_out(const struct control_conn *conn)
 {
 	return evbuffer_get_length(bufferevent_get_output(conn->bev));
 }
 
 /* Run the connection's stream until it is done or the client must read first. */
-static void stream_run(struct ctl_conn *conn)
+static void stream_run(struct control_conn *conn)
 {
 	while (conn->stream && pending_out(conn) < CTL_OUT_HIGH) {
 		if (!conn->stream(conn, conn->stream_state))
@@ -203,7 +203,7 @@ static void stream_run(struct ctl_conn *conn)
 	}
 }
 
-void control_stream(struct ctl_conn *conn, ctl_stream_fn fn, void *state, void (*free_state)(void *))
+void control_stream(struct control_conn *conn, control_stream_fn fn, void *state, void (*free_state)(void *))
 {
 	conn->stream = fn;
 	conn->stream_state = state;
@@ -213,7 +213,7 @@ void control_stream(struct ctl_conn *conn, ctl_stream_fn fn, void *state, void (
 
 static void conn_read(struct bufferevent *bev, void *arg)
 {
-	struct ctl_conn *conn = arg;
+	struct control_conn *conn = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
 
 	for (unsigned done = 0;; done++) {
@@ -256,7 +256,7 @@ static void conn_read(struct bufferevent *bev, void *arg)
 /* The client read enough: go on with its stream, then with its requests. */
 static void conn_write(struct bufferevent *bev, void *arg)
 {
-	struct ctl_conn *conn = arg;
+	struct control_conn *conn = arg;
 
 	stream_run(conn);
 	if (!conn->stream && pending_out(conn) < CTL_OUT_HIGH &&
@@ -268,7 +268,7 @@ static void conn_write(struct bufferevent *bev, void *arg)
 
 static void conn_event(struct bufferevent *bev, short what, void *arg)
 {
-	struct ctl_conn *conn = arg;
+	struct control_conn *conn = arg;
 
 	if (what & BEV_EVENT_TIMEOUT) {
 		log_info("control: uid %u: %s for %u s: closing", (unsigned)conn->uid,
@@ -303,17 +303,17 @@ static bool peer_in_group(int fd, gid_t primary, gid_t gid)
 
 static void resume_accept(evutil_socket_t fd, short what, void *arg)
 {
-	struct ctl_server *srv = arg;
+	struct control_server *srv = arg;
 
 	event_add(srv->ev_accept, NULL);
 }
 
 static void control_accept(evutil_socket_t lfd, short what, void *arg)
 {
-	struct ctl_server *srv = arg;
+	struct control_server *srv = arg;
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
-	struct ctl_conn *conn;
+	struct control_conn *conn;
 	int fd;
 
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -397,7 +397,7 @@ static size_t max_clients(void)
  */
 static int set_group(const char *path, gid_t gid)
 {
-	if (gid == CTL_NO_GROUP)
+	if (gid == CONTROL_NO_GROUP)
 		return 0;
 	if (chown(path, (uid_t)-1, gid)) {
 		log_warn("control: chown %s to group %u", path, (unsigned)gid);
@@ -406,12 +406,12 @@ static int set_group(const char *path, gid_t gid)
 	return 0;
 }
 
-struct ctl_server *control_init_group(struct event_base *base, const char *path, gid_t gid,
-				      const struct ctl_handler *table, size_t n_handlers,
+struct control_server *control_init_group(struct event_base *base, const char *path, gid_t gid,
+				      const struct control_handler *table, size_t n_handlers,
 				      void *arg)
 {
 	struct sockaddr_un sun;
-	struct ctl_server *srv;
+	struct control_server *srv;
 	struct stat st;
 	mode_t old_umask;
 	int fd;
@@ -482,23 +482,23 @@ struct ctl_server *control_init_group(struct event_base *base, const char *path,
 	return srv;
 }
 
-struct ctl_server *control_init(struct event_base *base, const char *path,
-				const struct ctl_handler *table, size_t n_handlers, void *arg)
+struct control_server *control_init(struct event_base *base, const char *path,
+				const struct control_handler *table, size_t n_handlers, void *arg)
 {
-	return control_init_group(base, path, CTL_NO_GROUP, table, n_handlers, arg);
+	return control_init_group(base, path, CONTROL_NO_GROUP, table, n_handlers, arg);
 }
 
-void control_set_timeout(struct ctl_server *srv, unsigned seconds)
+void control_set_timeout(struct control_server *srv, unsigned seconds)
 {
 	srv->timeout_s = seconds;
 }
 
-size_t control_nclients(const struct ctl_server *srv)
+size_t control_nclients(const struct control_server *srv)
 {
 	return srv->n_conns;
 }
 
-void control_cleanup(struct ctl_server *srv)
+void control_cleanup(struct control_server *srv)
 {
 	if (!srv)
 		return;

@@ -13,7 +13,7 @@
 #include <event2/event.h>
 
 #include "ctflow/flow.h"
-#include "ctl.h"
+#include "control.h"
 #include "daemon.h"
 #include "log.h"
 #include "notify.h"
@@ -21,7 +21,7 @@
 #include "revalidate.h"
 #include "upcall.h"
 
-const char *ctflowd_mode(const struct ctflowd *d)
+const char *daemon_mode(const struct ctflowd *d)
 {
 	return d->up ? upcall_mode(d->up) : "none";
 }
@@ -32,7 +32,7 @@ const char *ctflowd_mode(const struct ctflowd *d)
 
 static void free_policy(void *arg)
 {
-	ctf_policy_free(arg);
+	policy_free(arg);
 }
 
 static void on_reclaim(evutil_socket_t fd, short what, void *arg)
@@ -45,7 +45,7 @@ static void on_reclaim(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(d->reclaim_ev, &tv);
 }
 
-void ctflowd_init(struct ctflowd *d)
+void daemon_init(struct ctflowd *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->base = event_base_new();
@@ -55,26 +55,26 @@ void ctflowd_init(struct ctflowd *d)
 	d->reclaim_ev = evtimer_new(d->base, on_reclaim, d);
 	d->next_id = 1;
 	atomic_init(&d->live, NULL);
-	ctf_policy_change_init(&d->pending);
-	ctf_ratelimit_init(&d->upcall_log, CTF_DEFAULT_UPCALL_LOG_RATE);
+	policy_change_init(&d->pending);
+	ratelimit_init(&d->upcall_log, CTF_DEFAULT_UPCALL_LOG_RATE);
 }
 
-void ctflowd_cleanup(struct ctflowd *d)
+void daemon_cleanup(struct ctflowd *d)
 {
 	if (d->reclaim_ev)
 		event_free(d->reclaim_ev);
 	rcu_free(d->rcu);	/* runs what is still deferred */
-	ctf_policy_change_free(&d->pending);
-	ctf_policy_free(d->pol);
-	ctf_config_free(&d->cfg);
+	policy_change_free(&d->pending);
+	policy_free(d->pol);
+	conf_free(&d->cfg);
 	if (d->base)
 		event_base_free(d->base);
 	memset(d, 0, sizeof(*d));
 }
 
-void ctflowd_set_policy(struct ctflowd *d, struct ctf_policy *pol, struct ctf_policy_change *chg)
+void daemon_set_policy(struct ctflowd *d, struct policy *pol, struct policy_change *chg)
 {
-	struct ctf_policy *old = d->pol;
+	struct policy *old = d->pol;
 	struct timeval tv = { 0, RECLAIM_MS * 1000 };
 
 	d->pol = pol;
@@ -82,33 +82,33 @@ void ctflowd_set_policy(struct ctflowd *d, struct ctf_policy *pol, struct ctf_po
 	atomic_store(&d->live, pol);
 	if (!old) {
 		if (chg)
-			ctf_policy_change_free(chg);
+			policy_change_free(chg);
 		return;
 	}
 	/* Handlers may still be deciding with @old: it goes once they have all moved on. */
 	d->pending_gen = rcu_defer(d->rcu, free_policy, old);
 	evtimer_add(d->reclaim_ev, &tv);
 	if (chg)
-		ctf_policy_change_merge(&d->pending, chg);
+		policy_change_merge(&d->pending, chg);
 	if (d->rv)
-		revalidator_kick(d->rv);
+		revalidate_kick(d->rv);
 	else
-		ctf_policy_change_free(&d->pending);	/* no flows to revalidate */
+		policy_change_free(&d->pending);	/* no flows to revalidate */
 }
 
 /* The port map rules are resolved against: real numbers, or the provisional ones. */
-static void current_portmap(const struct ctflowd *d, const struct ctf_config *cfg,
+static void current_portmap(const struct ctflowd *d, const struct conf *cfg,
 			    struct ctf_portmap *map)
 {
 	if (d->up) {
 		upcall_portmap(d->up, map);
 		return;
 	}
-	ctf_config_portmap(cfg, map);
+	conf_portmap(cfg, map);
 }
 
 /* Directives a running daemon cannot apply: say so instead of ignoring them quietly. */
-static void warn_start_only(const struct ctf_config *old, const struct ctf_config *cfg)
+static void warn_start_only(const struct conf *old, const struct conf *cfg)
 {
 	if (old->force_per_vport != cfg->force_per_vport)
 		log_warnx("reload: upcall-dispatch changed: takes effect at the next start");
@@ -122,11 +122,11 @@ static void warn_start_only(const struct ctf_config *old, const struct ctf_confi
 		log_warnx("reload: control-group changed: takes effect at the next start");
 }
 
-int ctflowd_apply_config(struct ctflowd *d, struct ctf_config *cfg, struct ctf_err *err)
+int daemon_apply_config(struct ctflowd *d, struct conf *cfg, struct ctf_err *err)
 {
-	struct ctf_policy_change chg;
+	struct policy_change chg;
 	struct ctf_portmap map;
-	struct ctf_policy *pol;
+	struct policy *pol;
 	uint64_t t0 = ctf_monotonic_ms();
 	int ret;
 
@@ -141,9 +141,9 @@ int ctflowd_apply_config(struct ctflowd *d, struct ctf_config *cfg, struct ctf_e
 			return ret;
 	}
 	current_portmap(d, cfg, &map);
-	ret = ctf_config_resolve(cfg, &map, err);
+	ret = conf_resolve(cfg, &map, err);
 	if (!ret)
-		ret = ctf_policy_from_config(&pol, cfg, &map, d->pol, &d->next_id, &chg, err);
+		ret = policy_from_config(&pol, cfg, &map, d->pol, &d->next_id, &chg, err);
 	ctf_portmap_free(&map);
 	if (ret)
 		return ret;
@@ -151,30 +151,30 @@ int ctflowd_apply_config(struct ctflowd *d, struct ctf_config *cfg, struct ctf_e
 		  ctf_monotonic_ms() - t0);
 	if (d->cfg.datapath[0])
 		warn_start_only(&d->cfg, cfg);
-	ctf_config_free(&d->cfg);
+	conf_free(&d->cfg);
 	d->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
-	ctf_ratelimit_set_rate(&d->upcall_log, d->cfg.upcall_log_rate);
+	ratelimit_set_rate(&d->upcall_log, d->cfg.upcall_log_rate);
 	if (d->up)
 		upcall_configure(d->up, &d->cfg);
 	if (d->rv)
-		revalidator_configure(d->rv);
-	ctflowd_set_policy(d, pol, &chg);
+		revalidate_configure(d->rv);
+	daemon_set_policy(d, pol, &chg);
 	return 0;
 }
 
-int ctflowd_reload(struct ctflowd *d, struct ctf_err *err)
+int daemon_reload(struct ctflowd *d, struct ctf_err *err)
 {
-	struct ctf_config cfg;
+	struct conf cfg;
 	char status[128];
 	int ret;
 
 	notify_reloading();
-	ctf_config_init(&cfg);
-	ret = ctf_config_load(&cfg, d->conf_path, err);
+	conf_init(&cfg);
+	ret = conf_load(&cfg, d->conf_path, err);
 	if (!ret)
-		ret = ctflowd_apply_config(d, &cfg, err);
-	ctf_config_free(&cfg);
+		ret = daemon_apply_config(d, &cfg, err);
+	conf_free(&cfg);
 	if (ret) {
 		char buf[1100];
 
@@ -186,14 +186,14 @@ int ctflowd_reload(struct ctflowd *d, struct ctf_err *err)
 			 d->cfg.n_ports);
 	}
 	snprintf(status, sizeof(status), "%zu rules, upcalls %s%s", d->pol->n_rules,
-		 ctflowd_mode(d), ret ? " (last reload failed)" : "");
+		 daemon_mode(d), ret ? " (last reload failed)" : "");
 	notify_ready(status);
 	return ret;
 }
 
 /* ---- control requests ------------------------------------------------- */
 
-static void reply_err(struct ctl_conn *c, uint32_t seq, int ret, const struct ctf_err *err)
+static void reply_err(struct control_conn *c, uint32_t seq, int ret, const struct ctf_err *err)
 {
 	char buf[1100];
 
@@ -221,13 +221,13 @@ static int rule_request(const void *p, size_t len, bool want_actions, uint32_t *
 	return 0;
 }
 
-static void h_add_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *p,
+static void h_add_rule(struct control_conn *c, const struct ctf_ctl_hdr *h, const void *p,
 		       size_t len, void *arg)
 {
 	struct ctflowd *d = arg;
-	struct ctf_policy_change chg;
-	struct ctf_config_rule rule;
-	struct ctf_policy *pol;
+	struct policy_change chg;
+	struct conf_rule rule;
+	struct policy *pol;
 	struct ctf_err err;
 	const char *match, *actions;
 	uint32_t prio;
@@ -247,10 +247,10 @@ static void h_add_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const vo
 		reply_err(c, h->seq, -EMSGSIZE, &err);
 		return;
 	}
-	ret = ctf_config_rule_parse(&rule, prio, match, actions, &d->pol->ports, &err);
+	ret = conf_rule_parse(&rule, prio, match, actions, &d->pol->ports, &err);
 	if (!ret) {
-		ret = ctf_policy_with_rule(&pol, d->pol, &rule, d->next_id, &chg, &err);
-		ctf_config_rule_free(&rule);	/* moved into the policy, or refused */
+		ret = policy_with_rule(&pol, d->pol, &rule, d->next_id, &chg, &err);
+		conf_rule_free(&rule);	/* moved into the policy, or refused */
 	}
 	if (ret) {
 		reply_err(c, h->seq, ret, &err);
@@ -259,17 +259,17 @@ static void h_add_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const vo
 	d->next_id++;
 	log_info("control: uid %u: add-rule %u %s %s", (unsigned)control_conn_uid(c), prio,
 		 match, actions);
-	ctflowd_set_policy(d, pol, &chg);
+	daemon_set_policy(d, pol, &chg);
 	control_result(c, h->seq, 0, NULL);
 }
 
-static void h_del_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *p,
+static void h_del_rule(struct control_conn *c, const struct ctf_ctl_hdr *h, const void *p,
 		       size_t len, void *arg)
 {
 	struct ctflowd *d = arg;
-	struct ctf_policy_change chg;
+	struct policy_change chg;
 	struct ctf_nlbuf key, mask;
-	struct ctf_policy *pol;
+	struct policy *pol;
 	struct ctf_err err;
 	const char *match, *unused;
 	uint32_t prio;
@@ -285,7 +285,7 @@ static void h_del_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const vo
 	ctf_nlbuf_init(&mask, 4096);
 	ret = ctf_key_parse(match, &d->pol->ports, &key, &mask, &err); // NOLINT(clang-analyzer-core.CallAndMessage): rule_request() returned 0, so it set match
 	if (!ret)
-		ret = ctf_policy_without_rule(&pol, d->pol, prio, ctf_nlbuf_data(&key),
+		ret = policy_without_rule(&pol, d->pol, prio, ctf_nlbuf_data(&key),
 					      ctf_nlbuf_len(&key), ctf_nlbuf_data(&mask),
 					      ctf_nlbuf_len(&mask), &chg, &err);
 	ctf_nlbuf_free(&key);
@@ -295,11 +295,11 @@ static void h_del_rule(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const vo
 		return;
 	}
 	log_info("control: uid %u: del-rule %u %s", (unsigned)control_conn_uid(c), prio, match);
-	ctflowd_set_policy(d, pol, &chg);
+	daemon_set_policy(d, pol, &chg);
 	control_result(c, h->seq, 0, NULL);
 }
 
-static void send_rule(struct ctl_conn *c, uint32_t seq, const struct ctf_ctl_rule_rec *rec,
+static void send_rule(struct control_conn *c, uint32_t seq, const struct ctf_ctl_rule_rec *rec,
 		      const char *match, const char *actions)
 {
 	struct ctf_str s;
@@ -321,7 +321,7 @@ struct rule_dump {
 
 #define RULES_PER_PIECE 256u
 
-static bool dump_rules_more(struct ctl_conn *c, void *arg)
+static bool dump_rules_more(struct control_conn *c, void *arg)
 {
 	struct rule_dump *rd = arg;
 	struct ctflowd *d = rd->d;
@@ -334,7 +334,7 @@ static bool dump_rules_more(struct ctl_conn *c, void *arg)
 	}
 	/* In lookup order: what decides first is listed first. */
 	for (unsigned n = 0; n < RULES_PER_PIECE && rd->next < d->pol->n_rules; n++, rd->next++) {
-		struct ctf_policy_rule *r = d->pol->ordered[rd->next];
+		struct policy_rule *r = d->pol->ordered[rd->next];
 
 		rec = (struct ctf_ctl_rule_rec){
 			.priority = r->text.priority, .line = r->text.line,
@@ -351,7 +351,7 @@ static bool dump_rules_more(struct ctl_conn *c, void *arg)
 	return true;
 }
 
-static void h_dump_rules(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *p,
+static void h_dump_rules(struct control_conn *c, const struct ctf_ctl_hdr *h, const void *p,
 			 size_t len, void *arg)
 {
 	struct ctflowd *d = arg;
@@ -361,7 +361,7 @@ static void h_dump_rules(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const 
 	control_stream(c, dump_rules_more, rd, free);
 }
 
-static void h_reload(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *p,
+static void h_reload(struct control_conn *c, const struct ctf_ctl_hdr *h, const void *p,
 		     size_t len, void *arg)
 {
 	struct ctflowd *d = arg;
@@ -370,14 +370,14 @@ static void h_reload(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void
 
 	ctf_err_clear(&err);
 	log_info("control: uid %u: reload", (unsigned)control_conn_uid(c));
-	ret = ctflowd_reload(d, &err);
+	ret = daemon_reload(d, &err);
 	if (ret)
 		reply_err(c, h->seq, ret, &err);
 	else
 		control_result(c, h->seq, 0, "reloaded");
 }
 
-static void h_show(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *p, size_t len,
+static void h_show(struct control_conn *c, const struct ctf_ctl_hdr *h, const void *p, size_t len,
 		   void *arg)
 {
 	struct ctflowd *d = arg;
@@ -385,7 +385,7 @@ static void h_show(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *
 
 	memset(&s, 0, sizeof(s));
 	snprintf(s.datapath, sizeof(s.datapath), "%s", d->cfg.datapath);
-	snprintf(s.mode, sizeof(s.mode), "%s", ctflowd_mode(d));
+	snprintf(s.mode, sizeof(s.mode), "%s", daemon_mode(d));
 	if (d->up) {
 		struct handler_stats hs;
 
@@ -412,12 +412,12 @@ static void h_show(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *
 	control_end(c, h->seq);
 }
 
-static const struct ctl_handler handlers[] = {
+static const struct control_handler handlers[] = {
 	{ CTF_CTL_ADD_RULE, "add-rule", h_add_rule, true },
 	{ CTF_CTL_DEL_RULE, "del-rule", h_del_rule, true },
 	{ CTF_CTL_DUMP_RULES, "dump-rules", h_dump_rules, false },
 	{ CTF_CTL_RELOAD, "reload", h_reload, true },
 	{ CTF_CTL_SHOW, "show", h_show, false },
 };
-const struct ctl_handler *const ctflowd_ctl_handlers = handlers;
-const size_t ctflowd_n_ctl_handlers = CTF_ARRAY_SIZE(handlers);
+const struct control_handler *const daemon_ctl_handlers = handlers;
+const size_t daemon_n_ctl_handlers = CTF_ARRAY_SIZE(handlers);

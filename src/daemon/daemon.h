@@ -24,14 +24,14 @@
 
 struct event;
 struct event_base;
-struct ctl_server;
-struct ctl_handler;
+struct control_server;
+struct control_handler;
 struct rcu;
 struct upcall;
 struct revalidator;
 
 /* Counters of the main thread (the handlers keep their own: upcall_stats). */
-struct ctflowd_stats {
+struct daemon_stats {
 	uint64_t flows_expired;		/* deleted for idleness */
 	uint64_t flows_removed;		/* deleted because the policy changed */
 	uint64_t flows_current;
@@ -41,49 +41,49 @@ struct ctflowd {
 	struct event_base *base;
 	const char *conf_path;
 	const char *sock_path;
-	struct ctf_config cfg;		/* running configuration (its rules live in the policy) */
-	struct ctf_policy *pol;		/* running policy, as the main thread sees it */
-	_Atomic(struct ctf_policy *) live;	/* the same, for the handler threads */
+	struct conf cfg;		/* running configuration (its rules live in the policy) */
+	struct policy *pol;		/* running policy, as the main thread sees it */
+	_Atomic(struct policy *) live;	/* the same, for the handler threads */
 	struct rcu *rcu;
 	struct event *reclaim_ev;	/* frees replaced policies once no thread sees them */
 	uint64_t next_id;		/* rule ids, never reused */
 	uint64_t policy_gen;		/* bumped at every policy change (dumps notice it) */
 	/* What changed since the last revalidation, and the grace period it waits for. */
-	struct ctf_policy_change pending;
+	struct policy_change pending;
 	uint64_t pending_gen;
-	struct ctl_server *ctl;
+	struct control_server *ctl;
 	struct upcall *up;		/* NULL without a datapath */
 	struct revalidator *rv;		/* NULL without a datapath */
-	struct ctf_ratelimit upcall_log;
-	struct ctflowd_stats st;
+	struct ratelimit upcall_log;
+	struct daemon_stats st;
 	uint64_t start_ms;
 	uint64_t reloads;
 };
 
 /* The control messages ctflowd answers (daemon.c). */
-extern const struct ctl_handler *const ctflowd_ctl_handlers;
-extern const size_t ctflowd_n_ctl_handlers;
+extern const struct control_handler *const daemon_ctl_handlers;
+extern const size_t daemon_n_ctl_handlers;
 
 /* Set up the loop and RCU of an empty daemon state. */
-void ctflowd_init(struct ctflowd *d);
-/* Free what ctflowd_init and the policy hold (after the threads have stopped). */
-void ctflowd_cleanup(struct ctflowd *d);
+void daemon_init(struct ctflowd *d);
+/* Free what daemon_init and the policy hold (after the threads have stopped). */
+void daemon_cleanup(struct ctflowd *d);
 
 /*
  * Turn a parsed configuration into the running one: resolve port names,
  * build the policy beside the running one and swap it in. On failure
  * nothing changes and @err says why. @cfg is consumed on success.
  */
-int ctflowd_apply_config(struct ctflowd *d, struct ctf_config *cfg, struct ctf_err *err);
+int daemon_apply_config(struct ctflowd *d, struct conf *cfg, struct ctf_err *err);
 /* SIGHUP / `ctflow reload`: re-read conf_path; keep the old config when it is bad. */
-int ctflowd_reload(struct ctflowd *d, struct ctf_err *err);
+int daemon_reload(struct ctflowd *d, struct ctf_err *err);
 /*
  * Make @pol the running policy (taken over). The one it replaces is freed
  * once no handler can see it; the flows @chg can affect are revalidated
  * after that (@chg is emptied; may be NULL).
  */
-void ctflowd_set_policy(struct ctflowd *d, struct ctf_policy *pol, struct ctf_policy_change *chg);
+void daemon_set_policy(struct ctflowd *d, struct policy *pol, struct policy_change *chg);
 /* "per-cpu", "per-vport" or "none". */
-const char *ctflowd_mode(const struct ctflowd *d);
+const char *daemon_mode(const struct ctflowd *d);
 
 #endif

@@ -145,8 +145,8 @@ static uint64_t count(_Atomic uint64_t *c)
 
 /* ---- logging ---------------------------------------------------------------- */
 
-static void log_upcall(struct handler *h, const struct ctf_policy *pol, const struct miss *m,
-		       uint32_t in_port, const struct ctf_decision *dec)
+static void log_upcall(struct handler *h, const struct policy *pol, const struct miss *m,
+		       uint32_t in_port, const struct policy_decision *dec)
 {
 	const struct handler_shared *sh = h->sh;
 	struct ctf_str key, acts;
@@ -154,7 +154,7 @@ static void log_upcall(struct handler *h, const struct ctf_policy *pol, const st
 	const char *in = ctf_portmap_lookup_no(&pol->ports, in_port);
 	char in_buf[16];
 
-	if (!ctf_ratelimit_allow(sh->log_rate, ctf_monotonic_ms(), &suppressed)) {
+	if (!ratelimit_allow(sh->log_rate, ctf_monotonic_ms(), &suppressed)) {
 		if (suppressed)
 			log_info("upcall: %" PRIu64 " upcall messages suppressed", suppressed);
 		return;
@@ -247,7 +247,7 @@ static bool put_stream(struct handler *h, struct nlmsghdr *nlh, uint16_t type, c
 }
 
 /* OVS_FLOW_CMD_NEW with a UFID and no ACK. */
-static bool queue_install(struct handler *h, const struct ctf_decision *dec,
+static bool queue_install(struct handler *h, const struct policy_decision *dec,
 			  const struct ctf_ufid *ufid)
 {
 	struct nlmsghdr *nlh = batch_begin(h, h->sh->fam_flow, OVS_FLOW_CMD_NEW, OVS_FLOW_VERSION,
@@ -268,7 +268,7 @@ static bool queue_install(struct handler *h, const struct ctf_decision *dec,
 }
 
 /* OVS_PACKET_CMD_EXECUTE: the packet, its upcall key, the actions, the MRU echoed. */
-static bool queue_execute(struct handler *h, const struct miss *m, const struct ctf_decision *dec)
+static bool queue_execute(struct handler *h, const struct miss *m, const struct policy_decision *dec)
 {
 	struct nlmsghdr *nlh = batch_begin(h, h->sh->fam_packet, OVS_PACKET_CMD_EXECUTE,
 					   OVS_PACKET_VERSION, 0);
@@ -287,11 +287,21 @@ static bool queue_execute(struct handler *h, const struct miss *m, const struct 
 	return true;
 }
 
-/* ---- one miss: decide, install, execute --------------------------------------- */
+/* ---- one batch: decide, install, execute ------------------------------------- */
 
-/* Classify the miss and count it; false if its key cannot be decoded. */
-static bool decide(struct handler *h, const struct ctf_policy *pol, const struct miss *m,
-		   struct ctf_flow_key *k, struct ctf_decision *dec)
+/* Count a decision (the thread's counter and the rule's hits) and log it, rate-limited. */
+static void account_decision(struct handler *h, const struct policy *pol, const struct miss *m,
+			     uint32_t in_port, const struct policy_decision *dec)
+{
+	count(&h->st.handled);
+	atomic_fetch_add_explicit(dec->rule ? &dec->rule->hits : &pol->deflt->hits, 1,
+				  memory_order_relaxed);
+	log_upcall(h, pol, m, in_port, dec);
+}
+
+/* Decode the miss's key and classify it; false if the key cannot be decoded. */
+static bool decide_miss(struct handler *h, const struct policy *pol, const struct miss *m,
+			struct ctf_flow_key *k, struct policy_decision *dec)
 {
 	struct ctf_err err;
 
@@ -299,11 +309,8 @@ static bool decide(struct handler *h, const struct ctf_policy *pol, const struct
 		log_warnx("upcall: %s: undecodable key: %s", h->sh->datapath, err.msg);
 		return false;
 	}
-	ctf_policy_classify(pol, k, dec);
-	count(&h->st.handled);
-	atomic_fetch_add_explicit(dec->rule ? &dec->rule->hits : &pol->deflt->hits, 1,
-				  memory_order_relaxed);
-	log_upcall(h, pol, m, k->in_port, dec);
+	policy_classify(pol, k, dec);
+	account_decision(h, pol, m, k->in_port, dec);
 	return true;
 }
 
@@ -326,62 +333,61 @@ static bool installed_already(struct handler *h, const struct ctf_ufid *ufid, ui
 	return r->ms && now - r->ms < RECENT_MS && !memcmp(&r->ufid, ufid, sizeof(*ufid));
 }
 
-/* Queue the megaflow of @dec unless it is in, or the table is full. */
-static void install(struct handler *h, const struct ctf_flow_key *k, const struct ctf_decision *dec,
-		    uint64_t now)
+/* Encode the megaflow of @dec into h->key and h->mask, and name it by its UFID. */
+static bool encode_megaflow(struct handler *h, const struct ctf_flow_key *k,
+			    const struct policy_decision *dec, struct ctf_ufid *ufid)
 {
-	struct handler_shared *sh = h->sh;
-	struct handler_install rec;
-
 	if (ctf_flow_key_to_attrs(k, &dec->mask, &h->key, &h->mask)) {
-		log_warnx("upcall: %s: megaflow does not fit a message", sh->datapath);
-		return;
+		log_warnx("upcall: %s: megaflow does not fit a message", h->sh->datapath);
+		return false;
 	}
 	ctf_ufid_from_match(ctf_nlbuf_data(&h->key), ctf_nlbuf_len(&h->key),
-			    ctf_nlbuf_data(&h->mask), ctf_nlbuf_len(&h->mask), &rec.ufid);
-	if (installed_already(h, &rec.ufid, now))
-		return;
-	if (atomic_load_explicit(&sh->flows, memory_order_relaxed) >=
-	    atomic_load_explicit(&sh->flow_limit, memory_order_relaxed)) {
-		if (count(&h->st.limit_hits) % 1000 == 1)
-			log_warnx("upcall: %s: flow limit %u reached: executing without installing",
-				  sh->datapath, atomic_load(&sh->flow_limit));
-		return;
-	}
-	if (!queue_install(h, dec, &rec.ufid))
+			    ctf_nlbuf_data(&h->mask), ctf_nlbuf_len(&h->mask), ufid);
+	return true;
+}
+
+/* Is the datapath at the flow limit? Then the packet is executed without a flow. */
+static bool at_flow_limit(struct handler *h)
+{
+	struct handler_shared *sh = h->sh;
+
+	if (atomic_load_explicit(&sh->flows, memory_order_relaxed) <
+	    atomic_load_explicit(&sh->flow_limit, memory_order_relaxed))
+		return false;
+	if (count(&h->st.limit_hits) % 1000 == 1)
+		log_warnx("upcall: %s: flow limit %u reached: executing without installing",
+			  sh->datapath, atomic_load(&sh->flow_limit));
+	return true;
+}
+
+/* Queue the megaflow of @dec unless it is in already, or the table is full. */
+static void install_megaflow(struct handler *h, const struct ctf_flow_key *k,
+			     const struct policy_decision *dec, uint64_t now)
+{
+	struct handler_install rec;
+
+	if (!encode_megaflow(h, k, dec, &rec.ufid) || installed_already(h, &rec.ufid, now) ||
+	    at_flow_limit(h) || !queue_install(h, dec, &rec.ufid))
 		return;
 	count(&h->st.installed);
-	atomic_fetch_add_explicit(&sh->flows, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->sh->flows, 1, memory_order_relaxed);
 	h->recent[ufid_slot(&rec.ufid)] = (struct recent){ rec.ufid, now };
 	rec.rule_id = dec->rule ? dec->rule->id : 0;
 	rec.ms = now;
 	h->installs[h->n_installs++] = rec;
 }
 
-static void execute(struct handler *h, const struct miss *m, const struct ctf_decision *dec)
+/* Queue the packet's execute: after its install, so that later packets hit the flow. */
+static void execute_miss(struct handler *h, const struct miss *m, const struct policy_decision *dec)
 {
-	/* The put goes before the execute, so that later packets hit the flow. */
 	if (dec->actions_len && !queue_execute(h, m, dec))
 		log_warnx("upcall: %s: packet of %zu bytes too large to execute", h->sh->datapath,
 			  m->packet_len);
 }
 
-static void handle_batch(struct handler *h)
+/* Send the batch, then tell the main thread about the flows it installed. */
+static void send_and_publish(struct handler *h)
 {
-	/* One policy for the whole batch: RCU keeps it alive until we quiesce. */
-	const struct ctf_policy *pol = atomic_load(h->sh->policy);
-	uint64_t now = ctf_monotonic_ms();
-
-	h->n_installs = 0;
-	for (size_t i = 0; i < h->n_misses; i++) {
-		struct ctf_flow_key k;
-		struct ctf_decision dec;
-
-		if (!decide(h, pol, &h->misses[i], &k, &dec))
-			continue;
-		install(h, &k, &dec, now);
-		execute(h, &h->misses[i], &dec);
-	}
 	batch_flush(h);
 	/*
 	 * Only now are the flows in the kernel: a revalidation pass that sees
@@ -392,6 +398,25 @@ static void handle_batch(struct handler *h)
 			count(&h->st.ring_full);	/* the revalidator will find it as a stranger */
 	if (h->n_installs)
 		ring_signal(h);
+}
+
+static void handle_batch(struct handler *h)
+{
+	/* One policy for the whole batch: RCU keeps it alive until we quiesce. */
+	const struct policy *pol = atomic_load(h->sh->policy);
+	uint64_t now = ctf_monotonic_ms();
+
+	h->n_installs = 0;
+	for (size_t i = 0; i < h->n_misses; i++) {
+		struct ctf_flow_key k;
+		struct policy_decision dec;
+
+		if (!decide_miss(h, pol, &h->misses[i], &k, &dec))
+			continue;
+		install_megaflow(h, &k, &dec, now);
+		execute_miss(h, &h->misses[i], &dec);
+	}
+	send_and_publish(h);
 }
 
 /* ---- receiving ------------------------------------------------------------------ */

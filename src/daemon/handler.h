@@ -30,8 +30,8 @@
 #include "ctflow/util.h"
 
 struct ctf_nlsock;
-struct ctf_policy;
-struct ctf_ratelimit;
+struct policy;
+struct ratelimit;
 struct rcu;
 struct handler;
 
@@ -42,9 +42,9 @@ struct handler_shared {
 	char datapath[16];			/* for log lines */
 	_Atomic int dp_ifindex;			/* changes if the datapath is made again */
 	uint16_t fam_flow, fam_packet;
-	_Atomic(struct ctf_policy *) *policy;	/* the running policy (RCU) */
+	_Atomic(struct policy *) *policy;	/* the running policy (RCU) */
 	struct rcu *rcu;
-	struct ctf_ratelimit *log_rate;		/* upcall log lines */
+	struct ratelimit *log_rate;		/* upcall log lines */
 	_Atomic unsigned int flow_limit;
 	_Atomic uint64_t flows;			/* datapath flows, as far as we know */
 	int notify_fd;				/* eventfd: installs are waiting in a ring */

@@ -11,6 +11,8 @@ libctflowd_la_SOURCES = \
 	src/daemon/ratelimit.h \
 	src/daemon/cls.c \
 	src/daemon/cls.h \
+	src/daemon/cls-private.h \
+	src/daemon/cls-lookup.c \
 	src/daemon/trie.c \
 	src/daemon/trie.h \
 	src/daemon/rcu.c \
@@ -18,10 +20,13 @@ libctflowd_la_SOURCES = \
 	src/daemon/handler.c \
 	src/daemon/handler.h \
 	src/daemon/control.c \
-	src/daemon/ctl.h \
+	src/daemon/control.h \
 	src/daemon/notify.c \
 	src/daemon/notify.h \
 	src/daemon/conf.c \
+	src/daemon/conf-file.c \
+	src/daemon/conf-settings.c \
+	src/daemon/conf-settings.h \
 	src/daemon/conf.h \
 	src/daemon/rulecheck.c \
 	src/daemon/rulecheck.h \

@@ -20,7 +20,7 @@
 #include <event2/event.h>
 
 #include "ctflow/flow.h"
-#include "ctl.h"
+#include "control.h"
 #include "daemon.h"
 #include "log.h"
 #include "notify.h"
@@ -61,7 +61,7 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 
 	log_info("ctflowd: received SIGHUP: reloading %s", d->conf_path);
 	ctf_err_clear(&err);
-	ctflowd_reload(d, &err);	/* logs either way */
+	daemon_reload(d, &err);	/* logs either way */
 }
 
 static const char *absolute(const char *path, char *buf, size_t size)
@@ -111,16 +111,16 @@ static void make_socket_dir(const char *path)
 }
 
 /* ctflowd -n: would this configuration make a policy? */
-static int check_policy(struct ctf_config *cfg, struct ctf_err *err)
+static int check_policy(struct conf *cfg, struct ctf_err *err)
 {
-	struct ctf_config copy;
+	struct conf copy;
 	struct ctf_portmap map;
-	struct ctf_policy *pol = NULL;
+	struct policy *pol = NULL;
 	uint64_t next_id = 1;
 	int ret;
 
 	/* The policy takes the rules over: give it a copy, the caller frees cfg. */
-	ctf_config_init(&copy);
+	conf_init(&copy);
 	copy.path = cfg->path ? ctf_xstrdup(cfg->path) : NULL;
 	copy.megaflows = cfg->megaflows;
 	copy.rules = cfg->rules;
@@ -129,11 +129,11 @@ static int check_policy(struct ctf_config *cfg, struct ctf_err *err)
 	cfg->n_rules = 0;
 	ctf_nlbuf_set(&copy.default_actions, ctf_nlbuf_data(&cfg->default_actions),
 		      ctf_nlbuf_len(&cfg->default_actions));
-	ctf_config_portmap(cfg, &map);
-	ret = ctf_policy_from_config(&pol, &copy, &map, NULL, &next_id, NULL, err);
-	ctf_policy_free(pol);
+	conf_portmap(cfg, &map);
+	ret = policy_from_config(&pol, &copy, &map, NULL, &next_id, NULL, err);
+	policy_free(pol);
 	ctf_portmap_free(&map);
-	ctf_config_free(&copy);
+	conf_free(&copy);
 	return ret;
 }
 
@@ -145,7 +145,15 @@ static bool without_datapath(void)
 	return v && !strcmp(v, "1");
 }
 
-int main(int argc, char **argv)
+struct options {
+	bool debug, check_only;
+	int verbose;
+	const char *conf_path, *sock_path;
+	char conf_abs[4096], sock_abs[4096];
+};
+
+/* Returns -1 to go on, or the exit status (--help, --version, a usage error). */
+static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
 		{ "debug", no_argument, NULL, 'd' },
@@ -157,144 +165,179 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctflowd d;
-	struct ctf_config cfg;
-	struct ctf_err err;
-	struct event *ev_term, *ev_int, *ev_hup;
-	bool debug = false, check_only = false;
-	const char *conf_path = CTF_CONFIG_PATH, *sock_path = CTF_CTL_SOCKET;
-	int verbose = 0, c, ret;
-	char buf[1100], status[128], conf_abs[4096], sock_abs[4096];
+	int c;
 
+	o->conf_path = CTF_CONFIG_PATH;
+	o->sock_path = CTF_CTL_SOCKET;
 	while ((c = getopt_long(argc, argv, "dhnvVf:s:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': debug = true; break;
-		case 'v': verbose++; break;
-		case 'n': check_only = true; break;
-		case 'f': conf_path = optarg; break;
-		case 's': sock_path = optarg; break;
+		case 'd': o->debug = true; break;
+		case 'v': o->verbose++; break;
+		case 'n': o->check_only = true; break;
+		case 'f': o->conf_path = optarg; break;
+		case 's': o->sock_path = optarg; break;
 		case 'V': printf("ctflowd %s\n", PACKAGE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 1;
+		default: usage(stderr); return 2;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
-		return 1;
+		return 2;
 	}
-
 	/* daemon() moves to /: a relative -f or -s must still work on reload. */
-	conf_path = absolute(conf_path, conf_abs, sizeof(conf_abs));
-	sock_path = absolute(sock_path, sock_abs, sizeof(sock_abs));
+	o->conf_path = absolute(o->conf_path, o->conf_abs, sizeof(o->conf_abs));
+	o->sock_path = absolute(o->sock_path, o->sock_abs, sizeof(o->sock_abs));
+	return -1;
+}
 
-	/* A config check talks to the terminal, like the daemon in -d. */
-	log_init(debug || check_only, LOG_DAEMON);
-	log_setverbose(verbose);
+/* ctflowd -n: the exit status. */
+static int check_config(struct conf *cfg, int ret, struct ctf_err *err)
+{
+	char buf[1100];
 
-	ctf_config_init(&cfg);
-	ret = ctf_config_load(&cfg, conf_path, &err);
-	if (check_only) {
-		/* Build the policy too: it is what refuses a rule that repeats another. */
-		if (!ret)
-			ret = check_policy(&cfg, &err);
-		if (ret)
-			fprintf(stderr, "%s\n", ctf_err_text(&err, buf, sizeof(buf)));
-		else
-			fprintf(stderr, "configuration OK\n");
-		ctf_config_free(&cfg);
-		return ret ? 1 : 0;
-	}
+	/* Build the policy too: it is what refuses a rule that repeats another. */
+	if (!ret)
+		ret = check_policy(cfg, err);
+	if (ret)
+		fprintf(stderr, "%s\n", ctf_err_text(err, buf, sizeof(buf)));
+	else
+		fprintf(stderr, "configuration OK\n");
+	return ret ? 1 : 0;
+}
+
+/* A configuration that cannot start the daemon: the exit status. */
+static int refuse_config(const struct options *o, int ret, struct ctf_err *err)
+{
+	char buf[1100];
+
 	if (ret == -ENODATA) {
 		/* A template (as a package installs it): nothing to run, and not a failure. */
-		log_info("config: %s configures nothing: not starting", conf_path);
-		if (!debug)
-			fprintf(stderr, "ctflowd: %s configures nothing: not starting\n", conf_path);
+		log_info("config: %s configures nothing: not starting", o->conf_path);
+		if (!o->debug)
+			fprintf(stderr, "ctflowd: %s configures nothing: not starting\n",
+				o->conf_path);
 		notify_ready("not configured");
 		notify_stopping();
-		ctf_config_free(&cfg);
 		return 0;
 	}
-	if (ret) {
-		/* Whoever started us should see why, not only syslog. */
-		if (!debug)
-			fprintf(stderr, "ctflowd: config: %s\n", ctf_err_text(&err, buf, sizeof(buf)));
-		log_warnx("config: %s", ctf_err_text(&err, buf, sizeof(buf)));
-		ctf_config_free(&cfg);
-		/* EX_CONFIG: the unit does not restart a daemon whose configuration is wrong. */
-		return EXIT_CONFIG;
-	}
-	/* Before touching the datapath: a second daemon must not steal its upcalls. */
-	if (control_check(sock_path))
-		fatalx("control: socket %s already in use (another ctflowd is running)", sock_path);
-	make_socket_dir(sock_path);
+	/* Whoever started us should see why, not only syslog. */
+	if (!o->debug)
+		fprintf(stderr, "ctflowd: config: %s\n", ctf_err_text(err, buf, sizeof(buf)));
+	log_warnx("config: %s", ctf_err_text(err, buf, sizeof(buf)));
+	/* EX_CONFIG: the unit does not restart a daemon whose configuration is wrong. */
+	return EXIT_CONFIG;
+}
 
-	/* systemd wants us in the foreground; a plain start without -d detaches. */
-	if (!debug && !getenv("NOTIFY_SOCKET") && daemon(0, 0))
-		fatal("daemon");
-	signal(SIGPIPE, SIG_IGN);
+/* Open the datapath, apply @cfg, listen, drop CAP_CHOWN, start the threads; fatal on failure. */
+static void start(struct ctflowd *d, struct conf *cfg)
+{
+	struct ctf_err err;
+	char buf[1100];
 
-	ctflowd_init(&d);
-	d.conf_path = conf_path;
-	d.sock_path = sock_path;
-	d.start_ms = ctf_monotonic_ms();
-	ctf_ratelimit_init(&d.upcall_log, cfg.upcall_log_rate);
-
+	ratelimit_init(&d->upcall_log, cfg->upcall_log_rate);
 	/* The datapath first: rules are resolved against its real port numbers. */
-	d.cfg = cfg;
+	d->cfg = *cfg;
 	if (!without_datapath()) {
-		d.up = upcall_open(&d, &err);
-		if (!d.up)
+		d->up = upcall_open(d, &err);
+		if (!d->up)
 			fatalx("upcall: %s", ctf_err_text(&err, buf, sizeof(buf)));
 	}
-	memset(&d.cfg, 0, sizeof(d.cfg));
-	if (ctflowd_apply_config(&d, &cfg, &err))
+	memset(&d->cfg, 0, sizeof(d->cfg));
+	if (daemon_apply_config(d, cfg, &err))
 		fatalx("config: %s", ctf_err_text(&err, buf, sizeof(buf)));
-	ctf_config_free(&cfg);
 	/*
 	 * The control socket before the handler threads: CAP_CHOWN, granted by
 	 * the unit only to give the socket to the control-group, is dropped
 	 * next, and capabilities are per thread.
 	 */
-	d.ctl = control_init_group(d.base, d.sock_path,
-				   d.cfg.have_control_group ? d.cfg.control_gid : CTL_NO_GROUP,
-				   ctflowd_ctl_handlers, ctflowd_n_ctl_handlers, &d);
-	if (!d.ctl)
-		fatalx("control: cannot listen on %s", d.sock_path);
+	d->ctl = control_init_group(d->base, d->sock_path,
+				    d->cfg.have_control_group ? d->cfg.control_gid : CONTROL_NO_GROUP,
+				    daemon_ctl_handlers, daemon_n_ctl_handlers, d);
+	if (!d->ctl)
+		fatalx("control: cannot listen on %s", d->sock_path);
 	if (privdrop_chown())
 		fatalx("privileges: cannot drop CAP_CHOWN");
 	/* With a policy in place the handler threads can take the misses waiting for them. */
-	if (d.up) {
-		if (upcall_start(d.up, d.cfg.handler_threads, &err))
+	if (d->up) {
+		if (upcall_start(d->up, d->cfg.handler_threads, &err))
 			fatalx("upcall: %s", ctf_err_text(&err, buf, sizeof(buf)));
-		d.rv = revalidator_start(&d);
+		d->rv = revalidate_start(d);
 	}
+}
 
-	ev_term = evsignal_new(d.base, SIGTERM, on_stop, &d);
-	ev_int = evsignal_new(d.base, SIGINT, on_stop, &d);
-	ev_hup = evsignal_new(d.base, SIGHUP, on_hup, &d);
+/* The main loop, with signal events, until SIGTERM or SIGINT. */
+static void run(struct ctflowd *d)
+{
+	struct event *ev_term = evsignal_new(d->base, SIGTERM, on_stop, d);
+	struct event *ev_int = evsignal_new(d->base, SIGINT, on_stop, d);
+	struct event *ev_hup = evsignal_new(d->base, SIGHUP, on_hup, d);
+	char status[128];
+
 	evsignal_add(ev_term, NULL);
 	evsignal_add(ev_int, NULL);
 	evsignal_add(ev_hup, NULL);
-	notify_watchdog_start(d.base);
+	notify_watchdog_start(d->base);
 
 	log_info("ctflowd: started: datapath %s, %zu rules, %zu ports, upcalls %s, %zu handler threads, control %s",
-		 d.cfg.datapath, d.pol->n_rules, d.cfg.n_ports, ctflowd_mode(&d),
-		 d.up ? upcall_n_handlers(d.up) : (size_t)0, d.sock_path);
-	snprintf(status, sizeof(status), "%zu rules, upcalls %s", d.pol->n_rules, ctflowd_mode(&d));
+		 d->cfg.datapath, d->pol->n_rules, d->cfg.n_ports, daemon_mode(d),
+		 d->up ? upcall_n_handlers(d->up) : (size_t)0, d->sock_path);
+	snprintf(status, sizeof(status), "%zu rules, upcalls %s", d->pol->n_rules, daemon_mode(d));
 	notify_ready(status);
 
-	event_base_dispatch(d.base);
+	event_base_dispatch(d->base);
 
-	/* Orderly shutdown: flows stay in the kernel so traffic keeps flowing. */
 	notify_stopping();
 	notify_watchdog_stop();
-	control_cleanup(d.ctl);
-	revalidator_stop(d.rv);
-	upcall_close(d.up);
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);
-	ctflowd_cleanup(&d);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct ctflowd d;
+	struct conf cfg;
+	struct ctf_err err;
+	int ret = parse_options(argc, argv, &o);
+
+	if (ret >= 0)
+		return ret;
+	/* A config check talks to the terminal, like the daemon in -d. */
+	log_init(o.debug || o.check_only, LOG_DAEMON);
+	log_setverbose(o.verbose);
+
+	conf_init(&cfg);
+	ret = conf_load(&cfg, o.conf_path, &err);
+	if (o.check_only || ret) {
+		ret = o.check_only ? check_config(&cfg, ret, &err) : refuse_config(&o, ret, &err);
+		conf_free(&cfg);
+		return ret;
+	}
+	/* Before touching the datapath: a second daemon must not steal its upcalls. */
+	if (control_check(o.sock_path))
+		fatalx("control: socket %s already in use (another ctflowd is running)", o.sock_path);
+	make_socket_dir(o.sock_path);
+
+	/* systemd wants us in the foreground; a plain start without -d detaches. */
+	if (!o.debug && !getenv("NOTIFY_SOCKET") && daemon(0, 0))
+		fatal("daemon");
+	signal(SIGPIPE, SIG_IGN);
+
+	daemon_init(&d);
+	d.conf_path = o.conf_path;
+	d.sock_path = o.sock_path;
+	d.start_ms = ctf_monotonic_ms();
+	start(&d, &cfg);
+	conf_free(&cfg);
+	run(&d);
+
+	/* Orderly shutdown: flows stay in the kernel so traffic keeps flowing. */
+	control_cleanup(d.ctl);
+	revalidate_stop(d.rv);
+	upcall_close(d.up);
+	daemon_cleanup(&d);
 	log_info("ctflowd: terminating");
 	return 0;
 }

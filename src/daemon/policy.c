@@ -79,9 +79,9 @@ static const uint8_t *body(const struct ctf_flow_key *k)
 
 /* ---- rule objects ------------------------------------------------------------ */
 
-struct ctf_policy_rule *ctf_policy_rule_new(struct ctf_config_rule *text, uint64_t id)
+struct policy_rule *policy_rule_new(struct conf_rule *text, uint64_t id)
 {
-	struct ctf_policy_rule *r = ctf_xzalloc(sizeof(*r));
+	struct policy_rule *r = ctf_xzalloc(sizeof(*r));
 
 	r->text = *text;
 	memset(text, 0, sizeof(*text));
@@ -91,15 +91,15 @@ struct ctf_policy_rule *ctf_policy_rule_new(struct ctf_config_rule *text, uint64
 	return r;
 }
 
-void ctf_policy_rule_unref(struct ctf_policy_rule *r)
+void policy_rule_unref(struct policy_rule *r)
 {
 	if (!r || --r->refs)
 		return;
-	ctf_config_rule_free(&r->text);
+	conf_rule_free(&r->text);
 	free(r);
 }
 
-static struct ctf_policy_rule *ref(struct ctf_policy_rule *r)
+static struct policy_rule *ref(struct policy_rule *r)
 {
 	r->refs++;
 	return r;
@@ -107,7 +107,7 @@ static struct ctf_policy_rule *ref(struct ctf_policy_rule *r)
 
 /* ---- building --------------------------------------------------------------- */
 
-int ctf_policy_decode_match(const void *key, size_t key_len, const void *mask, size_t mask_len,
+int policy_decode_match(const void *key, size_t key_len, const void *mask, size_t mask_len,
 			    struct ctf_flow_key *k, struct ctf_flow_key *m, struct ctf_err *err)
 {
 	int ret = ctf_flow_key_from_attrs(key, key_len, k, err);
@@ -125,18 +125,18 @@ int ctf_policy_decode_match(const void *key, size_t key_len, const void *mask, s
 	return 0;
 }
 
-static int decode_rule(const struct ctf_policy_rule *r, struct ctf_flow_key *k,
+static int decode_rule(const struct policy_rule *r, struct ctf_flow_key *k,
 		       struct ctf_flow_key *m, struct ctf_err *err)
 {
-	const struct ctf_config_rule *t = &r->text;
+	const struct conf_rule *t = &r->text;
 
-	return ctf_policy_decode_match(ctf_nlbuf_data(&t->key), ctf_nlbuf_len(&t->key),
+	return policy_decode_match(ctf_nlbuf_data(&t->key), ctf_nlbuf_len(&t->key),
 				       ctf_nlbuf_data(&t->mask), ctf_nlbuf_len(&t->mask), k, m, err);
 }
 
 /* Lookup order: priority, then the order added. */
 struct ranked {
-	struct ctf_policy_rule *rule;
+	struct policy_rule *rule;
 	size_t index;
 };
 
@@ -155,7 +155,7 @@ static uint64_t id_hash(uint64_t id)
 	return id ^ (id >> 29);
 }
 
-static void index_ids(struct ctf_policy *pol)
+static void index_ids(struct policy *pol)
 {
 	size_t n = 16;
 
@@ -172,7 +172,7 @@ static void index_ids(struct ctf_policy *pol)
 	}
 }
 
-struct ctf_policy_rule *ctf_policy_find_id(const struct ctf_policy *pol, uint64_t id)
+struct policy_rule *policy_find_id(const struct policy *pol, uint64_t id)
 {
 	for (size_t j = id_hash(id) & pol->by_id_mask; pol->by_id[j]; j = (j + 1) & pol->by_id_mask)
 		if (pol->by_id[j]->id == id)
@@ -180,13 +180,18 @@ struct ctf_policy_rule *ctf_policy_find_id(const struct ctf_policy *pol, uint64_
 	return NULL;
 }
 
-static void duplicate_error(struct ctf_err *err, const char *path, const struct ctf_policy_rule *a,
-			    const struct ctf_policy_rule *b)
+static void duplicate_error(struct ctf_err *err, const char *path, const struct policy_rule *a,
+			    const struct policy_rule *b)
 {
-	if (a->text.line && b->text.line)
-		ctf_err_set(err, "%s:%u: rule %u %s repeats the rule of line %u",
-			    path ? path : "line", b->text.line, b->text.priority,
-			    b->text.match_text, a->text.line);
+	const char *afile = a->text.file ? a->text.file : path ? path : "line";
+	const char *bfile = b->text.file ? b->text.file : path ? path : "line";
+
+	if (a->text.line && b->text.line && !strcmp(afile, bfile))
+		ctf_err_set(err, "%s:%u: rule %u %s repeats the rule of line %u", bfile,
+			    b->text.line, b->text.priority, b->text.match_text, a->text.line);
+	else if (a->text.line && b->text.line)
+		ctf_err_set(err, "%s:%u: rule %u %s repeats the rule of %s:%u", bfile,
+			    b->text.line, b->text.priority, b->text.match_text, afile, a->text.line);
 	else
 		ctf_err_set(err, "a rule with priority %u and match %s exists", b->text.priority,
 			    b->text.match_text);
@@ -198,11 +203,11 @@ static void duplicate_error(struct ctf_err *err, const char *path, const struct 
  * A policy of @rules (rule i is the i-th added), @deflt and the settings.
  * Takes over one reference to each rule and to @deflt, also on failure.
  */
-static int build(struct ctf_policy **out, struct ctf_policy_rule **rules, size_t n,
-		 struct ctf_policy_rule *deflt, bool megaflows, const struct ctf_portmap *ports,
+static int build(struct policy **out, struct policy_rule **rules, size_t n,
+		 struct policy_rule *deflt, bool megaflows, const struct ctf_portmap *ports,
 		 const char *path, struct ctf_err *err)
 {
-	struct ctf_policy *pol = ctf_xzalloc(sizeof(*pol));
+	struct policy *pol = ctf_xzalloc(sizeof(*pol));
 	struct ctf_flow_key k, m;
 	int ret = 0;
 
@@ -213,14 +218,14 @@ static int build(struct ctf_policy **out, struct ctf_policy_rule **rules, size_t
 	ctf_portmap_init(&pol->ports);
 	for (size_t i = 0; ports && i < ports->n; i++)
 		ctf_portmap_add(&pol->ports, ports->ports[i].port_no, ports->ports[i].name);
-	pol->cls = ctf_cls_new(key_layout());
+	pol->cls = cls_new(key_layout());
 	for (size_t i = 0; i < n && !ret; i++) {
 		size_t dup;
 
 		ret = decode_rule(rules[i], &k, &m, err);
 		if (ret)
 			break;
-		if (ctf_cls_add(pol->cls, rules[i]->text.priority, body(&k), body(&m), &dup)) {
+		if (cls_add(pol->cls, rules[i]->text.priority, body(&k), body(&m), &dup)) {
 			duplicate_error(err, path, rules[dup], rules[i]);
 			ret = -EEXIST;
 		}
@@ -229,12 +234,12 @@ static int build(struct ctf_policy **out, struct ctf_policy_rule **rules, size_t
 		/* Only the references taken over are dropped; the array is the caller's. */
 		pol->rules = NULL;
 		for (size_t i = 0; i < n; i++)
-			ctf_policy_rule_unref(rules[i]);
+			policy_rule_unref(rules[i]);
 		free(rules);
-		ctf_policy_free(pol);
+		policy_free(pol);
 		return ret;
 	}
-	ctf_cls_freeze(pol->cls);
+	cls_freeze(pol->cls);
 	/* dump-rules lists rules in lookup order. */
 	{
 		struct ranked *rk = ctf_xmalloc((n ? n : 1) * sizeof(*rk));
@@ -252,14 +257,14 @@ static int build(struct ctf_policy **out, struct ctf_policy_rule **rules, size_t
 	return 0;
 }
 
-void ctf_policy_free(struct ctf_policy *pol)
+void policy_free(struct policy *pol)
 {
 	if (!pol)
 		return;
 	for (size_t i = 0; pol->rules && i < pol->n_rules; i++)
-		ctf_policy_rule_unref(pol->rules[i]);
-	ctf_policy_rule_unref(pol->deflt);
-	ctf_cls_free(pol->cls);
+		policy_rule_unref(pol->rules[i]);
+	policy_rule_unref(pol->deflt);
+	cls_free(pol->cls);
 	ctf_portmap_free(&pol->ports);
 	free(pol->rules);
 	free(pol->ordered);
@@ -269,21 +274,21 @@ void ctf_policy_free(struct ctf_policy *pol)
 
 /* ---- changes ------------------------------------------------------------------ */
 
-void ctf_policy_change_init(struct ctf_policy_change *chg)
+void policy_change_init(struct policy_change *chg)
 {
 	memset(chg, 0, sizeof(*chg));
 }
 
-void ctf_policy_change_free(struct ctf_policy_change *chg)
+void policy_change_free(struct policy_change *chg)
 {
 	for (size_t i = 0; i < chg->n_added; i++)
-		ctf_policy_rule_unref(chg->added[i]);
+		policy_rule_unref(chg->added[i]);
 	free(chg->added);
 	free(chg->removed);
-	ctf_policy_change_init(chg);
+	policy_change_init(chg);
 }
 
-static void change_removed(struct ctf_policy_change *chg, uint64_t id)
+static void change_removed(struct policy_change *chg, uint64_t id)
 {
 	if (!chg)
 		return;
@@ -291,15 +296,15 @@ static void change_removed(struct ctf_policy_change *chg, uint64_t id)
 	chg->removed[chg->n_removed++] = id;
 }
 
-static void change_added(struct ctf_policy_change *chg, struct ctf_policy_rule *r)
+static void change_added(struct policy_change *chg, struct policy_rule *r)
 {
 	if (!chg || chg->all)
 		return;
-	if (chg->n_added >= CTF_POLICY_MAX_ADDED) {
+	if (chg->n_added >= POLICY_MAX_ADDED) {
 		/* Testing every flow against this many rules costs more than a full pass. */
 		chg->all = true;
 		for (size_t i = 0; i < chg->n_added; i++)
-			ctf_policy_rule_unref(chg->added[i]);
+			policy_rule_unref(chg->added[i]);
 		chg->n_added = 0;
 		return;
 	}
@@ -307,7 +312,7 @@ static void change_added(struct ctf_policy_change *chg, struct ctf_policy_rule *
 	chg->added[chg->n_added++] = ref(r);
 }
 
-void ctf_policy_change_merge(struct ctf_policy_change *dst, struct ctf_policy_change *src)
+void policy_change_merge(struct policy_change *dst, struct policy_change *src)
 {
 	dst->all |= src->all;
 	dst->deflt |= src->deflt;
@@ -315,10 +320,10 @@ void ctf_policy_change_merge(struct ctf_policy_change *dst, struct ctf_policy_ch
 		change_removed(dst, src->removed[i]);
 	for (size_t i = 0; i < src->n_added; i++)
 		change_added(dst, src->added[i]);
-	ctf_policy_change_free(src);
+	policy_change_free(src);
 }
 
-bool ctf_policy_change_empty(const struct ctf_policy_change *chg)
+bool policy_change_empty(const struct policy_change *chg)
 {
 	return !chg->all && !chg->deflt && !chg->n_removed && !chg->n_added;
 }
@@ -331,13 +336,13 @@ static bool same_nlbuf(const struct ctf_nlbuf *a, const struct ctf_nlbuf *b)
 	       !memcmp(ctf_nlbuf_data(a), ctf_nlbuf_data(b), ctf_nlbuf_len(a));
 }
 
-static bool same_rule(const struct ctf_config_rule *a, const struct ctf_config_rule *b)
+static bool same_rule(const struct conf_rule *a, const struct conf_rule *b)
 {
 	return a->priority == b->priority && same_nlbuf(&a->key, &b->key) &&
 	       same_nlbuf(&a->mask, &b->mask) && same_nlbuf(&a->actions, &b->actions);
 }
 
-static uint64_t rule_hash(const struct ctf_config_rule *r)
+static uint64_t rule_hash(const struct conf_rule *r)
 {
 	const struct ctf_nlbuf *parts[] = { &r->key, &r->mask, &r->actions };
 	uint64_t h = 0xcbf29ce484222325ULL ^ r->priority;
@@ -359,7 +364,7 @@ struct old_index {
 	bool *taken;
 };
 
-static void old_index_build(struct old_index *ix, const struct ctf_policy *old)
+static void old_index_build(struct old_index *ix, const struct policy *old)
 {
 	size_t n = 16;
 
@@ -377,8 +382,8 @@ static void old_index_build(struct old_index *ix, const struct ctf_policy *old)
 	}
 }
 
-static size_t old_index_take(struct old_index *ix, const struct ctf_policy *old,
-			     const struct ctf_config_rule *r)
+static size_t old_index_take(struct old_index *ix, const struct policy *old,
+			     const struct conf_rule *r)
 {
 	for (size_t j = rule_hash(r) & ix->mask; ix->slots[j]; j = (j + 1) & ix->mask) {
 		size_t i = ix->slots[j] - 1;
@@ -395,7 +400,7 @@ static size_t old_index_take(struct old_index *ix, const struct ctf_policy *old,
  * Kept rules of one priority must keep their relative order, or an older
  * tie-break changes and any flow may be affected.
  */
-static bool reordered(const struct ctf_policy_rule *const *rules, const size_t *old_pos, size_t n)
+static bool reordered(const struct policy_rule *const *rules, const size_t *old_pos, size_t n)
 {
 	size_t *last = ctf_xmalloc((CTF_MAX_PRIORITY + 1) * sizeof(*last));
 	bool bad = false;
@@ -415,20 +420,20 @@ static bool reordered(const struct ctf_policy_rule *const *rules, const size_t *
 	return bad;
 }
 
-int ctf_policy_from_config(struct ctf_policy **out, struct ctf_config *cfg,
-			   const struct ctf_portmap *ports, const struct ctf_policy *old,
-			   uint64_t *next_id, struct ctf_policy_change *chg, struct ctf_err *err)
+int policy_from_config(struct policy **out, struct conf *cfg,
+			   const struct ctf_portmap *ports, const struct policy *old,
+			   uint64_t *next_id, struct policy_change *chg, struct ctf_err *err)
 {
 	size_t n = cfg->n_rules;
-	struct ctf_policy_rule **rules = ctf_xmalloc((n ? n : 1) * sizeof(*rules));
+	struct policy_rule **rules = ctf_xmalloc((n ? n : 1) * sizeof(*rules));
 	size_t *old_pos = ctf_xmalloc((n ? n : 1) * sizeof(*old_pos));
-	struct ctf_policy_rule *deflt;
-	struct ctf_config_rule dtext;
+	struct policy_rule *deflt;
+	struct conf_rule dtext;
 	struct old_index ix = { 0 };
 	int ret;
 
 	if (chg)
-		ctf_policy_change_init(chg);
+		policy_change_init(chg);
 	if (old)
 		old_index_build(&ix, old);
 	for (size_t i = 0; i < n; i++) {
@@ -438,9 +443,12 @@ int ctf_policy_from_config(struct ctf_policy **out, struct ctf_config *cfg,
 		if (o != SIZE_MAX) {
 			rules[i] = ref(old->rules[o]);
 			rules[i]->text.line = cfg->rules[i].line;
-			ctf_config_rule_free(&cfg->rules[i]);
+			free(rules[i]->text.file);
+			rules[i]->text.file = cfg->rules[i].file;	/* moved */
+			cfg->rules[i].file = NULL;
+			conf_rule_free(&cfg->rules[i]);
 		} else {
-			rules[i] = ctf_policy_rule_new(&cfg->rules[i], (*next_id)++);
+			rules[i] = policy_rule_new(&cfg->rules[i], (*next_id)++);
 		}
 	}
 	free(cfg->rules);
@@ -459,13 +467,13 @@ int ctf_policy_from_config(struct ctf_policy **out, struct ctf_config *cfg,
 		ctf_nlbuf_init(&dtext.actions, ctf_nlbuf_len(&cfg->default_actions) + 64);
 		ctf_nlbuf_set(&dtext.actions, ctf_nlbuf_data(&cfg->default_actions),
 			      ctf_nlbuf_len(&cfg->default_actions));
-		deflt = ctf_policy_rule_new(&dtext, 0);
+		deflt = policy_rule_new(&dtext, 0);
 		if (chg && old)
 			chg->deflt = true;
 	}
 	if (chg && old) {
 		chg->all = old->megaflows != cfg->megaflows ||
-			   reordered((const struct ctf_policy_rule *const *)rules, old_pos, n);
+			   reordered((const struct policy_rule *const *)rules, old_pos, n);
 		for (size_t i = 0; i < n; i++)
 			if (old_pos[i] == SIZE_MAX)
 				change_added(chg, rules[i]);
@@ -478,89 +486,89 @@ int ctf_policy_from_config(struct ctf_policy **out, struct ctf_config *cfg,
 	free(ix.taken);
 	ret = build(out, rules, n, deflt, cfg->megaflows, ports, cfg->path, err);
 	if (ret && chg)
-		ctf_policy_change_free(chg);
+		policy_change_free(chg);
 	return ret;
 }
 
 /* ---- rule edits ---------------------------------------------------------------- */
 
 /* A copy of @pol's rule array with a reference to each rule. */
-static struct ctf_policy_rule **rules_ref(const struct ctf_policy *pol, size_t extra)
+static struct policy_rule **rules_ref(const struct policy *pol, size_t extra)
 {
-	struct ctf_policy_rule **rules = ctf_xmalloc((pol->n_rules + extra + 1) * sizeof(*rules));
+	struct policy_rule **rules = ctf_xmalloc((pol->n_rules + extra + 1) * sizeof(*rules));
 
 	for (size_t i = 0; i < pol->n_rules; i++)
 		rules[i] = ref(pol->rules[i]);
 	return rules;
 }
 
-int ctf_policy_with_rule(struct ctf_policy **out, const struct ctf_policy *pol,
-			 struct ctf_config_rule *rule, uint64_t id, struct ctf_policy_change *chg,
+int policy_with_rule(struct policy **out, const struct policy *pol,
+			 struct conf_rule *rule, uint64_t id, struct policy_change *chg,
 			 struct ctf_err *err)
 {
 	struct ctf_flow_key k, m;
-	struct ctf_policy_rule **rules, *r;
+	struct policy_rule **rules, *r;
 	size_t n = pol->n_rules;
-	int ret = ctf_policy_decode_match(ctf_nlbuf_data(&rule->key), ctf_nlbuf_len(&rule->key),
+	int ret = policy_decode_match(ctf_nlbuf_data(&rule->key), ctf_nlbuf_len(&rule->key),
 					  ctf_nlbuf_data(&rule->mask), ctf_nlbuf_len(&rule->mask),
 					  &k, &m, err);
 
 	if (chg)
-		ctf_policy_change_init(chg);
+		policy_change_init(chg);
 	if (ret)
 		return ret;
 	/* Refuse a duplicate before paying for a rebuild. */
-	if (ctf_cls_find(pol->cls, rule->priority, body(&k), body(&m)) != CTF_CLS_NONE)
+	if (cls_find(pol->cls, rule->priority, body(&k), body(&m)) != CTF_CLS_NONE)
 		return ctf_err_setn(err, -EEXIST, "a rule with priority %u and match %s exists",
 				    rule->priority, rule->match_text);
-	r = ctf_policy_rule_new(rule, id);
+	r = policy_rule_new(rule, id);
 	rules = rules_ref(pol, 1);
 	rules[n] = r;
 	change_added(chg, r);
 	ret = build(out, rules, n + 1, ref(pol->deflt), pol->megaflows, &pol->ports, NULL, err);
 	if (ret && chg)
-		ctf_policy_change_free(chg);
+		policy_change_free(chg);
 	return ret;
 }
 
-int ctf_policy_without_rule(struct ctf_policy **out, const struct ctf_policy *pol,
+int policy_without_rule(struct policy **out, const struct policy *pol,
 			    uint32_t priority, const void *key, size_t key_len, const void *mask,
-			    size_t mask_len, struct ctf_policy_change *chg, struct ctf_err *err)
+			    size_t mask_len, struct policy_change *chg, struct ctf_err *err)
 {
 	struct ctf_flow_key k, m;
-	struct ctf_policy_rule **rules;
+	struct policy_rule **rules;
 	size_t idx;
-	int ret = ctf_policy_decode_match(key, key_len, mask, mask_len, &k, &m, err);
+	int ret = policy_decode_match(key, key_len, mask, mask_len, &k, &m, err);
 
 	if (chg)
-		ctf_policy_change_init(chg);
+		policy_change_init(chg);
 	if (ret)
 		return ret;
-	idx = ctf_cls_find(pol->cls, priority, body(&k), body(&m));
+	idx = cls_find(pol->cls, priority, body(&k), body(&m));
 	if (idx == CTF_CLS_NONE)
 		return ctf_err_setn(err, -ENOENT, "no rule with priority %u and that match", priority);
 	rules = rules_ref(pol, 0);
-	ctf_policy_rule_unref(rules[idx]);
+	policy_rule_unref(rules[idx]);
 	memmove(&rules[idx], &rules[idx + 1], (pol->n_rules - idx - 1) * sizeof(*rules));
 	change_removed(chg, pol->rules[idx]->id);
 	ret = build(out, rules, pol->n_rules - 1, ref(pol->deflt), pol->megaflows, &pol->ports,
 		    NULL, err);
 	if (ret && chg)
-		ctf_policy_change_free(chg);
+		policy_change_free(chg);
 	return ret;
 }
 
 /* ---- deciding -------------------------------------------------------------------- */
 
-void ctf_policy_classify(const struct ctf_policy *pol, const struct ctf_flow_key *pkt,
-			 struct ctf_decision *d)
+void policy_classify(const struct policy *pol, const struct ctf_flow_key *pkt,
+			 struct policy_decision *d)
 {
 	size_t idx;
 
 	memset(&d->mask, 0, sizeof(d->mask));
 	/* Presence and lengths come from the packet: the megaflow describes it. */
 	memcpy(&d->mask, pkt, BODY);
-	idx = ctf_cls_lookup(pol->cls, body(pkt), (uint8_t *)&d->mask + BODY);
+	idx = cls_lookup(pol->cls, body(pkt), (uint8_t *)&d->mask + BODY);
 	/*
 	 * Three fields are always exact, as in ovs-vswitchd's megaflows: the
 	 * kernel needs an exact EtherType under L3/L4 keys, and recirc_id and
@@ -581,7 +589,7 @@ void ctf_policy_classify(const struct ctf_policy *pol, const struct ctf_flow_key
 	}
 }
 
-bool ctf_policy_overlap(const struct ctf_flow_key *ak, const struct ctf_flow_key *am,
+bool policy_overlap(const struct ctf_flow_key *ak, const struct ctf_flow_key *am,
 			const struct ctf_flow_key *bk, const struct ctf_flow_key *bm)
 {
 	const uint64_t *a = (const uint64_t *)body(ak), *b = (const uint64_t *)body(bk);

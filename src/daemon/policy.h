@@ -10,7 +10,7 @@
  * Rule objects are shared between the policies that hold them (reference
  * counted on the main thread), so a rule that survives a change keeps its
  * id and counters. Every change also says what it changed (struct
- * ctf_policy_change), so that only the flows it can affect are revalidated.
+ * policy_change), so that only the flows it can affect are revalidated.
  */
 #ifndef CTFLOWD_POLICY_H
 #define CTFLOWD_POLICY_H
@@ -24,28 +24,28 @@
 #include "cls.h"
 #include "conf.h"
 
-struct ctf_policy_rule {
-	struct ctf_config_rule text;	/* texts and parsed streams */
+struct policy_rule {
+	struct conf_rule text;	/* texts and parsed streams */
 	uint64_t id;			/* unique for the daemon's lifetime; 0: the default */
 	_Atomic uint64_t hits;		/* upcalls this rule decided (any thread) */
 	uint64_t flows;			/* datapath flows installed for it now (main thread) */
 	unsigned refs;			/* policies and change sets holding it (main thread) */
 };
 
-struct ctf_policy {
-	struct ctf_policy_rule **rules;	/* in the order they were added (ties go to the first) */
+struct policy {
+	struct policy_rule **rules;	/* in the order they were added (ties go to the first) */
 	size_t n_rules;
-	struct ctf_policy_rule **ordered;	/* in lookup order: what decides first comes first */
+	struct policy_rule **ordered;	/* in lookup order: what decides first comes first */
 	struct ctf_cls *cls;		/* rule number i is rules[i] */
-	struct ctf_policy_rule *deflt;	/* the default action: text.actions, text.actions_text */
+	struct policy_rule *deflt;	/* the default action: text.actions, text.actions_text */
 	bool megaflows;
 	struct ctf_portmap ports;	/* port names the rules were resolved against */
-	struct ctf_policy_rule **by_id;	/* open addressing on id */
+	struct policy_rule **by_id;	/* open addressing on id */
 	size_t by_id_mask;
 };
 
-struct ctf_decision {
-	struct ctf_policy_rule *rule;	/* NULL: the default action */
+struct policy_decision {
+	struct policy_rule *rule;	/* NULL: the default action */
 	const void *actions;
 	size_t actions_len;
 	/*
@@ -63,20 +63,20 @@ struct ctf_decision {
  * every flow (megaflows switched, equal-priority rules reordered, or more
  * added rules than it pays to test one by one).
  */
-struct ctf_policy_change {
+struct policy_change {
 	bool all;
 	bool deflt;
 	uint64_t *removed;		/* rule ids */
 	size_t n_removed;
-	struct ctf_policy_rule **added;	/* referenced */
+	struct policy_rule **added;	/* referenced */
 	size_t n_added;
 };
 
-#define CTF_POLICY_MAX_ADDED 256	/* above this a change checks every flow */
+#define POLICY_MAX_ADDED 256	/* above this a change checks every flow */
 
 /* A rule object taking over @text (moved; zeroed). One reference. */
-struct ctf_policy_rule *ctf_policy_rule_new(struct ctf_config_rule *text, uint64_t id);
-void ctf_policy_rule_unref(struct ctf_policy_rule *r);
+struct policy_rule *policy_rule_new(struct conf_rule *text, uint64_t id);
+void policy_rule_unref(struct policy_rule *r);
 
 /*
  * Build a policy from @cfg (resolved against @ports; its rules and default
@@ -86,27 +86,27 @@ void ctf_policy_rule_unref(struct ctf_policy_rule *r);
  * (NULL: everything is new). Returns 0, or -errno with @err: a duplicate
  * rule names both lines.
  */
-int ctf_policy_from_config(struct ctf_policy **out, struct ctf_config *cfg,
-			   const struct ctf_portmap *ports, const struct ctf_policy *old,
-			   uint64_t *next_id, struct ctf_policy_change *chg, struct ctf_err *err);
+int policy_from_config(struct policy **out, struct conf *cfg,
+			   const struct ctf_portmap *ports, const struct policy *old,
+			   uint64_t *next_id, struct policy_change *chg, struct ctf_err *err);
 /* @pol plus @rule (moved into a new rule object with @id). -EEXIST if priority and match exist. */
-int ctf_policy_with_rule(struct ctf_policy **out, const struct ctf_policy *pol,
-			 struct ctf_config_rule *rule, uint64_t id, struct ctf_policy_change *chg,
+int policy_with_rule(struct policy **out, const struct policy *pol,
+			 struct conf_rule *rule, uint64_t id, struct policy_change *chg,
 			 struct ctf_err *err);
 /* @pol without the rule of this priority and match. -ENOENT if there is none. */
-int ctf_policy_without_rule(struct ctf_policy **out, const struct ctf_policy *pol,
+int policy_without_rule(struct policy **out, const struct policy *pol,
 			    uint32_t priority, const void *key, size_t key_len, const void *mask,
-			    size_t mask_len, struct ctf_policy_change *chg, struct ctf_err *err);
-void ctf_policy_free(struct ctf_policy *pol);
+			    size_t mask_len, struct policy_change *chg, struct ctf_err *err);
+void policy_free(struct policy *pol);
 
-struct ctf_policy_rule *ctf_policy_find_id(const struct ctf_policy *pol, uint64_t id);
+struct policy_rule *policy_find_id(const struct policy *pol, uint64_t id);
 
 /* Decide for a packet key (counters are the caller's business). */
-void ctf_policy_classify(const struct ctf_policy *pol, const struct ctf_flow_key *pkt,
-			 struct ctf_decision *d);
+void policy_classify(const struct policy *pol, const struct ctf_flow_key *pkt,
+			 struct policy_decision *d);
 
 /* Decode a rule's key and mask streams (absent mask: exact) into @key (masked) and @mask. */
-int ctf_policy_decode_match(const void *key, size_t key_len, const void *mask, size_t mask_len,
+int policy_decode_match(const void *key, size_t key_len, const void *mask, size_t mask_len,
 			    struct ctf_flow_key *k, struct ctf_flow_key *m, struct ctf_err *err);
 
 /*
@@ -114,13 +114,13 @@ int ctf_policy_decode_match(const void *key, size_t key_len, const void *mask, s
  * unless they disagree on a bit both masks examine: used to find the flows
  * whose covered packets a new rule may take.
  */
-bool ctf_policy_overlap(const struct ctf_flow_key *ak, const struct ctf_flow_key *am,
+bool policy_overlap(const struct ctf_flow_key *ak, const struct ctf_flow_key *am,
 			const struct ctf_flow_key *bk, const struct ctf_flow_key *bm);
 
-void ctf_policy_change_init(struct ctf_policy_change *chg);
-void ctf_policy_change_free(struct ctf_policy_change *chg);
+void policy_change_init(struct policy_change *chg);
+void policy_change_free(struct policy_change *chg);
 /* @dst := @dst then @src (@src is emptied). */
-void ctf_policy_change_merge(struct ctf_policy_change *dst, struct ctf_policy_change *src);
-bool ctf_policy_change_empty(const struct ctf_policy_change *chg);
+void policy_change_merge(struct policy_change *dst, struct policy_change *src);
+bool policy_change_empty(const struct policy_change *chg);
 
 #endif

@@ -4,7 +4,7 @@
 
 #define WINDOW_MS 1000u
 
-void ctf_ratelimit_init(struct ctf_ratelimit *rl, unsigned int rate)
+void ratelimit_init(struct ratelimit *rl, unsigned int rate)
 {
 	atomic_store(&rl->rate, rate);
 	atomic_store(&rl->window, 0);
@@ -12,13 +12,13 @@ void ctf_ratelimit_init(struct ctf_ratelimit *rl, unsigned int rate)
 	atomic_store(&rl->suppressed, 0);
 }
 
-void ctf_ratelimit_set_rate(struct ctf_ratelimit *rl, unsigned int rate)
+void ratelimit_set_rate(struct ratelimit *rl, unsigned int rate)
 {
 	atomic_store(&rl->rate, rate);
 }
 
 /* Start a new window if @now_ms is past the current one; return the count to report. */
-static uint64_t roll_window(struct ctf_ratelimit *rl, uint64_t now_ms)
+static uint64_t roll_window(struct ratelimit *rl, uint64_t now_ms)
 {
 	uint64_t cur = atomic_load(&rl->window), start;
 
@@ -37,7 +37,7 @@ static uint64_t roll_window(struct ctf_ratelimit *rl, uint64_t now_ms)
 	return atomic_exchange(&rl->suppressed, 0);
 }
 
-bool ctf_ratelimit_allow(struct ctf_ratelimit *rl, uint64_t now_ms, uint64_t *report)
+bool ratelimit_allow(struct ratelimit *rl, uint64_t now_ms, uint64_t *report)
 {
 	unsigned int rate;
 
@@ -51,7 +51,7 @@ bool ctf_ratelimit_allow(struct ctf_ratelimit *rl, uint64_t now_ms, uint64_t *re
 	return false;
 }
 
-uint64_t ctf_ratelimit_flush(struct ctf_ratelimit *rl, uint64_t now_ms)
+uint64_t ratelimit_flush(struct ratelimit *rl, uint64_t now_ms)
 {
 	if (!atomic_load(&rl->window) || atomic_load(&rl->suppressed) == 0)
 		return 0;

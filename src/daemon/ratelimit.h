@@ -18,29 +18,29 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct ctf_ratelimit {
+struct ratelimit {
 	_Atomic unsigned int rate;		/* messages per window; 0 = unlimited */
 	_Atomic uint64_t window;		/* start of the window + 1; 0 = none yet */
 	_Atomic unsigned int passed;		/* messages passed in this window */
 	_Atomic uint64_t suppressed;		/* messages suppressed, not yet reported */
 };
 
-void ctf_ratelimit_init(struct ctf_ratelimit *rl, unsigned int rate);
+void ratelimit_init(struct ratelimit *rl, unsigned int rate);
 /* Change the rate, keeping the window and the counts (a reload). */
-void ctf_ratelimit_set_rate(struct ctf_ratelimit *rl, unsigned int rate);
+void ratelimit_set_rate(struct ratelimit *rl, unsigned int rate);
 
 /*
  * Account for one message at @now_ms. Returns true if it may be logged.
  * *@report is set to the number of suppressed messages to report *before*
  * it (non-zero only once per window that ended with suppressions).
  */
-bool ctf_ratelimit_allow(struct ctf_ratelimit *rl, uint64_t now_ms, uint64_t *report);
+bool ratelimit_allow(struct ratelimit *rl, uint64_t now_ms, uint64_t *report);
 
 /*
  * For a periodic timer: if the window that had suppressions is over, return
  * their count (and forget them), so a burst that simply stops is still
  * summarised. Returns 0 otherwise.
  */
-uint64_t ctf_ratelimit_flush(struct ctf_ratelimit *rl, uint64_t now_ms);
+uint64_t ratelimit_flush(struct ratelimit *rl, uint64_t now_ms);
 
 #endif

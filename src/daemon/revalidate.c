@@ -48,7 +48,7 @@ struct revalidator {
 	unsigned skipped;	/* idle passes skipped in a row */
 	/* per pass */
 	enum pass_kind kind;
-	struct ctf_policy_change chg;
+	struct policy_change chg;
 	uint64_t *removed;	/* chg.removed, sorted */
 	struct ctf_flow_key *added_key, *added_mask;	/* chg.added, decoded */
 	size_t n_added;
@@ -145,12 +145,12 @@ static bool still_valid(struct revalidator *rv, const struct ctf_flow_info *f,
 {
 	struct ctf_flow_key em;
 	struct ctf_nlbuf kb, mb;
-	struct ctf_decision dec;
+	struct policy_decision dec;
 	bool ok = false;
 
 	if (!f->has_actions)
 		return false;
-	ctf_policy_classify(rv->d->pol, k, &dec);
+	policy_classify(rv->d->pol, k, &dec);
 	*rule_id = dec.rule ? dec.rule->id : 0;
 	ctf_nlbuf_init(&kb, CTF_NLBUF_MAX);
 	ctf_nlbuf_init(&mb, CTF_NLBUF_MAX);
@@ -181,7 +181,7 @@ static bool overlaps_added(const struct revalidator *rv, const struct ctf_flow_k
 			   const struct ctf_flow_key *m)
 {
 	for (size_t i = 0; i < rv->n_added; i++)
-		if (ctf_policy_overlap(k, m, &rv->added_key[i], &rv->added_mask[i]))
+		if (policy_overlap(k, m, &rv->added_key[i], &rv->added_mask[i]))
 			return true;
 	return false;
 }
@@ -443,7 +443,7 @@ static void sweep_and_count(struct revalidator *rv)
 		d->pol->rules[i]->flows = 0;
 	d->pol->deflt->flows = 0;
 	for (struct flowtab_entry *e = flowtab_next(tab, NULL); e; e = flowtab_next(tab, e)) {
-		struct ctf_policy_rule *r;
+		struct policy_rule *r;
 
 		/*
 		 * Gone from the kernel: missed by two dumps in a row (one dump
@@ -454,7 +454,7 @@ static void sweep_and_count(struct revalidator *rv)
 			flowtab_remove(tab, e);
 			continue;
 		}
-		r = e->rule_id ? ctf_policy_find_id(d->pol, e->rule_id) : d->pol->deflt;
+		r = e->rule_id ? policy_find_id(d->pol, e->rule_id) : d->pol->deflt;
 		if (r)
 			r->flows++;
 	}
@@ -466,8 +466,8 @@ static void begin_change(struct revalidator *rv)
 {
 	struct ctflowd *d = rv->d;
 
-	ctf_policy_change_init(&rv->chg);
-	ctf_policy_change_merge(&rv->chg, &d->pending);
+	policy_change_init(&rv->chg);
+	policy_change_merge(&rv->chg, &d->pending);
 	rv->kind = rv->chg.all || rv->need_full ? PASS_FULL : PASS_CHANGE;
 	rv->need_full = false;
 	rv->removed = rv->chg.removed;	/* sorted in place */
@@ -479,9 +479,9 @@ static void begin_change(struct revalidator *rv)
 	rv->added_key = ctf_xmalloc(rv->chg.n_added * sizeof(*rv->added_key));
 	rv->added_mask = ctf_xmalloc(rv->chg.n_added * sizeof(*rv->added_mask));
 	for (size_t i = 0; i < rv->chg.n_added; i++) {
-		const struct ctf_config_rule *t = &rv->chg.added[i]->text;
+		const struct conf_rule *t = &rv->chg.added[i]->text;
 
-		if (ctf_policy_decode_match(ctf_nlbuf_data(&t->key), ctf_nlbuf_len(&t->key),
+		if (policy_decode_match(ctf_nlbuf_data(&t->key), ctf_nlbuf_len(&t->key),
 					    ctf_nlbuf_data(&t->mask), ctf_nlbuf_len(&t->mask),
 					    &rv->added_key[rv->n_added], &rv->added_mask[rv->n_added],
 					    NULL)) {
@@ -500,7 +500,7 @@ static void end_change(struct revalidator *rv)
 	rv->added_key = rv->added_mask = NULL;
 	rv->n_added = 0;
 	rv->removed = NULL;
-	ctf_policy_change_free(&rv->chg);
+	policy_change_free(&rv->chg);
 }
 
 /*
@@ -513,7 +513,7 @@ static void end_change(struct revalidator *rv)
 /* A burst of upcall log lines that simply stopped still gets its summary. */
 static void flush_suppressed(struct revalidator *rv)
 {
-	uint64_t suppressed = ctf_ratelimit_flush(&rv->d->upcall_log, rv->now);
+	uint64_t suppressed = ratelimit_flush(&rv->d->upcall_log, rv->now);
 
 	if (suppressed)
 		log_info("upcall: %" PRIu64 " upcall messages suppressed", suppressed);
@@ -534,7 +534,7 @@ static bool may_have_idled(struct revalidator *rv)
 	return false;
 }
 
-void revalidator_run(struct revalidator *rv)
+void revalidate_run(struct revalidator *rv)
 {
 	struct ctflowd *d = rv->d;
 	struct flowtab *tab = upcall_flows(d->up);
@@ -549,13 +549,13 @@ void revalidator_run(struct revalidator *rv)
 	rv->now = started = ctf_monotonic_ms();
 	rv->kind = PASS_IDLE;
 	rv->n_seen = rv->n_adopted = rv->n_checked = 0;
-	if (!ctf_policy_change_empty(&d->pending) || rv->need_full) {
+	if (!policy_change_empty(&d->pending) || rv->need_full) {
 		/*
 		 * Once every handler has moved to the new policy, the flows the
 		 * old one made are all in the kernel and in the flow table.
 		 */
 		if (!rcu_passed(d->rcu, d->pending_gen)) {
-			revalidator_kick(rv);
+			revalidate_kick(rv);
 			return;
 		}
 		upcall_absorb(d->up);
@@ -588,7 +588,7 @@ void revalidator_run(struct revalidator *rv)
 		rv->n_doomed = 0;
 		rv->n_strangers = 0;
 		if (rv->kind != PASS_IDLE) {
-			ctf_policy_change_merge(&d->pending, &rv->chg);
+			policy_change_merge(&d->pending, &rv->chg);
 			rv->need_full |= rv->kind == PASS_FULL;
 		}
 		end_change(rv);
@@ -613,36 +613,36 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct revalidator *rv = arg;
 
-	revalidator_run(rv);
+	revalidate_run(rv);
 	arm(rv, rv->d->cfg.revalidate_ms);
 }
 
-struct revalidator *revalidator_start(struct ctflowd *d)
+struct revalidator *revalidate_start(struct ctflowd *d)
 {
 	struct revalidator *rv = ctf_xzalloc(sizeof(*rv));
 
 	rv->d = d;
 	rv->need_full = true;	/* adopt or remove what an earlier run left */
-	ctf_policy_change_init(&rv->chg);
+	policy_change_init(&rv->chg);
 	rv->timer = evtimer_new(d->base, on_timer, rv);
 	arm(rv, 0);
 	return rv;
 }
 
-void revalidator_kick(struct revalidator *rv)
+void revalidate_kick(struct revalidator *rv)
 {
 	/* Let a burst of rule edits settle into one pass. */
 	evtimer_del(rv->timer);
 	arm(rv, KICK_DELAY_MS);
 }
 
-void revalidator_configure(struct revalidator *rv)
+void revalidate_configure(struct revalidator *rv)
 {
 	evtimer_del(rv->timer);
 	arm(rv, rv->d->cfg.revalidate_ms);
 }
 
-void revalidator_stop(struct revalidator *rv)
+void revalidate_stop(struct revalidator *rv)
 {
 	if (!rv)
 		return;

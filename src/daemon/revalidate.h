@@ -22,13 +22,13 @@
 struct ctflowd;
 struct revalidator;
 
-struct revalidator *revalidator_start(struct ctflowd *d);
-void revalidator_stop(struct revalidator *rv);
+struct revalidator *revalidate_start(struct ctflowd *d);
+void revalidate_stop(struct revalidator *rv);
 /* The policy changed (d->pending): run a pass soon. */
-void revalidator_kick(struct revalidator *rv);
+void revalidate_kick(struct revalidator *rv);
 /* The configuration changed (interval). */
-void revalidator_configure(struct revalidator *rv);
+void revalidate_configure(struct revalidator *rv);
 /* Run one pass now (tests, and the first pass at start). */
-void revalidator_run(struct revalidator *rv);
+void revalidate_run(struct revalidator *rv);
 
 #endif

@@ -13,7 +13,7 @@
 
 #include "ctflow/util.h"
 
-int ctf_rule_check(const void *key, size_t key_len, const void *mask, size_t mask_len,
+int rulecheck_rule(const void *key, size_t key_len, const void *mask, size_t mask_len,
 		   const void *actions, size_t actions_len, struct ctf_err *err);
 
 #endif

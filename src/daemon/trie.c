@@ -14,11 +14,11 @@ struct u128 {
 	uint64_t hi, lo;
 };
 
-struct ctf_trie_node {
+struct trie_node {
 	struct u128 v;		/* the path from the root to the end of this node; later bits 0 */
 	uint8_t len;		/* bits on that path: 1..128 */
 	uint32_t n_here;	/* prefixes of exactly this length and value */
-	struct ctf_trie_node *child[2];
+	struct trie_node *child[2];
 };
 
 static uint64_t be_load64(const uint8_t *p)
@@ -30,7 +30,7 @@ static uint64_t be_load64(const uint8_t *p)
 	return v;
 }
 
-static struct u128 load(const struct ctf_trie *t, const void *value)
+static struct u128 load(const struct trie *t, const void *value)
 {
 	const uint8_t *p = value;
 	struct u128 v;
@@ -74,14 +74,14 @@ static unsigned bit_at(struct u128 v, unsigned i)
 	return i < 64 ? (unsigned)(v.hi >> (63 - i)) & 1 : (unsigned)(v.lo >> (127 - i)) & 1;
 }
 
-void ctf_trie_init(struct ctf_trie *t, unsigned width_bits)
+void trie_init(struct trie *t, unsigned width_bits)
 {
 	t->root = NULL;
 	t->width = width_bits == 32 ? 32 : 128;
 	t->n_nodes = 0;
 }
 
-static void free_node(struct ctf_trie_node *n)
+static void free_node(struct trie_node *n)
 {
 	if (!n)
 		return;
@@ -90,16 +90,16 @@ static void free_node(struct ctf_trie_node *n)
 	free(n);
 }
 
-void ctf_trie_destroy(struct ctf_trie *t)
+void trie_destroy(struct trie *t)
 {
 	free_node(t->root);
 	t->root = NULL;
 	t->n_nodes = 0;
 }
 
-static struct ctf_trie_node *new_node(struct ctf_trie *t, struct u128 v, unsigned len)
+static struct trie_node *new_node(struct trie *t, struct u128 v, unsigned len)
 {
-	struct ctf_trie_node *n = ctf_xzalloc(sizeof(*n));
+	struct trie_node *n = ctf_xzalloc(sizeof(*n));
 
 	n->v = keep(v, len);
 	n->len = (uint8_t)len;
@@ -107,16 +107,16 @@ static struct ctf_trie_node *new_node(struct ctf_trie *t, struct u128 v, unsigne
 	return n;
 }
 
-void ctf_trie_insert(struct ctf_trie *t, const void *value, unsigned plen)
+void trie_insert(struct trie *t, const void *value, unsigned plen)
 {
-	struct ctf_trie_node **pp = &t->root;
+	struct trie_node **pp = &t->root;
 	struct u128 v;
 
 	if (plen == 0 || plen > t->width)
 		return;
 	v = keep(load(t, value), plen);
 	while (*pp) {
-		struct ctf_trie_node *n = *pp, *m;
+		struct trie_node *n = *pp, *m;
 		unsigned common = first_diff(v, n->v);
 
 		if (common > n->len)
@@ -130,7 +130,7 @@ void ctf_trie_insert(struct ctf_trie *t, const void *value, unsigned plen)
 			if (plen == common) {
 				m->n_here = 1;
 			} else {
-				struct ctf_trie_node *leaf = new_node(t, v, plen);
+				struct trie_node *leaf = new_node(t, v, plen);
 
 				leaf->n_here = 1;
 				m->child[bit_at(v, common)] = leaf;
@@ -148,10 +148,10 @@ void ctf_trie_insert(struct ctf_trie *t, const void *value, unsigned plen)
 	(*pp)->n_here = 1;
 }
 
-unsigned ctf_trie_lookup(const struct ctf_trie *t, const void *value,
-			 struct ctf_trie_plens *plens)
+unsigned trie_lookup(const struct trie *t, const void *value,
+			 struct trie_plens *plens)
 {
-	const struct ctf_trie_node *n = t->root;
+	const struct trie_node *n = t->root;
 	struct u128 v;
 
 	memset(plens, 0, sizeof(*plens));
@@ -160,7 +160,7 @@ unsigned ctf_trie_lookup(const struct ctf_trie *t, const void *value,
 	v = load(t, value);
 	for (;;) {
 		unsigned diff = first_diff(v, n->v), b;
-		const struct ctf_trie_node *next;
+		const struct trie_node *next;
 
 		/*
 		 * Bits before the node's start agree by construction; a

@@ -27,31 +27,31 @@
 
 #define CTF_TRIE_MAX_BITS 128
 
-struct ctf_trie_node;
+struct trie_node;
 
-struct ctf_trie {
-	struct ctf_trie_node *root;
+struct trie {
+	struct trie_node *root;
 	unsigned width;		/* bits: 32 or 128 */
 	size_t n_nodes;
 };
 
 /* Prefix lengths 0..128, one bit each. */
-struct ctf_trie_plens {
+struct trie_plens {
 	uint64_t w[3];
 };
 
-static inline bool ctf_trie_plens_has(const struct ctf_trie_plens *p, unsigned plen)
+static inline bool trie_plens_has(const struct trie_plens *p, unsigned plen)
 {
 	return (p->w[plen / 64] >> (plen % 64)) & 1;
 }
 
 /* @width_bits: 32 or 128. */
-void ctf_trie_init(struct ctf_trie *t, unsigned width_bits);
-void ctf_trie_destroy(struct ctf_trie *t);
+void trie_init(struct trie *t, unsigned width_bits);
+void trie_destroy(struct trie *t);
 /* Add the prefix of @plen bits (1..width) of @value (width/8 bytes). Duplicates are counted. */
-void ctf_trie_insert(struct ctf_trie *t, const void *value, unsigned plen);
+void trie_insert(struct trie *t, const void *value, unsigned plen);
 /* Matched lengths of @value into @plens; returns the check bits (0..width). */
-unsigned ctf_trie_lookup(const struct ctf_trie *t, const void *value,
-			 struct ctf_trie_plens *plens);
+unsigned trie_lookup(const struct trie *t, const void *value,
+			 struct trie_plens *plens);
 
 #endif

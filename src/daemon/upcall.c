@@ -323,7 +323,7 @@ static int refresh_ports(struct upcall *up)
 	return ctf_vport_dump(up->ctl, up->dp_ifindex, collect_port, up, NULL);
 }
 
-static bool listed(const struct ctf_config *cfg, const char *name)
+static bool listed(const struct conf *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->n_ports; i++)
 		if (!strcmp(cfg->ports[i], name))
@@ -331,9 +331,9 @@ static bool listed(const struct ctf_config *cfg, const char *name)
 	return false;
 }
 
-int upcall_sync_ports(struct upcall *up, const struct ctf_config *cfg, struct ctf_err *err)
+int upcall_sync_ports(struct upcall *up, const struct conf *cfg, struct ctf_err *err)
 {
-	const struct ctf_config *old = &up->d->cfg;
+	const struct conf *old = &up->d->cfg;
 	uint32_t pid = vport_pid(up);
 	struct ctf_nlerr nerr;
 	int ret;
@@ -473,7 +473,7 @@ static bool attached(const struct upcall *up, const char *name)
  */
 void upcall_check_ports(struct upcall *up)
 {
-	const struct ctf_config *cfg = &up->d->cfg;
+	const struct conf *cfg = &up->d->cfg;
 	struct ctf_err err;
 	bool missing = false;
 
@@ -505,7 +505,7 @@ static int link_attr_cb(const struct nlattr *a, void *data)
 static int link_msg(const struct nlmsghdr *nlh, void *arg)
 {
 	struct link_event *le = arg;
-	const struct ctf_config *cfg = &le->up->d->cfg;
+	const struct conf *cfg = &le->up->d->cfg;
 	const char *name = NULL;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
@@ -576,15 +576,15 @@ static void absorb_one(const struct handler_install *rec, void *arg)
 {
 	struct upcall *up = arg;
 	struct flowtab_entry *e = flowtab_insert(&up->flows, &rec->ufid);
-	struct ctf_policy *pol = up->d->pol;
-	struct ctf_policy_rule *r;
+	struct policy *pol = up->d->pol;
+	struct policy_rule *r;
 
 	if (e->installed_ms)
 		return;	/* known already (a second install of the same megaflow) */
 	e->rule_id = rec->rule_id;
 	e->installed_ms = rec->ms ? rec->ms : 1;
 	/* The rule may already be gone from the running policy; the next sweep recounts. */
-	r = rec->rule_id ? ctf_policy_find_id(pol, rec->rule_id) : pol->deflt;
+	r = rec->rule_id ? policy_find_id(pol, rec->rule_id) : pol->deflt;
 	if (r)
 		r->flows++;
 }
@@ -610,7 +610,7 @@ static void on_notify(evutil_socket_t fd, short what, void *arg)
 	upcall_absorb(up);
 }
 
-void upcall_configure(struct upcall *up, const struct ctf_config *cfg)
+void upcall_configure(struct upcall *up, const struct conf *cfg)
 {
 	atomic_store(&up->sh.flow_limit, cfg->flow_limit);
 }

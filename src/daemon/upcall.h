@@ -38,7 +38,7 @@ int upcall_start(struct upcall *up, unsigned n_threads, struct ctf_err *err);
 /* Stop the threads, close everything. */
 void upcall_close(struct upcall *up);
 /* Settings the handlers read (flow-limit) after a reload. */
-void upcall_configure(struct upcall *up, const struct ctf_config *cfg);
+void upcall_configure(struct upcall *up, const struct conf *cfg);
 
 const char *upcall_mode(const struct upcall *up);
 int upcall_dp_ifindex(const struct upcall *up);
@@ -53,7 +53,7 @@ void upcall_stats(const struct upcall *up, struct handler_stats *sum);
 unsigned upcall_default_handlers(void);
 
 /* Attach the ports @cfg lists and are not attached yet; detach the ones it dropped. */
-int upcall_sync_ports(struct upcall *up, const struct ctf_config *cfg, struct ctf_err *err);
+int upcall_sync_ports(struct upcall *up, const struct conf *cfg, struct ctf_err *err);
 /* Name <-> number of the datapath's ports (the caller frees @map). */
 void upcall_portmap(const struct upcall *up, struct ctf_portmap *map);
 

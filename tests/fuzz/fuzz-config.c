@@ -10,32 +10,32 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_err err;
 	char *text = fuzz_string(data, size);
 
-	ctf_config_init(&cfg);
-	if (!ctf_config_parse_string(&cfg, "fuzz.conf", text, &err)) {
+	conf_init(&cfg);
+	if (!conf_parse_string(&cfg, "fuzz.conf", text, &err)) {
 		struct ctf_portmap map;
-		struct ctf_policy *pol = NULL;
+		struct policy *pol = NULL;
 		uint64_t next_id = 1;
 
-		ctf_config_portmap(&cfg, &map);
-		if (!ctf_policy_from_config(&pol, &cfg, &map, NULL, &next_id, NULL, &err)) {
+		conf_portmap(&cfg, &map);
+		if (!policy_from_config(&pol, &cfg, &map, NULL, &next_id, NULL, &err)) {
 			struct ctf_flow_key k;
-			struct ctf_decision d;
+			struct policy_decision d;
 
 			memset(&k, 0, sizeof(k));
 			k.recirc_id = 1;
 			k.eth_type = 0x0008;
-			ctf_policy_classify(pol, &k, &d);
+			policy_classify(pol, &k, &d);
 		}
-		ctf_policy_free(pol);
+		policy_free(pol);
 		ctf_portmap_free(&map);
 	} else {
 		fuzz_check(!strncmp(err.msg, "fuzz.conf:", 10), "error without a location: %s", err.msg);
 	}
-	ctf_config_free(&cfg);
+	conf_free(&cfg);
 	free(text);
 	return 0;
 }

@@ -23,7 +23,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "../../src/daemon/ctl.h"
+#include "../../src/daemon/control.h"
 #include "../../src/daemon/daemon.h"
 #include "../../src/daemon/log.h"
 #include "../../src/daemon/rcu.h"
@@ -46,7 +46,7 @@ static size_t configured_rules;
 
 static void setup(void)
 {
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_err err;
 	FILE *f;
 
@@ -61,15 +61,15 @@ static void setup(void)
 	f = fopen(conf_path, "w");
 	if (!f || fputs(conf_text, f) < 0 || fclose(f))
 		abort();
-	ctflowd_init(&d);
+	daemon_init(&d);
 	d.conf_path = conf_path;
 	d.sock_path = sock_path;
-	ctf_config_init(&cfg);
-	fuzz_check(!ctf_config_load(&cfg, conf_path, &err) && !ctflowd_apply_config(&d, &cfg, &err),
+	conf_init(&cfg);
+	fuzz_check(!conf_load(&cfg, conf_path, &err) && !daemon_apply_config(&d, &cfg, &err),
 		   "the configuration is refused: %s", err.msg);
-	ctf_config_free(&cfg);
+	conf_free(&cfg);
 	configured_rules = d.pol->n_rules;
-	d.ctl = control_init(d.base, sock_path, ctflowd_ctl_handlers, ctflowd_n_ctl_handlers, &d);
+	d.ctl = control_init(d.base, sock_path, daemon_ctl_handlers, daemon_n_ctl_handlers, &d);
 	if (!d.ctl)
 		abort();
 }
@@ -220,7 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(control_nclients(d.ctl) == 0, "%zu clients still connected",
 		   control_nclients(d.ctl));
 	if (d.policy_gen != gen)	/* the input changed the rules: put the configured ones back */
-		fuzz_check(!ctflowd_reload(&d, &err), "reload failed: %s", err.msg);
+		fuzz_check(!daemon_reload(&d, &err), "reload failed: %s", err.msg);
 	fuzz_check(d.pol->n_rules == configured_rules, "%zu rules after a reload, not %zu",
 		   d.pol->n_rules, configured_rules);
 	/*

@@ -6,12 +6,13 @@
 # megaflows keyed on recirc_id/ct_state, not one per connection; syslog (a
 # real busybox syslogd) holds the upcall lines; sd_notify READY reaches a
 # listener; SIGHUP with a bad and a good file; kill -9 and restart with
-# traffic continuing and the old flows adopted; unmatched traffic handled by
+# traffic continuing and the old flows adopted; a reload with an include
+# file and a define; unmatched traffic handled by
 # an installed default flow; the control socket (dump-rules, daemon-show,
 # add-rule, del-rule).
 . "$(dirname "$0")/lib.sh"
 
-plan 31
+plan 35
 
 dp=ctfw
 work=$(mktemp -d "${TMPDIR:-/tmp}/ctflowd-vm.XXXXXX")
@@ -151,6 +152,25 @@ sed 's/^idle-timeout 10/idle-timeout 9/' "$work/good.conf" > "$conf"
 kill -HUP "$ctflowd_pid"
 reloaded() { has_line '^  reloads: 1$' "$("$CTFLOW" daemon-show)"; }
 check "good file: reloaded" wait_until 60 reloaded
+
+# --- SIGHUP with an include and a define: the included rule takes effect ----------
+# Its match has blanks after the commas; its actions use a named value; its
+# handler-threads line only takes effect at start, which the reload says.
+mkdir -p "$work/rules.d"
+cat > "$work/rules.d/40-ping-back.conf" <<'CONF'
+rule 40 recirc_id(1), in_port(s0), eth_type(0x0800), ipv4(proto=1), ct_state(+trk+new) ct(commit,zone=$ZONE),c0
+handler-threads 1
+CONF
+{ cat "$work/good.conf"; printf 'define ZONE = 7\ninclude rules.d/*.conf\n'; } > "$conf"
+kill -HUP "$ctflowd_pid"
+reloaded_twice() { has_line '^  reloads: 2$' "$("$CTFLOW" daemon-show)"; }
+check "include: reloaded" wait_until 60 reloaded_twice
+check_output "include: dump-rules shows the included rule, \$ZONE replaced" \
+	'(^priority:40, |^rule 40 )recirc_id\(1\), in_port\(s0\).*ct\(commit,zone=7\),c0' ctflow dump-rules
+check "include: server -> client ping passes" wait_until 10 in_ns s ping -c 1 -W 1 10.2.0.1
+check "include: the reload names the start-only setting" \
+	wait_until 60 grep -q 'reload: handler-threads changed: takes effect at the next start' "$work/messages"
+cp "$work/good.conf" "$conf"	# the restart below runs the firewall without rule 40
 
 # --- kill -9 and restart: the kernel keeps forwarding, the flows are adopted ------
 in_ns c ping -c 16 -i 0.25 -W 1 10.2.0.2 > "$work/ping.log" 2>&1 &

@@ -191,14 +191,14 @@ static void covered(const struct key *p, const struct key *wc, struct key *q)
 
 static struct ctf_cls *build(const struct rule *rules, size_t n)
 {
-	struct ctf_cls *cls = ctf_cls_new(&layout);
+	struct ctf_cls *cls = cls_new(&layout);
 
 	for (size_t i = 0; i < n; i++) {
 		size_t dup;
 
-		ck_assert_int_eq(ctf_cls_add(cls, rules[i].prio, &rules[i].key, &rules[i].mask, &dup), 0);
+		ck_assert_int_eq(cls_add(cls, rules[i].prio, &rules[i].key, &rules[i].mask, &dup), 0);
 	}
-	ctf_cls_freeze(cls);
+	cls_freeze(cls);
 	return cls;
 }
 
@@ -256,11 +256,11 @@ START_TEST(decisions_and_megaflows_agree_with_brute_force)
 
 			random_packet(&pkt);
 			memset(&wc, 0, sizeof(wc));
-			got = ctf_cls_lookup(cls, &pkt, &wc);
+			got = cls_lookup(cls, &pkt, &wc);
 			want = brute(rules, n, &pkt);
 			ck_assert_msg(got == want, "round %u packet %d: got rule %zu, brute force %zu",
 				      round, p, got, want);
-			ck_assert(ctf_cls_lookup(cls, &pkt, NULL) == got);
+			ck_assert(cls_lookup(cls, &pkt, NULL) == got);
 			for (int i = 0; i < 3; i++) {
 				covered(&pkt, &wc, &q);
 				ck_assert_msg(brute(rules, n, &q) == want,
@@ -268,7 +268,7 @@ START_TEST(decisions_and_megaflows_agree_with_brute_force)
 					      round, p);
 			}
 		}
-		ctf_cls_free(cls);
+		cls_free(cls);
 		round++;
 	}
 	free(rules);
@@ -315,14 +315,14 @@ START_TEST(a_host_rule_on_top_unwildcards_only_the_deciding_bits)
 	put32(&pkt, RECIRC, 1);
 	put32(&pkt, SRC, 0xc0a80005);	/* 192.168.0.5: differs in the first bit */
 	memset(&wc, 0, sizeof(wc));
-	ck_assert_uint_eq(ctf_cls_lookup(cls, &pkt, &wc), 1);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc), 1);
 	ck_assert_uint_eq(get32(&wc, SRC), 0x80000000);
 
 	put32(&pkt, SRC, 0x0a020304);	/* 10.2.3.4: differs in bit 14 */
 	memset(&wc, 0, sizeof(wc));
-	ck_assert_uint_eq(ctf_cls_lookup(cls, &pkt, &wc), 1);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc), 1);
 	ck_assert_uint_eq(get32(&wc, SRC), 0xfffe0000);
-	ctf_cls_free(cls);
+	cls_free(cls);
 }
 END_TEST
 
@@ -348,15 +348,15 @@ START_TEST(port_lists_unwildcard_port_prefixes)
 	put16(&pkt, TP, 40000);
 	put16(&pkt, TP + 2, 70);
 	memset(&wc, 0, sizeof(wc));
-	ck_assert_uint_eq(ctf_cls_lookup(cls, &pkt, &wc), 0);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc), 0);
 	ck_assert_uint_eq(get32(&wc, TP), 0x0000fff0);	/* the source port stays wild */
 
 	put16(&pkt, TP + 2, 8080);	/* 0x1f90: differs from 64 and 443 early */
 	memset(&wc, 0, sizeof(wc));
-	ck_assert_uint_eq(ctf_cls_lookup(cls, &pkt, &wc), 2);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc), 2);
 	ck_assert_uint_eq(get32(&wc, TP) & 0xffff0000, 0);
 	ck_assert_uint_lt(__builtin_popcount(get32(&wc, TP)), 8);
-	ctf_cls_free(cls);
+	cls_free(cls);
 }
 END_TEST
 
@@ -380,12 +380,12 @@ START_TEST(a_failing_early_stage_adds_only_its_stages)
 	put32(&pkt, DST, 0x0a000001);
 	put16(&pkt, TP + 2, 80);
 	memset(&wc, 0, sizeof(wc));
-	ck_assert_uint_eq(ctf_cls_lookup(cls, &pkt, &wc), 1);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc), 1);
 	ck_assert_uint_eq(get32(&wc, RECIRC), UINT32_MAX);
 	ck_assert_uint_eq(B(&wc)[CT], 0);
 	ck_assert_uint_eq(get32(&wc, DST), 0);
 	ck_assert_uint_eq(get32(&wc, TP), 0);
-	ctf_cls_free(cls);
+	cls_free(cls);
 }
 END_TEST
 
@@ -402,71 +402,71 @@ START_TEST(lower_priority_subtables_are_not_visited)
 	cls = build(rules, 2);
 	memset(&pkt, 0, sizeof(pkt));
 	memset(&wc, 0, sizeof(wc));
-	ck_assert_uint_eq(ctf_cls_lookup(cls, &pkt, &wc), 1);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc), 1);
 	ck_assert_uint_eq(get32(&wc, TP), 0);
-	ctf_cls_free(cls);
+	cls_free(cls);
 }
 END_TEST
 
 START_TEST(ties_duplicates_and_find)
 {
 	struct rule rules[4] = { mk(5), mk(20), mk(20), mk(20) };
-	struct ctf_cls *cls = ctf_cls_new(&layout);
+	struct ctf_cls *cls = cls_new(&layout);
 	struct key pkt;
 	size_t dup = 0;
 
 	set32(&rules[2], SRC, 0x0a000000, 0xff000000);	/* same priority, other mask */
 	set32(&rules[3], SRC, 0x0a000000, 0xff000000);
 	put32(&rules[3].key, SRC, 0x0affffff);	/* same masked key as rule 2 */
-	ck_assert_int_eq(ctf_cls_add(cls, rules[0].prio, &rules[0].key, &rules[0].mask, &dup), 0);
-	ck_assert_int_eq(ctf_cls_add(cls, rules[1].prio, &rules[1].key, &rules[1].mask, &dup), 0);
-	ck_assert_int_eq(ctf_cls_add(cls, rules[2].prio, &rules[2].key, &rules[2].mask, &dup), 0);
-	ck_assert_int_eq(ctf_cls_add(cls, rules[3].prio, &rules[3].key, &rules[3].mask, &dup),
+	ck_assert_int_eq(cls_add(cls, rules[0].prio, &rules[0].key, &rules[0].mask, &dup), 0);
+	ck_assert_int_eq(cls_add(cls, rules[1].prio, &rules[1].key, &rules[1].mask, &dup), 0);
+	ck_assert_int_eq(cls_add(cls, rules[2].prio, &rules[2].key, &rules[2].mask, &dup), 0);
+	ck_assert_int_eq(cls_add(cls, rules[3].prio, &rules[3].key, &rules[3].mask, &dup),
 			 -EEXIST);
 	ck_assert_uint_eq(dup, 2);
 	/* The same match at another priority is another rule. */
-	ck_assert_int_eq(ctf_cls_add(cls, 30, &rules[3].key, &rules[3].mask, &dup), 0);
-	ctf_cls_freeze(cls);
-	ck_assert_uint_eq(ctf_cls_count(cls), 4);
+	ck_assert_int_eq(cls_add(cls, 30, &rules[3].key, &rules[3].mask, &dup), 0);
+	cls_freeze(cls);
+	ck_assert_uint_eq(cls_count(cls), 4);
 
 	memset(&pkt, 0, sizeof(pkt));
-	ck_assert_uint_eq(ctf_cls_lookup(cls, &pkt, NULL), 1);	/* 20, first added */
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, NULL), 1);	/* 20, first added */
 	put32(&pkt, SRC, 0x0a000001);
-	ck_assert_uint_eq(ctf_cls_lookup(cls, &pkt, NULL), 3);	/* 30 */
-	ck_assert_uint_eq(ctf_cls_find(cls, 5, &rules[0].key, &rules[0].mask), 0);
-	ck_assert_uint_eq(ctf_cls_find(cls, 20, &rules[3].key, &rules[3].mask), 2);
-	ck_assert_uint_eq(ctf_cls_find(cls, 30, &rules[2].key, &rules[2].mask), 3);
-	ck_assert_uint_eq(ctf_cls_find(cls, 6, &rules[0].key, &rules[0].mask), CTF_CLS_NONE);
-	ctf_cls_free(cls);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, NULL), 3);	/* 30 */
+	ck_assert_uint_eq(cls_find(cls, 5, &rules[0].key, &rules[0].mask), 0);
+	ck_assert_uint_eq(cls_find(cls, 20, &rules[3].key, &rules[3].mask), 2);
+	ck_assert_uint_eq(cls_find(cls, 30, &rules[2].key, &rules[2].mask), 3);
+	ck_assert_uint_eq(cls_find(cls, 6, &rules[0].key, &rules[0].mask), CTF_CLS_NONE);
+	cls_free(cls);
 
 	cls = build(NULL, 0);
-	ck_assert_uint_eq(ctf_cls_lookup(cls, &pkt, NULL), CTF_CLS_NONE);
-	ctf_cls_free(cls);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, NULL), CTF_CLS_NONE);
+	cls_free(cls);
 }
 END_TEST
 
 /* ---- the trie alone ------------------------------------------------------- */
 
-static unsigned trie_lookup32(const struct ctf_trie *t, uint32_t v, struct ctf_trie_plens *pl)
+static unsigned trie_lookup32(const struct trie *t, uint32_t v, struct trie_plens *pl)
 {
 	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
 
-	return ctf_trie_lookup(t, b, pl);
+	return trie_lookup(t, b, pl);
 }
 
-static void trie_insert32(struct ctf_trie *t, uint32_t v, unsigned plen)
+static void trie_insert32(struct trie *t, uint32_t v, unsigned plen)
 {
 	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
 
-	ctf_trie_insert(t, b, plen);
+	trie_insert(t, b, plen);
 }
 
 START_TEST(trie_matched_lengths_and_check_bits)
 {
-	struct ctf_trie t;
-	struct ctf_trie_plens pl;
+	struct trie t;
+	struct trie_plens pl;
 
-	ctf_trie_init(&t, 32);
+	trie_init(&t, 32);
 	ck_assert_uint_eq(trie_lookup32(&t, 0x0a000001, &pl), 0);
 	trie_insert32(&t, 0x0a000000, 8);
 	trie_insert32(&t, 0x0a010000, 16);
@@ -474,55 +474,55 @@ START_TEST(trie_matched_lengths_and_check_bits)
 	trie_insert32(&t, 0xc0a80000, 16);
 
 	ck_assert_uint_eq(trie_lookup32(&t, 0x0a010203, &pl), 24);
-	ck_assert(ctf_trie_plens_has(&pl, 8) && ctf_trie_plens_has(&pl, 16) &&
-		  ctf_trie_plens_has(&pl, 24) && !ctf_trie_plens_has(&pl, 32));
+	ck_assert(trie_plens_has(&pl, 8) && trie_plens_has(&pl, 16) &&
+		  trie_plens_has(&pl, 24) && !trie_plens_has(&pl, 32));
 	/* 10.1.3.0: leaves the /24 at its last bit (bit 23). */
 	ck_assert_uint_eq(trie_lookup32(&t, 0x0a010300, &pl), 24);
-	ck_assert(ctf_trie_plens_has(&pl, 16) && !ctf_trie_plens_has(&pl, 24));
+	ck_assert(trie_plens_has(&pl, 16) && !trie_plens_has(&pl, 24));
 	/* 11.0.0.0: parts from 10/8 at bit 7, nothing matched. */
 	ck_assert_uint_eq(trie_lookup32(&t, 0x0b000000, &pl), 8);
-	ck_assert(!ctf_trie_plens_has(&pl, 8));
+	ck_assert(!trie_plens_has(&pl, 8));
 	/* 128.0.0.0: the first bit tells it from 10/8, not from 192.168/16. */
 	ck_assert_uint_eq(trie_lookup32(&t, 0x80000000, &pl), 2);
-	ck_assert(!ctf_trie_plens_has(&pl, 16));
+	ck_assert(!trie_plens_has(&pl, 16));
 
 	/* Check bits are what they say: every value that agrees on them gets the same lengths. */
 	rng_state = 7;
 	for (int i = 0; i < 20000; i++) {
 		uint32_t v = (rnd() % 2 ? 0x0a010200 : 0xc0a80000) ^ (rnd() % 2 ? 1u << (rnd() % 32) : 0);
 		uint32_t w = v ^ (rnd() & ~plen_mask(0));
-		struct ctf_trie_plens pw;
+		struct trie_plens pw;
 		unsigned bits = trie_lookup32(&t, v, &pl);
 
 		w = (v & plen_mask(bits)) | (w & ~plen_mask(bits));
 		trie_lookup32(&t, w, &pw);
 		for (unsigned len = 0; len <= bits; len++)
-			ck_assert_int_eq(ctf_trie_plens_has(&pl, len), ctf_trie_plens_has(&pw, len));
+			ck_assert_int_eq(trie_plens_has(&pl, len), trie_plens_has(&pw, len));
 	}
-	ctf_trie_destroy(&t);
+	trie_destroy(&t);
 }
 END_TEST
 
 START_TEST(trie_128_bits)
 {
-	struct ctf_trie t;
-	struct ctf_trie_plens pl;
+	struct trie t;
+	struct trie_plens pl;
 	uint8_t a[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 1 }, b[16];
 
-	ctf_trie_init(&t, 128);
-	ctf_trie_insert(&t, a, 64);
+	trie_init(&t, 128);
+	trie_insert(&t, a, 64);
 	a[15] = 5;
-	ctf_trie_insert(&t, a, 128);
+	trie_insert(&t, a, 128);
 	memcpy(b, a, 16);
-	ck_assert_uint_eq(ctf_trie_lookup(&t, b, &pl), 128);
-	ck_assert(ctf_trie_plens_has(&pl, 64) && ctf_trie_plens_has(&pl, 128));
+	ck_assert_uint_eq(trie_lookup(&t, b, &pl), 128);
+	ck_assert(trie_plens_has(&pl, 64) && trie_plens_has(&pl, 128));
 	b[15] = 4;	/* differs in the last bit */
-	ck_assert_uint_eq(ctf_trie_lookup(&t, b, &pl), 128);
-	ck_assert(ctf_trie_plens_has(&pl, 64) && !ctf_trie_plens_has(&pl, 128));
+	ck_assert_uint_eq(trie_lookup(&t, b, &pl), 128);
+	ck_assert(trie_plens_has(&pl, 64) && !trie_plens_has(&pl, 128));
 	b[0] = 0xfc;
-	ck_assert_uint_eq(ctf_trie_lookup(&t, b, &pl), 8);
-	ck_assert(!ctf_trie_plens_has(&pl, 64));
-	ctf_trie_destroy(&t);
+	ck_assert_uint_eq(trie_lookup(&t, b, &pl), 8);
+	ck_assert(!trie_plens_has(&pl, 64));
+	trie_destroy(&t);
 }
 END_TEST
 

@@ -22,15 +22,15 @@ static const char example[] =
 	"rule 30 recirc_id(1),in_port(c0),eth_type(0x0800),ct_state(+trk+est) s0\n"
 	"rule 30 recirc_id(1),in_port(s0),eth_type(0x0800),ct_state(+trk+est) c0\n";
 
-static int parse(struct ctf_config *cfg, const char *text, struct ctf_err *err)
+static int parse(struct conf *cfg, const char *text, struct ctf_err *err)
 {
-	ctf_config_init(cfg);
-	return ctf_config_parse_string(cfg, "test.conf", text, err);
+	conf_init(cfg);
+	return conf_parse_string(cfg, "test.conf", text, err);
 }
 
 START_TEST(example_firewall_parses)
 {
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_err err;
 	char buf[1100];
 
@@ -56,13 +56,13 @@ START_TEST(example_firewall_parses)
 	ck_assert(!cfg.have_control_group);
 	ck_assert_str_eq(cfg.default_actions_text, "drop");
 	ck_assert_uint_eq(ctf_nlbuf_len(&cfg.default_actions), 0);
-	ctf_config_free(&cfg);
+	conf_free(&cfg);
 }
 END_TEST
 
 START_TEST(settings_parse)
 {
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_err err;
 	char buf[1100];
 	const char *text =
@@ -82,7 +82,7 @@ START_TEST(settings_parse)
 	ck_assert(cfg.force_per_vport);
 	ck_assert_str_eq(cfg.default_actions_text, "p1");
 	ck_assert_uint_gt(ctf_nlbuf_len(&cfg.default_actions), 0);
-	ctf_config_free(&cfg);
+	conf_free(&cfg);
 }
 END_TEST
 
@@ -133,7 +133,7 @@ static const struct bad_case {
 START_TEST(bad_files_name_file_and_line)
 {
 	const struct bad_case *bc = &bad_cases[_i];
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_err err;
 	char buf[1100];
 
@@ -143,7 +143,7 @@ START_TEST(bad_files_name_file_and_line)
 		      "case %d: `%s' does not start with `%s'", _i, buf, bc->where);
 	ck_assert_msg(strstr(buf, bc->needle), "case %d: `%s' does not mention `%s'", _i, buf,
 		      bc->needle);
-	ctf_config_free(&cfg);
+	conf_free(&cfg);
 }
 END_TEST
 
@@ -161,7 +161,7 @@ START_TEST(control_group_parses)
 		{ "datapath d\ncontrol-group 4242\ncontrol-group root\n", 0 },
 		{ "datapath d\ncontrol-group root\ncontrol-group 4242 # ops\n", 4242 },
 	};
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_err err;
 	char buf[1100];
 
@@ -170,7 +170,7 @@ START_TEST(control_group_parses)
 			      ctf_err_text(&err, buf, sizeof(buf)));
 		ck_assert(cfg.have_control_group);
 		ck_assert_uint_eq(cfg.control_gid, cases[i].gid);
-		ctf_config_free(&cfg);
+		conf_free(&cfg);
 	}
 }
 END_TEST
@@ -178,30 +178,30 @@ END_TEST
 START_TEST(load_from_file_and_missing_file)
 {
 	char path[] = "/tmp/ctflowd-conf.XXXXXX";
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_err err;
 	int fd = mkstemp(path);
 
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, example, strlen(example)), (ssize_t)strlen(example));
 	close(fd);
-	ctf_config_init(&cfg);
-	ck_assert_int_eq(ctf_config_load(&cfg, path, &err), 0);
+	conf_init(&cfg);
+	ck_assert_int_eq(conf_load(&cfg, path, &err), 0);
 	ck_assert_uint_eq(cfg.n_rules, 6);
 	ck_assert_str_eq(cfg.path, path);
-	ctf_config_free(&cfg);
+	conf_free(&cfg);
 	unlink(path);
 
-	ctf_config_init(&cfg);
-	ck_assert_int_eq(ctf_config_load(&cfg, path, &err), -ENOENT);
+	conf_init(&cfg);
+	ck_assert_int_eq(conf_load(&cfg, path, &err), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(err.msg, path));
-	ctf_config_free(&cfg);
+	conf_free(&cfg);
 }
 END_TEST
 
 START_TEST(resolve_uses_real_port_numbers)
 {
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_portmap real;
 	struct ctf_err err;
 	char buf[1100];
@@ -213,7 +213,7 @@ START_TEST(resolve_uses_real_port_numbers)
 	ctf_portmap_init(&real);
 	ctf_portmap_add(&real, 7, "c0");
 	ctf_portmap_add(&real, 9, "s0");
-	ck_assert_msg(ctf_config_resolve(&cfg, &real, &err) == 0, "%s",
+	ck_assert_msg(conf_resolve(&cfg, &real, &err) == 0, "%s",
 		      ctf_err_text(&err, buf, sizeof(buf)));
 	/* in_port(c0) was 1 while checking, now 7: the key bytes change. */
 	ck_assert(ctf_nlbuf_len(&before) != ctf_nlbuf_len(&cfg.rules[0].key) ||
@@ -222,17 +222,17 @@ START_TEST(resolve_uses_real_port_numbers)
 	ck_assert_uint_eq(cfg.rules[0].line, 6);
 	ctf_portmap_free(&real);
 	ctf_portmap_init(&real);	/* a map without the names: refused, with location */
-	ck_assert_int_lt(ctf_config_resolve(&cfg, &real, &err), 0);
+	ck_assert_int_lt(conf_resolve(&cfg, &real, &err), 0);
 	ck_assert_ptr_nonnull(strstr(err.msg, "test.conf:6:"));
 	ctf_portmap_free(&real);
 	ctf_nlbuf_free(&before);
-	ctf_config_free(&cfg);
+	conf_free(&cfg);
 }
 END_TEST
 
 START_TEST(fuzz_truncations_and_garbage)
 {
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_err err;
 	size_t n = strlen(example);
 	char *text = malloc(n + 1);
@@ -242,7 +242,7 @@ START_TEST(fuzz_truncations_and_garbage)
 		memcpy(text, example, cut);
 		text[cut] = '\0';
 		parse(&cfg, text, &err);
-		ctf_config_free(&cfg);
+		conf_free(&cfg);
 	}
 	for (int round = 0; round < 2000; round++) {
 		memcpy(text, example, n + 1);
@@ -254,7 +254,7 @@ START_TEST(fuzz_truncations_and_garbage)
 			text[pos] = (char)(1 + (x >> 16) % 255);
 		}
 		parse(&cfg, text, &err);
-		ctf_config_free(&cfg);
+		conf_free(&cfg);
 	}
 	free(text);
 }

@@ -19,7 +19,7 @@
 
 #include <event2/event.h>
 
-#include "../../src/daemon/ctl.h"
+#include "../../src/daemon/control.h"
 #include "../../src/daemon/log.h"
 #include "ctflow/util.h"
 
@@ -30,13 +30,13 @@
 
 static int changes;
 
-static void h_echo(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *p, size_t len,
+static void h_echo(struct control_conn *c, const struct ctf_ctl_hdr *h, const void *p, size_t len,
 		   void *arg)
 {
 	control_reply(c, T_ECHO, h->seq, p, len);
 }
 
-static void h_change(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *p, size_t len,
+static void h_change(struct control_conn *c, const struct ctf_ctl_hdr *h, const void *p, size_t len,
 		     void *arg)
 {
 	changes++;
@@ -47,7 +47,7 @@ struct counter {
 	uint32_t seq, next;
 };
 
-static bool stream_more(struct ctl_conn *c, void *arg)
+static bool stream_more(struct control_conn *c, void *arg)
 {
 	struct counter *ct = arg;
 
@@ -59,7 +59,7 @@ static bool stream_more(struct ctl_conn *c, void *arg)
 	return true;
 }
 
-static void h_stream(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void *p, size_t len,
+static void h_stream(struct control_conn *c, const struct ctf_ctl_hdr *h, const void *p, size_t len,
 		     void *arg)
 {
 	struct counter *ct = calloc(1, sizeof(*ct));
@@ -68,7 +68,7 @@ static void h_stream(struct ctl_conn *c, const struct ctf_ctl_hdr *h, const void
 	control_stream(c, stream_more, ct, free);
 }
 
-static const struct ctl_handler table[] = {
+static const struct control_handler table[] = {
 	{ T_ECHO, "echo", h_echo, false },
 	{ T_CHANGE, "change", h_change, true },
 	{ T_STREAM, "stream", h_stream, false },
@@ -76,7 +76,7 @@ static const struct ctl_handler table[] = {
 
 static char dir[64], path[128];
 static struct event_base *base;
-static struct ctl_server *srv;
+static struct control_server *srv;
 
 static void setup(void)
 {
@@ -262,7 +262,7 @@ START_TEST(stale_socket_is_replaced_and_cleanup_unlinks)
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	char stale[160];
 	struct event_base *b2 = event_base_new();
-	struct ctl_server *s2;
+	struct control_server *s2;
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	snprintf(stale, sizeof(stale), "%s/stale.sock", dir);

@@ -92,56 +92,56 @@ END_TEST
 
 START_TEST(ratelimit_passes_rate_then_summarises)
 {
-	struct ctf_ratelimit rl;
+	struct ratelimit rl;
 	uint64_t report;
 	int passed = 0;
 
-	ctf_ratelimit_init(&rl, 20);
+	ratelimit_init(&rl, 20);
 	for (int i = 0; i < 100; i++) {
-		if (ctf_ratelimit_allow(&rl, 5000 + (uint64_t)i, &report))
+		if (ratelimit_allow(&rl, 5000 + (uint64_t)i, &report))
 			passed++;
 		ck_assert_uint_eq(report, 0);
 	}
 	ck_assert_int_eq(passed, 20);
 	/* Same window: nothing to flush yet. */
-	ck_assert_uint_eq(ctf_ratelimit_flush(&rl, 5999), 0);
+	ck_assert_uint_eq(ratelimit_flush(&rl, 5999), 0);
 	/* Next window: the first message learns of the 80 suppressed ones. */
-	ck_assert(ctf_ratelimit_allow(&rl, 6000, &report));
+	ck_assert(ratelimit_allow(&rl, 6000, &report));
 	ck_assert_uint_eq(report, 80);
-	ck_assert(ctf_ratelimit_allow(&rl, 6001, &report));
+	ck_assert(ratelimit_allow(&rl, 6001, &report));
 	ck_assert_uint_eq(report, 0);
 }
 END_TEST
 
 START_TEST(ratelimit_flush_reports_a_burst_that_stopped)
 {
-	struct ctf_ratelimit rl;
+	struct ratelimit rl;
 	uint64_t report;
 
-	ctf_ratelimit_init(&rl, 1);
-	ck_assert(ctf_ratelimit_allow(&rl, 100, &report));
-	ck_assert(!ctf_ratelimit_allow(&rl, 200, &report));
-	ck_assert(!ctf_ratelimit_allow(&rl, 300, &report));
-	ck_assert_uint_eq(ctf_ratelimit_flush(&rl, 1099), 0);
-	ck_assert_uint_eq(ctf_ratelimit_flush(&rl, 1100), 2);
-	ck_assert_uint_eq(ctf_ratelimit_flush(&rl, 5000), 0);	/* reported once */
-	ck_assert(ctf_ratelimit_allow(&rl, 5001, &report));
+	ratelimit_init(&rl, 1);
+	ck_assert(ratelimit_allow(&rl, 100, &report));
+	ck_assert(!ratelimit_allow(&rl, 200, &report));
+	ck_assert(!ratelimit_allow(&rl, 300, &report));
+	ck_assert_uint_eq(ratelimit_flush(&rl, 1099), 0);
+	ck_assert_uint_eq(ratelimit_flush(&rl, 1100), 2);
+	ck_assert_uint_eq(ratelimit_flush(&rl, 5000), 0);	/* reported once */
+	ck_assert(ratelimit_allow(&rl, 5001, &report));
 	ck_assert_uint_eq(report, 0);
 }
 END_TEST
 
 START_TEST(ratelimit_zero_is_unlimited_and_clock_backwards_recovers)
 {
-	struct ctf_ratelimit rl;
+	struct ratelimit rl;
 	uint64_t report;
 
-	ctf_ratelimit_init(&rl, 0);
+	ratelimit_init(&rl, 0);
 	for (int i = 0; i < 1000; i++)
-		ck_assert(ctf_ratelimit_allow(&rl, 10, &report));
-	ctf_ratelimit_init(&rl, 1);
-	ck_assert(ctf_ratelimit_allow(&rl, 10000, &report));
-	ck_assert(!ctf_ratelimit_allow(&rl, 10001, &report));
-	ck_assert(ctf_ratelimit_allow(&rl, 50, &report));	/* clock stepped back */
+		ck_assert(ratelimit_allow(&rl, 10, &report));
+	ratelimit_init(&rl, 1);
+	ck_assert(ratelimit_allow(&rl, 10000, &report));
+	ck_assert(!ratelimit_allow(&rl, 10001, &report));
+	ck_assert(ratelimit_allow(&rl, 50, &report));	/* clock stepped back */
 	ck_assert_uint_eq(report, 1);
 }
 END_TEST

@@ -228,8 +228,56 @@ START_TEST(help_and_version)
 	ck_assert_int_eq(run(out, sizeof(out), "%s --version", ctflowd), 0);
 	ck_assert_msg(!strncmp(out, "ctflowd " PACKAGE_VERSION, strlen("ctflowd " PACKAGE_VERSION)),
 		      "got: %s", out);
-	ck_assert_int_eq(run(out, sizeof(out), "%s --frobnicate 2>&1", ctflowd), 1);
+	ck_assert_int_eq(run(out, sizeof(out), "%s --frobnicate 2>&1", ctflowd), 2);
 	ck_assert_ptr_nonnull(strstr(out, "Usage: ctflowd"));
+	ck_assert_int_eq(run(out, sizeof(out), "%s -n extra 2>&1", ctflowd), 2);
+}
+END_TEST
+
+/* SIGHUP re-reads included files; a start-only setting changed by one is named in the log. */
+START_TEST(reload_reads_includes)
+{
+	char out[8192], path[256];
+	int status;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/rules.d", dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	write_file(conf, "datapath ctfw\nport c0\nport s0\ndefine OUT = s0\ninclude rules.d/*.conf\n");
+	snprintf(path, sizeof(path), "%s/rules.d/10-arp.conf", dir);
+	write_file(path, "rule 10 recirc_id(0), in_port(c0), eth_type(0x0806) $OUT\n");
+	pid = start_daemon();
+	ck_assert_int_eq(run(out, sizeof(out), "%s dump-rules", ctflow), 0);
+	ck_assert_msg(strstr(out, "priority:10, recirc_id(0), in_port(c0), eth_type(0x0806),") &&
+		      strstr(out, "actions:s0"), "got: %s", out);
+
+	snprintf(path, sizeof(path), "%s/rules.d/20-more.conf", dir);
+	write_file(path, "handler-threads 3\nrule 20 recirc_id(0),in_port(s0),eth_type(0x0806) c0\n");
+	kill(pid, SIGHUP);
+	for (int i = 0; i < 100; i++) {
+		ck_assert_int_eq(run(out, sizeof(out), "%s daemon-show", ctflow), 0);
+		if (strstr(out, "reloads: 1"))
+			break;
+		usleep(50000);
+	}
+	ck_assert_msg(strstr(out, "rules: 2") && strstr(out, "reloads: 1"), "got: %s", out);
+	ck_assert_int_eq(run(out, sizeof(out), "%s dump-rules", ctflow), 0);
+	ck_assert_msg(strstr(out, "priority:20, recirc_id(0),in_port(s0)"), "got: %s", out);
+
+	/* A rule repeated in another file: -n names both files, reload keeps the old rules. */
+	snprintf(path, sizeof(path), "%s/rules.d/30-dup.conf", dir);
+	write_file(path, "\nrule 20 recirc_id(0), in_port(s0), eth_type(0x0806) drop\n");
+	ck_assert_int_eq(run(out, sizeof(out), "%s -n -f %s 2>&1", ctflowd, conf), 1);
+	ck_assert_msg(strstr(out, "30-dup.conf:2: rule 20") && strstr(out, "20-more.conf:2"),
+		      "got: %s", out);
+	ck_assert_int_eq(run(out, sizeof(out), "%s reload 2>&1", ctflow), 1);
+	ck_assert_ptr_nonnull(strstr(out, "30-dup.conf:2:"));
+
+	kill(pid, SIGTERM);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(run(out, sizeof(out), "cat %s", log_path), 0);
+	ck_assert_msg(strstr(out, "reload: handler-threads changed: takes effect at the next start"),
+		      "log: %s", out);
 }
 END_TEST
 
@@ -246,6 +294,7 @@ static Suite *main_suite(void)
 	tcase_add_test(tc, bad_config_is_printed_without_debug);
 	tcase_add_test(tc, empty_config_exits_cleanly);
 	tcase_add_test(tc, help_and_version);
+	tcase_add_test(tc, reload_reads_includes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -28,27 +28,27 @@ static const char firewall[] =
 	"rule 30 recirc_id(1),in_port(c0),eth_type(0x0800),ct_state(+trk+est) s0\n"
 	"rule 30 recirc_id(1),in_port(s0),eth_type(0x0800),ct_state(+trk+est) c0\n";
 
-static struct ctf_policy *pol;
+static struct policy *pol;
 static uint64_t next_id;
 
 /* Parse @text and build a policy from it (against the port lines numbered 1, 2, ...). */
-static struct ctf_policy *policy_of(const char *text, const struct ctf_policy *old,
-				    struct ctf_policy_change *chg)
+static struct policy *policy_of(const char *text, const struct policy *old,
+				    struct policy_change *chg)
 {
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_portmap map;
-	struct ctf_policy *p = NULL;
+	struct policy *p = NULL;
 	struct ctf_err err;
 	char buf[1100];
 
-	ctf_config_init(&cfg);
-	ck_assert_msg(!ctf_config_parse_string(&cfg, "fw.conf", text, &err), "%s",
+	conf_init(&cfg);
+	ck_assert_msg(!conf_parse_string(&cfg, "fw.conf", text, &err), "%s",
 		      ctf_err_text(&err, buf, sizeof(buf)));
-	ctf_config_portmap(&cfg, &map);
-	ck_assert_msg(!ctf_policy_from_config(&p, &cfg, &map, old, &next_id, chg, &err), "%s",
+	conf_portmap(&cfg, &map);
+	ck_assert_msg(!policy_from_config(&p, &cfg, &map, old, &next_id, chg, &err), "%s",
 		      ctf_err_text(&err, buf, sizeof(buf)));
 	ctf_portmap_free(&map);
-	ctf_config_free(&cfg);
+	conf_free(&cfg);
 	return p;
 }
 
@@ -60,7 +60,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	ctf_policy_free(pol);
+	policy_free(pol);
 }
 
 /* A packet key as the kernel would send it in an upcall. */
@@ -95,33 +95,33 @@ static void packet(struct ctf_flow_key *k, uint32_t recirc, uint32_t port, uint3
 START_TEST(firewall_decisions)
 {
 	struct ctf_flow_key k;
-	struct ctf_decision d;
+	struct policy_decision d;
 
 	packet(&k, 0, 1, 0, 0x0a000001, 0x0a000002, 40000, 80);
-	ctf_policy_classify(pol, &k, &d);
+	policy_classify(pol, &k, &d);
 	ck_assert_ptr_nonnull(d.rule);
 	ck_assert_uint_eq(d.rule->text.priority, 20);
 
 	packet(&k, 1, 1, TRK | NEW, 0x0a000001, 0x0a000002, 40000, 80);
-	ctf_policy_classify(pol, &k, &d);
+	policy_classify(pol, &k, &d);
 	ck_assert_ptr_nonnull(d.rule);
 	ck_assert_str_eq(d.rule->text.actions_text, "ct(commit,zone=7),s0");
 
 	/* A new connection from the server side matches nothing: default drop. */
 	packet(&k, 1, 2, TRK | NEW, 0x0a000002, 0x0a000001, 22, 40000);
-	ctf_policy_classify(pol, &k, &d);
+	policy_classify(pol, &k, &d);
 	ck_assert_ptr_null(d.rule);
 	ck_assert_uint_eq(d.actions_len, 0);
 
 	packet(&k, 1, 2, TRK | EST, 0x0a000002, 0x0a000001, 80, 40000);
-	ctf_policy_classify(pol, &k, &d);
+	policy_classify(pol, &k, &d);
 	ck_assert_ptr_nonnull(d.rule);
 	ck_assert_str_eq(d.rule->text.actions_text, "c0");
 }
 END_TEST
 
 /* Megaflow (key & mask) bytes, for counting distinct flows. */
-static void megaflow_text(const struct ctf_flow_key *k, const struct ctf_decision *d,
+static void megaflow_text(const struct ctf_flow_key *k, const struct policy_decision *d,
 			  struct ctf_str *out)
 {
 	struct ctf_nlbuf kb, mb;
@@ -156,7 +156,7 @@ START_TEST(megaflows_are_per_port_not_per_connection)
 	static const uint32_t states[] = { 0, TRK | NEW, TRK | EST };
 	struct ctf_str text, seen;
 	struct ctf_flow_key k;
-	struct ctf_decision d;
+	struct policy_decision d;
 	int distinct = 0;
 
 	ctf_str_init(&text);
@@ -166,7 +166,7 @@ START_TEST(megaflows_are_per_port_not_per_connection)
 
 		packet(&k, recirc, port, recirc ? states[conn % 3] : 0,
 		       0x0a000000 + (uint32_t)conn, 0x0a0000fe, (uint16_t)(30000 + conn), 80);
-		ctf_policy_classify(pol, &k, &d);
+		policy_classify(pol, &k, &d);
 		megaflow_text(&k, &d, &text);
 		ck_assert_msg(!strstr(ctf_str_cstr(&text), "tcp(src="),
 			      "megaflow examines TCP ports: %s", ctf_str_cstr(&text));
@@ -291,7 +291,7 @@ static void random_policy_text(struct ctf_str *text, unsigned n)
 		random_match(&match);
 		r->prio = rnd() % 12;
 		parse_match(ctf_str_cstr(&match), &kb, &mb);
-		ck_assert(!ctf_policy_decode_match(ctf_nlbuf_data(&kb), ctf_nlbuf_len(&kb),
+		ck_assert(!policy_decode_match(ctf_nlbuf_data(&kb), ctf_nlbuf_len(&kb),
 						   ctf_nlbuf_data(&mb), ctf_nlbuf_len(&mb), &r->k,
 						   &r->m, NULL));
 		ctf_nlbuf_free(&kb);
@@ -316,18 +316,18 @@ struct brute_rule {
 	size_t n;
 	uint16_t idx[128];
 	uint64_t mask[128], key[128];
-	const struct ctf_policy_rule *rule;
+	const struct policy_rule *rule;
 };
 
-static struct brute_rule *brute_rules(const struct ctf_policy *p)
+static struct brute_rule *brute_rules(const struct policy *p)
 {
 	struct brute_rule *b = calloc(p->n_rules + 1, sizeof(*b));
 
 	for (size_t i = 0; i < p->n_rules; i++) {
-		const struct ctf_config_rule *t = &p->rules[i]->text;
+		const struct conf_rule *t = &p->rules[i]->text;
 		struct ctf_flow_key k, m;
 
-		ck_assert(!ctf_policy_decode_match(ctf_nlbuf_data(&t->key), ctf_nlbuf_len(&t->key),
+		ck_assert(!policy_decode_match(ctf_nlbuf_data(&t->key), ctf_nlbuf_len(&t->key),
 						   ctf_nlbuf_data(&t->mask), ctf_nlbuf_len(&t->mask),
 						   &k, &m, NULL));
 		b[i].prio = t->priority;
@@ -344,7 +344,7 @@ static struct brute_rule *brute_rules(const struct ctf_policy *p)
 }
 
 /* The first rule in precedence order (priority, then the order added) that matches. */
-static const struct ctf_policy_rule *brute(const struct brute_rule *b, size_t n,
+static const struct policy_rule *brute(const struct brute_rule *b, size_t n,
 					   const struct ctf_flow_key *pkt)
 {
 	const struct brute_rule *best = NULL;
@@ -429,7 +429,7 @@ START_TEST(decisions_and_megaflows_agree_with_brute_force)
 	rng_state = 0x5eed;
 	for (unsigned round = 0; done < total; round++) {
 		unsigned n = round % 5 == 0 ? 400 : 20 + rnd() % 100;
-		struct ctf_policy *p;
+		struct policy *p;
 		struct brute_rule *b;
 
 		ctf_str_clear(&text);
@@ -441,11 +441,11 @@ START_TEST(decisions_and_megaflows_agree_with_brute_force)
 		b = brute_rules(p);
 		for (int k = 0; k < 1000 && done < total; k++, done++) {
 			struct ctf_flow_key pkt, q, r;
-			struct ctf_decision d, dq;
-			const struct ctf_policy_rule *want;
+			struct policy_decision d, dq;
+			const struct policy_rule *want;
 
 			random_packet_key(&pkt);
-			ctf_policy_classify(p, &pkt, &d);
+			policy_classify(p, &pkt, &d);
 			want = brute(b, p->n_rules, &pkt);
 			ck_assert_msg(d.rule == want, "round %u packet %d: policy and brute force differ",
 				      round, k);
@@ -460,14 +460,14 @@ START_TEST(decisions_and_megaflows_agree_with_brute_force)
 				ck_assert_msg(brute(b, p->n_rules, &q) == want,
 					      "round %u packet %d: a covered packet gets another rule",
 					      round, k);
-				ctf_policy_classify(p, &q, &dq);
+				policy_classify(p, &q, &dq);
 				ck_assert(dq.rule == want);
 			}
 			if (k % 100 == 0)
 				megaflow_text(&pkt, &d, &mf);	/* asserts the kernel would take it */
 		}
 		free(b);
-		ctf_policy_free(p);
+		policy_free(p);
 	}
 	ctf_str_free(&text);
 	ctf_str_free(&mf);
@@ -478,53 +478,53 @@ END_TEST
 
 START_TEST(add_duplicate_and_delete)
 {
-	struct ctf_policy_change chg;
-	struct ctf_config_rule r;
-	struct ctf_policy *p2 = NULL, *p3 = NULL;
+	struct policy_change chg;
+	struct conf_rule r;
+	struct policy *p2 = NULL, *p3 = NULL;
 	struct ctf_err err;
 	struct ctf_flow_key k;
-	struct ctf_decision d;
+	struct policy_decision d;
 	struct ctf_nlbuf kb, mb;
 
-	ck_assert(!ctf_config_rule_parse(&r, 20, "recirc_id(0),eth_type(0x0800),ct_state(-trk)",
+	ck_assert(!conf_rule_parse(&r, 20, "recirc_id(0),eth_type(0x0800),ct_state(-trk)",
 					 "drop", &pol->ports, &err));
-	ck_assert_int_eq(ctf_policy_with_rule(&p2, pol, &r, 100, &chg, &err), -EEXIST);
-	ctf_config_rule_free(&r);
+	ck_assert_int_eq(policy_with_rule(&p2, pol, &r, 100, &chg, &err), -EEXIST);
+	conf_rule_free(&r);
 
-	ck_assert(!ctf_config_rule_parse(&r, 40, "recirc_id(1),in_port(s0),eth_type(0x0800)",
+	ck_assert(!conf_rule_parse(&r, 40, "recirc_id(1),in_port(s0),eth_type(0x0800)",
 					 "c0", &pol->ports, &err));
-	ck_assert_int_eq(ctf_policy_with_rule(&p2, pol, &r, 100, &chg, &err), 0);
-	ctf_config_rule_free(&r);
+	ck_assert_int_eq(policy_with_rule(&p2, pol, &r, 100, &chg, &err), 0);
+	conf_rule_free(&r);
 	ck_assert_uint_eq(p2->n_rules, 7);
 	ck_assert_uint_eq(chg.n_added, 1);
 	ck_assert_uint_eq(chg.added[0]->id, 100);
 	ck_assert_uint_eq(chg.n_removed, 0);
 	ck_assert_ptr_eq(p2->ordered[0], chg.added[0]);	/* highest priority first */
-	ck_assert_ptr_eq(ctf_policy_find_id(p2, 100), chg.added[0]);
+	ck_assert_ptr_eq(policy_find_id(p2, 100), chg.added[0]);
 	/* The rules it kept are the same objects: ids and counters survive. */
 	ck_assert_ptr_eq(p2->rules[2], pol->rules[2]);
-	ctf_policy_change_free(&chg);
+	policy_change_free(&chg);
 
 	parse_match("recirc_id(0),eth_type(0x0800),ct_state(-trk)", &kb, &mb);
-	ck_assert_int_eq(ctf_policy_without_rule(&p3, p2, 21, ctf_nlbuf_data(&kb), ctf_nlbuf_len(&kb),
+	ck_assert_int_eq(policy_without_rule(&p3, p2, 21, ctf_nlbuf_data(&kb), ctf_nlbuf_len(&kb),
 						 ctf_nlbuf_data(&mb), ctf_nlbuf_len(&mb), &chg, &err),
 			 -ENOENT);
-	ck_assert_int_eq(ctf_policy_without_rule(&p3, p2, 20, ctf_nlbuf_data(&kb), ctf_nlbuf_len(&kb),
+	ck_assert_int_eq(policy_without_rule(&p3, p2, 20, ctf_nlbuf_data(&kb), ctf_nlbuf_len(&kb),
 						 ctf_nlbuf_data(&mb), ctf_nlbuf_len(&mb), &chg, &err),
 			 0);
 	ck_assert_uint_eq(p3->n_rules, 6);
 	ck_assert_uint_eq(chg.n_removed, 1);
 	ck_assert_uint_eq(chg.removed[0], pol->rules[2]->id);
-	ctf_policy_change_free(&chg);
+	policy_change_free(&chg);
 	packet(&k, 0, 1, 0, 1, 2, 3, 4);
-	ctf_policy_classify(p3, &k, &d);
+	policy_classify(p3, &k, &d);
 	ck_assert_ptr_null(d.rule);	/* rule 20 is gone: default */
-	ctf_policy_classify(p2, &k, &d);
+	policy_classify(p2, &k, &d);
 	ck_assert_ptr_nonnull(d.rule);	/* the older policy is untouched */
 	ctf_nlbuf_free(&kb);
 	ctf_nlbuf_free(&mb);
-	ctf_policy_free(p2);
-	ctf_policy_free(p3);
+	policy_free(p2);
+	policy_free(p3);
 }
 END_TEST
 
@@ -538,14 +538,14 @@ START_TEST(reload_keeps_identical_rules_and_reports_the_change)
 		"rule 30 recirc_id(1),in_port(c0),eth_type(0x0800),ct_state(+trk+new) ct(commit,zone=8),s0\n"
 		"rule 30 recirc_id(1),in_port(s0),eth_type(0x0800),ct_state(+trk+est) c0\n"
 		"rule 35 recirc_id(1),in_port(s0),eth_type(0x0800),ct_state(+trk+new) drop\n";
-	struct ctf_policy_change chg;
-	struct ctf_policy *p2;
+	struct policy_change chg;
+	struct policy *p2;
 	struct ctf_flow_key k;
-	struct ctf_decision d;
+	struct policy_decision d;
 
 	/* A hit on rule 20 before the reload. */
 	packet(&k, 0, 1, 0, 1, 2, 3, 4);
-	ctf_policy_classify(pol, &k, &d);
+	policy_classify(pol, &k, &d);
 	atomic_fetch_add(&d.rule->hits, 1);
 
 	p2 = policy_of(changed, pol, &chg);
@@ -560,8 +560,8 @@ START_TEST(reload_keeps_identical_rules_and_reports_the_change)
 	ck_assert(!chg.all && !chg.deflt);
 	ck_assert_uint_gt(p2->rules[3]->id, pol->rules[5]->id);
 	ck_assert_ptr_eq(p2->deflt, pol->deflt);
-	ctf_policy_change_free(&chg);
-	ctf_policy_free(p2);
+	policy_change_free(&chg);
+	policy_free(p2);
 
 	/* Rules of equal priority in another order: any flow may be affected. */
 	{
@@ -569,43 +569,43 @@ START_TEST(reload_keeps_identical_rules_and_reports_the_change)
 			"datapath ctfw\nport c0\nport s0\n"
 			"rule 10 recirc_id(0),in_port(s0),eth_type(0x0806) c0\n"
 			"rule 10 recirc_id(0),in_port(c0),eth_type(0x0806) s0\n";
-		struct ctf_policy *p3 = policy_of(swapped, pol, &chg);
+		struct policy *p3 = policy_of(swapped, pol, &chg);
 
 		ck_assert(chg.all);
-		ctf_policy_change_free(&chg);
-		ctf_policy_free(p3);
+		policy_change_free(&chg);
+		policy_free(p3);
 	}
 	/* Another default action, and megaflows off. */
 	p2 = policy_of("datapath ctfw\nport c0\nport s0\ndefault-action c0\n", pol, &chg);
 	ck_assert(chg.deflt && !chg.all);
 	ck_assert_uint_eq(chg.n_removed, 6);
-	ctf_policy_change_free(&chg);
-	ctf_policy_free(p2);
+	policy_change_free(&chg);
+	policy_free(p2);
 	p2 = policy_of("datapath ctfw\nport c0\nport s0\nmegaflows off\n", pol, &chg);
 	ck_assert(chg.all);
-	ctf_policy_change_free(&chg);
-	ctf_policy_free(p2);
+	policy_change_free(&chg);
+	policy_free(p2);
 }
 END_TEST
 
 START_TEST(a_duplicate_in_a_file_names_both_lines)
 {
-	struct ctf_config cfg;
+	struct conf cfg;
 	struct ctf_portmap map;
-	struct ctf_policy *p = NULL;
+	struct policy *p = NULL;
 	struct ctf_err err;
 
-	ctf_config_init(&cfg);
-	ck_assert(!ctf_config_parse_string(&cfg, "d.conf",
+	conf_init(&cfg);
+	ck_assert(!conf_parse_string(&cfg, "d.conf",
 					   "datapath x\nport c0\n"
 					   "rule 5 recirc_id(0),eth_type(0x0806) drop\n"
 					   "rule 5 eth_type(0x0806),recirc_id(0) c0\n", &err));
-	ctf_config_portmap(&cfg, &map);
-	ck_assert_int_eq(ctf_policy_from_config(&p, &cfg, &map, NULL, &next_id, NULL, &err), -EEXIST);
+	conf_portmap(&cfg, &map);
+	ck_assert_int_eq(policy_from_config(&p, &cfg, &map, NULL, &next_id, NULL, &err), -EEXIST);
 	ck_assert_ptr_nonnull(strstr(err.msg, "d.conf:4: "));
 	ck_assert_ptr_nonnull(strstr(err.msg, "line 3"));
 	ctf_portmap_free(&map);
-	ctf_config_free(&cfg);
+	conf_free(&cfg);
 }
 END_TEST
 
@@ -621,27 +621,27 @@ START_TEST(overlap)
 	am.recirc_id = UINT32_MAX;
 	bk.ipv4.ipv4_src = htonl(0x0a000000);
 	bm.ipv4.ipv4_src = htonl(0xff000000);
-	ck_assert(ctf_policy_overlap(&ak, &am, &bk, &bm));	/* disjoint fields */
+	ck_assert(policy_overlap(&ak, &am, &bk, &bm));	/* disjoint fields */
 	bk.recirc_id = 0;
 	bm.recirc_id = 2;
-	ck_assert(ctf_policy_overlap(&ak, &am, &bk, &bm));	/* agree on the shared bit */
+	ck_assert(policy_overlap(&ak, &am, &bk, &bm));	/* agree on the shared bit */
 	bm.recirc_id = 3;
-	ck_assert(!ctf_policy_overlap(&ak, &am, &bk, &bm));	/* disagree on bit 0 */
+	ck_assert(!policy_overlap(&ak, &am, &bk, &bm));	/* disagree on bit 0 */
 }
 END_TEST
 
 START_TEST(megaflows_off_is_exact)
 {
 	struct ctf_flow_key k, exact;
-	struct ctf_decision d;
-	struct ctf_policy *p = policy_of("datapath ctfw\nport c0\nmegaflows off\n"
+	struct policy_decision d;
+	struct policy *p = policy_of("datapath ctfw\nport c0\nmegaflows off\n"
 					 "rule 1 recirc_id(0),eth_type(0x0800) drop\n", NULL, NULL);
 
 	packet(&k, 0, 1, 0, 1, 2, 3, 4);
-	ctf_policy_classify(p, &k, &d);
+	policy_classify(p, &k, &d);
 	ctf_flow_key_mask_exact(&exact, &k);
 	ck_assert(!memcmp(&exact, &d.mask, sizeof(exact)));
-	ctf_policy_free(p);
+	policy_free(p);
 }
 END_TEST
 

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Looking up in a frozen classifier (see cls.h and cls-private.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctflow/util.h"
+#include "cls-private.h"
+
+/* ---- lookup ---------------------------------------------------------------- */
+
+struct trie_ctx {
+	bool done;
+	unsigned check_bits;
+	struct trie_plens plens;
+};
+
+/* Set the first @bits bits of the @len-byte field at @p. */
+static void set_prefix_bits(uint8_t *p, unsigned bits, unsigned len)
+{
+	unsigned i = 0;
+
+	for (; bits >= 8 && i < len; bits -= 8)
+		p[i++] = 0xff;
+	if (bits && i < len)
+		p[i] |= (uint8_t)(0xff00u >> bits);
+}
+
+/*
+ * Can @st be skipped for its prefix fields of stage @s? If the packet
+ * matches none of the prefixes of @st's length on a field, no rule of @st
+ * can match it, nor any packet that agrees with it on the bits the trie
+ * looked at (min(check bits, length)): only those go into @wc.
+ */
+static bool trie_skip(const struct ctf_cls *cls, const struct subtable *st, unsigned s,
+		      const uint8_t *pkt, uint8_t *wc, struct trie_ctx *ctx)
+{
+	for (unsigned t = 0; t < cls->n_tries; t++) {
+		const struct ctf_cls_field *f = &cls->tries[t];
+		unsigned plen = st->plen[t], bits;
+
+		if (!(st->stage_tries[s] & (1u << t)))
+			continue;
+		if (!ctx[t].done) {
+			ctx[t].check_bits = trie_lookup(&cls->prefix[t], pkt + f->ofs,
+							    &ctx[t].plens);
+			ctx[t].done = true;
+		}
+		if (trie_plens_has(&ctx[t].plens, plen))
+			continue;
+		bits = ctx[t].check_bits < plen ? ctx[t].check_bits : plen;
+		if (wc)
+			set_prefix_bits(wc + f->ofs, bits, f->len);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * @st's last stage found no rule. If the packet's masked ports differ from
+ * every rule's, the leading port bits that show it are enough for @wc.
+ */
+static bool ports_skip(const struct ctf_cls *cls, const struct subtable *st, const uint8_t *pkt,
+		       uint8_t *wc)
+{
+	struct trie_plens plens;
+	uint8_t v[4], *w;
+	const uint8_t *p;
+	unsigned bits;
+
+	if (st->ports < 0)
+		return false;
+	p = pkt + cls->ports[st->ports].ofs;
+	for (unsigned b = 0; b < 4; b++)
+		v[b] = p[b] & st->ports_mask[b];
+	bits = trie_lookup(&st->ports_trie, v, &plens);
+	if (trie_plens_has(&plens, 32))
+		return false;	/* the ports match a rule: something else failed */
+	if (wc) {
+		uint8_t pre[4] = { 0 };
+
+		w = wc + cls->ports[st->ports].ofs;
+		set_prefix_bits(pre, bits, 4);
+		for (unsigned b = 0; b < 4; b++)
+			w[b] |= pre[b] & st->ports_mask[b];
+	}
+	return true;
+}
+
+/* The bits of the first @n entries of @st were examined: into @wc. */
+static inline void fold(const struct subtable *st, unsigned n, uint64_t *wc)
+{
+	if (!wc)
+		return;
+	for (unsigned e = 0; e < n; e++)
+		wc[st->widx[e]] |= st->wmask[e];
+}
+
+/* Running hashes of the shared stage prefixes, for one lookup. */
+struct memo {
+	uint64_t valid[MEMO_MAX / 64];
+	uint64_t h[MEMO_MAX];
+};
+
+/* The running hash of @st over stage @s, from @h over the stages before (*@e: entries done). */
+static inline uint64_t stage_hash(const struct subtable *st, unsigned s, uint64_t h, unsigned *e,
+				  const uint64_t *pkt, struct memo *memo)
+{
+	unsigned id = st->prefix_id[s];
+
+	if (id != NO_PREFIX && (memo->valid[id / 64] >> (id % 64)) & 1) {
+		*e = st->stage_end[s];
+		return memo->h[id];
+	}
+	for (; *e < st->stage_end[s]; (*e)++)
+		h = hash_word(h, pkt[st->widx[*e]] & st->wmask[*e]);
+	if (id != NO_PREFIX) {
+		memo->valid[id / 64] |= UINT64_C(1) << (id % 64);
+		memo->h[id] = h;
+	}
+	return h;
+}
+
+size_t cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_)
+{
+	const uint64_t *pkt = pkt_;
+	uint64_t *wc = wc_;
+	struct trie_ctx tctx[CTF_CLS_MAX_TRIES];
+	struct memo memo;
+	uint64_t best = UINT64_MAX;
+
+	for (size_t t = 0; t < cls->n_tries; t++)
+		tctx[t].done = false;
+	memset(memo.valid, 0, ((cls->n_prefixes < MEMO_MAX ? cls->n_prefixes : MEMO_MAX) + 63) / 64 * 8);
+	for (size_t i = 0; i < cls->n_subtables; i++) {
+		const struct subtable *st = cls->subtables[i];
+		const struct group *g;
+		uint64_t h = HASH_BASIS;
+		unsigned e = 0, s;
+
+		if (st->best >= best)
+			break;	/* sorted: no later subtable can do better either */
+		for (s = 0; s + 1 < st->n_stages; s++) {
+			uint64_t f;
+
+			if (st->stage_tries[s] &&
+			    trie_skip(cls, st, s, pkt_, (uint8_t *)wc, tctx))
+				goto next;
+			h = stage_hash(st, s, h, &e, pkt, &memo);
+			f = hash_finish(h);
+			if (st->is_single[s] ? f != st->single[s] : !hset_has(&st->sets[s], f)) {
+				fold(st, e, wc);
+				goto next;
+			}
+		}
+		if (st->stage_tries[s] && trie_skip(cls, st, s, pkt_, (uint8_t *)wc, tctx))
+			goto next;
+		h = stage_hash(st, s, h, &e, pkt, &memo);
+		g = find_group(st, hash_finish(h), pkt);
+		if (!g) {
+			if (!ports_skip(cls, st, pkt_, (uint8_t *)wc))
+				fold(st, st->n_entries, wc);
+			goto next;
+		}
+		/*
+		 * A match. Even one that loses to a rule found earlier adds
+		 * the whole mask: it is what keeps covered packets out of
+		 * this subtable's better rules.
+		 */
+		fold(st, st->n_entries, wc);
+		if (g->best < best)
+			best = g->best;
+next:;
+	}
+	return best == UINT64_MAX ? CTF_CLS_NONE : (size_t)(uint32_t)best;
+}
+
+size_t cls_find(const struct ctf_cls *cls, uint32_t priority, const void *key_,
+		    const void *mask_)
+{
+	const size_t kw = cls->key_words;
+	uint64_t *key = ctf_xmalloc(kw * sizeof(uint64_t)), *mask = ctf_xmalloc(kw * sizeof(uint64_t));
+	const struct subtable *st;
+	const struct group *g = NULL;
+	size_t found = CTF_CLS_NONE;
+
+	memcpy(key, key_, kw * sizeof(uint64_t));
+	memcpy(mask, mask_, kw * sizeof(uint64_t));
+	st = find_subtable(cls, mask, mask_hash(cls, mask));
+	if (st) {
+		uint64_t *ck = ctf_xmalloc((st->n_entries ? st->n_entries : 1) * sizeof(uint64_t));
+
+		g = find_group(st, compact_key(st, key, ck), key);
+		free(ck);
+	}
+	for (uint32_t j = 0; g && j <= g->n_more; j++) {
+		size_t r = j < g->n_more ? g->more[j] : (size_t)(uint32_t)g->best;
+
+		if (cls->prio[r] == priority) {
+			found = r;
+			break;
+		}
+	}
+	free(key);
+	free(mask);
+	return found;
+}
+

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The classifier's insides, shared by its two halves: cls.c builds a
+ * classifier (cls_new, cls_add, cls_freeze, cls_stats), cls-lookup.c reads
+ * it (cls_lookup, cls_find). Only those two files include this.
+ *
+ * Tuple space search with staged lookup and prefix tracking (see cls.h).
+ *
+ * A rule's precedence is one number, (~priority << 32 | rule number): lower
+ * wins. Each subtable knows the best precedence among its rules, and the
+ * subtables are sorted by it, so a lookup stops as soon as the next
+ * subtable cannot beat what it already found.
+ *
+ * A subtable stores its mask compactly: the (key word, mask word) pairs
+ * whose mask is not zero, grouped by stage. A word can appear in two stages
+ * with different bits (ct_zone and eth_type share a word). Hashes are
+ * cumulative over the stages, so the set of stage s holds, for every rule,
+ * the hash of its masked key over stages 0..s.
+ */
+#ifndef CTFLOWD_CLS_PRIVATE_H
+#define CTFLOWD_CLS_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cls.h"
+#include "trie.h"
+
+#define HASH_BASIS 0x2545f4914f6cdd1dULL
+
+/* ---- hashing ------------------------------------------------------------ */
+
+static inline uint64_t rotl64(uint64_t x, unsigned r)
+{
+	return (x << r) | (x >> (64 - r));
+}
+
+/* One word into a running hash (the body of MurmurHash3's 64-bit round). */
+static inline uint64_t hash_word(uint64_t h, uint64_t w)
+{
+	w *= 0x87c37b91114253d5ULL;
+	w = rotl64(w, 31);
+	w *= 0x4cf5ad432745937fULL;
+	h ^= w;
+	h = rotl64(h, 27);
+	return h * 5 + 0x52dce729;
+}
+
+/* Spread the bits so that the low ones index hash tables well; never 0. */
+static inline uint64_t hash_finish(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h ? h : 1;
+}
+
+/* ---- a set of hashes (open addressing, 0 = empty) --------------------------- */
+
+struct hset {
+	uint64_t *slots;
+	size_t mask;	/* slots - 1 */
+	size_t n;
+};
+
+
+static inline bool hset_has(const struct hset *s, uint64_t h)
+{
+	if (!s->slots)
+		return false;
+	for (size_t i = h & s->mask; s->slots[i]; i = (i + 1) & s->mask)
+		if (s->slots[i] == h)
+			return true;
+	return false;
+}
+
+/* ---- subtables ------------------------------------------------------------ */
+
+/* The rules of one subtable with one masked key: only the best can ever win. */
+struct group {
+	uint64_t hash;
+	uint64_t best;		/* precedence of the rule that wins */
+	uint32_t n_more;	/* the others (for cls_find) */
+	uint32_t *more;
+	uint64_t key[];		/* masked key, one word per subtable entry */
+};
+
+struct subtable {
+	uint64_t *full_mask;		/* key_words words */
+	uint64_t mask_hash;
+	unsigned n_entries;
+	uint16_t *widx;			/* key word of each entry */
+	uint64_t *wmask;		/* mask bits of each entry */
+	unsigned n_stages;		/* non-empty stages, at least 1 */
+	unsigned stage_end[CTF_CLS_MAX_STAGES];	/* entries of stages 0..s end here */
+	uint8_t stage_tries[CTF_CLS_MAX_STAGES];	/* tries to check before stage s (bits) */
+	uint8_t plen[CTF_CLS_MAX_TRIES];	/* prefix length on each trie field, 0 = none */
+	struct hset sets[CTF_CLS_MAX_STAGES - 1];
+	/* A stage whose rules all agree needs a compare, not a probe: its one hash. */
+	uint64_t single[CTF_CLS_MAX_STAGES - 1];
+	uint8_t is_single[CTF_CLS_MAX_STAGES - 1];
+	/* Stage prefixes shared with other subtables: their hashes are computed once per lookup. */
+	uint16_t prefix_id[CTF_CLS_MAX_STAGES];
+	struct group **groups;		/* open addressing by hash */
+	size_t groups_mask, n_groups;
+	uint64_t best;
+	int ports;			/* index into the layout's port fields, -1 = none */
+	uint8_t ports_mask[4];
+	struct trie ports_trie;
+};
+
+struct ctf_cls {
+	size_t key_words;
+	unsigned n_stages;
+	uint64_t *stage_mask[CTF_CLS_MAX_STAGES];	/* key_words each */
+	struct ctf_cls_field tries[CTF_CLS_MAX_TRIES];
+	unsigned trie_stage[CTF_CLS_MAX_TRIES];
+	size_t n_tries;
+	struct trie prefix[CTF_CLS_MAX_TRIES];
+	struct ctf_cls_field *ports;
+	size_t n_ports;
+	struct subtable **subtables;
+	size_t n_subtables;
+	struct subtable **by_mask;	/* open addressing by mask hash */
+	size_t by_mask_mask;
+	uint32_t *prio;			/* per rule */
+	size_t n_rules;
+	size_t n_prefixes;		/* distinct stage prefixes (memoised up to MEMO_MAX) */
+	bool frozen;
+};
+
+/*
+ * Most subtables of a real policy share their first stages (the same
+ * recirc_id, in_port, eth_type and ct_state masks): the running hash over
+ * such a shared prefix is computed once per lookup and reused.
+ */
+#define MEMO_MAX 512u
+#define NO_PREFIX UINT16_MAX
+
+static inline uint64_t precedence(uint32_t priority, size_t rule)
+{
+	return (uint64_t)(UINT32_MAX - priority) << 32 | (uint32_t)rule;
+}
+
+static inline uint64_t mask_hash(const struct ctf_cls *cls, const uint64_t *mask)
+{
+	uint64_t h = HASH_BASIS;
+
+	for (size_t w = 0; w < cls->key_words; w++)
+		h = hash_word(h, mask[w]);
+	return hash_finish(h);
+}
+
+static inline struct subtable *find_subtable(const struct ctf_cls *cls, const uint64_t *mask,
+				      uint64_t mh)
+{
+	for (size_t i = mh & cls->by_mask_mask; cls->by_mask[i]; i = (i + 1) & cls->by_mask_mask) {
+		struct subtable *st = cls->by_mask[i];
+
+		if (st->mask_hash == mh &&
+		    !memcmp(st->full_mask, mask, cls->key_words * sizeof(uint64_t)))
+			return st;
+	}
+	return NULL;
+}
+
+/* The masked key of @key in @st's compact form, and its hash over every stage. */
+static inline uint64_t compact_key(const struct subtable *st, const uint64_t *key, uint64_t *out)
+{
+	uint64_t h = HASH_BASIS;
+
+	for (unsigned e = 0; e < st->n_entries; e++) {
+		out[e] = key[st->widx[e]] & st->wmask[e];
+		h = hash_word(h, out[e]);
+	}
+	return hash_finish(h);
+}
+
+static inline bool group_matches(const struct subtable *st, const struct group *g, const uint64_t *pkt)
+{
+	for (unsigned e = 0; e < st->n_entries; e++)
+		if ((pkt[st->widx[e]] & st->wmask[e]) != g->key[e])
+			return false;
+	return true;
+}
+
+static inline struct group *find_group(const struct subtable *st, uint64_t h, const uint64_t *pkt)
+{
+	for (size_t i = h & st->groups_mask; st->groups[i]; i = (i + 1) & st->groups_mask) {
+		struct group *g = st->groups[i];
+
+		if (g->hash == h && group_matches(st, g, pkt))
+			return g;
+	}
+	return NULL;
+}
+
+#endif
