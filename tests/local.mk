@@ -141,7 +141,8 @@ EXTRA_DIST += tests/cli/options.sh
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_nlsock
-tests_unit_check_nlsock_SOURCES = tests/unit/check_nlsock.c src/cli/output-json.c
+tests_unit_check_nlsock_SOURCES = tests/unit/check_nlsock.c src/cli/output-json.c \
+	src/cli/output.c src/cli/text.c
 tests_unit_check_nlsock_CFLAGS = $(UNIT_CFLAGS) $(NLGENL_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/src/cli
 tests_unit_check_nlsock_LDADD = $(UNIT_LDADD) $(JSONC_LIBS)
 endif
