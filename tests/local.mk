@@ -138,6 +138,12 @@ EXTRA_DIST += tests/cli/check-flow.sh
 # The command line itself: options anywhere, help, exit statuses, write errors.
 TESTS += tests/cli/options.sh
 EXTRA_DIST += tests/cli/options.sh
+# What ctflow checks before it needs the kernel: --json, flows, DP names, escaping.
+TESTS += tests/cli/offline.sh
+EXTRA_DIST += tests/cli/offline.sh
+# dump-rules, save-rules, daemon-show against a stand-in for ctflowd's socket.
+TESTS += tests/cli/rules.sh
+EXTRA_DIST += tests/cli/rules.sh tests/cli/fake-ctflowd.py
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_nlsock
