@@ -141,6 +141,9 @@ EXTRA_DIST += tests/cli/options.sh
 # What ctflow checks before it needs the kernel: --json, flows, DP names, escaping.
 TESTS += tests/cli/offline.sh
 EXTRA_DIST += tests/cli/offline.sh
+# The bash completion script, sourced, with COMPREPLY checked.
+TESTS += tests/cli/completion.sh
+EXTRA_DIST += tests/cli/completion.sh
 # dump-rules, save-rules, daemon-show against a stand-in for ctflowd's socket.
 TESTS += tests/cli/rules.sh
 EXTRA_DIST += tests/cli/rules.sh tests/cli/fake-ctflowd.py

@@ -29,3 +29,11 @@ ctflow_SOURCES = \
 	src/cli/cmd-bulk.c \
 	$(NULL)
 ctflow_SOURCES += src/cli/cmd-monitor.c
+
+# bash completion for ctflow, where bash-completion loads it on demand
+# (configure --with-bash-completion-dir).
+if HAVE_BASH_COMPLETION_DIR
+dist_bashcompletion_DATA = completion/ctflow
+else
+EXTRA_DIST += completion/ctflow
+endif
