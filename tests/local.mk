@@ -147,6 +147,9 @@ EXTRA_DIST += tests/cli/completion.sh
 # dump-rules, save-rules, daemon-show against a stand-in for ctflowd's socket.
 TESTS += tests/cli/rules.sh
 EXTRA_DIST += tests/cli/rules.sh tests/cli/fake-ctflowd.py
+# add-rule, save-rules, restart: the same rules (ctflowd without a datapath).
+TESTS += tests/cli/save-rules.sh
+EXTRA_DIST += tests/cli/save-rules.sh
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_nlsock
