@@ -158,6 +158,14 @@ tests_unit_check_nlsock_SOURCES = tests/unit/check_nlsock.c src/cli/output-json.
 tests_unit_check_nlsock_CFLAGS = $(UNIT_CFLAGS) $(NLGENL_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/src/cli
 tests_unit_check_nlsock_LDADD = $(UNIT_LDADD) $(JSONC_LIBS)
 endif
+if HAVE_CHECK
+# ctflow's output: escaping, valid UTF-8, the JSON of flows, notifications, upcalls.
+check_PROGRAMS += tests/cli/check_output
+tests_cli_check_output_SOURCES = tests/cli/check_output.c src/cli/output-events.c \
+	src/cli/output-json.c src/cli/output.c src/cli/text.c
+tests_cli_check_output_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/src/cli
+tests_cli_check_output_LDADD = $(UNIT_LDADD) $(JSONC_LIBS)
+endif
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_daemon_flowtab tests/unit/check_daemon_main
