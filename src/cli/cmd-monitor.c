@@ -341,6 +341,40 @@ static bool per_cpu_dispatch(const struct ctf_dp_info *dp)
 	return dp->user_features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU;
 }
 
+/*
+ * The ports named on the command line (every port when none is), each with
+ * the upcall PID to give back; count=N is read on the way. A CLI status.
+ */
+static int pick_redirects(int argc, char **argv, const struct port_list *all, const char *dp_name,
+			  struct redirect *redir, size_t *n_redir, unsigned long *count)
+{
+	for (int i = 2; i < argc; i++) {
+		const struct ctf_vport_info *p;
+		int c = parse_count(argv[i], count, "listen for upcalls");
+
+		if (c < 0)
+			return CLI_USAGE;
+		if (c)
+			continue;
+		p = find_port(all, argv[i]);
+		if (!p) {
+			cli_error("cannot listen for upcalls: no port `%s' in %s "
+				  "(hint: ctflow show %s lists the ports)", argv[i], dp_name, dp_name);
+			return CLI_ERR;
+		}
+		snprintf(redir[*n_redir].name, IFNAMSIZ, "%s", p->name);
+		redir[(*n_redir)++].old_pid = p->upcall_pid0;
+	}
+	if (!*n_redir) {
+		for (size_t i = 0; i < all->n; i++) {
+			snprintf(redir[i].name, IFNAMSIZ, "%s", all->ports[i].name);
+			redir[i].old_pid = all->ports[i].upcall_pid0;
+		}
+		*n_redir = all->n;
+	}
+	return CLI_OK;
+}
+
 int cmd_upcall_listen(int argc, char **argv)
 {
 	struct listen_ctx l;
@@ -367,33 +401,10 @@ int cmd_upcall_listen(int argc, char **argv)
 		goto out;
 	}
 	redir = ctf_xzalloc((all.n + 1) * sizeof(*redir));
-	for (int i = 2; i < argc; i++) {
-		const struct ctf_vport_info *p;
-		int c = parse_count(argv[i], &l.count, "listen for upcalls");
-
-		if (c < 0) {
-			rc = CLI_USAGE;
-			goto out;
-		}
-		if (c)
-			continue;
-		p = find_port(&all, argv[i]);
-		if (!p) {
-			cli_error("cannot listen for upcalls: no port `%s' in %s "
-				  "(hint: ctflow show %s lists the ports)", argv[i], fc.dp_name,
-				  fc.dp_name);
-			goto out;
-		}
-		snprintf(redir[n_redir].name, IFNAMSIZ, "%s", p->name);
-		redir[n_redir++].old_pid = p->upcall_pid0;
-	}
-	if (!n_redir) {
-		for (size_t i = 0; i < all.n; i++) {
-			snprintf(redir[i].name, IFNAMSIZ, "%s", all.ports[i].name);
-			redir[i].old_pid = all.ports[i].upcall_pid0;
-		}
-		n_redir = all.n;
-	}
+	rc = pick_redirects(argc, argv, &all, fc.dp_name, redir, &n_redir, &l.count);
+	if (rc != CLI_OK)
+		goto out;
+	rc = CLI_ERR;
 	for (size_t i = 0; i < all.n; i++)
 		ctf_portmap_add(&names, all.ports[i].port_no, all.ports[i].name);
 
