@@ -205,6 +205,14 @@ int cmd_show(int argc, char **argv)
 	struct show_ctx ctx = { 0 };
 	int status = CLI_OK;
 
+	/* A name no kernel datapath can have is refused before the kernel is asked. */
+	for (int i = 1; i < argc; i++) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "show datapath %s", argv[i]);
+		if (!cli_dp_name(argv[i], what))
+			return CLI_ERR;
+	}
 	if (open_sock("show datapaths", &ctx.sock))
 		return CLI_ERR;
 	if (cli_opts.json)

@@ -390,6 +390,10 @@ int cmd_upcall_listen(int argc, char **argv)
 	int ret, rc = CLI_ERR;
 
 	memset(&l, 0, sizeof(l));
+	/* A bad count=N is a bad command line, whatever the datapath. */
+	for (int i = 2; i < argc; i++)
+		if (parse_count(argv[i], &l.count, "listen for upcalls") < 0)
+			return CLI_USAGE;
 	ctf_portmap_init(&names);
 	if (flow_cli_open(&fc, argv[1], "listen for upcalls"))
 		goto out;

@@ -42,7 +42,7 @@ unlike() {
 	esac
 }
 
-echo "1..27"
+echo "1..29"
 
 F='in_port(1),eth(),eth_type(0x0800),ipv4()'
 
@@ -94,6 +94,9 @@ expect 1 "datapath type \`netdev' is not supported" "a userspace datapath type i
 	-- add-flow netdev@dp0 "$F" 2
 expect 1 "empty datapath name" "an empty datapath name is refused" -- dump-flows system@
 expect 1 "is too long" "a datapath name over 15 characters is refused" -- del-dp abcdefghijklmnopq
+expect 1 "cannot show datapath netdev@t0: datapath type" "show refuses the name before asking the kernel" \
+	-- show netdev@t0
+expect 2 "bad \`count=x'" "upcall-listen reads count= before the datapath" -- upcall-listen dp0 count=x
 
 # --- control bytes ---------------------------------------------------------------
 esc=$(printf '\033')
