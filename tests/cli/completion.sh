@@ -49,7 +49,7 @@ has() {
 	case " $got " in *" $2 "*) ok 0 "$3" ;; *) ok 1 "$3: got '$got'" ;; esac
 }
 
-echo "1..16"
+echo "1..19"
 
 expect "ctflow dump-f" "dump-flows" "a command from list-commands"
 expect "ctflow -s dump-c" "dump-conntrack" "a command after an option"
@@ -68,6 +68,9 @@ expect "ctflow check-flow 'in_port(1),ipv" "in_port(1),ipv4( in_port(1),ipv6( in
 expect "ctflow add-flow 'in_port(1),eth()' ct(commit),rec" "commit),recirc(" "an action keyword after the flow"
 expect "ctflow add-flow 'in_port(1),eth()' dr" "drop" "drop takes no parentheses"
 expect "ctflow dump-flows filter=in_po" "in_port(" "keywords in filter="
+expect "ctflow add-flow d" "dp0 dp_hash(" "add-flow: a datapath or a key first"
+expect "ctflow del-flow dp0 in_port(1),ct_z" "1),ct_zone(" "del-flow: keys after the datapath"
+expect "ctflow get-flow u" "ufid:" "get-flow takes a ufid"
 expect "ctflow help dump-" "dump-conntrack dump-dps dump-flows dump-rules" "help COMMAND"
 
 exit $fail

@@ -85,7 +85,8 @@ grep -v '^#' "$tmp/saved.conf" > "$tmp/saved.rules"
 printf '%s\n' "rule 30 recirc_id(0),eth_type(0x0806) 1" "rule 20 recirc_id(0),in_port(2) ct(commit),2" \
 	"default-action drop" | cmp -s - "$tmp/saved.rules"
 ok $? "save-rules writes the rules and the default action"
-[ -z "$(ls "$tmp" | grep 'saved.conf.')" ]
+set -- "$tmp"/saved.conf.*
+[ ! -e "$1" ]
 ok $? "save-rules leaves no temporary file behind"
 chmod 600 "$tmp/saved.conf"
 "$CTFLOW" save-rules "$tmp/saved.conf" && [ "$(stat -c %a "$tmp/saved.conf")" = 600 ]
