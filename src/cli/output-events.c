@@ -19,10 +19,20 @@
 #include "cli.h"
 #include "output.h"
 
+/*
+ * A member whose key is a string literal, new to @o: json-c then neither
+ * copies the key nor looks for an older one (dump-flows adds 7 per flow).
+ */
+static void add_new(struct json_object *o, const char *key, struct json_object *val)
+{
+	json_object_object_add_ex(o, key, val, JSON_C_OBJECT_ADD_KEY_IS_NEW |
+				  JSON_C_OBJECT_KEY_IS_CONSTANT);
+}
+
 /* Add the text @tmp holds as @key, and empty @tmp for the next one. */
 static void add_text(struct json_object *o, const char *key, struct ctf_str *tmp)
 {
-	cli_json_add_str(o, key, ctf_str_cstr(tmp));
+	add_new(o, key, cli_json_str(ctf_str_cstr(tmp)));
 	ctf_str_clear(tmp);
 }
 
@@ -35,19 +45,18 @@ struct json_object *cli_json_flow(const struct ctf_flow_info *f, uint64_t now_ms
 	if (f->has_ufid) {
 		ctf_ufid_format(&f->ufid, &tmp);
 		/* The bare UUID, without the "ufid:" tag. */
-		cli_json_add_str(o, "ufid", ctf_str_cstr(&tmp) + (tmp.len > 5 ? 5 : 0));
+		add_new(o, "ufid", cli_json_str(ctf_str_cstr(&tmp) + (tmp.len > 5 ? 5 : 0)));
 		ctf_str_clear(&tmp);
 	} else {
-		json_object_object_add(o, "ufid", NULL);
+		add_new(o, "ufid", NULL);
 	}
 	ctf_key_format(f->key, f->key_len, f->mask, f->mask_len, ports, fmt_flags, &tmp);
 	add_text(o, "match", &tmp);
-	cli_json_add_u64(o, "packets", f->packets);
-	cli_json_add_u64(o, "bytes", f->bytes);
-	if (f->used_ms)	/* milliseconds idle; a stamp from the future counts as 0 */
-		cli_json_add_u64(o, "used_ms", now_ms > f->used_ms ? now_ms - f->used_ms : 0);
-	else
-		json_object_object_add(o, "used_ms", NULL);
+	add_new(o, "packets", cli_json_u64(f->packets));
+	add_new(o, "bytes", cli_json_u64(f->bytes));
+	/* Milliseconds idle; a stamp from the future counts as 0. */
+	add_new(o, "used_ms", f->used_ms ? cli_json_u64(now_ms > f->used_ms ? now_ms - f->used_ms : 0)
+				       : NULL);
 	ctf_tcp_flags_format(f->tcp_flags, &tmp);
 	add_text(o, "tcp_flags", &tmp);
 	/* An omitted ACTIONS attribute and an empty one both mean "drop". */

@@ -21,10 +21,17 @@ struct json_object *cli_json_str(const char *s)
 {
 	struct ctf_str tmp = { 0 };
 	struct json_object *o;
+	size_t len, i;
 
 	if (!s)
 		return NULL;
-	cli_text_utf8(s, strlen(s), &tmp);
+	/* Flows are ASCII: only a string with a byte >= 0x80 needs the check and a copy. */
+	len = strlen(s);
+	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == len)
+		return json_object_new_string_len(s, (int)len);
+	cli_text_utf8(s, len, &tmp);
 	o = json_object_new_string_len(ctf_str_cstr(&tmp), (int)tmp.len);
 	ctf_str_free(&tmp);
 	return o;
@@ -40,14 +47,19 @@ void cli_json_add_int(struct json_object *obj, const char *key, int64_t val)
 	json_object_object_add(obj, key, json_object_new_int64(val));
 }
 
-void cli_json_add_u64(struct json_object *obj, const char *key, uint64_t val)
+struct json_object *cli_json_u64(uint64_t val)
 {
 #if defined(JSON_C_VERSION_NUM) && JSON_C_VERSION_NUM >= ((0 << 16) | (14 << 8))
-	json_object_object_add(obj, key, json_object_new_uint64(val));
+	return json_object_new_uint64(val);
 #else
 	/* json-c before 0.14 has no unsigned 64-bit type; counters never reach 2^63. */
-	json_object_object_add(obj, key, json_object_new_int64((int64_t)val));
+	return json_object_new_int64((int64_t)val);
 #endif
+}
+
+void cli_json_add_u64(struct json_object *obj, const char *key, uint64_t val)
+{
+	json_object_object_add(obj, key, cli_json_u64(val));
 }
 
 void cli_json_add_double(struct json_object *obj, const char *key, double val)

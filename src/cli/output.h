@@ -44,6 +44,8 @@ int cli_json_print(struct json_object *obj);
 
 /* A JSON string of @s, made valid UTF-8; NULL @s gives JSON null. */
 struct json_object *cli_json_str(const char *s);
+/* An unsigned 64-bit counter (signed on json-c < 0.14: counters never reach 2^63). */
+struct json_object *cli_json_u64(uint64_t val);
 
 /* Add a member to @obj; each takes care of the json-c type to use. */
 void cli_json_add_str(struct json_object *obj, const char *key, const char *val);
