@@ -154,12 +154,33 @@ EXTRA_DIST += tests/cli/options.sh
 # Every example of ctflow-flows(7) runs as the page says.
 TESTS += tests/cli/manpage-examples.sh
 EXTRA_DIST += tests/cli/manpage-examples.sh
+# What ctflow checks before it needs the kernel: --json, flows, DP names, escaping.
+TESTS += tests/cli/offline.sh
+EXTRA_DIST += tests/cli/offline.sh
+# The bash completion script, sourced, with COMPREPLY checked.
+TESTS += tests/cli/completion.sh
+EXTRA_DIST += tests/cli/completion.sh
+# dump-rules, save-rules, daemon-show against a stand-in for ctflowd's socket.
+TESTS += tests/cli/rules.sh
+EXTRA_DIST += tests/cli/rules.sh tests/cli/fake-ctflowd.py
+# add-rule, save-rules, restart: the same rules (ctflowd without a datapath).
+TESTS += tests/cli/save-rules.sh
+EXTRA_DIST += tests/cli/save-rules.sh
 
 if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_nlsock
-tests_unit_check_nlsock_SOURCES = tests/unit/check_nlsock.c src/cli/output-json.c
+tests_unit_check_nlsock_SOURCES = tests/unit/check_nlsock.c src/cli/output-json.c \
+	src/cli/output.c src/cli/text.c
 tests_unit_check_nlsock_CFLAGS = $(UNIT_CFLAGS) $(NLGENL_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/src/cli
 tests_unit_check_nlsock_LDADD = $(UNIT_LDADD) $(JSONC_LIBS)
+endif
+if HAVE_CHECK
+# ctflow's output: escaping, valid UTF-8, the JSON of flows, notifications, upcalls.
+check_PROGRAMS += tests/cli/check_output
+tests_cli_check_output_SOURCES = tests/cli/check_output.c src/cli/output-events.c \
+	src/cli/output-json.c src/cli/output.c src/cli/text.c
+tests_cli_check_output_CFLAGS = $(UNIT_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/src/cli
+tests_cli_check_output_LDADD = $(UNIT_LDADD) $(JSONC_LIBS)
 endif
 
 if HAVE_CHECK

@@ -34,7 +34,32 @@ struct cli_command {
 	const char *example;	/* the arguments of one example */
 };
 
-/* "ctflow: <fmt>\n" on stderr. */
+struct ctf_err;
+struct ctf_nlerr;
+
+/*
+ * "ctflow: <fmt>\n" on stderr, control bytes escaped (errors.c): input
+ * quoted in a message never reaches the terminal raw.
+ */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "cannot <what>: <msg> (hint: <hint>)"; with @file, prefixed "FILE:LINE: ". */
+void cli_fail(const char *what, const struct ctf_err *err);
+void cli_fail_at(const char *file, unsigned long line, const char *what, const struct ctf_err *err);
+/*
+ * A kernel error as a struct ctf_err: @diag (the caller's diagnosis, may be
+ * NULL) or what the errno means to every command, with the kernel's
+ * extended-ACK text added; else the errno's text.
+ */
+void cli_err_from_nl(int ret, const struct ctf_nlerr *nlerr, const char *diag, struct ctf_err *out);
+/* cli_err_from_nl() then cli_fail(). */
+void cli_fail_nl(const char *what, int ret, const struct ctf_nlerr *nlerr, const char *diag);
+
+/*
+ * A datapath argument, "[system@]NAME" (dp-arg.c): NAME, or NULL with
+ * @err saying why (another datapath type, empty, too long).
+ */
+const char *cli_dp_parse(const char *arg, struct ctf_err *err);
+/* cli_dp_parse() that prints "cannot <what>: ..." when it refuses. */
+const char *cli_dp_name(const char *arg, const char *what);
 
 #endif

@@ -48,10 +48,10 @@ static enum ctf_flow_op verb_op(enum ctf_bulk_verb verb)
 
 static void report(struct bulk *bk, const struct bulk_item *it, const struct ctf_err *err)
 {
-	char buf[1100];
+	char what[32];
 
-	cli_error("%s:%lu: cannot %s flow: %s", bk->file, it->line,
-		  flow_op_verb(verb_op(it->verb)), ctf_err_text(err, buf, sizeof(buf)));
+	snprintf(what, sizeof(what), "%s flow", flow_op_verb(verb_op(it->verb)));
+	cli_fail_at(bk->file, it->line, what, err);
 	bk->failed++;
 	if (cli_opts.stop_on_error)
 		bk->stop = true;
@@ -209,7 +209,7 @@ static int apply_file(const char *dp, const char *path, enum ctf_bulk_verb def, 
 		goto out_close;
 	int r = ctf_nlsock_family(bk->fc.sock, OVS_FLOW_FAMILY, &bk->family);
 	if (r < 0) {
-		cli_error("cannot %s: %s", verb, strerror(-r));
+		cli_fail_nl(verb, r, NULL, NULL);
 		goto out_close;
 	}
 	unsigned max = cli_opts.stop_on_error ? 1 : BULK_MAX_REQUESTS;

@@ -12,7 +12,7 @@
  * dump directly:
  *     [ufid:UUID, ]FLOW[, actions:ACTIONS]
  * --hex adds the attribute bytes (key, mask, actions) as hex dumps, -m
- * prints every field with its mask.
+ * prints every field with its mask, --json prints the same as a document.
  *
  * Exit: 0 the kernel would accept the flow, 1 refused (with the reason and
  * a hint), 2 usage.
@@ -27,26 +27,66 @@
 #include "ctflow/util.h"
 #include "cli.h"
 #include "commands.h"
+#include "output.h"
 
 static void hex_dump(const char *what, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
-	printf("%s: %zu bytes\n", what, len);
+	cli_out_printf("%s: %zu bytes\n", what, len);
 	for (size_t off = 0; off < len; off += 16) {
-		printf("  %04zx ", off);
+		cli_out_printf("  %04zx ", off);
 		for (size_t i = off; i < off + 16 && i < len; i++)
-			printf(" %02x", p[i]);
-		putchar('\n');
+			cli_out_printf(" %02x", p[i]);
+		cli_out_puts("\n");
 	}
 }
 
-static int refuse(const struct ctf_err *err)
+static void hex_string(const struct ctf_nlbuf *b, struct ctf_str *out)
 {
-	char buf[sizeof(err->msg) + sizeof(err->hint) + 16];
+	const uint8_t *p = ctf_nlbuf_data(b);
 
-	cli_error("cannot check flow: %s", ctf_err_text(err, buf, sizeof(buf)));
-	return CLI_ERR;
+	for (size_t i = 0; i < ctf_nlbuf_len(b); i++)
+		ctf_str_put_xdigits(out, p[i], 2);
+}
+
+/*
+ * --json: {"ufid": UUID or null, "match", "actions" (null without ACTIONS)},
+ * and with --hex "bytes": {"key", "mask", "actions"} as hex strings.
+ */
+static int print_json(const struct ctf_ufid *ufid, const char *match, const char *actions,
+		      const struct ctf_nlbuf *key, const struct ctf_nlbuf *mask,
+		      const struct ctf_nlbuf *acts)
+{
+	struct json_object *o = json_object_new_object();
+	struct ctf_str tmp = { 0 };
+
+	if (ufid) {
+		ctf_ufid_format(ufid, &tmp);
+		cli_json_add_str(o, "ufid", ctf_str_cstr(&tmp) + 5);	/* without "ufid:" */
+		ctf_str_clear(&tmp);
+	} else {
+		json_object_object_add(o, "ufid", NULL);
+	}
+	cli_json_add_str(o, "match", match);
+	json_object_object_add(o, "actions", cli_json_str(actions));
+	if (cli_opts.hex) {
+		struct json_object *b = json_object_new_object();
+
+		hex_string(key, &tmp);
+		cli_json_add_str(b, "key", ctf_str_cstr(&tmp));
+		ctf_str_clear(&tmp);
+		hex_string(mask, &tmp);
+		cli_json_add_str(b, "mask", ctf_str_cstr(&tmp));
+		ctf_str_clear(&tmp);
+		if (actions) {
+			hex_string(acts, &tmp);
+			cli_json_add_str(b, "actions", ctf_str_cstr(&tmp));
+		}
+		json_object_object_add(o, "bytes", b);
+	}
+	ctf_str_free(&tmp);
+	return cli_json_print(o);
 }
 
 /* Decode the parsed key/mask into the struct and encode them back in kernel order. */
@@ -94,10 +134,24 @@ int cmd_check_flow(int argc, char **argv)
 	    ctf_flow_validate(ctf_nlbuf_data(&key), ctf_nlbuf_len(&key), ctf_nlbuf_data(&mask),
 			      ctf_nlbuf_len(&mask), ctf_nlbuf_data(&acts), ctf_nlbuf_len(&acts), &err) < 0 ||
 	    canonical_match(&key, &mask, &ckey, &cmask, &err) < 0) {
-		ret = refuse(&err);
+		cli_fail("check flow", &err);
 		goto out;
 	}
 
+	if (cli_opts.json) {
+		struct ctf_str match = { 0 }, actions = { 0 };
+
+		ctf_key_format(ctf_nlbuf_data(&ckey), ctf_nlbuf_len(&ckey), ctf_nlbuf_data(&cmask),
+			       ctf_nlbuf_len(&cmask), NULL, flags, &match);
+		if (actions_text)
+			ctf_actions_format(ctf_nlbuf_data(&acts), ctf_nlbuf_len(&acts), NULL, flags,
+					   &actions);
+		ret = print_json(has_ufid ? &ufid : NULL, ctf_str_cstr(&match),
+				 actions_text ? ctf_str_cstr(&actions) : NULL, &ckey, &cmask, &acts);
+		ctf_str_free(&match);
+		ctf_str_free(&actions);
+		goto out;
+	}
 	if (has_ufid) {
 		ctf_ufid_format(&ufid, &out);
 		ctf_str_puts(&out, ", ");
@@ -108,7 +162,8 @@ int cmd_check_flow(int argc, char **argv)
 		ctf_str_puts(&out, ", actions:");
 		ctf_actions_format(ctf_nlbuf_data(&acts), ctf_nlbuf_len(&acts), NULL, flags, &out);
 	}
-	puts(ctf_str_cstr(&out));
+	cli_out_puts(ctf_str_cstr(&out));
+	cli_out_puts("\n");
 	if (cli_opts.hex) {
 		hex_dump("key", ctf_nlbuf_data(&ckey), ctf_nlbuf_len(&ckey));
 		hex_dump("mask", ctf_nlbuf_data(&cmask), ctf_nlbuf_len(&cmask));

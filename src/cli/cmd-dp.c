@@ -27,41 +27,6 @@
 
 /* ---- errors ----------------------------------------------------------- */
 
-/* Reasons every command can meet, when nothing more specific applies. */
-static const char *generic_reason(int ret)
-{
-	switch (-ret) {
-	case EPERM:
-	case EACCES:
-		return "operation not permitted (hint: needs CAP_NET_ADMIN, e.g. run as root)";
-	case ENOENT:
-		return "the openvswitch kernel module is not loaded (hint: modprobe openvswitch)";
-	case EOPNOTSUPP:
-		return "not supported by this kernel";
-	case ENAMETOOLONG:
-		return "name too long (at most 15 characters)";
-	default:
-		return NULL;
-	}
-}
-
-/*
- * "ctflow: cannot <what>: <reason>". @diag is our diagnosis for this errno
- * (NULL: none); the kernel's own text is added when it gave one.
- */
-static void report(const char *what, int ret, const struct ctf_nlerr *err, const char *diag)
-{
-	const char *kmsg = err && err->msg[0] ? err->msg : NULL;
-	const char *reason = diag ? diag : generic_reason(ret);
-
-	if (reason && kmsg)
-		cli_error("cannot %s: %s (kernel: %s)", what, reason, kmsg);
-	else if (reason || kmsg)
-		cli_error("cannot %s: %s", what, reason ? reason : kmsg);
-	else
-		cli_error("cannot %s: %s", what, strerror(-ret));
-}
-
 /* Open the socket and check that the datapath family is there. */
 static int open_sock(const char *what, struct ctf_nlsock **sock)
 {
@@ -75,7 +40,7 @@ static int open_sock(const char *what, struct ctf_nlsock **sock)
 	}
 	ret = ctf_nlsock_family(*sock, OVS_DATAPATH_FAMILY, &family);
 	if (ret < 0) {
-		report(what, ret, NULL, NULL);
+		cli_fail_nl(what, ret, NULL, NULL);
 		ctf_nlsock_close(*sock);
 		*sock = NULL;
 		return CLI_ERR;
@@ -85,42 +50,12 @@ static int open_sock(const char *what, struct ctf_nlsock **sock)
 
 /* ---- datapath names --------------------------------------------------- */
 
-/*
- * "system@NAME" or "NAME" -> NAME. Other types (netdev@...) are userspace
- * datapaths of ovs-vswitchd, which the kernel knows nothing about.
- */
-static const char *dp_arg_name(const char *what, const char *arg)
-{
-	const char *at = strchr(arg, '@');
-	const char *name = arg;
-
-	if (at) {
-		if ((size_t)(at - arg) != strlen("system") || strncmp(arg, "system", 6)) {
-			cli_error("cannot %s: datapath type `%.*s' is not supported "
-				  "(hint: only system@ datapaths live in the kernel)", what,
-				  (int)(at - arg), arg);
-			return NULL;
-		}
-		name = at + 1;
-	}
-	if (!*name) {
-		cli_error("cannot %s: empty datapath name", what);
-		return NULL;
-	}
-	if (strlen(name) >= IFNAMSIZ) {
-		cli_error("cannot %s: datapath name `%s' is too long (at most %d characters)",
-			  what, name, IFNAMSIZ - 1);
-		return NULL;
-	}
-	return name;
-}
-
 /* Look up a datapath named on the command line; prints the error. */
 static int get_dp(struct ctf_nlsock *sock, const char *what, const char *arg,
 		  struct ctf_dp_info *info)
 {
 	struct ctf_nlerr err;
-	struct ctf_dp_ref ref = { .name = dp_arg_name(what, arg) };
+	struct ctf_dp_ref ref = { .name = cli_dp_name(arg, what) };
 	char diag[64];
 	int ret;
 
@@ -129,7 +64,7 @@ static int get_dp(struct ctf_nlsock *sock, const char *what, const char *arg,
 	ret = ctf_dp_get(sock, &ref, info, &err);
 	if (ret < 0) {
 		snprintf(diag, sizeof(diag), "no datapath named %s", ref.name);
-		report(what, ret, &err, ret == -ENODEV ? diag : NULL);
+		cli_fail_nl(what, ret, &err, ret == -ENODEV ? diag : NULL);
 		return CLI_ERR;
 	}
 	return CLI_OK;
@@ -198,7 +133,7 @@ int cmd_dump_dps(int argc, char **argv)
 	ret = ctf_dp_dump(sock, collect_dp_cb, &l, &err);
 	ctf_nlsock_close(sock);
 	if (ret < 0) {
-		report("list datapaths", ret, &err, NULL);
+		cli_fail_nl("list datapaths", ret, &err, NULL);
 		free(l.dps);
 		return CLI_ERR;
 	}
@@ -206,7 +141,7 @@ int cmd_dump_dps(int argc, char **argv)
 		ret = cli_json_print(cli_json_dp_list(l.dps, l.n));
 	} else {
 		for (size_t i = 0; i < l.n; i++)
-			printf("system@%s\n", l.dps[i].name);
+			cli_out_printf("system@%s\n", l.dps[i].name);
 		ret = CLI_OK;
 	}
 	free(l.dps);
@@ -244,7 +179,7 @@ static int show_one(struct show_ctx *ctx, const struct ctf_dp_info *dp)
 	ret = list_ports(ctx->sock, dp, &ports, &err);
 	if (ret < 0) {
 		snprintf(what, sizeof(what), "show datapath %s", dp->name);
-		report(what, ret, &err, NULL);
+		cli_fail_nl(what, ret, &err, NULL);
 		return CLI_ERR;
 	}
 	/* Like ovs-dpctl -s, netdev ports report what their device counted. */
@@ -258,11 +193,8 @@ static int show_one(struct show_ctx *ctx, const struct ctf_dp_info *dp)
 	if (ctx->json_dps) {
 		json_object_array_add(ctx->json_dps, cli_json_dp_show(dp, ports.ports, ports.n));
 	} else {
-		struct ctf_str out = { 0 };
-
-		ctf_dp_format_show(dp, ports.ports, ports.n, feat, flags, &out);
-		fputs(ctf_str_cstr(&out), stdout);
-		ctf_str_free(&out);
+		ctf_dp_format_show(dp, ports.ports, ports.n, feat, flags, cli_out_buffer());
+		cli_out_commit();
 	}
 	free(ports.ports);
 	return CLI_OK;
@@ -273,6 +205,14 @@ int cmd_show(int argc, char **argv)
 	struct show_ctx ctx = { 0 };
 	int status = CLI_OK;
 
+	/* A name no kernel datapath can have is refused before the kernel is asked. */
+	for (int i = 1; i < argc; i++) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "show datapath %s", argv[i]);
+		if (!cli_dp_name(argv[i], what))
+			return CLI_ERR;
+	}
 	if (open_sock("show datapaths", &ctx.sock))
 		return CLI_ERR;
 	if (cli_opts.json)
@@ -293,7 +233,7 @@ int cmd_show(int argc, char **argv)
 		int ret = ctf_dp_dump(ctx.sock, collect_dp_cb, &l, &err);
 
 		if (ret < 0) {
-			report("show datapaths", ret, &err, NULL);
+			cli_fail_nl("show datapaths", ret, &err, NULL);
 			status = CLI_ERR;
 		}
 		for (size_t i = 0; i < l.n; i++) {
@@ -488,7 +428,7 @@ static int add_one_if(struct ctf_nlsock *sock, const struct ctf_dp_info *dp, con
 		snprintf(diag, sizeof(diag), "%s is already a port", spec.name);
 		d = diag;
 	}
-	report(what, ret, &err, d);
+	cli_fail_nl(what, ret, &err, d);
 	return CLI_ERR;
 }
 
@@ -538,7 +478,7 @@ static int set_one_if(struct ctf_nlsock *sock, const struct ctf_dp_info *dp, con
 	ret = ctf_vport_get(sock, dp->dp_ifindex, spec.name, CTF_VPORT_NO_ANY, &cur, &err);
 	if (ret < 0) {
 		snprintf(diag, sizeof(diag), "no port named %s", spec.name);
-		report(what, ret, &err, ret == -ENODEV ? diag : NULL);
+		cli_fail_nl(what, ret, &err, ret == -ENODEV ? diag : NULL);
 		return CLI_ERR;
 	}
 	/* As with ovs-dpctl, type and port_no may be restated but never changed. */
@@ -600,7 +540,7 @@ static int del_one_if(struct ctf_nlsock *sock, const struct ctf_dp_info *dp, con
 		ret = ctf_vport_get(sock, dp->dp_ifindex, arg, CTF_VPORT_NO_ANY, &port, &err);
 	if (ret < 0) {
 		snprintf(diag, sizeof(diag), "no port named %s", arg);
-		report(what, ret, &err, ret == -ENODEV ? diag : NULL);
+		cli_fail_nl(what, ret, &err, ret == -ENODEV ? diag : NULL);
 		return CLI_ERR;
 	}
 	if (port.port_no == OVSP_LOCAL) {
@@ -611,7 +551,7 @@ static int del_one_if(struct ctf_nlsock *sock, const struct ctf_dp_info *dp, con
 	ret = ctf_vport_del(sock, dp->dp_ifindex, NULL, port.port_no, &err);
 	if (ret < 0) {
 		snprintf(diag, sizeof(diag), "no port named %s", arg);
-		report(what, ret, &err, ret == -ENODEV ? diag : NULL);
+		cli_fail_nl(what, ret, &err, ret == -ENODEV ? diag : NULL);
 		return CLI_ERR;
 	}
 	return CLI_OK;
@@ -647,7 +587,7 @@ int cmd_add_dp(int argc, char **argv)
 	int ret;
 
 	snprintf(what, sizeof(what), "add datapath %s", argv[1]);
-	name = dp_arg_name(what, argv[1]);
+	name = cli_dp_name(argv[1], what);
 	if (!name)
 		return CLI_ERR;
 	if (open_sock(what, &sock))
@@ -666,7 +606,7 @@ int cmd_add_dp(int argc, char **argv)
 					 "exists", name);
 			d = diag;
 		}
-		report(what, ret, &err, d);
+		cli_fail_nl(what, ret, &err, d);
 		ctf_nlsock_close(sock);
 		return CLI_ERR;
 	}
@@ -688,7 +628,7 @@ int cmd_del_dp(int argc, char **argv)
 	int ret;
 
 	snprintf(what, sizeof(what), "delete datapath %s", argv[1]);
-	ref.name = dp_arg_name(what, argv[1]);
+	ref.name = cli_dp_name(argv[1], what);
 	if (!ref.name)
 		return CLI_ERR;
 	if (open_sock(what, &sock))
@@ -697,7 +637,7 @@ int cmd_del_dp(int argc, char **argv)
 	ctf_nlsock_close(sock);
 	if (ret < 0) {
 		snprintf(diag, sizeof(diag), "no datapath named %s", ref.name);
-		report(what, ret, &err, ret == -ENODEV ? diag : NULL);
+		cli_fail_nl(what, ret, &err, ret == -ENODEV ? diag : NULL);
 		return CLI_ERR;
 	}
 	return CLI_OK;

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "cmd-flow.h"
 #include "commands.h"
+#include "output.h"
 #include "ctflow/compat.h"
 #include "ctflow/dp.h"
 
@@ -37,34 +38,20 @@ static int pick_cb(const struct ctf_dp_info *info, void *arg)
 	return 0;
 }
 
-/* "system@NAME" is NAME; other datapath types are userspace ones. */
-static int dp_strip_type(const char *arg, const char **name, const char *verb)
+static int report_dp_error(int ret, const struct ctf_nlerr *nlerr, const char *name,
+			   const char *verb)
 {
-	const char *at = strchr(arg, '@');
+	struct ctf_err err;
 
-	*name = arg;
-	if (!at)
-		return 0;
-	if ((size_t)(at - arg) != 6 || strncmp(arg, "system", 6)) {
-		cli_error("cannot %s: datapath type `%.*s' is not supported "
-			  "(hint: ctflow drives the kernel datapath, type `system')",
-			  verb, (int)(at - arg), arg);
-		return CLI_ERR;
+	if (ret == -ENODEV && name) {
+		ctf_err_set(&err, "no datapath named `%s'", name);
+		ctf_err_hint(&err, "ctflow dump-dps lists the datapaths");
+	} else if (ret == -ENOENT) {
+		cli_err_from_nl(ret, NULL, NULL, &err);
+	} else {
+		cli_err_from_nl(ret, nlerr, NULL, &err);
 	}
-	*name = at + 1;
-	return 0;
-}
-
-static int report_dp_error(int ret, const char *name, const char *verb)
-{
-	if (ret == -ENOENT)
-		cli_error("cannot %s: the openvswitch kernel module is not loaded "
-			  "(hint: modprobe openvswitch)", verb);
-	else if (ret == -ENODEV && name)
-		cli_error("cannot %s: no datapath named `%s' "
-			  "(hint: ctflow dump-dps lists the datapaths)", verb, name);
-	else
-		cli_error("cannot %s: cannot find the datapath: %s", verb, strerror(-ret));
+	cli_fail(verb, &err);
 	return CLI_ERR;
 }
 
@@ -77,7 +64,7 @@ int flow_cli_open(struct flow_cli *fc, const char *dp_arg, const char *verb)
 
 	memset(fc, 0, sizeof(*fc));
 	ctf_portmap_init(&fc->ports);
-	if (dp_arg && dp_strip_type(dp_arg, &name, verb))
+	if (dp_arg && !(name = cli_dp_name(dp_arg, verb)))
 		return CLI_ERR;
 	ret = ctf_nlsock_open(&fc->sock);
 	if (ret < 0) {
@@ -89,13 +76,13 @@ int flow_cli_open(struct flow_cli *fc, const char *dp_arg, const char *verb)
 
 		ret = ctf_dp_get(fc->sock, &ref, &info, &nlerr);
 		if (ret < 0)
-			return report_dp_error(ret, name, verb);
+			return report_dp_error(ret, &nlerr, name, verb);
 	} else {
 		struct dp_pick pick = { 0 };
 
 		ret = ctf_dp_dump(fc->sock, pick_cb, &pick, &nlerr);
 		if (ret < 0)
-			return report_dp_error(ret, NULL, verb);
+			return report_dp_error(ret, &nlerr, NULL, verb);
 		if (pick.n == 0) {
 			cli_error("cannot %s: no datapaths exist "
 				  "(hint: create one with ctflow add-dp DP)", verb);
@@ -125,12 +112,12 @@ bool flow_cli_dp_exists(const char *arg)
 {
 	struct ctf_nlsock *sock;
 	struct ctf_dp_info info;
-	const char *at = strchr(arg, '@');
-	struct ctf_dp_ref ref = { .name = at ? at + 1 : arg };
+	struct ctf_err err;
+	struct ctf_dp_ref ref = { .name = cli_dp_parse(arg, &err) };
 	bool found;
 
 	/* A file name with a directory in it is never a datapath name. */
-	if (!*ref.name || strchr(arg, '/') || ctf_nlsock_open(&sock) < 0)
+	if (!ref.name || strchr(arg, '/') || ctf_nlsock_open(&sock) < 0)
 		return false;
 	found = ctf_dp_get(sock, &ref, &info, NULL) == 0;
 	ctf_nlsock_close(sock);
@@ -151,8 +138,10 @@ int flow_cli_load_ports(struct flow_cli *fc, const char *verb)
 		return 0;
 	ret = ctf_vport_dump(fc->sock, fc->dp_ifindex, port_cb, &fc->ports, &nlerr);
 	if (ret < 0) {
-		cli_error("cannot %s: cannot list the ports of %s: %s", verb, fc->dp_name,
-			  nlerr.msg[0] ? nlerr.msg : strerror(-ret));
+		struct ctf_err err;
+
+		cli_err_from_nl(ret, &nlerr, NULL, &err);
+		cli_error("cannot %s: cannot list the ports of %s: %s", verb, fc->dp_name, err.msg);
 		return CLI_ERR;
 	}
 	fc->have_ports = true;
@@ -214,6 +203,46 @@ int flow_text_parse(struct flow_text *ft, const char *flow_text, const char *act
 		ctf_ufid_from_match(ctf_nlbuf_data(&ft->key), ctf_nlbuf_len(&ft->key),
 				    ctf_nlbuf_data(&ft->mask), ctf_nlbuf_len(&ft->mask), &ft->ufid);
 	return 0;
+}
+
+/* Every word of @text, each as a port of its own number (see flow_text_precheck). */
+static void any_word_is_a_port(const char *text, struct ctf_portmap *map)
+{
+	static const char delims[] = ",()=/: \t\n";
+	uint32_t port_no = (uint32_t)map->n + 1;
+
+	for (const char *p = text; *p && port_no < 4096; ) {
+		size_t n = strcspn(p, delims);
+
+		if (n && n < sizeof(map->ports[0].name)) {
+			char word[sizeof(map->ports[0].name)];
+
+			memcpy(word, p, n);
+			word[n] = '\0';
+			if (ctf_portmap_add(map, port_no, word) == 0)
+				port_no++;
+		}
+		p += n;
+		p += strspn(p, delims);
+	}
+}
+
+int flow_text_precheck(const char *flow_text, const char *actions_text, bool validate,
+		       struct ctf_err *err)
+{
+	struct ctf_portmap any;
+	struct flow_text ft;
+	int ret;
+
+	ctf_portmap_init(&any);
+	any_word_is_a_port(flow_text, &any);
+	if (actions_text)
+		any_word_is_a_port(actions_text, &any);
+	flow_text_init(&ft);
+	ret = flow_text_parse(&ft, flow_text, actions_text, &any, validate, err);
+	flow_text_free(&ft);
+	ctf_portmap_free(&any);
+	return ret;
 }
 
 void flow_text_req(const struct flow_text *ft, bool use_ufid, struct ctf_flow_req *req)
@@ -305,9 +334,10 @@ void flow_kernel_reason(enum ctf_flow_op op, int error, const struct ctf_nlerr *
 
 static void print_flow_error(enum ctf_flow_op op, const struct ctf_err *err)
 {
-	char buf[1100];
+	char what[32];
 
-	cli_error("cannot %s flow: %s", flow_op_verb(op), ctf_err_text(err, buf, sizeof(buf)));
+	snprintf(what, sizeof(what), "%s flow", flow_op_verb(op));
+	cli_fail(what, err);
 }
 
 /* Without -s a flow command prints nothing; with -s, the flow's stats. */
@@ -422,6 +452,10 @@ static int put_flow(int argc, char **argv, enum ctf_flow_op op)
 			  "(hint: mod-flow without ACTIONS only works on an existing flow)", verb);
 		return CLI_USAGE;
 	}
+	if (flow_text_precheck(flow, actions, true, &err) < 0) {
+		print_flow_error(op, &err);
+		return CLI_USAGE;
+	}
 	if (flow_cli_open(&fc, dp, verb) || flow_cli_load_ports(&fc, verb)) {
 		flow_cli_close(&fc);
 		return CLI_ERR;
@@ -458,12 +492,21 @@ int cmd_del_flow(int argc, char **argv)
 	struct ctf_err err;
 	int ret;
 
+	/* An empty FLOW would be a DEL without key or UFID: a flush. */
+	if (!argv[argc - 1][strspn(argv[argc - 1], " \t")]) {
+		cli_error("cannot delete flow: empty flow (hint: del-flows deletes every flow)");
+		return CLI_USAGE;
+	}
+	/* The kernel's answer decides whether the flow exists: no validation. */
+	if (flow_text_precheck(argv[argc - 1], NULL, false, &err) < 0) {
+		print_flow_error(CTF_FLOW_DELETE, &err);
+		return CLI_USAGE;
+	}
 	if (flow_cli_open(&fc, dp, "delete flow") || flow_cli_load_ports(&fc, "delete flow")) {
 		flow_cli_close(&fc);
 		return CLI_ERR;
 	}
 	flow_text_init(&ft);
-	/* The kernel's answer decides whether the flow exists: no validation. */
 	if (flow_text_parse(&ft, argv[argc - 1], NULL, &fc.ports, false, &err) < 0) {
 		print_flow_error(CTF_FLOW_DELETE, &err);
 		ret = CLI_USAGE;
@@ -486,10 +529,8 @@ struct print_ctx {
 	struct flow_cli *fc;
 	unsigned fmt_flags;
 	bool json;
-	bool in_array;		/* dump-flows --json: objects inside [ ] */
 	unsigned long n;
 	uint64_t now_ms;
-	struct ctf_str line;	/* formatted lines not yet handed to stdout */
 	/* dump-flows filter=: keep flows whose masked key matches. */
 	const struct flow_text *filter;
 };
@@ -515,20 +556,9 @@ static bool passes_filter(const struct print_ctx *ctx, const struct ctf_flow_inf
 }
 
 /*
- * Lines are collected and handed to stdout a chunk at a time: one fwrite per
- * line cost a libc call per flow and, through stdio's 4 KiB buffer, a
- * write(2) every dozen flows. The chunk is bounded, so memory stays flat
- * however many flows a dump returns.
+ * One flow: a dump-flows line, or with --json one object on a line of its
+ * own (dump-flows puts them in an array, one per line).
  */
-#define PRINT_CHUNK (64u * 1024)
-
-static void print_flush(struct print_ctx *ctx)
-{
-	if (ctx->line.len)
-		fwrite(ctx->line.buf, 1, ctx->line.len, stdout);
-	ctf_str_clear(&ctx->line);
-}
-
 static int print_flow_cb(const struct ctf_flow_info *info, void *arg)
 {
 	struct print_ctx *ctx = arg;
@@ -537,15 +567,16 @@ static int print_flow_cb(const struct ctf_flow_info *info, void *arg)
 	if (!passes_filter(ctx, info))
 		return 0;
 	if (ctx->json) {
-		if (ctx->in_array)
-			ctf_str_puts(&ctx->line, ctx->n ? ",\n" : "\n");
-		ctf_flow_format_json(info, ctx->now_ms, ports, ctx->fmt_flags, &ctx->line);
+		if (ctx->n)
+			cli_out_puts(",\n");
+		cli_out_json(cli_json_flow(info, ctx->now_ms, ports, ctx->fmt_flags), CLI_JSON_LINE);
 	} else {
-		ctf_flow_format(info, ctx->now_ms, ports, ctx->fmt_flags, &ctx->line);
-		ctf_str_putc(&ctx->line, '\n');
+		struct ctf_str *out = cli_out_buffer();
+
+		ctf_flow_format(info, ctx->now_ms, ports, ctx->fmt_flags, out);
+		ctf_str_putc(out, '\n');
+		cli_out_commit();
 	}
-	if (ctx->line.len >= PRINT_CHUNK)
-		print_flush(ctx);
 	ctx->n++;
 	return 0;
 }
@@ -557,7 +588,6 @@ static int print_ctx_init(struct print_ctx *ctx, struct flow_cli *fc, const char
 	ctx->fmt_flags = format_flags();
 	ctx->json = cli_opts.json;
 	ctx->now_ms = ctf_monotonic_ms();
-	ctf_str_init(&ctx->line);
 	if (ctx->fmt_flags & CTF_FMT_NAMES)
 		return flow_cli_load_ports(fc, verb);
 	return 0;
@@ -593,16 +623,14 @@ int cmd_get_flow(int argc, char **argv)
 	flow_text_req(&ft, true, &req);
 	int r = ctf_flow_op(fc.sock, fc.dp_ifindex, CTF_FLOW_GET, &req, print_flow_cb, &ctx,
 			    &nlerr);
-	print_flush(&ctx);
 	if (r < 0) {
 		flow_kernel_reason(CTF_FLOW_GET, r, &nlerr, true, &err);
 		print_flow_error(CTF_FLOW_GET, &err);
 	} else {
 		if (ctx.json)
-			printf("\n");
-		ret = CLI_OK;
+			cli_out_puts("\n");
+		ret = cli_out_flush();
 	}
-	ctf_str_free(&ctx.line);
 	flow_text_free(&ft);
 	flow_cli_close(&fc);
 	return ret;
@@ -629,30 +657,30 @@ int cmd_dump_flows(int argc, char **argv)
 			return CLI_USAGE;
 		}
 	}
+	if (filter && flow_text_precheck(filter, NULL, false, &err) < 0) {
+		cli_fail("dump flows: bad filter", &err);
+		return CLI_USAGE;
+	}
 	if (flow_cli_open(&fc, dp, "dump flows") || print_ctx_init(&ctx, &fc, "dump flows")) {
 		flow_cli_close(&fc);
 		return CLI_ERR;
 	}
 	flow_text_init(&ft);
 	if (filter) {
-		char buf[1100];
-
 		/* A filter may name ports: without them it cannot be read at all. */
 		if (flow_cli_load_ports(&fc, "dump flows")) {
 			ret = CLI_ERR;
 			goto out;
 		}
 		if (flow_text_parse(&ft, filter, NULL, &fc.ports, false, &err) < 0) {
-			cli_error("cannot dump flows: bad filter: %s",
-				  ctf_err_text(&err, buf, sizeof(buf)));
+			cli_fail("dump flows: bad filter", &err);
 			ret = CLI_USAGE;
 			goto out;
 		}
 		ctx.filter = &ft;
 	}
-	ctx.in_array = ctx.json;
 	if (ctx.json)
-		fputs("[", stdout);
+		cli_out_puts("[\n");
 	/*
 	 * Let the kernel fill the next replies while we print the last ones:
 	 * for a big datapath its work and ours are about equal. Without it
@@ -660,15 +688,15 @@ int cmd_dump_flows(int argc, char **argv)
 	 */
 	ctf_nlsock_set_dump_readahead(fc.sock, true);
 	int r = ctf_flow_dump(fc.sock, fc.dp_ifindex, 0, print_flow_cb, &ctx, &nlerr);
-	print_flush(&ctx);
 	if (ctx.json)
-		fputs(ctx.n ? "\n]\n" : "]\n", stdout);
+		cli_out_puts(ctx.n ? "\n]\n" : "]\n");
+	if (cli_out_flush())
+		ret = CLI_ERR;
 	if (r < 0) {
-		cli_error("cannot dump flows: %s", nlerr.msg[0] ? nlerr.msg : strerror(-r));
+		cli_fail_nl("dump flows", r, &nlerr, NULL);
 		ret = CLI_ERR;
 	}
 out:
-	ctf_str_free(&ctx.line);
 	flow_text_free(&ft);
 	flow_cli_close(&fc);
 	return ret;
@@ -687,10 +715,8 @@ int flow_flush(const char *dp)
 	}
 	int r = ctf_flow_flush(fc.sock, fc.dp_ifindex, &nlerr);
 	if (r < 0) {
-		char buf[1100];
-
 		flow_kernel_reason(CTF_FLOW_DELETE, r, &nlerr, true, &err);
-		cli_error("cannot delete flows: %s", ctf_err_text(&err, buf, sizeof(buf)));
+		cli_fail("delete flows", &err);
 		ret = CLI_ERR;
 	}
 	flow_cli_close(&fc);

@@ -63,6 +63,15 @@ void flow_text_free(struct flow_text *ft);
  */
 int flow_text_parse(struct flow_text *ft, const char *flow_text, const char *actions_text,
 		    const struct ctf_portmap *ports, bool validate, struct ctf_err *err);
+/*
+ * Read (and validate, when @validate) a flow before the datapath is opened,
+ * so that a bad flow is reported as such even where no datapath can be
+ * reached. Port names need the datapath's ports: here every word of the
+ * texts may stand for a port, so what only the names decide is left to
+ * flow_text_parse() once the ports are known. 0 or a negative errno, @err set.
+ */
+int flow_text_precheck(const char *flow_text, const char *actions_text, bool validate,
+		       struct ctf_err *err);
 /* The request for @ft; @use_ufid false addresses the flow by key only. */
 void flow_text_req(const struct flow_text *ft, bool use_ufid, struct ctf_flow_req *req);
 

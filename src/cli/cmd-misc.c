@@ -4,9 +4,10 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "output.h"
 
 int cmd_version(int argc, char **argv)
 {
-	printf("%s %s\n", PROG_NAME, PACKAGE_VERSION);
+	cli_out_printf("%s %s\n", PROG_NAME, PACKAGE_VERSION);
 	return CLI_OK;
 }

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cmd-flow.h"
 #include "commands.h"
+#include "output.h"
 #include "ctflow/dp.h"
 #include "ctflow/monitor.h"
 #include "ctflow/nlsock.h"
@@ -72,13 +73,36 @@ static enum wait_result wait_readable(struct ctf_nlsock *sock)
 	}
 }
 
-/* A finished line goes out at once: whoever reads us waits for it. */
+/* A finished event goes out at once: whoever reads us waits for it. */
 static int emit_line(struct ctf_str *line)
 {
-	ctf_str_putc(line, '\n');
-	fputs(ctf_str_cstr(line), stdout);
+	cli_out_put(line->buf ? line->buf : "", line->len);
+	cli_out_puts("\n");
 	ctf_str_clear(line);
-	return fflush(stdout) == 0 ? 0 : -EPIPE;
+	return cli_out_flush() == CLI_OK ? 0 : -EPIPE;
+}
+
+/* --json: one compact object per line. */
+static int emit_json(struct json_object *obj)
+{
+	cli_out_json(obj, CLI_JSON_LINE);
+	cli_out_puts("\n");
+	return cli_out_flush() == CLI_OK ? 0 : -EPIPE;
+}
+
+/* What the callbacks report about a message they could read (1), skip (0) or not (< 0). */
+static int emitted(int ret, struct ctf_str *line, struct json_object *obj, const char *what)
+{
+	if (ret <= 0) {
+		/* A message we cannot read is reported, not fatal: the next may be fine. */
+		if (ret < 0)
+			cli_error("ignoring a malformed %s", what);
+		ctf_str_clear(line);
+		return 0;
+	}
+	if (obj)
+		return emit_json(obj) < 0 ? -EPIPE : 1;
+	return emit_line(line) < 0 ? -EPIPE : 1;
 }
 
 /* ---- monitor ---------------------------------------------------------------- */
@@ -94,19 +118,18 @@ struct monitor_ctx {
 static int monitor_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct monitor_ctx *m = arg;
-	int ret = ctf_monitor_format(nlh, &m->fam, m->dp_ifindex, ctf_monotonic_ms(), m->flags,
-				     &m->line);
+	struct json_object *obj = NULL;
+	uint64_t now = ctf_monotonic_ms();
+	int ret;
 
-	if (ret <= 0) {
-		/* A message we cannot read is reported, not fatal: the next may be fine. */
-		if (ret < 0)
-			fprintf(stderr, "%s: ignoring a malformed notification (type %u)\n",
-				PROG_NAME, nlh->nlmsg_type);
-		ctf_str_clear(&m->line);
-		return 0;
-	}
-	if (emit_line(&m->line) < 0)
-		return -EPIPE;
+	if (m->flags & CTF_MON_JSON)
+		ret = cli_json_monitor_event(nlh, &m->fam, m->dp_ifindex, now,
+					     m->flags & CTF_MON_VERBOSE ? CTF_FMT_VERBOSE : 0, &obj);
+	else
+		ret = ctf_monitor_format(nlh, &m->fam, m->dp_ifindex, now, m->flags, &m->line);
+	ret = emitted(ret, &m->line, obj, "notification");
+	if (ret <= 0)
+		return ret;
 	if (m->count && ++m->seen >= m->count)
 		return -ECANCELED;
 	return 0;
@@ -128,8 +151,13 @@ static int receive_loop(struct ctf_nlsock *sock, ctf_nl_cb cb, void *arg, struct
 		}
 		ret = ctf_nlsock_recv(sock, cb, arg);
 		if (ret == -ENOBUFS) {
-			ctf_monitor_format_lost(flags, line);
-			if (emit_line(line) < 0)
+			if (flags & CTF_MON_JSON) {
+				ret = emit_json(cli_json_lost_event());
+			} else {
+				ctf_monitor_format_lost(flags, line);
+				ret = emit_line(line);
+			}
+			if (ret < 0)
 				return CLI_ERR;
 			continue;
 		}
@@ -182,8 +210,7 @@ int cmd_monitor(int argc, char **argv)
 	}
 	ret = ctf_monitor_open(&sock, &m.fam);
 	if (ret == -ENOENT) {
-		cli_error("cannot monitor: the openvswitch kernel module is not loaded "
-			  "(hint: modprobe openvswitch)");
+		cli_fail_nl("monitor", ret, NULL, NULL);
 		return CLI_ERR;
 	} else if (ret < 0) {
 		cli_error("cannot monitor: cannot join the notification groups: %s", strerror(-ret));
@@ -239,16 +266,18 @@ struct listen_ctx {
 static int upcall_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct listen_ctx *l = arg;
-	int ret = ctf_upcall_format(nlh, l->packet_family, l->ports, l->flags, &l->line);
+	struct json_object *obj = NULL;
+	int ret;
 
-	if (ret <= 0) {
-		if (ret < 0)
-			fprintf(stderr, "%s: ignoring a malformed upcall\n", PROG_NAME);
-		ctf_str_clear(&l->line);
-		return 0;
-	}
-	if (emit_line(&l->line) < 0)
-		return -EPIPE;
+	if (l->flags & CTF_MON_JSON)
+		ret = cli_json_upcall(nlh, l->packet_family, l->ports,
+				      (l->flags & CTF_MON_VERBOSE ? CTF_FMT_VERBOSE : 0) |
+				      (l->ports ? CTF_FMT_NAMES : 0), &obj);
+	else
+		ret = ctf_upcall_format(nlh, l->packet_family, l->ports, l->flags, &l->line);
+	ret = emitted(ret, &l->line, obj, "upcall");
+	if (ret <= 0)
+		return ret;
 	if (l->count && ++l->seen >= l->count)
 		return -ECANCELED;
 	return 0;
@@ -276,10 +305,12 @@ static int set_port_pid(struct ctf_nlsock *sock, int dp_ifindex, const char *nam
 	};
 	struct ctf_nlerr nlerr;
 	int ret = ctf_vport_set(sock, dp_ifindex, &req, NULL, &nlerr);
+	char what[64];
 
-	if (ret < 0)
-		cli_error("cannot listen for upcalls: cannot set the upcall PID of port `%s': %s",
-			  name, nlerr.msg[0] ? nlerr.msg : strerror(-ret));
+	if (ret < 0) {
+		snprintf(what, sizeof(what), "set the upcall PID of port `%s'", name);
+		cli_fail_nl(what, ret, &nlerr, NULL);
+	}
 	return ret;
 }
 
@@ -295,9 +326,12 @@ static int set_cpu_pids(struct ctf_nlsock *sock, const struct ctf_dp_info *dp, u
 	for (unsigned i = 0; i < n; i++)
 		pids[i] = pid;
 	ret = ctf_dp_set(sock, &ref, dp->user_features, pids, n, NULL, &nlerr);
-	if (ret < 0)
-		cli_error("cannot listen for upcalls: cannot set the per-CPU upcall PIDs of %s: %s",
-			  dp->name, nlerr.msg[0] ? nlerr.msg : strerror(-ret));
+	if (ret < 0) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "set the per-CPU upcall PIDs of %s", dp->name);
+		cli_fail_nl(what, ret, &nlerr, NULL);
+	}
 	free(pids);
 	return ret;
 }
@@ -305,6 +339,40 @@ static int set_cpu_pids(struct ctf_nlsock *sock, const struct ctf_dp_info *dp, u
 static bool per_cpu_dispatch(const struct ctf_dp_info *dp)
 {
 	return dp->user_features & OVS_DP_F_DISPATCH_UPCALL_PER_CPU;
+}
+
+/*
+ * The ports named on the command line (every port when none is), each with
+ * the upcall PID to give back; count=N is read on the way. A CLI status.
+ */
+static int pick_redirects(int argc, char **argv, const struct port_list *all, const char *dp_name,
+			  struct redirect *redir, size_t *n_redir, unsigned long *count)
+{
+	for (int i = 2; i < argc; i++) {
+		const struct ctf_vport_info *p;
+		int c = parse_count(argv[i], count, "listen for upcalls");
+
+		if (c < 0)
+			return CLI_USAGE;
+		if (c)
+			continue;
+		p = find_port(all, argv[i]);
+		if (!p) {
+			cli_error("cannot listen for upcalls: no port `%s' in %s "
+				  "(hint: ctflow show %s lists the ports)", argv[i], dp_name, dp_name);
+			return CLI_ERR;
+		}
+		snprintf(redir[*n_redir].name, IFNAMSIZ, "%s", p->name);
+		redir[(*n_redir)++].old_pid = p->upcall_pid0;
+	}
+	if (!*n_redir) {
+		for (size_t i = 0; i < all->n; i++) {
+			snprintf(redir[i].name, IFNAMSIZ, "%s", all->ports[i].name);
+			redir[i].old_pid = all->ports[i].upcall_pid0;
+		}
+		*n_redir = all->n;
+	}
+	return CLI_OK;
 }
 
 int cmd_upcall_listen(int argc, char **argv)
@@ -322,6 +390,10 @@ int cmd_upcall_listen(int argc, char **argv)
 	int ret, rc = CLI_ERR;
 
 	memset(&l, 0, sizeof(l));
+	/* A bad count=N is a bad command line, whatever the datapath. */
+	for (int i = 2; i < argc; i++)
+		if (parse_count(argv[i], &l.count, "listen for upcalls") < 0)
+			return CLI_USAGE;
 	ctf_portmap_init(&names);
 	if (flow_cli_open(&fc, argv[1], "listen for upcalls"))
 		goto out;
@@ -333,33 +405,10 @@ int cmd_upcall_listen(int argc, char **argv)
 		goto out;
 	}
 	redir = ctf_xzalloc((all.n + 1) * sizeof(*redir));
-	for (int i = 2; i < argc; i++) {
-		const struct ctf_vport_info *p;
-		int c = parse_count(argv[i], &l.count, "listen for upcalls");
-
-		if (c < 0) {
-			rc = CLI_USAGE;
-			goto out;
-		}
-		if (c)
-			continue;
-		p = find_port(&all, argv[i]);
-		if (!p) {
-			cli_error("cannot listen for upcalls: no port `%s' in %s "
-				  "(hint: ctflow show %s lists the ports)", argv[i], fc.dp_name,
-				  fc.dp_name);
-			goto out;
-		}
-		snprintf(redir[n_redir].name, IFNAMSIZ, "%s", p->name);
-		redir[n_redir++].old_pid = p->upcall_pid0;
-	}
-	if (!n_redir) {
-		for (size_t i = 0; i < all.n; i++) {
-			snprintf(redir[i].name, IFNAMSIZ, "%s", all.ports[i].name);
-			redir[i].old_pid = all.ports[i].upcall_pid0;
-		}
-		n_redir = all.n;
-	}
+	rc = pick_redirects(argc, argv, &all, fc.dp_name, redir, &n_redir, &l.count);
+	if (rc != CLI_OK)
+		goto out;
+	rc = CLI_ERR;
 	for (size_t i = 0; i < all.n; i++)
 		ctf_portmap_add(&names, all.ports[i].port_no, all.ports[i].name);
 
@@ -387,8 +436,10 @@ int cmd_upcall_listen(int argc, char **argv)
 	l.ports = cli_opts.names ? &names : NULL;
 	ctf_str_init(&l.line);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("listening for upcalls on %s (portid %u)\n", fc.dp_name, ctf_nlsock_portid(usock));
-	fflush(stdout);
+	/* With --json on stderr, so that stdout is JSON only. */
+	fprintf(cli_opts.json ? stderr : stdout, "listening for upcalls on %s (portid %u)\n",
+		fc.dp_name, ctf_nlsock_portid(usock));
+	fflush(cli_opts.json ? stderr : stdout);
 	rc = receive_loop(usock, upcall_cb, &l, &l.line, l.flags, "listen for upcalls");
 	ctf_str_free(&l.line);
 

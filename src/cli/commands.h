@@ -38,6 +38,7 @@ int cmd_del_flows(int argc, char **argv);
 int cmd_add_rule(int argc, char **argv);
 int cmd_del_rule(int argc, char **argv);
 int cmd_dump_rules(int argc, char **argv);
+int cmd_save_rules(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
 int cmd_daemon_show(int argc, char **argv);
 

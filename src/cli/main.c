@@ -7,13 +7,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "output.h"
 
 const char *PROG_NAME = "ctflow";
 struct cli_opts cli_opts;
@@ -21,17 +21,6 @@ struct cli_opts cli_opts;
 static const struct cli_command commands[] = {
 #include "command-table.h"
 };
-
-void cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", PROG_NAME);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /*
  * The options: getopt's table is made from this one, and so are the help
@@ -48,7 +37,7 @@ static const struct cli_option {
 	{ 's', 's', "statistics", "print statistics (show: per-port counters)" },
 	{ 'N', 0, "names", "print and accept port names" },
 	{ 'n', 0, "no-names", "print port numbers" },
-	{ 'j', 0, "json", "machine-readable output" },
+	{ 'j', 'j', "json", "JSON output (commands that print; see ctflow(8))" },
 	{ 'x', 0, "hex", "check-flow: also print the attribute bytes" },
 	{ 'c', 0, "may-create", "mod-flow: create the flow if it does not exist" },
 	{ 'C', 0, "clear", "mod-flow: reset the flow's statistics" },
@@ -206,6 +195,12 @@ static int run_command(const struct cli_command *cmd, int argc, char **argv)
 			PROG_NAME, cmd->name);
 		return CLI_USAGE;
 	}
+	/* Ignoring --json would hand a script text it cannot read: refuse it. */
+	if (cli_opts.json && !strchr(cmd->options, 'j')) {
+		cli_error("'%s' has no JSON output: --json is refused "
+			  "(hint: '%s help %s' lists its options)", cmd->name, PROG_NAME, cmd->name);
+		return CLI_USAGE;
+	}
 	argv[optind - 1] = argv[0];
 	argv += optind - 1;
 	argc -= optind - 1;
@@ -233,11 +228,19 @@ static int run_command(const struct cli_command *cmd, int argc, char **argv)
  */
 static int finish(int status)
 {
-	bool had_error = ferror(stdout);
+	bool had_error;
+	int flush_errno;
+
+	/* What the output writer still holds, then what stdio holds. */
+	cli_out_flush();
+	flush_errno = cli_out_errno();
+	had_error = ferror(stdout);
 
 	errno = 0;
 	if (fflush(stdout) == 0 && !had_error && (fclose(stdout) == 0 || errno == EBADF))
 		return status;
+	if (!errno)
+		errno = flush_errno;
 	if (errno)
 		cli_error("write error: %s", strerror(errno));
 	else

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* --json output helpers (json-c), shared by every command that has --json. */
+/* JSON documents (json-c) and their building blocks, for every command that has --json. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,26 +8,38 @@
 
 #include "cli.h"
 #include "output.h"
+#include "text.h"
 
 int cli_json_print(struct json_object *obj)
 {
-	const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-							  JSON_C_TO_STRING_SPACED |
-							  JSON_C_TO_STRING_NOSLASHESCAPE);
-	int ret = CLI_OK;
+	cli_out_json(obj, CLI_JSON_PRETTY);
+	cli_out_puts("\n");
+	return cli_out_flush();
+}
 
-	if (fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF || fflush(stdout) == EOF) {
-		/* No cli_error(): this file is linked into unit tests without main.c. */
-		fprintf(stderr, "ctflow: cannot write the output: %m\n");
-		ret = CLI_ERR;
-	}
-	json_object_put(obj);
-	return ret;
+struct json_object *cli_json_str(const char *s)
+{
+	struct ctf_str tmp = { 0 };
+	struct json_object *o;
+	size_t len, i;
+
+	if (!s)
+		return NULL;
+	/* Flows are ASCII: only a string with a byte >= 0x80 needs the check and a copy. */
+	len = strlen(s);
+	for (i = 0; i < len && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == len)
+		return json_object_new_string_len(s, (int)len);
+	cli_text_utf8(s, len, &tmp);
+	o = json_object_new_string_len(ctf_str_cstr(&tmp), (int)tmp.len);
+	ctf_str_free(&tmp);
+	return o;
 }
 
 void cli_json_add_str(struct json_object *obj, const char *key, const char *val)
 {
-	json_object_object_add(obj, key, json_object_new_string(val));
+	json_object_object_add(obj, key, cli_json_str(val));
 }
 
 void cli_json_add_int(struct json_object *obj, const char *key, int64_t val)
@@ -35,14 +47,19 @@ void cli_json_add_int(struct json_object *obj, const char *key, int64_t val)
 	json_object_object_add(obj, key, json_object_new_int64(val));
 }
 
-void cli_json_add_u64(struct json_object *obj, const char *key, uint64_t val)
+struct json_object *cli_json_u64(uint64_t val)
 {
 #if defined(JSON_C_VERSION_NUM) && JSON_C_VERSION_NUM >= ((0 << 16) | (14 << 8))
-	json_object_object_add(obj, key, json_object_new_uint64(val));
+	return json_object_new_uint64(val);
 #else
 	/* json-c before 0.14 has no unsigned 64-bit type; counters never reach 2^63. */
-	json_object_object_add(obj, key, json_object_new_int64((int64_t)val));
+	return json_object_new_int64((int64_t)val);
 #endif
+}
+
+void cli_json_add_u64(struct json_object *obj, const char *key, uint64_t val)
+{
+	json_object_object_add(obj, key, cli_json_u64(val));
 }
 
 void cli_json_add_double(struct json_object *obj, const char *key, double val)
@@ -63,7 +80,12 @@ void cli_json_add_str_list(struct json_object *obj, const char *key, const char 
 	while (*p) {
 		size_t n = strcspn(p, ",");
 
-		json_object_array_add(arr, json_object_new_string_len(p, (int)n));
+		struct ctf_str item = { 0 };
+
+		cli_text_utf8(p, n, &item);
+		json_object_array_add(arr, json_object_new_string_len(ctf_str_cstr(&item),
+								       (int)item.len));
+		ctf_str_free(&item);
 		p += n;
 		if (*p == ',')
 			p++;

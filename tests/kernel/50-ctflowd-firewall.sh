@@ -132,8 +132,8 @@ check_log "syslog has the upcall line for rule 20" \
 check_log "syslog has a default upcall line" 'upcall: ctfw: in_port s0: .*: default: actions drop'
 check_log "syslog has the start and mode lines" \
 	'ctflowd\[[0-9]+\]: ctflowd: started: datapath ctfw' 'dispatch mode per-cpu'
-check_output "dump-rules: rule 20 has hits" '^priority:20, .*hits:[1-9]' ctflow dump-rules
-check_output "dump-rules: default has hits" '^default, hits:[1-9]' ctflow dump-rules
+check_output "dump-rules: rule 20 has hits" '^rule 20 .*# hits:[1-9]' ctflow dump-rules
+check_output "dump-rules: default has hits" '^default-action .*# hits:[1-9]' ctflow dump-rules
 check_output "daemon-show: upcalls handled" 'handled:[1-9]' ctflow daemon-show
 
 # --- control socket: a rule added live takes effect -------------------------------

@@ -122,7 +122,7 @@ check "del-rule" ctflow del-rule 60 'recirc_id(1),in_port(p0),eth_type(0x0800),i
 check "ping passes again" wait_until 30 in_ns c ping -c 1 -W 1 10.5.0.2
 
 # ---- reloads: counters survive, misses are served throughout ---------------------------
-hits20() { "$CTFLOW" dump-rules | sed -n 's/^priority:20, .*hits:\([0-9]*\).*/\1/p'; }
+hits20() { "$CTFLOW" dump-rules | sed -n 's/^rule 20 .*# hits:\([0-9]*\).*/\1/p'; }
 h0=$(hits20)
 write_conf "rule 5 recirc_id(0),in_port(q0),eth_type(0x86dd) drop" > "$conf"
 "$CTFLOW" reload > /dev/null

@@ -173,6 +173,6 @@ check "during: idle clients are closed with a log line" wait_until 30 check_log_
 # ---- after they are gone -------------------------------------------------------------
 kill "$hostile_pid" 2>/dev/null
 wait "$hostile_pid" 2>/dev/null
-check_output "after: dump-rules lists every rule" '^priority:30' ctflow dump-rules
+check_output "after: dump-rules lists every rule" '^rule 30 ' ctflow dump-rules
 diag "$(ctflow daemon-show 2>&1 | head -n 12)"
 tap_finish

@@ -127,8 +127,8 @@ START_TEST(control_reload_and_shutdown)
 	pid = start_daemon();
 
 	ck_assert_int_eq(run(out, sizeof(out), "%s dump-rules", ctflow), 0);
-	ck_assert_msg(strstr(out, "priority:30, recirc_id(1),in_port(c0)") &&
-		      strstr(out, "default, hits:0, flows:0, actions:drop"), "got: %s", out);
+	ck_assert_msg(strstr(out, "rule 30 recirc_id(1),in_port(c0)") &&
+		      strstr(out, "default-action drop  # hits:0 flows:0"), "got: %s", out);
 	ck_assert_int_eq(run(out, sizeof(out), "%s daemon-show", ctflow), 0);
 	ck_assert_ptr_nonnull(strstr(out, "rules: 3"));
 
