@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Shared by the key parser's files only: key-parse.c (the walker over
+ * attributes), key-parse-fields.c (field lists and scalars), key-parse-flags.c
+ * (ct_state, tcp_flags, flag lists), key-parse-tunnel.c and key-parse-nsh.c.
+ * Text is read with the lexer (util/lex.h); attributes are appended straight
+ * into the caller's key and mask buffers.
+ */
+#ifndef CTFLOW_NL_KEY_PARSE_H
+#define CTFLOW_NL_KEY_PARSE_H
+
+#include <errno.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+#include "odp/key-attrs.h"
+#include "odp/key-internal.h"
+#include "netlink/nla-inline.h"
+#include "util/lex.h"
+
+struct kp {
+	const char *s;			/* cursor */
+	const struct ctf_portmap *ports;
+	struct ctf_nlbuf *key;
+	struct ctf_nlbuf *mask;		/* NULL: masks must be all-ones (set()) */
+	struct ctf_err *err;
+	int depth;			/* encap() nesting */
+};
+
+/* Biggest fixed-size key payload (ct_tuple6, ipv6: 40 bytes). */
+#define KP_MAXLEN 64
+
+static inline int kp_bad(struct kp *kp, const char *at, const char *what)
+{
+	return ctf_lex_bad(kp->err, at, what);
+}
+
+/* Blanks are allowed after '(' and ',' and before ')' and ','. */
+static inline void kp_blanks(struct kp *kp)
+{
+	while (__builtin_expect(ctf_lex_is_blank(*kp->s), 0))
+		kp->s++;
+}
+
+/* ')' (after blanks) closes the attribute: step over it. */
+static inline bool kp_close(struct kp *kp)
+{
+	kp_blanks(kp);
+	if (*kp->s != ')')
+		return false;
+	kp->s++;
+	return true;
+}
+
+int kp_too_long(struct kp *kp);
+
+static inline int kp_put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type,
+			      const void *data, size_t len)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *a;
+
+	if (!b)
+		return 0;
+	/*
+	 * What mnl_attr_put_check() does, inline: every flow appends some
+	 * twenty small key and mask attributes, and the three out-of-line
+	 * libmnl calls per append were a tenth of the parse. Same bound
+	 * check, same header, and the alignment padding zeroed (as libmnl
+	 * 1.0.5+ does; 1.0.4 left stale bytes there).
+	 */
+	nlh = b->nlh;
+	if (nlh->nlmsg_len + CTF_NLA_HDRLEN + CTF_NLA_ALIGN(len) > b->cap)
+		return kp_too_long(kp);
+	a = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(nlh->nlmsg_len));
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
+	if (len & 3) {
+		/* Zero the last 4-byte word first; the copy then fills its head. */
+		static const uint32_t zero;
+
+		memcpy((char *)a + CTF_NLA_HDRLEN + (len & ~(size_t)3), &zero, 4);
+	}
+	if (len <= KP_MAXLEN)
+		ctf_nla_copy_small((uint8_t *)a + CTF_NLA_HDRLEN, data, len);
+	else
+		memcpy((char *)a + CTF_NLA_HDRLEN, data, len);
+	nlh->nlmsg_len += CTF_NLA_ALIGN(a->nla_len);
+	return 0;
+}
+
+int kp_nest_start(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, struct nlattr **n);
+void kp_nest_end(struct ctf_nlbuf *b, struct nlattr *n);
+/* Value into the key, mask into the mask (if any). */
+int kp_emit(struct kp *kp, uint16_t type, const void *v, const void *m, size_t len);
+/* kp_emit() for zero-filled buffers of at least CTF_NLA_ALIGN(len) bytes. */
+int kp_emit_padded(struct kp *kp, uint16_t type, const uint8_t *v, const uint8_t *m,
+		   size_t len);
+/* With no mask buffer (set()), a partial mask cannot be carried. */
+int kp_need_exact(struct kp *kp, const char *attr, const uint8_t *m, size_t len);
+
+/* After a field or value: ',' or ')' must follow (*done on ')'). */
+int kp_field_sep(struct kp *kp, const char *attr, bool *done);
+/* "name=" at the cursor; *len = length of name. */
+int kp_field_name(struct kp *kp, const char *attr, const char **name, size_t *len);
+const struct ctf_field_desc *kp_find_field(const struct ctf_field_desc *fields, unsigned n,
+					   const char *name, size_t len, unsigned int hint);
+int kp_unknown_field(struct kp *kp, const char *attr, const char *name, size_t len,
+		     const struct ctf_field_desc *fields, unsigned int n);
+/* One "V[/M]" of field @fd into @val/@msk, messages naming @what. */
+int kp_field(struct kp *kp, const char *what, const struct ctf_field_desc *fd, uint8_t *val,
+	     uint8_t *msk);
+/* "f=V[/M],g=V,...)" over a field list, into val/msk (zeroed by the caller). */
+int kp_fields(struct kp *kp, const char *attr, const struct ctf_field_desc *fields,
+	      unsigned int n, uint8_t *val, uint8_t *msk);
+
+/* Per kind, each with the cursor just after "name(". */
+int kp_scalar(struct kp *kp, unsigned int type, const struct ctf_attr_desc *d);
+int kp_struct(struct kp *kp, unsigned int type, const struct ctf_attr_desc *d);
+int kp_mpls(struct kp *kp, const struct ctf_attr_desc *d);
+int kp_label(struct kp *kp);
+int kp_ct_state(struct kp *kp);
+int kp_tcp_flags(struct kp *kp);
+int kp_tunnel(struct kp *kp);
+int kp_nsh(struct kp *kp);
+
+/* Flag names (ct_state, tcp_flags, tunnel flags) and their four forms. */
+struct kp_flag_name {
+	const char *name;
+	uint32_t bit;
+};
+int kp_flags(struct kp *kp, const char *attr, const struct kp_flag_name *names,
+	     uint32_t allowed, uint32_t exact, uint32_t *val, uint32_t *msk);
+
+#endif
