@@ -120,20 +120,11 @@ static int __attribute__((noinline)) parse_port_name(struct kp *kp, struct ctf_e
 	return 0;
 }
 
-/* An address field of @len bytes: value, then an address mask or a /prefix. */
-static inline int parse_addr(struct kp *kp, struct ctf_err *err, const char *what, size_t len,
-			     uint8_t *vp, uint8_t *mp, bool mask_ok)
+/* The rest of an address field of @len bytes after its value: an address
+ * mask or a /prefix, all-ones when there is none. */
+static int parse_addr_mask(struct kp *kp, struct ctf_err *err, const char *what, size_t len,
+			   uint8_t *mp, bool mask_ok)
 {
-	int r;
-
-	if (len == 4)
-		r = ctf_lex_ipv4(&kp->s, err, what, vp);
-	else if (len == 16)
-		r = ctf_lex_ipv6(&kp->s, err, what, vp);
-	else
-		r = ctf_lex_mac(&kp->s, err, what, vp);
-	if (r)
-		return r;
 	if (*kp->s != '/' || !mask_ok) {
 		memset(mp, 0xff, len);
 		return 0;
@@ -158,14 +149,27 @@ int parse_field(struct kp *kp, struct ctf_err *err, const char *what,
 	uint64_t v, m, max = ctf_field_max(fd);
 	int r;
 
-	if (fd->style == CTF_FS_IPV4)
-		return parse_addr(kp, err, what, 4, vp, mp, mask_ok);
+	if (fd->style == CTF_FS_IPV4) {
+		if ((r = ctf_lex_ipv4(&kp->s, err, what, vp)))
+			return r;
+		if (*kp->s != '/' || !mask_ok) {
+			memset(mp, 0xff, 4);
+			return 0;
+		}
+		return parse_addr_mask(kp, err, what, 4, mp, mask_ok);
+	}
 	if (fd->style == CTF_FS_FRAG)
 		return parse_frag(kp, err, what, vp, mp);
-	if (fd->style == CTF_FS_ETH)
-		return parse_addr(kp, err, what, 6, vp, mp, mask_ok);
-	if (fd->style == CTF_FS_IPV6)
-		return parse_addr(kp, err, what, 16, vp, mp, mask_ok);
+	if (fd->style == CTF_FS_ETH) {
+		if ((r = ctf_lex_mac(&kp->s, err, what, vp)))
+			return r;
+		return parse_addr_mask(kp, err, what, 6, mp, mask_ok);
+	}
+	if (fd->style == CTF_FS_IPV6) {
+		if ((r = ctf_lex_ipv6(&kp->s, err, what, vp)))
+			return r;
+		return parse_addr_mask(kp, err, what, 16, mp, mask_ok);
+	}
 	if (fd->style == CTF_FS_PORT && !ctf_lex_is_digit(*kp->s))
 		r = parse_port_name(kp, err, &v);
 	else
@@ -195,21 +199,10 @@ int kp_field(struct kp *kp, const char *what, const struct ctf_field_desc *fd, u
 	return parse_field(kp, kp->err, what, fd, val, msk, true);
 }
 
-int kp_field_sep(struct kp *kp, const char *attr, bool *done)
+int kp_sep_error(struct kp *kp, const char *attr)
 {
 	char tok[CTF_LEX_TOKEN_MAX];
 
-	kp_blanks(kp);
-	if (*kp->s == ')') {
-		kp->s++;
-		*done = true;
-		return 0;
-	}
-	if (*kp->s == ',') {
-		kp->s++;
-		*done = kp_close(kp);	/* a trailing ',' is tolerated */
-		return 0;
-	}
 	if (!*kp->s)
 		return ctf_err_set(kp->err, "%s(...): missing `)' at end of input", attr);
 	return ctf_err_set(kp->err, "%s(...): expected `,' or `)' at `%s'", attr,
@@ -255,17 +248,10 @@ int kp_unknown_field(struct kp *kp, const char *attr, const char *name, size_t l
 	return -EINVAL;
 }
 
-int kp_field_name(struct kp *kp, const char *attr, const char **name, size_t *len)
+int kp_name_error(struct kp *kp, const char *attr, size_t n)
 {
-	size_t n = ctf_lex_ident_len(kp->s);
 	char tok[CTF_LEX_TOKEN_MAX];
 
-	*name = kp->s;
-	*len = n;
-	if (__builtin_expect(n && kp->s[n] == '=', 1)) {
-		kp->s += n + 1;
-		return 0;
-	}
 	if (n && (kp->s[n] == ',' || kp->s[n] == ')'))
 		return ctf_err_set(kp->err, "%s(...): field `%.*s' needs `=VALUE'", attr, (int)n,
 				   kp->s);

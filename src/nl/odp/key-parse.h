@@ -99,10 +99,40 @@ int kp_emit_padded(struct kp *kp, uint16_t type, const uint8_t *v, const uint8_t
 /* With no mask buffer (set()), a partial mask cannot be carried. */
 int kp_need_exact(struct kp *kp, const char *attr, const uint8_t *m, size_t len);
 
+int kp_sep_error(struct kp *kp, const char *attr) __attribute__((cold));
+int kp_name_error(struct kp *kp, const char *attr, size_t n) __attribute__((cold));
+
 /* After a field or value: ',' or ')' must follow (*done on ')'). */
-int kp_field_sep(struct kp *kp, const char *attr, bool *done);
+static inline int kp_field_sep(struct kp *kp, const char *attr, bool *done)
+{
+	kp_blanks(kp);
+	if (*kp->s == ')') {
+		kp->s++;
+		*done = true;
+		return 0;
+	}
+	if (*kp->s == ',') {
+		kp->s++;
+		*done = kp_close(kp);	/* a trailing ',' is tolerated */
+		return 0;
+	}
+	return kp_sep_error(kp, attr);
+}
+
 /* "name=" at the cursor; *len = length of name. */
-int kp_field_name(struct kp *kp, const char *attr, const char **name, size_t *len);
+static inline int kp_field_name(struct kp *kp, const char *attr, const char **name,
+				size_t *len)
+{
+	size_t n = ctf_lex_ident_len(kp->s);
+
+	*name = kp->s;
+	*len = n;
+	if (__builtin_expect(n && kp->s[n] == '=', 1)) {
+		kp->s += n + 1;
+		return 0;
+	}
+	return kp_name_error(kp, attr, n);
+}
 const struct ctf_field_desc *kp_find_field(const struct ctf_field_desc *fields, unsigned n,
 					   const char *name, size_t len, unsigned int hint);
 int kp_unknown_field(struct kp *kp, const char *attr, const char *name, size_t len,
