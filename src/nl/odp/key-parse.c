@@ -91,6 +91,135 @@ int kp_need_exact(struct kp *kp, const char *attr, const uint8_t *m, size_t len)
 	return 0;
 }
 
+/* ---- scalar and struct attributes: most of every key ------------------ */
+
+/*
+ * Where a fixed-size key's value and mask are decoded. Straight into the
+ * payloads of the next key and mask attributes when both fit (zeroed, the
+ * headers written only once the text parsed): decoding into the stack and
+ * copying out cost a store-forwarding stall per word, since the fields are
+ * written a byte or two at a time and copied eight. Otherwise (no room, or
+ * set() with no mask buffer) into the zeroed stack buffers, and
+ * kp_emit_padded() reports what does not fit after the text has been
+ * checked, as before.
+ */
+struct kp_out {
+	uint8_t *v, *m;
+	bool direct;
+	/*
+	 * Where the headers go and the message lengths after the append,
+	 * worked out before the fields are stored: reading nlmsg_len back
+	 * afterwards waited on those stores (key and mask buffers are page
+	 * aligned alike, so their offsets alias).
+	 */
+	struct nlattr *ka, *ma;
+	uint32_t klen, mlen;
+	uint8_t sv[KP_MAXLEN], sm[KP_MAXLEN];
+};
+
+/* The zeroed payload of the next attribute of @b, if @alen bytes fit;
+ * *@a and *@newlen get its header and the message length after it. */
+static inline uint8_t *reserve_zeroed(struct ctf_nlbuf *b, size_t alen, struct nlattr **a,
+				      uint32_t *newlen)
+{
+	struct nlmsghdr *nlh = b->nlh;
+	uint32_t len = nlh->nlmsg_len;
+	uint8_t *p;
+	size_t off;
+
+	if (len + CTF_NLA_HDRLEN + alen > b->cap)
+		return NULL;
+	*a = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(len));
+	*newlen = (uint32_t)(len + CTF_NLA_HDRLEN + alen);
+	p = (uint8_t *)*a + CTF_NLA_HDRLEN;
+	for (off = 0; off + 8 <= alen; off += 8)
+		memset(p + off, 0, 8);
+	if (off < alen)
+		memset(p + off, 0, 4);
+	return p;
+}
+
+/* Inlined into kp_scalar() and kp_struct(), which -O2 would not do. */
+static inline __attribute__((always_inline))
+void kp_out_init(struct kp *kp, struct kp_out *o, size_t len)
+{
+	size_t alen = CTF_NLA_ALIGN(len);
+
+	o->v = reserve_zeroed(kp->key, alen, &o->ka, &o->klen);
+	o->m = o->v && kp->mask ? reserve_zeroed(kp->mask, alen, &o->ma, &o->mlen) : NULL;
+	o->direct = o->v && o->m;
+	if (!o->direct) {
+		memset(o->sv, 0, sizeof(o->sv));
+		memset(o->sm, 0, sizeof(o->sm));
+		o->v = o->sv;
+		o->m = o->sm;
+	}
+}
+
+/* Write the headers reserve_zeroed() placed; advance both messages. */
+static inline int kp_out_emit(struct kp *kp, struct kp_out *o, uint16_t type, size_t len)
+{
+	if (!o->direct)
+		return kp_emit_padded(kp, type, o->v, o->m, len);
+	o->ka->nla_type = type;
+	o->ka->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
+	o->ma->nla_type = type;
+	o->ma->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
+	kp->key->nlh->nlmsg_len = o->klen;
+	kp->mask->nlh->nlmsg_len = o->mlen;
+	return 0;
+}
+
+/* Out of line, so that the token buffer costs the parse nothing. */
+static int __attribute__((cold, noinline)) no_mask(struct kp *kp, const char *attr)
+{
+	char tok[CTF_LEX_TOKEN_MAX];
+
+	ctf_err_set(kp->err, "%s takes no mask: `%s(...%s'", attr, attr,
+		    ctf_lex_token(kp->s, tok, sizeof(tok)));
+	ctf_err_hint(kp->err, "%s is always matched exactly", attr);
+	return -EINVAL;
+}
+
+static int kp_scalar(struct kp *kp, unsigned int type, const struct ctf_attr_desc *d)
+{
+	bool mask_ok = !(d->flags & CTF_AF_NO_MASK);
+	struct kp_out o;
+	int r;
+
+	kp_out_init(kp, &o, (size_t)d->len);
+	kp_blanks(kp);
+	if (*kp->s == ')')
+		return ctf_err_set(kp->err, "%s(): a value is required", d->name);
+	if ((r = kp_parse_field(kp, kp->err, d->name, &d->fields[0], o.v, o.m, mask_ok)))
+		return r;
+	if (*kp->s == '/')
+		return no_mask(kp, d->name);
+	if (!kp_close(kp))
+		return kp_bad(kp, kp->s, "expected `)' after the value");
+	if ((r = kp_need_exact(kp, d->name, o.m, (size_t)d->len)))
+		return r;
+	return kp_out_emit(kp, &o, (uint16_t)type, (size_t)d->len);
+}
+
+static int kp_struct(struct kp *kp, unsigned int type, const struct ctf_attr_desc *d)
+{
+	struct kp_out o;
+	int r;
+
+	kp_out_init(kp, &o, (size_t)d->len);
+	if (d->kind == CTF_AK_VLAN) {
+		/* vlan() starts with the CFI ("tag present") bit set in both. */
+		kp_field_set(o.v, &d->fields[2], 1);
+		kp_field_set(o.m, &d->fields[2], 1);
+	}
+	if ((r = kp_fields(kp, d->name, d->fields, d->n_fields, o.v, o.m)))
+		return r;
+	if ((r = kp_need_exact(kp, d->name, o.m, (size_t)d->len)))
+		return r;
+	return kp_out_emit(kp, &o, (uint16_t)type, (size_t)d->len);
+}
+
 static int kp_attrs_until_paren(struct kp *kp);
 
 static int kp_encap(struct kp *kp)
@@ -173,10 +302,23 @@ struct attrs_seen {
 	unsigned n_high;
 };
 
+static int __attribute__((cold, noinline)) type_error(struct kp *kp, bool dup, const char *what,
+							const char *at)
+{
+	char tok[CTF_LEX_TOKEN_MAX];
+
+	ctf_lex_token(at, tok, sizeof(tok));
+	if (!dup)
+		return ctf_err_set(kp->err, "more than %u keyN() attributes of types above 63 at `%s'",
+				   MAX_HIGH_RAW, tok);
+	ctf_err_set(kp->err, "duplicate key attribute `%s' at `%s'", what, tok);
+	ctf_err_hint(kp->err, "the kernel refuses a key that repeats an attribute");
+	return -EINVAL;
+}
+
 static int note_type(struct kp *kp, struct attrs_seen *seen, unsigned int type, const char *what,
 		     const char *at)
 {
-	char tok[CTF_LEX_TOKEN_MAX];
 	bool dup = false;
 
 	if (!seen)
@@ -188,18 +330,11 @@ static int note_type(struct kp *kp, struct attrs_seen *seen, unsigned int type, 
 		for (unsigned i = 0; i < seen->n_high; i++)
 			dup |= seen->high[i] == type;
 		if (!dup && seen->n_high == MAX_HIGH_RAW)
-			return ctf_err_set(kp->err, "more than %u keyN() attributes of types above 63 at `%s'",
-					   MAX_HIGH_RAW, ctf_lex_token(at, tok, sizeof(tok)));
+			return type_error(kp, false, what, at);
 		if (!dup)
 			seen->high[seen->n_high++] = (uint16_t)type;
 	}
-	if (dup) {
-		ctf_err_set(kp->err, "duplicate key attribute `%s' at `%s'", what,
-			    ctf_lex_token(at, tok, sizeof(tok)));
-		ctf_err_hint(kp->err, "the kernel refuses a key that repeats an attribute");
-		return -EINVAL;
-	}
-	return 0;
+	return dup ? type_error(kp, true, what, at) : 0;
 }
 
 /* "keyN(" for a type our header does not know (or only userspace uses). */
