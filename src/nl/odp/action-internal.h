@@ -41,9 +41,8 @@ static inline bool ctf_as_word_fast(struct ctf_ascan *sc, const char *w)
 {
 	return *sc->p == w[0] && ctf_as_word(sc, w);
 }
-/* If the cursor is at @c, step over it and return true. */
-bool ctf_as_char(struct ctf_ascan *sc, char c);
-/* ctf_as_char(), inline: the separators and brackets of every action. */
+/* If the cursor is at @c, step over it and return true; inline: the
+ * separators and brackets of every action. */
 static inline bool ctf_as_char_fast(struct ctf_ascan *sc, char c)
 {
 	if (*sc->p != c)

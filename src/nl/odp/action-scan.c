@@ -35,11 +35,6 @@ bool ctf_as_word(struct ctf_ascan *sc, const char *w)
 	return true;
 }
 
-bool ctf_as_char(struct ctf_ascan *sc, char c)
-{
-	return ctf_as_char_fast(sc, c);
-}
-
 const char *ctf_as_token(const char *at, char *buf, size_t size)
 {
 	return ctf_lex_token(at, buf, size);
