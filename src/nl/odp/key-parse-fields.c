@@ -9,7 +9,6 @@
 
 #include "odp/key-parse.h"
 
-/* A field's whole integer container, in its byte order. */
 static const char *const frag_names[] = { "no", "first", "later" };
 
 /* Out of line, so that the token buffer costs the parse nothing. */

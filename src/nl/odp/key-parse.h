@@ -133,10 +133,13 @@ static inline int kp_field_name(struct kp *kp, const char *attr, const char **na
 	}
 	return kp_name_error(kp, attr, n);
 }
+
 const struct ctf_field_desc *kp_find_field(const struct ctf_field_desc *fields, unsigned n,
 					   const char *name, size_t len, unsigned int hint);
 int kp_unknown_field(struct kp *kp, const char *attr, const char *name, size_t len,
 		     const struct ctf_field_desc *fields, unsigned int n);
+
+/* A field's whole integer container, in its byte order. */
 static inline void kp_field_store(uint8_t *p, const struct ctf_field_desc *fd, uint64_t v)
 {
 	if (fd->host_order) {
@@ -176,6 +179,7 @@ static inline void kp_field_store(uint8_t *p, const struct ctf_field_desc *fd, u
 	}
 }
 
+/* A field's value into its container, a bit field's neighbours kept. */
 static inline void kp_field_set(uint8_t *base, const struct ctf_field_desc *fd, uint64_t v)
 {
 	uint8_t *p = base + fd->offset;
@@ -189,7 +193,6 @@ static inline void kp_field_set(uint8_t *base, const struct ctf_field_desc *fd, 
 	kp_field_store(p, fd, v);
 }
 
-
 /* The less common styles of kp_parse_field(), out of line. */
 int kp_frag(struct kp *kp, struct ctf_err *err, const char *what, uint8_t *vp, uint8_t *mp);
 int kp_port_name(struct kp *kp, struct ctf_err *err, uint64_t *v);
@@ -201,8 +204,8 @@ int kp_addr_mask(struct kp *kp, struct ctf_err *err, const char *what, size_t le
  * One field value "V[/M]" at the cursor into @val/@msk by the field's style;
  * @what names it in messages, written to @err (NULL: no message). The
  * common styles are tested first, without a switch: a jump table's indirect
- * branch mispredicted more than these tests. Inlined into kp_fields() and kp_scalar(),
- * the two that run for nearly every attribute.
+ * branch mispredicted more than these tests. Inlined into kp_fields() and
+ * kp_scalar(), the two that run for nearly every attribute.
  */
 static inline __attribute__((always_inline))
 int kp_parse_field(struct kp *kp, struct ctf_err *err, const char *what,
