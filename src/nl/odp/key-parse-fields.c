@@ -70,15 +70,9 @@ int kp_port_name(struct kp *kp, struct ctf_err *err, uint64_t *v)
 	return 0;
 }
 
-/* The rest of an address field of @len bytes after its value: an address
- * mask or a /prefix, all-ones when there is none. */
-int kp_addr_mask(struct kp *kp, struct ctf_err *err, const char *what, size_t len, uint8_t *mp,
-		 bool mask_ok)
+/* Out of line: most addresses have no mask, and a prefix is rarer still. */
+int kp_addr_mask(struct kp *kp, struct ctf_err *err, const char *what, size_t len, uint8_t *mp)
 {
-	if (*kp->s != '/' || !mask_ok) {
-		memset(mp, 0xff, len);
-		return 0;
-	}
 	kp->s++;
 	if (len == 6)
 		return ctf_lex_mac(&kp->s, err, what, mp);

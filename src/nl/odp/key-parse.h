@@ -196,9 +196,19 @@ static inline void kp_field_set(uint8_t *base, const struct ctf_field_desc *fd, 
 /* The less common styles of kp_parse_field(), out of line. */
 int kp_frag(struct kp *kp, struct ctf_err *err, const char *what, uint8_t *vp, uint8_t *mp);
 int kp_port_name(struct kp *kp, struct ctf_err *err, uint64_t *v);
+/* An address mask or prefix of @len bytes, the cursor on its '/'. */
+int kp_addr_mask(struct kp *kp, struct ctf_err *err, const char *what, size_t len, uint8_t *mp);
+
 /* After an address value: its mask or /prefix, all-ones when none. */
-int kp_addr_mask(struct kp *kp, struct ctf_err *err, const char *what, size_t len, uint8_t *mp,
-		 bool mask_ok);
+static inline int kp_mask_after(struct kp *kp, struct ctf_err *err, const char *what, size_t len,
+				uint8_t *mp, bool mask_ok)
+{
+	if (*kp->s != '/' || !mask_ok) {
+		memset(mp, 0xff, len);
+		return 0;
+	}
+	return kp_addr_mask(kp, err, what, len, mp);
+}
 
 /*
  * One field value "V[/M]" at the cursor into @val/@msk by the field's style;
@@ -218,23 +228,19 @@ int kp_parse_field(struct kp *kp, struct ctf_err *err, const char *what,
 	if (fd->style == CTF_FS_IPV4) {
 		if ((r = ctf_lex_ipv4(&kp->s, err, what, vp)))
 			return r;
-		if (*kp->s != '/' || !mask_ok) {
-			memset(mp, 0xff, 4);
-			return 0;
-		}
-		return kp_addr_mask(kp, err, what, 4, mp, mask_ok);
+		return kp_mask_after(kp, err, what, 4, mp, mask_ok);
 	}
 	if (fd->style == CTF_FS_FRAG)
 		return kp_frag(kp, err, what, vp, mp);
 	if (fd->style == CTF_FS_ETH) {
 		if ((r = ctf_lex_mac(&kp->s, err, what, vp)))
 			return r;
-		return kp_addr_mask(kp, err, what, 6, mp, mask_ok);
+		return kp_mask_after(kp, err, what, 6, mp, mask_ok);
 	}
 	if (fd->style == CTF_FS_IPV6) {
 		if ((r = ctf_lex_ipv6(&kp->s, err, what, vp)))
 			return r;
-		return kp_addr_mask(kp, err, what, 16, mp, mask_ok);
+		return kp_mask_after(kp, err, what, 16, mp, mask_ok);
 	}
 	if (fd->style == CTF_FS_PORT && !ctf_lex_is_digit(*kp->s))
 		r = kp_port_name(kp, err, &v);
