@@ -42,12 +42,15 @@ static inline void kp_blanks(struct kp *kp)
 		kp->s++;
 }
 
-/* ')' (after blanks) closes the attribute: step over it. */
+/* ')' (after blanks) closes the attribute: step over it. The common text
+ * has no blanks: look for them only when ')' is not there. */
 static inline bool kp_close(struct kp *kp)
 {
-	kp_blanks(kp);
-	if (*kp->s != ')')
-		return false;
+	if (__builtin_expect(*kp->s != ')', 0)) {
+		kp_blanks(kp);
+		if (*kp->s != ')')
+			return false;
+	}
 	kp->s++;
 	return true;
 }
@@ -105,7 +108,8 @@ int kp_name_error(struct kp *kp, const char *attr, size_t n) __attribute__((cold
 /* After a field or value: ',' or ')' must follow (*done on ')'). */
 static inline int kp_field_sep(struct kp *kp, const char *attr, bool *done)
 {
-	kp_blanks(kp);
+	if (__builtin_expect(ctf_lex_is_blank(*kp->s), 0))
+		kp_blanks(kp);
 	if (*kp->s == ')') {
 		kp->s++;
 		*done = true;
@@ -113,7 +117,11 @@ static inline int kp_field_sep(struct kp *kp, const char *attr, bool *done)
 	}
 	if (*kp->s == ',') {
 		kp->s++;
-		*done = kp_close(kp);	/* a trailing ',' is tolerated */
+		/* A trailing ',' is tolerated; blanks may follow a ','. */
+		if (__builtin_expect(ctf_lex_is_blank(*kp->s), 0))
+			kp_blanks(kp);
+		*done = *kp->s == ')';
+		kp->s += *done;
 		return 0;
 	}
 	return kp_sep_error(kp, attr);

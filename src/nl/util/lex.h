@@ -52,7 +52,8 @@ static inline bool ctf_lex_is_digit(char c)
 
 static inline bool ctf_lex_is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	/* One test for the usual printable byte. */
+	return (unsigned char)c <= ' ' && (c == ' ' || c == '\t' || c == '\r' || c == '\n');
 }
 
 /* The delimiters between attributes, actions and options: ", \t\r\n". */
