@@ -136,6 +136,11 @@ check_PROGRAMS += tests/unit/check_keys
 tests_unit_check_keys_SOURCES = tests/unit/check_keys.c
 tests_unit_check_keys_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_keys_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/check_lex
+tests_unit_check_lex_SOURCES = tests/unit/check_lex.c
+tests_unit_check_lex_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_lex_LDADD = $(UNIT_LDADD)
 endif
 
 if HAVE_CHECK

@@ -23,8 +23,27 @@ void ctf_str_init(struct ctf_str *s);
 void ctf_str_free(struct ctf_str *s);
 void ctf_str_clear(struct ctf_str *s);
 void ctf_str_putc(struct ctf_str *s, char c);
-void ctf_str_puts(struct ctf_str *s, const char *text);
 void ctf_str_put(struct ctf_str *s, const char *text, size_t n);
+
+/*
+ * Append a NUL-terminated string. An inline definition (util.c holds the
+ * exported one): the printers append keywords by the million, and inline a
+ * string literal's length is a constant and the copy a few moves.
+ */
+inline void ctf_str_puts(struct ctf_str *s, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (s->len + n + 1 <= s->cap) {
+		memcpy(s->buf + s->len, text, n);
+		s->len += n;
+		s->buf[s->len] = '\0';
+		return;
+	}
+	ctf_str_put(s, text, n);
+}
+/* The former name of ctf_str_puts(), until its last callers are renamed. */
+#define ctf_str_puts_fast ctf_str_puts
 void ctf_str_printf(struct ctf_str *s, const char *fmt, ...) CTF_PRINTF(2, 3);
 void ctf_str_vprintf(struct ctf_str *s, const char *fmt, va_list ap) CTF_PRINTF(2, 0);
 /*
@@ -60,23 +79,6 @@ static inline void ctf_str_putc_fast(struct ctf_str *s, char c)
 		return;
 	}
 	ctf_str_putc(s, c);
-}
-
-/*
- * ctf_str_puts for the printers' keywords: inline, so that for a string
- * literal the length is a constant and the copy a few moves.
- */
-static inline void ctf_str_puts_fast(struct ctf_str *s, const char *text)
-{
-	size_t n = strlen(text);
-
-	if (s->len + n + 1 <= s->cap) {
-		memcpy(s->buf + s->len, text, n);
-		s->len += n;
-		s->buf[s->len] = '\0';
-		return;
-	}
-	ctf_str_put(s, text, n);
 }
 
 /*

@@ -10,6 +10,7 @@ libctflow_core_la_LIBADD = $(MNL_LIBS) $(NLGENL_LIBS)
 # flow and packet operations), conntrack/ (ctnetlink).
 libctflow_core_la_SOURCES = \
 	src/nl/util/util.c \
+	src/nl/util/lex.c \
 	src/nl/netlink/genl-resolve.c \
 	src/nl/netlink/nlbuf.c \
 	src/nl/netlink/nlsock.c \
@@ -26,6 +27,10 @@ libctflow_core_la_SOURCES = \
 	src/nl/odp/key-attrs.c \
 	src/nl/odp/key-format.c \
 	src/nl/odp/key-parse.c \
+	src/nl/odp/key-parse-fields.c \
+	src/nl/odp/key-parse-flags.c \
+	src/nl/odp/key-parse-nsh.c \
+	src/nl/odp/key-parse-tunnel.c \
 	src/nl/odp/match.c \
 	src/nl/odp/ufid.c \
 	src/nl/odp/validate-actions.c \
@@ -51,6 +56,8 @@ noinst_HEADERS += \
 	src/nl/odp/action-internal.h \
 	src/nl/odp/key-attrs.h \
 	src/nl/odp/key-internal.h \
+	src/nl/odp/key-parse.h \
+	src/nl/util/lex.h \
 	src/nl/netlink/nla-inline.h \
 	src/nl/odp/validate.h \
 	$(NULL)

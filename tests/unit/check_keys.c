@@ -921,6 +921,119 @@ START_TEST(label_layout_matches_ct_action)
 }
 END_TEST
 
+/* @a and @b parse to the same key and mask bytes. */
+static void assert_same_parse(const char *a, const char *b)
+{
+	struct rt ta, tb;
+
+	rt_init(&ta);
+	rt_init(&tb);
+	ck_assert_msg(!rt_parse(&ta, a, NULL), "%s: %s", a, ta.err.msg);
+	ck_assert_msg(!rt_parse(&tb, b, NULL), "%s: %s", b, tb.err.msg);
+	ck_assert_msg(ctf_nlbuf_len(&ta.key) == ctf_nlbuf_len(&tb.key) &&
+		      !memcmp(ctf_nlbuf_data(&ta.key), ctf_nlbuf_data(&tb.key),
+			      ctf_nlbuf_len(&ta.key)), "keys of `%s' and `%s' differ", a, b);
+	ck_assert_msg(ctf_nlbuf_len(&ta.mask) == ctf_nlbuf_len(&tb.mask) &&
+		      !memcmp(ctf_nlbuf_data(&ta.mask), ctf_nlbuf_data(&tb.mask),
+			      ctf_nlbuf_len(&ta.mask)), "masks of `%s' and `%s' differ", a, b);
+	rt_free(&ta);
+	rt_free(&tb);
+}
+
+/* A CIDR prefix goes wherever an address mask goes, and prints as the mask. */
+START_TEST(cidr_prefixes)
+{
+	static const struct {
+		const char *cidr, *mask;
+	} same[] = {
+		{ "eth_type(0x0800),ipv4(src=10.0.0.0/8)",
+		  "eth_type(0x0800),ipv4(src=10.0.0.0/255.0.0.0)" },
+		{ "eth_type(0x0800),ipv4(src=10.1.2.3/32,dst=192.168.0.0/17)",
+		  "eth_type(0x0800),ipv4(src=10.1.2.3,dst=192.168.0.0/255.255.128.0)" },
+		{ "eth_type(0x0800),ipv4(dst=0.0.0.0/0)",
+		  "eth_type(0x0800),ipv4(dst=0.0.0.0/0.0.0.0)" },
+		{ "eth_type(0x86dd),ipv6(dst=fd00::/64)",
+		  "eth_type(0x86dd),ipv6(dst=fd00::/ffff:ffff:ffff:ffff::)" },
+		{ "eth_type(0x86dd),ipv6(src=2001:db8::/33)",
+		  "eth_type(0x86dd),ipv6(src=2001:db8::/ffff:ffff:8000::)" },
+		{ "eth_type(0x0806),arp(sip=10.0.0.0/24,tip=10.0.1.1)",
+		  "eth_type(0x0806),arp(sip=10.0.0.0/255.255.255.0,tip=10.0.1.1)" },
+		{ "ct_tuple4(src=10.0.0.0/8,dst=1.2.3.4,proto=6,tp_src=1,tp_dst=2)",
+		  "ct_tuple4(src=10.0.0.0/255.0.0.0,dst=1.2.3.4,proto=6,tp_src=1,tp_dst=2)" },
+		{ "tunnel(tun_id=0x1,src=10.0.0.0/16,dst=1.2.3.4)",
+		  "tunnel(tun_id=0x1,src=10.0.0.0/255.255.0.0,dst=1.2.3.4)" },
+	};
+	struct rt t;
+
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(same); i++)
+		assert_same_parse(same[i].cidr, same[i].mask);
+	rt_init(&t);
+	ck_assert_int_eq(rt_parse(&t, "eth_type(0x0800),ipv4(src=10.0.0.0/8)", NULL), 0);
+	ck_assert_ptr_nonnull(strstr(rt_print(&t, NULL, 0), "src=10.0.0.0/255.0.0.0"));
+	ck_assert_int_lt(rt_parse(&t, "eth_type(0x0800),ipv4(src=10.0.0.0/33)", NULL), 0);
+	ck_assert_msg(strstr(t.err.msg, "/33") && strstr(t.err.msg, "0..32"), "%s", t.err.msg);
+	ck_assert_int_lt(rt_parse(&t, "eth_type(0x86dd),ipv6(src=::/129)", NULL), 0);
+	ck_assert_msg(strstr(t.err.msg, "0..128"), "%s", t.err.msg);
+	rt_free(&t);
+}
+END_TEST
+
+/* An address with parts missing says so. */
+START_TEST(short_ipv4_has_reason)
+{
+	struct rt t;
+
+	rt_init(&t);
+	ck_assert_int_lt(rt_parse(&t, "eth_type(0x0800),ipv4(src=1.1.1)", NULL), 0);
+	ck_assert_msg(strstr(t.err.msg, "`1.1.1'") && strstr(t.err.msg, "3 of its 4 parts"), "%s",
+		      t.err.msg);
+	ck_assert_ptr_nonnull(strstr(t.err.hint, "10.0.0.0/8"));
+	ck_assert_int_lt(rt_parse(&t, "eth_type(0x0800),ipv4(src=x)", NULL), 0);
+	ck_assert_msg(strstr(t.err.msg, "needs an IPv4 address, got `x'"), "%s", t.err.msg);
+	rt_free(&t);
+}
+END_TEST
+
+/* Blanks after commas and around parentheses, as nftables users write them. */
+START_TEST(blanks_in_match)
+{
+	assert_same_parse("recirc_id(0), eth_type(0x0800)", "recirc_id(0),eth_type(0x0800)");
+	assert_same_parse("eth_type(0x0800),ipv4( src=1.2.3.4 )",
+			  "eth_type(0x0800),ipv4(src=1.2.3.4)");
+	assert_same_parse("eth_type(0x0800), ipv4 (src=1.2.3.4, dst=5.6.7.8 , proto=6)",
+			  "eth_type(0x0800),ipv4(src=1.2.3.4,dst=5.6.7.8,proto=6)");
+	assert_same_parse("ct_state( +trk-new ), ct_zone( 5 ), tcp_flags( syn|ack )",
+			  "ct_state(+trk-new),ct_zone(5),tcp_flags(syn|ack)");
+	assert_same_parse("tunnel( tun_id=0x5, src=1.1.1.1, flags(+key) )",
+			  "tunnel(tun_id=0x5,src=1.1.1.1,flags(+key))");
+	assert_same_parse("ct_label( 0x5 )", "ct_label(0x5)");
+}
+END_TEST
+
+/* A control byte from the input is quoted escaped, never raw. */
+START_TEST(control_bytes_escaped)
+{
+	static const char *const in[] = {
+		"eth_type(0x0800),ipv4(src=1.2\a.3.4)",
+		"ct_zone(\x1b[31m)",
+		"in_port(eth\a0)",
+		"ipv4(frag=n\x7fo)",
+	};
+	struct rt t;
+
+	rt_init(&t);
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(in); i++) {
+		ck_assert_int_lt(rt_parse(&t, in[i], NULL), 0);
+		for (const char *c = t.err.msg; *c; c++)
+			ck_assert_msg((unsigned char)*c >= 0x20 && *c != 0x7f, "raw byte %#x in `%s'",
+				      (unsigned char)*c, t.err.msg);
+		ck_assert_msg(strstr(t.err.msg, "\\x07") || strstr(t.err.msg, "\\x1b") ||
+			      strstr(t.err.msg, "\\x7f"), "%s", t.err.msg);
+	}
+	rt_free(&t);
+}
+END_TEST
+
 static Suite *keys_suite(void)
 {
 	Suite *s = suite_create("keys");
@@ -940,6 +1053,10 @@ static Suite *keys_suite(void)
 	tcase_add_test(tc, ufid_roundtrip);
 	tcase_add_test(tc, port_names);
 	tcase_add_test(tc, label_layout_matches_ct_action);
+	tcase_add_test(tc, cidr_prefixes);
+	tcase_add_test(tc, short_ipv4_has_reason);
+	tcase_add_test(tc, blanks_in_match);
+	tcase_add_test(tc, control_bytes_escaped);
 	tcase_add_test(tc, fuzz_no_crash);
 	tcase_add_test(tc, fuzz_printer);
 	suite_add_tcase(s, tc);

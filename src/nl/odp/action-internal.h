@@ -15,6 +15,7 @@
 
 #include "ctflow/flowtext.h"
 #include "ctflow/util.h"
+#include "util/lex.h"
 
 struct ctf_ascan {
 	const char *p;			/* cursor into the text */
@@ -27,7 +28,7 @@ struct ctf_ascan {
 /* The text delimiters between actions and options: ", \t\r\n". */
 static inline bool ctf_as_is_delim(char c)
 {
-	return c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return ctf_lex_is_delim(c);
 }
 
 /* Length of the identifier [A-Za-z0-9_]* at @p. */
@@ -40,9 +41,8 @@ static inline bool ctf_as_word_fast(struct ctf_ascan *sc, const char *w)
 {
 	return *sc->p == w[0] && ctf_as_word(sc, w);
 }
-/* If the cursor is at @c, step over it and return true. */
-bool ctf_as_char(struct ctf_ascan *sc, char c);
-/* ctf_as_char(), inline: the separators and brackets of every action. */
+/* If the cursor is at @c, step over it and return true; inline: the
+ * separators and brackets of every action. */
 static inline bool ctf_as_char_fast(struct ctf_ascan *sc, char c)
 {
 	if (*sc->p != c)
@@ -58,11 +58,7 @@ int ctf_as_err(struct ctf_ascan *sc, const char *at, const char *fmt, ...) CTF_P
 /* Copy the token at @at into @buf for a message ("..." if cut). */
 const char *ctf_as_token(const char *at, char *buf, size_t size);
 
-enum ctf_num_base {
-	CTF_NUM_DEC,		/* decimal only */
-	CTF_NUM_HEX,		/* hex, "0x" optional */
-	CTF_NUM_AUTO,		/* "0x" hex, otherwise decimal */
-};
+/* enum ctf_num_base: util/lex.h */
 /*
  * Scan an unsigned number at the cursor into @v; refuse signs, empty input
  * and values above @max (never wrap). @what names the field in messages.

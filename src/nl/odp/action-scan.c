@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The small scanner the action parser is built on: words, numbers, hex
- * bytes, error messages that quote the offending token, and attribute output
- * straight into the caller's buffer (no allocation per token).
+ * What the action parser adds to the lexer (util/lex.h): attribute output
+ * straight into the caller's buffer (no allocation per token), nests, and
+ * "key=value" field lists.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,23 +13,13 @@
 #include "odp/action-internal.h"
 #include "netlink/nla-inline.h"
 
-/* [A-Za-z0-9_] as a table: one load instead of four range tests per byte. */
-static const bool word_chars[256] = {
-	['a' ... 'z'] = true, ['A' ... 'Z'] = true, ['0' ... '9'] = true, ['_'] = true,
-};
-
-static inline bool is_word_char(char c)
-{
-	return word_chars[(unsigned char)c];
-}
-
+/*
+ * The cursor helpers the action files call, on the lexer (util/lex.h) that
+ * the key parser uses too: one set of rules for words, numbers and tokens.
+ */
 size_t ctf_as_word_len(const char *p)
 {
-	size_t n = 0;
-
-	while (is_word_char(p[n]))
-		n++;
-	return n;
+	return ctf_lex_ident_len(p);
 }
 
 bool ctf_as_word(struct ctf_ascan *sc, const char *w)
@@ -39,40 +29,15 @@ bool ctf_as_word(struct ctf_ascan *sc, const char *w)
 	/* Hand-rolled: this is the parser's inner loop (no strlen/strncmp). */
 	while (w[n] && sc->p[n] == w[n])
 		n++;
-	if (w[n] || is_word_char(sc->p[n]))
+	if (w[n] || ctf_lex_is_ident(sc->p[n]))
 		return false;
 	sc->p += n;
 	return true;
 }
 
-bool ctf_as_char(struct ctf_ascan *sc, char c)
-{
-	if (*sc->p != c)
-		return false;
-	sc->p++;
-	return true;
-}
-
 const char *ctf_as_token(const char *at, char *buf, size_t size)
 {
-	size_t n = 0;
-
-	/* A token runs to the next delimiter, keeping balanced parentheses. */
-	for (int depth = 0; at[n]; n++) {
-		if (at[n] == '(')
-			depth++;
-		else if (at[n] == ')' && --depth < 0)
-			break;
-		else if (!depth && ctf_as_is_delim(at[n]))
-			break;
-	}
-	if (n == 0)
-		snprintf(buf, size, "%s", *at ? (char[]){ *at, '\0' } : "end of text");
-	else if (n < size)
-		snprintf(buf, size, "%.*s", (int)n, at);
-	else
-		snprintf(buf, size, "%.*s...", (int)(size - 4), at);
-	return buf;
+	return ctf_lex_token(at, buf, size);
 }
 
 int ctf_as_err(struct ctf_ascan *sc, const char *at, const char *fmt, ...)
@@ -91,116 +56,30 @@ int ctf_as_err(struct ctf_ascan *sc, const char *at, const char *fmt, ...)
 
 int ctf_as_expect(struct ctf_ascan *sc, char c, const char *ctx)
 {
-	char tok[48];
+	char tok[CTF_LEX_TOKEN_MAX];
 
 	if (ctf_as_char_fast(sc, c))
 		return 0;
 	if (!*sc->p)
 		return ctf_as_err(sc, sc->p, "missing `%c' in %s", c, ctx);
 	return ctf_as_err(sc, sc->p, "expected `%c' in %s, got `%s'", c, ctx,
-			  ctf_as_token(sc->p, tok, sizeof(tok)));
+			  ctf_lex_token(sc->p, tok, sizeof(tok)));
 }
 
-static int digit_value(char c, unsigned radix)
-{
-	int v;
-
-	if (c >= '0' && c <= '9')
-		v = c - '0';
-	else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		v = (c | 0x20) - 'a' + 10;
-	else
-		return -1;
-	return v < (int)radix ? v : -1;
-}
-
-static int __attribute__((noinline)) as_u64_slow(struct ctf_ascan *sc, const char *what,
-						  enum ctf_num_base base, uint64_t max, uint64_t *v)
-{
-	const char *at = sc->p, *q = sc->p;
-	unsigned radix = base == CTF_NUM_HEX ? 16 : 10;
-	bool overflow = false;
-	uint64_t n = 0;
-	char tok[48];
-	int d;
-
-	if (base != CTF_NUM_DEC && q[0] == '0' && (q[1] == 'x' || q[1] == 'X')) {
-		radix = 16;
-		q += 2;
-	}
-	if (digit_value(*q, radix) < 0) {
-		*v = 0;
-		return ctf_as_err(sc, at, "%s needs %s number, got `%s'", what,
-				  radix == 16 ? "a hex" : "a decimal",
-				  ctf_as_token(at, tok, sizeof(tok)));
-	}
-	for (; (d = digit_value(*q, radix)) >= 0; q++) {
-		uint64_t next;
-
-		/* Overflow-checked n * radix + d without a division per digit. */
-		if (__builtin_mul_overflow(n, radix, &next) ||
-		    __builtin_add_overflow(next, (uint64_t)d, &next))
-			overflow = true;
-		else
-			n = next;
-	}
-	sc->p = q;
-	if (overflow || n > max) {
-		*v = 0;
-		ctf_as_err(sc, at, "%s `%.*s' is out of range (0..%llu)", what, (int)(q - at), at,
-			   (unsigned long long)max);
-		ctf_err_hint(sc->err, "the value must fit; it is never truncated");
-		return -ERANGE;
-	}
-	*v = n;
-	return 0;
-}
-
-/*
- * The usual case inline: a decimal number (ports, zones, recirc ids) of at
- * most 19 digits, which cannot overflow, within @max. Everything else,
- * including every error, goes through the general loop above.
- */
 int ctf_as_u64(struct ctf_ascan *sc, const char *what, enum ctf_num_base base,
 	       uint64_t max, uint64_t *v)
 {
-	const char *q = sc->p;
-	uint64_t n;
-	unsigned int d, i;
+	int r = ctf_lex_u64(&sc->p, sc->err, what, base, max, v);
 
-	if (base == CTF_NUM_HEX || q[0] < '0' || q[0] > '9' ||
-	    (base == CTF_NUM_AUTO && q[0] == '0' && (q[1] == 'x' || q[1] == 'X')))
-		return as_u64_slow(sc, what, base, max, v);
-	n = (unsigned int)(q[0] - '0');
-	for (i = 1; (d = (unsigned int)((unsigned char)q[i] - '0')) <= 9; i++) {
-		if (i == 19)
-			return as_u64_slow(sc, what, base, max, v);
-		n = n * 10 + d;
-	}
-	/* A hex letter right after the digits ends the number, as in the loop. */
-	if (n > max)
-		return as_u64_slow(sc, what, base, max, v);
-	sc->p = q + i;
-	*v = n;
-	return 0;
+	if (r)
+		*v = 0;
+	return r;
 }
 
 int ctf_as_hex_bytes(struct ctf_ascan *sc, const char *what, uint8_t *out, size_t max,
 		     size_t *n)
 {
-	const char *at = sc->p;
-	size_t i = 0;
-
-	while (digit_value(sc->p[0], 16) >= 0) {
-		if (digit_value(sc->p[1], 16) < 0)
-			return ctf_as_err(sc, at, "%s has an odd number of hex digits", what);
-		if (i >= max)
-			return ctf_as_err(sc, at, "%s is longer than %zu bytes", what, max);
-		out[i++] = (uint8_t)(digit_value(sc->p[0], 16) << 4 | digit_value(sc->p[1], 16));
-		sc->p += 2;
-	}
-	*n = i;
-	return 0;
+	return ctf_lex_hex_bytes(&sc->p, sc->err, what, out, max, n);
 }
 
 int ctf_as_too_long(struct ctf_ascan *sc)

@@ -94,10 +94,8 @@ void ctf_str_put(struct ctf_str *s, const char *text, size_t n)
 	s->buf[s->len] = '\0';
 }
 
-void ctf_str_puts(struct ctf_str *s, const char *text)
-{
-	ctf_str_put(s, text, strlen(text));
-}
+/* The exported definition of the inline one in util.h. */
+extern inline void ctf_str_puts(struct ctf_str *s, const char *text);
 
 void ctf_str_putc(struct ctf_str *s, char c)
 {
