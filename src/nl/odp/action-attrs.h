@@ -84,23 +84,29 @@ bool ctf_attr_stream_ok(const void *data, size_t len);
 
 /* ---- read-only helpers for validation --------------------------------- */
 
-/* A ct() action, decoded. Pointers point into the attribute stream. */
+/*
+ * The ct() action model: what the parser fills from text, the encoder sends,
+ * the decoder fills from an attribute, the printer shows and the checks
+ * test (one row per option in the ct option table, odp/ct-opts.c, says
+ * which field holds what). Each option has a presence flag (commit,
+ * has_zone, ...) the table points to.
+ */
 struct ctf_ct_info {
 	bool commit, force_commit;
-	bool has_zone, has_mark, has_labels, has_eventmask;
+	bool has_zone, has_mark, has_labels, has_eventmask, has_helper, has_timeout;
 	uint16_t zone;
-	uint32_t mark, mark_mask;
+	uint32_t mark, mark_mask;		/* as sent: value, then mask */
 	uint8_t labels[16], labels_mask[16];	/* host-order u128 bytes, as sent */
 	uint32_t eventmask;
-	const char *helper;	/* NUL-terminated inside the stream, or NULL */
-	const char *timeout;	/* ditto */
+	char helper[16];	/* NUL-terminated (NF_CT_HELPER_NAME_LEN) */
+	char timeout[32];	/* ditto (CTNL_TIMEOUT_NAME_MAX) */
 	bool nat;		/* OVS_CT_ATTR_NAT present (possibly empty) */
 	bool nat_src, nat_dst;	/* SRC / DST flag */
 	bool nat_before_commit;	/* a NAT nest came before COMMIT/FORCE_COMMIT */
 	int nat_family;		/* 0 (no address), 4 or 16: length of IP_MIN */
 	bool has_proto_min, has_proto_max;
-	uint16_t proto_min, proto_max;
-	uint8_t ip_min[16], ip_max[16];
+	uint16_t proto_min, proto_max;	/* host order, as the kernel takes them */
+	uint8_t ip_min[16], ip_max[16];	/* network order */
 	bool has_ip_max;
 	bool persistent, proto_hash, proto_random;
 };

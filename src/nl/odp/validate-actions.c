@@ -13,6 +13,7 @@
 #include <libmnl/libmnl.h>
 
 #include "odp/action-attrs.h"
+#include "odp/ct-opts.h"
 #include "odp/key-attrs.h"
 #include "netlink/nla-inline.h"
 #include "odp/validate.h"
@@ -133,94 +134,17 @@ static int check_ct(struct act_ctx *c, const struct nlattr *ct)
 		return -EINVAL;
 	}
 
-	int fam = flow_family(c);
-	if (!fam) {
+	struct ctf_ct_flow flow = { .family = flow_family(c) };
+	uint8_t pmask;
+
+	if (!flow.family) {
 		ctf_err_set(err, "ct() needs an exact IPv4 or IPv6 eth_type in the flow (ct family unspecified)");
 		ctf_err_hint(err, "add eth_type(0x0800),ipv4() (or eth_type(0x86dd),ipv6()) to the flow");
 		return -EINVAL;
 	}
-	if (ci.commit && ci.force_commit) {
-		ctf_err_set(err, "ct(commit,force_commit): give only one of them");
-		ctf_err_hint(err, "force_commit already implies commit");
-		return -EINVAL;
-	}
-	bool commit = ci.commit || ci.force_commit;
-	if (ci.has_mark) {
-		if (!ci.mark_mask) {
-			ctf_err_set(err, "ct(mark=0x%x/0) has a zero mask, which the kernel refuses", ci.mark);
-			ctf_err_hint(err, "give a non-zero mask, e.g. mark=0x%x/0xffffffff, or drop mark=", ci.mark);
-			return -EINVAL;
-		}
-		if (!commit) {
-			ctf_err_set(err, "ct(mark=...) needs commit");
-			ctf_err_hint(err, "write ct(commit,mark=...)");
-			return -EINVAL;
-		}
-	}
-	if (ci.has_labels) {
-		static const uint8_t zero[16];
-
-		if (!memcmp(ci.labels_mask, zero, sizeof(zero))) {
-			ctf_err_set(err, "ct(label=.../0) has a zero mask, which the kernel refuses");
-			ctf_err_hint(err, "give a non-zero mask, or drop label=");
-			return -EINVAL;
-		}
-		if (!commit) {
-			ctf_err_set(err, "ct(label=...) needs commit");
-			ctf_err_hint(err, "write ct(commit,label=...)");
-			return -EINVAL;
-		}
-	}
-	if (ci.helper || ci.timeout) {
-		uint8_t pmask;
-		const char *opt = ci.helper ? "helper" : "timeout";
-		const char *val = ci.helper ? ci.helper : ci.timeout;
-
-		flow_proto(c, &pmask);
-		if (pmask != 0xff) {
-			/* Helpers are refused by the kernel; a timeout policy would be silently dropped. */
-			ctf_err_set(err, "ct(%s=%s) needs the ip protocol matched exactly in the flow%s", opt, val,
-				    ci.helper ? "" : " (else the kernel silently ignores the policy)");
-			ctf_err_hint(err, "add proto=N without a mask to %s(...), e.g. %s(proto=6),tcp(),tcp_flags(0/0)",
-				     fam == 4 ? "ipv4" : "ipv6", fam == 4 ? "ipv4" : "ipv6");
-			return -EINVAL;
-		}
-	}
-	if (ci.nat) {
-		if (ci.nat_src && ci.nat_dst) {
-			ctf_err_setn(err, -ERANGE, "ct(nat(src,dst)): only one type of NAT may be given");
-			ctf_err_hint(err, "use two ct() actions in different zones for source and destination NAT");
-			return -ERANGE;
-		}
-		bool range = ci.nat_family || ci.has_proto_min || ci.has_proto_max || ci.persistent ||
-			     ci.proto_hash || ci.proto_random;
-		if (range && !ci.nat_src && !ci.nat_dst) {
-			ctf_err_set(err, "ct(nat(...)) gives an address, port range or flag without src or dst");
-			ctf_err_hint(err, "write nat(src=...) or nat(dst=...), or plain nat to apply the connection's existing NAT");
-			return -EINVAL;
-		}
-		if ((ci.nat_src || ci.nat_dst) && !commit) {
-			ctf_err_set(err, "ct(nat(%s...)) needs commit", ci.nat_src ? "src" : "dst");
-			ctf_err_hint(err, "write ct(commit,nat(%s=...))", ci.nat_src ? "src" : "dst");
-			return -EINVAL;
-		}
-		if ((ci.nat_src || ci.nat_dst) && ci.nat_before_commit) {
-			ctf_err_set(err, "ct(): nat(...) is encoded before commit; the kernel needs COMMIT first");
-			ctf_err_hint(err, "encode OVS_CT_ATTR_COMMIT (or FORCE_COMMIT) before OVS_CT_ATTR_NAT");
-			return -EINVAL;
-		}
-		if (ci.nat_family && ci.nat_family != (fam == 4 ? 4 : 16)) {
-			ctf_err_set(err, "ct(nat(...)) has an IPv%d address but the flow is IPv%d",
-				    ci.nat_family == 4 ? 4 : 6, fam);
-			ctf_err_hint(err, "use an address of the flow's family");
-			return -EINVAL;
-		}
-		if (ci.proto_hash && ci.proto_random) {
-			ctf_err_set(err, "ct(nat(hash,random)): give only one of hash and random");
-			return -EINVAL;
-		}
-	}
-	return 0;
+	flow_proto(c, &pmask);
+	flow.proto_exact = pmask == 0xff;
+	return ctf_ct_check(&ci, &flow, err);
 }
 
 /* ---- set() / set_masked() ----------------------------------------------- */
