@@ -320,23 +320,6 @@ static int put_ct(struct ctf_ascan *sc, const struct ctf_ct_info *ct)
 	return ctf_as_nest_end(sc, nest);
 }
 
-/* "commit, force_commit, zone=N, ..., nat(...)", from the table. */
-static const char *options_help(char *buf, size_t size)
-{
-	static const char *const suffix[] = {
-		[CTF_CT_FLAG] = "", [CTF_CT_U16] = "=N", [CTF_CT_U32] = "=N",
-		[CTF_CT_U32_MASKED] = "=V[/M]", [CTF_CT_U128_MASKED] = "=V[/M]",
-		[CTF_CT_NAME] = "=NAME", [CTF_CT_NEST] = "(...)",
-	};
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (unsigned i = 0; i < ctf_ct_n_opts && n < size; i++)
-		n += (size_t)snprintf(buf + n, size - n, "%s%s%s", i ? ", " : "",
-				      ctf_ct_opts[i].keyword, suffix[ctf_ct_opts[i].kind]);
-	return buf;
-}
-
 /* What ends an option that is not one: a stray delimiter, the end, or an unknown word. */
 static int bad_option(struct ctf_ascan *sc, const char *start, const char *at)
 {
@@ -349,7 +332,7 @@ static int bad_option(struct ctf_ascan *sc, const char *start, const char *at)
 		ctf_as_err(sc, start, "missing `)' to close ct(");
 	} else {
 		ctf_as_err(sc, at, "unknown ct option `%s'", ctf_as_token(at, tok, sizeof(tok)));
-		ctf_err_hint(sc->err, "ct takes %s", options_help(help, sizeof(help)));
+		ctf_err_hint(sc->err, "ct takes %s", ctf_ct_options_help(help, sizeof(help)));
 	}
 	return -EINVAL;
 }

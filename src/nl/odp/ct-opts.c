@@ -6,6 +6,7 @@
  * that the two tables agree and round-trips every row.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "odp/ct-opts.h"
@@ -72,6 +73,23 @@ size_t ctf_ct_kind_len(enum ctf_ct_kind kind)
 size_t ctf_ct_name_max(const struct ctf_ct_opt *o)
 {
 	return (size_t)ctf_act_row(&ctf_ct_attrs, o->attr)->max_len - 1;
+}
+
+/* "commit, force_commit, zone=N, ..., nat(...)", from the table. */
+const char *ctf_ct_options_help(char *buf, size_t size)
+{
+	static const char *const suffix[] = {
+		[CTF_CT_FLAG] = "", [CTF_CT_U16] = "=N", [CTF_CT_U32] = "=N",
+		[CTF_CT_U32_MASKED] = "=V[/M]", [CTF_CT_U128_MASKED] = "=V[/M]",
+		[CTF_CT_NAME] = "=NAME", [CTF_CT_NEST] = "(...)",
+	};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < ctf_ct_n_opts && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s%s", i ? ", " : "",
+				      ctf_ct_opts[i].keyword, suffix[ctf_ct_opts[i].kind]);
+	return buf;
 }
 
 /* ---- the ct() rules ------------------------------------------------------ */

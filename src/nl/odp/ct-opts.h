@@ -102,6 +102,8 @@ static inline void ctf_ct_set_has(const struct ctf_ct_opt *o, struct ctf_ct_info
 {
 	*((bool *)((char *)ct + o->has)) = true;
 }
+/* "commit, force_commit, zone=N, ..., nat(...)": the options, for hints. */
+const char *ctf_ct_options_help(char *buf, size_t size);
 /* Payload bytes of a fixed-size kind (0 for FLAG, NAME, NEST). */
 size_t ctf_ct_kind_len(enum ctf_ct_kind kind);
 /* The longest name a NAME row takes, without its NUL (from ctf_ct_attrs). */

@@ -116,8 +116,10 @@ static int check_ct(struct act_ctx *c, const struct nlattr *ct)
 		const struct ctf_act_desc *d = ctf_act_row(&ctf_ct_attrs, t);
 
 		if (!d) {
+			char help[256];
+
 			ctf_err_set(err, "ct() has an unknown option type %u", t);
-			ctf_err_hint(err, "use commit, force_commit, zone=, mark=, label=, helper=, timeout=, nat(...)");
+			ctf_err_hint(err, "use %s", ctf_ct_options_help(help, sizeof(help)));
 			return -EINVAL;
 		}
 		if (!ctf_act_len_ok(&ctf_ct_attrs, a))
