@@ -116,42 +116,9 @@ static const struct ctf_act_desc action_rows[] = {
 };
 const struct ctf_act_table ctf_action_attrs = { "action", CTF_ACTION_ATTR_MAX, action_rows };
 
-/*
- * The length rule, inline for the decoders here: printing a ct() action
- * checks every attribute of it, for most flows of a dump.
- */
-static inline bool act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
-{
-	const struct ctf_act_desc *d = ctf_act_row(t, ctf_nla_type(a));
-	size_t len = ctf_nla_len(a);
-
-	if (!d)
-		return false;
-	switch (d->len) {
-	case CTF_ACT_FLAG:
-		return len == 0;
-	case CTF_ACT_NESTED:
-		return true;
-	case CTF_ACT_STRZ:
-		return len >= d->min_len && len <= d->max_len &&
-		       memchr(ctf_nla_data(a), '\0', len) != NULL;
-	case CTF_ACT_VARIABLE:
-		if (t == &ctf_nat_attrs)	/* an address: IPv4 or IPv6, nothing between */
-			return len == 4 || len == 16;
-		return len >= d->min_len && len <= d->max_len;
-	default:
-		return len == (size_t)d->len;
-	}
-}
-
 const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type)
 {
 	return ctf_act_row(t, type);
-}
-
-bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
-{
-	return act_len_ok(t, a);
 }
 
 /* A stream made of whole attributes only, nothing left over. */
@@ -179,10 +146,26 @@ static int ct_decode_one(const struct nlattr *a, struct ctf_ct_info *info)
 		return o->decode(a, info);
 	val = (char *)info + o->val;
 	ctf_ct_set_has(o, info);
-	if (o->kind == CTF_CT_NAME)	/* a NUL within, checked by act_len_ok() */
+	/* Constant sizes: each copy a few moves, not a library call. */
+	switch (o->kind) {
+	case CTF_CT_U16:
+		memcpy(val, ctf_nla_data(a), 2);
+		break;
+	case CTF_CT_U32:
+		memcpy(val, ctf_nla_data(a), 4);
+		break;
+	case CTF_CT_U32_MASKED:
+		memcpy(val, ctf_nla_data(a), 8);
+		break;
+	case CTF_CT_U128_MASKED:
+		memcpy(val, ctf_nla_data(a), 32);
+		break;
+	case CTF_CT_NAME:	/* a NUL within, checked by ctf_act_len_ok() */
 		memcpy(val, ctf_nla_data(a), strlen(ctf_nla_data(a)) + 1);
-	else
-		memcpy(val, ctf_nla_data(a), ctf_ct_kind_len(o->kind));
+		break;
+	default:
+		break;
+	}
 	return 0;
 }
 
@@ -196,7 +179,7 @@ int ctf_ct_action_decode(const struct nlattr *ct, struct ctf_ct_info *info)
 	if (!ctf_attr_stream_ok(data, len))
 		return -EINVAL;
 	ctf_nla_for_each_in(a, data, len) {
-		if (!act_len_ok(&ctf_ct_attrs, a) || ct_decode_one(a, info) < 0)
+		if (!ctf_act_len_ok(&ctf_ct_attrs, a) || ct_decode_one(a, info) < 0)
 			return -EINVAL;
 	}
 	return 0;

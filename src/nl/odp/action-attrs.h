@@ -18,6 +18,7 @@
 #include <linux/netlink.h>
 
 #include "ctflow/compat.h"
+#include "netlink/nla-inline.h"
 
 /* Payload length kinds besides an exact byte count (which is >= 0). */
 enum {
@@ -68,8 +69,34 @@ static inline const struct ctf_act_desc *ctf_act_row(const struct ctf_act_table 
 		return NULL;
 	return &t->rows[type];
 }
-/* Whether attribute @a has a payload length its table row allows (false if unknown). */
-bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a);
+/*
+ * Whether attribute @a has a payload length its table row allows (false if
+ * unknown). Inline: printing a ct() action checks every attribute of it,
+ * for most flows of a dump.
+ */
+static inline bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
+{
+	const struct ctf_act_desc *d = ctf_act_row(t, ctf_nla_type(a));
+	size_t len = ctf_nla_len(a);
+
+	if (!d)
+		return false;
+	switch (d->len) {
+	case CTF_ACT_FLAG:
+		return len == 0;
+	case CTF_ACT_NESTED:
+		return true;
+	case CTF_ACT_STRZ:
+		return len >= d->min_len && len <= d->max_len &&
+		       memchr(ctf_nla_data(a), '\0', len) != NULL;
+	case CTF_ACT_VARIABLE:
+		if (t == &ctf_nat_attrs)	/* an address: IPv4 or IPv6, nothing between */
+			return len == 4 || len == 16;
+		return len >= d->min_len && len <= d->max_len;
+	default:
+		return len == (size_t)d->len;
+	}
+}
 
 /*
  * Iterate the attributes of a stream of @len bytes at @data; stops at the

@@ -58,6 +58,18 @@ static bool printable_name(const char *s)
 	return true;
 }
 
+/* The keyword, copied byte by byte: a dozen bytes at most, no library call. */
+static void put_keyword(struct ctf_str *out, const struct ctf_ct_opt *o)
+{
+	char *p = ctf_str_room(out, o->keyword_len);
+
+	if (!p)
+		return;
+	for (size_t i = 0; i < o->keyword_len; i++)
+		p[i] = o->keyword[i];
+	ctf_str_commit(out, o->keyword_len);
+}
+
 /* Row @o's "keyword=value," as its kind prints it. */
 static void print_option(const struct ctf_ct_opt *o, const struct ctf_ct_info *ct,
 			 struct ctf_str *out)
@@ -75,7 +87,7 @@ static void print_option(const struct ctf_ct_opt *o, const struct ctf_ct_info *c
 		ctf_str_putc_fast(out, ',');
 		return;
 	}
-	ctf_str_puts_fast(out, o->keyword);
+	put_keyword(out, o);
 	switch (o->kind) {
 	case CTF_CT_FLAG:
 		break;
@@ -121,27 +133,10 @@ static void print_option(const struct ctf_ct_opt *o, const struct ctf_ct_info *c
 /* Whether row @o, present in @ct, prints at all (zone 0 does not). */
 static bool shown(const struct ctf_ct_opt *o, const struct ctf_ct_info *ct)
 {
-	static const uint8_t zero[32];
-
 	if (!ctf_ct_has(o, ct))
 		return false;
 	return !(o->flags & CTF_CT_F_OMIT_ZERO) ||
-	       memcmp((const char *)ct + o->val, zero, ctf_ct_kind_len(o->kind));
-}
-
-/* A nest we could not decode, or a name that would not parse back. */
-static bool decodable(const struct nlattr *a, struct ctf_ct_info *ct)
-{
-	if (ctf_ct_action_decode(a, ct) < 0)
-		return false;
-	for (unsigned i = 0; i < ctf_ct_n_opts; i++) {
-		const struct ctf_ct_opt *o = &ctf_ct_opts[i];
-
-		if (o->kind == CTF_CT_NAME && ctf_ct_has(o, ct) &&
-		    !printable_name((const char *)ct + o->val))
-			return false;
-	}
-	return true;
+	       !ctf_ct_all_zero((const char *)ct + o->val, ctf_ct_kind_len(o->kind));
 }
 
 void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
@@ -149,14 +144,21 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 	struct ctf_ct_info ct;
 	size_t start = out->len;
 
-	if (!decodable(a, &ct)) {
-		ctf_str_puts_fast(out, "ct(error)");
-		return;
-	}
+	if (ctf_ct_action_decode(a, &ct) < 0)
+		goto error;
 	ctf_str_puts_fast(out, "ct(");
-	for (unsigned i = 0; i < ctf_ct_n_opts; i++)
-		if (shown(&ctf_ct_opts[i], &ct))
-			print_option(&ctf_ct_opts[i], &ct, out);
+	for (unsigned i = 0; i < ctf_ct_n_opts; i++) {
+		const struct ctf_ct_opt *o = &ctf_ct_opts[i];
+
+		if (!shown(o, &ct))
+			continue;
+		/* A name that would not parse back: the whole action is an error. */
+		if (o->kind == CTF_CT_NAME && !printable_name((const char *)&ct + o->val)) {
+			out->len = start;
+			goto error;
+		}
+		print_option(o, &ct, out);
+	}
 	ctf_str_chomp(out, ',');
 	if (out->len == start + 3) {	/* nothing inside: plain "ct" */
 		out->len = start + 2;
@@ -164,4 +166,7 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 		return;
 	}
 	ctf_str_putc_fast(out, ')');
+	return;
+error:	/* after a rewind: the next write ends the string again */
+	ctf_str_puts_fast(out, "ct(error)");
 }

@@ -86,23 +86,10 @@ int ctf_ct_dup_option(struct ctf_ascan *sc, const char *at, bool *seen)
 	return 0;
 }
 
-/* "ct KEYWORD[ SUFFIX]" for the scanner's messages ("ct mark mask"). */
-static const char *what(const struct ctf_ct_opt *o, const char *suffix, char *buf, size_t size)
-{
-	size_t k = strlen(o->keyword), s = strlen(suffix);
-
-	if (3 + k + s >= size)
-		return o->keyword;
-	memcpy(buf, "ct ", 3);
-	memcpy(buf + 3, o->keyword, k);
-	memcpy(buf + 3 + k, suffix, s + 1);
-	return buf;
-}
-
 /* A name up to the next delimiter or ')': helper=, timeout=. */
 static int parse_name(struct ctf_ascan *sc, const struct ctf_ct_opt *o, char *name)
 {
-	const char *at = sc->p - strlen(o->keyword) - 1;	/* the "helper=" token */
+	const char *at = sc->p - o->keyword_len - 1;	/* the "helper=" token */
 	const char *q = sc->p;
 	size_t len, max = ctf_ct_name_max(o);
 
@@ -132,7 +119,6 @@ static int parse_number(struct ctf_ascan *sc, const struct ctf_ct_opt *o, void *
 			const char *at)
 {
 	uint64_t v, max = o->kind == CTF_CT_U16 ? UINT16_MAX : UINT32_MAX;
-	char buf[48];
 	int err;
 
 	if (o->base == CTF_NUM_DEC && sc->p[0] == '0' && (sc->p[1] == 'x' || sc->p[1] == 'X')) {
@@ -141,7 +127,7 @@ static int parse_number(struct ctf_ascan *sc, const struct ctf_ct_opt *o, void *
 		ctf_err_hint(sc->err, "write the %s in decimal, e.g. %s=5", o->keyword, o->keyword);
 		return -EINVAL;
 	}
-	err = ctf_as_u64(sc, what(o, "", buf, sizeof(buf)), o->base, max, &v);
+	err = ctf_as_u64(sc, o->what, o->base, max, &v);
 	if (err)
 		return err;
 	if (o->kind == CTF_CT_U16) {
@@ -160,12 +146,11 @@ static int parse_number(struct ctf_ascan *sc, const struct ctf_ct_opt *o, void *
 static int scan_masked32(struct ctf_ascan *sc, const struct ctf_ct_opt *o, uint32_t vm[2])
 {
 	uint64_t v = 0, m = UINT32_MAX;
-	char buf[48];
 	int err;
 
-	err = ctf_as_u64(sc, what(o, "", buf, sizeof(buf)), o->base, UINT32_MAX, &v);
+	err = ctf_as_u64(sc, o->what, o->base, UINT32_MAX, &v);
 	if (!err && ctf_as_char_fast(sc, '/'))
-		err = ctf_as_u64(sc, what(o, " mask", buf, sizeof(buf)), o->base, UINT32_MAX, &m);
+		err = ctf_as_u64(sc, o->what_mask, o->base, UINT32_MAX, &m);
 	vm[0] = (uint32_t)v;
 	vm[1] = (uint32_t)m;
 	return err;
@@ -175,12 +160,11 @@ static int scan_masked32(struct ctf_ascan *sc, const struct ctf_ct_opt *o, uint3
 static int scan_masked128(struct ctf_ascan *sc, const struct ctf_ct_opt *o, uint8_t vm[32])
 {
 	uint64_t v[2], m[2] = { UINT64_MAX, UINT64_MAX };
-	char buf[48];
 	int err;
 
-	err = scan_u128(sc, what(o, "", buf, sizeof(buf)), v);
+	err = scan_u128(sc, o->what, v);
 	if (!err && ctf_as_char_fast(sc, '/'))
-		err = scan_u128(sc, what(o, " mask", buf, sizeof(buf)), m);
+		err = scan_u128(sc, o->what_mask, m);
 	u128_to_bytes(v, vm);
 	u128_to_bytes(m, vm + 16);
 	return err;
@@ -244,11 +228,10 @@ static int parse_value(struct ctf_ascan *sc, const struct ctf_ct_opt *o, struct 
 static const struct ctf_ct_opt *match_option(struct ctf_ascan *sc)
 {
 	const char *at = sc->p;
+	const struct ctf_ct_opt *o = ctf_ct_opts, *end = o + ctf_ct_n_opts;
 
-	for (unsigned i = 0; i < ctf_ct_n_opts; i++) {
-		const struct ctf_ct_opt *o = &ctf_ct_opts[i];
-
-		if (!ctf_as_word_fast(sc, o->keyword))
+	for (; o < end; o++) {
+		if (o->first != *at || !ctf_as_word(sc, o->keyword))
 			continue;
 		if (o->kind == CTF_CT_FLAG || o->kind == CTF_CT_NEST || ctf_as_char_fast(sc, '='))
 			return o;
@@ -260,27 +243,30 @@ static const struct ctf_ct_opt *match_option(struct ctf_ascan *sc)
 struct ct_text {
 	struct ctf_ct_info ct;
 	ctf_ct_optset seen;
-	const char *where[8 * sizeof(ctf_ct_optset)];	/* each option's token */
+	const char *needs_commit;	/* the first option in the text that needs commit */
 };
 
 static int parse_option(struct ctf_ascan *sc, struct ct_text *t)
 {
 	const char *at = sc->p;
 	const struct ctf_ct_opt *o = match_option(sc);
-	unsigned i;
+	ctf_ct_optset bit;
+	int err;
 
 	if (!o)
 		return -ENOENT;
-	i = (unsigned)(o - ctf_ct_opts);
+	bit = (ctf_ct_optset)1 << (o - ctf_ct_opts);
 	if (!(o->flags & CTF_CT_F_REPEATABLE)) {
-		bool dup = t->seen & (ctf_ct_optset)1 << i;
+		bool dup = t->seen & bit;
 
 		if (ctf_ct_dup_option(sc, at, &dup))
 			return -EINVAL;
 	}
-	t->seen |= (ctf_ct_optset)1 << i;
-	t->where[i] = at;
-	return parse_value(sc, o, &t->ct, at);
+	t->seen |= bit;
+	err = parse_value(sc, o, &t->ct, at);
+	if (!err && !t->needs_commit && ctf_ct_needs_commit(o, &t->ct))
+		t->needs_commit = at;
+	return err;
 }
 
 /* Row @o's attribute, as its kind sends it. */
@@ -289,13 +275,12 @@ static int put_option(struct ctf_ascan *sc, const struct ctf_ct_opt *o,
 {
 	const char *val = (const char *)ct + o->val;
 	size_t len = ctf_ct_kind_len(o->kind);
-	static const uint8_t zero[32];
 
 	if (o->put)
 		return o->put(sc, ct);
 	if (o->kind == CTF_CT_NAME)
 		return ctf_as_put(sc, o->attr, strlen(val) + 1, val);
-	if ((o->flags & CTF_CT_F_OMIT_ZERO) && !memcmp(val, zero, len))
+	if ((o->flags & CTF_CT_F_OMIT_ZERO) && ctf_ct_all_zero(val, len))
 		return 0;
 	return ctf_as_put(sc, o->attr, len, len ? val : NULL);
 }
@@ -304,16 +289,13 @@ static int put_option(struct ctf_ascan *sc, const struct ctf_ct_opt *o,
 static int put_ct(struct ctf_ascan *sc, const struct ctf_ct_info *ct)
 {
 	struct nlattr *nest = ctf_as_nest_start(sc, OVS_ACTION_ATTR_CT);
+	const struct ctf_ct_opt *o = ctf_ct_opts, *end = o + ctf_ct_n_opts;
 
 	if (!nest)
 		return ctf_as_too_long(sc);
-	for (unsigned i = 0; i < ctf_ct_n_opts; i++) {
-		const struct ctf_ct_opt *o = &ctf_ct_opts[i];
-		int err;
+	for (; o < end; o++) {
+		int err = ctf_ct_has(o, ct) ? put_option(sc, o, ct) : 0;
 
-		if (!ctf_ct_has(o, ct))
-			continue;
-		err = put_option(sc, o, ct);
 		if (err)
 			return err;
 	}
@@ -366,7 +348,6 @@ static int parse_options(struct ctf_ascan *sc, const char *start, struct ct_text
 /* The ct() rules over the whole action, with the parser's messages. */
 static int check_rules(struct ctf_ascan *sc, const char *start, const struct ct_text *t)
 {
-	const char *first = NULL;
 	char tok[48];
 
 	if (ctf_ct_commit_rule(&t->ct) == CTF_CT_COMMIT_TWICE) {
@@ -375,14 +356,9 @@ static int check_rules(struct ctf_ascan *sc, const char *start, const struct ct_
 		return -EINVAL;
 	}
 	/* The first option in the text that needs commit is the one named. */
-	for (unsigned i = 0; i < ctf_ct_n_opts; i++)
-		if ((t->seen & (ctf_ct_optset)1 << i) &&
-		    ctf_ct_commit_needed(&ctf_ct_opts[i], &t->ct) == CTF_CT_NEEDS_COMMIT &&
-		    (!first || t->where[i] < first))
-			first = t->where[i];
-	if (first) {
-		ctf_as_err(sc, first, "ct option `%s' needs commit",
-			   ctf_as_token(first, tok, sizeof(tok)));
+	if (t->needs_commit && !t->ct.commit && !t->ct.force_commit) {
+		ctf_as_err(sc, t->needs_commit, "ct option `%s' needs commit",
+			   ctf_as_token(t->needs_commit, tok, sizeof(tok)));
 		ctf_err_hint(sc->err, "add commit (or force_commit) to the ct() action");
 		return -EINVAL;
 	}

@@ -13,29 +13,35 @@
 
 #define AT(f) offsetof(struct ctf_ct_info, f)
 
+/* A row's keyword, and the texts made of it, as constants. */
+#define KW(k) .keyword = k, .keyword_len = sizeof(k) - 1, .first = k[0], .what = "ct " k, .what_mask = "ct " k " mask"
+
 /* The order of the rows is the order options are sent and printed (ovs-dpctl's). */
 const struct ctf_ct_opt ctf_ct_opts[] = {
-	{ "commit", OVS_CT_ATTR_COMMIT, CTF_CT_FLAG, CTF_CT_F_REPEATABLE, .has = AT(commit) },
-	{ "force_commit", OVS_CT_ATTR_FORCE_COMMIT, CTF_CT_FLAG, CTF_CT_F_REPEATABLE,
-	  .has = AT(force_commit) },
-	{ "zone", OVS_CT_ATTR_ZONE, CTF_CT_U16, CTF_CT_F_OMIT_ZERO, CTF_NUM_DEC,
-	  .has = AT(has_zone), .val = AT(zone) },
-	{ "mark", OVS_CT_ATTR_MARK, CTF_CT_U32_MASKED, CTF_CT_F_NEEDS_COMMIT, CTF_NUM_HEX,
-	  .has = AT(has_mark), .val = AT(mark) },
-	{ "label", OVS_CT_ATTR_LABELS, CTF_CT_U128_MASKED, CTF_CT_F_NEEDS_COMMIT, CTF_NUM_HEX,
-	  .has = AT(has_labels), .val = AT(labels) },
-	{ "helper", OVS_CT_ATTR_HELPER, CTF_CT_NAME, 0, .has = AT(has_helper), .val = AT(helper),
-	  .names = "conntrack helper such as ftp or tftp", .check = ctf_ct_check_proto },
-	{ "timeout", OVS_CT_ATTR_TIMEOUT, CTF_CT_NAME, CTF_CT_F_IGNORED_UNLESS_PROTO,
-	  .has = AT(has_timeout), .val = AT(timeout), .names = "cttimeout policy",
+	{ KW("commit"), .attr = OVS_CT_ATTR_COMMIT, .kind = CTF_CT_FLAG,
+	  .flags = CTF_CT_F_REPEATABLE, .has = AT(commit) },
+	{ KW("force_commit"), .attr = OVS_CT_ATTR_FORCE_COMMIT, .kind = CTF_CT_FLAG,
+	  .flags = CTF_CT_F_REPEATABLE, .has = AT(force_commit) },
+	{ KW("zone"), .attr = OVS_CT_ATTR_ZONE, .kind = CTF_CT_U16, .flags = CTF_CT_F_OMIT_ZERO,
+	  .base = CTF_NUM_DEC, .has = AT(has_zone), .val = AT(zone) },
+	{ KW("mark"), .attr = OVS_CT_ATTR_MARK, .kind = CTF_CT_U32_MASKED,
+	  .flags = CTF_CT_F_NEEDS_COMMIT, .base = CTF_NUM_HEX, .has = AT(has_mark), .val = AT(mark) },
+	{ KW("label"), .attr = OVS_CT_ATTR_LABELS, .kind = CTF_CT_U128_MASKED,
+	  .flags = CTF_CT_F_NEEDS_COMMIT, .base = CTF_NUM_HEX, .has = AT(has_labels),
+	  .val = AT(labels) },
+	{ KW("helper"), .attr = OVS_CT_ATTR_HELPER, .kind = CTF_CT_NAME, .has = AT(has_helper),
+	  .val = AT(helper), .names = "conntrack helper such as ftp or tftp",
 	  .check = ctf_ct_check_proto },
+	{ KW("timeout"), .attr = OVS_CT_ATTR_TIMEOUT, .kind = CTF_CT_NAME,
+	  .flags = CTF_CT_F_IGNORED_UNLESS_PROTO, .has = AT(has_timeout), .val = AT(timeout),
+	  .names = "cttimeout policy", .check = ctf_ct_check_proto },
 	/* Printed in hex: it is a bit set (our text; OVS has none). */
-	{ "eventmask", OVS_CT_ATTR_EVENTMASK, CTF_CT_U32, 0, CTF_NUM_AUTO,
+	{ KW("eventmask"), .attr = OVS_CT_ATTR_EVENTMASK, .kind = CTF_CT_U32, .base = CTF_NUM_AUTO,
 	  .has = AT(has_eventmask), .val = AT(eventmask) },
 	/* Last: the kernel needs COMMIT before NAT. */
-	{ "nat", OVS_CT_ATTR_NAT, CTF_CT_NEST, 0, .has = AT(nat), .parse = ctf_nat_parse,
-	  .put = ctf_nat_put, .decode = ctf_nat_decode, .print = ctf_nat_format,
-	  .needs_commit = ctf_nat_needs_commit, .rule = ctf_nat_rule,
+	{ KW("nat"), .attr = OVS_CT_ATTR_NAT, .kind = CTF_CT_NEST, .has = AT(nat),
+	  .parse = ctf_nat_parse, .put = ctf_nat_put, .decode = ctf_nat_decode,
+	  .print = ctf_nat_format, .needs_commit = ctf_nat_needs_commit, .rule = ctf_nat_rule,
 	  .check = ctf_nat_check },
 };
 const unsigned ctf_ct_n_opts = CTF_ARRAY_SIZE(ctf_ct_opts);
@@ -45,30 +51,6 @@ _Static_assert(CTF_ARRAY_SIZE(ctf_ct_opts) <= 8 * sizeof(ctf_ct_optset),
 /* The masked kinds are sent as they are stored: value, then mask. */
 _Static_assert(AT(mark_mask) == AT(mark) + 4, "mark value then mask");
 _Static_assert(AT(labels_mask) == AT(labels) + 16, "labels value then mask");
-
-const struct ctf_ct_opt *ctf_ct_opt_by_attr(unsigned attr)
-{
-	for (unsigned i = 0; i < ctf_ct_n_opts; i++)
-		if (ctf_ct_opts[i].attr == attr)
-			return &ctf_ct_opts[i];
-	return NULL;
-}
-
-size_t ctf_ct_kind_len(enum ctf_ct_kind kind)
-{
-	switch (kind) {
-	case CTF_CT_U16:
-		return 2;
-	case CTF_CT_U32:
-		return 4;
-	case CTF_CT_U32_MASKED:
-		return 8;
-	case CTF_CT_U128_MASKED:
-		return 32;
-	default:
-		return 0;
-	}
-}
 
 size_t ctf_ct_name_max(const struct ctf_ct_opt *o)
 {
@@ -94,21 +76,6 @@ const char *ctf_ct_options_help(char *buf, size_t size)
 
 /* ---- the ct() rules ------------------------------------------------------ */
 
-enum ctf_ct_rule ctf_ct_commit_rule(const struct ctf_ct_info *ct)
-{
-	return ct->commit && ct->force_commit ? CTF_CT_COMMIT_TWICE : CTF_CT_OK;
-}
-
-static bool all_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++)
-		if (b[i])
-			return false;
-	return true;
-}
-
 enum ctf_ct_rule ctf_ct_value_rule(const struct ctf_ct_opt *o, const struct ctf_ct_info *ct)
 {
 	const char *v = (const char *)ct + o->val;
@@ -118,18 +85,11 @@ enum ctf_ct_rule ctf_ct_value_rule(const struct ctf_ct_opt *o, const struct ctf_
 	case CTF_CT_U128_MASKED: {
 		size_t half = ctf_ct_kind_len(o->kind) / 2;
 
-		return all_zero(v + half, half) ? CTF_CT_ZERO_MASK : CTF_CT_OK;
+		return ctf_ct_all_zero(v + half, half) ? CTF_CT_ZERO_MASK : CTF_CT_OK;
 	}
 	default:
 		return o->rule ? o->rule(ct) : CTF_CT_OK;
 	}
-}
-
-enum ctf_ct_rule ctf_ct_commit_needed(const struct ctf_ct_opt *o, const struct ctf_ct_info *ct)
-{
-	bool needs = (o->flags & CTF_CT_F_NEEDS_COMMIT) || (o->needs_commit && o->needs_commit(ct));
-
-	return needs && !ct->commit && !ct->force_commit ? CTF_CT_NEEDS_COMMIT : CTF_CT_OK;
 }
 
 bool ctf_nat_needs_commit(const struct ctf_ct_info *ct)

@@ -66,6 +66,9 @@ typedef int ctf_ct_check_hook(const struct ctf_ct_opt *o, const struct ctf_ct_in
 
 struct ctf_ct_opt {
 	const char *keyword;	/* text: "zone" */
+	uint8_t keyword_len;
+	char first;		/* keyword[0], in the row: the parser's first test */
+	const char *what, *what_mask;	/* "ct zone", "ct zone mask": for messages */
 	uint16_t attr;		/* OVS_CT_ATTR_*; its length row is in ctf_ct_attrs */
 	enum ctf_ct_kind kind;
 	unsigned flags;		/* CTF_CT_* above */
@@ -91,8 +94,16 @@ extern const unsigned ctf_ct_n_opts;
 /* A set of rows of ctf_ct_opts (bit i = row i): ct-opts.c asserts they fit. */
 typedef uint32_t ctf_ct_optset;
 
-/* The row for attribute @attr, NULL if none. */
-const struct ctf_ct_opt *ctf_ct_opt_by_attr(unsigned attr);
+/* The row for attribute @attr, NULL if none (inline: the decoder's per-attribute step). */
+static inline const struct ctf_ct_opt *ctf_ct_opt_by_attr(unsigned attr)
+{
+	const struct ctf_ct_opt *o = ctf_ct_opts, *end = o + ctf_ct_n_opts;
+
+	for (; o < end; o++)
+		if (o->attr == attr)
+			return o;
+	return NULL;
+}
 /* Whether row @o is present in @ct. */
 static inline bool ctf_ct_has(const struct ctf_ct_opt *o, const struct ctf_ct_info *ct)
 {
@@ -105,7 +116,31 @@ static inline void ctf_ct_set_has(const struct ctf_ct_opt *o, struct ctf_ct_info
 /* "commit, force_commit, zone=N, ..., nat(...)": the options, for hints. */
 const char *ctf_ct_options_help(char *buf, size_t size);
 /* Payload bytes of a fixed-size kind (0 for FLAG, NAME, NEST). */
-size_t ctf_ct_kind_len(enum ctf_ct_kind kind);
+static inline size_t ctf_ct_kind_len(enum ctf_ct_kind kind)
+{
+	switch (kind) {
+	case CTF_CT_U16:
+		return 2;
+	case CTF_CT_U32:
+		return 4;
+	case CTF_CT_U32_MASKED:
+		return 8;
+	case CTF_CT_U128_MASKED:
+		return 32;
+	default:
+		return 0;
+	}
+}
+/* Whether @n bytes at @p are all zero (a zone of 0, a zero mask). */
+static inline bool ctf_ct_all_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
 /* The longest name a NAME row takes, without its NUL (from ctf_ct_attrs). */
 size_t ctf_ct_name_max(const struct ctf_ct_opt *o);
 
@@ -113,11 +148,24 @@ size_t ctf_ct_name_max(const struct ctf_ct_opt *o);
 
 
 /* commit and force_commit exclude each other. */
-enum ctf_ct_rule ctf_ct_commit_rule(const struct ctf_ct_info *ct);
+static inline enum ctf_ct_rule ctf_ct_commit_rule(const struct ctf_ct_info *ct)
+{
+	return ct->commit && ct->force_commit ? CTF_CT_COMMIT_TWICE : CTF_CT_OK;
+}
 /* The rules of row @o's value alone (zero masks, nat's combinations). */
 enum ctf_ct_rule ctf_ct_value_rule(const struct ctf_ct_opt *o, const struct ctf_ct_info *ct);
+/* Whether row @o, as given in @ct, needs commit (or force_commit). */
+static inline bool ctf_ct_needs_commit(const struct ctf_ct_opt *o, const struct ctf_ct_info *ct)
+{
+	return (o->flags & CTF_CT_F_NEEDS_COMMIT) || (o->needs_commit && o->needs_commit(ct));
+}
 /* CTF_CT_NEEDS_COMMIT if row @o, as given, needs a commit @ct lacks. */
-enum ctf_ct_rule ctf_ct_commit_needed(const struct ctf_ct_opt *o, const struct ctf_ct_info *ct);
+static inline enum ctf_ct_rule ctf_ct_commit_needed(const struct ctf_ct_opt *o,
+						    const struct ctf_ct_info *ct)
+{
+	return !ct->commit && !ct->force_commit && ctf_ct_needs_commit(o, ct) ?
+	       CTF_CT_NEEDS_COMMIT : CTF_CT_OK;
+}
 /* nat()'s own combinations (src with dst, hash with random, flags without a direction). */
 enum ctf_ct_rule ctf_nat_rule(const struct ctf_ct_info *ct);
 
