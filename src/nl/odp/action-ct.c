@@ -15,14 +15,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 
 #include "odp/action-attrs.h"
 #include "odp/action-internal.h"
 #include "odp/ct-opts.h"
-
 
 /* ---- parsing ------------------------------------------------------------ */
 
