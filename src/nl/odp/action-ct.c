@@ -172,7 +172,7 @@ static int parse_masked(struct ctf_ascan *sc, const struct ctf_ct_opt *o, struct
 			const char *at)
 {
 	void *val = (char *)ct + o->val;
-	uint32_t vm[2];
+	uint32_t vm[2] = { 0, 0 };
 	int err;
 
 	if (o->kind == CTF_CT_U32_MASKED) {
