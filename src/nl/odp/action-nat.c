@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 
@@ -135,11 +136,71 @@ static int scan_nat_range(struct ctf_ascan *sc, struct ctf_ct_info *ct)
 	return 0;
 }
 
+#define AT(f) offsetof(struct ctf_ct_info, f)
+
+/*
+ * nat()'s options, in the order they are sent and printed. src and dst take
+ * an optional range (IP_MIN/IP_MAX, PROTO_MIN/PROTO_MAX, sent after them);
+ * the others are flags. Each sets its flag in the ct() model.
+ */
+static const struct nat_opt {
+	const char *keyword;
+	uint16_t attr;		/* OVS_NAT_ATTR_* */
+	bool range;		/* "=ADDR[-ADDR][:PORT[-PORT]]" may follow */
+	size_t has;		/* offsetof the flag in struct ctf_ct_info */
+} nat_opts[] = {
+	{ "src", OVS_NAT_ATTR_SRC, true, AT(nat_src) },
+	{ "dst", OVS_NAT_ATTR_DST, true, AT(nat_dst) },
+	{ "persistent", OVS_NAT_ATTR_PERSISTENT, false, AT(persistent) },
+	{ "hash", OVS_NAT_ATTR_PROTO_HASH, false, AT(proto_hash) },
+	{ "random", OVS_NAT_ATTR_PROTO_RANDOM, false, AT(proto_random) },
+};
+
+static bool *nat_flag(const struct nat_opt *o, struct ctf_ct_info *ct)
+{
+	return (bool *)((char *)ct + o->has);
+}
+
+static bool nat_has(const struct nat_opt *o, const struct ctf_ct_info *ct)
+{
+	return *(const bool *)((const char *)ct + o->has);
+}
+
+/* One option at @at: its flag, then a range after src= or dst=. -ENOENT if none. */
+static int parse_nat_option(struct ctf_ascan *sc, struct ctf_ct_info *ct, const char *at)
+{
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(nat_opts); i++) {
+		const struct nat_opt *o = &nat_opts[i];
+
+		if (!ctf_as_word_fast(sc, o->keyword))
+			continue;
+		if (ctf_ct_dup_option(sc, at, nat_flag(o, ct)))
+			return -EINVAL;
+		if (ctf_nat_rule(ct) == CTF_CT_NAT_BOTH) {
+			ctf_as_err(sc, at, "nat(src,dst): give only one of src and dst");
+			ctf_err_hint(sc->err, "a ct() action does source or destination NAT, not both");
+			return -EINVAL;
+		}
+		if (o->range && ctf_as_char_fast(sc, '='))
+			return scan_nat_range(sc, ct);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The first flag set, for messages. */
+static const char *first_flag(const struct ctf_ct_info *ct)
+{
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(nat_opts); i++)
+		if (!nat_opts[i].range && nat_has(&nat_opts[i], ct))
+			return nat_opts[i].keyword;
+	return "";
+}
+
 /* "nat" or "nat(...)", the cursor just after "nat". */
 int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_ct_info *ct)
 {
 	const char *start = sc->p - 3;
-	bool seen_p = false, seen_h = false, seen_r = false;
 	int err;
 
 	ct->nat = true;
@@ -147,51 +208,27 @@ int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_ct_info *ct)
 		return 0;
 	for (;;) {
 		const char *at;
+		char tok[48];
 
 		while (ctf_as_is_delim(*sc->p))
 			sc->p++;
 		at = sc->p;
-		if (ctf_as_word_fast(sc, "src") || ctf_as_word_fast(sc, "dst")) {
-			bool *flag = at[0] == 's' ? &ct->nat_src : &ct->nat_dst;
-
-			if (ctf_ct_dup_option(sc, at, flag))
-				return -EINVAL;
-			if (ctf_nat_rule(ct) == CTF_CT_NAT_BOTH) {
-				ctf_as_err(sc, at, "nat(src,dst): give only one of src and dst");
-				ctf_err_hint(sc->err, "a ct() action does source or destination NAT, not both");
+		err = parse_nat_option(sc, ct, at);
+		if (err == -ENOENT) {
+			if (*at == ')') {
+				ctf_as_err(sc, at - 1, "trailing `%c' before `)' in nat()", at[-1]);
+				ctf_err_hint(sc->err, "remove the delimiter before `)'");
 				return -EINVAL;
 			}
-			if (ctf_as_char_fast(sc, '=')) {
-				err = scan_nat_range(sc, ct);
-				if (err)
-					return err;
-			}
-		} else if (ctf_as_word_fast(sc, "persistent")) {
-			if (ctf_ct_dup_option(sc, at, &seen_p))
-				return -EINVAL;
-			ct->persistent = true;
-		} else if (ctf_as_word_fast(sc, "hash")) {
-			if (ctf_ct_dup_option(sc, at, &seen_h))
-				return -EINVAL;
-			ct->proto_hash = true;
-		} else if (ctf_as_word_fast(sc, "random")) {
-			if (ctf_ct_dup_option(sc, at, &seen_r))
-				return -EINVAL;
-			ct->proto_random = true;
-		} else if (*at == ')' && at > start) {
-			ctf_as_err(sc, at - 1, "trailing `%c' before `)' in nat()", at[-1]);
-			ctf_err_hint(sc->err, "remove the delimiter before `)'");
-			return -EINVAL;
-		} else if (!*at) {
-			return ctf_as_err(sc, start, "missing `)' to close nat(");
-		} else {
-			char tok[48];
-
+			if (!*at)
+				return ctf_as_err(sc, start, "missing `)' to close nat(");
 			ctf_as_err(sc, at, "unknown nat option `%s'", ctf_as_token(at, tok, sizeof(tok)));
 			ctf_err_hint(sc->err, "nat takes src[=ADDR[-ADDR][:PORT[-PORT]]] or dst[=...], "
 				     "persistent, hash, random");
 			return -EINVAL;
 		}
+		if (err)
+			return err;
 		if (ctf_as_char_fast(sc, ')'))
 			break;
 		if (!ctf_as_is_delim(*sc->p)) {
@@ -207,13 +244,14 @@ int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_ct_info *ct)
 		return -EINVAL;
 	case CTF_CT_NAT_NO_DIR:	/* text gives an address only after src= or dst= */
 		ctf_as_err(sc, start, "nat(%s): nat flags need src or dst",
-			   ct->persistent ? "persistent" : ct->proto_hash ? "hash" : "random");
+			   first_flag(ct));
 		ctf_err_hint(sc->err, "add src or dst, or use plain `nat' to apply existing NAT");
 		return -EINVAL;
 	default:	/* nat(src,dst) was refused at dst */
 		return 0;
 	}
 }
+
 
 int ctf_nat_put(struct ctf_ascan *sc, const struct ctf_ct_info *ct)
 {
@@ -222,16 +260,20 @@ int ctf_nat_put(struct ctf_ascan *sc, const struct ctf_ct_info *ct)
 
 	if (!nest)
 		return ctf_as_too_long(sc);
-	if ((ct->nat_src && ctf_as_put(sc, OVS_NAT_ATTR_SRC, 0, NULL)) ||
-	    (ct->nat_dst && ctf_as_put(sc, OVS_NAT_ATTR_DST, 0, NULL)) ||
-	    (alen && ctf_as_put(sc, OVS_NAT_ATTR_IP_MIN, alen, ct->ip_min)) ||
+	/* The direction, its range, then the flags: the kernel's attribute order. */
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(nat_opts); i++)
+		if (nat_opts[i].range && nat_has(&nat_opts[i], ct) &&
+		    ctf_as_put(sc, nat_opts[i].attr, 0, NULL))
+			return -EMSGSIZE;
+	if ((alen && ctf_as_put(sc, OVS_NAT_ATTR_IP_MIN, alen, ct->ip_min)) ||
 	    (ct->has_ip_max && ctf_as_put(sc, OVS_NAT_ATTR_IP_MAX, alen, ct->ip_max)) ||
 	    (ct->has_proto_min && ctf_as_put(sc, OVS_NAT_ATTR_PROTO_MIN, 2, &ct->proto_min)) ||
-	    (ct->has_proto_max && ctf_as_put(sc, OVS_NAT_ATTR_PROTO_MAX, 2, &ct->proto_max)) ||
-	    (ct->persistent && ctf_as_put(sc, OVS_NAT_ATTR_PERSISTENT, 0, NULL)) ||
-	    (ct->proto_hash && ctf_as_put(sc, OVS_NAT_ATTR_PROTO_HASH, 0, NULL)) ||
-	    (ct->proto_random && ctf_as_put(sc, OVS_NAT_ATTR_PROTO_RANDOM, 0, NULL)))
+	    (ct->has_proto_max && ctf_as_put(sc, OVS_NAT_ATTR_PROTO_MAX, 2, &ct->proto_max)))
 		return -EMSGSIZE;
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(nat_opts); i++)
+		if (!nat_opts[i].range && nat_has(&nat_opts[i], ct) &&
+		    ctf_as_put(sc, nat_opts[i].attr, 0, NULL))
+			return -EMSGSIZE;
 	return ctf_as_nest_end(sc, nest);
 }
 
@@ -254,12 +296,6 @@ int ctf_nat_decode(const struct nlattr *nat, struct ctf_ct_info *ct)
 		if (!ctf_act_len_ok(&ctf_nat_attrs, a))
 			return -EINVAL;
 		switch (ctf_nla_type(a)) {
-		case OVS_NAT_ATTR_SRC:
-			ct->nat_src = true;
-			break;
-		case OVS_NAT_ATTR_DST:
-			ct->nat_dst = true;
-			break;
 		case OVS_NAT_ATTR_IP_MIN:
 			memcpy(ct->ip_min, ctf_nla_data(a), plen);
 			ct->nat_family = (int)plen;
@@ -280,14 +316,10 @@ int ctf_nat_decode(const struct nlattr *nat, struct ctf_ct_info *ct)
 			memcpy(&ct->proto_max, ctf_nla_data(a), 2);
 			ct->has_proto_max = true;
 			break;
-		case OVS_NAT_ATTR_PERSISTENT:
-			ct->persistent = true;
-			break;
-		case OVS_NAT_ATTR_PROTO_HASH:
-			ct->proto_hash = true;
-			break;
-		case OVS_NAT_ATTR_PROTO_RANDOM:
-			ct->proto_random = true;
+		default:	/* a flag: src, dst, persistent, hash, random */
+			for (size_t i = 0; i < CTF_ARRAY_SIZE(nat_opts); i++)
+				if (nat_opts[i].attr == ctf_nla_type(a))
+					*nat_flag(&nat_opts[i], ct) = true;
 			break;
 		}
 	}
@@ -351,11 +383,11 @@ void ctf_nat_format(const struct ctf_ct_info *ct, struct ctf_str *out)
 			}
 		}
 	}
-	if (ct->persistent)
-		ctf_str_puts_fast(out, ",persistent");
-	if (ct->proto_hash)
-		ctf_str_puts_fast(out, ",hash");
-	if (ct->proto_random)
-		ctf_str_puts_fast(out, ",random");
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(nat_opts); i++) {
+		if (!nat_opts[i].range && nat_has(&nat_opts[i], ct)) {
+			ctf_str_putc_fast(out, ',');
+			ctf_str_puts(out, nat_opts[i].keyword);
+		}
+	}
 	ctf_str_putc_fast(out, ')');
 }
