@@ -106,6 +106,13 @@ tests_unit_check_manpage_flows_LDADD = $(UNIT_LDADD)
 endif
 
 if HAVE_CHECK
+check_PROGRAMS += tests/unit/check_ct_model
+tests_unit_check_ct_model_SOURCES = tests/unit/check_ct_model.c
+tests_unit_check_ct_model_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_ct_model_LDADD = $(UNIT_LDADD)
+endif
+
+if HAVE_CHECK
 check_PROGRAMS += tests/unit/check_flowprint
 tests_unit_check_flowprint_SOURCES = tests/unit/check_flowprint.c
 tests_unit_check_flowprint_CFLAGS = $(UNIT_CFLAGS)

@@ -23,6 +23,8 @@ libctflow_core_la_SOURCES = \
 	src/nl/odp/action-parse-nest.c \
 	src/nl/odp/action-parse.c \
 	src/nl/odp/action-scan.c \
+	src/nl/odp/ct-check.c \
+	src/nl/odp/ct-opts.c \
 	src/nl/odp/flow-print.c \
 	src/nl/odp/key-attrs.c \
 	src/nl/odp/key-format.c \
@@ -54,6 +56,7 @@ libctflow_core_la_LIBADD += -lm
 noinst_HEADERS += \
 	src/nl/odp/action-attrs.h \
 	src/nl/odp/action-internal.h \
+	src/nl/odp/ct-opts.h \
 	src/nl/odp/key-attrs.h \
 	src/nl/odp/key-internal.h \
 	src/nl/odp/key-parse.h \

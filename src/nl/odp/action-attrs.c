@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "odp/action-attrs.h"
+#include "odp/ct-opts.h"
 #include "netlink/nla-inline.h"
 
 #define ROW(t, n, l) [t] = { .name = (n), .len = (l) }
@@ -115,42 +116,9 @@ static const struct ctf_act_desc action_rows[] = {
 };
 const struct ctf_act_table ctf_action_attrs = { "action", CTF_ACTION_ATTR_MAX, action_rows };
 
-/*
- * The length rule, inline for the decoders here: printing a ct() action
- * checks every attribute of it, for most flows of a dump.
- */
-static inline bool act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
-{
-	const struct ctf_act_desc *d = ctf_act_row(t, ctf_nla_type(a));
-	size_t len = ctf_nla_len(a);
-
-	if (!d)
-		return false;
-	switch (d->len) {
-	case CTF_ACT_FLAG:
-		return len == 0;
-	case CTF_ACT_NESTED:
-		return true;
-	case CTF_ACT_STRZ:
-		return len >= d->min_len && len <= d->max_len &&
-		       memchr(ctf_nla_data(a), '\0', len) != NULL;
-	case CTF_ACT_VARIABLE:
-		if (t == &ctf_nat_attrs)	/* an address: IPv4 or IPv6, nothing between */
-			return len == 4 || len == 16;
-		return len >= d->min_len && len <= d->max_len;
-	default:
-		return len == (size_t)d->len;
-	}
-}
-
 const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type)
 {
 	return ctf_act_row(t, type);
-}
-
-bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
-{
-	return act_len_ok(t, a);
 }
 
 /* A stream made of whole attributes only, nothing left over. */
@@ -166,60 +134,38 @@ bool ctf_attr_stream_ok(const void *data, size_t len)
 	       (const char *)a == (const char *)data + len;
 }
 
-static int nat_decode(const struct nlattr *nat, struct ctf_ct_info *info)
+/* One option of a ct() nest into the model, by its row's kind. */
+static int ct_decode_one(const struct nlattr *a, struct ctf_ct_info *info)
 {
-	const void *data = ctf_nla_data(nat);
-	size_t len = ctf_nla_len(nat);
-	const struct nlattr *a;
-	bool has_min = false;
+	const struct ctf_ct_opt *o = ctf_ct_opt_by_attr(ctf_nla_type(a));
+	char *val;
 
-	if (!ctf_attr_stream_ok(data, len))
+	if (!o)
 		return -EINVAL;
-	ctf_nla_for_each_in(a, data, len) {
-		size_t plen = ctf_nla_len(a);
-
-		if (!act_len_ok(&ctf_nat_attrs, a))
-			return -EINVAL;
-		switch (ctf_nla_type(a)) {
-		case OVS_NAT_ATTR_SRC:
-			info->nat_src = true;
-			break;
-		case OVS_NAT_ATTR_DST:
-			info->nat_dst = true;
-			break;
-		case OVS_NAT_ATTR_IP_MIN:
-			memcpy(info->ip_min, ctf_nla_data(a), plen);
-			info->nat_family = (int)plen;
-			has_min = true;
-			break;
-		case OVS_NAT_ATTR_IP_MAX:
-			memcpy(info->ip_max, ctf_nla_data(a), plen);
-			info->has_ip_max = true;
-			if (info->nat_family && info->nat_family != (int)plen)
-				return -EINVAL;
-			info->nat_family = (int)plen;
-			break;
-		case OVS_NAT_ATTR_PROTO_MIN:
-			memcpy(&info->proto_min, ctf_nla_data(a), 2);
-			info->has_proto_min = true;
-			break;
-		case OVS_NAT_ATTR_PROTO_MAX:
-			memcpy(&info->proto_max, ctf_nla_data(a), 2);
-			info->has_proto_max = true;
-			break;
-		case OVS_NAT_ATTR_PERSISTENT:
-			info->persistent = true;
-			break;
-		case OVS_NAT_ATTR_PROTO_HASH:
-			info->proto_hash = true;
-			break;
-		case OVS_NAT_ATTR_PROTO_RANDOM:
-			info->proto_random = true;
-			break;
-		}
+	if (o->decode)
+		return o->decode(a, info);
+	val = (char *)info + o->val;
+	ctf_ct_set_has(o, info);
+	/* Constant sizes: each copy a few moves, not a library call. */
+	switch (o->kind) {
+	case CTF_CT_U16:
+		memcpy(val, ctf_nla_data(a), 2);
+		break;
+	case CTF_CT_U32:
+		memcpy(val, ctf_nla_data(a), 4);
+		break;
+	case CTF_CT_U32_MASKED:
+		memcpy(val, ctf_nla_data(a), 8);
+		break;
+	case CTF_CT_U128_MASKED:
+		memcpy(val, ctf_nla_data(a), 32);
+		break;
+	case CTF_CT_NAME:	/* a NUL within, checked by ctf_act_len_ok() */
+		memcpy(val, ctf_nla_data(a), strlen(ctf_nla_data(a)) + 1);
+		break;
+	default:
+		break;
 	}
-	if (info->has_ip_max && !has_min)
-		return -EINVAL;
 	return 0;
 }
 
@@ -233,50 +179,8 @@ int ctf_ct_action_decode(const struct nlattr *ct, struct ctf_ct_info *info)
 	if (!ctf_attr_stream_ok(data, len))
 		return -EINVAL;
 	ctf_nla_for_each_in(a, data, len) {
-		const void *p = ctf_nla_data(a);
-
-		if (!act_len_ok(&ctf_ct_attrs, a))
+		if (!ctf_act_len_ok(&ctf_ct_attrs, a) || ct_decode_one(a, info) < 0)
 			return -EINVAL;
-		switch (ctf_nla_type(a)) {
-		case OVS_CT_ATTR_COMMIT:
-			info->commit = true;
-			break;
-		case OVS_CT_ATTR_FORCE_COMMIT:
-			info->force_commit = true;
-			break;
-		case OVS_CT_ATTR_ZONE:
-			memcpy(&info->zone, p, 2);
-			info->has_zone = true;
-			break;
-		case OVS_CT_ATTR_MARK:
-			memcpy(&info->mark, p, 4);
-			memcpy(&info->mark_mask, (const char *)p + 4, 4);
-			info->has_mark = true;
-			break;
-		case OVS_CT_ATTR_LABELS:
-			memcpy(info->labels, p, 16);
-			memcpy(info->labels_mask, (const char *)p + 16, 16);
-			info->has_labels = true;
-			break;
-		case OVS_CT_ATTR_HELPER:
-			info->helper = p;
-			break;
-		case OVS_CT_ATTR_TIMEOUT:
-			info->timeout = p;
-			break;
-		case OVS_CT_ATTR_EVENTMASK:
-			memcpy(&info->eventmask, p, 4);
-			info->has_eventmask = true;
-			break;
-		case OVS_CT_ATTR_NAT:
-			if (info->nat)	/* a second NAT nest: not something we print */
-				return -EINVAL;
-			info->nat = true;
-			info->nat_before_commit = !info->commit && !info->force_commit;
-			if (nat_decode(a, info) < 0)
-				return -EINVAL;
-			break;
-		}
 	}
 	return 0;
 }
@@ -351,8 +255,8 @@ static int summarize_one(const struct nlattr *a, int depth, void *arg)
 		sum->malformed = true;
 		return 0;
 	}
-	sum->ct_helper |= ct.helper != NULL;
-	sum->ct_timeout |= ct.timeout != NULL;
+	sum->ct_helper |= ct.has_helper;
+	sum->ct_timeout |= ct.has_timeout;
 	if (ct.nat_family) {
 		sum->ct_nat_addr = true;
 		sum->ct_nat_family = ct.nat_family;

@@ -18,6 +18,7 @@
 #include <linux/netlink.h>
 
 #include "ctflow/compat.h"
+#include "netlink/nla-inline.h"
 
 /* Payload length kinds besides an exact byte count (which is >= 0). */
 enum {
@@ -68,8 +69,34 @@ static inline const struct ctf_act_desc *ctf_act_row(const struct ctf_act_table 
 		return NULL;
 	return &t->rows[type];
 }
-/* Whether attribute @a has a payload length its table row allows (false if unknown). */
-bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a);
+/*
+ * Whether attribute @a has a payload length its table row allows (false if
+ * unknown). Inline: printing a ct() action checks every attribute of it,
+ * for most flows of a dump.
+ */
+static inline bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
+{
+	const struct ctf_act_desc *d = ctf_act_row(t, ctf_nla_type(a));
+	size_t len = ctf_nla_len(a);
+
+	if (!d)
+		return false;
+	switch (d->len) {
+	case CTF_ACT_FLAG:
+		return len == 0;
+	case CTF_ACT_NESTED:
+		return true;
+	case CTF_ACT_STRZ:
+		return len >= d->min_len && len <= d->max_len &&
+		       memchr(ctf_nla_data(a), '\0', len) != NULL;
+	case CTF_ACT_VARIABLE:
+		if (t == &ctf_nat_attrs)	/* an address: IPv4 or IPv6, nothing between */
+			return len == 4 || len == 16;
+		return len >= d->min_len && len <= d->max_len;
+	default:
+		return len == (size_t)d->len;
+	}
+}
 
 /*
  * Iterate the attributes of a stream of @len bytes at @data; stops at the
@@ -84,23 +111,29 @@ bool ctf_attr_stream_ok(const void *data, size_t len);
 
 /* ---- read-only helpers for validation --------------------------------- */
 
-/* A ct() action, decoded. Pointers point into the attribute stream. */
+/*
+ * The ct() action model: what the parser fills from text, the encoder sends,
+ * the decoder fills from an attribute, the printer shows and the checks
+ * test (one row per option in the ct option table, odp/ct-opts.c, says
+ * which field holds what). Each option has a presence flag (commit,
+ * has_zone, ...) the table points to.
+ */
 struct ctf_ct_info {
 	bool commit, force_commit;
-	bool has_zone, has_mark, has_labels, has_eventmask;
+	bool has_zone, has_mark, has_labels, has_eventmask, has_helper, has_timeout;
 	uint16_t zone;
-	uint32_t mark, mark_mask;
+	uint32_t mark, mark_mask;		/* as sent: value, then mask */
 	uint8_t labels[16], labels_mask[16];	/* host-order u128 bytes, as sent */
 	uint32_t eventmask;
-	const char *helper;	/* NUL-terminated inside the stream, or NULL */
-	const char *timeout;	/* ditto */
+	char helper[16];	/* NUL-terminated (NF_CT_HELPER_NAME_LEN) */
+	char timeout[32];	/* ditto (CTNL_TIMEOUT_NAME_MAX) */
 	bool nat;		/* OVS_CT_ATTR_NAT present (possibly empty) */
 	bool nat_src, nat_dst;	/* SRC / DST flag */
 	bool nat_before_commit;	/* a NAT nest came before COMMIT/FORCE_COMMIT */
 	int nat_family;		/* 0 (no address), 4 or 16: length of IP_MIN */
 	bool has_proto_min, has_proto_max;
-	uint16_t proto_min, proto_max;
-	uint8_t ip_min[16], ip_max[16];
+	uint16_t proto_min, proto_max;	/* host order, as the kernel takes them */
+	uint8_t ip_min[16], ip_max[16];	/* network order */
 	bool has_ip_max;
 	bool persistent, proto_hash, proto_random;
 };

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Printing an OVS_ACTION_ATTR_CT attribute in ovs-dpctl's canonical form:
- * commit, force_commit, zone (omitted when 0), mark (always V/M), label
- * (mask omitted when all ones), helper, timeout, eventmask (ours), nat; plain
- * "ct" when empty. A nest we cannot decode prints as ct(error) or nat(error).
+ * Printing an OVS_ACTION_ATTR_CT attribute in ovs-dpctl's canonical form: the
+ * ct option table's rows in order, each as its value kind prints (zone 0
+ * left out, mark always V/M, label's mask left out when all ones); plain
+ * "ct" when empty. nat(...) prints in action-nat.c. A nest we cannot decode prints as ct(error) or nat(error).
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -11,6 +11,7 @@
 
 #include "odp/action-attrs.h"
 #include "odp/action-internal.h"
+#include "odp/ct-opts.h"
 #include "netlink/nla-inline.h"
 
 /* Inverse of the parser's u128_to_bytes(): [0] high 64 bits, [1] low. */
@@ -57,62 +58,85 @@ static bool printable_name(const char *s)
 	return true;
 }
 
-static void put_addr(struct ctf_str *out, const uint8_t *a, int family, bool bracket)
+/* The keyword, copied byte by byte: a dozen bytes at most, no library call. */
+static void put_keyword(struct ctf_str *out, const struct ctf_ct_opt *o)
 {
-	/* The appenders print what inet_ntop does, without its sprintf. */
-	if (family == 4) {
-		ctf_str_put_ipv4(out, a);
+	char *p = ctf_str_room(out, o->keyword_len);
+
+	if (!p)
 		return;
-	}
-	if (bracket)
-		ctf_str_putc_fast(out, '[');
-	ctf_str_put_ipv6(out, a);
-	if (bracket)
-		ctf_str_putc_fast(out, ']');
+	for (size_t i = 0; i < o->keyword_len; i++)
+		p[i] = o->keyword[i];
+	ctf_str_commit(out, o->keyword_len);
 }
 
-static void format_nat(const struct ctf_ct_info *ct, struct ctf_str *out)
+/* Row @o's "keyword=value," as its kind prints it. */
+static void print_option(const struct ctf_ct_opt *o, const struct ctf_ct_info *ct,
+			 struct ctf_str *out)
 {
-	bool ports = ct->has_proto_min;
-	bool bracket = ports && ct->nat_family == 16;
+	static const uint8_t ones[16] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+	const char *val = (const char *)ct + o->val;
+	uint32_t v32[2];
+	uint16_t v16;
 
-	if ((ct->nat_src && ct->nat_dst) ||
-	    (!ct->nat_src && !ct->nat_dst &&
-	     (ct->nat_family || ct->has_proto_min || ct->has_proto_max ||
-	      ct->persistent || ct->proto_hash || ct->proto_random)) ||
-	    (ct->has_proto_max && !ct->has_proto_min) ||
-	    (ct->has_proto_min && !ct->nat_family)) {
-		ctf_str_puts_fast(out, "nat(error)");
+	if (o->print) {
+		o->print(ct, out);
+		ctf_str_putc_fast(out, ',');
 		return;
 	}
-	if (!ct->nat_src && !ct->nat_dst) {
-		ctf_str_puts_fast(out, "nat");
-		return;
-	}
-	ctf_str_puts_fast(out, ct->nat_src ? "nat(src" : "nat(dst");
-	if (ct->nat_family) {
+	put_keyword(out, o);
+	switch (o->kind) {
+	case CTF_CT_FLAG:
+		break;
+	case CTF_CT_U16:
+	case CTF_CT_U32:
+		if (o->kind == CTF_CT_U16) {
+			memcpy(&v16, val, 2);
+			v32[0] = v16;
+		} else {
+			memcpy(v32, val, 4);
+		}
 		ctf_str_putc_fast(out, '=');
-		put_addr(out, ct->ip_min, ct->nat_family, bracket);
-		if (ct->has_ip_max && memcmp(ct->ip_max, ct->ip_min, (size_t)ct->nat_family)) {
-			ctf_str_putc_fast(out, '-');
-			put_addr(out, ct->ip_max, ct->nat_family, bracket);
+		if (o->base == CTF_NUM_DEC)
+			ctf_str_put_dec(out, v32[0]);
+		else
+			ctf_str_put_hex(out, v32[0]);
+		break;
+	case CTF_CT_U32_MASKED:	/* always V/M, as ovs-dpctl */
+		memcpy(v32, val, 8);
+		ctf_str_putc_fast(out, '=');
+		ctf_str_put_hex(out, v32[0]);
+		ctf_str_putc_fast(out, '/');
+		ctf_str_put_hex(out, v32[1]);
+		break;
+	case CTF_CT_U128_MASKED:	/* the mask left out when all ones */
+		ctf_str_putc_fast(out, '=');
+		put_hex128(out, (const uint8_t *)val);
+		if (memcmp(val + 16, ones, 16)) {
+			ctf_str_putc_fast(out, '/');
+			put_hex128(out, (const uint8_t *)val + 16);
 		}
-		if (ports) {
-			ctf_str_putc_fast(out, ':');
-			ctf_str_put_dec(out, ct->proto_min);
-			if (ct->has_proto_max && ct->proto_max != ct->proto_min) {
-				ctf_str_putc_fast(out, '-');
-				ctf_str_put_dec(out, ct->proto_max);
-			}
-		}
+		break;
+	case CTF_CT_NAME:
+		ctf_str_putc_fast(out, '=');
+		ctf_str_puts(out, val);
+		break;
+	case CTF_CT_NEST:
+		break;
 	}
-	if (ct->persistent)
-		ctf_str_puts_fast(out, ",persistent");
-	if (ct->proto_hash)
-		ctf_str_puts_fast(out, ",hash");
-	if (ct->proto_random)
-		ctf_str_puts_fast(out, ",random");
-	ctf_str_putc_fast(out, ')');
+	ctf_str_putc_fast(out, ',');
+}
+
+/* Whether row @o, present in @ct, prints at all (zone 0 does not). */
+static bool shown(const struct ctf_ct_opt *o, const struct ctf_ct_info *ct)
+{
+	if (!ctf_ct_has(o, ct))
+		return false;
+	return !(o->flags & CTF_CT_F_OMIT_ZERO) ||
+	       !ctf_ct_all_zero((const char *)ct + o->val, ctf_ct_kind_len(o->kind));
 }
 
 void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
@@ -120,50 +144,21 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 	struct ctf_ct_info ct;
 	size_t start = out->len;
 
-	if (ctf_ct_action_decode(a, &ct) < 0 || (ct.helper && !printable_name(ct.helper)) ||
-	    (ct.timeout && !printable_name(ct.timeout))) {
-		ctf_str_puts_fast(out, "ct(error)");
-		return;
-	}
+	if (ctf_ct_action_decode(a, &ct) < 0)
+		goto error;
 	ctf_str_puts_fast(out, "ct(");
-	if (ct.commit)
-		ctf_str_puts_fast(out, "commit,");
-	if (ct.force_commit)
-		ctf_str_puts_fast(out, "force_commit,");
-	if (ct.has_zone && ct.zone) {
-		ctf_str_puts_fast(out, "zone=");
-		ctf_str_put_dec(out, ct.zone);
-		ctf_str_putc_fast(out, ',');
-	}
-	if (ct.has_mark) {
-		ctf_str_puts_fast(out, "mark=");
-		ctf_str_put_hex(out, ct.mark);
-		ctf_str_putc_fast(out, '/');
-		ctf_str_put_hex(out, ct.mark_mask);
-		ctf_str_putc_fast(out, ',');
-	}
-	if (ct.has_labels) {
-		static const uint8_t ones[16] = {
-			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-		};
+	for (unsigned i = 0; i < ctf_ct_n_opts; i++) {
+		const struct ctf_ct_opt *o = &ctf_ct_opts[i];
 
-		ctf_str_puts_fast(out, "label=");
-		put_hex128(out, ct.labels);
-		if (memcmp(ct.labels_mask, ones, 16)) {
-			ctf_str_putc_fast(out, '/');
-			put_hex128(out, ct.labels_mask);
+		if (!shown(o, &ct))
+			continue;
+		/* A name that would not parse back: the whole action is an error. */
+		if (o->kind == CTF_CT_NAME && !printable_name((const char *)&ct + o->val)) {
+			out->len = start;
+			goto error;
 		}
-		ctf_str_putc_fast(out, ',');
+		print_option(o, &ct, out);
 	}
-	if (ct.helper)
-		ctf_str_printf(out, "helper=%s,", ct.helper);
-	if (ct.timeout)
-		ctf_str_printf(out, "timeout=%s,", ct.timeout);
-	if (ct.has_eventmask)
-		ctf_str_printf(out, "eventmask=%#x,", ct.eventmask);
-	if (ct.nat)
-		format_nat(&ct, out);
 	ctf_str_chomp(out, ',');
 	if (out->len == start + 3) {	/* nothing inside: plain "ct" */
 		out->len = start + 2;
@@ -171,4 +166,7 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 		return;
 	}
 	ctf_str_putc_fast(out, ')');
+	return;
+error:	/* after a rewind: the next write ends the string again */
+	ctf_str_puts_fast(out, "ct(error)");
 }

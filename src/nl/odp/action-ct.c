@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * ct(...) text -> OVS_CT_ATTR_* nest (nat(...) is in action-nat.c, printing
- * in action-ct-format.c).
+ * ct(...) text -> the ct() model -> OVS_CT_ATTR_* nest, walking the ct
+ * option table (ct-opts.c): each option is parsed and sent as its row's
+ * value kind says (nat(...), the one nested option, is in action-nat.c;
+ * printing in action-ct-format.c).
  *
  * Grammar and canonical print follow ovs-dpctl (see flow-syntax.md §1) with
  * these deliberate differences, each a refusal rather than a silent change:
@@ -18,19 +20,7 @@
 
 #include "odp/action-attrs.h"
 #include "odp/action-internal.h"
-
-struct ct_opts {
-	bool commit, force_commit;
-	bool zone_set, mark_set, label_set, eventmask_set;
-	uint16_t zone;
-	uint32_t mark, mark_mask;
-	uint64_t label[2], label_mask[2];	/* [0] high 64 bits, [1] low */
-	uint32_t eventmask;
-	const char *helper, *timeout;
-	size_t helper_len, timeout_len;
-	const char *first_needs_commit;		/* token that needs commit, for the message */
-	struct ctf_nat_opts nat;
-};
+#include "odp/ct-opts.h"
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -83,34 +73,6 @@ static void u128_to_bytes(const uint64_t v[2], uint8_t out[16])
 	memcpy(out, w, 16);
 }
 
-/* A name up to the next delimiter or ')': helper=, timeout=. */
-static int scan_name(struct ctf_ascan *sc, const char *what, size_t max,
-		     const char **name, size_t *len)
-{
-	const char *at = sc->p - strlen(what) - 1;	/* the "helper=" token */
-	const char *q = sc->p;
-
-	while (*q && !ctf_as_is_delim(*q) && *q != ')' && *q != '(')
-		q++;
-	*len = (size_t)(q - sc->p);
-	*name = sc->p;
-	if (*len == 0 || *len > max) {
-		ctf_as_err(sc, at, "ct %s name is %zu characters, the kernel takes 1..%zu",
-			   what, *len, max);
-		ctf_err_hint(sc->err, "use the name of a %s", !strcmp(what, "helper") ?
-			     "conntrack helper such as ftp or tftp" : "cttimeout policy");
-		return -EINVAL;
-	}
-	for (const char *c = *name; c < q; c++) {
-		if (*c <= ' ' || *c > '~') {
-			ctf_as_err(sc, at, "ct %s name has a non-printable character", what);
-			return -EINVAL;
-		}
-	}
-	sc->p = q;
-	return 0;
-}
-
 int ctf_ct_dup_option(struct ctf_ascan *sc, const char *at, bool *seen)
 {
 	if (*seen) {
@@ -122,239 +84,296 @@ int ctf_ct_dup_option(struct ctf_ascan *sc, const char *at, bool *seen)
 	return 0;
 }
 
-static int put_name(struct ctf_ascan *sc, uint16_t type, const char *s, size_t len)
+/* A name up to the next delimiter or ')': helper=, timeout=. */
+static int parse_name(struct ctf_ascan *sc, const struct ctf_ct_opt *o, char *name)
 {
-	char buf[32];
+	const char *at = sc->p - o->keyword_len - 1;	/* the "helper=" token */
+	const char *q = sc->p;
+	size_t len, max = ctf_ct_name_max(o);
 
-	memcpy(buf, s, len);	/* len <= 31, checked by scan_name() */
-	buf[len] = '\0';
-	return ctf_as_put(sc, type, len + 1, buf);
+	while (*q && !ctf_as_is_delim(*q) && *q != ')' && *q != '(')
+		q++;
+	len = (size_t)(q - sc->p);
+	if (len == 0 || len > max) {
+		ctf_as_err(sc, at, "ct %s name is %zu characters, the kernel takes 1..%zu",
+			   o->keyword, len, max);
+		ctf_err_hint(sc->err, "use the name of a %s", o->names);
+		return -EINVAL;
+	}
+	for (const char *c = sc->p; c < q; c++) {
+		if (*c <= ' ' || *c > '~') {
+			ctf_as_err(sc, at, "ct %s name has a non-printable character", o->keyword);
+			return -EINVAL;
+		}
+	}
+	memcpy(name, sc->p, len);
+	name[len] = '\0';
+	sc->p = q;
+	return 0;
 }
 
-/* Attributes in the order the kernel needs: COMMIT/FORCE_COMMIT before NAT. */
-static int put_ct(struct ctf_ascan *sc, const struct ct_opts *o)
+/* CTF_CT_U16, CTF_CT_U32: "zone=N". */
+static int parse_number(struct ctf_ascan *sc, const struct ctf_ct_opt *o, void *val,
+			const char *at)
+{
+	uint64_t v, max = o->kind == CTF_CT_U16 ? UINT16_MAX : UINT32_MAX;
+	int err;
+
+	if (o->base == CTF_NUM_DEC && sc->p[0] == '0' && (sc->p[1] == 'x' || sc->p[1] == 'X')) {
+		ctf_as_err(sc, at, "ct %s is decimal, got `%.*s'", o->keyword,
+			   (int)strcspn(at, ",) \t\r\n"), at);
+		ctf_err_hint(sc->err, "write the %s in decimal, e.g. %s=5", o->keyword, o->keyword);
+		return -EINVAL;
+	}
+	err = ctf_as_u64(sc, o->what, o->base, max, &v);
+	if (err)
+		return err;
+	if (o->kind == CTF_CT_U16) {
+		uint16_t v16 = (uint16_t)v;
+
+		memcpy(val, &v16, 2);
+	} else {
+		uint32_t v32 = (uint32_t)v;
+
+		memcpy(val, &v32, 4);
+	}
+	return 0;
+}
+
+/* CTF_CT_U32_MASKED: "mark=V[/M]", hex, the mask all ones when left out. */
+static int scan_masked32(struct ctf_ascan *sc, const struct ctf_ct_opt *o, uint32_t vm[2])
+{
+	uint64_t v = 0, m = UINT32_MAX;
+	int err;
+
+	err = ctf_as_u64(sc, o->what, o->base, UINT32_MAX, &v);
+	if (!err && ctf_as_char_fast(sc, '/'))
+		err = ctf_as_u64(sc, o->what_mask, o->base, UINT32_MAX, &m);
+	vm[0] = (uint32_t)v;
+	vm[1] = (uint32_t)m;
+	return err;
+}
+
+/* CTF_CT_U128_MASKED: "label=V[/M]", sent as host-order u128 bytes. */
+static int scan_masked128(struct ctf_ascan *sc, const struct ctf_ct_opt *o, uint8_t vm[32])
+{
+	uint64_t v[2], m[2] = { UINT64_MAX, UINT64_MAX };
+	int err;
+
+	err = scan_u128(sc, o->what, v);
+	if (!err && ctf_as_char_fast(sc, '/'))
+		err = scan_u128(sc, o->what_mask, m);
+	u128_to_bytes(v, vm);
+	u128_to_bytes(m, vm + 16);
+	return err;
+}
+
+static int parse_masked(struct ctf_ascan *sc, const struct ctf_ct_opt *o, struct ctf_ct_info *ct,
+			const char *at)
+{
+	void *val = (char *)ct + o->val;
+	uint32_t vm[2] = { 0, 0 };
+	int err;
+
+	if (o->kind == CTF_CT_U32_MASKED) {
+		err = scan_masked32(sc, o, vm);
+		memcpy(val, vm, sizeof(vm));
+	} else {
+		err = scan_masked128(sc, o, val);
+	}
+	if (err)
+		return err;
+	if (ctf_ct_value_rule(o, ct) == CTF_CT_ZERO_MASK) {
+		ctf_as_err(sc, at, "ct %s mask 0 changes nothing (the kernel refuses it)", o->keyword);
+		ctf_err_hint(sc->err, "drop %s= or give a non-zero mask", o->keyword);
+		return -EINVAL;
+	}
+	/* The kernel ORs a mark in without masking it first: bits outside would be set too. */
+	if (o->kind == CTF_CT_U32_MASKED && (vm[0] & ~vm[1])) {
+		ctf_as_err(sc, at, "ct %s value %#" PRIx32 " has bits outside mask %#" PRIx32,
+			   o->keyword, vm[0], vm[1]);
+		ctf_err_hint(sc->err, "the kernel would set those bits too; use %s=%#" PRIx32
+			     "/%#" PRIx32, o->keyword, vm[0] & vm[1], vm[1]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The value of row @o, the cursor just after "keyword" (and its '='). */
+static int parse_value(struct ctf_ascan *sc, const struct ctf_ct_opt *o, struct ctf_ct_info *ct,
+		       const char *at)
+{
+	char *val = (char *)ct + o->val;
+
+	ctf_ct_set_has(o, ct);
+	if (o->parse)
+		return o->parse(sc, ct);
+	switch (o->kind) {
+	case CTF_CT_U16:
+	case CTF_CT_U32:
+		return parse_number(sc, o, val, at);
+	case CTF_CT_U32_MASKED:
+	case CTF_CT_U128_MASKED:
+		return parse_masked(sc, o, ct, at);
+	case CTF_CT_NAME:
+		return parse_name(sc, o, val);
+	default:
+		return 0;
+	}
+}
+
+/* The row whose keyword (and '=' for a value) is at the cursor; NULL, cursor unmoved, if none. */
+static const struct ctf_ct_opt *match_option(struct ctf_ascan *sc)
+{
+	const char *at = sc->p;
+	const struct ctf_ct_opt *o = ctf_ct_opts, *end = o + ctf_ct_n_opts;
+
+	for (; o < end; o++) {
+		if (o->first != *at || !ctf_as_word(sc, o->keyword))
+			continue;
+		if (o->kind == CTF_CT_FLAG || o->kind == CTF_CT_NEST || ctf_as_char_fast(sc, '='))
+			return o;
+		sc->p = at;
+	}
+	return NULL;
+}
+
+struct ct_text {
+	struct ctf_ct_info ct;
+	ctf_ct_optset seen;
+	const char *needs_commit;	/* the first option in the text that needs commit */
+};
+
+static int parse_option(struct ctf_ascan *sc, struct ct_text *t)
+{
+	const char *at = sc->p;
+	const struct ctf_ct_opt *o = match_option(sc);
+	ctf_ct_optset bit;
+	int err;
+
+	if (!o)
+		return -ENOENT;
+	bit = (ctf_ct_optset)1 << (o - ctf_ct_opts);
+	if (!(o->flags & CTF_CT_F_REPEATABLE)) {
+		bool dup = t->seen & bit;
+
+		if (ctf_ct_dup_option(sc, at, &dup))
+			return -EINVAL;
+	}
+	t->seen |= bit;
+	err = parse_value(sc, o, &t->ct, at);
+	if (!err && !t->needs_commit && ctf_ct_needs_commit(o, &t->ct))
+		t->needs_commit = at;
+	return err;
+}
+
+/* Row @o's attribute, as its kind sends it. */
+static int put_option(struct ctf_ascan *sc, const struct ctf_ct_opt *o,
+		      const struct ctf_ct_info *ct)
+{
+	const char *val = (const char *)ct + o->val;
+	size_t len = ctf_ct_kind_len(o->kind);
+
+	if (o->put)
+		return o->put(sc, ct);
+	if (o->kind == CTF_CT_NAME)
+		return ctf_as_put(sc, o->attr, strlen(val) + 1, val);
+	if ((o->flags & CTF_CT_F_OMIT_ZERO) && ctf_ct_all_zero(val, len))
+		return 0;
+	return ctf_as_put(sc, o->attr, len, len ? val : NULL);
+}
+
+/* The nest, options in the table's order (COMMIT/FORCE_COMMIT before NAT). */
+static int put_ct(struct ctf_ascan *sc, const struct ctf_ct_info *ct)
 {
 	struct nlattr *nest = ctf_as_nest_start(sc, OVS_ACTION_ATTR_CT);
-	int err;
+	const struct ctf_ct_opt *o = ctf_ct_opts, *end = o + ctf_ct_n_opts;
 
 	if (!nest)
 		return ctf_as_too_long(sc);
-	if ((o->commit && ctf_as_put(sc, OVS_CT_ATTR_COMMIT, 0, NULL)) ||
-	    (o->force_commit && ctf_as_put(sc, OVS_CT_ATTR_FORCE_COMMIT, 0, NULL)))
-		return -EMSGSIZE;
-	/* Zone 0 is the default zone: left out, as OVS does. */
-	if (o->zone && ctf_as_put(sc, OVS_CT_ATTR_ZONE, 2, &o->zone))
-		return -EMSGSIZE;
-	if (o->mark_set) {
-		uint32_t mm[2] = { o->mark, o->mark_mask };
+	for (; o < end; o++) {
+		int err = ctf_ct_has(o, ct) ? put_option(sc, o, ct) : 0;
 
-		if (ctf_as_put(sc, OVS_CT_ATTR_MARK, sizeof(mm), mm))
-			return -EMSGSIZE;
-	}
-	if (o->label_set) {
-		uint8_t lm[32];
-
-		u128_to_bytes(o->label, lm);
-		u128_to_bytes(o->label_mask, lm + 16);
-		if (ctf_as_put(sc, OVS_CT_ATTR_LABELS, sizeof(lm), lm))
-			return -EMSGSIZE;
-	}
-	if ((o->helper && put_name(sc, OVS_CT_ATTR_HELPER, o->helper, o->helper_len)) ||
-	    (o->timeout && put_name(sc, OVS_CT_ATTR_TIMEOUT, o->timeout, o->timeout_len)) ||
-	    (o->eventmask_set && ctf_as_put_u32(sc, OVS_CT_ATTR_EVENTMASK, o->eventmask)))
-		return -EMSGSIZE;
-	if (o->nat.present) {
-		err = ctf_nat_put(sc, &o->nat);
 		if (err)
 			return err;
 	}
 	return ctf_as_nest_end(sc, nest);
 }
 
-static int parse_mark(struct ctf_ascan *sc, struct ct_opts *o, const char *at)
+/* What ends an option that is not one: a stray delimiter, the end, or an unknown word. */
+static int bad_option(struct ctf_ascan *sc, const char *start, const char *at)
 {
-	uint64_t v, m = UINT32_MAX;
-	int err;
+	char tok[48], help[256];
 
-	err = ctf_as_u64(sc, "ct mark", CTF_NUM_HEX, UINT32_MAX, &v);
-	if (!err && ctf_as_char_fast(sc, '/'))
-		err = ctf_as_u64(sc, "ct mark mask", CTF_NUM_HEX, UINT32_MAX, &m);
-	if (err)
-		return err;
-	if (m == 0) {
-		ctf_as_err(sc, at, "ct mark mask 0 changes nothing (the kernel refuses it)");
-		ctf_err_hint(sc->err, "drop mark= or give a non-zero mask");
-		return -EINVAL;
+	if (*at == ')') {
+		ctf_as_err(sc, at - 1, "trailing `%c' before `)' in ct()", at[-1]);
+		ctf_err_hint(sc->err, "remove the delimiter before `)'");
+	} else if (!*at) {
+		ctf_as_err(sc, start, "missing `)' to close ct(");
+	} else {
+		ctf_as_err(sc, at, "unknown ct option `%s'", ctf_as_token(at, tok, sizeof(tok)));
+		ctf_err_hint(sc->err, "ct takes %s", ctf_ct_options_help(help, sizeof(help)));
 	}
-	/* The kernel ORs the value in without masking it first. */
-	if (v & ~m) {
-		ctf_as_err(sc, at, "ct mark value %#" PRIx64 " has bits outside mask %#" PRIx64,
-			   v, m);
-		ctf_err_hint(sc->err, "the kernel would set those bits too; use mark=%#" PRIx64
-			     "/%#" PRIx64, v & m, m);
-		return -EINVAL;
-	}
-	o->mark = (uint32_t)v;
-	o->mark_mask = (uint32_t)m;
-	return 0;
+	return -EINVAL;
 }
 
-static int parse_label(struct ctf_ascan *sc, struct ct_opts *o, const char *at)
+/* The options between "ct(" and ")", into @t. */
+static int parse_options(struct ctf_ascan *sc, const char *start, struct ct_text *t)
 {
-	int err;
+	for (;;) {
+		const char *at;
+		char tok[48];
+		int err;
 
-	o->label_mask[0] = o->label_mask[1] = UINT64_MAX;
-	err = scan_u128(sc, "ct label", o->label);
-	if (!err && ctf_as_char_fast(sc, '/'))
-		err = scan_u128(sc, "ct label mask", o->label_mask);
-	if (err)
-		return err;
-	if (!o->label_mask[0] && !o->label_mask[1]) {
-		ctf_as_err(sc, at, "ct label mask 0 changes nothing (the kernel refuses it)");
-		ctf_err_hint(sc->err, "drop label= or give a non-zero mask");
+		while (ctf_as_is_delim(*sc->p))
+			sc->p++;
+		at = sc->p;
+		err = parse_option(sc, t);
+		if (err == -ENOENT)
+			return bad_option(sc, start, at);
+		if (err)
+			return err;
+		if (ctf_as_char_fast(sc, ')'))
+			return 0;
+		if (!*sc->p)
+			return ctf_as_err(sc, start, "missing `)' to close ct(");
+		if (!ctf_as_is_delim(*sc->p))
+			return ctf_as_err(sc, at, "unexpected `%s' in ct()",
+					  ctf_as_token(at, tok, sizeof(tok)));
+	}
+}
+
+/* The ct() rules over the whole action, with the parser's messages. */
+static int check_rules(struct ctf_ascan *sc, const char *start, const struct ct_text *t)
+{
+	char tok[48];
+
+	if (ctf_ct_commit_rule(&t->ct) == CTF_CT_COMMIT_TWICE) {
+		ctf_as_err(sc, start, "ct(commit,force_commit): give only one of them");
+		ctf_err_hint(sc->err, "force_commit already commits; keep one");
+		return -EINVAL;
+	}
+	/* The first option in the text that needs commit is the one named. */
+	if (t->needs_commit && !t->ct.commit && !t->ct.force_commit) {
+		ctf_as_err(sc, t->needs_commit, "ct option `%s' needs commit",
+			   ctf_as_token(t->needs_commit, tok, sizeof(tok)));
+		ctf_err_hint(sc->err, "add commit (or force_commit) to the ct() action");
 		return -EINVAL;
 	}
 	return 0;
-}
-
-static int parse_option(struct ctf_ascan *sc, struct ct_opts *o, bool seen[8])
-{
-	const char *at = sc->p;
-	uint64_t v;
-	int err;
-
-	if (ctf_as_word_fast(sc, "commit")) {
-		o->commit = true;
-		return 0;
-	}
-	if (ctf_as_word_fast(sc, "force_commit")) {
-		o->force_commit = true;
-		return 0;
-	}
-	if (ctf_as_word_fast(sc, "nat")) {
-		if (ctf_ct_dup_option(sc, at, &seen[7]))
-			return -EINVAL;
-		err = ctf_nat_parse(sc, &o->nat);
-		if (!err && (o->nat.src || o->nat.dst) && !o->first_needs_commit)
-			o->first_needs_commit = at;
-		return err;
-	}
-	if (ctf_as_word_fast(sc, "zone") && ctf_as_char_fast(sc, '=')) {
-		if (ctf_ct_dup_option(sc, at, &seen[0]))
-			return -EINVAL;
-		if (sc->p[0] == '0' && (sc->p[1] == 'x' || sc->p[1] == 'X')) {
-			ctf_as_err(sc, at, "ct zone is decimal, got `%.*s'",
-				   (int)strcspn(at, ",) \t\r\n"), at);
-			ctf_err_hint(sc->err, "write the zone in decimal, e.g. zone=5");
-			return -EINVAL;
-		}
-		err = ctf_as_u64(sc, "ct zone", CTF_NUM_DEC, UINT16_MAX, &v);
-		o->zone = (uint16_t)v;
-		o->zone_set = true;
-		return err;
-	}
-	sc->p = at;
-	if (ctf_as_word_fast(sc, "mark") && ctf_as_char_fast(sc, '=')) {
-		if (ctf_ct_dup_option(sc, at, &seen[1]))
-			return -EINVAL;
-		o->mark_set = true;
-		if (!o->first_needs_commit)
-			o->first_needs_commit = at;
-		return parse_mark(sc, o, at);
-	}
-	sc->p = at;
-	if (ctf_as_word_fast(sc, "label") && ctf_as_char_fast(sc, '=')) {
-		if (ctf_ct_dup_option(sc, at, &seen[2]))
-			return -EINVAL;
-		o->label_set = true;
-		if (!o->first_needs_commit)
-			o->first_needs_commit = at;
-		return parse_label(sc, o, at);
-	}
-	sc->p = at;
-	if (ctf_as_word_fast(sc, "helper") && ctf_as_char_fast(sc, '=')) {
-		if (ctf_ct_dup_option(sc, at, &seen[3]))
-			return -EINVAL;
-		return scan_name(sc, "helper", 15, &o->helper, &o->helper_len);
-	}
-	sc->p = at;
-	if (ctf_as_word_fast(sc, "timeout") && ctf_as_char_fast(sc, '=')) {
-		if (ctf_ct_dup_option(sc, at, &seen[4]))
-			return -EINVAL;
-		return scan_name(sc, "timeout", 31, &o->timeout, &o->timeout_len);
-	}
-	sc->p = at;
-	if (ctf_as_word_fast(sc, "eventmask") && ctf_as_char_fast(sc, '=')) {
-		if (ctf_ct_dup_option(sc, at, &seen[5]))
-			return -EINVAL;
-		o->eventmask_set = true;
-		err = ctf_as_u64(sc, "ct eventmask", CTF_NUM_AUTO, UINT32_MAX, &v);
-		o->eventmask = (uint32_t)v;
-		return err;
-	}
-	sc->p = at;
-	return -ENOENT;
 }
 
 int ctf_ct_parse(struct ctf_ascan *sc)
 {
 	const char *start = sc->p - 2;
-	struct ct_opts o;
-	bool seen[8] = { false };
+	struct ct_text t;
 	int err;
 
-	memset(&o, 0, sizeof(o));
+	memset(&t, 0, sizeof(t));
 	if (ctf_as_char_fast(sc, '(') && !ctf_as_char_fast(sc, ')')) {
-		for (;;) {
-			const char *at;
-
-			while (ctf_as_is_delim(*sc->p))
-				sc->p++;
-			at = sc->p;
-			err = parse_option(sc, &o, seen);
-			if (err == -ENOENT) {
-				char tok[48];
-
-				if (*at == ')') {
-					ctf_as_err(sc, at - 1, "trailing `%c' before `)' in ct()", at[-1]);
-					ctf_err_hint(sc->err, "remove the delimiter before `)'");
-				} else if (!*at) {
-					ctf_as_err(sc, start, "missing `)' to close ct(");
-				} else {
-					ctf_as_err(sc, at, "unknown ct option `%s'",
-						   ctf_as_token(at, tok, sizeof(tok)));
-					ctf_err_hint(sc->err, "ct takes commit, force_commit, zone=N, "
-						     "mark=V[/M], label=V[/M], helper=NAME, "
-						     "timeout=NAME, eventmask=N, nat(...)");
-				}
-				return -EINVAL;
-			}
-			if (err)
-				return err;
-			if (ctf_as_char_fast(sc, ')'))
-				break;
-			if (!*sc->p)
-				return ctf_as_err(sc, start, "missing `)' to close ct(");
-			if (!ctf_as_is_delim(*sc->p)) {
-				char tok[48];
-
-				return ctf_as_err(sc, at, "unexpected `%s' in ct()",
-						  ctf_as_token(at, tok, sizeof(tok)));
-			}
-		}
+		err = parse_options(sc, start, &t);
+		if (err)
+			return err;
 	}
-	if (o.commit && o.force_commit) {
-		ctf_as_err(sc, start, "ct(commit,force_commit): give only one of them");
-		ctf_err_hint(sc->err, "force_commit already commits; keep one");
-		return -EINVAL;
-	}
-	if (o.first_needs_commit && !o.commit && !o.force_commit) {
-		char tok[48];
-
-		ctf_as_err(sc, o.first_needs_commit, "ct option `%s' needs commit",
-			   ctf_as_token(o.first_needs_commit, tok, sizeof(tok)));
-		ctf_err_hint(sc->err, "add commit (or force_commit) to the ct() action");
-		return -EINVAL;
-	}
-	return put_ct(sc, &o);
+	return check_rules(sc, start, &t) ?: put_ct(sc, &t.ct);
 }

@@ -341,10 +341,48 @@ static void format_psample(struct fmt *f, const struct nlattr *a)
 	ctf_str_putc_fast(f->out, ')');
 }
 
+static void format_hash(struct fmt *f, const struct nlattr *a)
+{
+	struct ovs_action_hash h;
+
+	memcpy(&h, ctf_nla_data(a), sizeof(h));
+	if (h.hash_alg == OVS_HASH_ALG_L4)
+		ctf_str_printf(f->out, "hash(l4(%u))", h.hash_basis);
+	else if (h.hash_alg == CTF_HASH_ALG_SYM_L4)
+		ctf_str_printf(f->out, "hash(sym_l4(%u))", h.hash_basis);
+	else
+		format_raw(f, a);
+}
+
+/* push_mpls and add_mpls: the same start (lse, eth_type); add_mpls has tun_flags. */
+static void format_push_mpls(struct fmt *f, const struct nlattr *a)
+{
+	struct ovs_action_add_mpls m = { 0 };
+	bool add = ctf_nla_type(a) == OVS_ACTION_ATTR_ADD_MPLS;
+
+	memcpy(&m, ctf_nla_data(a), add ? sizeof(m) : sizeof(struct ovs_action_push_mpls));
+	ctf_str_puts_fast(f->out, add ? "add_mpls(" : "push_mpls(");
+	format_lse(f, m.mpls_lse);
+	ctf_str_printf(f->out, ",eth_type=0x%x", ntohs(m.mpls_ethertype));
+	if (add && m.tun_flags)
+		ctf_str_printf(f->out, ",tun_flags=%u", m.tun_flags);
+	ctf_str_putc_fast(f->out, ')');
+}
+
+static void format_push_eth(struct fmt *f, const struct nlattr *a)
+{
+	struct ovs_action_push_eth pe;
+	const uint8_t *s = pe.addresses.eth_src, *t = pe.addresses.eth_dst;
+
+	memcpy(&pe, ctf_nla_data(a), sizeof(pe));
+	ctf_str_printf(f->out, "push_eth(src=%02x:%02x:%02x:%02x:%02x:%02x,"
+		       "dst=%02x:%02x:%02x:%02x:%02x:%02x)", s[0], s[1], s[2], s[3], s[4],
+		       s[5], t[0], t[1], t[2], t[3], t[4], t[5]);
+}
+
 static void format_action(struct fmt *f, const struct nlattr *a, int depth)
 {
 	const struct ctf_act_desc *d = ctf_act_lookup(&ctf_action_attrs, ctf_nla_type(a));
-	const void *p = ctf_nla_data(a);
 
 	if (!d || !ctf_act_len_ok(&ctf_action_attrs, a)) {
 		format_raw(f, a);
@@ -374,39 +412,13 @@ static void format_action(struct fmt *f, const struct nlattr *a, int depth)
 		ctf_str_put_hex(f->out, get_u32(a));
 		ctf_str_putc_fast(f->out, ')');
 		break;
-	case OVS_ACTION_ATTR_HASH: {
-		struct ovs_action_hash h;
-
-		memcpy(&h, p, sizeof(h));
-		if (h.hash_alg == OVS_HASH_ALG_L4)
-			ctf_str_printf(f->out, "hash(l4(%u))", h.hash_basis);
-		else if (h.hash_alg == CTF_HASH_ALG_SYM_L4)
-			ctf_str_printf(f->out, "hash(sym_l4(%u))", h.hash_basis);
-		else
-			format_raw(f, a);
+	case OVS_ACTION_ATTR_HASH:
+		format_hash(f, a);
 		break;
-	}
-	case OVS_ACTION_ATTR_PUSH_MPLS: {
-		struct ovs_action_push_mpls m;
-
-		memcpy(&m, p, sizeof(m));
-		ctf_str_puts_fast(f->out, "push_mpls(");
-		format_lse(f, m.mpls_lse);
-		ctf_str_printf(f->out, ",eth_type=0x%x)", ntohs(m.mpls_ethertype));
+	case OVS_ACTION_ATTR_PUSH_MPLS:
+	case OVS_ACTION_ATTR_ADD_MPLS:
+		format_push_mpls(f, a);
 		break;
-	}
-	case OVS_ACTION_ATTR_ADD_MPLS: {
-		struct ovs_action_add_mpls m;
-
-		memcpy(&m, p, sizeof(m));
-		ctf_str_puts_fast(f->out, "add_mpls(");
-		format_lse(f, m.mpls_lse);
-		ctf_str_printf(f->out, ",eth_type=0x%x", ntohs(m.mpls_ethertype));
-		if (m.tun_flags)
-			ctf_str_printf(f->out, ",tun_flags=%u", m.tun_flags);
-		ctf_str_putc_fast(f->out, ')');
-		break;
-	}
 	case OVS_ACTION_ATTR_POP_MPLS:
 		ctf_str_printf(f->out, "pop_mpls(eth_type=0x%x)", ntohs(get_u16(a)));
 		break;
@@ -416,16 +428,9 @@ static void format_action(struct fmt *f, const struct nlattr *a, int depth)
 	case OVS_ACTION_ATTR_TRUNC:
 		ctf_str_printf(f->out, "trunc(%u)", get_u32(a));
 		break;
-	case OVS_ACTION_ATTR_PUSH_ETH: {
-		struct ovs_action_push_eth pe;
-		const uint8_t *s = pe.addresses.eth_src, *t = pe.addresses.eth_dst;
-
-		memcpy(&pe, p, sizeof(pe));
-		ctf_str_printf(f->out, "push_eth(src=%02x:%02x:%02x:%02x:%02x:%02x,"
-			       "dst=%02x:%02x:%02x:%02x:%02x:%02x)", s[0], s[1], s[2], s[3], s[4],
-			       s[5], t[0], t[1], t[2], t[3], t[4], t[5]);
+	case OVS_ACTION_ATTR_PUSH_ETH:
+		format_push_eth(f, a);
 		break;
-	}
 	case OVS_ACTION_ATTR_PUSH_NSH:
 		format_push_nsh(f, a);
 		break;

@@ -132,18 +132,6 @@ int ctf_ap_userspace(struct ctf_ascan *sc, int depth);
 
 /* ---- ct() and nat() ----------------------------------------------------- */
 
-struct ctf_nat_opts {
-	bool present, src, dst, persistent, hash, random;
-	int family;			/* 0, 4 or 16: address length */
-	uint8_t min[16], max[16];	/* network order */
-	bool has_max;
-	uint16_t pmin, pmax;		/* host order, as the kernel takes them */
-	bool has_pmin, has_pmax;
-};
-/* "nat" or "nat(...)", the cursor just after "nat". */
-int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_nat_opts *nat);
-/* The OVS_CT_ATTR_NAT nest. */
-int ctf_nat_put(struct ctf_ascan *sc, const struct ctf_nat_opts *nat);
 /* Refuse a ct/nat option given twice (*@seen), else mark it. */
 int ctf_ct_dup_option(struct ctf_ascan *sc, const char *at, bool *seen);
 bool ctf_is_hex(char c);

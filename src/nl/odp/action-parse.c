@@ -232,6 +232,13 @@ static int parse_action(struct ctf_ascan *sc, int depth)
 	}
 	if (ctf_as_word_fast(sc, "ct"))
 		return ctf_ct_parse(sc);
+	if (ctf_as_word_fast(sc, "nat")) {	/* ovs-ofctl habit: nat is ct()'s option */
+		sc->p = at;
+		ctf_as_err(sc, at, "`%s' is not an action: nat(...) is an option of ct()",
+			   ctf_as_token(at, tok, sizeof(tok)));
+		ctf_err_hint(sc->err, "write ct(commit,nat(...)), e.g. ct(commit,nat(src=10.0.0.1))");
+		return -EINVAL;
+	}
 	for (size_t i = 0; i < CTF_ARRAY_SIZE(keywords); i++) {
 		const struct keyword *kw = &keywords[i];
 
@@ -351,6 +358,28 @@ int ctf_actions_parse_list(struct ctf_ascan *sc, int depth, const char *opener)
 	return 0;
 }
 
+/* A flow's actions travel as one attribute: the most we encode (OVS's vectors reach it). */
+#define ACTIONS_MAX UINT16_MAX
+
+/*
+ * The hint for ctf_as_too_long()'s "does not fit in N bytes": N is the room
+ * the caller's buffer gives, which may be less than what a flow can carry;
+ * say so instead of naming a limit that contradicts N.
+ */
+static void too_long_hint(struct ctf_ascan *sc)
+{
+	size_t room = sc->buflen - CTF_NLMSG_HDRLEN;
+
+	if (!sc->err || strncmp(sc->err->msg, "action list too long: it does not fit", 37))
+		return;	/* another -EMSGSIZE, with its own hint */
+	if (room < ACTIONS_MAX)
+		ctf_err_hint(sc->err, "%zu bytes is the room this command gives the encoded "
+			     "actions (a flow can carry up to %u); use fewer actions", room,
+			     (unsigned)ACTIONS_MAX);
+	else
+		ctf_err_hint(sc->err, "use fewer actions");
+}
+
 int ctf_actions_parse(const char *text, const struct ctf_portmap *ports,
 		      struct ctf_nlbuf *actions, struct ctf_err *err)
 {
@@ -363,9 +392,14 @@ int ctf_actions_parse(const char *text, const struct ctf_portmap *ports,
 	ctf_err_clear(err);
 	ctf_nlbuf_reset(actions);
 	rc = ctf_actions_parse_list(&sc, 0, NULL);
-	if (!rc && ctf_nlbuf_len(actions) > UINT16_MAX) {
-		ctf_nlbuf_reset(actions);
-		return ctf_as_too_long(&sc);
+	if (!rc && ctf_nlbuf_len(actions) > ACTIONS_MAX) {
+		ctf_err_setn(err, -EMSGSIZE, "action list too long: %zu bytes, more than the %u a "
+			     "flow's actions attribute holds", ctf_nlbuf_len(actions),
+			     (unsigned)ACTIONS_MAX);
+		ctf_err_hint(err, "use fewer actions");
+		rc = -EMSGSIZE;
+	} else if (rc == -EMSGSIZE) {
+		too_long_hint(&sc);
 	}
 	if (rc)
 		ctf_nlbuf_reset(actions);

@@ -13,6 +13,7 @@
 #include <libmnl/libmnl.h>
 
 #include "odp/action-attrs.h"
+#include "odp/ct-opts.h"
 #include "odp/key-attrs.h"
 #include "netlink/nla-inline.h"
 #include "odp/validate.h"
@@ -115,8 +116,10 @@ static int check_ct(struct act_ctx *c, const struct nlattr *ct)
 		const struct ctf_act_desc *d = ctf_act_row(&ctf_ct_attrs, t);
 
 		if (!d) {
+			char help[256];
+
 			ctf_err_set(err, "ct() has an unknown option type %u", t);
-			ctf_err_hint(err, "use commit, force_commit, zone=, mark=, label=, helper=, timeout=, nat(...)");
+			ctf_err_hint(err, "use %s", ctf_ct_options_help(help, sizeof(help)));
 			return -EINVAL;
 		}
 		if (!ctf_act_len_ok(&ctf_ct_attrs, a))
@@ -133,97 +136,81 @@ static int check_ct(struct act_ctx *c, const struct nlattr *ct)
 		return -EINVAL;
 	}
 
-	int fam = flow_family(c);
-	if (!fam) {
+	struct ctf_ct_flow flow = { .family = flow_family(c) };
+	uint8_t pmask;
+
+	if (!flow.family) {
 		ctf_err_set(err, "ct() needs an exact IPv4 or IPv6 eth_type in the flow (ct family unspecified)");
 		ctf_err_hint(err, "add eth_type(0x0800),ipv4() (or eth_type(0x86dd),ipv6()) to the flow");
 		return -EINVAL;
 	}
-	if (ci.commit && ci.force_commit) {
-		ctf_err_set(err, "ct(commit,force_commit): give only one of them");
-		ctf_err_hint(err, "force_commit already implies commit");
+	flow_proto(c, &pmask);
+	flow.proto_exact = pmask == 0xff;
+	return ctf_ct_check(&ci, &flow, err);
+}
+
+/* ---- set() / set_masked() ----------------------------------------------- */
+
+/* The key attributes the kernel can set, by their text name; NULL for the others. */
+static const char *settable_name(unsigned t)
+{
+	switch (t) {
+	case OVS_KEY_ATTR_PRIORITY: return "skb_priority";
+	case OVS_KEY_ATTR_SKB_MARK: return "skb_mark";
+	case OVS_KEY_ATTR_TUNNEL: return "tunnel";
+	case OVS_KEY_ATTR_ETHERNET: return "eth";
+	case OVS_KEY_ATTR_IPV4: return "ipv4";
+	case OVS_KEY_ATTR_IPV6: return "ipv6";
+	case OVS_KEY_ATTR_TCP: return "tcp";
+	case OVS_KEY_ATTR_UDP: return "udp";
+	case OVS_KEY_ATTR_SCTP: return "sctp";
+	case OVS_KEY_ATTR_MPLS: return "mpls";
+	case OVS_KEY_ATTR_NSH: return "nsh";
+	default: return NULL;
+	}
+}
+
+/* set(ipv4()) / set(ipv6()): the flow's family, and neither proto nor frag changed. */
+static int check_set_ip(struct act_ctx *c, unsigned t, const uint8_t *p, int want, bool masked)
+{
+	struct ctf_err *err = c->err;
+	const char *an = masked ? "set_masked" : "set";
+	bool v4 = t == OVS_KEY_ATTR_IPV4;
+	const char *kn = v4 ? "ipv4" : "ipv6";
+	int fam = flow_family(c);
+	uint8_t pmask, proto = flow_proto(c, &pmask);
+
+	if (fam != (v4 ? 4 : 6)) {
+		ctf_err_set(err, "%s(%s(...)) needs an exact eth_type(%s) in the flow", an, kn,
+			    v4 ? "0x0800" : "0x86dd");
+		ctf_err_hint(err, "add eth_type(%s),%s() to the flow", v4 ? "0x0800" : "0x86dd", kn);
 		return -EINVAL;
 	}
-	bool commit = ci.commit || ci.force_commit;
-	if (ci.has_mark) {
-		if (!ci.mark_mask) {
-			ctf_err_set(err, "ct(mark=0x%x/0) has a zero mask, which the kernel refuses", ci.mark);
-			ctf_err_hint(err, "give a non-zero mask, e.g. mark=0x%x/0xffffffff, or drop mark=", ci.mark);
-			return -EINVAL;
-		}
-		if (!commit) {
-			ctf_err_set(err, "ct(mark=...) needs commit");
-			ctf_err_hint(err, "write ct(commit,mark=...)");
-			return -EINVAL;
-		}
+	size_t po = v4 ? offsetof(struct ovs_key_ipv4, ipv4_proto) : offsetof(struct ovs_key_ipv6, ipv6_proto);
+	size_t fo = v4 ? offsetof(struct ovs_key_ipv4, ipv4_frag) : offsetof(struct ovs_key_ipv6, ipv6_frag);
+	uint8_t fv = v4 ? c->key->ipv4.ipv4_frag : c->key->ipv6.ipv6_frag;
+	bool bad_proto = masked ? p[(size_t)want + po] != 0 : p[po] != proto;
+	bool bad_frag = masked ? p[(size_t)want + fo] != 0 : p[fo] != fv;
+	if (bad_proto || bad_frag) {
+		ctf_err_set(err, "%s(%s(%s=...)) cannot change the IP %s", an, kn,
+			    bad_proto ? "proto" : "frag", bad_proto ? "protocol" : "fragment type");
+		ctf_err_hint(err, masked ? "leave proto and frag out of the set_masked() mask"
+					 : "use set_masked() and leave proto and frag unmasked");
+		return -EINVAL;
 	}
-	if (ci.has_labels) {
-		static const uint8_t zero[16];
+	if (t == OVS_KEY_ATTR_IPV6) {
+		uint32_t label;
 
-		if (!memcmp(ci.labels_mask, zero, sizeof(zero))) {
-			ctf_err_set(err, "ct(label=.../0) has a zero mask, which the kernel refuses");
-			ctf_err_hint(err, "give a non-zero mask, or drop label=");
-			return -EINVAL;
-		}
-		if (!commit) {
-			ctf_err_set(err, "ct(label=...) needs commit");
-			ctf_err_hint(err, "write ct(commit,label=...)");
-			return -EINVAL;
-		}
-	}
-	if (ci.helper || ci.timeout) {
-		uint8_t pmask;
-		const char *opt = ci.helper ? "helper" : "timeout";
-		const char *val = ci.helper ? ci.helper : ci.timeout;
-
-		flow_proto(c, &pmask);
-		if (pmask != 0xff) {
-			/* Helpers are refused by the kernel; a timeout policy would be silently dropped. */
-			ctf_err_set(err, "ct(%s=%s) needs the ip protocol matched exactly in the flow%s", opt, val,
-				    ci.helper ? "" : " (else the kernel silently ignores the policy)");
-			ctf_err_hint(err, "add proto=N without a mask to %s(...), e.g. %s(proto=6),tcp(),tcp_flags(0/0)",
-				     fam == 4 ? "ipv4" : "ipv6", fam == 4 ? "ipv4" : "ipv6");
-			return -EINVAL;
-		}
-	}
-	if (ci.nat) {
-		if (ci.nat_src && ci.nat_dst) {
-			ctf_err_setn(err, -ERANGE, "ct(nat(src,dst)): only one type of NAT may be given");
-			ctf_err_hint(err, "use two ct() actions in different zones for source and destination NAT");
-			return -ERANGE;
-		}
-		bool range = ci.nat_family || ci.has_proto_min || ci.has_proto_max || ci.persistent ||
-			     ci.proto_hash || ci.proto_random;
-		if (range && !ci.nat_src && !ci.nat_dst) {
-			ctf_err_set(err, "ct(nat(...)) gives an address, port range or flag without src or dst");
-			ctf_err_hint(err, "write nat(src=...) or nat(dst=...), or plain nat to apply the connection's existing NAT");
-			return -EINVAL;
-		}
-		if ((ci.nat_src || ci.nat_dst) && !commit) {
-			ctf_err_set(err, "ct(nat(%s...)) needs commit", ci.nat_src ? "src" : "dst");
-			ctf_err_hint(err, "write ct(commit,nat(%s=...))", ci.nat_src ? "src" : "dst");
-			return -EINVAL;
-		}
-		if ((ci.nat_src || ci.nat_dst) && ci.nat_before_commit) {
-			ctf_err_set(err, "ct(): nat(...) is encoded before commit; the kernel needs COMMIT first");
-			ctf_err_hint(err, "encode OVS_CT_ATTR_COMMIT (or FORCE_COMMIT) before OVS_CT_ATTR_NAT");
-			return -EINVAL;
-		}
-		if (ci.nat_family && ci.nat_family != (fam == 4 ? 4 : 16)) {
-			ctf_err_set(err, "ct(nat(...)) has an IPv%d address but the flow is IPv%d",
-				    ci.nat_family == 4 ? 4 : 6, fam);
-			ctf_err_hint(err, "use an address of the flow's family");
-			return -EINVAL;
-		}
-		if (ci.proto_hash && ci.proto_random) {
-			ctf_err_set(err, "ct(nat(hash,random)): give only one of hash and random");
+		memcpy(&label, p + (masked ? want : 0) + offsetof(struct ovs_key_ipv6, ipv6_label), 4);
+		if (ntohl(label) & ~0xfffffu) {
+			ctf_err_set(err, "%s(ipv6(label=...)) %s exceeds the 20-bit flow label", an,
+				    masked ? "mask" : "value");
+			ctf_err_hint(err, "use a label of at most 0xfffff");
 			return -EINVAL;
 		}
 	}
 	return 0;
 }
-
-/* ---- set() / set_masked() ----------------------------------------------- */
 
 static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 {
@@ -243,19 +230,8 @@ static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 	int fam = flow_family(c);
 	uint8_t pmask, proto = flow_proto(c, &pmask);
 
-	switch (t) {
-	case OVS_KEY_ATTR_PRIORITY: kn = "skb_priority"; break;
-	case OVS_KEY_ATTR_SKB_MARK: kn = "skb_mark"; break;
-	case OVS_KEY_ATTR_TUNNEL: kn = "tunnel"; break;
-	case OVS_KEY_ATTR_ETHERNET: kn = "eth"; break;
-	case OVS_KEY_ATTR_IPV4: kn = "ipv4"; break;
-	case OVS_KEY_ATTR_IPV6: kn = "ipv6"; break;
-	case OVS_KEY_ATTR_TCP: kn = "tcp"; break;
-	case OVS_KEY_ATTR_UDP: kn = "udp"; break;
-	case OVS_KEY_ATTR_SCTP: kn = "sctp"; break;
-	case OVS_KEY_ATTR_MPLS: kn = "mpls"; break;
-	case OVS_KEY_ATTR_NSH: kn = "nsh"; break;
-	default: {
+	kn = settable_name(t);
+	if (!kn) {
 		const struct ctf_attr_desc *kd = ctf_key_attr_desc(t);
 
 		if (kd && kd->name)
@@ -264,7 +240,6 @@ static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 			ctf_err_set(err, "%s() holds unknown key attribute type %u", an, t);
 		ctf_err_hint(err, "the kernel sets only skb_priority, skb_mark, tunnel, eth, ipv4, ipv6, tcp, udp, sctp, mpls, nsh");
 		return -EINVAL;
-	}
 	}
 	if (t == OVS_KEY_ATTR_TUNNEL && masked) {
 		ctf_err_set(err, "set_masked(tunnel(...)) is refused: a tunnel set cannot be masked");
@@ -288,40 +263,8 @@ static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 	}
 	switch (t) {
 	case OVS_KEY_ATTR_IPV4:
-	case OVS_KEY_ATTR_IPV6: {
-		bool v4 = t == OVS_KEY_ATTR_IPV4;
-
-		if (fam != (v4 ? 4 : 6)) {
-			ctf_err_set(err, "%s(%s(...)) needs an exact eth_type(%s) in the flow", an, kn,
-				    v4 ? "0x0800" : "0x86dd");
-			ctf_err_hint(err, "add eth_type(%s),%s() to the flow", v4 ? "0x0800" : "0x86dd", kn);
-			return -EINVAL;
-		}
-		size_t po = v4 ? offsetof(struct ovs_key_ipv4, ipv4_proto) : offsetof(struct ovs_key_ipv6, ipv6_proto);
-		size_t fo = v4 ? offsetof(struct ovs_key_ipv4, ipv4_frag) : offsetof(struct ovs_key_ipv6, ipv6_frag);
-		uint8_t fv = v4 ? c->key->ipv4.ipv4_frag : c->key->ipv6.ipv6_frag;
-		bool bad_proto = masked ? p[(size_t)want + po] != 0 : p[po] != proto;
-		bool bad_frag = masked ? p[(size_t)want + fo] != 0 : p[fo] != fv;
-		if (bad_proto || bad_frag) {
-			ctf_err_set(err, "%s(%s(%s=...)) cannot change the IP %s", an, kn,
-				    bad_proto ? "proto" : "frag", bad_proto ? "protocol" : "fragment type");
-			ctf_err_hint(err, masked ? "leave proto and frag out of the set_masked() mask"
-						 : "use set_masked() and leave proto and frag unmasked");
-			return -EINVAL;
-		}
-		if (t == OVS_KEY_ATTR_IPV6) {
-			uint32_t label;
-
-			memcpy(&label, p + (masked ? want : 0) + offsetof(struct ovs_key_ipv6, ipv6_label), 4);
-			if (ntohl(label) & ~0xfffffu) {
-				ctf_err_set(err, "%s(ipv6(label=...)) %s exceeds the 20-bit flow label", an,
-					    masked ? "mask" : "value");
-				ctf_err_hint(err, "use a label of at most 0xfffff");
-				return -EINVAL;
-			}
-		}
-		break;
-	}
+	case OVS_KEY_ATTR_IPV6:
+		return check_set_ip(c, t, p, want, masked);
 	case OVS_KEY_ATTR_TCP:
 	case OVS_KEY_ATTR_UDP:
 	case OVS_KEY_ATTR_SCTP: {
@@ -419,12 +362,137 @@ static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const s
 	return 0;
 }
 
+static int check_output(struct act_ctx *c, const struct nlattr *a)
+{
+	struct ctf_err *err = c->err;
+	uint32_t port = ctf_nla_u32(a);
+
+	if (port >= CTF_DP_MAX_PORTS) {
+		ctf_err_set(err, "output to port %u is out of range: datapath ports are 0..65534", port);
+		ctf_err_hint(err, "use a port number below 65535 (see `ctflow show`)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_userspace(struct act_ctx *c, const struct nlattr *a, const struct ctf_act_desc *d, int depth)
+{
+	struct ctf_err *err = c->err;
+	const void *p = ctf_nla_data(a);
+	const struct nlattr *pid = NULL, *sub;
+
+	if (!ctf_attr_stream_ok(p, ctf_nla_len(a)))
+		return ctf_err_set(err, "userspace() has a truncated attribute");
+	ctf_nla_for_each_nested(sub, a)
+		if (ctf_nla_type(sub) == OVS_USERSPACE_ATTR_PID)
+			pid = sub;
+	if (!pid || ctf_nla_len(pid) != 4 || !ctf_nla_u32(pid)) {
+		ctf_err_set(err, "userspace() needs a non-zero pid=");
+		ctf_err_hint(err, "give the netlink port id of the listening socket: userspace(pid=N)");
+		return -EINVAL;
+	}
+	return check_nested_lists(c, a, d, depth);
+}
+
+static int check_trunc(struct act_ctx *c, const struct nlattr *a)
+{
+	struct ctf_err *err = c->err;
+	const void *p = ctf_nla_data(a);
+	const struct ovs_action_trunc *tr = p;
+
+	if (tr->max_len < 14) {
+		ctf_err_set(err, "trunc(%u) is shorter than an Ethernet header", tr->max_len);
+		ctf_err_hint(err, "use trunc(14) or more");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_hash(struct act_ctx *c, const struct nlattr *a)
+{
+	struct ctf_err *err = c->err;
+	const void *p = ctf_nla_data(a);
+	const struct ovs_action_hash *h = p;
+
+	if (h->hash_alg != OVS_HASH_ALG_L4 && h->hash_alg != CTF_HASH_ALG_SYM_L4) {
+		ctf_err_set(err, "hash(alg=%u) is not a hash algorithm the kernel knows", h->hash_alg);
+		ctf_err_hint(err, "use hash(l4(BASIS)) or hash(sym_l4(BASIS))");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_push_vlan(struct act_ctx *c, const struct nlattr *a)
+{
+	struct ctf_err *err = c->err;
+	const void *p = ctf_nla_data(a);
+	const struct ovs_action_push_vlan *v = p;
+	uint16_t tpid = ntohs(v->vlan_tpid), tci = ntohs(v->vlan_tci);
+
+	if (tpid != 0x8100 && tpid != 0x88a8) {
+		ctf_err_set(err, "push_vlan(tpid=0x%04x) is not 0x8100 or 0x88a8", tpid);
+		ctf_err_hint(err, "use tpid=0x8100 (802.1Q) or tpid=0x88a8 (802.1ad)");
+		return -EINVAL;
+	}
+	if (!(tci & 0x1000)) {
+		ctf_err_set(err, "push_vlan(tci=0x%04x) lacks the CFI/present bit 0x1000", tci);
+		ctf_err_hint(err, "use push_vlan(vid=N,pcp=P), which sets it");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_psample(struct act_ctx *c, const struct nlattr *a)
+{
+	struct ctf_err *err = c->err;
+	const void *p = ctf_nla_data(a);
+	const struct nlattr *sub;
+	bool group = false;
+
+	if (!ctf_attr_stream_ok(p, ctf_nla_len(a)))
+		return ctf_err_set(err, "psample() has a truncated attribute");
+	ctf_nla_for_each_nested(sub, a) {
+		if (ctf_nla_type(sub) == OVS_PSAMPLE_ATTR_GROUP)
+			group = true;
+		if (ctf_nla_type(sub) == OVS_PSAMPLE_ATTR_COOKIE &&
+		    ctf_nla_len(sub) > OVS_PSAMPLE_COOKIE_MAX_SIZE) {
+			ctf_err_set(err, "psample(cookie=...) is %u bytes, more than 16",
+				    ctf_nla_len(sub));
+			return -EINVAL;
+		}
+	}
+	if (!group) {
+		ctf_err_set(err, "psample() needs group=");
+		ctf_err_hint(err, "write psample(group=N[,cookie=HEX])");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* push_mpls and add_mpls both start with lse, then the EtherType. */
+static int check_push_mpls(struct act_ctx *c, const struct nlattr *a, const struct ctf_act_desc *d)
+{
+	struct ctf_err *err = c->err;
+	const void *p = ctf_nla_data(a);
+	/* struct ovs_action_push_mpls and add_mpls both start with lse, then the EtherType. */
+	uint16_t et;
+
+	memcpy(&et, (const char *)p + 4, 2);
+	et = ntohs(et);
+	if (!is_mpls(et)) {
+		ctf_err_set(err, "%s(eth_type=0x%04x) is not an MPLS EtherType", d->name, et);
+		ctf_err_hint(err, "use eth_type=0x8847 (unicast) or 0x8848 (multicast)");
+		return -EINVAL;
+	}
+	c->eth_type = et;
+	return 0;
+}
+
 static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, int depth)
 {
 	struct ctf_err *err = c->err;
 	unsigned t = ctf_nla_type(a);
 	const struct ctf_act_desc *d = ctf_act_row(&ctf_action_attrs, t);
-	const void *p = ctf_nla_data(a);
 
 	if (!d) {
 		ctf_err_set(err, "action type %u is unknown", t);
@@ -435,82 +503,19 @@ static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, in
 		return len_refused(c, "", d, a);
 
 	switch (t) {
-	case OVS_ACTION_ATTR_OUTPUT: {
-		uint32_t port = ctf_nla_u32(a);
-
-		if (port >= CTF_DP_MAX_PORTS) {
-			ctf_err_set(err, "output to port %u is out of range: datapath ports are 0..65534", port);
-			ctf_err_hint(err, "use a port number below 65535 (see `ctflow show`)");
-			return -EINVAL;
-		}
-		return 0;
-	}
-	case OVS_ACTION_ATTR_USERSPACE: {
-		const struct nlattr *pid = NULL, *sub;
-
-		if (!ctf_attr_stream_ok(p, ctf_nla_len(a)))
-			return ctf_err_set(err, "userspace() has a truncated attribute");
-		ctf_nla_for_each_nested(sub, a)
-			if (ctf_nla_type(sub) == OVS_USERSPACE_ATTR_PID)
-				pid = sub;
-		if (!pid || ctf_nla_len(pid) != 4 || !ctf_nla_u32(pid)) {
-			ctf_err_set(err, "userspace() needs a non-zero pid=");
-			ctf_err_hint(err, "give the netlink port id of the listening socket: userspace(pid=N)");
-			return -EINVAL;
-		}
-		return check_nested_lists(c, a, d, depth);
-	}
-	case OVS_ACTION_ATTR_TRUNC: {
-		const struct ovs_action_trunc *tr = p;
-
-		if (tr->max_len < 14) {
-			ctf_err_set(err, "trunc(%u) is shorter than an Ethernet header", tr->max_len);
-			ctf_err_hint(err, "use trunc(14) or more");
-			return -EINVAL;
-		}
-		return 0;
-	}
-	case OVS_ACTION_ATTR_HASH: {
-		const struct ovs_action_hash *h = p;
-
-		if (h->hash_alg != OVS_HASH_ALG_L4 && h->hash_alg != CTF_HASH_ALG_SYM_L4) {
-			ctf_err_set(err, "hash(alg=%u) is not a hash algorithm the kernel knows", h->hash_alg);
-			ctf_err_hint(err, "use hash(l4(BASIS)) or hash(sym_l4(BASIS))");
-			return -EINVAL;
-		}
-		return 0;
-	}
-	case OVS_ACTION_ATTR_PUSH_VLAN: {
-		const struct ovs_action_push_vlan *v = p;
-		uint16_t tpid = ntohs(v->vlan_tpid), tci = ntohs(v->vlan_tci);
-
-		if (tpid != 0x8100 && tpid != 0x88a8) {
-			ctf_err_set(err, "push_vlan(tpid=0x%04x) is not 0x8100 or 0x88a8", tpid);
-			ctf_err_hint(err, "use tpid=0x8100 (802.1Q) or tpid=0x88a8 (802.1ad)");
-			return -EINVAL;
-		}
-		if (!(tci & 0x1000)) {
-			ctf_err_set(err, "push_vlan(tci=0x%04x) lacks the CFI/present bit 0x1000", tci);
-			ctf_err_hint(err, "use push_vlan(vid=N,pcp=P), which sets it");
-			return -EINVAL;
-		}
-		return 0;
-	}
+	case OVS_ACTION_ATTR_OUTPUT:
+		return check_output(c, a);
+	case OVS_ACTION_ATTR_USERSPACE:
+		return check_userspace(c, a, d, depth);
+	case OVS_ACTION_ATTR_TRUNC:
+		return check_trunc(c, a);
+	case OVS_ACTION_ATTR_HASH:
+		return check_hash(c, a);
+	case OVS_ACTION_ATTR_PUSH_VLAN:
+		return check_push_vlan(c, a);
 	case OVS_ACTION_ATTR_PUSH_MPLS:
-	case OVS_ACTION_ATTR_ADD_MPLS: {
-		/* struct ovs_action_push_mpls and add_mpls both start with lse, then the EtherType. */
-		uint16_t et;
-
-		memcpy(&et, (const char *)p + 4, 2);
-		et = ntohs(et);
-		if (!is_mpls(et)) {
-			ctf_err_set(err, "%s(eth_type=0x%04x) is not an MPLS EtherType", d->name, et);
-			ctf_err_hint(err, "use eth_type=0x8847 (unicast) or 0x8848 (multicast)");
-			return -EINVAL;
-		}
-		c->eth_type = et;
-		return 0;
-	}
+	case OVS_ACTION_ATTR_ADD_MPLS:
+		return check_push_mpls(c, a, d);
 	case OVS_ACTION_ATTR_POP_MPLS:
 		if (!is_mpls(c->eth_type)) {
 			ctf_err_set(err, "pop_mpls needs an MPLS packet, and here it is %s",
@@ -550,29 +555,8 @@ static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, in
 		return check_set(c, a, false);
 	case OVS_ACTION_ATTR_SET_MASKED:
 		return check_set(c, a, true);
-	case OVS_ACTION_ATTR_PSAMPLE: {
-		const struct nlattr *sub;
-		bool group = false;
-
-		if (!ctf_attr_stream_ok(p, ctf_nla_len(a)))
-			return ctf_err_set(err, "psample() has a truncated attribute");
-		ctf_nla_for_each_nested(sub, a) {
-			if (ctf_nla_type(sub) == OVS_PSAMPLE_ATTR_GROUP)
-				group = true;
-			if (ctf_nla_type(sub) == OVS_PSAMPLE_ATTR_COOKIE &&
-			    ctf_nla_len(sub) > OVS_PSAMPLE_COOKIE_MAX_SIZE) {
-				ctf_err_set(err, "psample(cookie=...) is %u bytes, more than 16",
-					    ctf_nla_len(sub));
-				return -EINVAL;
-			}
-		}
-		if (!group) {
-			ctf_err_set(err, "psample() needs group=");
-			ctf_err_hint(err, "write psample(group=N[,cookie=HEX])");
-			return -EINVAL;
-		}
-		return 0;
-	}
+	case OVS_ACTION_ATTR_PSAMPLE:
+		return check_psample(c, a);
 	default:
 		if (d->len == CTF_ACT_NESTED && d->nested)
 			return check_nested_lists(c, a, d, depth);
