@@ -315,18 +315,13 @@ START_TEST(blank_after_comma_end_to_end)
 }
 END_TEST
 
-/*
- * Blanks inside and before parentheses need the key parser's own support
- * (the flow-language change): enable with -DCTFLOWD_KEY_BLANKS once it is in.
- */
-#ifdef CTFLOWD_KEY_BLANKS
+/* Blanks inside and before parentheses: the key parser skips them too. */
 START_TEST(blanks_in_parentheses_end_to_end)
 {
 	same_key("recirc_id (0), eth_type(0x0800), ipv4( src=10.0.0.1, dst=10.0.0.2 )",
 		 "recirc_id(0),eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2)");
 }
 END_TEST
-#endif
 
 /* ---- duplicates across files ------------------------------------------------------------ */
 
@@ -373,9 +368,7 @@ static Suite *conf_file_suite(void)
 			    (int)(sizeof(define_errors) / sizeof(define_errors[0])));
 	tcase_add_test(tc, defines_reach_included_files);
 	tcase_add_test(tc, blank_after_comma_end_to_end);
-#ifdef CTFLOWD_KEY_BLANKS
 	tcase_add_test(tc, blanks_in_parentheses_end_to_end);
-#endif
 	tcase_add_test(tc, duplicate_rule_names_both_files);
 	suite_add_tcase(s, tc);
 	return s;
