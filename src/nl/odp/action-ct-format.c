@@ -14,7 +14,7 @@
 #include "odp/ct-opts.h"
 #include "netlink/nla-inline.h"
 
-/* Inverse of the parser's u128_to_bytes(): [0] high 64 bits, [1] low. */
+/* Inverse of ctf_lex_u128_be_to_host() for printing: [0] high 64 bits, [1] low. */
 static void bytes_to_u128(const uint8_t in[16], uint64_t v[2])
 {
 	uint64_t w[2];

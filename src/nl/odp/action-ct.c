@@ -29,50 +29,6 @@ bool ctf_is_hex(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-static unsigned hex_val(char c)
-{
-	if (c <= '9')
-		return (unsigned)(c - '0');
-	return (unsigned)((c | 0x20) - 'a' + 10);
-}
-
-/* A 128-bit number: 0x + up to 32 significant hex digits, or a decimal u64. */
-static int scan_u128(struct ctf_ascan *sc, const char *what, uint64_t v[2])
-{
-	const char *at = sc->p;
-
-	v[0] = v[1] = 0;
-	if (sc->p[0] == '0' && (sc->p[1] == 'x' || sc->p[1] == 'X')) {
-		const char *q = sc->p + 2;
-		unsigned digits = 0;
-
-		if (!ctf_is_hex(*q))
-			return ctf_as_err(sc, at, "%s needs a number, got `%s'", what, "0x");
-		while (*q == '0')
-			q++;
-		for (; ctf_is_hex(*q); q++) {
-			if (++digits > 32)
-				return ctf_as_err(sc, at, "%s value is wider than 128 bits", what);
-			v[0] = (v[0] << 4) | (v[1] >> 60);
-			v[1] = (v[1] << 4) | hex_val(*q);
-		}
-		sc->p = q;
-		return 0;
-	}
-	return ctf_as_u64(sc, what, CTF_NUM_DEC, UINT64_MAX, &v[1]);
-}
-
-/* Host-order u128 bytes, the layout OVS and the kernel use for ct labels. */
-static void u128_to_bytes(const uint64_t v[2], uint8_t out[16])
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t w[2] = { v[1], v[0] };
-#else
-	uint64_t w[2] = { v[0], v[1] };
-#endif
-	memcpy(out, w, 16);
-}
-
 int ctf_ct_dup_option(struct ctf_ascan *sc, const char *at, bool *seen)
 {
 	if (*seen) {
@@ -157,14 +113,14 @@ static int scan_masked32(struct ctf_ascan *sc, const struct ctf_ct_opt *o, uint3
 /* CTF_CT_U128_MASKED: "label=V[/M]", sent as host-order u128 bytes. */
 static int scan_masked128(struct ctf_ascan *sc, const struct ctf_ct_opt *o, uint8_t vm[32])
 {
-	uint64_t v[2], m[2] = { UINT64_MAX, UINT64_MAX };
 	int err;
 
-	err = scan_u128(sc, o->what, v);
+	memset(vm + 16, 0xff, 16);
+	err = ctf_lex_u128(&sc->p, sc->err, o->what, CTF_NUM_DEC, vm);
 	if (!err && ctf_as_char_fast(sc, '/'))
-		err = scan_u128(sc, o->what_mask, m);
-	u128_to_bytes(v, vm);
-	u128_to_bytes(m, vm + 16);
+		err = ctf_lex_u128(&sc->p, sc->err, o->what_mask, CTF_NUM_DEC, vm + 16);
+	ctf_lex_u128_be_to_host(vm);
+	ctf_lex_u128_be_to_host(vm + 16);
 	return err;
 }
 

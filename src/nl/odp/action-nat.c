@@ -47,7 +47,7 @@ static int scan_nat_addr(struct ctf_ascan *sc, uint8_t addr[16], int *family, bo
 	/* IPv4 first: digits and dots, followed by something that is not IPv6. */
 	while ((*q >= '0' && *q <= '9') || *q == '.')
 		q++;
-	if (q > sc->p && memchr(sc->p, '.', (size_t)(q - sc->p)) && !ctf_is_hex(*q)) {
+	if (q > sc->p && memchr(sc->p, '.', (size_t)(q - sc->p)) && ctf_lex_hexval(*q) < 0) {
 		n = (size_t)(q - sc->p);
 		if (n >= 16)
 			return ctf_as_err(sc, at, "bad IPv4 address in nat()");
@@ -61,7 +61,7 @@ static int scan_nat_addr(struct ctf_ascan *sc, uint8_t addr[16], int *family, bo
 		return 0;
 	}
 	q = sc->p;
-	while (ctf_is_hex(*q) || *q == ':' || *q == '.')
+	while (ctf_lex_hexval(*q) >= 0 || *q == ':' || *q == '.')
 		q++;
 	n = (size_t)(q - sc->p);
 	if (n == 0 || n >= sizeof(buf))
