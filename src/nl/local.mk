@@ -25,6 +25,7 @@ libctflow_core_la_SOURCES = \
 	src/nl/odp/flow-print.c \
 	src/nl/odp/key-attrs.c \
 	src/nl/odp/key-format.c \
+	src/nl/odp/key-layout.c \
 	src/nl/odp/key-parse.c \
 	src/nl/odp/match.c \
 	src/nl/odp/ufid.c \

@@ -481,6 +481,64 @@ static int check_expected(const struct ctf_flow_key *k, struct ctf_err *err)
 	return 0;
 }
 
+/*
+ * Masks the kernel widens without a word: it matches in_port and the
+ * innermost eth_type exactly whenever the mask has them (flow_netlink.c
+ * forces their mask to all-ones), so a partial mask would install a flow
+ * narrower than the one asked for. @m is the mask as given.
+ */
+static int check_mask_honoured(const struct ctf_flow_key *k, const struct ctf_flow_key *m,
+			       struct ctf_err *err)
+{
+	/* Ports are 0..65534: a mask with the low 16 bits set is exact in effect. */
+	if ((m->attrs & B(IN_PORT)) && m->in_port && (m->in_port & 0xffff) != 0xffff) {
+		ctf_err_set(err, "in_port(%u/%#x): the kernel matches in_port exactly or not at all",
+			    k->in_port, m->in_port);
+		ctf_err_hint(err, "drop the /mask to match port %u, or leave in_port() out to match any port",
+			     k->in_port);
+		return -EINVAL;
+	}
+	if ((m->attrs & B(ETHERTYPE)) && m->eth_type && m->eth_type != 0xffff) {
+		ctf_err_set(err, "eth_type(0x%04x/0x%04x): the kernel matches the EtherType exactly",
+			    ntohs(k->eth_type), ntohs(m->eth_type));
+		ctf_err_hint(err, "drop the /mask and write one flow per EtherType");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ct_state combinations no packet can have (@ks: key bits under @ms, the mask). */
+static int check_ct_state(uint32_t ks, uint32_t ms, struct ctf_err *err)
+{
+	static const struct {
+		uint32_t both;
+		const char *what, *why;
+	} never[] = {
+		{ OVS_CS_F_NEW | OVS_CS_F_ESTABLISHED, "+new+est",
+		  "a connection is new or established, never both" },
+		{ OVS_CS_F_ESTABLISHED | OVS_CS_F_RELATED, "+est+rel",
+		  "a packet is of an established connection or related to one, never both" },
+		{ OVS_CS_F_NEW | OVS_CS_F_REPLY_DIR, "+new+rpl",
+		  "the packet that makes a new connection is in the original direction" },
+	};
+
+	ks &= ms;
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(never); i++) {
+		if ((ks & never[i].both) == never[i].both) {
+			ctf_err_set(err, "ct_state(%s) can never match: %s", never[i].what, never[i].why);
+			ctf_err_hint(err, "match each state in a flow of its own");
+			return -EINVAL;
+		}
+	}
+	if ((ms & OVS_CS_F_TRACKED) && !(ks & OVS_CS_F_TRACKED) && ks) {
+		ctf_err_set(err, "ct_state(-trk) with other flags set (0x%x) can never match: untracked packets have no other state",
+			    ks);
+		ctf_err_hint(err, "write ct_state(-trk) alone, or +trk with the other flags");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int mask_refused(struct ctf_err *err, unsigned t, const char *why, const char *hint)
 {
 	ctf_err_set(err, "%s() mask %s", attr_name(t), why);
@@ -645,6 +703,8 @@ int ctf_flow_validate(const void *key, size_t key_len, const void *mask, size_t 
 	/* The mask as the kernel ends up using it. */
 	if (mask_len) {
 		ret = ctf_flow_key_from_attrs(mask, mask_len, m, err);
+		if (!ret)
+			ret = check_mask_honoured(k, m, err);
 		if (ret)
 			return ret;
 		if (m->eth_type)
@@ -659,6 +719,8 @@ int ctf_flow_validate(const void *key, size_t key_len, const void *mask, size_t 
 		msi.nonzero = ksi.attrs & ~(B(ENCAP) | CTF_KEYB_ENCAP1 | CTF_KEYB_VLAN1);
 	}
 	ret = check_mask_allowed(k, m, msi.nonzero, err);
+	if (!ret && (k->attrs & B(CT_STATE)))
+		ret = check_ct_state(k->ct_state, m->ct_state, err);
 	if (ret)
 		return ret;
 
