@@ -27,6 +27,7 @@ libctflow_core_la_SOURCES = \
 	src/nl/odp/key-format.c \
 	src/nl/odp/key-layout.c \
 	src/nl/odp/key-parse.c \
+	src/nl/odp/key-rules.c \
 	src/nl/odp/match.c \
 	src/nl/odp/ufid.c \
 	src/nl/odp/validate-actions.c \
@@ -52,6 +53,7 @@ noinst_HEADERS += \
 	src/nl/odp/action-internal.h \
 	src/nl/odp/key-attrs.h \
 	src/nl/odp/key-internal.h \
+	src/nl/odp/key-rules.h \
 	src/nl/netlink/nla-inline.h \
 	src/nl/odp/validate.h \
 	$(NULL)

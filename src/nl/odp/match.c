@@ -11,6 +11,7 @@
 
 #include "ctflow/match.h"
 #include "odp/key-attrs.h"
+#include "odp/key-rules.h"
 #include "netlink/nla-inline.h"
 
 /*
@@ -648,56 +649,10 @@ static void normalize_mask(struct ctf_flow_key *m, const struct ctf_flow_key *ke
 			m->ipv4.ipv4_proto = 0xff;
 		need_eth = true;
 	}
-	if ((need_eth && (have & B(ETHERTYPE))) || m->eth_type)
+	if (need_eth && (have & B(ETHERTYPE)))
 		m->eth_type = 0xffff;
-	if (m->in_port)
-		m->in_port = UINT32_MAX;
-	for (int i = 0; i < 2; i++)
-		m->vlan[i].tpid = m->vlan[i].tci = 0xffff;
+	ctf_key_mask_kernel_tighten(m);
 	m->ct_state &= CTF_CS_SUPPORTED_MASK;
-}
-
-/* Attributes the kernel's match_validate() expects for these (masked) values. */
-static uint64_t expected_attrs(const struct ctf_flow_key *k)
-{
-	uint64_t exp = 0;
-	uint16_t et;
-
-	if (!(k->attrs & B(ETHERTYPE)))
-		return 0;
-	et = ntohs(k->eth_type);
-	if (et == 0x0806 || et == 0x8035)
-		exp |= B(ARP);
-	else if (et == 0x8847 || et == 0x8848)
-		exp |= B(MPLS);
-	else if (et == 0x894f)
-		exp |= B(NSH);
-	else if (et == 0x0800) {
-		exp |= B(IPV4);
-		if (k->ipv4.ipv4_frag != OVS_FRAG_TYPE_LATER) {
-			switch (k->ipv4.ipv4_proto) {
-			case 6: exp |= B(TCP) | B(TCP_FLAGS); break;
-			case 17: exp |= B(UDP); break;
-			case 132: exp |= B(SCTP); break;
-			case 1: exp |= B(ICMP); break;
-			}
-		}
-	} else if (et == 0x86dd) {
-		exp |= B(IPV6);
-		if (k->ipv6.ipv6_frag != OVS_FRAG_TYPE_LATER) {
-			switch (k->ipv6.ipv6_proto) {
-			case 6: exp |= B(TCP) | B(TCP_FLAGS); break;
-			case 17: exp |= B(UDP); break;
-			case 132: exp |= B(SCTP); break;
-			case 58:
-				exp |= B(ICMPV6);
-				if (k->icmpv6.icmpv6_type == 135 || k->icmpv6.icmpv6_type == 136)
-					exp |= B(ND);
-				break;
-			}
-		}
-	}
-	return exp;
 }
 
 int ctf_flow_key_to_attrs(const struct ctf_flow_key *key, const struct ctf_flow_key *mask,
@@ -717,7 +672,7 @@ int ctf_flow_key_to_attrs(const struct ctf_flow_key *key, const struct ctf_flow_
 		ctf_flow_key_mask_exact(&m, key);
 	}
 	ctf_flow_key_mask_apply(&k, key, &m);
-	emit = (key->attrs | expected_attrs(&k)) &
+	emit = (key->attrs | ctf_key_expected_attrs(&k)) &
 	       ~(CTF_KEYB_UNKNOWN | CTF_KEY_BIT(OVS_KEY_ATTR_ENCAP));
 	if (emit & B(MPLS) && !k.mpls_n)
 		k.mpls_n = m.mpls_n = 1;
@@ -731,5 +686,10 @@ int ctf_flow_key_to_attrs(const struct ctf_flow_key *key, const struct ctf_flow_
 			ret = put_attr(&w, *o);
 	if (!ret)
 		ret = put_vlan_level(&w, emit, 0);
+	/* Last, where the flow request adds it too (key-rules.h, ops/flow.c). */
+	if (!ret && mask_out && !(key->attrs & B(IN_PORT)) &&
+	    !mnl_attr_put_u32_check(mask_out->nlh, ctf_nlbuf_buflen(mask_out), OVS_KEY_ATTR_IN_PORT,
+				    CTF_NO_PORT_MASK))
+		ret = -EMSGSIZE;
 	return ret;
 }

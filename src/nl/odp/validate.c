@@ -23,6 +23,7 @@
 #include "ctflow/match.h"
 #include "odp/key-attrs.h"
 #include "netlink/nla-inline.h"
+#include "odp/key-rules.h"
 #include "odp/validate.h"
 
 #define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
@@ -374,111 +375,63 @@ static int check_key_values(const struct ctf_flow_key *k, struct ctf_err *err)
 	return 0;
 }
 
-/* match_validate(): attributes the key values make the kernel expect. */
+/*
+ * match_validate(): the attributes the key values make the kernel expect
+ * (the rule itself is ctf_key_expected_attrs(), which the encoder follows
+ * too); here only how to say which one is missing, parents first.
+ */
+static const struct missing_attr {
+	uint64_t bits;
+	const char *needs;	/* what the message says is missing */
+	const char *add;	/* the hint */
+	bool any;		/* the hint goes on "to match any <packet kind>" */
+} missing_attrs[] = {
+	{ B(ARP), "an arp() key", "add arp()", true },
+	{ B(MPLS), "an mpls() key", "add mpls(label=N) with the label stack entry to match", false },
+	{ B(NSH), "an nsh() key", "add nsh(...) with the NSH base header fields to match", false },
+	{ B(IPV4), "an ipv4() key", "add ipv4()", true },
+	{ B(IPV6), "an ipv6() key", "add ipv6()", true },
+	{ B(TCP) | B(TCP_FLAGS), "tcp() and tcp_flags() keys", "add tcp(),tcp_flags(0/0)", true },
+	{ B(UDP), "a udp() key", "add udp()", true },
+	{ B(SCTP), "an sctp() key", "add sctp()", true },
+	{ B(ICMP), "an icmp() key", "add icmp()", true },
+	{ B(ICMPV6), "an icmpv6() key", "add icmpv6()", true },
+	{ B(ND), "an nd() key", "add nd()", true },
+};
+
 static int check_expected(const struct ctf_flow_key *k, struct ctf_err *err)
 {
-	uint64_t have = k->attrs;
-	const char *ip;
-	uint8_t proto, frag;
-
-	if (!(have & B(ETHERTYPE)))
-		return 0;
+	uint64_t missing = ctf_key_expected_attrs(k) & ~k->attrs;
 	uint16_t et = ntohs(k->eth_type);
-	switch (et) {
-	case 0x0806:
-	case 0x8035:
-		if (!(have & B(ARP))) {
-			ctf_err_set(err, "eth_type(0x%04x) needs an arp() key", et);
-			ctf_err_hint(err, "add arp() to match any %s packet", et == 0x0806 ? "ARP" : "RARP");
-			return -EINVAL;
-		}
+	bool v6 = et == 0x86dd;
+	uint8_t proto = v6 ? k->ipv6.ipv6_proto : k->ipv4.ipv4_proto;
+	const struct missing_attr *ma = NULL;
+	char parent[32];
+	const char *kind;
+
+	for (size_t i = 0; !ma && i < CTF_ARRAY_SIZE(missing_attrs); i++)
+		if (missing & missing_attrs[i].bits)
+			ma = &missing_attrs[i];
+	if (!ma)
 		return 0;
-	case 0x8847:
-	case 0x8848:
-		if (!(have & B(MPLS))) {
-			ctf_err_set(err, "eth_type(0x%04x) needs an mpls() key", et);
-			ctf_err_hint(err, "add mpls(label=N) with the label stack entry to match");
-			return -EINVAL;
-		}
-		return 0;
-	case 0x894f:
-		if (!(have & B(NSH))) {
-			ctf_err_set(err, "eth_type(0x894f) needs an nsh() key");
-			ctf_err_hint(err, "add nsh(...) with the NSH base header fields to match");
-			return -EINVAL;
-		}
-		return 0;
-	case 0x0800:
-		if (!(have & B(IPV4))) {
-			ctf_err_set(err, "eth_type(0x0800) needs an ipv4() key");
-			ctf_err_hint(err, "add ipv4() to match any IPv4 packet");
-			return -EINVAL;
-		}
-		ip = "ipv4";
-		proto = k->ipv4.ipv4_proto;
-		frag = k->ipv4.ipv4_frag;
-		break;
-	case 0x86dd:
-		if (!(have & B(IPV6))) {
-			ctf_err_set(err, "eth_type(0x86dd) needs an ipv6() key");
-			ctf_err_hint(err, "add ipv6() to match any IPv6 packet");
-			return -EINVAL;
-		}
-		ip = "ipv6";
-		proto = k->ipv6.ipv6_proto;
-		frag = k->ipv6.ipv6_frag;
-		break;
-	default:
-		return 0;
+	if (ma->bits & (B(ARP) | B(MPLS) | B(NSH) | B(IPV4) | B(IPV6))) {
+		snprintf(parent, sizeof(parent), "eth_type(0x%04x)", et);
+		kind = et == 0x8035 ? "RARP packet" : et == 0x0806 ? "ARP packet" :
+		       v6 ? "IPv6 packet" : "IPv4 packet";
+	} else if (ma->bits & B(ND)) {
+		snprintf(parent, sizeof(parent), "icmpv6(type=%u)", k->icmpv6.icmpv6_type);
+		kind = k->icmpv6.icmpv6_type == 135 ? "neighbour solicitation" : "neighbour advertisement";
+	} else {
+		snprintf(parent, sizeof(parent), "%s(proto=%u)", v6 ? "ipv6" : "ipv4", proto);
+		kind = proto == 6 ? "TCP packet" : proto == 17 ? "UDP packet" :
+		       proto == 132 ? "SCTP packet" : proto == 1 ? "ICMP packet" : "ICMPv6 packet";
 	}
-	if (frag == OVS_FRAG_TYPE_LATER)
-		return 0;	/* later fragments carry no L4 header */
-	switch (proto) {
-	case 6:
-		if ((have & (B(TCP) | B(TCP_FLAGS))) != (B(TCP) | B(TCP_FLAGS))) {
-			ctf_err_set(err, "%s(proto=6) needs tcp() and tcp_flags() keys", ip);
-			ctf_err_hint(err, "add tcp(),tcp_flags(0/0) to match any TCP packet");
-			return -EINVAL;
-		}
-		break;
-	case 17:
-		if (!(have & B(UDP))) {
-			ctf_err_set(err, "%s(proto=17) needs a udp() key", ip);
-			ctf_err_hint(err, "add udp() to match any UDP packet");
-			return -EINVAL;
-		}
-		break;
-	case 132:
-		if (!(have & B(SCTP))) {
-			ctf_err_set(err, "%s(proto=132) needs an sctp() key", ip);
-			ctf_err_hint(err, "add sctp() to match any SCTP packet");
-			return -EINVAL;
-		}
-		break;
-	case 1:
-		if (et == 0x0800 && !(have & B(ICMP))) {
-			ctf_err_set(err, "ipv4(proto=1) needs an icmp() key");
-			ctf_err_hint(err, "add icmp() to match any ICMP packet");
-			return -EINVAL;
-		}
-		break;
-	case 58:
-		if (et != 0x86dd)
-			break;
-		if (!(have & B(ICMPV6))) {
-			ctf_err_set(err, "ipv6(proto=58) needs an icmpv6() key");
-			ctf_err_hint(err, "add icmpv6() to match any ICMPv6 packet");
-			return -EINVAL;
-		}
-		if ((k->icmpv6.icmpv6_type == 135 || k->icmpv6.icmpv6_type == 136) && !(have & B(ND))) {
-			ctf_err_set(err, "icmpv6(type=%u) needs an nd() key", k->icmpv6.icmpv6_type);
-			ctf_err_hint(err, "add nd() to match any neighbour %s",
-				     k->icmpv6.icmpv6_type == 135 ? "solicitation" : "advertisement");
-			return -EINVAL;
-		}
-		break;
-	}
-	return 0;
+	ctf_err_set(err, "%s needs %s", parent, ma->needs);
+	if (ma->any)
+		ctf_err_hint(err, "%s to match any %s", ma->add, kind);
+	else
+		ctf_err_hint(err, "%s", ma->add);
+	return -EINVAL;
 }
 
 /*
@@ -707,13 +660,8 @@ int ctf_flow_validate(const void *key, size_t key_len, const void *mask, size_t 
 			ret = check_mask_honoured(k, m, err);
 		if (ret)
 			return ret;
-		if (m->eth_type)
-			m->eth_type = 0xffff;
-		if (m->in_port)
-			m->in_port = UINT32_MAX;
-		/* The TPIDs in front of vlan() must be exact (checked above); the TCI always is. */
-		m->vlan[0].tci = m->vlan[1].tci = 0xffff;
-		m->vlan[0].tpid = m->vlan[1].tpid = 0xffff;
+		/* The TPIDs in front of vlan() must be exact (checked above). */
+		ctf_key_mask_kernel_tighten(m);
 	} else {
 		ctf_flow_key_mask_exact(m, k);
 		msi.nonzero = ksi.attrs & ~(B(ENCAP) | CTF_KEYB_ENCAP1 | CTF_KEYB_VLAN1);

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The kernel's key rules (key-rules.h), for the encoder and the validator. */
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+
+#include "netlink/nla-inline.h"
+#include "odp/key-rules.h"
+
+#define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
+
+/* The L4 attributes an IP protocol makes the kernel expect. */
+static uint64_t expected_l4(uint8_t proto, bool v6, uint8_t icmpv6_type)
+{
+	switch (proto) {
+	case 6:
+		return B(TCP) | B(TCP_FLAGS);
+	case 17:
+		return B(UDP);
+	case 132:
+		return B(SCTP);
+	case 1:
+		return v6 ? 0 : B(ICMP);
+	case 58:
+		if (!v6)
+			return 0;
+		return B(ICMPV6) | (icmpv6_type == 135 || icmpv6_type == 136 ? B(ND) : 0);
+	default:
+		return 0;
+	}
+}
+
+uint64_t ctf_key_expected_attrs(const struct ctf_flow_key *k)
+{
+	if (!(k->attrs & B(ETHERTYPE)))
+		return 0;
+	switch (ntohs(k->eth_type)) {
+	case 0x0806:
+	case 0x8035:
+		return B(ARP);
+	case 0x8847:
+	case 0x8848:
+		return B(MPLS);
+	case 0x894f:
+		return B(NSH);
+	case 0x0800:
+		/* Later fragments carry no L4 header. */
+		if (k->ipv4.ipv4_frag == OVS_FRAG_TYPE_LATER)
+			return B(IPV4);
+		return B(IPV4) | expected_l4(k->ipv4.ipv4_proto, false, 0);
+	case 0x86dd:
+		if (k->ipv6.ipv6_frag == OVS_FRAG_TYPE_LATER)
+			return B(IPV6);
+		return B(IPV6) | expected_l4(k->ipv6.ipv6_proto, true, k->icmpv6.icmpv6_type);
+	default:
+		return 0;
+	}
+}
+
+void ctf_key_mask_kernel_tighten(struct ctf_flow_key *m)
+{
+	if (m->eth_type)
+		m->eth_type = 0xffff;
+	if (m->in_port)
+		m->in_port = UINT32_MAX;
+	for (int i = 0; i < 2; i++)
+		m->vlan[i].tpid = m->vlan[i].tci = 0xffff;
+}
+
+bool ctf_key_stream_lacks_in_port(const void *key, size_t key_len)
+{
+	const struct nlattr *a;
+	int rem = (int)key_len;
+
+	for (a = key; key && ctf_nla_ok(a, rem); rem -= MNL_ALIGN(a->nla_len), a = ctf_nla_next(a))
+		if (ctf_nla_type(a) == OVS_KEY_ATTR_IN_PORT)
+			return false;
+	return true;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The kernel's rules about a flow key, written once: the encoder (match.c)
+ * follows them so that the kernel takes what it sends, and the validator
+ * (validate.c) checks a flow against them so that it can say why the kernel
+ * would refuse it. Anchor: match_validate() and ovs_key_from_nlattrs() in
+ * net/openvswitch/flow_netlink.c.
+ */
+#ifndef CTFLOW_NL_KEY_RULES_H
+#define CTFLOW_NL_KEY_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctflow/match.h"
+
+/*
+ * The attributes (CTF_KEY_BIT) the kernel expects for the values of @k:
+ * eth_type 0x0800 -> ipv4; ipv4/ipv6 proto 6 -> tcp and tcp_flags, 17 udp,
+ * 132 sctp, 1 icmp (IPv4), 58 icmpv6 (IPv6) unless frag=later; icmpv6 type
+ * 135/136 -> nd; 0x0806/0x8035 arp; 0x8847/0x8848 mpls; 0x894f nsh.
+ */
+uint64_t ctf_key_expected_attrs(const struct ctf_flow_key *k);
+
+/*
+ * What the kernel makes of mask @m: a present in_port or eth_type mask is
+ * exact, VLAN TCIs and the TPIDs in front of them always are.
+ */
+void ctf_key_mask_kernel_tighten(struct ctf_flow_key *m);
+
+/*
+ * A key without in_port: the kernel stores its "no port" value
+ * (DP_MAX_PORTS) there, but keeps it through the masking only when the mask
+ * has an in_port attribute (which it then makes exact); without one, the
+ * flow is stored as in_port 0 under a mask of 0 and dumps as
+ * in_port(0/0xffff0000). ovs-dpctl's flows carry that mask attribute, so
+ * whoever sends a mask for a key without in_port appends this one.
+ */
+#define CTF_NO_PORT_MASK UINT32_MAX
+/* Does the top level of key stream @key lack OVS_KEY_ATTR_IN_PORT? */
+bool ctf_key_stream_lacks_in_port(const void *key, size_t key_len);
+
+#endif
