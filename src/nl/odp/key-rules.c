@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The kernel's key rules (key-rules.h), for the encoder and the validator. */
 #include <arpa/inet.h>
-#include <libmnl/libmnl.h>
 
-#include "netlink/nla-inline.h"
 #include "odp/key-rules.h"
 
 #define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
@@ -64,15 +62,4 @@ void ctf_key_mask_kernel_tighten(struct ctf_flow_key *m)
 		m->in_port = UINT32_MAX;
 	for (int i = 0; i < 2; i++)
 		m->vlan[i].tpid = m->vlan[i].tci = 0xffff;
-}
-
-bool ctf_key_stream_lacks_in_port(const void *key, size_t key_len)
-{
-	const struct nlattr *a;
-	int rem = (int)key_len;
-
-	for (a = key; key && ctf_nla_ok(a, rem); rem -= MNL_ALIGN(a->nla_len), a = ctf_nla_next(a))
-		if (ctf_nla_type(a) == OVS_KEY_ATTR_IN_PORT)
-			return false;
-	return true;
 }

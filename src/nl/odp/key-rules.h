@@ -9,8 +9,6 @@
 #ifndef CTFLOW_NL_KEY_RULES_H
 #define CTFLOW_NL_KEY_RULES_H
 
-#include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
 #include "ctflow/match.h"
@@ -28,17 +26,5 @@ uint64_t ctf_key_expected_attrs(const struct ctf_flow_key *k);
  * exact, VLAN TCIs and the TPIDs in front of them always are.
  */
 void ctf_key_mask_kernel_tighten(struct ctf_flow_key *m);
-
-/*
- * A key without in_port: the kernel stores its "no port" value
- * (DP_MAX_PORTS) there, but keeps it through the masking only when the mask
- * has an in_port attribute (which it then makes exact); without one, the
- * flow is stored as in_port 0 under a mask of 0 and dumps as
- * in_port(0/0xffff0000). ovs-dpctl's flows carry that mask attribute, so
- * whoever sends a mask for a key without in_port appends this one.
- */
-#define CTF_NO_PORT_MASK UINT32_MAX
-/* Does the top level of key stream @key lack OVS_KEY_ATTR_IN_PORT? */
-bool ctf_key_stream_lacks_in_port(const void *key, size_t key_len);
 
 #endif

@@ -686,10 +686,5 @@ int ctf_flow_key_to_attrs(const struct ctf_flow_key *key, const struct ctf_flow_
 			ret = put_attr(&w, *o);
 	if (!ret)
 		ret = put_vlan_level(&w, emit, 0);
-	/* Last, where the flow request adds it too (key-rules.h, ops/flow.c). */
-	if (!ret && mask_out && !(key->attrs & B(IN_PORT)) &&
-	    !mnl_attr_put_u32_check(mask_out->nlh, ctf_nlbuf_buflen(mask_out), OVS_KEY_ATTR_IN_PORT,
-				    CTF_NO_PORT_MASK))
-		ret = -EMSGSIZE;
 	return ret;
 }

@@ -13,7 +13,6 @@
 #include "ctflow/flow.h"
 #include "ctflow/nlsock.h"
 #include "netlink/nla-inline.h"
-#include "odp/key-rules.h"
 
 struct op_desc {
 	uint8_t cmd;
@@ -42,8 +41,7 @@ static struct op_desc op_desc(enum ctf_flow_op op)
 static size_t req_attr_size(const struct ctf_flow_req *req)
 {
 	return 4 * CTF_NLA_HDRLEN + CTF_NLA_ALIGN(sizeof(req->ufid->b)) + CTF_NLA_ALIGN(req->key_len) +
-	       CTF_NLA_ALIGN(req->mask_len) + CTF_NLA_ALIGN(req->actions_len) + 3 * CTF_NLA_HDRLEN + 8 +
-	       CTF_NLA_HDRLEN + 4;	/* the mask's in_port for a key without one */
+	       CTF_NLA_ALIGN(req->mask_len) + CTF_NLA_ALIGN(req->actions_len) + 3 * CTF_NLA_HDRLEN + 8;
 }
 
 /*
@@ -79,28 +77,6 @@ static bool put_nest_bytes(struct nlmsghdr *nlh, size_t buflen, uint16_t type,
 	return put_bytes(nlh, buflen, type | NLA_F_NESTED, data, len);
 }
 
-/*
- * The mask nest; for a key without in_port, with the mask's in_port that
- * makes the kernel keep "no port" (key-rules.h), as ovs-dpctl's flows have.
- */
-static bool put_mask(struct nlmsghdr *nlh, size_t buflen, const struct ctf_flow_req *req)
-{
-	uint32_t no_port = CTF_NO_PORT_MASK;
-	size_t start = CTF_NLA_ALIGN(nlh->nlmsg_len);
-	struct nlattr *nest;
-
-	if (!put_nest_bytes(nlh, buflen, OVS_FLOW_ATTR_MASK, req->mask, req->mask_len))
-		return false;
-	if (!ctf_key_stream_lacks_in_port(req->key, req->key_len))
-		return true;
-	if (CTF_NLA_ALIGN(req->mask_len) + CTF_NLA_HDRLEN + 4 > UINT16_MAX - CTF_NLA_HDRLEN ||
-	    !put_bytes(nlh, buflen, OVS_KEY_ATTR_IN_PORT, &no_port, 4))
-		return false;
-	nest = (struct nlattr *)((char *)nlh + start);
-	nest->nla_len = (uint16_t)(nlh->nlmsg_len - start);
-	return true;
-}
-
 /* Append the attributes of @req for @op to @nlh; false if they do not fit. */
 static bool put_flow_attrs(struct nlmsghdr *nlh, size_t buflen, enum ctf_flow_op op,
 			   const struct ctf_flow_req *req)
@@ -111,7 +87,8 @@ static bool put_flow_attrs(struct nlmsghdr *nlh, size_t buflen, enum ctf_flow_op
 	if (req->key && !put_nest_bytes(nlh, buflen, OVS_FLOW_ATTR_KEY, req->key, req->key_len))
 		return false;
 	/* DEL/GET find flows by key or UFID; a mask would be ignored. */
-	if (modify && req->mask && !put_mask(nlh, buflen, req))
+	if (modify && req->mask &&
+	    !put_nest_bytes(nlh, buflen, OVS_FLOW_ATTR_MASK, req->mask, req->mask_len))
 		return false;
 	if (modify && req->has_actions &&
 	    !put_nest_bytes(nlh, buflen, OVS_FLOW_ATTR_ACTIONS, req->actions, req->actions_len))
