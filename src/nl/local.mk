@@ -25,6 +25,7 @@ libctflow_core_la_SOURCES = \
 	src/nl/odp/flow-print.c \
 	src/nl/odp/key-attrs.c \
 	src/nl/odp/key-format.c \
+	src/nl/odp/key-format-tunnel.c \
 	src/nl/odp/key-layout.c \
 	src/nl/odp/key-parse.c \
 	src/nl/odp/key-rules.c \
@@ -52,6 +53,7 @@ noinst_HEADERS += \
 	src/nl/odp/action-attrs.h \
 	src/nl/odp/action-internal.h \
 	src/nl/odp/key-attrs.h \
+	src/nl/odp/key-format.h \
 	src/nl/odp/key-internal.h \
 	src/nl/odp/key-rules.h \
 	src/nl/netlink/nla-inline.h \
