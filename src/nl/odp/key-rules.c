@@ -63,3 +63,35 @@ void ctf_key_mask_kernel_tighten(struct ctf_flow_key *m)
 	for (int i = 0; i < 2; i++)
 		m->vlan[i].tpid = m->vlan[i].tci = 0xffff;
 }
+
+struct ctf_mask_parent ctf_key_mask_parent(unsigned int type, uint16_t et)
+{
+	switch (type) {
+	case OVS_KEY_ATTR_IPV4:
+	case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4:
+		return (struct ctf_mask_parent){ .eth_type = 0x0800 };
+	case OVS_KEY_ATTR_IPV6:
+	case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6:
+		return (struct ctf_mask_parent){ .eth_type = 0x86dd };
+	case OVS_KEY_ATTR_ARP:
+		return (struct ctf_mask_parent){ .eth_type = et == 0x8035 ? 0x8035 : 0x0806 };
+	case OVS_KEY_ATTR_MPLS:
+		return (struct ctf_mask_parent){ .eth_type = et == 0x8848 ? 0x8848 : 0x8847 };
+	case OVS_KEY_ATTR_NSH:
+		return (struct ctf_mask_parent){ .eth_type = 0x894f };
+	case OVS_KEY_ATTR_TCP:
+	case OVS_KEY_ATTR_TCP_FLAGS:
+		return (struct ctf_mask_parent){ .proto = 6 };
+	case OVS_KEY_ATTR_UDP:
+		return (struct ctf_mask_parent){ .proto = 17 };
+	case OVS_KEY_ATTR_SCTP:
+		return (struct ctf_mask_parent){ .proto = 132 };
+	case OVS_KEY_ATTR_ICMP:
+		return (struct ctf_mask_parent){ .proto = 1 };
+	case OVS_KEY_ATTR_ICMPV6:
+	case OVS_KEY_ATTR_ND:
+		return (struct ctf_mask_parent){ .proto = 58 };
+	default:
+		return (struct ctf_mask_parent){ 0 };
+	}
+}

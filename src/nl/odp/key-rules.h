@@ -27,4 +27,16 @@ uint64_t ctf_key_expected_attrs(const struct ctf_flow_key *k);
  */
 void ctf_key_mask_kernel_tighten(struct ctf_flow_key *m);
 
+/*
+ * What a non-zero mask of key attribute @type needs matched exactly in the
+ * same flow (match_validate()'s allowed sets): an EtherType (@et, the key's,
+ * picks ARP vs RARP and MPLS unicast vs multicast), or an IP protocol (under
+ * an exact IPv4/IPv6 EtherType, not for later fragments). Both 0: nothing.
+ */
+struct ctf_mask_parent {
+	uint16_t eth_type;
+	uint8_t proto;
+};
+struct ctf_mask_parent ctf_key_mask_parent(unsigned int type, uint16_t et);
+
 #endif

@@ -627,18 +627,16 @@ static bool field_nonzero(const struct ctf_flow_key *m, unsigned type)
 static void normalize_mask(struct ctf_flow_key *m, const struct ctf_flow_key *key)
 {
 	uint64_t have = key->attrs;
-	uint64_t l4 = B(TCP) | B(TCP_FLAGS) | B(UDP) | B(SCTP) | B(ICMP) | B(ICMPV6) | B(ND);
-	uint64_t l3 = B(IPV4) | B(IPV6) | B(ARP) | B(MPLS) | B(NSH) | B(CT_ORIG_TUPLE_IPV4) |
-		      B(CT_ORIG_TUPLE_IPV6);
 	bool need_proto = false, need_eth = false;
 
 	for (unsigned t = 1; t <= OVS_KEY_ATTR_MAX; t++) {
+		struct ctf_mask_parent p;
+
 		if (!(have & CTF_KEY_BIT(t)) || !field_nonzero(m, t))
 			continue;
-		if (l4 & CTF_KEY_BIT(t))
-			need_proto = true;
-		if (l3 & CTF_KEY_BIT(t))
-			need_eth = true;
+		p = ctf_key_mask_parent(t, 0);
+		need_proto |= p.proto != 0;
+		need_eth |= p.eth_type != 0;
 	}
 	if ((have & B(ND)) && field_nonzero(m, OVS_KEY_ATTR_ND))
 		m->icmpv6.icmpv6_type = 0xff;

@@ -499,114 +499,111 @@ static int mask_refused(struct ctf_err *err, unsigned t, const char *why, const 
 	return -EINVAL;
 }
 
+/* The flow's L3/L4 parents, as check_mask_allowed() weighs them. */
+struct mask_ctx {
+	uint16_t et;
+	bool et_exact, v4, v6, l4;
+	uint8_t proto, proto_mask, frag;
+};
+
+/* A mask of @t under an EtherType parent @want_et. */
+static int check_et_parent(const struct ctf_flow_key *k, const struct mask_ctx *c, unsigned t,
+			   unsigned want_et, struct ctf_err *err)
+{
+	char why[96], hint[160];
+
+	if (c->et != want_et || !c->et_exact) {
+		snprintf(why, sizeof(why), "needs an exact eth_type(0x%04x) in the flow", want_et);
+		snprintf(hint, sizeof(hint), "add eth_type(0x%04x) without a mask before %s()",
+			 want_et, attr_name(t));
+		return mask_refused(err, t, why, hint);
+	}
+	/* As the kernel: whenever ND is expected, whether or not nd() is there. */
+	if (t == OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6 && c->frag != OVS_FRAG_TYPE_LATER &&
+	    k->ipv6.ipv6_proto == 58 && (k->icmpv6.icmpv6_type == 135 || k->icmpv6.icmpv6_type == 136))
+		return mask_refused(err, t, "cannot be matched in a neighbour discovery flow (the kernel keeps nd() in the same place)",
+				    "match ct_tuple6() in flows that are not icmpv6(type=135/136)");
+	return 0;
+}
+
+/* A mask of @t under an IP protocol parent @want_proto. */
+static int check_proto_parent(const struct ctf_flow_key *k, const struct ctf_flow_key *m,
+			      const struct mask_ctx *c, unsigned t, unsigned want_proto,
+			      struct ctf_err *err)
+{
+	bool ok = c->l4 && c->proto == want_proto && c->proto_mask == 0xff &&
+		  (want_proto != 1 || c->v4) && (want_proto != 58 || c->v6);
+
+	if (!ok) {
+		const char *ipn = want_proto == 1 ? "ipv4" : want_proto == 58 ? "ipv6" : c->v6 ? "ipv6" : "ipv4";
+		const char *ipet = !strcmp(ipn, "ipv6") ? "0x86dd" : "0x0800";
+		char why[128], hint[160];
+
+		if (c->l4 && c->proto == want_proto && c->proto_mask != 0xff)
+			snprintf(why, sizeof(why), "needs the ip protocol matched exactly (%s(proto=%u) without a mask)",
+				 ipn, want_proto);
+		else if ((c->v4 || c->v6) && c->frag == OVS_FRAG_TYPE_LATER)
+			snprintf(why, sizeof(why), "is not allowed for later fragments (%s(frag=later) has no L4 header)",
+				 ipn);
+		else
+			snprintf(why, sizeof(why), "needs an exact %s(proto=%u) and eth_type(%s) in the flow",
+				 ipn, want_proto, ipet);
+		snprintf(hint, sizeof(hint), "add eth_type(%s),%s(proto=%u) without masks", ipet, ipn,
+			 want_proto);
+		return mask_refused(err, t, why, hint);
+	}
+	if (t == OVS_KEY_ATTR_ND) {
+		uint8_t ty = k->icmpv6.icmpv6_type;
+
+		if ((ty != 135 && ty != 136) || m->icmpv6.icmpv6_type != 0xff)
+			return mask_refused(err, t, "needs an exact icmpv6(type=135) or icmpv6(type=136)",
+					    "match the ICMPv6 type exactly: icmpv6(type=135) for NS, 136 for NA");
+	}
+	return 0;
+}
+
 /*
- * match_validate(): which non-zero mask attributes are allowed. @m is the
- * effective mask (eth_type already forced exact when present).
+ * match_validate(): which non-zero mask attributes are allowed (the parents
+ * each needs: ctf_key_mask_parent()). @m is the effective mask (eth_type
+ * already forced exact when present).
  */
 static int check_mask_allowed(const struct ctf_flow_key *k, const struct ctf_flow_key *m,
 			      uint64_t mask_nonzero, struct ctf_err *err)
 {
-	uint16_t et = (k->attrs & B(ETHERTYPE)) ? ntohs(k->eth_type) : 0;
-	bool et_exact = m->eth_type == 0xffff;
-	bool v4 = et == 0x0800, v6 = et == 0x86dd;
-	uint8_t proto = v4 ? k->ipv4.ipv4_proto : v6 ? k->ipv6.ipv6_proto : 0;
-	uint8_t proto_mask = v4 ? m->ipv4.ipv4_proto : v6 ? m->ipv6.ipv6_proto : 0;
-	uint8_t frag = v4 ? k->ipv4.ipv4_frag : v6 ? k->ipv6.ipv6_frag : 0;
-	bool l4 = (v4 || v6) && et_exact && frag != OVS_FRAG_TYPE_LATER;
+	struct mask_ctx c = { .et = (k->attrs & B(ETHERTYPE)) ? ntohs(k->eth_type) : 0 };
+	int ret;
+
+	c.et_exact = m->eth_type == 0xffff;
+	c.v4 = c.et == 0x0800;
+	c.v6 = c.et == 0x86dd;
+	c.proto = c.v4 ? k->ipv4.ipv4_proto : c.v6 ? k->ipv6.ipv6_proto : 0;
+	c.proto_mask = c.v4 ? m->ipv4.ipv4_proto : c.v6 ? m->ipv6.ipv6_proto : 0;
+	c.frag = c.v4 ? k->ipv4.ipv4_frag : c.v6 ? k->ipv6.ipv6_frag : 0;
+	c.l4 = (c.v4 || c.v6) && c.et_exact && c.frag != OVS_FRAG_TYPE_LATER;
 
 	/* Ascending over the set bits only (bit 0 is no attribute). */
 	for (uint64_t todo = mask_nonzero & ~(uint64_t)1 &
 			     (CTF_KEY_BIT(OVS_KEY_ATTR_MAX) | (CTF_KEY_BIT(OVS_KEY_ATTR_MAX) - 1));
 	     todo; todo &= todo - 1) {
 		unsigned t = (unsigned)__builtin_ctzll(todo);
-		char hint[160];
+		struct ctf_mask_parent p = ctf_key_mask_parent(t, c.et);
 
 		if (t != OVS_KEY_ATTR_TUNNEL && t != OVS_KEY_ATTR_IN_PORT && t != OVS_KEY_ATTR_ETHERTYPE &&
 		    !(k->attrs & CTF_KEY_BIT(t))) {
+			char hint[160];
+
 			snprintf(hint, sizeof(hint), "add %s() to the key, or drop its mask", attr_name(t));
 			return mask_refused(err, t, "is given but the key has no such attribute", hint);
 		}
-		unsigned want_et = 0, want_proto = 0;
-		switch (t) {
-		case OVS_KEY_ATTR_IPV4:
-		case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4:
-			want_et = 0x0800;
-			break;
-		case OVS_KEY_ATTR_IPV6:
-		case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6:
-			want_et = 0x86dd;
-			break;
-		case OVS_KEY_ATTR_ARP:
-			want_et = et == 0x8035 ? 0x8035 : 0x0806;
-			break;
-		case OVS_KEY_ATTR_MPLS:
-			want_et = et == 0x8848 ? 0x8848 : 0x8847;
-			break;
-		case OVS_KEY_ATTR_NSH:
-			want_et = 0x894f;
-			break;
-		case OVS_KEY_ATTR_TCP:
-		case OVS_KEY_ATTR_TCP_FLAGS:
-			want_proto = 6;
-			break;
-		case OVS_KEY_ATTR_UDP:
-			want_proto = 17;
-			break;
-		case OVS_KEY_ATTR_SCTP:
-			want_proto = 132;
-			break;
-		case OVS_KEY_ATTR_ICMP:
-			want_proto = 1;
-			break;
-		case OVS_KEY_ATTR_ICMPV6:
-		case OVS_KEY_ATTR_ND:
-			want_proto = 58;
-			break;
-		default:
-			continue;	/* metadata, eth, vlan: allowed whenever the key has them */
-		}
-		if (want_et) {
-			if (et != want_et || !et_exact) {
-				char why[96];
-
-				snprintf(why, sizeof(why), "needs an exact eth_type(0x%04x) in the flow", want_et);
-				snprintf(hint, sizeof(hint), "add eth_type(0x%04x) without a mask before %s()",
-					 want_et, attr_name(t));
-				return mask_refused(err, t, why, hint);
-			}
-			/* As the kernel: whenever ND is expected, whether or not nd() is there. */
-			if (t == OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6 && frag != OVS_FRAG_TYPE_LATER &&
-			    k->ipv6.ipv6_proto == 58 && (k->icmpv6.icmpv6_type == 135 || k->icmpv6.icmpv6_type == 136))
-				return mask_refused(err, t, "cannot be matched in a neighbour discovery flow (the kernel keeps nd() in the same place)",
-						    "match ct_tuple6() in flows that are not icmpv6(type=135/136)");
-			continue;
-		}
-		bool ok = l4 && proto == want_proto && proto_mask == 0xff &&
-			  (want_proto != 1 || v4) && (want_proto != 58 || v6);
-		if (!ok) {
-			const char *ipn = want_proto == 1 ? "ipv4" : want_proto == 58 ? "ipv6" : v6 ? "ipv6" : "ipv4";
-			char why[128];
-
-			if (l4 && proto == want_proto && proto_mask != 0xff)
-				snprintf(why, sizeof(why), "needs the ip protocol matched exactly (%s(proto=%u) without a mask)",
-					 ipn, want_proto);
-			else if ((v4 || v6) && frag == OVS_FRAG_TYPE_LATER)
-				snprintf(why, sizeof(why), "is not allowed for later fragments (%s(frag=later) has no L4 header)",
-					 ipn);
-			else
-				snprintf(why, sizeof(why), "needs an exact %s(proto=%u) and eth_type(%s) in the flow",
-					 ipn, want_proto, !strcmp(ipn, "ipv6") ? "0x86dd" : "0x0800");
-			snprintf(hint, sizeof(hint), "add eth_type(%s),%s(proto=%u) without masks",
-				 !strcmp(ipn, "ipv6") ? "0x86dd" : "0x0800", ipn, want_proto);
-			return mask_refused(err, t, why, hint);
-		}
-		if (t == OVS_KEY_ATTR_ND) {
-			uint8_t ty = k->icmpv6.icmpv6_type;
-
-			if ((ty != 135 && ty != 136) || m->icmpv6.icmpv6_type != 0xff)
-				return mask_refused(err, t, "needs an exact icmpv6(type=135) or icmpv6(type=136)",
-						    "match the ICMPv6 type exactly: icmpv6(type=135) for NS, 136 for NA");
-		}
+		/* metadata, eth, vlan: allowed whenever the key has them */
+		if (p.eth_type)
+			ret = check_et_parent(k, &c, t, p.eth_type, err);
+		else if (p.proto)
+			ret = check_proto_parent(k, m, &c, t, p.proto, err);
+		else
+			ret = 0;
+		if (ret)
+			return ret;
 	}
 	if ((mask_nonzero & B(CT_STATE)) && (m->ct_state & ~CTF_CS_SUPPORTED_MASK)) {
 		ctf_err_set(err, "ct_state() mask 0x%x has bits outside 0xff that the kernel does not support",
