@@ -28,7 +28,6 @@ libctflow_core_la_SOURCES = \
 	src/nl/odp/key-format-tunnel.c \
 	src/nl/odp/key-layout.c \
 	src/nl/odp/key-parse.c \
-	src/nl/odp/key-rules.c \
 	src/nl/odp/match.c \
 	src/nl/odp/ufid.c \
 	src/nl/odp/validate-actions.c \
