@@ -166,13 +166,15 @@ static int decode_nsh(const struct nlattr *nest, struct ctf_flow_key *k, struct 
 	return 0;
 }
 
-/* One nesting level: the outer key, or the inside of an encap(). */
-static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, int depth,
-			struct ctf_err *err)
+/*
+ * The attributes of one level by type into @tb, with *@present the slots in
+ * use (the rest stay uninitialised): known types only, exact lengths, no
+ * duplicates.
+ */
+static int collect_level(const void *data, size_t len, struct ctf_flow_key *k,
+			 const struct nlattr **tb, uint64_t *present, struct ctf_err *err)
 {
-	const struct nlattr *tb[OVS_KEY_ATTR_MAX + 1];
 	const struct nlattr *a;
-	uint64_t present = 0;	/* the tb[] slots in use; the rest stay uninitialised */
 	int rem;
 
 	_Static_assert(OVS_KEY_ATTR_MAX < 64, "present is a 64-bit set");
@@ -185,15 +187,29 @@ static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, in
 			k->attrs |= CTF_KEYB_UNKNOWN;
 			continue;
 		}
-		if (present & (1ull << type))
+		if (*present & (1ull << type))
 			return bad(err, "duplicate %s() attribute", d->name);
 		if (d->len >= 0 && plen != d->len)
 			return bad(err, "%s() attribute has the wrong length", d->name);
 		tb[type] = a;
-		present |= 1ull << type;
+		*present |= 1ull << type;
 	}
 	if (rem > 0)	/* < 0: an unpadded last attribute, which the kernel accepts */
 		return bad(err, "key attribute stream is truncated%s", "");
+	return 0;
+}
+
+/* One nesting level: the outer key, or the inside of an encap(). */
+static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, int depth,
+			struct ctf_err *err)
+{
+	const struct nlattr *tb[OVS_KEY_ATTR_MAX + 1];
+	const struct nlattr *a;
+	uint64_t present = 0;
+	int ret = collect_level(data, len, k, tb, &present, err);
+
+	if (ret)
+		return ret;
 
 	bool tagged = present & CTF_KEY_BIT(OVS_KEY_ATTR_VLAN);
 	if ((present & CTF_KEY_BIT(OVS_KEY_ATTR_ENCAP)) && !tagged)
@@ -224,7 +240,7 @@ static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, in
 			break;
 		case OVS_KEY_ATTR_ENCAP: {
 			k->attrs |= depth ? CTF_KEYB_ENCAP1 : bit;
-			int ret = decode_level(p, plen, k, depth + 1, err);
+			ret = decode_level(p, plen, k, depth + 1, err);
 			if (ret)
 				return ret;
 			continue;
@@ -239,7 +255,7 @@ static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, in
 			ctf_nla_copy_small((uint8_t *)k + d->key_off, p, plen);
 			continue;
 		}
-		int ret = 0;
+		ret = 0;
 		switch (d->kind) {
 		case CTF_AK_MPLS:
 			if (plen == 0 || plen % 4 || plen / 4 > CTF_MPLS_MAX_LABELS)

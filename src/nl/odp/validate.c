@@ -178,6 +178,72 @@ static int check_nsh(const struct nlattr *nest, struct ctf_err *err)
 }
 
 /*
+ * VLAN: eth_type(TPID),vlan(TCI),encap(inner) of one level belong together
+ * (parse_vlan_from_nlattrs()).
+ */
+static int check_vlan_level(const struct nlattr *et, const struct nlattr *vlan,
+			    const struct nlattr *encap, bool has_eth, bool is_mask, int depth,
+			    struct stream_info *si, struct ctf_err *err)
+{
+	const char *what = is_mask ? "mask" : "key";
+	uint16_t etv = et ? ntohs(ctf_nla_u16(et)) : 0;
+
+	if (encap && !vlan) {
+		ctf_err_set(err, "encap() in the %s without vlan()", what);
+		ctf_err_hint(err, "write eth_type(0x8100),vlan(vid=N),encap(...)");
+		return -EINVAL;
+	}
+	if (!is_mask && et && is_vlan_tpid(etv) && (depth || has_eth) &&
+	    (!vlan || !encap)) {
+		ctf_err_set(err, "eth_type(0x%04x) is a VLAN TPID and needs vlan() and encap()", etv);
+		ctf_err_hint(err, "write eth_type(0x%04x),vlan(vid=N),encap(eth_type(...),...)", etv);
+		return -EINVAL;
+	}
+	if (vlan) {
+		uint16_t tci = ntohs(ctf_nla_u16(vlan));
+
+		if (depth >= 2) {
+			ctf_err_set(err, "more than two vlan() tags; the kernel parses at most two");
+			return -EINVAL;
+		}
+		if (!is_mask && !depth && !has_eth) {
+			ctf_err_set(err, "vlan() needs eth(): the kernel parses VLAN tags of Ethernet frames only");
+			ctf_err_hint(err, "add eth() before eth_type(0x%04x),vlan(...)", etv ? etv : 0x8100);
+			return -EINVAL;
+		}
+		if (!is_mask && (!et || !is_vlan_tpid(etv))) {
+			ctf_err_set(err, "vlan() needs eth_type(0x8100) or eth_type(0x88a8) at the same level");
+			ctf_err_hint(err, "write eth_type(0x8100),vlan(vid=N),encap(...)");
+			return -EINVAL;
+		}
+		if (!is_mask && !(tci & 0x1000)) {
+			if (tci) {
+				ctf_err_set(err, "vlan(tci=0x%04x) lacks the CFI/present bit 0x1000", tci);
+				ctf_err_hint(err, "use vlan(vid=N,pcp=P), which sets it; only tci 0 (a truncated header) may omit it");
+				return -EINVAL;
+			}
+			if (encap && ctf_nla_len(encap)) {
+				ctf_err_set(err, "vlan(tci=0) marks a truncated VLAN header and must have an empty encap()");
+				ctf_err_hint(err, "use encap() with nothing inside, or give a real vlan(vid=N)");
+				return -EINVAL;
+			}
+		}
+		if (is_mask && et && etv != 0xffff && etv) {
+			ctf_err_set(err, "the VLAN TPID eth_type mask is 0x%04x; it must be exact", etv);
+			ctf_err_hint(err, "drop the /mask on the eth_type in front of vlan()");
+			return -EINVAL;
+		}
+		if (is_mask && tci && !(tci & 0x1000)) {
+			ctf_err_set(err, "vlan() mask 0x%04x does not match the CFI bit (0x1000) exactly", tci);
+			ctf_err_hint(err, "include cfi in the vlan() mask, e.g. vlan(vid=N/0xfff)");
+			return -EINVAL;
+		}
+		si->attrs |= depth ? CTF_KEYB_ENCAP1 : B(ENCAP);
+	}
+	return 0;
+}
+
+/*
  * One level of a key or mask stream (the outer one, or an encap()):
  * structure, lengths, duplicates, and the VLAN rules that link a level's
  * eth_type, vlan() and encap().
@@ -248,65 +314,14 @@ static int check_level(const void *data, size_t len, bool is_mask, int depth,
 		return -EINVAL;
 	}
 
-	/* VLAN: eth_type(TPID),vlan(TCI),encap(inner) belong together. */
 #define TB(t) ((present & B(t)) ? tb[OVS_KEY_ATTR_##t] : NULL)
-	const struct nlattr *et = TB(ETHERTYPE), *vlan = TB(VLAN), *encap = TB(ENCAP);
-	bool has_eth = present & B(ETHERNET);
+	const struct nlattr *encap = TB(ENCAP);
+
+	ret = check_vlan_level(TB(ETHERTYPE), TB(VLAN), encap, present & B(ETHERNET), is_mask,
+			       depth, si, err);
 #undef TB
-	uint16_t etv = et ? ntohs(ctf_nla_u16(et)) : 0;
-
-	if (encap && !vlan) {
-		ctf_err_set(err, "encap() in the %s without vlan()", what);
-		ctf_err_hint(err, "write eth_type(0x8100),vlan(vid=N),encap(...)");
-		return -EINVAL;
-	}
-	if (!is_mask && et && is_vlan_tpid(etv) && (depth || has_eth) &&
-	    (!vlan || !encap)) {
-		ctf_err_set(err, "eth_type(0x%04x) is a VLAN TPID and needs vlan() and encap()", etv);
-		ctf_err_hint(err, "write eth_type(0x%04x),vlan(vid=N),encap(eth_type(...),...)", etv);
-		return -EINVAL;
-	}
-	if (vlan) {
-		uint16_t tci = ntohs(ctf_nla_u16(vlan));
-
-		if (depth >= 2) {
-			ctf_err_set(err, "more than two vlan() tags; the kernel parses at most two");
-			return -EINVAL;
-		}
-		if (!is_mask && !depth && !has_eth) {
-			ctf_err_set(err, "vlan() needs eth(): the kernel parses VLAN tags of Ethernet frames only");
-			ctf_err_hint(err, "add eth() before eth_type(0x%04x),vlan(...)", etv ? etv : 0x8100);
-			return -EINVAL;
-		}
-		if (!is_mask && (!et || !is_vlan_tpid(etv))) {
-			ctf_err_set(err, "vlan() needs eth_type(0x8100) or eth_type(0x88a8) at the same level");
-			ctf_err_hint(err, "write eth_type(0x8100),vlan(vid=N),encap(...)");
-			return -EINVAL;
-		}
-		if (!is_mask && !(tci & 0x1000)) {
-			if (tci) {
-				ctf_err_set(err, "vlan(tci=0x%04x) lacks the CFI/present bit 0x1000", tci);
-				ctf_err_hint(err, "use vlan(vid=N,pcp=P), which sets it; only tci 0 (a truncated header) may omit it");
-				return -EINVAL;
-			}
-			if (encap && ctf_nla_len(encap)) {
-				ctf_err_set(err, "vlan(tci=0) marks a truncated VLAN header and must have an empty encap()");
-				ctf_err_hint(err, "use encap() with nothing inside, or give a real vlan(vid=N)");
-				return -EINVAL;
-			}
-		}
-		if (is_mask && et && etv != 0xffff && etv) {
-			ctf_err_set(err, "the VLAN TPID eth_type mask is 0x%04x; it must be exact", etv);
-			ctf_err_hint(err, "drop the /mask on the eth_type in front of vlan()");
-			return -EINVAL;
-		}
-		if (is_mask && tci && !(tci & 0x1000)) {
-			ctf_err_set(err, "vlan() mask 0x%04x does not match the CFI bit (0x1000) exactly", tci);
-			ctf_err_hint(err, "include cfi in the vlan() mask, e.g. vlan(vid=N/0xfff)");
-			return -EINVAL;
-		}
-		si->attrs |= depth ? CTF_KEYB_ENCAP1 : B(ENCAP);
-	}
+	if (ret)
+		return ret;
 	if (encap)
 		return check_level(ctf_nla_data(encap), ctf_nla_len(encap), is_mask,
 				   depth + 1, si, err);
