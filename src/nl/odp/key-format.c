@@ -105,86 +105,64 @@ KF_HIDDEN void kf_put_hex(struct ctf_str *out, uint64_t v)
 
 static const char *const frag_names[] = { "no", "first", "later" };
 
-/*
- * One field: "name=value[/mask]," (name omitted for scalars). Hidden in
- * non-verbose output when its mask is zero.
- */
-KF_HIDDEN void kf_put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint8_t *k,
-			    const uint8_t *m, bool named)
+/* An address field (eth, ipv4, ipv6): value[/mask] in its own notation. */
+static inline void put_addr_field(struct kf *kf, const struct ctf_field_desc *fd,
+				  const uint8_t *kp, const uint8_t *mp, bool named)
 {
 	struct ctf_str *out = kf->out;
-	const uint8_t *kp = k + fd->offset, *mp = m + fd->offset;
-	uint64_t v, mv, max;
+	size_t n = fd->size;
 
-	switch (fd->style) {
-	case CTF_FS_ETH:
-	case CTF_FS_IPV4:
-	case CTF_FS_IPV6: {
-		size_t n = fd->size;
-
-		if (!kf->verbose && kf_all_bytes(mp, n, 0))
-			return;
-		if (named) {
-			/* puts+putc, not printf: this runs for every address field. */
-			put_name(out, fd->name, '=');
-		}
-		for (int pass = 0; pass < 2; pass++) {
-			const uint8_t *p = pass ? mp : kp;
-
-			if (pass) {
-				if (kf_all_bytes(mp, n, 0xff))
-					break;
-				ctf_str_putc_fast(out, '/');
-			}
-			if (fd->style == CTF_FS_ETH)
-				put_eth(out, p);
-			else if (fd->style == CTF_FS_IPV4)
-				put_ipv4(out, p);
-			else
-				put_ipv6(out, p);
-		}
-		ctf_str_putc_fast(out, ',');
+	if (!kf->verbose && kf_all_bytes(mp, n, 0))
 		return;
+	if (named) {
+		/* puts+putc, not printf: this runs for every address field. */
+		put_name(out, fd->name, '=');
 	}
-	default:
-		break;
-	}
+	for (int pass = 0; pass < 2; pass++) {
+		const uint8_t *p = pass ? mp : kp;
 
-	v = ctf_field_get(k, fd);
-	mv = ctf_field_get(m, fd);
-	max = ctf_field_max(fd);
-	switch (fd->style) {
-	case CTF_FS_FRAG:
-		/* Never "/mask", and nothing at all when wildcarded, even verbose. */
-		if (!mv)
-			return;
-		if (named) {
-			put_name(out, fd->name, '=');
+		if (pass) {
+			if (kf_all_bytes(mp, n, 0xff))
+				break;
+			ctf_str_putc_fast(out, '/');
 		}
-		if (mv != max)
-			ctf_str_printf(out, "error: partial mask not supported for frag (%#llx)",
-				       (unsigned long long)mv);
-		else if (v < 3)
-			put_name(out, frag_names[v], 0);
+		if (fd->style == CTF_FS_ETH)
+			put_eth(out, p);
+		else if (fd->style == CTF_FS_IPV4)
+			put_ipv4(out, p);
 		else
-			ctf_str_printf(out, "<error: unknown frag type %llu>",
-				       (unsigned long long)v);
-		ctf_str_putc_fast(out, ',');
-		return;
-	case CTF_FS_CFI:
-		if (!v) {
-			put_name(out, fd->name, 0);
-			ctf_str_puts_fast(out, "=0,");
-		}
-		return;
-	default:
-		break;
+			put_ipv6(out, p);
 	}
-	if (!kf->verbose && !mv)
+	ctf_str_putc_fast(out, ',');
+}
+
+/* frag=no|first|later: never "/mask", nothing at all when wildcarded, even verbose. */
+static void put_frag_field(struct kf *kf, const struct ctf_field_desc *fd, uint64_t v,
+			   uint64_t mv, uint64_t max, bool named)
+{
+	struct ctf_str *out = kf->out;
+
+	if (!mv)
 		return;
 	if (named) {
 		put_name(out, fd->name, '=');
 	}
+	if (mv != max)
+		ctf_str_printf(out, "error: partial mask not supported for frag (%#llx)",
+			       (unsigned long long)mv);
+	else if (v < 3)
+		put_name(out, frag_names[v], 0);
+	else
+		ctf_str_printf(out, "<error: unknown frag type %llu>", (unsigned long long)v);
+	ctf_str_putc_fast(out, ',');
+}
+
+/* A numeric value and its mask in the field's style, after "name=". */
+static inline void put_number(struct kf *kf, const struct ctf_field_desc *fd, uint64_t v,
+			      uint64_t mv, uint64_t max)
+{
+	struct ctf_str *out = kf->out;
+
 	switch (fd->style) {
 	case CTF_FS_HEX:
 		kf_put_hex(out, v);
@@ -199,7 +177,6 @@ KF_HIDDEN void kf_put_field(struct kf *kf, const struct ctf_field_desc *fd, cons
 			ctf_str_puts_fast(out, "/0x");
 			ctf_str_put_xdigits(out, mv, 1);
 		}
-		ctf_str_putc_fast(out, ',');
 		return;
 	case CTF_FS_ETHTYPE:
 		ctf_str_puts_fast(out, "0x");
@@ -208,7 +185,6 @@ KF_HIDDEN void kf_put_field(struct kf *kf, const struct ctf_field_desc *fd, cons
 			ctf_str_puts_fast(out, "/0x");
 			ctf_str_put_xdigits(out, mv, 4);
 		}
-		ctf_str_putc_fast(out, ',');
 		return;
 	case CTF_FS_PORT: {
 		const char *name = NULL;
@@ -229,6 +205,49 @@ KF_HIDDEN void kf_put_field(struct kf *kf, const struct ctf_field_desc *fd, cons
 		ctf_str_putc_fast(out, '/');
 		kf_put_hex(out, mv);
 	}
+}
+
+/*
+ * One field: "name=value[/mask]," (name omitted for scalars). Hidden in
+ * non-verbose output when its mask is zero.
+ */
+KF_HIDDEN void kf_put_field(struct kf *kf, const struct ctf_field_desc *fd, const uint8_t *k,
+			    const uint8_t *m, bool named)
+{
+	struct ctf_str *out = kf->out;
+	uint64_t v, mv, max;
+
+	switch (fd->style) {
+	case CTF_FS_ETH:
+	case CTF_FS_IPV4:
+	case CTF_FS_IPV6:
+		put_addr_field(kf, fd, k + fd->offset, m + fd->offset, named);
+		return;
+	default:
+		break;
+	}
+	v = ctf_field_get(k, fd);
+	mv = ctf_field_get(m, fd);
+	max = ctf_field_max(fd);
+	switch (fd->style) {
+	case CTF_FS_FRAG:
+		put_frag_field(kf, fd, v, mv, max, named);
+		return;
+	case CTF_FS_CFI:
+		if (!v) {
+			put_name(out, fd->name, 0);
+			ctf_str_puts_fast(out, "=0,");
+		}
+		return;
+	default:
+		break;
+	}
+	if (!kf->verbose && !mv)
+		return;
+	if (named) {
+		put_name(out, fd->name, '=');
+	}
+	put_number(kf, fd, v, mv, max);
 	ctf_str_putc_fast(out, ',');
 }
 
@@ -370,6 +389,71 @@ static bool len_ok(const struct ctf_attr_desc *d, size_t len)
  * Print one attribute. @ma is its mask attribute, NULL with @exact for "no
  * mask stream", NULL without @exact for "absent from the mask" (wildcard).
  */
+/* The value of an attribute that is not a nest, with its mask bytes @m. */
+static inline void put_flat_attr(struct kf *kf, const struct ctf_attr_desc *d, const uint8_t *k,
+				 const uint8_t *m, size_t len)
+{
+	struct ctf_str *out = kf->out;
+
+	switch (d->kind) {
+	case CTF_AK_SCALAR:
+		{
+			/* Once printed, a scalar always shows V[/M]. */
+			struct kf k2 = *kf;
+
+			k2.verbose = true;
+			kf_put_field(&k2, d->fields, k, m, false);
+			ctf_str_chomp_fast(out, ',');
+		}
+		break;
+	case CTF_AK_STRUCT:
+	case CTF_AK_VLAN:
+		kf_put_fields(kf, d->fields, d->n_fields, k, m);
+		break;
+	case CTF_AK_MPLS:
+		put_mpls(kf, d, k, m, len, kf_all_bytes(m, len, 0xff));
+		break;
+	case CTF_AK_CT_STATE: {
+		uint32_t v, mv;
+
+		memcpy(&v, k, 4);
+		memcpy(&mv, m, 4);
+		put_ct_state(kf, v, mv);
+		break;
+	}
+	case CTF_AK_TCP_FLAGS: {
+		uint16_t v, mv;
+
+		memcpy(&v, k, 2);
+		memcpy(&mv, m, 2);
+		/* Only the 12 flag bits count (TCP_FLAGS() in ovs-dpctl). */
+		v = ntohs(v);
+		mv = ntohs(mv) & CTF_TCP_FLAGS_SUPPORTED;
+		if (!mv)
+			ctf_str_puts_fast(out, "0/0");
+		else
+			kf_put_flags(out, tcp_flag_names, 9, v, mv,
+				  mv == CTF_TCP_FLAGS_SUPPORTED);
+		break;
+	}
+	case CTF_AK_LABEL128: {
+		/* Host-order u128 on the wire (see key-parse.c); print it big-endian. */
+		uint8_t kb[16], mb[16];
+
+		label_to_be(kb, k);
+		label_to_be(mb, m);
+		kf_put_hex_bytes(out, kb, 16);
+		if (!kf_all_bytes(mb, 16, 0xff)) {
+			ctf_str_putc_fast(out, '/');
+			kf_put_hex_bytes(out, mb, 16);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
 static void format_attr(struct kf *kf, const struct nlattr *a, const struct ctf_attr_desc *d,
 			const struct nlattr *ma, bool exact)
 {
@@ -378,7 +462,6 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct ctf_
 	size_t len = ctf_nla_len(a);
 	struct ctf_str *out = kf->out;
 	uint8_t buf[KF_MAXLEN];
-	const uint8_t *m;
 
 	/*
 	 * The nests (encap, tunnel, nsh) print their parts and bound them
@@ -411,64 +494,8 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct ctf_
 		kf_put_nsh(kf, a, ma, exact);
 		break;
 	default:
-		m = kf_mask_bytes(exact, ma, len, buf);
-		switch (d->kind) {
-		case CTF_AK_SCALAR:
-			{
-				/* Once printed, a scalar always shows V[/M]. */
-				struct kf k2 = *kf;
-
-				k2.verbose = true;
-				kf_put_field(&k2, d->fields, k, m, false);
-				ctf_str_chomp_fast(out, ',');
-			}
-			break;
-		case CTF_AK_STRUCT:
-		case CTF_AK_VLAN:
-			kf_put_fields(kf, d->fields, d->n_fields, k, m);
-			break;
-		case CTF_AK_MPLS:
-			put_mpls(kf, d, k, m, len, kf_all_bytes(m, len, 0xff));
-			break;
-		case CTF_AK_CT_STATE: {
-			uint32_t v, mv;
-
-			memcpy(&v, k, 4);
-			memcpy(&mv, m, 4);
-			put_ct_state(kf, v, mv);
-			break;
-		}
-		case CTF_AK_TCP_FLAGS: {
-			uint16_t v, mv;
-
-			memcpy(&v, k, 2);
-			memcpy(&mv, m, 2);
-			/* Only the 12 flag bits count (TCP_FLAGS() in ovs-dpctl). */
-			v = ntohs(v);
-			mv = ntohs(mv) & CTF_TCP_FLAGS_SUPPORTED;
-			if (!mv)
-				ctf_str_puts_fast(out, "0/0");
-			else
-				kf_put_flags(out, tcp_flag_names, 9, v, mv,
-					  mv == CTF_TCP_FLAGS_SUPPORTED);
-			break;
-		}
-		case CTF_AK_LABEL128: {
-			/* Host-order u128 on the wire (see key-parse.c); print it big-endian. */
-			uint8_t kb[16], mb[16];
-
-			label_to_be(kb, k);
-			label_to_be(mb, m);
-			kf_put_hex_bytes(out, kb, 16);
-			if (!kf_all_bytes(mb, 16, 0xff)) {
-				ctf_str_putc_fast(out, '/');
-				kf_put_hex_bytes(out, mb, 16);
-			}
-			break;
-		}
-		default:
-			break;
-		}
+		put_flat_attr(kf, d, k, kf_mask_bytes(exact, ma, len, buf), len);
+		break;
 	}
 	ctf_str_putc_fast(out, ')');
 }
