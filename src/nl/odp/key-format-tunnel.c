@@ -132,6 +132,23 @@ static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool e
 	ctf_str_puts_fast(kf->out, "),");
 }
 
+/* The flags(...) bit of a tunnel attribute (ovs-dpctl counts tun_id as "key"), or 0. */
+static uint32_t tnl_flag_bit(unsigned int type)
+{
+	switch (type) {
+	case OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT:
+		return CTF_TNL_F_DF;
+	case OVS_TUNNEL_KEY_ATTR_CSUM:
+		return CTF_TNL_F_CSUM;
+	case OVS_TUNNEL_KEY_ATTR_OAM:
+		return CTF_TNL_F_OAM;
+	case OVS_TUNNEL_KEY_ATTR_ID:
+		return CTF_TNL_F_KEY;
+	default:
+		return 0;
+	}
+}
+
 KF_HIDDEN void kf_put_tunnel(struct kf *kf, const struct nlattr *attr, const struct nlattr *mattr,
 			     bool exact)
 {
@@ -151,8 +168,8 @@ KF_HIDDEN void kf_put_tunnel(struct kf *kf, const struct nlattr *attr, const str
 
 		if (!d || (d->len >= 0 && (size_t)d->len != len) || len > 256) {
 			kf_put_raw(kf, type, k, len,
-				exact ? NULL : (ma ? ctf_nla_data(ma) : kf_zeros),
-				ma ? ctf_nla_len(ma) : (exact ? 0 : len), "tun_attr");
+				   exact ? NULL : (ma ? ctf_nla_data(ma) : kf_zeros),
+				   ma ? ctf_nla_len(ma) : (exact ? 0 : len), "tun_attr");
 			ctf_str_putc_fast(out, ',');
 			continue;
 		}
@@ -164,13 +181,9 @@ KF_HIDDEN void kf_put_tunnel(struct kf *kf, const struct nlattr *attr, const str
 			kf_put_field(kf, d->fields, k, kf_mask_bytes(exact, ma, len, buf), true);
 			break;
 		case OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT:
-			fv |= CTF_TNL_F_DF;
-			break;
 		case OVS_TUNNEL_KEY_ATTR_CSUM:
-			fv |= CTF_TNL_F_CSUM;
-			break;
 		case OVS_TUNNEL_KEY_ATTR_OAM:
-			fv |= CTF_TNL_F_OAM;
+			fv |= tnl_flag_bit(type);
 			break;
 		case OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS: {
 			const uint8_t *m = kf_mask_bytes(exact, ma, len, buf);
@@ -192,31 +205,16 @@ KF_HIDDEN void kf_put_tunnel(struct kf *kf, const struct nlattr *attr, const str
 			break;
 		}
 	}
-	if (!exact && mattr) {
-		ctf_nla_for_each_nested(a, mattr) {
-			switch (ctf_nla_type(a)) {
-			case OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT:
-				fm |= CTF_TNL_F_DF;
-				break;
-			case OVS_TUNNEL_KEY_ATTR_CSUM:
-				fm |= CTF_TNL_F_CSUM;
-				break;
-			case OVS_TUNNEL_KEY_ATTR_OAM:
-				fm |= CTF_TNL_F_OAM;
-				break;
-			case OVS_TUNNEL_KEY_ATTR_ID:
-				fm |= CTF_TNL_F_KEY;
-				break;
-			}
-		}
-	}
+	if (!exact && mattr)
+		ctf_nla_for_each_nested(a, mattr)
+			fm |= tnl_flag_bit(ctf_nla_type(a));
 	if (kf->verbose || fm) {
 		ctf_str_puts_fast(out, "flags(");
 		if (!fm)
 			ctf_str_puts_fast(out, "0/0");
 		else
 			kf_put_flags(out, tun_flag_names, 4, fv, fm,
-				  (fm & CTF_TNL_F_ALL) == CTF_TNL_F_ALL);
+				     (fm & CTF_TNL_F_ALL) == CTF_TNL_F_ALL);
 		ctf_str_puts_fast(out, "),");
 	}
 	ctf_str_chomp_fast(out, ',');
@@ -268,7 +266,7 @@ KF_HIDDEN void kf_put_nsh(struct kf *kf, const struct nlattr *attr, const struct
 		if (!d || (d->len >= 0 && (size_t)d->len != len) || len > 256 ||
 		    (ma && d->len >= 0 && ctf_nla_len(ma) != len)) {
 			kf_put_raw(kf, type, k, len, ma ? ctf_nla_data(ma) : NULL,
-				ma ? ctf_nla_len(ma) : 0, "nsh_attr");
+				   ma ? ctf_nla_len(ma) : 0, "nsh_attr");
 			ctf_str_putc_fast(out, ',');
 			continue;
 		}

@@ -433,7 +433,7 @@ static inline void put_flat_attr(struct kf *kf, const struct ctf_attr_desc *d, c
 			ctf_str_puts_fast(out, "0/0");
 		else
 			kf_put_flags(out, tcp_flag_names, 9, v, mv,
-				  mv == CTF_TCP_FLAGS_SUPPORTED);
+				     mv == CTF_TCP_FLAGS_SUPPORTED);
 		break;
 	}
 	case CTF_AK_LABEL128: {
@@ -474,8 +474,8 @@ static void format_attr(struct kf *kf, const struct nlattr *a, const struct ctf_
 
 	if (!d || d->flags & CTF_AF_USER_ONLY || !len_ok(d, len) || (!nest && len > 256)) {
 		kf_put_raw(kf, type, k, len, exact ? NULL : (ma ? ctf_nla_data(ma) : kf_zeros),
-			ma ? ctf_nla_len(ma) : (exact ? 0 : (len < KF_MAXLEN ? len : 0)),
-			"key");
+			   ma ? ctf_nla_len(ma) : (exact ? 0 : (len < KF_MAXLEN ? len : 0)),
+			   "key");
 		return;
 	}
 	put_name(out, d->name, '(');
