@@ -87,6 +87,11 @@ check_PROGRAMS += tests/unit/check_match
 tests_unit_check_match_SOURCES = tests/unit/check_match.c
 tests_unit_check_match_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_match_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/check_keyrows
+tests_unit_check_keyrows_SOURCES = tests/unit/check_keyrows.c
+tests_unit_check_keyrows_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_keyrows_LDADD = $(UNIT_LDADD)
 endif
 
 if HAVE_CHECK

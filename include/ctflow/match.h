@@ -158,4 +158,21 @@ void ctf_flow_key_mask_union(struct ctf_flow_key *out, const struct ctf_flow_key
 /* True if no body bit is set (a fully wildcarded mask). */
 bool ctf_flow_key_mask_is_empty(const struct ctf_flow_key *mask);
 
+/*
+ * The lookup stage of a key byte for a staged classifier (ctflowd's): a
+ * lookup examines the stages in this order, and a packet that no rule
+ * matches over the stages so far unwildcards only their bytes, so cheap and
+ * decisive fields come first. FIXED: fields every megaflow matches exactly
+ * anyway (recirc_id, in_port, eth_type); ADDR: IP and ARP addresses (prefix
+ * tracking); META: conntrack, marks, tunnel, and any byte of no attribute.
+ */
+enum ctf_key_stage {
+	CTF_KS_FIXED, CTF_KS_META, CTF_KS_L2, CTF_KS_L3, CTF_KS_ADDR, CTF_KS_L4,
+	CTF_KS_COUNT
+};
+/* The size of the masked body (what ctf_flow_key_stages() fills). */
+#define CTF_KEY_BODY_SIZE (sizeof(struct ctf_flow_key) - CTF_KEY_BODY_START)
+/* @stage[i] := the enum ctf_key_stage of body byte i, from the key attribute table. */
+void ctf_flow_key_stages(uint8_t stage[CTF_KEY_BODY_SIZE]);
+
 #endif

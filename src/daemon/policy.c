@@ -15,35 +15,9 @@
 /* ---- the classifier's view of the flow key -------------------------------- */
 
 /*
- * Stages, in lookup order. A packet that no rule of a subtable matches over
- * the stages so far makes the megaflow examine only those stages' fields,
- * so cheap and decisive fields come first: recirc_id, in_port and eth_type
- * cost nothing (every megaflow matches them exactly anyway), then conntrack
- * and other metadata, L2, the L3 fields that are not addresses, addresses
- * (with prefix tracking), and L4 (with port tracking).
+ * Stages, in lookup order (enum ctf_key_stage): the key attribute table says
+ * which stage each byte of the key is in (ctf_flow_key_stages()).
  */
-enum { ST_FIXED, ST_META, ST_L2, ST_L3, ST_ADDR, ST_L4, N_STAGES };
-
-static const struct {
-	uint16_t ofs, len;
-	uint8_t stage;
-} stage_fields[] = {
-#define S(m, st) { (uint16_t)OFS(m), (uint16_t)LEN(m), st }
-	S(recirc_id, ST_FIXED), S(in_port, ST_FIXED), S(eth_type, ST_FIXED),
-	S(eth, ST_L2), S(vlan, ST_L2), S(mpls, ST_L2),
-	S(ipv4.ipv4_proto, ST_L3), S(ipv4.ipv4_tos, ST_L3), S(ipv4.ipv4_ttl, ST_L3),
-	S(ipv4.ipv4_frag, ST_L3), S(ipv6.ipv6_label, ST_L3), S(ipv6.ipv6_proto, ST_L3),
-	S(ipv6.ipv6_tclass, ST_L3), S(ipv6.ipv6_hlimit, ST_L3), S(ipv6.ipv6_frag, ST_L3),
-	S(ipv6_exthdrs, ST_L3), S(arp.arp_op, ST_L3), S(nsh_base, ST_L3), S(nsh_md1, ST_L3),
-	S(nsh_md2, ST_L3),
-	S(ipv4.ipv4_src, ST_ADDR), S(ipv4.ipv4_dst, ST_ADDR), S(ipv6.ipv6_src, ST_ADDR),
-	S(ipv6.ipv6_dst, ST_ADDR), S(arp.arp_sip, ST_ADDR), S(arp.arp_tip, ST_ADDR),
-	S(arp.arp_sha, ST_ADDR), S(arp.arp_tha, ST_ADDR),
-	S(tcp_flags, ST_L4), S(tcp, ST_L4), S(udp, ST_L4), S(sctp, ST_L4), S(icmp, ST_L4),
-	S(icmpv6, ST_L4), S(nd, ST_L4),
-	/* Everything else (conntrack, marks, tunnel metadata) is ST_META. */
-#undef S
-};
 
 static const struct ctf_cls_field prefix_fields[] = {
 	FIELD(ipv4.ipv4_src), FIELD(ipv4.ipv4_dst), FIELD(ipv6.ipv6_src), FIELD(ipv6.ipv6_dst),
@@ -58,12 +32,9 @@ static const struct ctf_cls_layout *key_layout(void)
 
 	/* Built once, on the main thread, before any handler thread starts. */
 	if (!layout.key_size) {
-		memset(byte_stage, ST_META, sizeof(byte_stage));
-		for (size_t i = 0; i < CTF_ARRAY_SIZE(stage_fields); i++)
-			memset(byte_stage + stage_fields[i].ofs, stage_fields[i].stage,
-			       stage_fields[i].len);
+		ctf_flow_key_stages(byte_stage);
 		layout = (struct ctf_cls_layout){
-			.n_stages = N_STAGES, .byte_stage = byte_stage,
+			.n_stages = CTF_KS_COUNT, .byte_stage = byte_stage,
 			.tries = prefix_fields, .n_tries = CTF_ARRAY_SIZE(prefix_fields),
 			.ports = port_fields, .n_ports = CTF_ARRAY_SIZE(port_fields),
 			.key_size = BODY_SIZE,

@@ -28,6 +28,8 @@ libctflow_core_la_SOURCES = \
 	src/nl/odp/flow-print.c \
 	src/nl/odp/key-attrs.c \
 	src/nl/odp/key-format.c \
+	src/nl/odp/key-format-tunnel.c \
+	src/nl/odp/key-layout.c \
 	src/nl/odp/key-parse.c \
 	src/nl/odp/key-parse-fields.c \
 	src/nl/odp/key-parse-flags.c \
@@ -58,9 +60,11 @@ noinst_HEADERS += \
 	src/nl/odp/action-internal.h \
 	src/nl/odp/ct-opts.h \
 	src/nl/odp/key-attrs.h \
+	src/nl/odp/key-format.h \
 	src/nl/odp/key-internal.h \
 	src/nl/odp/key-parse.h \
 	src/nl/util/lex.h \
+	src/nl/odp/key-rules.h \
 	src/nl/netlink/nla-inline.h \
 	src/nl/odp/validate.h \
 	$(NULL)

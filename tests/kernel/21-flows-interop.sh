@@ -6,7 +6,11 @@
 #   A. added by ctflow, dumped by ovs-dpctl and by ctflow: identical;
 #   B. added by ovs-dpctl, dumped by ctflow and by ovs-dpctl: identical;
 #   C. what the kernel refuses (shown with ovs-dpctl), ctflow refuses before
-#      sending anything, with a hint.
+#      sending anything, with a hint;
+#   D. a flow without in_port, added by each with the same ufid, is stored
+#      and dumped identically (in_port wildcarded: the kernel dumps a UFID
+#      flow's masked key, in_port(0/0xffff0000), and only a flow without a
+#      UFID with no in_port at all).
 # Each flow carries its own ufid so that the -m dumps can be compared flow by
 # flow; `used:` is the only field normalised.
 #
@@ -84,7 +88,7 @@ EOF
 
 n_corpus=$(wc -l < "$tmp/corpus")
 n_refused=$(wc -l < "$tmp/refused")
-plan $((13 + 2 * n_corpus + 2 * n_refused))
+plan $((17 + 2 * n_corpus + 2 * n_refused))
 
 check "ovs-dpctl add-dp $dp" ovs_dpctl add-dp "$dp"
 datapath_cleanup "$dp"
@@ -192,3 +196,16 @@ check "C: ... and the kernel did log its refusals (so the log check above can fa
 	test "$(nl_logs)" -gt "$before"
 check_dump_empty() { [ -z "$(ctflow dump-flows "$dp")" ] && [ -z "$(ovs_dpctl dump-flows "$dp")" ]; }
 check "C: no refused flow is in the datapath" check_dump_empty
+
+# --- D: a flow without in_port, as ovs-dpctl installs it ---------------------------
+# A mask in_port would make the dumps look like a UFID-less flow's, but would
+# pin the flow to the "no port" value: it must match any port, as ovs-dpctl's.
+
+noport='recirc_id(9),eth_type(0x0800),ipv4(proto=17,frag=no),udp(dst=53)'
+dump_noport() { ovs_dpctl dump-flows -m "$dp" | normalise; }
+check "D: ctflow adds a flow without in_port" ctflow add-flow "$dp" "$(ufid 900),$noport" 2
+mine=$(dump_noport)
+check "D: ctflow del-flows" ctflow del-flows "$dp"
+check "D: ovs-dpctl adds the same flow" ovs_dpctl add-flow "$dp" "$(ufid 900),$noport" 2
+peer=$(dump_noport)
+check_eq "D: both dump identically (ovs-dpctl dump-flows -m)" "$peer" "$mine"

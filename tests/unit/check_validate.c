@@ -428,8 +428,9 @@ START_TEST(l3_mask_needs_exact_eth_type)
 	ACCEPTED("eth(),eth_type(0x0800),ipv4(src=1.2.3.4)", NULL);
 	/* A fully wildcarded ipv4() needs no parent. */
 	ACCEPTED("eth(),ipv4()", NULL);
-	/* The kernel makes any present (non-zero) eth_type mask exact. */
-	ACCEPTED("eth(),eth_type(0x0800/0xff00),ipv4(src=1.2.3.4)", "ct(commit)");
+	/* The kernel would make a partial eth_type mask exact: refused (issue 11). */
+	REFUSED("eth(),eth_type(0x0800/0xff00),ipv4(src=1.2.3.4)", "ct(commit)",
+		"eth_type(0x0800/0xff00): the kernel matches the EtherType exactly", "drop the /mask");
 	/* ...but an all-zero mask counts as absent: no L3 family for ct(). */
 	REFUSED("eth(),eth_type(0x0800/0),ipv4()", "ct(commit)", "ct family unspecified", "eth_type(0x0800)");
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <linux/erspan.h>
 
+#include "ctflow/match.h"
 #include "odp/key-attrs.h"
 
 #define F(n, off, sz, st) { .name = n, .offset = off, .size = sz, .style = CTF_FS_##st }
@@ -16,6 +17,13 @@
 	{ .name = n, .offset = off, .size = sz, .shift = sh, .bits = nb, .style = CTF_FS_##st }
 #define FH(n, sz, st) { .name = n, .size = sz, .style = CTF_FS_##st, .host_order = 1 }
 #define FIELDS(a) .fields = a, .n_fields = CTF_ARRAY_SIZE(a)
+/* An address field: the classifier examines it in its own stage. */
+#define FA(n, off, sz, st) { .name = n, .offset = off, .size = sz, .style = CTF_FS_##st, .addr = 1 }
+/* Where a row lives in struct ctf_flow_key, where the encoder writes it, its classifier stage. */
+#define AT(m, enc, st) .key_off = offsetof(struct ctf_flow_key, m), .enc_order = enc, \
+	.stage = CTF_KS_##st
+#define OUT(n) CTF_ENC_OUTER(n)
+#define IN(n) CTF_ENC_INNER(n)
 
 /* Scalar keys: a single unnamed field. */
 static const struct ctf_field_desc f_u32_hex[] = { FH(NULL, 4, HEX) };
@@ -36,8 +44,8 @@ static const struct ctf_field_desc f_vlan[] = {
 };
 
 static const struct ctf_field_desc f_ipv4[] = {
-	F("src", offsetof(struct ovs_key_ipv4, ipv4_src), 4, IPV4),
-	F("dst", offsetof(struct ovs_key_ipv4, ipv4_dst), 4, IPV4),
+	FA("src", offsetof(struct ovs_key_ipv4, ipv4_src), 4, IPV4),
+	FA("dst", offsetof(struct ovs_key_ipv4, ipv4_dst), 4, IPV4),
 	F("proto", offsetof(struct ovs_key_ipv4, ipv4_proto), 1, DEC),
 	F("tos", offsetof(struct ovs_key_ipv4, ipv4_tos), 1, HEX),
 	F("ttl", offsetof(struct ovs_key_ipv4, ipv4_ttl), 1, DEC),
@@ -45,8 +53,8 @@ static const struct ctf_field_desc f_ipv4[] = {
 };
 
 static const struct ctf_field_desc f_ipv6[] = {
-	F("src", offsetof(struct ovs_key_ipv6, ipv6_src), 16, IPV6),
-	F("dst", offsetof(struct ovs_key_ipv6, ipv6_dst), 16, IPV6),
+	FA("src", offsetof(struct ovs_key_ipv6, ipv6_src), 16, IPV6),
+	FA("dst", offsetof(struct ovs_key_ipv6, ipv6_dst), 16, IPV6),
 	FB("label", offsetof(struct ovs_key_ipv6, ipv6_label), 4, 0, 20, HEX),
 	F("proto", offsetof(struct ovs_key_ipv6, ipv6_proto), 1, DEC),
 	F("tclass", offsetof(struct ovs_key_ipv6, ipv6_tclass), 1, HEX),
@@ -66,11 +74,11 @@ static const struct ctf_field_desc f_icmp[] = {
 };
 
 static const struct ctf_field_desc f_arp[] = {
-	F("sip", offsetof(struct ovs_key_arp, arp_sip), 4, IPV4),
-	F("tip", offsetof(struct ovs_key_arp, arp_tip), 4, IPV4),
+	FA("sip", offsetof(struct ovs_key_arp, arp_sip), 4, IPV4),
+	FA("tip", offsetof(struct ovs_key_arp, arp_tip), 4, IPV4),
 	F("op", offsetof(struct ovs_key_arp, arp_op), 2, DEC),
-	F("sha", offsetof(struct ovs_key_arp, arp_sha), 6, ETH),
-	F("tha", offsetof(struct ovs_key_arp, arp_tha), 6, ETH),
+	FA("sha", offsetof(struct ovs_key_arp, arp_sha), 6, ETH),
+	FA("tha", offsetof(struct ovs_key_arp, arp_tha), 6, ETH),
 };
 
 static const struct ctf_field_desc f_nd[] = {
@@ -119,29 +127,41 @@ static const struct ctf_field_desc f_tun_tp_src[] = { F("tp_src", 0, 2, DEC) };
 static const struct ctf_field_desc f_tun_tp_dst[] = { F("tp_dst", 0, 2, DEC) };
 
 static const struct ctf_attr_desc tunnel_attrs[OVS_TUNNEL_KEY_ATTR_MAX + 1] = {
-	[OVS_TUNNEL_KEY_ATTR_ID] = { "tun_id", 8, CTF_AK_SCALAR, 0, FIELDS(f_tun_id) },
-	[OVS_TUNNEL_KEY_ATTR_IPV4_SRC] = { "src", 4, CTF_AK_SCALAR, 0, FIELDS(f_tun_src) },
-	[OVS_TUNNEL_KEY_ATTR_IPV4_DST] = { "dst", 4, CTF_AK_SCALAR, 0, FIELDS(f_tun_dst) },
-	[OVS_TUNNEL_KEY_ATTR_TOS] = { "tos", 1, CTF_AK_SCALAR, 0, FIELDS(f_tun_tos) },
-	[OVS_TUNNEL_KEY_ATTR_TTL] = { "ttl", 1, CTF_AK_SCALAR, 0, FIELDS(f_tun_ttl) },
-	[OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT] = { .name = "df", .len = 0, .kind = CTF_AK_RAW },
-	[OVS_TUNNEL_KEY_ATTR_CSUM] = { .name = "csum", .len = 0, .kind = CTF_AK_RAW },
-	[OVS_TUNNEL_KEY_ATTR_OAM] = { .name = "oam", .len = 0, .kind = CTF_AK_RAW },
+	[OVS_TUNNEL_KEY_ATTR_ID] = { "tun_id", 8, CTF_AK_SCALAR, 0, FIELDS(f_tun_id),
+				     AT(tun_id, 1, META) },
+	[OVS_TUNNEL_KEY_ATTR_IPV4_SRC] = { "src", 4, CTF_AK_SCALAR, 0, FIELDS(f_tun_src),
+					   AT(tun_ipv4_src, 2, META) },
+	[OVS_TUNNEL_KEY_ATTR_IPV4_DST] = { "dst", 4, CTF_AK_SCALAR, 0, FIELDS(f_tun_dst),
+					   AT(tun_ipv4_dst, 3, META) },
+	[OVS_TUNNEL_KEY_ATTR_TOS] = { "tos", 1, CTF_AK_SCALAR, 0, FIELDS(f_tun_tos),
+				      AT(tun_tos, 6, META) },
+	[OVS_TUNNEL_KEY_ATTR_TTL] = { "ttl", 1, CTF_AK_SCALAR, 0, FIELDS(f_tun_ttl),
+				      AT(tun_ttl, 7, META) },
+	[OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT] = { .name = "df", .len = 0, .kind = CTF_AK_RAW,
+						.enc_order = 8 },
+	[OVS_TUNNEL_KEY_ATTR_CSUM] = { .name = "csum", .len = 0, .kind = CTF_AK_RAW,
+				       .enc_order = 9 },
+	[OVS_TUNNEL_KEY_ATTR_OAM] = { .name = "oam", .len = 0, .kind = CTF_AK_RAW, .enc_order = 12 },
 	[OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS] = { .name = "geneve", .len = CTF_LEN_VARIABLE,
-					      .kind = CTF_AK_RAW },
-	[OVS_TUNNEL_KEY_ATTR_TP_SRC] = { "tp_src", 2, CTF_AK_SCALAR, 0, FIELDS(f_tun_tp_src) },
-	[OVS_TUNNEL_KEY_ATTR_TP_DST] = { "tp_dst", 2, CTF_AK_SCALAR, 0, FIELDS(f_tun_tp_dst) },
+					      .kind = CTF_AK_RAW, AT(geneve_opts, 13, META),
+					      .key_size = CTF_GENEVE_OPTS_MAX },
+	[OVS_TUNNEL_KEY_ATTR_TP_SRC] = { "tp_src", 2, CTF_AK_SCALAR, 0, FIELDS(f_tun_tp_src),
+					 AT(tun_tp_src, 10, META) },
+	[OVS_TUNNEL_KEY_ATTR_TP_DST] = { "tp_dst", 2, CTF_AK_SCALAR, 0, FIELDS(f_tun_tp_dst),
+					 AT(tun_tp_dst, 11, META) },
 	[OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS] = { .name = "vxlan", .len = CTF_LEN_NESTED,
-					     .kind = CTF_AK_RAW },
+					     .kind = CTF_AK_RAW, AT(tun_vxlan_gbp, 14, META),
+					     .key_size = 4 },
 	[OVS_TUNNEL_KEY_ATTR_IPV6_SRC] = { "ipv6_src", 16, CTF_AK_SCALAR, 0,
-					   FIELDS(f_tun_ipv6_src) },
+					   FIELDS(f_tun_ipv6_src), AT(tun_ipv6_src, 4, META) },
 	[OVS_TUNNEL_KEY_ATTR_IPV6_DST] = { "ipv6_dst", 16, CTF_AK_SCALAR, 0,
-					   FIELDS(f_tun_ipv6_dst) },
+					   FIELDS(f_tun_ipv6_dst), AT(tun_ipv6_dst, 5, META) },
 	[OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS] = { .name = "erspan",
 					      .len = sizeof(struct erspan_metadata),
-					      .kind = CTF_AK_RAW },
+					      .kind = CTF_AK_RAW, AT(erspan_opts, 15, META),
+					      .key_size = CTF_ERSPAN_OPTS_MAX },
 	[OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE] = { .name = "info_bridge", .len = 0,
-						   .kind = CTF_AK_RAW },
+						   .kind = CTF_AK_RAW, .enc_order = 16 },
 };
 
 const struct ctf_attr_table ctf_tunnel_key_table = {
@@ -164,65 +184,91 @@ static const struct ctf_field_desc f_nsh_md1[] = {
 	F("c1", 0, 4, HEX), F("c2", 4, 4, HEX), F("c3", 8, 4, HEX), F("c4", 12, 4, HEX),
 };
 
+/* Written by match.c's put_nsh() (md1 only for MD type 1), not by position. */
 static const struct ctf_attr_desc nsh_attrs[OVS_NSH_KEY_ATTR_MAX + 1] = {
 	[OVS_NSH_KEY_ATTR_BASE] = { "base", sizeof(struct ovs_nsh_key_base), CTF_AK_STRUCT, 0,
-				    FIELDS(f_nsh_base) },
+				    FIELDS(f_nsh_base), AT(nsh_base, 0, L3) },
 	[OVS_NSH_KEY_ATTR_MD1] = { "md1", sizeof(struct ovs_nsh_key_md1), CTF_AK_STRUCT, 0,
-				   FIELDS(f_nsh_md1) },
-	[OVS_NSH_KEY_ATTR_MD2] = { .name = "md2", .len = CTF_LEN_VARIABLE, .kind = CTF_AK_RAW },
+				   FIELDS(f_nsh_md1), AT(nsh_md1, 0, L3) },
+	[OVS_NSH_KEY_ATTR_MD2] = { .name = "md2", .len = CTF_LEN_VARIABLE, .kind = CTF_AK_RAW,
+				   AT(nsh_md2, 0, L3), .key_size = CTF_NSH_MD2_MAX },
 };
 
 const struct ctf_attr_table ctf_nsh_key_table = { "nsh key", OVS_NSH_KEY_ATTR_MAX, nsh_attrs };
 
 /* ---- OVS_KEY_ATTR_* --------------------------------------------------- */
 
+/*
+ * Columns: name, payload length, kind, flags, fields; then AT(): the struct
+ * ctf_flow_key member, the encode position (OUT(n) before the VLAN levels,
+ * IN(n) inside the innermost encap(), in the kernel's dump order) and the
+ * daemon classifier's stage.
+ */
 #define L3 CTF_AF_L3L4
 static const struct ctf_attr_desc key_attrs[OVS_KEY_ATTR_MAX + 1] = {
 	[OVS_KEY_ATTR_ENCAP] = { .name = "encap", .len = CTF_LEN_NESTED, .kind = CTF_AK_ENCAP,
 				 .nested = &ctf_key_table },
-	[OVS_KEY_ATTR_PRIORITY] = { "skb_priority", 4, CTF_AK_SCALAR, 0, FIELDS(f_u32_hex) },
-	[OVS_KEY_ATTR_IN_PORT] = { "in_port", 4, CTF_AK_SCALAR, 0, FIELDS(f_in_port) },
+	[OVS_KEY_ATTR_PRIORITY] = { "skb_priority", 4, CTF_AK_SCALAR, 0, FIELDS(f_u32_hex),
+				    AT(priority, OUT(3), META) },
+	[OVS_KEY_ATTR_IN_PORT] = { "in_port", 4, CTF_AK_SCALAR, 0, FIELDS(f_in_port),
+				   AT(in_port, OUT(5), FIXED) },
 	[OVS_KEY_ATTR_ETHERNET] = { "eth", sizeof(struct ovs_key_ethernet), CTF_AK_STRUCT, 0,
-				    FIELDS(f_eth) },
-	[OVS_KEY_ATTR_VLAN] = { "vlan", 2, CTF_AK_VLAN, 0, FIELDS(f_vlan) },
-	[OVS_KEY_ATTR_ETHERTYPE] = { "eth_type", 2, CTF_AK_SCALAR, 0, FIELDS(f_ethertype) },
+				    FIELDS(f_eth), AT(eth, OUT(13), L2) },
+	/* Both tags with their TPIDs; written by the VLAN levels of the encoder. */
+	[OVS_KEY_ATTR_VLAN] = { "vlan", 2, CTF_AK_VLAN, 0, FIELDS(f_vlan), AT(vlan, 0, L2),
+				.key_size = sizeof(((struct ctf_flow_key *)0)->vlan) },
+	/* The innermost EtherType; an outer one is a VLAN TPID (vlan[].tpid). */
+	[OVS_KEY_ATTR_ETHERTYPE] = { "eth_type", 2, CTF_AK_SCALAR, 0, FIELDS(f_ethertype),
+				     AT(eth_type, IN(1), FIXED) },
 	[OVS_KEY_ATTR_IPV4] = { "ipv4", sizeof(struct ovs_key_ipv4), CTF_AK_STRUCT, L3,
-				FIELDS(f_ipv4) },
+				FIELDS(f_ipv4), AT(ipv4, IN(2), L3) },
 	[OVS_KEY_ATTR_IPV6] = { "ipv6", sizeof(struct ovs_key_ipv6), CTF_AK_STRUCT, L3,
-				FIELDS(f_ipv6) },
+				FIELDS(f_ipv6), AT(ipv6, IN(3), L3) },
 	[OVS_KEY_ATTR_TCP] = { "tcp", sizeof(struct ovs_key_tcp), CTF_AK_STRUCT, L3,
-			       FIELDS(f_ports) },
+			       FIELDS(f_ports), AT(tcp, IN(8), L4) },
 	[OVS_KEY_ATTR_UDP] = { "udp", sizeof(struct ovs_key_udp), CTF_AK_STRUCT, L3,
-			       FIELDS(f_ports) },
+			       FIELDS(f_ports), AT(udp, IN(10), L4) },
 	[OVS_KEY_ATTR_ICMP] = { "icmp", sizeof(struct ovs_key_icmp), CTF_AK_STRUCT, L3,
-				FIELDS(f_icmp) },
+				FIELDS(f_icmp), AT(icmp, IN(12), L4) },
 	[OVS_KEY_ATTR_ICMPV6] = { "icmpv6", sizeof(struct ovs_key_icmpv6), CTF_AK_STRUCT, L3,
-				  FIELDS(f_icmp) },
+				  FIELDS(f_icmp), AT(icmpv6, IN(13), L4) },
 	[OVS_KEY_ATTR_ARP] = { "arp", sizeof(struct ovs_key_arp), CTF_AK_STRUCT, L3,
-			       FIELDS(f_arp) },
-	[OVS_KEY_ATTR_ND] = { "nd", sizeof(struct ovs_key_nd), CTF_AK_STRUCT, L3, FIELDS(f_nd) },
-	[OVS_KEY_ATTR_SKB_MARK] = { "skb_mark", 4, CTF_AK_SCALAR, 0, FIELDS(f_u32_hex) },
+			       FIELDS(f_arp), AT(arp, IN(5), L3) },
+	[OVS_KEY_ATTR_ND] = { "nd", sizeof(struct ovs_key_nd), CTF_AK_STRUCT, L3, FIELDS(f_nd),
+			      AT(nd, IN(14), L4) },
+	[OVS_KEY_ATTR_SKB_MARK] = { "skb_mark", 4, CTF_AK_SCALAR, 0, FIELDS(f_u32_hex),
+				    AT(skb_mark, OUT(6), META) },
 	[OVS_KEY_ATTR_TUNNEL] = { .name = "tunnel", .len = CTF_LEN_NESTED,
-				  .kind = CTF_AK_TUNNEL, .nested = &ctf_tunnel_key_table },
+				  .kind = CTF_AK_TUNNEL, .nested = &ctf_tunnel_key_table,
+				  .enc_order = OUT(4), .stage = CTF_KS_META },
 	[OVS_KEY_ATTR_SCTP] = { "sctp", sizeof(struct ovs_key_sctp), CTF_AK_STRUCT, L3,
-				FIELDS(f_ports) },
+				FIELDS(f_ports), AT(sctp, IN(11), L4) },
 	[OVS_KEY_ATTR_TCP_FLAGS] = { .name = "tcp_flags", .len = 2, .kind = CTF_AK_TCP_FLAGS,
-				     .flags = L3 },
-	[OVS_KEY_ATTR_DP_HASH] = { "dp_hash", 4, CTF_AK_SCALAR, 0, FIELDS(f_u32_hex) },
+				     .flags = L3, AT(tcp_flags, IN(9), L4) },
+	[OVS_KEY_ATTR_DP_HASH] = { "dp_hash", 4, CTF_AK_SCALAR, 0, FIELDS(f_u32_hex),
+				   AT(dp_hash, OUT(2), META) },
 	[OVS_KEY_ATTR_RECIRC_ID] = { "recirc_id", 4, CTF_AK_SCALAR, CTF_AF_NO_MASK,
-				     FIELDS(f_u32_hex) },
-	[OVS_KEY_ATTR_MPLS] = { "mpls", CTF_LEN_VARIABLE, CTF_AK_MPLS, L3, FIELDS(f_mpls) },
-	[OVS_KEY_ATTR_CT_STATE] = { .name = "ct_state", .len = 4, .kind = CTF_AK_CT_STATE },
-	[OVS_KEY_ATTR_CT_ZONE] = { "ct_zone", 2, CTF_AK_SCALAR, 0, FIELDS(f_u16_hex) },
-	[OVS_KEY_ATTR_CT_MARK] = { "ct_mark", 4, CTF_AK_SCALAR, 0, FIELDS(f_u32_hex) },
+				     FIELDS(f_u32_hex), AT(recirc_id, OUT(1), FIXED) },
+	[OVS_KEY_ATTR_MPLS] = { "mpls", CTF_LEN_VARIABLE, CTF_AK_MPLS, L3, FIELDS(f_mpls),
+				AT(mpls, IN(6), L2),
+				.key_size = sizeof(((struct ctf_flow_key *)0)->mpls) },
+	[OVS_KEY_ATTR_CT_STATE] = { .name = "ct_state", .len = 4, .kind = CTF_AK_CT_STATE,
+				    AT(ct_state, OUT(7), META) },
+	[OVS_KEY_ATTR_CT_ZONE] = { "ct_zone", 2, CTF_AK_SCALAR, 0, FIELDS(f_u16_hex),
+				   AT(ct_zone, OUT(8), META) },
+	[OVS_KEY_ATTR_CT_MARK] = { "ct_mark", 4, CTF_AK_SCALAR, 0, FIELDS(f_u32_hex),
+				   AT(ct_mark, OUT(9), META) },
 	[OVS_KEY_ATTR_CT_LABELS] = { .name = "ct_label", .len = OVS_CT_LABELS_LEN,
-				     .kind = CTF_AK_LABEL128 },
+				     .kind = CTF_AK_LABEL128, AT(ct_labels, OUT(10), META) },
 	[OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4] = { "ct_tuple4", sizeof(struct ovs_key_ct_tuple_ipv4),
-					      CTF_AK_STRUCT, L3, FIELDS(f_ct_tuple4) },
+					      CTF_AK_STRUCT, L3, FIELDS(f_ct_tuple4),
+					      AT(ct_tuple4, OUT(11), META) },
 	[OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6] = { "ct_tuple6", sizeof(struct ovs_key_ct_tuple_ipv6),
-					      CTF_AK_STRUCT, L3, FIELDS(f_ct_tuple6) },
+					      CTF_AK_STRUCT, L3, FIELDS(f_ct_tuple6),
+					      AT(ct_tuple6, OUT(12), META) },
 	[OVS_KEY_ATTR_NSH] = { .name = "nsh", .len = CTF_LEN_NESTED, .kind = CTF_AK_NSH,
-			       .flags = L3, .nested = &ctf_nsh_key_table },
+			       .flags = L3, .nested = &ctf_nsh_key_table, .enc_order = IN(7),
+			       .stage = CTF_KS_L3 },
 	/* Userspace-only (OVS's own datapath) or kernel-internal: the kernel's
 	 * parse_flow_nlattrs refuses them from userspace. */
 	[OVS_KEY_ATTR_PACKET_TYPE] = { .name = "packet_type", .len = 4, .kind = CTF_AK_REFUSED,
@@ -232,7 +278,8 @@ static const struct ctf_attr_desc key_attrs[OVS_KEY_ATTR_MAX + 1] = {
 	[OVS_KEY_ATTR_TUNNEL_INFO] = { .name = "tunnel_info", .len = CTF_LEN_VARIABLE,
 				       .kind = CTF_AK_REFUSED, .flags = CTF_AF_USER_ONLY },
 	[OVS_KEY_ATTR_IPV6_EXTHDRS] = { "ipv6_exthdrs", sizeof(struct ovs_key_ipv6_exthdrs),
-					CTF_AK_SCALAR, 0, FIELDS(f_u16_hex) },
+					CTF_AK_SCALAR, 0, FIELDS(f_u16_hex),
+					AT(ipv6_exthdrs, IN(4), L3) },
 };
 #undef L3
 

@@ -12,6 +12,7 @@
 #define CTFLOW_NL_KEY_ATTRS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <linux/netlink.h>
 #include <linux/openvswitch.h>
@@ -52,6 +53,7 @@ struct ctf_field_desc {
 	uint8_t bits;		/* 0 = whole integer */
 	uint8_t style;		/* enum ctf_field_style */
 	uint8_t host_order;	/* integer is in host byte order (u32 metadata keys) */
+	uint8_t addr;		/* an address: the classifier's CTF_KS_ADDR stage, not its row's */
 };
 
 /* What kind of text an attribute takes; selects the parse/print routine. */
@@ -85,7 +87,37 @@ struct ctf_attr_desc {
 	uint8_t n_fields;
 	const struct ctf_field_desc *fields;
 	const struct ctf_attr_table *nested;	/* for NESTED attributes */
+	/*
+	 * Where the decoded payload lives in struct ctf_flow_key (match.h):
+	 * the byte offset (0: nowhere, e.g. encap) and, when that is not @len
+	 * (variable or structural rows: mpls, vlan, nsh md2), the room there.
+	 * A row with a fixed @len and an offset is decoded and encoded as a
+	 * plain copy; the others by their kind's code in match.c.
+	 */
+	uint16_t key_off;
+	uint16_t key_size;
+	/*
+	 * Where the encoder writes it: CTF_ENC_OUTER(n) is the n-th attribute
+	 * before the VLAN levels, CTF_ENC_INNER(n) the n-th inside the innermost
+	 * encap() (the kernel's own dump order). 0: written by structure (vlan,
+	 * encap) or never. A decodable row without a position would be dropped
+	 * from every installed flow: check_keyrows fails on one.
+	 */
+	uint8_t enc_order;
+	uint8_t stage;		/* enum ctf_key_stage: the classifier's lookup stage */
 };
+
+/* Bytes a row decodes and encodes as a plain copy at key_off, or 0. */
+static inline size_t ctf_attr_copy_len(const struct ctf_attr_desc *d)
+{
+	if (!d->key_off || d->len <= 0 || d->kind == CTF_AK_VLAN || d->kind == CTF_AK_RAW)
+		return 0;
+	return (size_t)d->len;
+}
+
+#define CTF_ENC_OUTER(n) (n)
+#define CTF_ENC_INNER(n) (64 + (n))
+#define CTF_ENC_IS_INNER(o) ((o) >= 64)
 
 struct ctf_attr_table {
 	const char *what;	/* "key", "tunnel key", "nsh key" for messages */
@@ -115,6 +147,19 @@ const struct ctf_attr_desc *ctf_nsh_key_attr_desc(unsigned int type);
 /* Find a key attribute row by its text name; sets *type. NULL if unknown. */
 const struct ctf_attr_desc *ctf_key_attr_by_name(const char *name, size_t len,
 						 unsigned int *type);
+
+/*
+ * The encoder's walk orders, derived once from the rows' enc_order:
+ * attribute types in writing order, each list ending with CTF_ENC_END
+ * (not 0: tunnel type 0 is OVS_TUNNEL_KEY_ATTR_ID).
+ */
+#define CTF_ENC_END 0xffu
+struct ctf_key_enc_orders {
+	uint8_t outer[OVS_KEY_ATTR_MAX + 1];
+	uint8_t inner[OVS_KEY_ATTR_MAX + 1];
+	uint8_t tunnel[OVS_TUNNEL_KEY_ATTR_MAX + 2];
+};
+extern struct ctf_key_enc_orders ctf_key_enc_orders;
 
 /* The merged ct_state bits the kernel accepts (OVS_CS_F_*). */
 #define CTF_CT_STATE_SUPPORTED 0xffu

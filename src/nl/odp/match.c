@@ -11,56 +11,15 @@
 
 #include "ctflow/match.h"
 #include "odp/key-attrs.h"
+#include "odp/key-rules.h"
 #include "netlink/nla-inline.h"
 
-/* ---- where each attribute lives in the struct ------------------------- */
-
 /*
- * Names and lengths come from the key attribute tables (src/nl/key-attrs.h);
- * this file only adds where a fixed-length payload is copied to. Offset 0
- * means "not a plain copy" (nested, variable, or placed by nesting depth).
+ * Where each attribute lives in the struct, where it is written and its
+ * length all come from the key attribute rows (odp/key-attrs.h): a row with
+ * a fixed length and a key_off is a plain copy; the kinds with their own
+ * layout (vlan, mpls, tunnel, nsh) have their own code below.
  */
-#define OFF(field) offsetof(struct ctf_flow_key, field)
-
-static const size_t key_off[OVS_KEY_ATTR_MAX + 1] = {
-	[OVS_KEY_ATTR_PRIORITY] = OFF(priority),
-	[OVS_KEY_ATTR_IN_PORT] = OFF(in_port),
-	[OVS_KEY_ATTR_ETHERNET] = OFF(eth),
-	[OVS_KEY_ATTR_VLAN] = OFF(vlan[0].tci),
-	[OVS_KEY_ATTR_ETHERTYPE] = OFF(eth_type),
-	[OVS_KEY_ATTR_IPV4] = OFF(ipv4),
-	[OVS_KEY_ATTR_IPV6] = OFF(ipv6),
-	[OVS_KEY_ATTR_TCP] = OFF(tcp),
-	[OVS_KEY_ATTR_UDP] = OFF(udp),
-	[OVS_KEY_ATTR_ICMP] = OFF(icmp),
-	[OVS_KEY_ATTR_ICMPV6] = OFF(icmpv6),
-	[OVS_KEY_ATTR_ARP] = OFF(arp),
-	[OVS_KEY_ATTR_ND] = OFF(nd),
-	[OVS_KEY_ATTR_SKB_MARK] = OFF(skb_mark),
-	[OVS_KEY_ATTR_SCTP] = OFF(sctp),
-	[OVS_KEY_ATTR_TCP_FLAGS] = OFF(tcp_flags),
-	[OVS_KEY_ATTR_DP_HASH] = OFF(dp_hash),
-	[OVS_KEY_ATTR_RECIRC_ID] = OFF(recirc_id),
-	[OVS_KEY_ATTR_CT_STATE] = OFF(ct_state),
-	[OVS_KEY_ATTR_CT_ZONE] = OFF(ct_zone),
-	[OVS_KEY_ATTR_CT_MARK] = OFF(ct_mark),
-	[OVS_KEY_ATTR_CT_LABELS] = OFF(ct_labels),
-	[OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4] = OFF(ct_tuple4),
-	[OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6] = OFF(ct_tuple6),
-	[OVS_KEY_ATTR_IPV6_EXTHDRS] = OFF(ipv6_exthdrs),
-};
-
-static const size_t tun_off[OVS_TUNNEL_KEY_ATTR_MAX + 1] = {
-	[OVS_TUNNEL_KEY_ATTR_ID] = OFF(tun_id),
-	[OVS_TUNNEL_KEY_ATTR_IPV4_SRC] = OFF(tun_ipv4_src),
-	[OVS_TUNNEL_KEY_ATTR_IPV4_DST] = OFF(tun_ipv4_dst),
-	[OVS_TUNNEL_KEY_ATTR_TOS] = OFF(tun_tos),
-	[OVS_TUNNEL_KEY_ATTR_TTL] = OFF(tun_ttl),
-	[OVS_TUNNEL_KEY_ATTR_TP_SRC] = OFF(tun_tp_src),
-	[OVS_TUNNEL_KEY_ATTR_TP_DST] = OFF(tun_tp_dst),
-	[OVS_TUNNEL_KEY_ATTR_IPV6_SRC] = OFF(tun_ipv6_src),
-	[OVS_TUNNEL_KEY_ATTR_IPV6_DST] = OFF(tun_ipv6_dst),
-};
 
 /* A key attribute this build knows and the kernel takes, or NULL. */
 static const struct ctf_attr_desc *known_key_attr(unsigned type)
@@ -79,11 +38,6 @@ static const struct ctf_attr_desc *known_tun_attr(unsigned type)
 	if (!d || !d->name || type > OVS_TUNNEL_KEY_ATTR_MAX || type == OVS_TUNNEL_KEY_ATTR_PAD)
 		return NULL;
 	return d;
-}
-
-static int key_len(unsigned type)
-{
-	return ctf_key_attr_desc(type)->len;
 }
 
 static uint16_t tun_flag_of(unsigned type)
@@ -133,8 +87,8 @@ static int decode_tunnel(const struct nlattr *nest, struct ctf_flow_key *k, stru
 		k->tun_attrs |= CTF_TUN_BIT(type);
 		if (want >= 0 && plen != want)
 			return bad(err, "tunnel(%s=) attribute has the wrong length", name);
-		if (want > 0) {
-			memcpy((char *)k + tun_off[type], ctf_nla_data(a), plen);
+		if (ctf_attr_copy_len(d)) {
+			memcpy((char *)k + d->key_off, ctf_nla_data(a), plen);
 			continue;
 		}
 		switch (type) {
@@ -212,13 +166,15 @@ static int decode_nsh(const struct nlattr *nest, struct ctf_flow_key *k, struct 
 	return 0;
 }
 
-/* One nesting level: the outer key, or the inside of an encap(). */
-static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, int depth,
-			struct ctf_err *err)
+/*
+ * The attributes of one level by type into @tb, with *@present the slots in
+ * use (the rest stay uninitialised): known types only, exact lengths, no
+ * duplicates.
+ */
+static int collect_level(const void *data, size_t len, struct ctf_flow_key *k,
+			 const struct nlattr **tb, uint64_t *present, struct ctf_err *err)
 {
-	const struct nlattr *tb[OVS_KEY_ATTR_MAX + 1];
 	const struct nlattr *a;
-	uint64_t present = 0;	/* the tb[] slots in use; the rest stay uninitialised */
 	int rem;
 
 	_Static_assert(OVS_KEY_ATTR_MAX < 64, "present is a 64-bit set");
@@ -231,15 +187,29 @@ static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, in
 			k->attrs |= CTF_KEYB_UNKNOWN;
 			continue;
 		}
-		if (present & (1ull << type))
+		if (*present & (1ull << type))
 			return bad(err, "duplicate %s() attribute", d->name);
 		if (d->len >= 0 && plen != d->len)
 			return bad(err, "%s() attribute has the wrong length", d->name);
 		tb[type] = a;
-		present |= 1ull << type;
+		*present |= 1ull << type;
 	}
 	if (rem > 0)	/* < 0: an unpadded last attribute, which the kernel accepts */
 		return bad(err, "key attribute stream is truncated%s", "");
+	return 0;
+}
+
+/* One nesting level: the outer key, or the inside of an encap(). */
+static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, int depth,
+			struct ctf_err *err)
+{
+	const struct nlattr *tb[OVS_KEY_ATTR_MAX + 1];
+	const struct nlattr *a;
+	uint64_t present = 0;
+	int ret = collect_level(data, len, k, tb, &present, err);
+
+	if (ret)
+		return ret;
 
 	bool tagged = present & CTF_KEY_BIT(OVS_KEY_ATTR_VLAN);
 	if ((present & CTF_KEY_BIT(OVS_KEY_ATTR_ENCAP)) && !tagged)
@@ -270,7 +240,7 @@ static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, in
 			break;
 		case OVS_KEY_ATTR_ENCAP: {
 			k->attrs |= depth ? CTF_KEYB_ENCAP1 : bit;
-			int ret = decode_level(p, plen, k, depth + 1, err);
+			ret = decode_level(p, plen, k, depth + 1, err);
 			if (ret)
 				return ret;
 			continue;
@@ -281,22 +251,22 @@ static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, in
 		if (k->attrs & bit)
 			return bad(err, "%s() appears both inside and outside encap()", d->name);
 		k->attrs |= bit;
-		if (key_off[type]) {
-			ctf_nla_copy_small((uint8_t *)k + key_off[type], p, plen);
+		if (ctf_attr_copy_len(d)) {
+			ctf_nla_copy_small((uint8_t *)k + d->key_off, p, plen);
 			continue;
 		}
-		int ret = 0;
-		switch (type) {
-		case OVS_KEY_ATTR_MPLS:
+		ret = 0;
+		switch (d->kind) {
+		case CTF_AK_MPLS:
 			if (plen == 0 || plen % 4 || plen / 4 > CTF_MPLS_MAX_LABELS)
 				return bad(err, "%s() must hold 1 to 3 labels", d->name);
 			memcpy(k->mpls, p, plen);
 			k->mpls_n = (uint8_t)(plen / 4);
 			break;
-		case OVS_KEY_ATTR_TUNNEL:
+		case CTF_AK_TUNNEL:
 			ret = decode_tunnel(a, k, err);
 			break;
-		case OVS_KEY_ATTR_NSH:
+		case CTF_AK_NSH:
 			ret = decode_nsh(a, k, err);
 			break;
 		}
@@ -420,8 +390,11 @@ bool ctf_flow_key_mask_is_empty(const struct ctf_flow_key *mask)
 /* Set every byte of the fixed-length field of @type in @m to @v. */
 static void fill_attr(struct ctf_flow_key *m, unsigned type, int v)
 {
-	if (key_off[type])
-		memset((char *)m + key_off[type], v, (size_t)key_len(type));
+	const struct ctf_attr_desc *d = ctf_key_attr_row(type);
+	size_t len = d ? ctf_attr_copy_len(d) : 0;
+
+	if (len)
+		memset((char *)m + d->key_off, v, len);
 }
 
 void ctf_flow_key_mask_exact(struct ctf_flow_key *mask, const struct ctf_flow_key *key)
@@ -449,10 +422,12 @@ void ctf_flow_key_mask_exact(struct ctf_flow_key *mask, const struct ctf_flow_ke
 	if (key->attrs & CTF_KEY_BIT(OVS_KEY_ATTR_CT_STATE))
 		mask->ct_state = CTF_CS_SUPPORTED_MASK;
 	if (key->attrs & CTF_KEY_BIT(OVS_KEY_ATTR_TUNNEL)) {
-		for (unsigned t = 0; t <= OVS_TUNNEL_KEY_ATTR_MAX; t++)
-			if (tun_off[t] && (key->tun_attrs & CTF_TUN_BIT(t)))
-				memset((char *)mask + tun_off[t], 0xff,
-				       (size_t)ctf_tunnel_key_attr_desc(t)->len);
+		for (unsigned t = 0; t <= OVS_TUNNEL_KEY_ATTR_MAX; t++) {
+			const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(t);
+
+			if (d && ctf_attr_copy_len(d) && (key->tun_attrs & CTF_TUN_BIT(t)))
+				memset((char *)mask + d->key_off, 0xff, ctf_attr_copy_len(d));
+		}
 		mask->tun_flags = key->tun_flags;
 		if (key->tun_attrs & CTF_TUN_BIT(OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS))
 			mask->tun_vxlan_gbp = UINT32_MAX;
@@ -484,11 +459,11 @@ static int put2(struct key_writer *w, uint16_t type, size_t len, const void *kp,
 	return 0;
 }
 
-static int put_field(struct key_writer *w, uint16_t type)
+static int put_field(struct key_writer *w, uint16_t type, const struct ctf_attr_desc *d)
 {
-	size_t off = key_off[type];
+	size_t off = d->key_off;
 
-	return put2(w, type, (size_t)key_len(type), (const char *)w->k + off, (const char *)w->m + off);
+	return put2(w, type, ctf_attr_copy_len(d), (const char *)w->k + off, (const char *)w->m + off);
 }
 
 struct nest_pair {
@@ -532,20 +507,14 @@ static int put_tun_flag(struct key_writer *w, uint16_t type)
 
 static int put_tunnel(struct key_writer *w, uint32_t present)
 {
-	/* The order of the kernel's own tunnel dumps. */
-	static const uint8_t order[] = {
-		OVS_TUNNEL_KEY_ATTR_ID, OVS_TUNNEL_KEY_ATTR_IPV4_SRC, OVS_TUNNEL_KEY_ATTR_IPV4_DST,
-		OVS_TUNNEL_KEY_ATTR_IPV6_SRC, OVS_TUNNEL_KEY_ATTR_IPV6_DST, OVS_TUNNEL_KEY_ATTR_TOS,
-		OVS_TUNNEL_KEY_ATTR_TTL, OVS_TUNNEL_KEY_ATTR_DONT_FRAGMENT, OVS_TUNNEL_KEY_ATTR_CSUM,
-		OVS_TUNNEL_KEY_ATTR_TP_SRC, OVS_TUNNEL_KEY_ATTR_TP_DST, OVS_TUNNEL_KEY_ATTR_OAM,
-		OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS, OVS_TUNNEL_KEY_ATTR_VXLAN_OPTS,
-		OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS, OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE,
-	};
 	struct nest_pair n, v;
 	int ret = nest_start(w, OVS_KEY_ATTR_TUNNEL, &n);
 
-	for (size_t i = 0; !ret && i < CTF_ARRAY_SIZE(order); i++) {
-		uint16_t t = order[i];
+	/* The rows' order: that of the kernel's own tunnel dumps. */
+	for (const uint8_t *o = ctf_key_enc_orders.tunnel; !ret && *o != CTF_ENC_END; o++) {
+		uint16_t t = *o;
+		const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(t);
+
 		if (tun_flag_of(t)) {
 			ret = put_tun_flag(w, t);
 			continue;
@@ -567,8 +536,7 @@ static int put_tunnel(struct key_writer *w, uint32_t present)
 				nest_end(w, &v);
 			break;
 		default:
-			ret = put2(w, t, (size_t)ctf_tunnel_key_attr_desc(t)->len,
-				   (const char *)w->k + tun_off[t], (const char *)w->m + tun_off[t]);
+			ret = put_field(w, t, d);
 			break;
 		}
 	}
@@ -593,31 +561,34 @@ static int put_nsh(struct key_writer *w)
 	return ret;
 }
 
+/* One attribute by its row: a plain copy, or its kind's own layout. */
+static int put_attr(struct key_writer *w, uint16_t t)
+{
+	const struct ctf_attr_desc *d = ctf_key_attr_row(t);
+
+	switch (d->kind) {
+	case CTF_AK_MPLS: {
+		size_t n = w->k->mpls_n ? w->k->mpls_n : 1;
+
+		return put2(w, t, n * 4, w->k->mpls, w->m->mpls);
+	}
+	case CTF_AK_NSH:
+		return put_nsh(w);
+	case CTF_AK_TUNNEL:
+		return put_tunnel(w, w->k->tun_attrs);
+	default:
+		return put_field(w, t, d);
+	}
+}
+
 /* What is inside the innermost encap() (or the outer level without VLAN). */
 static int put_inner(struct key_writer *w, uint64_t emit)
 {
-	static const uint8_t order[] = {
-		OVS_KEY_ATTR_ETHERTYPE, OVS_KEY_ATTR_IPV4, OVS_KEY_ATTR_IPV6, OVS_KEY_ATTR_IPV6_EXTHDRS,
-		OVS_KEY_ATTR_ARP, OVS_KEY_ATTR_MPLS, OVS_KEY_ATTR_NSH, OVS_KEY_ATTR_TCP,
-		OVS_KEY_ATTR_TCP_FLAGS, OVS_KEY_ATTR_UDP, OVS_KEY_ATTR_SCTP, OVS_KEY_ATTR_ICMP,
-		OVS_KEY_ATTR_ICMPV6, OVS_KEY_ATTR_ND,
-	};
 	int ret = 0;
 
-	for (size_t i = 0; !ret && i < CTF_ARRAY_SIZE(order); i++) {
-		uint16_t t = order[i];
-
-		if (!(emit & CTF_KEY_BIT(t)))
-			continue;
-		if (t == OVS_KEY_ATTR_MPLS) {
-			size_t n = w->k->mpls_n ? w->k->mpls_n : 1;
-			ret = put2(w, t, n * 4, w->k->mpls, w->m->mpls);
-		} else if (t == OVS_KEY_ATTR_NSH) {
-			ret = put_nsh(w);
-		} else {
-			ret = put_field(w, t);
-		}
-	}
+	for (const uint8_t *o = ctf_key_enc_orders.inner; !ret && *o != CTF_ENC_END; o++)
+		if (emit & CTF_KEY_BIT(*o))
+			ret = put_attr(w, *o);
 	return ret;
 }
 
@@ -644,8 +615,9 @@ static int put_vlan_level(struct key_writer *w, uint64_t emit, int depth)
 
 static bool field_nonzero(const struct ctf_flow_key *m, unsigned type)
 {
-	const uint8_t *p = (const uint8_t *)m + key_off[type];
-	int len = key_off[type] ? key_len(type) : 0;
+	const struct ctf_attr_desc *d = ctf_key_attr_row(type);
+	const uint8_t *p = (const uint8_t *)m + d->key_off;
+	size_t len = ctf_attr_copy_len(d);
 
 	if (type == OVS_KEY_ATTR_MPLS)
 		return m->mpls[0] || m->mpls[1] || m->mpls[2];
@@ -656,7 +628,7 @@ static bool field_nonzero(const struct ctf_flow_key *m, unsigned type)
 		       memcmp(&m->nsh_md1, zero, sizeof(m->nsh_md1)) ||
 		       memcmp(m->nsh_md2, zero, sizeof(m->nsh_md2));
 	}
-	for (int i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++)
 		if (p[i])
 			return true;
 	return false;
@@ -671,18 +643,16 @@ static bool field_nonzero(const struct ctf_flow_key *m, unsigned type)
 static void normalize_mask(struct ctf_flow_key *m, const struct ctf_flow_key *key)
 {
 	uint64_t have = key->attrs;
-	uint64_t l4 = B(TCP) | B(TCP_FLAGS) | B(UDP) | B(SCTP) | B(ICMP) | B(ICMPV6) | B(ND);
-	uint64_t l3 = B(IPV4) | B(IPV6) | B(ARP) | B(MPLS) | B(NSH) | B(CT_ORIG_TUPLE_IPV4) |
-		      B(CT_ORIG_TUPLE_IPV6);
 	bool need_proto = false, need_eth = false;
 
 	for (unsigned t = 1; t <= OVS_KEY_ATTR_MAX; t++) {
+		struct ctf_mask_parent p;
+
 		if (!(have & CTF_KEY_BIT(t)) || !field_nonzero(m, t))
 			continue;
-		if (l4 & CTF_KEY_BIT(t))
-			need_proto = true;
-		if (l3 & CTF_KEY_BIT(t))
-			need_eth = true;
+		p = ctf_key_mask_parent(t, 0);
+		need_proto |= p.proto != 0;
+		need_eth |= p.eth_type != 0;
 	}
 	if ((have & B(ND)) && field_nonzero(m, OVS_KEY_ATTR_ND))
 		m->icmpv6.icmpv6_type = 0xff;
@@ -693,56 +663,10 @@ static void normalize_mask(struct ctf_flow_key *m, const struct ctf_flow_key *ke
 			m->ipv4.ipv4_proto = 0xff;
 		need_eth = true;
 	}
-	if ((need_eth && (have & B(ETHERTYPE))) || m->eth_type)
+	if (need_eth && (have & B(ETHERTYPE)))
 		m->eth_type = 0xffff;
-	if (m->in_port)
-		m->in_port = UINT32_MAX;
-	for (int i = 0; i < 2; i++)
-		m->vlan[i].tpid = m->vlan[i].tci = 0xffff;
+	ctf_key_mask_kernel_tighten(m);
 	m->ct_state &= CTF_CS_SUPPORTED_MASK;
-}
-
-/* Attributes the kernel's match_validate() expects for these (masked) values. */
-static uint64_t expected_attrs(const struct ctf_flow_key *k)
-{
-	uint64_t exp = 0;
-	uint16_t et;
-
-	if (!(k->attrs & B(ETHERTYPE)))
-		return 0;
-	et = ntohs(k->eth_type);
-	if (et == 0x0806 || et == 0x8035)
-		exp |= B(ARP);
-	else if (et == 0x8847 || et == 0x8848)
-		exp |= B(MPLS);
-	else if (et == 0x894f)
-		exp |= B(NSH);
-	else if (et == 0x0800) {
-		exp |= B(IPV4);
-		if (k->ipv4.ipv4_frag != OVS_FRAG_TYPE_LATER) {
-			switch (k->ipv4.ipv4_proto) {
-			case 6: exp |= B(TCP) | B(TCP_FLAGS); break;
-			case 17: exp |= B(UDP); break;
-			case 132: exp |= B(SCTP); break;
-			case 1: exp |= B(ICMP); break;
-			}
-		}
-	} else if (et == 0x86dd) {
-		exp |= B(IPV6);
-		if (k->ipv6.ipv6_frag != OVS_FRAG_TYPE_LATER) {
-			switch (k->ipv6.ipv6_proto) {
-			case 6: exp |= B(TCP) | B(TCP_FLAGS); break;
-			case 17: exp |= B(UDP); break;
-			case 132: exp |= B(SCTP); break;
-			case 58:
-				exp |= B(ICMPV6);
-				if (k->icmpv6.icmpv6_type == 135 || k->icmpv6.icmpv6_type == 136)
-					exp |= B(ND);
-				break;
-			}
-		}
-	}
-	return exp;
 }
 
 int ctf_flow_key_to_attrs(const struct ctf_flow_key *key, const struct ctf_flow_key *mask,
@@ -762,7 +686,7 @@ int ctf_flow_key_to_attrs(const struct ctf_flow_key *key, const struct ctf_flow_
 		ctf_flow_key_mask_exact(&m, key);
 	}
 	ctf_flow_key_mask_apply(&k, key, &m);
-	emit = (key->attrs | expected_attrs(&k)) &
+	emit = (key->attrs | ctf_key_expected_attrs(&k)) &
 	       ~(CTF_KEYB_UNKNOWN | CTF_KEY_BIT(OVS_KEY_ATTR_ENCAP));
 	if (emit & B(MPLS) && !k.mpls_n)
 		k.mpls_n = m.mpls_n = 1;
@@ -771,20 +695,9 @@ int ctf_flow_key_to_attrs(const struct ctf_flow_key *key, const struct ctf_flow_
 	if (mask_out)
 		ctf_nlbuf_reset(mask_out);
 
-	static const uint8_t outer[] = {
-		OVS_KEY_ATTR_RECIRC_ID, OVS_KEY_ATTR_DP_HASH, OVS_KEY_ATTR_PRIORITY,
-		OVS_KEY_ATTR_TUNNEL, OVS_KEY_ATTR_IN_PORT, OVS_KEY_ATTR_SKB_MARK,
-		OVS_KEY_ATTR_CT_STATE, OVS_KEY_ATTR_CT_ZONE, OVS_KEY_ATTR_CT_MARK,
-		OVS_KEY_ATTR_CT_LABELS, OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4,
-		OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6, OVS_KEY_ATTR_ETHERNET,
-	};
-	for (size_t i = 0; !ret && i < CTF_ARRAY_SIZE(outer); i++) {
-		uint16_t t = outer[i];
-
-		if (!(emit & CTF_KEY_BIT(t)))
-			continue;
-		ret = t == OVS_KEY_ATTR_TUNNEL ? put_tunnel(&w, key->tun_attrs) : put_field(&w, t);
-	}
+	for (const uint8_t *o = ctf_key_enc_orders.outer; !ret && *o != CTF_ENC_END; o++)
+		if (emit & CTF_KEY_BIT(*o))
+			ret = put_attr(&w, *o);
 	if (!ret)
 		ret = put_vlan_level(&w, emit, 0);
 	return ret;

@@ -23,6 +23,7 @@
 #include "ctflow/match.h"
 #include "odp/key-attrs.h"
 #include "netlink/nla-inline.h"
+#include "odp/key-rules.h"
 #include "odp/validate.h"
 
 #define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
@@ -177,6 +178,72 @@ static int check_nsh(const struct nlattr *nest, struct ctf_err *err)
 }
 
 /*
+ * VLAN: eth_type(TPID),vlan(TCI),encap(inner) of one level belong together
+ * (parse_vlan_from_nlattrs()).
+ */
+static int check_vlan_level(const struct nlattr *et, const struct nlattr *vlan,
+			    const struct nlattr *encap, bool has_eth, bool is_mask, int depth,
+			    struct stream_info *si, struct ctf_err *err)
+{
+	const char *what = is_mask ? "mask" : "key";
+	uint16_t etv = et ? ntohs(ctf_nla_u16(et)) : 0;
+
+	if (encap && !vlan) {
+		ctf_err_set(err, "encap() in the %s without vlan()", what);
+		ctf_err_hint(err, "write eth_type(0x8100),vlan(vid=N),encap(...)");
+		return -EINVAL;
+	}
+	if (!is_mask && et && is_vlan_tpid(etv) && (depth || has_eth) &&
+	    (!vlan || !encap)) {
+		ctf_err_set(err, "eth_type(0x%04x) is a VLAN TPID and needs vlan() and encap()", etv);
+		ctf_err_hint(err, "write eth_type(0x%04x),vlan(vid=N),encap(eth_type(...),...)", etv);
+		return -EINVAL;
+	}
+	if (vlan) {
+		uint16_t tci = ntohs(ctf_nla_u16(vlan));
+
+		if (depth >= 2) {
+			ctf_err_set(err, "more than two vlan() tags; the kernel parses at most two");
+			return -EINVAL;
+		}
+		if (!is_mask && !depth && !has_eth) {
+			ctf_err_set(err, "vlan() needs eth(): the kernel parses VLAN tags of Ethernet frames only");
+			ctf_err_hint(err, "add eth() before eth_type(0x%04x),vlan(...)", etv ? etv : 0x8100);
+			return -EINVAL;
+		}
+		if (!is_mask && (!et || !is_vlan_tpid(etv))) {
+			ctf_err_set(err, "vlan() needs eth_type(0x8100) or eth_type(0x88a8) at the same level");
+			ctf_err_hint(err, "write eth_type(0x8100),vlan(vid=N),encap(...)");
+			return -EINVAL;
+		}
+		if (!is_mask && !(tci & 0x1000)) {
+			if (tci) {
+				ctf_err_set(err, "vlan(tci=0x%04x) lacks the CFI/present bit 0x1000", tci);
+				ctf_err_hint(err, "use vlan(vid=N,pcp=P), which sets it; only tci 0 (a truncated header) may omit it");
+				return -EINVAL;
+			}
+			if (encap && ctf_nla_len(encap)) {
+				ctf_err_set(err, "vlan(tci=0) marks a truncated VLAN header and must have an empty encap()");
+				ctf_err_hint(err, "use encap() with nothing inside, or give a real vlan(vid=N)");
+				return -EINVAL;
+			}
+		}
+		if (is_mask && et && etv != 0xffff && etv) {
+			ctf_err_set(err, "the VLAN TPID eth_type mask is 0x%04x; it must be exact", etv);
+			ctf_err_hint(err, "drop the /mask on the eth_type in front of vlan()");
+			return -EINVAL;
+		}
+		if (is_mask && tci && !(tci & 0x1000)) {
+			ctf_err_set(err, "vlan() mask 0x%04x does not match the CFI bit (0x1000) exactly", tci);
+			ctf_err_hint(err, "include cfi in the vlan() mask, e.g. vlan(vid=N/0xfff)");
+			return -EINVAL;
+		}
+		si->attrs |= depth ? CTF_KEYB_ENCAP1 : B(ENCAP);
+	}
+	return 0;
+}
+
+/*
  * One level of a key or mask stream (the outer one, or an encap()):
  * structure, lengths, duplicates, and the VLAN rules that link a level's
  * eth_type, vlan() and encap().
@@ -247,65 +314,14 @@ static int check_level(const void *data, size_t len, bool is_mask, int depth,
 		return -EINVAL;
 	}
 
-	/* VLAN: eth_type(TPID),vlan(TCI),encap(inner) belong together. */
 #define TB(t) ((present & B(t)) ? tb[OVS_KEY_ATTR_##t] : NULL)
-	const struct nlattr *et = TB(ETHERTYPE), *vlan = TB(VLAN), *encap = TB(ENCAP);
-	bool has_eth = present & B(ETHERNET);
+	const struct nlattr *encap = TB(ENCAP);
+
+	ret = check_vlan_level(TB(ETHERTYPE), TB(VLAN), encap, present & B(ETHERNET), is_mask,
+			       depth, si, err);
 #undef TB
-	uint16_t etv = et ? ntohs(ctf_nla_u16(et)) : 0;
-
-	if (encap && !vlan) {
-		ctf_err_set(err, "encap() in the %s without vlan()", what);
-		ctf_err_hint(err, "write eth_type(0x8100),vlan(vid=N),encap(...)");
-		return -EINVAL;
-	}
-	if (!is_mask && et && is_vlan_tpid(etv) && (depth || has_eth) &&
-	    (!vlan || !encap)) {
-		ctf_err_set(err, "eth_type(0x%04x) is a VLAN TPID and needs vlan() and encap()", etv);
-		ctf_err_hint(err, "write eth_type(0x%04x),vlan(vid=N),encap(eth_type(...),...)", etv);
-		return -EINVAL;
-	}
-	if (vlan) {
-		uint16_t tci = ntohs(ctf_nla_u16(vlan));
-
-		if (depth >= 2) {
-			ctf_err_set(err, "more than two vlan() tags; the kernel parses at most two");
-			return -EINVAL;
-		}
-		if (!is_mask && !depth && !has_eth) {
-			ctf_err_set(err, "vlan() needs eth(): the kernel parses VLAN tags of Ethernet frames only");
-			ctf_err_hint(err, "add eth() before eth_type(0x%04x),vlan(...)", etv ? etv : 0x8100);
-			return -EINVAL;
-		}
-		if (!is_mask && (!et || !is_vlan_tpid(etv))) {
-			ctf_err_set(err, "vlan() needs eth_type(0x8100) or eth_type(0x88a8) at the same level");
-			ctf_err_hint(err, "write eth_type(0x8100),vlan(vid=N),encap(...)");
-			return -EINVAL;
-		}
-		if (!is_mask && !(tci & 0x1000)) {
-			if (tci) {
-				ctf_err_set(err, "vlan(tci=0x%04x) lacks the CFI/present bit 0x1000", tci);
-				ctf_err_hint(err, "use vlan(vid=N,pcp=P), which sets it; only tci 0 (a truncated header) may omit it");
-				return -EINVAL;
-			}
-			if (encap && ctf_nla_len(encap)) {
-				ctf_err_set(err, "vlan(tci=0) marks a truncated VLAN header and must have an empty encap()");
-				ctf_err_hint(err, "use encap() with nothing inside, or give a real vlan(vid=N)");
-				return -EINVAL;
-			}
-		}
-		if (is_mask && et && etv != 0xffff && etv) {
-			ctf_err_set(err, "the VLAN TPID eth_type mask is 0x%04x; it must be exact", etv);
-			ctf_err_hint(err, "drop the /mask on the eth_type in front of vlan()");
-			return -EINVAL;
-		}
-		if (is_mask && tci && !(tci & 0x1000)) {
-			ctf_err_set(err, "vlan() mask 0x%04x does not match the CFI bit (0x1000) exactly", tci);
-			ctf_err_hint(err, "include cfi in the vlan() mask, e.g. vlan(vid=N/0xfff)");
-			return -EINVAL;
-		}
-		si->attrs |= depth ? CTF_KEYB_ENCAP1 : B(ENCAP);
-	}
+	if (ret)
+		return ret;
 	if (encap)
 		return check_level(ctf_nla_data(encap), ctf_nla_len(encap), is_mask,
 				   depth + 1, si, err);
@@ -374,109 +390,119 @@ static int check_key_values(const struct ctf_flow_key *k, struct ctf_err *err)
 	return 0;
 }
 
-/* match_validate(): attributes the key values make the kernel expect. */
+/*
+ * match_validate(): the attributes the key values make the kernel expect
+ * (the rule itself is ctf_key_expected_attrs(), which the encoder follows
+ * too); here only how to say which one is missing, parents first.
+ */
+static const struct missing_attr {
+	uint64_t bits;
+	const char *needs;	/* what the message says is missing */
+	const char *add;	/* the hint */
+	bool any;		/* the hint goes on "to match any <packet kind>" */
+} missing_attrs[] = {
+	{ B(ARP), "an arp() key", "add arp()", true },
+	{ B(MPLS), "an mpls() key", "add mpls(label=N) with the label stack entry to match", false },
+	{ B(NSH), "an nsh() key", "add nsh(...) with the NSH base header fields to match", false },
+	{ B(IPV4), "an ipv4() key", "add ipv4()", true },
+	{ B(IPV6), "an ipv6() key", "add ipv6()", true },
+	{ B(TCP) | B(TCP_FLAGS), "tcp() and tcp_flags() keys", "add tcp(),tcp_flags(0/0)", true },
+	{ B(UDP), "a udp() key", "add udp()", true },
+	{ B(SCTP), "an sctp() key", "add sctp()", true },
+	{ B(ICMP), "an icmp() key", "add icmp()", true },
+	{ B(ICMPV6), "an icmpv6() key", "add icmpv6()", true },
+	{ B(ND), "an nd() key", "add nd()", true },
+};
+
 static int check_expected(const struct ctf_flow_key *k, struct ctf_err *err)
 {
-	uint64_t have = k->attrs;
-	const char *ip;
-	uint8_t proto, frag;
-
-	if (!(have & B(ETHERTYPE)))
-		return 0;
+	uint64_t missing = ctf_key_expected_attrs(k) & ~k->attrs;
 	uint16_t et = ntohs(k->eth_type);
-	switch (et) {
-	case 0x0806:
-	case 0x8035:
-		if (!(have & B(ARP))) {
-			ctf_err_set(err, "eth_type(0x%04x) needs an arp() key", et);
-			ctf_err_hint(err, "add arp() to match any %s packet", et == 0x0806 ? "ARP" : "RARP");
-			return -EINVAL;
-		}
+	bool v6 = et == 0x86dd;
+	uint8_t proto = v6 ? k->ipv6.ipv6_proto : k->ipv4.ipv4_proto;
+	const struct missing_attr *ma = NULL;
+	char parent[32];
+	const char *kind;
+
+	for (size_t i = 0; !ma && i < CTF_ARRAY_SIZE(missing_attrs); i++)
+		if (missing & missing_attrs[i].bits)
+			ma = &missing_attrs[i];
+	if (!ma)
 		return 0;
-	case 0x8847:
-	case 0x8848:
-		if (!(have & B(MPLS))) {
-			ctf_err_set(err, "eth_type(0x%04x) needs an mpls() key", et);
-			ctf_err_hint(err, "add mpls(label=N) with the label stack entry to match");
-			return -EINVAL;
-		}
-		return 0;
-	case 0x894f:
-		if (!(have & B(NSH))) {
-			ctf_err_set(err, "eth_type(0x894f) needs an nsh() key");
-			ctf_err_hint(err, "add nsh(...) with the NSH base header fields to match");
-			return -EINVAL;
-		}
-		return 0;
-	case 0x0800:
-		if (!(have & B(IPV4))) {
-			ctf_err_set(err, "eth_type(0x0800) needs an ipv4() key");
-			ctf_err_hint(err, "add ipv4() to match any IPv4 packet");
-			return -EINVAL;
-		}
-		ip = "ipv4";
-		proto = k->ipv4.ipv4_proto;
-		frag = k->ipv4.ipv4_frag;
-		break;
-	case 0x86dd:
-		if (!(have & B(IPV6))) {
-			ctf_err_set(err, "eth_type(0x86dd) needs an ipv6() key");
-			ctf_err_hint(err, "add ipv6() to match any IPv6 packet");
-			return -EINVAL;
-		}
-		ip = "ipv6";
-		proto = k->ipv6.ipv6_proto;
-		frag = k->ipv6.ipv6_frag;
-		break;
-	default:
-		return 0;
+	if (ma->bits & (B(ARP) | B(MPLS) | B(NSH) | B(IPV4) | B(IPV6))) {
+		snprintf(parent, sizeof(parent), "eth_type(0x%04x)", et);
+		kind = et == 0x8035 ? "RARP packet" : et == 0x0806 ? "ARP packet" :
+		       v6 ? "IPv6 packet" : "IPv4 packet";
+	} else if (ma->bits & B(ND)) {
+		snprintf(parent, sizeof(parent), "icmpv6(type=%u)", k->icmpv6.icmpv6_type);
+		kind = k->icmpv6.icmpv6_type == 135 ? "neighbour solicitation" : "neighbour advertisement";
+	} else {
+		snprintf(parent, sizeof(parent), "%s(proto=%u)", v6 ? "ipv6" : "ipv4", proto);
+		kind = proto == 6 ? "TCP packet" : proto == 17 ? "UDP packet" :
+		       proto == 132 ? "SCTP packet" : proto == 1 ? "ICMP packet" : "ICMPv6 packet";
 	}
-	if (frag == OVS_FRAG_TYPE_LATER)
-		return 0;	/* later fragments carry no L4 header */
-	switch (proto) {
-	case 6:
-		if ((have & (B(TCP) | B(TCP_FLAGS))) != (B(TCP) | B(TCP_FLAGS))) {
-			ctf_err_set(err, "%s(proto=6) needs tcp() and tcp_flags() keys", ip);
-			ctf_err_hint(err, "add tcp(),tcp_flags(0/0) to match any TCP packet");
+	ctf_err_set(err, "%s needs %s", parent, ma->needs);
+	if (ma->any)
+		ctf_err_hint(err, "%s to match any %s", ma->add, kind);
+	else
+		ctf_err_hint(err, "%s", ma->add);
+	return -EINVAL;
+}
+
+/*
+ * Masks the kernel widens without a word: it matches in_port and the
+ * innermost eth_type exactly whenever the mask has them (flow_netlink.c
+ * forces their mask to all-ones), so a partial mask would install a flow
+ * narrower than the one asked for. @m is the mask as given.
+ */
+static int check_mask_honoured(const struct ctf_flow_key *k, const struct ctf_flow_key *m,
+			       struct ctf_err *err)
+{
+	/* Ports are 0..65534: a mask with the low 16 bits set is exact in effect. */
+	if ((m->attrs & B(IN_PORT)) && m->in_port && (m->in_port & 0xffff) != 0xffff) {
+		ctf_err_set(err, "in_port(%u/%#x): the kernel matches in_port exactly or not at all",
+			    k->in_port, m->in_port);
+		ctf_err_hint(err, "drop the /mask to match port %u, or leave in_port() out to match any port",
+			     k->in_port);
+		return -EINVAL;
+	}
+	if ((m->attrs & B(ETHERTYPE)) && m->eth_type && m->eth_type != 0xffff) {
+		ctf_err_set(err, "eth_type(0x%04x/0x%04x): the kernel matches the EtherType exactly",
+			    ntohs(k->eth_type), ntohs(m->eth_type));
+		ctf_err_hint(err, "drop the /mask and write one flow per EtherType");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ct_state combinations no packet can have (@ks: key bits under @ms, the mask). */
+static int check_ct_state(uint32_t ks, uint32_t ms, struct ctf_err *err)
+{
+	static const struct {
+		uint32_t both;
+		const char *what, *why;
+	} never[] = {
+		{ OVS_CS_F_NEW | OVS_CS_F_ESTABLISHED, "+new+est",
+		  "a connection is new or established, never both" },
+		{ OVS_CS_F_ESTABLISHED | OVS_CS_F_RELATED, "+est+rel",
+		  "a packet is of an established connection or related to one, never both" },
+		{ OVS_CS_F_NEW | OVS_CS_F_REPLY_DIR, "+new+rpl",
+		  "the packet that makes a new connection is in the original direction" },
+	};
+
+	ks &= ms;
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(never); i++) {
+		if ((ks & never[i].both) == never[i].both) {
+			ctf_err_set(err, "ct_state(%s) can never match: %s", never[i].what, never[i].why);
+			ctf_err_hint(err, "match each state in a flow of its own");
 			return -EINVAL;
 		}
-		break;
-	case 17:
-		if (!(have & B(UDP))) {
-			ctf_err_set(err, "%s(proto=17) needs a udp() key", ip);
-			ctf_err_hint(err, "add udp() to match any UDP packet");
-			return -EINVAL;
-		}
-		break;
-	case 132:
-		if (!(have & B(SCTP))) {
-			ctf_err_set(err, "%s(proto=132) needs an sctp() key", ip);
-			ctf_err_hint(err, "add sctp() to match any SCTP packet");
-			return -EINVAL;
-		}
-		break;
-	case 1:
-		if (et == 0x0800 && !(have & B(ICMP))) {
-			ctf_err_set(err, "ipv4(proto=1) needs an icmp() key");
-			ctf_err_hint(err, "add icmp() to match any ICMP packet");
-			return -EINVAL;
-		}
-		break;
-	case 58:
-		if (et != 0x86dd)
-			break;
-		if (!(have & B(ICMPV6))) {
-			ctf_err_set(err, "ipv6(proto=58) needs an icmpv6() key");
-			ctf_err_hint(err, "add icmpv6() to match any ICMPv6 packet");
-			return -EINVAL;
-		}
-		if ((k->icmpv6.icmpv6_type == 135 || k->icmpv6.icmpv6_type == 136) && !(have & B(ND))) {
-			ctf_err_set(err, "icmpv6(type=%u) needs an nd() key", k->icmpv6.icmpv6_type);
-			ctf_err_hint(err, "add nd() to match any neighbour %s",
-				     k->icmpv6.icmpv6_type == 135 ? "solicitation" : "advertisement");
-			return -EINVAL;
-		}
-		break;
+	}
+	if ((ms & OVS_CS_F_TRACKED) && !(ks & OVS_CS_F_TRACKED) && ks) {
+		ctf_err_set(err, "ct_state(-trk) with other flags set (0x%x) can never match: untracked packets have no other state",
+			    ks);
+		ctf_err_hint(err, "write ct_state(-trk) alone, or +trk with the other flags");
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -488,114 +514,111 @@ static int mask_refused(struct ctf_err *err, unsigned t, const char *why, const 
 	return -EINVAL;
 }
 
+/* The flow's L3/L4 parents, as check_mask_allowed() weighs them. */
+struct mask_ctx {
+	uint16_t et;
+	bool et_exact, v4, v6, l4;
+	uint8_t proto, proto_mask, frag;
+};
+
+/* A mask of @t under an EtherType parent @want_et. */
+static int check_et_parent(const struct ctf_flow_key *k, const struct mask_ctx *c, unsigned t,
+			   unsigned want_et, struct ctf_err *err)
+{
+	char why[96], hint[160];
+
+	if (c->et != want_et || !c->et_exact) {
+		snprintf(why, sizeof(why), "needs an exact eth_type(0x%04x) in the flow", want_et);
+		snprintf(hint, sizeof(hint), "add eth_type(0x%04x) without a mask before %s()",
+			 want_et, attr_name(t));
+		return mask_refused(err, t, why, hint);
+	}
+	/* As the kernel: whenever ND is expected, whether or not nd() is there. */
+	if (t == OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6 && c->frag != OVS_FRAG_TYPE_LATER &&
+	    k->ipv6.ipv6_proto == 58 && (k->icmpv6.icmpv6_type == 135 || k->icmpv6.icmpv6_type == 136))
+		return mask_refused(err, t, "cannot be matched in a neighbour discovery flow (the kernel keeps nd() in the same place)",
+				    "match ct_tuple6() in flows that are not icmpv6(type=135/136)");
+	return 0;
+}
+
+/* A mask of @t under an IP protocol parent @want_proto. */
+static int check_proto_parent(const struct ctf_flow_key *k, const struct ctf_flow_key *m,
+			      const struct mask_ctx *c, unsigned t, unsigned want_proto,
+			      struct ctf_err *err)
+{
+	bool ok = c->l4 && c->proto == want_proto && c->proto_mask == 0xff &&
+		  (want_proto != 1 || c->v4) && (want_proto != 58 || c->v6);
+
+	if (!ok) {
+		const char *ipn = want_proto == 1 ? "ipv4" : want_proto == 58 ? "ipv6" : c->v6 ? "ipv6" : "ipv4";
+		const char *ipet = !strcmp(ipn, "ipv6") ? "0x86dd" : "0x0800";
+		char why[128], hint[160];
+
+		if (c->l4 && c->proto == want_proto && c->proto_mask != 0xff)
+			snprintf(why, sizeof(why), "needs the ip protocol matched exactly (%s(proto=%u) without a mask)",
+				 ipn, want_proto);
+		else if ((c->v4 || c->v6) && c->frag == OVS_FRAG_TYPE_LATER)
+			snprintf(why, sizeof(why), "is not allowed for later fragments (%s(frag=later) has no L4 header)",
+				 ipn);
+		else
+			snprintf(why, sizeof(why), "needs an exact %s(proto=%u) and eth_type(%s) in the flow",
+				 ipn, want_proto, ipet);
+		snprintf(hint, sizeof(hint), "add eth_type(%s),%s(proto=%u) without masks", ipet, ipn,
+			 want_proto);
+		return mask_refused(err, t, why, hint);
+	}
+	if (t == OVS_KEY_ATTR_ND) {
+		uint8_t ty = k->icmpv6.icmpv6_type;
+
+		if ((ty != 135 && ty != 136) || m->icmpv6.icmpv6_type != 0xff)
+			return mask_refused(err, t, "needs an exact icmpv6(type=135) or icmpv6(type=136)",
+					    "match the ICMPv6 type exactly: icmpv6(type=135) for NS, 136 for NA");
+	}
+	return 0;
+}
+
 /*
- * match_validate(): which non-zero mask attributes are allowed. @m is the
- * effective mask (eth_type already forced exact when present).
+ * match_validate(): which non-zero mask attributes are allowed (the parents
+ * each needs: ctf_key_mask_parent()). @m is the effective mask (eth_type
+ * already forced exact when present).
  */
 static int check_mask_allowed(const struct ctf_flow_key *k, const struct ctf_flow_key *m,
 			      uint64_t mask_nonzero, struct ctf_err *err)
 {
-	uint16_t et = (k->attrs & B(ETHERTYPE)) ? ntohs(k->eth_type) : 0;
-	bool et_exact = m->eth_type == 0xffff;
-	bool v4 = et == 0x0800, v6 = et == 0x86dd;
-	uint8_t proto = v4 ? k->ipv4.ipv4_proto : v6 ? k->ipv6.ipv6_proto : 0;
-	uint8_t proto_mask = v4 ? m->ipv4.ipv4_proto : v6 ? m->ipv6.ipv6_proto : 0;
-	uint8_t frag = v4 ? k->ipv4.ipv4_frag : v6 ? k->ipv6.ipv6_frag : 0;
-	bool l4 = (v4 || v6) && et_exact && frag != OVS_FRAG_TYPE_LATER;
+	struct mask_ctx c = { .et = (k->attrs & B(ETHERTYPE)) ? ntohs(k->eth_type) : 0 };
+	int ret;
+
+	c.et_exact = m->eth_type == 0xffff;
+	c.v4 = c.et == 0x0800;
+	c.v6 = c.et == 0x86dd;
+	c.proto = c.v4 ? k->ipv4.ipv4_proto : c.v6 ? k->ipv6.ipv6_proto : 0;
+	c.proto_mask = c.v4 ? m->ipv4.ipv4_proto : c.v6 ? m->ipv6.ipv6_proto : 0;
+	c.frag = c.v4 ? k->ipv4.ipv4_frag : c.v6 ? k->ipv6.ipv6_frag : 0;
+	c.l4 = (c.v4 || c.v6) && c.et_exact && c.frag != OVS_FRAG_TYPE_LATER;
 
 	/* Ascending over the set bits only (bit 0 is no attribute). */
 	for (uint64_t todo = mask_nonzero & ~(uint64_t)1 &
 			     (CTF_KEY_BIT(OVS_KEY_ATTR_MAX) | (CTF_KEY_BIT(OVS_KEY_ATTR_MAX) - 1));
 	     todo; todo &= todo - 1) {
 		unsigned t = (unsigned)__builtin_ctzll(todo);
-		char hint[160];
+		struct ctf_mask_parent p = ctf_key_mask_parent(t, c.et);
 
 		if (t != OVS_KEY_ATTR_TUNNEL && t != OVS_KEY_ATTR_IN_PORT && t != OVS_KEY_ATTR_ETHERTYPE &&
 		    !(k->attrs & CTF_KEY_BIT(t))) {
+			char hint[160];
+
 			snprintf(hint, sizeof(hint), "add %s() to the key, or drop its mask", attr_name(t));
 			return mask_refused(err, t, "is given but the key has no such attribute", hint);
 		}
-		unsigned want_et = 0, want_proto = 0;
-		switch (t) {
-		case OVS_KEY_ATTR_IPV4:
-		case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4:
-			want_et = 0x0800;
-			break;
-		case OVS_KEY_ATTR_IPV6:
-		case OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6:
-			want_et = 0x86dd;
-			break;
-		case OVS_KEY_ATTR_ARP:
-			want_et = et == 0x8035 ? 0x8035 : 0x0806;
-			break;
-		case OVS_KEY_ATTR_MPLS:
-			want_et = et == 0x8848 ? 0x8848 : 0x8847;
-			break;
-		case OVS_KEY_ATTR_NSH:
-			want_et = 0x894f;
-			break;
-		case OVS_KEY_ATTR_TCP:
-		case OVS_KEY_ATTR_TCP_FLAGS:
-			want_proto = 6;
-			break;
-		case OVS_KEY_ATTR_UDP:
-			want_proto = 17;
-			break;
-		case OVS_KEY_ATTR_SCTP:
-			want_proto = 132;
-			break;
-		case OVS_KEY_ATTR_ICMP:
-			want_proto = 1;
-			break;
-		case OVS_KEY_ATTR_ICMPV6:
-		case OVS_KEY_ATTR_ND:
-			want_proto = 58;
-			break;
-		default:
-			continue;	/* metadata, eth, vlan: allowed whenever the key has them */
-		}
-		if (want_et) {
-			if (et != want_et || !et_exact) {
-				char why[96];
-
-				snprintf(why, sizeof(why), "needs an exact eth_type(0x%04x) in the flow", want_et);
-				snprintf(hint, sizeof(hint), "add eth_type(0x%04x) without a mask before %s()",
-					 want_et, attr_name(t));
-				return mask_refused(err, t, why, hint);
-			}
-			/* As the kernel: whenever ND is expected, whether or not nd() is there. */
-			if (t == OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6 && frag != OVS_FRAG_TYPE_LATER &&
-			    k->ipv6.ipv6_proto == 58 && (k->icmpv6.icmpv6_type == 135 || k->icmpv6.icmpv6_type == 136))
-				return mask_refused(err, t, "cannot be matched in a neighbour discovery flow (the kernel keeps nd() in the same place)",
-						    "match ct_tuple6() in flows that are not icmpv6(type=135/136)");
-			continue;
-		}
-		bool ok = l4 && proto == want_proto && proto_mask == 0xff &&
-			  (want_proto != 1 || v4) && (want_proto != 58 || v6);
-		if (!ok) {
-			const char *ipn = want_proto == 1 ? "ipv4" : want_proto == 58 ? "ipv6" : v6 ? "ipv6" : "ipv4";
-			char why[128];
-
-			if (l4 && proto == want_proto && proto_mask != 0xff)
-				snprintf(why, sizeof(why), "needs the ip protocol matched exactly (%s(proto=%u) without a mask)",
-					 ipn, want_proto);
-			else if ((v4 || v6) && frag == OVS_FRAG_TYPE_LATER)
-				snprintf(why, sizeof(why), "is not allowed for later fragments (%s(frag=later) has no L4 header)",
-					 ipn);
-			else
-				snprintf(why, sizeof(why), "needs an exact %s(proto=%u) and eth_type(%s) in the flow",
-					 ipn, want_proto, !strcmp(ipn, "ipv6") ? "0x86dd" : "0x0800");
-			snprintf(hint, sizeof(hint), "add eth_type(%s),%s(proto=%u) without masks",
-				 !strcmp(ipn, "ipv6") ? "0x86dd" : "0x0800", ipn, want_proto);
-			return mask_refused(err, t, why, hint);
-		}
-		if (t == OVS_KEY_ATTR_ND) {
-			uint8_t ty = k->icmpv6.icmpv6_type;
-
-			if ((ty != 135 && ty != 136) || m->icmpv6.icmpv6_type != 0xff)
-				return mask_refused(err, t, "needs an exact icmpv6(type=135) or icmpv6(type=136)",
-						    "match the ICMPv6 type exactly: icmpv6(type=135) for NS, 136 for NA");
-		}
+		/* metadata, eth, vlan: allowed whenever the key has them */
+		if (p.eth_type)
+			ret = check_et_parent(k, &c, t, p.eth_type, err);
+		else if (p.proto)
+			ret = check_proto_parent(k, m, &c, t, p.proto, err);
+		else
+			ret = 0;
+		if (ret)
+			return ret;
 	}
 	if ((mask_nonzero & B(CT_STATE)) && (m->ct_state & ~CTF_CS_SUPPORTED_MASK)) {
 		ctf_err_set(err, "ct_state() mask 0x%x has bits outside 0xff that the kernel does not support",
@@ -645,20 +668,19 @@ int ctf_flow_validate(const void *key, size_t key_len, const void *mask, size_t 
 	/* The mask as the kernel ends up using it. */
 	if (mask_len) {
 		ret = ctf_flow_key_from_attrs(mask, mask_len, m, err);
+		if (!ret)
+			ret = check_mask_honoured(k, m, err);
 		if (ret)
 			return ret;
-		if (m->eth_type)
-			m->eth_type = 0xffff;
-		if (m->in_port)
-			m->in_port = UINT32_MAX;
-		/* The TPIDs in front of vlan() must be exact (checked above); the TCI always is. */
-		m->vlan[0].tci = m->vlan[1].tci = 0xffff;
-		m->vlan[0].tpid = m->vlan[1].tpid = 0xffff;
+		/* The TPIDs in front of vlan() must be exact (checked above). */
+		ctf_key_mask_kernel_tighten(m);
 	} else {
 		ctf_flow_key_mask_exact(m, k);
 		msi.nonzero = ksi.attrs & ~(B(ENCAP) | CTF_KEYB_ENCAP1 | CTF_KEYB_VLAN1);
 	}
 	ret = check_mask_allowed(k, m, msi.nonzero, err);
+	if (!ret && (k->attrs & B(CT_STATE)))
+		ret = check_ct_state(k->ct_state, m->ct_state, err);
 	if (ret)
 		return ret;
 
