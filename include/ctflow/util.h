@@ -42,7 +42,8 @@ inline void ctf_str_puts(struct ctf_str *s, const char *text)
 	}
 	ctf_str_put(s, text, n);
 }
-/* The former name of ctf_str_puts(), until its last callers are renamed. */
+/* The former name of ctf_str_puts(): programs built against earlier
+ * versions of this header keep compiling. */
 #define ctf_str_puts_fast ctf_str_puts
 void ctf_str_printf(struct ctf_str *s, const char *fmt, ...) CTF_PRINTF(2, 3);
 void ctf_str_vprintf(struct ctf_str *s, const char *fmt, va_list ap) CTF_PRINTF(2, 0);

@@ -255,7 +255,6 @@ END_TEST
 START_TEST(test_impossible_ct_states_are_refused)
 {
 	refused("ct_state(+new+est+trk)," IP4, "ct_state(+new+est) can never match", "flow of its own");
-	refused("ct_state(+est+rel)," IP4, "ct_state(+est+rel) can never match", "flow of its own");
 	refused("ct_state(+new+rpl+trk)," IP4, "ct_state(+new+rpl) can never match", "flow of its own");
 	refused("ct_state(-trk+new)," IP4, "ct_state(-trk) with other flags set", "alone");
 	refused("ct_state(0x11/0x31)," IP4, "ct_state(-trk) with other flags set", "alone");
@@ -264,6 +263,8 @@ START_TEST(test_impossible_ct_states_are_refused)
 	accepted("ct_state(+new-est+trk)," IP4);
 	accepted("ct_state(+est+rpl+trk)," IP4);
 	accepted("ct_state(+rel+rpl+trk)," IP4);
+	/* Established packets of a related connection keep rel. */
+	accepted("ct_state(+est+rel+trk)," IP4);
 	accepted("ct_state(-trk-new-est)," IP4);
 	accepted("ct_state(-trk)," IP4);
 	accepted("ct_state(+new-rpl+trk)," IP4);

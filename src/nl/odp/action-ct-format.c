@@ -36,11 +36,11 @@ static void put_hex128(struct ctf_str *out, const uint8_t bytes[16])
 	bytes_to_u128(bytes, v);
 	/* The digit appenders, not printf: labels are on most ct() commits. */
 	if (v[0]) {
-		ctf_str_puts_fast(out, "0x");
+		ctf_str_puts(out, "0x");
 		ctf_str_put_xdigits(out, v[0], 1);
 		ctf_str_put_xdigits(out, v[1], 16);
 	} else if (v[1]) {
-		ctf_str_puts_fast(out, "0x");
+		ctf_str_puts(out, "0x");
 		ctf_str_put_xdigits(out, v[1], 1);
 	} else {
 		ctf_str_putc_fast(out, '0');
@@ -146,7 +146,7 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 
 	if (ctf_ct_action_decode(a, &ct) < 0)
 		goto error;
-	ctf_str_puts_fast(out, "ct(");
+	ctf_str_puts(out, "ct(");
 	for (unsigned i = 0; i < ctf_ct_n_opts; i++) {
 		const struct ctf_ct_opt *o = &ctf_ct_opts[i];
 
@@ -168,5 +168,5 @@ void ctf_ct_format(const struct nlattr *a, struct ctf_str *out)
 	ctf_str_putc_fast(out, ')');
 	return;
 error:	/* after a rewind: the next write ends the string again */
-	ctf_str_puts_fast(out, "ct(error)");
+	ctf_str_puts(out, "ct(error)");
 }

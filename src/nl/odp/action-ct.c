@@ -24,11 +24,6 @@
 
 /* ---- parsing ------------------------------------------------------------ */
 
-bool ctf_is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 int ctf_ct_dup_option(struct ctf_ascan *sc, const char *at, bool *seen)
 {
 	if (*seen) {

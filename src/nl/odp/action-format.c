@@ -98,7 +98,7 @@ static bool collect(const struct nlattr *nest, const struct ctf_act_table *t,
 static void format_nested_list(struct fmt *f, const struct nlattr *a, int depth)
 {
 	if (depth > FORMAT_MAX_DEPTH) {
-		ctf_str_puts_fast(f->out, "error");
+		ctf_str_puts(f->out, "error");
 		return;
 	}
 	format_list(f, ctf_nla_data(a), ctf_nla_len(a), depth);
@@ -128,22 +128,22 @@ static void format_userspace(struct fmt *f, const struct nlattr *a)
 
 	if (!collect(a, &ctf_userspace_attrs, tb, CTF_ARRAY_SIZE(tb)) ||
 	    !tb[OVS_USERSPACE_ATTR_PID]) {
-		ctf_str_puts_fast(f->out, "userspace(error)");
+		ctf_str_puts(f->out, "userspace(error)");
 		return;
 	}
 	/* Every slow-path flow has one: the decimal appender, not printf. */
-	ctf_str_puts_fast(f->out, "userspace(pid=");
+	ctf_str_puts(f->out, "userspace(pid=");
 	ctf_str_put_dec(f->out, get_u32(tb[OVS_USERSPACE_ATTR_PID]));
 	if (tb[OVS_USERSPACE_ATTR_USERDATA]) {
-		ctf_str_puts_fast(f->out, ",userdata(");
+		ctf_str_puts(f->out, ",userdata(");
 		ctf_format_hex(f->out, ctf_nla_data(tb[OVS_USERSPACE_ATTR_USERDATA]),
 			       ctf_nla_len(tb[OVS_USERSPACE_ATTR_USERDATA]));
 		ctf_str_putc_fast(f->out, ')');
 	}
 	if (tb[OVS_USERSPACE_ATTR_ACTIONS])
-		ctf_str_puts_fast(f->out, ",actions");
+		ctf_str_puts(f->out, ",actions");
 	if (tb[OVS_USERSPACE_ATTR_EGRESS_TUN_PORT]) {
-		ctf_str_puts_fast(f->out, ",tunnel_out_port=");
+		ctf_str_puts(f->out, ",tunnel_out_port=");
 		ctf_str_put_dec(f->out, get_u32(tb[OVS_USERSPACE_ATTR_EGRESS_TUN_PORT]));
 	}
 	ctf_str_putc_fast(f->out, ')');
@@ -168,10 +168,10 @@ static void format_set(struct fmt *f, const struct nlattr *a, bool masked)
 	unsigned flags = f->flags & ~(unsigned)CTF_FMT_VERBOSE;
 
 	if (!k) {
-		ctf_str_puts_fast(f->out, "set(error)");
+		ctf_str_puts(f->out, "set(error)");
 		return;
 	}
-	ctf_str_puts_fast(f->out, "set(");
+	ctf_str_puts(f->out, "set(");
 	if (!masked) {
 		ctf_key_format_one(k, NULL, f->ports, flags, f->out);
 	} else {
@@ -181,7 +181,7 @@ static void format_set(struct fmt *f, const struct nlattr *a, bool masked)
 		size_t n = ctf_nla_len(k);
 
 		if (n % 2 || n / 2 > 512) {
-			ctf_str_puts_fast(f->out, "error)");
+			ctf_str_puts(f->out, "error)");
 			return;
 		}
 		n /= 2;
@@ -201,16 +201,16 @@ static void format_push_vlan(struct fmt *f, const struct nlattr *a)
 
 	memcpy(&pv, ctf_nla_data(a), sizeof(pv));
 	tci = ntohs(pv.vlan_tci);
-	ctf_str_puts_fast(f->out, "push_vlan(");
+	ctf_str_puts(f->out, "push_vlan(");
 	if (ntohs(pv.vlan_tpid) != 0x8100)
 		ctf_str_printf(f->out, "tpid=0x%04x,", ntohs(pv.vlan_tpid));
 	/* VLAN-tagging flows print this once each: no printf. */
-	ctf_str_puts_fast(f->out, "vid=");
+	ctf_str_puts(f->out, "vid=");
 	ctf_str_put_dec(f->out, tci & 0xfff);
-	ctf_str_puts_fast(f->out, ",pcp=");
+	ctf_str_puts(f->out, ",pcp=");
 	ctf_str_put_dec(f->out, tci >> 13);
 	if (!(tci & 0x1000))
-		ctf_str_puts_fast(f->out, ",cfi=0");
+		ctf_str_puts(f->out, ",cfi=0");
 	ctf_str_putc_fast(f->out, ')');
 }
 
@@ -239,12 +239,12 @@ static void format_sample(struct fmt *f, const struct nlattr *a, int depth)
 
 	if (!collect(a, &ctf_sample_attrs, tb, CTF_ARRAY_SIZE(tb)) ||
 	    !tb[OVS_SAMPLE_ATTR_PROBABILITY] || !tb[OVS_SAMPLE_ATTR_ACTIONS]) {
-		ctf_str_puts_fast(f->out, "sample(error)");
+		ctf_str_puts(f->out, "sample(error)");
 		return;
 	}
 	put_probability(f->out, get_u32(tb[OVS_SAMPLE_ATTR_PROBABILITY]));
 	format_nested_list(f, tb[OVS_SAMPLE_ATTR_ACTIONS], depth + 1);
-	ctf_str_puts_fast(f->out, "))");
+	ctf_str_puts(f->out, "))");
 }
 
 static void format_lse(struct fmt *f, uint32_t be_lse)
@@ -263,13 +263,13 @@ static void format_push_nsh(struct fmt *f, const struct nlattr *a)
 
 	if (!collect(a, &ctf_push_nsh_attrs, tb, CTF_ARRAY_SIZE(tb)) ||
 	    !tb[OVS_NSH_KEY_ATTR_BASE] || (tb[OVS_NSH_KEY_ATTR_MD1] && tb[OVS_NSH_KEY_ATTR_MD2])) {
-		ctf_str_puts_fast(f->out, "push_nsh(error)");
+		ctf_str_puts(f->out, "push_nsh(error)");
 		return;
 	}
 	memcpy(&base, ctf_nla_data(tb[OVS_NSH_KEY_ATTR_BASE]), sizeof(base));
 	if ((base.mdtype == 1) != (tb[OVS_NSH_KEY_ATTR_MD1] != NULL) ||
 	    (base.mdtype != 1 && base.mdtype != 2)) {
-		ctf_str_puts_fast(f->out, "push_nsh(error)");
+		ctf_str_puts(f->out, "push_nsh(error)");
 		return;
 	}
 	ph = ntohl(base.path_hdr);
@@ -284,7 +284,7 @@ static void format_push_nsh(struct fmt *f, const struct nlattr *a)
 			ctf_str_printf(f->out, ",c%d=0x%x", i + 1, ntohl(md1.context[i]));
 	} else if (tb[OVS_NSH_KEY_ATTR_MD2] && ctf_nla_len(tb[OVS_NSH_KEY_ATTR_MD2])) {
 		/* Every byte, leading zeros too (OVS's ds_put_hex loses them). */
-		ctf_str_puts_fast(f->out, ",md2=0x");
+		ctf_str_puts(f->out, ",md2=0x");
 		ctf_format_hex(f->out, ctf_nla_data(tb[OVS_NSH_KEY_ATTR_MD2]),
 			       ctf_nla_len(tb[OVS_NSH_KEY_ATTR_MD2]));
 	}
@@ -299,14 +299,14 @@ static void format_check_pkt_len(struct fmt *f, const struct nlattr *a, int dept
 	    !tb[OVS_CHECK_PKT_LEN_ATTR_PKT_LEN] ||
 	    !tb[OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_GREATER] ||
 	    !tb[OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_LESS_EQUAL]) {
-		ctf_str_puts_fast(f->out, "check_pkt_len(error)");
+		ctf_str_puts(f->out, "check_pkt_len(error)");
 		return;
 	}
 	ctf_str_printf(f->out, "check_pkt_len(size=%u,gt(", get_u16(tb[OVS_CHECK_PKT_LEN_ATTR_PKT_LEN]));
 	format_nested_list(f, tb[OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_GREATER], depth + 1);
-	ctf_str_puts_fast(f->out, "),le(");
+	ctf_str_puts(f->out, "),le(");
 	format_nested_list(f, tb[OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_LESS_EQUAL], depth + 1);
-	ctf_str_puts_fast(f->out, "))");
+	ctf_str_puts(f->out, "))");
 }
 
 static void format_dec_ttl(struct fmt *f, const struct nlattr *a, int depth)
@@ -315,12 +315,12 @@ static void format_dec_ttl(struct fmt *f, const struct nlattr *a, int depth)
 
 	if (!collect(a, &ctf_dec_ttl_attrs, tb, CTF_ARRAY_SIZE(tb)) ||
 	    !tb[OVS_DEC_TTL_ATTR_ACTION]) {
-		ctf_str_puts_fast(f->out, "dec_ttl(error)");
+		ctf_str_puts(f->out, "dec_ttl(error)");
 		return;
 	}
-	ctf_str_puts_fast(f->out, "dec_ttl(le_1(");
+	ctf_str_puts(f->out, "dec_ttl(le_1(");
 	format_nested_list(f, tb[OVS_DEC_TTL_ATTR_ACTION], depth + 1);
-	ctf_str_puts_fast(f->out, "))");
+	ctf_str_puts(f->out, "))");
 }
 
 static void format_psample(struct fmt *f, const struct nlattr *a)
@@ -329,12 +329,12 @@ static void format_psample(struct fmt *f, const struct nlattr *a)
 
 	if (!collect(a, &ctf_psample_attrs, tb, CTF_ARRAY_SIZE(tb)) ||
 	    !tb[OVS_PSAMPLE_ATTR_GROUP]) {
-		ctf_str_puts_fast(f->out, "psample(error)");
+		ctf_str_puts(f->out, "psample(error)");
 		return;
 	}
 	ctf_str_printf(f->out, "psample(group=%u", get_u32(tb[OVS_PSAMPLE_ATTR_GROUP]));
 	if (tb[OVS_PSAMPLE_ATTR_COOKIE]) {
-		ctf_str_puts_fast(f->out, ",cookie=0x");
+		ctf_str_puts(f->out, ",cookie=0x");
 		ctf_format_hex(f->out, ctf_nla_data(tb[OVS_PSAMPLE_ATTR_COOKIE]),
 			       ctf_nla_len(tb[OVS_PSAMPLE_ATTR_COOKIE]));
 	}
@@ -361,7 +361,7 @@ static void format_push_mpls(struct fmt *f, const struct nlattr *a)
 	bool add = ctf_nla_type(a) == OVS_ACTION_ATTR_ADD_MPLS;
 
 	memcpy(&m, ctf_nla_data(a), add ? sizeof(m) : sizeof(struct ovs_action_push_mpls));
-	ctf_str_puts_fast(f->out, add ? "add_mpls(" : "push_mpls(");
+	ctf_str_puts(f->out, add ? "add_mpls(" : "push_mpls(");
 	format_lse(f, m.mpls_lse);
 	ctf_str_printf(f->out, ",eth_type=0x%x", ntohs(m.mpls_ethertype));
 	if (add && m.tun_flags)
@@ -408,7 +408,7 @@ static void format_action(struct fmt *f, const struct nlattr *a, int depth)
 		format_sample(f, a, depth);
 		break;
 	case OVS_ACTION_ATTR_RECIRC:
-		ctf_str_puts_fast(f->out, "recirc(");
+		ctf_str_puts(f->out, "recirc(");
 		ctf_str_put_hex(f->out, get_u32(a));
 		ctf_str_putc_fast(f->out, ')');
 		break;
@@ -438,7 +438,7 @@ static void format_action(struct fmt *f, const struct nlattr *a, int depth)
 		ctf_str_printf(f->out, "meter(%u)", get_u32(a));
 		break;
 	case OVS_ACTION_ATTR_CLONE:
-		ctf_str_puts_fast(f->out, "clone(");
+		ctf_str_puts(f->out, "clone(");
 		format_nested_list(f, a, depth + 1);
 		ctf_str_putc_fast(f->out, ')');
 		break;
@@ -455,7 +455,7 @@ static void format_action(struct fmt *f, const struct nlattr *a, int depth)
 		format_psample(f, a);
 		break;
 	default:	/* argument-less actions: the table name is the text */
-		ctf_str_puts_fast(f->out, d->name);
+		ctf_str_puts(f->out, d->name);
 		break;
 	}
 }
@@ -467,7 +467,7 @@ static void format_list(struct fmt *f, const void *data, size_t len, int depth)
 	bool first = true;
 
 	if (len == 0) {
-		ctf_str_puts_fast(f->out, "drop");
+		ctf_str_puts(f->out, "drop");
 		return;
 	}
 	ctf_nla_for_each_in(a, data, len) {

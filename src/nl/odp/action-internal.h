@@ -134,7 +134,6 @@ int ctf_ap_userspace(struct ctf_ascan *sc, int depth);
 
 /* Refuse a ct/nat option given twice (*@seen), else mark it. */
 int ctf_ct_dup_option(struct ctf_ascan *sc, const char *at, bool *seen);
-bool ctf_is_hex(char c);
 
 /* ct(...) with the cursor just after "ct". */
 int ctf_ct_parse(struct ctf_ascan *sc);

@@ -359,14 +359,14 @@ void ctf_nat_format(const struct ctf_ct_info *ct, struct ctf_str *out)
 	bool bracket = ports && ct->nat_family == 16;
 
 	if (!nat_printable(ct)) {
-		ctf_str_puts_fast(out, "nat(error)");
+		ctf_str_puts(out, "nat(error)");
 		return;
 	}
 	if (!ct->nat_src && !ct->nat_dst) {
-		ctf_str_puts_fast(out, "nat");
+		ctf_str_puts(out, "nat");
 		return;
 	}
-	ctf_str_puts_fast(out, ct->nat_src ? "nat(src" : "nat(dst");
+	ctf_str_puts(out, ct->nat_src ? "nat(src" : "nat(dst");
 	if (ct->nat_family) {
 		ctf_str_putc_fast(out, '=');
 		put_addr(out, ct->ip_min, ct->nat_family, bracket);

@@ -201,11 +201,11 @@ static uint64_t idle_ms(const struct ctf_flow_info *f, uint64_t now_ms)
 
 void ctf_flow_stats_format(const struct ctf_flow_info *f, uint64_t now_ms, struct ctf_str *out)
 {
-	ctf_str_puts_fast(out, "packets:");
+	ctf_str_puts(out, "packets:");
 	ctf_str_put_dec(out, f->packets);
-	ctf_str_puts_fast(out, ", bytes:");
+	ctf_str_puts(out, ", bytes:");
 	ctf_str_put_dec(out, f->bytes);
-	ctf_str_puts_fast(out, ", used:");
+	ctf_str_puts(out, ", used:");
 	if (f->used_ms) {
 		uint64_t idle = idle_ms(f, now_ms);
 
@@ -219,10 +219,10 @@ void ctf_flow_stats_format(const struct ctf_flow_info *f, uint64_t now_ms, struc
 		ctf_str_put_dec(out, idle / 1000);
 		ctf_str_put(out, frac, sizeof(frac));
 	} else {
-		ctf_str_puts_fast(out, "never");
+		ctf_str_puts(out, "never");
 	}
 	if (f->tcp_flags) {
-		ctf_str_puts_fast(out, ", flags:");
+		ctf_str_puts(out, ", flags:");
 		ctf_tcp_flags_format(f->tcp_flags, out);
 	}
 }
@@ -242,15 +242,15 @@ void ctf_flow_format(const struct ctf_flow_info *f, uint64_t now_ms,
 
 	if (verbose && f->has_ufid) {
 		ctf_ufid_format(&f->ufid, out);
-		ctf_str_puts_fast(out, ", ");
+		ctf_str_puts(out, ", ");
 	}
 	ctf_key_format(f->key, f->key_len, f->mask, f->mask_len, ports, fmt_flags, out);
-	ctf_str_puts_fast(out, ", ");
+	ctf_str_puts(out, ", ");
 	ctf_flow_stats_format(f, now_ms, out);
 	/* ovs-dpctl -m names the layer that holds the flow; ours is the kernel. */
 	if (verbose)
-		ctf_str_puts_fast(out, ", dp:ovs");
-	ctf_str_puts_fast(out, ", actions:");
+		ctf_str_puts(out, ", dp:ovs");
+	ctf_str_puts(out, ", actions:");
 	format_actions(f, ports, fmt_flags, out);
 }
 
@@ -259,10 +259,10 @@ void ctf_json_put_string(struct ctf_str *out, const char *s)
 	ctf_str_putc_fast(out, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
-		case '"': ctf_str_puts_fast(out, "\\\""); break;
-		case '\\': ctf_str_puts_fast(out, "\\\\"); break;
-		case '\n': ctf_str_puts_fast(out, "\\n"); break;
-		case '\t': ctf_str_puts_fast(out, "\\t"); break;
+		case '"': ctf_str_puts(out, "\\\""); break;
+		case '\\': ctf_str_puts(out, "\\\\"); break;
+		case '\n': ctf_str_puts(out, "\\n"); break;
+		case '\t': ctf_str_puts(out, "\\t"); break;
 		default:
 			if (*p < 0x20)
 				ctf_str_printf(out, "\\u%04x", *p);
@@ -279,39 +279,39 @@ void ctf_flow_format_json(const struct ctf_flow_info *f, uint64_t now_ms,
 	struct ctf_str tmp;
 
 	ctf_str_init(&tmp);
-	ctf_str_puts_fast(out, "{\"ufid\":");
+	ctf_str_puts(out, "{\"ufid\":");
 	if (f->has_ufid) {
 		ctf_ufid_format(&f->ufid, &tmp);
 		/* The schema carries the bare UUID, without the "ufid:" tag. */
 		ctf_json_put_string(out, ctf_str_cstr(&tmp) + (tmp.len > 5 ? 5 : 0));
 	} else {
-		ctf_str_puts_fast(out, "null");
+		ctf_str_puts(out, "null");
 	}
 
 	ctf_str_clear(&tmp);
 	ctf_key_format(f->key, f->key_len, f->mask, f->mask_len, ports, fmt_flags, &tmp);
-	ctf_str_puts_fast(out, ",\"match\":");
+	ctf_str_puts(out, ",\"match\":");
 	ctf_json_put_string(out, ctf_str_cstr(&tmp));
 
 	/* The decimal appender, not printf: one JSON object per flow. */
-	ctf_str_puts_fast(out, ",\"packets\":");
+	ctf_str_puts(out, ",\"packets\":");
 	ctf_str_put_dec(out, f->packets);
-	ctf_str_puts_fast(out, ",\"bytes\":");
+	ctf_str_puts(out, ",\"bytes\":");
 	ctf_str_put_dec(out, f->bytes);
-	ctf_str_puts_fast(out, ",\"used_ms\":");
+	ctf_str_puts(out, ",\"used_ms\":");
 	if (f->used_ms)
 		ctf_str_put_dec(out, idle_ms(f, now_ms));
 	else
-		ctf_str_puts_fast(out, "null");
+		ctf_str_puts(out, "null");
 
 	ctf_str_clear(&tmp);
 	ctf_tcp_flags_format(f->tcp_flags, &tmp);
-	ctf_str_puts_fast(out, ",\"tcp_flags\":");
+	ctf_str_puts(out, ",\"tcp_flags\":");
 	ctf_json_put_string(out, ctf_str_cstr(&tmp));
 
 	ctf_str_clear(&tmp);
 	format_actions(f, ports, fmt_flags, &tmp);
-	ctf_str_puts_fast(out, ",\"actions\":");
+	ctf_str_puts(out, ",\"actions\":");
 	ctf_json_put_string(out, ctf_str_cstr(&tmp));
 	ctf_str_putc_fast(out, '}');
 	ctf_str_free(&tmp);

@@ -27,7 +27,7 @@ static void put_geneve(struct kf *kf, const uint8_t *k, size_t klen, const uint8
 	struct ctf_str *out = kf->out;
 	size_t off = 0;
 
-	ctf_str_puts_fast(out, "geneve(");
+	ctf_str_puts(out, "geneve(");
 	while (off + 4 <= klen) {
 		size_t dlen = (k[off + 3] & 0x1f) * 4;
 		uint8_t mb[4 + 124];
@@ -64,7 +64,7 @@ static void put_geneve(struct kf *kf, const uint8_t *k, size_t klen, const uint8
 		ctf_str_putc_fast(out, '}');
 		off += 4 + dlen;
 	}
-	ctf_str_puts_fast(out, "),");
+	ctf_str_puts(out, "),");
 }
 
 static void put_vxlan(struct kf *kf, const struct nlattr *a, const struct nlattr *ma,
@@ -82,13 +82,13 @@ static void put_vxlan(struct kf *kf, const struct nlattr *a, const struct nlattr
 						 OVS_VXLAN_EXT_GBP) : NULL;
 	uint8_t buf[4];
 
-	ctf_str_puts_fast(kf->out, "vxlan(");
+	ctf_str_puts(kf->out, "vxlan(");
 	if (g && ctf_nla_len(g) == 4) {
-		ctf_str_puts_fast(kf->out, "gbp(");
+		ctf_str_puts(kf->out, "gbp(");
 		kf_put_fields(kf, gbp, 2, ctf_nla_data(g), kf_mask_bytes(exact, gm, 4, buf));
 		ctf_str_putc_fast(kf->out, ')');
 	}
-	ctf_str_puts_fast(kf->out, "),");
+	ctf_str_puts(kf->out, "),");
 }
 
 static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool exact)
@@ -106,14 +106,14 @@ static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool e
 	memcpy(&em, m, sizeof(em));
 	v[0] = (uint8_t)ek.version;
 	mk[0] = (uint8_t)em.version;
-	ctf_str_puts_fast(kf->out, "erspan(");
+	ctf_str_puts(kf->out, "erspan(");
 	kf_put_field(kf, &ef[0], v, mk, true);
 	if (ek.version == 1) {
 		idx = ntohl(ek.u.index);
 		idxm = ntohl(em.u.index);
 		/* ovs-dpctl prints idx=V/M whenever there is a mask stream,
 		 * even an exact one, and never hides it. */
-		ctf_str_puts_fast(kf->out, "idx=");
+		ctf_str_puts(kf->out, "idx=");
 		kf_put_hex(kf->out, idx);
 		if (!exact) {
 			ctf_str_putc_fast(kf->out, '/');
@@ -129,7 +129,7 @@ static void put_erspan(struct kf *kf, const uint8_t *k, const uint8_t *m, bool e
 		kf_put_field(kf, &ef[2], v, mk, true);
 	}
 	ctf_str_chomp_fast(kf->out, ',');
-	ctf_str_puts_fast(kf->out, "),");
+	ctf_str_puts(kf->out, "),");
 }
 
 /* The flags(...) bit of a tunnel attribute (ovs-dpctl counts tun_id as "key"), or 0. */
@@ -198,7 +198,7 @@ KF_HIDDEN void kf_put_tunnel(struct kf *kf, const struct nlattr *attr, const str
 			put_erspan(kf, k, kf_mask_bytes(exact, ma, len, buf), exact);
 			break;
 		case OVS_TUNNEL_KEY_ATTR_IPV4_INFO_BRIDGE:
-			ctf_str_puts_fast(out, "info_bridge,");
+			ctf_str_puts(out, "info_bridge,");
 			break;
 		default:
 			kf_put_field(kf, d->fields, k, kf_mask_bytes(exact, ma, len, buf), true);
@@ -209,13 +209,13 @@ KF_HIDDEN void kf_put_tunnel(struct kf *kf, const struct nlattr *attr, const str
 		ctf_nla_for_each_nested(a, mattr)
 			fm |= tnl_flag_bit(ctf_nla_type(a));
 	if (kf->verbose || fm) {
-		ctf_str_puts_fast(out, "flags(");
+		ctf_str_puts(out, "flags(");
 		if (!fm)
-			ctf_str_puts_fast(out, "0/0");
+			ctf_str_puts(out, "0/0");
 		else
 			kf_put_flags(out, tun_flag_names, 4, fv, fm,
 				     (fm & CTF_TNL_F_ALL) == CTF_TNL_F_ALL);
-		ctf_str_puts_fast(out, "),");
+		ctf_str_puts(out, "),");
 	}
 	ctf_str_chomp_fast(out, ',');
 }
@@ -315,7 +315,7 @@ KF_HIDDEN void kf_put_nsh(struct kf *kf, const struct nlattr *attr, const struct
 	}
 	/* ovs-dpctl does not show MD2; we do rather than drop it. */
 	if (md2len) {
-		ctf_str_puts_fast(out, "md2=0x");
+		ctf_str_puts(out, "md2=0x");
 		for (size_t i = 0; i < md2len; i++)
 			ctf_str_printf(out, "%02x", md2[i]);
 		ctf_str_putc_fast(out, ',');

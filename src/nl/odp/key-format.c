@@ -32,7 +32,7 @@ static inline const struct ctf_attr_desc *key_desc(unsigned int type)
 
 /*
  * A name from the tables (attribute, field, flag) followed by @sep (none if
- * 0). Names are short: copied inline, where ctf_str_puts_fast() on a string
+ * 0). Names are short: copied inline, where ctf_str_puts() on a string
  * that is not a literal costs a strlen and a memcpy call; a dozen per flow.
  */
 #define NAME_ROOM 32
@@ -67,7 +67,7 @@ KF_HIDDEN void kf_put_hex_bytes(struct ctf_str *out, const uint8_t *p, size_t n)
 		ctf_str_putc_fast(out, '0');
 		return;
 	}
-	ctf_str_puts_fast(out, "0x");
+	ctf_str_puts(out, "0x");
 	ctf_str_put_xdigits(out, p[i++], 1);
 	for (; i < n; i++)
 		ctf_str_put_xdigits(out, p[i], 2);
@@ -168,21 +168,21 @@ static inline void put_number(struct kf *kf, const struct ctf_field_desc *fd, ui
 		kf_put_hex(out, v);
 		break;
 	case CTF_FS_HEX_0X:
-		ctf_str_puts_fast(out, "0x");
+		ctf_str_puts(out, "0x");
 		ctf_str_put_xdigits(out, v, 1);
 		break;
 	case CTF_FS_DEC_0X:
 		ctf_str_put_dec(out, v);
 		if (mv != max) {
-			ctf_str_puts_fast(out, "/0x");
+			ctf_str_puts(out, "/0x");
 			ctf_str_put_xdigits(out, mv, 1);
 		}
 		return;
 	case CTF_FS_ETHTYPE:
-		ctf_str_puts_fast(out, "0x");
+		ctf_str_puts(out, "0x");
 		ctf_str_put_xdigits(out, v, 4);
 		if (mv != max) {
-			ctf_str_puts_fast(out, "/0x");
+			ctf_str_puts(out, "/0x");
 			ctf_str_put_xdigits(out, mv, 4);
 		}
 		return;
@@ -192,7 +192,7 @@ static inline void put_number(struct kf *kf, const struct ctf_field_desc *fd, ui
 		if (mv == max && v <= UINT32_MAX && kf->flags & CTF_FMT_NAMES && kf->ports)
 			name = ctf_portmap_lookup_no(kf->ports, (uint32_t)v);
 		if (name)
-			ctf_str_puts_fast(out, name);
+			ctf_str_puts(out, name);
 		else
 			ctf_str_put_dec(out, v);
 		break;
@@ -236,7 +236,7 @@ KF_HIDDEN void kf_put_field(struct kf *kf, const struct ctf_field_desc *fd, cons
 	case CTF_FS_CFI:
 		if (!v) {
 			put_name(out, fd->name, 0);
-			ctf_str_puts_fast(out, "=0,");
+			ctf_str_puts(out, "=0,");
 		}
 		return;
 	default:
@@ -430,7 +430,7 @@ static inline void put_flat_attr(struct kf *kf, const struct ctf_attr_desc *d, c
 		v = ntohs(v);
 		mv = ntohs(mv) & CTF_TCP_FLAGS_SUPPORTED;
 		if (!mv)
-			ctf_str_puts_fast(out, "0/0");
+			ctf_str_puts(out, "0/0");
 		else
 			kf_put_flags(out, tcp_flag_names, 9, v, mv,
 				     mv == CTF_TCP_FLAGS_SUPPORTED);
@@ -567,7 +567,7 @@ void ctf_key_format(const void *key, size_t key_len, const void *mask, size_t ma
 			 .verbose = flags & CTF_FMT_VERBOSE };
 
 	if (!key || !key_len) {
-		ctf_str_puts_fast(out, "<empty>");	/* as ovs-dpctl */
+		ctf_str_puts(out, "<empty>");	/* as ovs-dpctl */
 		return;
 	}
 	format_stream(&kf, key, key_len, mask, mask_len, !mask || !mask_len);
