@@ -48,6 +48,7 @@ struct ctf_nlerr {
 	char msg[256];
 };
 
+/* (src/nl/netlink/nlmsg.c, with the message readers below) */
 void ctf_nlerr_clear(struct ctf_nlerr *err);
 
 /* ---- family resolution (src/nl/genl-resolve.c, the only libnl user) ---- */
@@ -78,6 +79,13 @@ int ctf_nle_to_errno(int nle);
  * if we have CAP_NET_ADMIN). Returns 0 and *@sockp, or -errno.
  */
 int ctf_nlsock_open(struct ctf_nlsock **sockp);
+/*
+ * The same socket for another netlink protocol (NETLINK_NETFILTER for
+ * ctnetlink): the request, dump, receive and batch functions work on any
+ * netlink message; the genl helpers (family, req_init) are for
+ * NETLINK_GENERIC only.
+ */
+int ctf_nlsock_open_proto(struct ctf_nlsock **sockp, int protocol);
 void ctf_nlsock_close(struct ctf_nlsock *sock);
 int ctf_nlsock_fd(const struct ctf_nlsock *sock);
 /* The netlink port id the kernel assigned: what goes into UPCALL_PID attrs. */

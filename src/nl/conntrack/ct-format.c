@@ -138,6 +138,11 @@ static void put_flags(struct ctf_str *out, uint32_t flags, const struct flag_nam
 	}
 }
 
+void ctf_ct_format_status(struct ctf_str *out, uint32_t status)
+{
+	put_flags(out, status, status_names, CTF_ARRAY_SIZE(status_names));
+}
+
 /* A state name, or "[n]" for a number we have no name for. */
 static void put_state(struct ctf_str *out, const char *name, uint8_t state)
 {
@@ -215,7 +220,7 @@ static bool labels_nonzero(const struct ctf_ct_entry *e)
  * states where the kernel and OVS userspace conntrack disagree folded into
  * their neighbour so that the same test passes against either.
  */
-static uint8_t tcp_short_state(const struct ctf_ct_entry *e)
+uint8_t ctf_ct_tcp_state(const struct ctf_ct_entry *e)
 {
 	uint8_t s = e->tcp.state_orig > e->tcp.state_reply ? e->tcp.state_orig
 							    : e->tcp.state_reply;
@@ -232,7 +237,7 @@ static void put_protoinfo(struct ctf_str *out, const struct ctf_ct_entry *e, boo
 	if (e->protoinfo == IPPROTO_TCP) {
 		ctf_str_puts(out, ",protoinfo=(");
 		if (!verbose) {
-			uint8_t s = tcp_short_state(e);
+			uint8_t s = ctf_ct_tcp_state(e);
 
 			ctf_str_puts(out, "state=");
 			put_state(out, ctf_ct_tcp_state_name(s), s);
