@@ -291,7 +291,7 @@ static int print_event(int event, const struct ctf_ct_entry *e, void *arg)
 		size_t k;
 		json_object *o;
 
-		for (k = 0; name[k] && k < sizeof(lower) - 1; k++)
+		for (k = 0; k < sizeof(lower) - 1 && name[k]; k++)
 			lower[k] = (char)(name[k] | 0x20);
 		lower[k] = 0;
 		o = json_entry(e, lower);

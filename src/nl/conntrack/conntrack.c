@@ -134,6 +134,7 @@ int ctf_ct_dump_on(struct ctf_nlsock *sock, const struct ctf_ct_filter *f, ctf_c
 	int r;
 
 	ctf_err_clear(err);
+	ctf_nlerr_clear(&nlerr);
 	r = ct_dump_req(sock, st.f, true, &st, &nlerr);
 	/*
 	 * A kernel that knows a filter attribute but not the way we use it
@@ -245,7 +246,10 @@ static int flush_all(struct ctf_nlsock *sock, struct ctf_err *err)
 	struct nlmsghdr *nlh = ctf_ct_req_init(req, sizeof(req), IPCTNL_MSG_CT_DELETE, 0,
 					       AF_UNSPEC);
 	struct ctf_nlerr nlerr;
-	int r = ctf_nlsock_transact(sock, nlh, NULL, NULL, &nlerr);
+	int r;
+
+	ctf_nlerr_clear(&nlerr);
+	r = ctf_nlsock_transact(sock, nlh, NULL, NULL, &nlerr);
 
 	return r < 0 ? ct_fail(err, absent_if_einval(r), NULL, &nlerr) : 0;
 }
@@ -259,6 +263,7 @@ int ctf_ct_flush(const struct ctf_ct_filter *f, unsigned *n_deleted, struct ctf_
 	int r;
 
 	ctf_err_clear(err);
+	ctf_nlerr_clear(&nlerr);
 	if (n_deleted)
 		*n_deleted = 0;
 	r = ctf_ct_open(&sock, err);
