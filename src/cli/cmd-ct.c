@@ -307,8 +307,13 @@ static int print_event(int event, const struct ctf_ct_entry *e, void *arg)
 	return 0;
 }
 
-/* Wait for events until SIGINT/SIGTERM (exit 0) or a failure (exit 1). */
-static int monitor_loop(struct ctf_nlsock *sock, const struct ctf_ct_filter *f)
+/*
+ * Wait for events until SIGINT/SIGTERM (exit 0) or a failure (exit 1). The
+ * two signals are blocked except inside ppoll(), so one that comes between
+ * the check of monitor_stop and the wait still ends the wait.
+ */
+static int monitor_loop(struct ctf_nlsock *sock, const struct ctf_ct_filter *f,
+			const sigset_t *waitmask)
 {
 	struct pollfd pfd = { .fd = ctf_nlsock_fd(sock), .events = POLLIN };
 	struct ctf_str line = { 0 };
@@ -318,7 +323,7 @@ static int monitor_loop(struct ctf_nlsock *sock, const struct ctf_ct_filter *f)
 	while (!monitor_stop) {
 		int r;
 
-		if (poll(&pfd, 1, -1) < 0) {
+		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
 			if (errno == EINTR)
 				continue;
 			cli_error("cannot monitor conntrack: poll: %s", strerror(errno));
@@ -348,6 +353,7 @@ int cmd_monitor_conntrack(int argc, char **argv)
 {
 	struct ctf_nlsock *sock;
 	struct ctf_ct_filter f;
+	sigset_t stop, waitmask;
 	struct sigaction sa;
 	struct ctf_err err;
 	int i = 1, r;
@@ -361,14 +367,19 @@ int cmd_monitor_conntrack(int argc, char **argv)
 		report("monitor conntrack", &err);
 		return CLI_ERR;
 	}
-	/* No SA_RESTART: the signal must interrupt poll() so that we notice it. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_monitor_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	r = monitor_loop(sock, &f);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &waitmask);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	r = monitor_loop(sock, &f, &waitmask);
 	ctf_nlsock_close(sock);
 	return r;
 }
