@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The generic-netlink socket layer every kernel request goes through:
- * family resolution (cached per socket), one request with its ACK, a
- * streaming dump, and a batch of many requests in one sendmsg() whose
- * replies are matched back to the requests by sequence number.
+ * The netlink socket layer every kernel request goes through: family
+ * resolution (cached per socket), one request with its ACK, a streaming
+ * dump, multicast receive, and a batch of many requests in one sendmsg()
+ * whose replies are matched back to the requests by sequence number.
+ * Generic netlink (the OVS families) by default; ctnetlink opens the same
+ * socket on NETLINK_NETFILTER (ctf_nlsock_open_proto()).
  *
  * Every OVS family frames its messages as
  *   nlmsghdr | genlmsghdr | struct ovs_header { int dp_ifindex; } | attributes
