@@ -131,7 +131,8 @@ static int zone_arg(const char *token, const char *val, uint16_t *zone)
 
 struct dump_ctx {
 	struct ctf_str line;
-	json_object *array;	/* --json */
+	bool json;		/* --json */
+	unsigned long n;	/* entries printed */
 };
 
 static void json_tuple(json_object *o, const char *key, const struct ctf_ct_tuple *t)
@@ -207,17 +208,39 @@ static json_object *json_entry(const struct ctf_ct_entry *e, const char *event)
 	return o;
 }
 
+/*
+ * One element of the --json array, written as it comes: the bytes
+ * cli_json_print() would give for the whole array (each element indented
+ * by two spaces), without holding 100,000 objects in memory.
+ */
+static void json_element(struct ctf_str *line, const struct ctf_ct_entry *e, bool first)
+{
+	json_object *o = json_entry(e, NULL);
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							     JSON_C_TO_STRING_SPACED |
+							     JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	ctf_str_puts(line, first ? "[\n  " : ",\n  ");
+	for (const char *p = text; *p; p++) {
+		ctf_str_putc(line, *p);
+		if (*p == '\n')
+			ctf_str_puts(line, "  ");
+	}
+	json_object_put(o);
+}
+
 static int print_entry(const struct ctf_ct_entry *e, void *arg)
 {
 	struct dump_ctx *d = arg;
 
-	if (d->array) {
-		json_object_array_add(d->array, json_entry(e, NULL));
-		return 0;
-	}
 	ctf_str_clear(&d->line);
-	ctf_ct_format_entry(&d->line, e, cli_opts.more > 0, cli_opts.stats);
-	ctf_str_putc(&d->line, '\n');
+	if (d->json) {
+		json_element(&d->line, e, d->n == 0);
+	} else {
+		ctf_ct_format_entry(&d->line, e, cli_opts.more > 0, cli_opts.stats);
+		ctf_str_putc(&d->line, '\n');
+	}
+	d->n++;
 	if (fputs(ctf_str_cstr(&d->line), stdout) == EOF)
 		return -EIO;
 	return 0;
@@ -241,7 +264,7 @@ static int parse_filter(int argc, char **argv, struct ctf_ct_filter *f, const ch
 int cmd_dump_conntrack(int argc, char **argv)
 {
 	static char outbuf[64 * 1024];	/* fewer write()s for big tables */
-	struct dump_ctx d = { { 0 }, NULL };
+	struct dump_ctx d = { { 0 }, cli_opts.json, 0 };
 	struct ctf_ct_filter f;
 	struct ctf_err err;
 	int i = 1, r;
@@ -251,21 +274,17 @@ int cmd_dump_conntrack(int argc, char **argv)
 		r = parse_filter(argc - i, argv + i, &f, "dump conntrack");
 	if (r)
 		return r;
-	if (cli_opts.json)
-		d.array = json_object_new_array();
-	else
-		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	r = ctf_ct_dump_filter(&f, print_entry, &d, &err);
 	ctf_str_free(&d.line);
 	if (r < 0) {
-		if (d.array)
-			json_object_put(d.array);
 		fflush(stdout);
 		report("dump conntrack", &err);
 		return CLI_ERR;
 	}
-	if (d.array)	/* an array, like dump-flows --json (schema in ctflow(8)) */
-		return cli_json_print(d.array);
+	/* An array, like dump-flows --json (schema in ctflow(8)). */
+	if (d.json && fputs(d.n ? "\n]\n" : "[\n]\n", stdout) == EOF)
+		return CLI_ERR;
 	return fflush(stdout) ? CLI_ERR : CLI_OK;
 }
 
