@@ -6,7 +6,7 @@
  *
  * What the kernel filters on a dump, and since when: the address family
  * (nfgen_family), mark under a mask (CTA_MARK + CTA_MARK_MASK), the zone
- * (CTA_ZONE, Linux 5.12; zone 0 means "no filter" to it) and partial
+ * (CTA_ZONE, on newer kernels; zone 0 means "no filter" to it) and partial
  * tuples (CTA_FILTER with per-field flags, Linux 5.8; IPv4 addresses
  * only, see filter_flags()). Labels never. An
  * older kernel ignores the attributes it does not know and sends more than
