@@ -11,7 +11,7 @@ bench_cls_bench_SOURCES = bench/cls-bench.c bench/policy-gen.c bench/policy-gen.
 bench_cls_bench_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS) $(EVENT_CFLAGS) -O2
 bench_cls_bench_LDADD = libctflowd.la libctflow-core.la $(EVENT_LIBS) $(MNL_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)
-EXTRA_DIST += bench/run bench/dpctl-bench.sh bench/README.md bench/RESULTS.md \
+EXTRA_DIST += bench/run bench/dpctl-bench.sh bench/ct-bench.sh bench/README.md bench/RESULTS.md \
 	bench/run-daemon bench/upcall-bench.sh
 
 # make bench: build and run everything, rewrite bench/RESULTS.md.

@@ -22,6 +22,11 @@ check_PROGRAMS += tests/unit/check_ctformat
 tests_unit_check_ctformat_SOURCES = tests/unit/check_ctformat.c
 tests_unit_check_ctformat_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_ctformat_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/check_ctfilter
+tests_unit_check_ctfilter_SOURCES = tests/unit/check_ctfilter.c
+tests_unit_check_ctfilter_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_ctfilter_LDADD = $(UNIT_LDADD)
 endif
 TESTS += $(check_PROGRAMS)
 

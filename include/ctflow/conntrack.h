@@ -125,10 +125,18 @@ void ctf_ct_format_entry(struct ctf_str *out, const struct ctf_ct_entry *e, bool
 			 bool stats);
 /* The 128-bit label as ovs-dpctl prints it: 0x plus hex without leading zeros. */
 void ctf_ct_format_labels(struct ctf_str *out, const uint8_t labels[16]);
+/* The IPS_* bits as -m prints them: "SEEN_REPLY|ASSURED|CONFIRMED", or "0". */
+void ctf_ct_format_status(struct ctf_str *out, uint32_t status);
+/*
+ * The one TCP state ovs-dpctl shows for an entry: the larger of the two
+ * directions, FIN_WAIT_2 shown as TIME_WAIT and SYN_RECV as ESTABLISHED.
+ */
+uint8_t ctf_ct_tcp_state(const struct ctf_ct_entry *e);
 const char *ctf_ct_tcp_state_name(uint8_t state);	/* NULL if out of range */
 const char *ctf_ct_sctp_state_name(uint8_t state);	/* NULL if out of range */
 
-/* ---- flush filter (src/nl/ct-filter.c) -------------------------------- */
+/* ---- filter (src/nl/conntrack/ct-filter.c) ---------------------------- */
+/* What dump-conntrack, flush-conntrack and monitor-conntrack select. */
 
 /* A tuple with only some fields given ("partial tuples"). */
 enum ctf_ct_tuple_field {
@@ -158,7 +166,7 @@ struct ctf_ct_filter {
 };
 
 /*
- * Parse flush-conntrack arguments (after the optional datapath): zone=N,
+ * Parse filter arguments (after the optional datapath): zone=N,
  * mark=X[/M], labels=Y[/N], then an orig tuple and an optional reply tuple
  * ("" for no orig tuple). Returns 0, or -EINVAL with @err naming the token.
  */
@@ -168,10 +176,36 @@ int ctf_ct_tuple_parse(struct ctf_ct_partial_tuple *pt, const char *text, struct
 bool ctf_ct_filter_is_empty(const struct ctf_ct_filter *f);
 bool ctf_ct_filter_match(const struct ctf_ct_filter *f, const struct ctf_ct_entry *e);
 
-/* ---- ctnetlink (src/nl/conntrack.c) ------------------------------------ */
+/* ---- requests (pure; src/nl/conntrack/ct-request.c) --------------------- */
+
+/* nlmsghdr + nfgenmsg: the smallest ctnetlink request. */
+#define CTF_CT_HDRLEN (NLMSG_HDRLEN + NLMSG_ALIGN(4))
+
+/*
+ * Start a ctnetlink request (IPCTNL_MSG_CT_*) for address @family in @buf,
+ * zeroed first. NULL if @buflen is too small.
+ */
+struct nlmsghdr *ctf_ct_req_init(void *buf, size_t buflen, uint8_t msg, uint16_t flags,
+				 uint8_t family);
+/* Append @t as a whole tuple attribute (CTA_TUPLE_ORIG/REPLY). False if full. */
+bool ctf_ct_put_tuple(struct nlmsghdr *nlh, size_t buflen, uint16_t type,
+		      const struct ctf_ct_tuple *t);
+/*
+ * A dump request carrying what the kernel can filter of @f (NULL: all):
+ * family, mark/mask, zone, and partial tuples (CTA_FILTER) when they name
+ * an address family. Labels are never sent. The kernel's filter can be
+ * ignored or partial (older kernels, zone 0), so every entry received must
+ * still go through ctf_ct_filter_match(). NULL if @buflen is too small.
+ */
+struct nlmsghdr *ctf_ct_dump_request(void *buf, size_t buflen, const struct ctf_ct_filter *f);
+
+/* ---- ctnetlink (src/nl/conntrack/conntrack.c) --------------------------- */
 
 /* Called per entry as the dump streams in; return 0 to go on, -errno to stop. */
 typedef int (*ctf_ct_entry_cb)(const struct ctf_ct_entry *e, void *arg);
+
+/* A NETLINK_NETFILTER socket of the common socket layer (close with ctf_nlsock_close). */
+int ctf_ct_open(struct ctf_nlsock **sockp, struct ctf_err *err);
 
 /*
  * Dump the conntrack table of this network namespace (both IPv4 and IPv6),
@@ -180,6 +214,16 @@ typedef int (*ctf_ct_entry_cb)(const struct ctf_ct_entry *e, void *arg);
  * CAP_NET_ADMIN.
  */
 int ctf_ct_dump(const uint16_t *zone, ctf_ct_entry_cb cb, void *arg, struct ctf_err *err);
+/*
+ * The same for the entries @f matches (NULL or empty: all), filtered by the
+ * kernel as far as it can and in userspace for the rest. Memory does not
+ * grow with the table: entries are decoded and handed over one at a time.
+ */
+int ctf_ct_dump_filter(const struct ctf_ct_filter *f, ctf_ct_entry_cb cb, void *arg,
+		       struct ctf_err *err);
+/* ctf_ct_dump_filter() on an open socket (from ctf_ct_open()). */
+int ctf_ct_dump_on(struct ctf_nlsock *sock, const struct ctf_ct_filter *f, ctf_ct_entry_cb cb,
+		   void *arg, struct ctf_err *err);
 
 /* Delete one entry by its original tuple (and zone; and id if non-zero). */
 int ctf_ct_delete(const struct ctf_ct_tuple *orig, uint16_t zone, uint32_t id,
@@ -198,6 +242,62 @@ int ctf_ct_count(uint32_t *count, struct ctf_err *err);
 
 /* A hint for a ctnetlink errno, or NULL (e.g. "modprobe nf_conntrack_netlink"). */
 const char *ctf_ct_errno_hint(int neg_errno);
+
+/* ---- events (src/nl/conntrack/ct-monitor.c) ----------------------------- */
+
+enum ctf_ct_event {
+	CTF_CT_EV_NEW = 1 << 0,
+	CTF_CT_EV_UPDATE = 1 << 1,
+	CTF_CT_EV_DESTROY = 1 << 2,
+};
+#define CTF_CT_EV_ALL (CTF_CT_EV_NEW | CTF_CT_EV_UPDATE | CTF_CT_EV_DESTROY)
+
+/* Which event a ctnetlink message is (enum ctf_ct_event), 0 if none. Pure. */
+int ctf_ct_event_type(const struct nlmsghdr *nlh);
+/* "NEW", "UPDATE", "DESTROY". */
+const char *ctf_ct_event_name(int event);
+
+/* A socket subscribed to the @events (enum ctf_ct_event bits) multicast groups. */
+int ctf_ct_monitor_open(struct ctf_nlsock **sockp, unsigned events, struct ctf_err *err);
+
+typedef int (*ctf_ct_event_cb)(int event, const struct ctf_ct_entry *e, void *arg);
+/*
+ * Wait for one buffer of events and call @cb for each that @f (may be NULL)
+ * matches. Returns the number of messages read, -ENOBUFS when the kernel
+ * dropped events because we were too slow (not fatal: go on), or -errno
+ * (the callback's, or a receive error), with @err saying why.
+ */
+int ctf_ct_monitor_recv(struct ctf_nlsock *sock, const struct ctf_ct_filter *f,
+			ctf_ct_event_cb cb, void *arg, struct ctf_err *err);
+
+/* ---- statistics (pure; src/nl/conntrack/ct-stats.c) --------------------- */
+
+/* ovs-dpctl ct-stats-show's protocol buckets. */
+enum ctf_ct_stats_proto {
+	CTF_CT_STATS_TCP,
+	CTF_CT_STATS_UDP,
+	CTF_CT_STATS_UDPLITE,
+	CTF_CT_STATS_SCTP,
+	CTF_CT_STATS_ICMP,
+	CTF_CT_STATS_ICMPV6,
+	CTF_CT_STATS_DCCP,
+	CTF_CT_STATS_IGMP,
+	CTF_CT_STATS_OTHER,
+	CTF_CT_STATS_N
+};
+
+struct ctf_ct_stats {
+	uint32_t total;
+	uint32_t proto[CTF_CT_STATS_N];
+	uint32_t tcp_states[CTF_TCPS_N];	/* by ctf_ct_tcp_state() */
+};
+
+/* Count @e into @s (zero @s first). */
+void ctf_ct_stats_add(struct ctf_ct_stats *s, const struct ctf_ct_entry *e);
+/* "TCP", "ICMPv6", "Other", ...; NULL if out of range. */
+const char *ctf_ct_stats_proto_name(enum ctf_ct_stats_proto p);
+/* ovs-dpctl ct-stats-show's text (with "Conn per TCP states" if @verbose). */
+void ctf_ct_stats_format(struct ctf_str *out, const struct ctf_ct_stats *s, bool verbose);
 
 /* ---- zone limits (src/nl/ct-limit.c, ovs_ct_limit genl family) --------- */
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The generic-netlink socket layer every kernel request goes through:
- * family resolution (cached per socket), one request with its ACK, a
- * streaming dump, and a batch of many requests in one sendmsg() whose
- * replies are matched back to the requests by sequence number.
+ * The netlink socket layer every kernel request goes through: family
+ * resolution (cached per socket), one request with its ACK, a streaming
+ * dump, multicast receive, and a batch of many requests in one sendmsg()
+ * whose replies are matched back to the requests by sequence number.
+ * Generic netlink (the OVS families) by default; ctnetlink opens the same
+ * socket on NETLINK_NETFILTER (ctf_nlsock_open_proto()).
  *
  * Every OVS family frames its messages as
  *   nlmsghdr | genlmsghdr | struct ovs_header { int dp_ifindex; } | attributes
@@ -48,6 +50,7 @@ struct ctf_nlerr {
 	char msg[256];
 };
 
+/* (src/nl/netlink/nlmsg.c, with the message readers below) */
 void ctf_nlerr_clear(struct ctf_nlerr *err);
 
 /* ---- family resolution (src/nl/genl-resolve.c, the only libnl user) ---- */
@@ -78,6 +81,13 @@ int ctf_nle_to_errno(int nle);
  * if we have CAP_NET_ADMIN). Returns 0 and *@sockp, or -errno.
  */
 int ctf_nlsock_open(struct ctf_nlsock **sockp);
+/*
+ * The same socket for another netlink protocol (NETLINK_NETFILTER for
+ * ctnetlink): the request, dump, receive and batch functions work on any
+ * netlink message; the genl helpers (family, req_init) are for
+ * NETLINK_GENERIC only.
+ */
+int ctf_nlsock_open_proto(struct ctf_nlsock **sockp, int protocol);
 void ctf_nlsock_close(struct ctf_nlsock *sock);
 int ctf_nlsock_fd(const struct ctf_nlsock *sock);
 /* The netlink port id the kernel assigned: what goes into UPCALL_PID attrs. */

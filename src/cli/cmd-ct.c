@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Conntrack commands: dump-conntrack, flush-conntrack, ct-get-nconns and the
- * per-zone limits (ct-set-limits, ct-del-limits, ct-get-limits), with
- * ovs-dpctl's arguments and output.
+ * Conntrack commands: dump-conntrack, flush-conntrack, monitor-conntrack,
+ * ct-stats-show, ct-get-nconns and the per-zone limits (ct-set-limits,
+ * ct-del-limits, ct-get-limits), with ovs-dpctl's arguments and output.
  *
  * The datapath argument is accepted for compatibility only: conntrack and
  * its limits belong to the network namespace, shared by every datapath in
@@ -12,6 +12,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +131,8 @@ static int zone_arg(const char *token, const char *val, uint16_t *zone)
 
 struct dump_ctx {
 	struct ctf_str line;
-	json_object *array;	/* --json */
+	bool json;		/* --json */
+	unsigned long n;	/* entries printed */
 };
 
 static void json_tuple(json_object *o, const char *key, const struct ctf_ct_tuple *t)
@@ -156,10 +159,13 @@ static void json_tuple(json_object *o, const char *key, const struct ctf_ct_tupl
  * One connection: always every field (no -m/-s needed), numbers as numbers,
  * labels as the same hex string the text shows, states by name.
  */
-static json_object *json_entry(const struct ctf_ct_entry *e)
+static json_object *json_entry(const struct ctf_ct_entry *e, const char *event)
 {
 	json_object *o = json_object_new_object();
 	struct ctf_str s = { 0 };
+
+	if (event)	/* monitor-conntrack: "new", "update" or "destroy" first */
+		cli_json_add_str(o, "event", event);
 
 	ctf_ct_format_proto(&s, e->orig.proto);
 	cli_json_add_str(o, "proto", ctf_str_cstr(&s));
@@ -171,7 +177,13 @@ static json_object *json_entry(const struct ctf_ct_entry *e)
 	ctf_str_clear(&s);
 	ctf_ct_format_labels(&s, e->labels);
 	cli_json_add_str(o, "labels", ctf_str_cstr(&s));
-	cli_json_add_int(o, "status", e->status);
+	ctf_str_clear(&s);
+	ctf_ct_format_status(&s, e->status);
+	/* The names -m prints, as an array ("0" there: none set). */
+	for (char *p = s.buf; p && *p; p++)
+		if (*p == '|')
+			*p = ',';
+	cli_json_add_str_list(o, "status", strcmp(ctf_str_cstr(&s), "0") ? ctf_str_cstr(&s) : "");
 	cli_json_add_int(o, "timeout", e->timeout);
 	cli_json_add_u64(o, "packets_orig", e->packets_orig);
 	cli_json_add_u64(o, "bytes_orig", e->bytes_orig);
@@ -196,57 +208,262 @@ static json_object *json_entry(const struct ctf_ct_entry *e)
 	return o;
 }
 
+/*
+ * One element of the --json array, written as it comes: the bytes
+ * cli_json_print() would give for the whole array (each element indented
+ * by two spaces), without holding 100,000 objects in memory.
+ */
+static void json_element(struct ctf_str *line, const struct ctf_ct_entry *e, bool first)
+{
+	json_object *o = json_entry(e, NULL);
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							     JSON_C_TO_STRING_SPACED |
+							     JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	ctf_str_puts(line, first ? "[\n  " : ",\n  ");
+	for (const char *p = text; *p; p++) {
+		ctf_str_putc(line, *p);
+		if (*p == '\n')
+			ctf_str_puts(line, "  ");
+	}
+	json_object_put(o);
+}
+
 static int print_entry(const struct ctf_ct_entry *e, void *arg)
 {
 	struct dump_ctx *d = arg;
 
-	if (d->array) {
-		json_object_array_add(d->array, json_entry(e));
-		return 0;
-	}
 	ctf_str_clear(&d->line);
-	ctf_ct_format_entry(&d->line, e, cli_opts.more > 0, cli_opts.stats);
-	ctf_str_putc(&d->line, '\n');
+	if (d->json) {
+		json_element(&d->line, e, d->n == 0);
+	} else {
+		ctf_ct_format_entry(&d->line, e, cli_opts.more > 0, cli_opts.stats);
+		ctf_str_putc(&d->line, '\n');
+	}
+	d->n++;
 	if (fputs(ctf_str_cstr(&d->line), stdout) == EOF)
 		return -EIO;
 	return 0;
 }
 
+/*
+ * The filter after the optional datapath: zone=, mark=, labels=, tuples
+ * (ctf_ct_filter_parse()). Returns CLI_OK or CLI_USAGE (reported).
+ */
+static int parse_filter(int argc, char **argv, struct ctf_ct_filter *f, const char *verb)
+{
+	struct ctf_err err;
+
+	if (ctf_ct_filter_parse(f, argc, argv, &err) < 0) {
+		report(verb, &err);
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
 int cmd_dump_conntrack(int argc, char **argv)
 {
-	struct dump_ctx d = { { 0 }, NULL };
+	static char outbuf[64 * 1024];	/* fewer write()s for big tables */
+	struct dump_ctx d = { { 0 }, cli_opts.json, 0 };
+	struct ctf_ct_filter f;
 	struct ctf_err err;
-	uint16_t zone;
-	bool has_zone = false;
 	int i = 1, r;
 
 	r = take_dp(argc, argv, &i, NULL);
+	if (!r)
+		r = parse_filter(argc - i, argv + i, &f, "dump conntrack");
 	if (r)
 		return r;
-	for (; i < argc; i++) {
-		if (!strncmp(argv[i], "zone=", 5) && !has_zone) {
-			r = zone_arg(argv[i], argv[i] + 5, &zone);
-			if (r)
-				return r;
-			has_zone = true;
-		} else {
-			cli_error("%s: unexpected argument (usage: %s dump-conntrack [-m] [-s] [DP] "
-				  "[zone=N])", argv[i], PROG_NAME);
-			return CLI_USAGE;
-		}
-	}
-	if (cli_opts.json)
-		d.array = json_object_new_array();
-	r = ctf_ct_dump(has_zone ? &zone : NULL, print_entry, &d, &err);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	r = ctf_ct_dump_filter(&f, print_entry, &d, &err);
 	ctf_str_free(&d.line);
 	if (r < 0) {
-		if (d.array)
-			json_object_put(d.array);
+		fflush(stdout);
 		report("dump conntrack", &err);
 		return CLI_ERR;
 	}
-	if (d.array)	/* an array, like dump-flows --json (schema in ctflow(8)) */
-		return cli_json_print(d.array);
+	/* An array, like dump-flows --json (schema in ctflow(8)). */
+	if (d.json && fputs(d.n ? "\n]\n" : "[\n]\n", stdout) == EOF)
+		return CLI_ERR;
+	return fflush(stdout) ? CLI_ERR : CLI_OK;
+}
+
+/* ---- monitor-conntrack --------------------------------------------------- */
+
+static volatile sig_atomic_t monitor_stop;
+
+static void on_monitor_signal(int sig)
+{
+	(void)sig;
+	monitor_stop = 1;
+}
+
+/* One event per line, flushed at once: whoever reads us waits for it. */
+static int print_event(int event, const struct ctf_ct_entry *e, void *arg)
+{
+	struct ctf_str *line = arg;
+
+	ctf_str_clear(line);
+	if (cli_opts.json) {
+		const char *name = ctf_ct_event_name(event);
+		char lower[16];
+		size_t k;
+		json_object *o;
+
+		for (k = 0; k < sizeof(lower) - 1 && name[k]; k++)
+			lower[k] = (char)(name[k] | 0x20);
+		lower[k] = 0;
+		o = json_entry(e, lower);
+		ctf_str_puts(line, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else {
+		ctf_str_printf(line, "[%s] ", ctf_ct_event_name(event));
+		ctf_ct_format_entry(line, e, cli_opts.more > 0, cli_opts.stats);
+	}
+	ctf_str_putc(line, '\n');
+	if (fputs(ctf_str_cstr(line), stdout) == EOF || fflush(stdout))
+		return -EPIPE;
+	return 0;
+}
+
+/*
+ * Wait for events until SIGINT/SIGTERM (exit 0) or a failure (exit 1). The
+ * two signals are blocked except inside ppoll(), so one that comes between
+ * the check of monitor_stop and the wait still ends the wait.
+ */
+static int monitor_loop(struct ctf_nlsock *sock, const struct ctf_ct_filter *f,
+			const sigset_t *waitmask)
+{
+	struct pollfd pfd = { .fd = ctf_nlsock_fd(sock), .events = POLLIN };
+	struct ctf_str line = { 0 };
+	struct ctf_err err;
+	int rc = CLI_OK;
+
+	while (!monitor_stop) {
+		int r;
+
+		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			cli_error("cannot monitor conntrack: poll: %s", strerror(errno));
+			rc = CLI_ERR;
+			break;
+		}
+		r = ctf_ct_monitor_recv(sock, f, print_event, &line, &err);
+		if (r == -ENOBUFS) {
+			/* Not fatal: say so where the events are, and go on. */
+			fprintf(stderr, "%s: %s\n", PROG_NAME, err.msg);
+			continue;
+		}
+		if (r == -EPROTO || r == -EMSGSIZE)
+			continue;	/* not from the kernel, or too big: consumed */
+		if (r < 0) {
+			if (r != -EPIPE)
+				report("monitor conntrack", &err);
+			rc = CLI_ERR;
+			break;
+		}
+	}
+	ctf_str_free(&line);
+	return rc;
+}
+
+int cmd_monitor_conntrack(int argc, char **argv)
+{
+	struct ctf_nlsock *sock;
+	struct ctf_ct_filter f;
+	sigset_t stop, waitmask;
+	struct sigaction sa;
+	struct ctf_err err;
+	int i = 1, r;
+
+	r = take_dp(argc, argv, &i, NULL);
+	if (!r)
+		r = parse_filter(argc - i, argv + i, &f, "monitor conntrack");
+	if (r)
+		return r;
+	if (ctf_ct_monitor_open(&sock, CTF_CT_EV_ALL, &err) < 0) {
+		report("monitor conntrack", &err);
+		return CLI_ERR;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_monitor_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &waitmask);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	r = monitor_loop(sock, &f, &waitmask);
+	ctf_nlsock_close(sock);
+	return r;
+}
+
+/* ---- ct-stats-show ------------------------------------------------------- */
+
+static int count_entry(const struct ctf_ct_entry *e, void *arg)
+{
+	ctf_ct_stats_add(arg, e);
+	return 0;
+}
+
+static int print_stats_json(const struct ctf_ct_stats *st)
+{
+	json_object *o = json_object_new_object();
+	json_object *protos = json_object_new_object();
+	json_object *states = json_object_new_object();
+
+	cli_json_add_int(o, "total", st->total);
+	for (int p = 0; p < CTF_CT_STATS_N; p++)
+		if (st->proto[p])
+			cli_json_add_int(protos, ctf_ct_stats_proto_name(p), st->proto[p]);
+	for (uint8_t k = 0; k < CTF_TCPS_N; k++)
+		if (st->tcp_states[k])
+			cli_json_add_int(states, ctf_ct_tcp_state_name(k), st->tcp_states[k]);
+	json_object_object_add(o, "protocols", protos);
+	json_object_object_add(o, "tcp_states", states);
+	return cli_json_print(o);
+}
+
+int cmd_ct_stats_show(int argc, char **argv)
+{
+	struct ctf_ct_stats st;
+	struct ctf_ct_filter f;
+	struct ctf_str out = { 0 };
+	bool verbose = false;
+	struct ctf_err err;
+	int i = 1, r;
+
+	memset(&f, 0, sizeof(f));
+	memset(&st, 0, sizeof(st));
+	r = take_dp(argc, argv, &i, "verbose");
+	for (; !r && i < argc; i++) {
+		if (!strcmp(argv[i], "verbose") && !verbose) {
+			verbose = true;
+		} else if (!strncmp(argv[i], "zone=", 5) && !f.has_zone) {
+			r = zone_arg(argv[i], argv[i] + 5, &f.zone);
+			f.has_zone = true;
+		} else {
+			cli_error("%s: unexpected argument (usage: %s ct-stats-show [DP] [zone=N] "
+				  "[verbose])", argv[i], PROG_NAME);
+			r = CLI_USAGE;
+		}
+	}
+	if (r)
+		return r;
+	if (ctf_ct_dump_filter(&f, count_entry, &st, &err) < 0) {
+		report("dump conntrack", &err);
+		return CLI_ERR;
+	}
+	if (cli_opts.json)
+		return print_stats_json(&st);
+	ctf_ct_stats_format(&out, &st, verbose);
+	fputs(ctf_str_cstr(&out), stdout);
+	ctf_str_free(&out);
 	return fflush(stdout) ? CLI_ERR : CLI_OK;
 }
 
@@ -259,12 +476,10 @@ int cmd_flush_conntrack(int argc, char **argv)
 	int i = 1, r;
 
 	r = take_dp(argc, argv, &i, NULL);
+	if (!r)
+		r = parse_filter(argc - i, argv + i, &f, "flush conntrack");
 	if (r)
 		return r;
-	if (ctf_ct_filter_parse(&f, argc - i, argv + i, &err) < 0) {
-		report("flush conntrack", &err);
-		return CLI_USAGE;
-	}
 	if (ctf_ct_flush(&f, NULL, &err) < 0) {
 		report("flush conntrack", &err);
 		return CLI_ERR;
@@ -288,6 +503,12 @@ int cmd_ct_get_nconns(int argc, char **argv)
 	if (ctf_ct_count(&n, &err) < 0) {
 		report("count conntrack entries", &err);
 		return CLI_ERR;
+	}
+	if (cli_opts.json) {
+		json_object *o = json_object_new_object();
+
+		cli_json_add_int(o, "nconns", n);
+		return cli_json_print(o);
 	}
 	printf("%" PRIu32 "\n", n);
 	return CLI_OK;
@@ -495,6 +716,26 @@ static int collect_limit(const struct ctf_ct_zone_limit *zl, void *arg)
 	return 0;
 }
 
+/* {"default_limit": L, "zones": [{"zone", "limit", "count"}...]}; frees @out's zones. */
+static int print_limits_json(struct limits_out *out)
+{
+	json_object *o = json_object_new_object();
+	json_object *zones = json_object_new_array();
+
+	cli_json_add_int(o, "default_limit", out->default_limit);
+	for (size_t k = 0; k < out->n; k++) {
+		json_object *z = json_object_new_object();
+
+		cli_json_add_int(z, "zone", out->zones[k].zone);
+		cli_json_add_int(z, "limit", out->zones[k].limit);
+		cli_json_add_int(z, "count", out->zones[k].count);
+		json_object_array_add(zones, z);
+	}
+	json_object_object_add(o, "zones", zones);
+	free(out->zones);
+	return cli_json_print(o);
+}
+
 int cmd_ct_get_limits(int argc, char **argv)
 {
 	struct ctf_ct_zone_limit zl[1024];
@@ -530,6 +771,8 @@ int cmd_ct_get_limits(int argc, char **argv)
 		limit_error("get ct limits", r, &nlerr);
 		return CLI_ERR;
 	}
+	if (cli_opts.json)
+		return print_limits_json(&out);
 	printf("default limit=%" PRIu32 "\n", out.default_limit);
 	for (size_t k = 0; k < out.n; k++)
 		printf("zone=%" PRId32 ",limit=%" PRIu32 ",count=%" PRIu32 "\n", out.zones[k].zone,

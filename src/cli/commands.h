@@ -19,6 +19,8 @@ int cmd_show(int argc, char **argv);
 /* cmd-ct.c */
 int cmd_dump_conntrack(int argc, char **argv);
 int cmd_flush_conntrack(int argc, char **argv);
+int cmd_monitor_conntrack(int argc, char **argv);
+int cmd_ct_stats_show(int argc, char **argv);
 int cmd_ct_get_nconns(int argc, char **argv);
 int cmd_ct_set_limits(int argc, char **argv);
 int cmd_ct_del_limits(int argc, char **argv);

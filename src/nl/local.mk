@@ -13,6 +13,7 @@ libctflow_core_la_SOURCES = \
 	src/nl/util/lex.c \
 	src/nl/netlink/genl-resolve.c \
 	src/nl/netlink/nlbuf.c \
+	src/nl/netlink/nlmsg.c \
 	src/nl/netlink/nlsock.c \
 	src/nl/odp/action-attrs.c \
 	src/nl/odp/action-ct-format.c \
@@ -51,6 +52,9 @@ libctflow_core_la_SOURCES = \
 	src/nl/conntrack/ct-filter.c \
 	src/nl/conntrack/ct-format.c \
 	src/nl/conntrack/ct-limit.c \
+	src/nl/conntrack/ct-monitor.c \
+	src/nl/conntrack/ct-request.c \
+	src/nl/conntrack/ct-stats.c \
 	$(NULL)
 # action-parse.c uses llround() (sample probabilities): libm for every user of libctflow.
 libctflow_core_la_LIBADD += -lm

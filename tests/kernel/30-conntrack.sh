@@ -3,10 +3,13 @@
 # Conntrack against the real kernel, side by side with Debian's ovs-dpctl:
 # a datapath between two namespaces with a stateful firewall (ICMP tracked
 # in zone 1, TCP in zone 2, replies allowed only when established), real
-# ping and TCP traffic, then dump-conntrack (plain, -m, -s, zone=),
-# ct-get-nconns, flush-conntrack by zone and by tuple, and per-zone limits:
-# set, get (with counts), enforcement with real connections, delete. Bad
-# input exits 2, a missing datapath exits 1.
+# ping and TCP traffic, then dump-conntrack (plain, -m, -s, zone=, and
+# filtered by protocol, addresses, ports, mark, labels and zone),
+# ct-stats-show (against ovs-dpctl's), ct-get-nconns, flush-conntrack by
+# zone and by tuple, and per-zone limits: set, get (with counts),
+# enforcement with real connections, delete; monitor-conntrack (text and
+# JSON) while connections come and go; --json of the conntrack commands.
+# Bad input exits 2, a missing datapath exits 1.
 #
 # What is normalised before comparing with ovs-dpctl, and why:
 #  - lines are sorted: both tools print in the kernel's hash-walk order, but
@@ -15,12 +18,14 @@
 # Nothing else: every other byte must be identical.
 . "$(dirname "$0")/lib.sh"
 
-plan 48
+plan 79
 
 dp=ctfct0
 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 # Counters and timestamps, so that -s has something to show.
 sysctl -qw net.netfilter.nf_conntrack_acct=1 net.netfilter.nf_conntrack_timestamp=1
+# Events for monitor-conntrack (on by default; 2 on newer kernels also works).
+sysctl -qw net.netfilter.nf_conntrack_events=1 2>/dev/null || true
 # Under TCG the scenario takes minutes: keep entries from expiring mid-test.
 sysctl -qw net.netfilter.nf_conntrack_icmp_timeout=600 \
 	net.netfilter.nf_conntrack_icmpv6_timeout=600 net.netfilter.nf_conntrack_udp_timeout=600 \
@@ -41,6 +46,7 @@ check_exit() {
 
 # Lines of text, sorted; with drop_timeout, without the timeout=N field.
 sorted() { printf '%s\n' "$1" | sort; }
+as_is() { printf '%s\n' "$1"; }
 no_timeout() { printf '%s\n' "$1" | sed -e 's/,timeout=[0-9]*//' | sort; }
 
 # same_dump DESC FILTER ARGS...: ctflow ARGS and ovs-dpctl ARGS print the same
@@ -178,11 +184,73 @@ t = [e for e in d if e["proto"] == "tcp"][0]
 assert t["orig"]["dport"] == 8080 and t["reply"]["src"] == "10.1.1.2"
 '; then ok "dump-conntrack --json has the four entries"; else not_ok "dump-conntrack --json has the four entries"; diag "$out"; fi
 
+# --- dump-conntrack with a filter ------------------------------------------------
+# filtered DESC WANT ARGS...: dump-conntrack ARGS prints exactly the WANT
+# lines (their "PROTO,zone" summary, sorted), and each is a line of the
+# unfiltered dump.
+tap_run ctflow dump-conntrack
+all=$out
+summary() { sed -e 's/^\([a-z0-9]*\),.*,zone=\([0-9]*\).*/\1,\2/' | sort | tr '\n' ' '; }
+filtered() {
+	local desc=$1 want=$2 got line extra=; shift 2
+	tap_run ctflow dump-conntrack "$@"
+	got=$(printf '%s' "$out" | summary)
+	while IFS= read -r line; do
+		[ -n "$line" ] && ! grep -qxF -- "$line" <<< "$all" && extra=$line
+	done <<< "$out"
+	if [ "$tap_status" = 0 ] && [ "$got" = "$want" ] && [ -z "$extra" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "expected: $want" "got: $got" ${extra:+"not in the full dump: $extra"}
+		tap_show_output ctflow dump-conntrack "$@"
+	fi
+}
+filtered "filter by protocol (ct_nw_proto=6)" "tcp,2 " ct_nw_proto=6
+filtered "filter by orig source and protocol (ICMP from 10.1.1.1)" "icmp,1 " \
+	'ct_nw_src=10.1.1.1,ct_nw_proto=1'
+filtered "filter by destination port (ct_tp_dst=9999)" "udp,3 " 'ct_nw_proto=17,ct_tp_dst=9999'
+filtered "filter by reply tuple only (IPv6 reply source)" "icmpv6,4 " '' 'ct_ipv6_src=fd00::2'
+filtered "filter by orig IPv6 destination" "icmpv6,4 " 'ct_ipv6_dst=fd00::2'
+filtered "filter by mark under a mask" "udp,3 " mark=0xa0/0xf0
+filtered "filter by labels under a mask" "udp,3 " labels=0xaa00000000/0xff00000000
+filtered "filter by zone and tuple together" "tcp,2 " zone=2 'ct_nw_dst=10.1.1.2'
+filtered "filter by ICMP type (echo request)" "icmp,1 " 'ct_nw_dst=10.1.1.2,ct_nw_proto=1,icmp_type=8'
+filtered "a tuple nothing has gives no line" "" 'ct_nw_src=10.9.9.9'
+filtered "zone=0 (which the kernel reads as no filter) gives no line here" "" zone=0
+filtered "the datapath name before the filter is accepted" "tcp,2 " "$dp" ct_nw_proto=6
+check_exit "a bad filter exits 2 and names the token" 2 'ct_tp_dst=99999' \
+	ctflow dump-conntrack 'ct_nw_proto=6,ct_tp_dst=99999'
+
+# --- ct-stats-show -----------------------------------------------------------------
+same_dump "ct-stats-show equals ovs-dpctl ct-stats-show" as_is ct-stats-show
+same_dump "ct-stats-show verbose equals ovs-dpctl's (TCP states)" as_is ct-stats-show verbose
+same_dump "ct-stats-show zone=2 verbose equals ovs-dpctl's" as_is ct-stats-show zone=2 verbose
+same_dump "ct-stats-show with the datapath named equals ovs-dpctl's" as_is ct-stats-show "$dp" zone=1
+tap_run ctflow ct-stats-show --json
+if printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["total"] == 4, d
+assert d["protocols"] == {"ICMP": 1, "ICMPv6": 1, "TCP": 1, "UDP": 1}, d
+assert sum(d["tcp_states"].values()) == 1, d
+'; then ok "ct-stats-show --json counts the four entries"; else not_ok "ct-stats-show --json counts the four entries"; diag "$out"; fi
+
 # --- ct-get-nconns ---------------------------------------------------------------
 tap_run ctflow dump-conntrack
 n=$(count_lines "$out")
 check_output "ct-get-nconns counts the $n entries" "^$n\$" ctflow ct-get-nconns
 check_output "ct-get-nconns accepts the datapath" "^$n\$" ctflow ct-get-nconns "$dp"
+check_eq "ct-get-nconns --json" "$n" \
+	"$(ctflow ct-get-nconns --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["nconns"])')"
+tap_run ctflow dump-conntrack --json -m
+if printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+t = [e for e in d if e["proto"] == "tcp"][0]
+assert "CONFIRMED" in t["status"] and "ASSURED" in t["status"], t["status"]
+assert all(isinstance(s, str) and s.isupper() for e in d for s in e["status"]), d
+'; then ok "dump-conntrack --json gives status as flag names"; else not_ok "dump-conntrack --json gives status as flag names"; diag "$out"; fi
 
 # --- flush-conntrack ---------------------------------------------------------------
 check "flush-conntrack mark=0xaa/0xff labels=0xaa00000000/0xff00000000" \
@@ -223,10 +291,68 @@ check_eq "ct-get-limits: default, then zone 2 with its count" \
 same_dump "ct-get-limits equals ovs-dpctl ct-get-limits" sorted ct-get-limits
 check_output "ct-get-limits zone=2,7: unlimited zone 7 shows the default" '^zone=7,limit=10,count=0$' \
 	ctflow ct-get-limits zone=2,7
+tap_run ctflow ct-get-limits --json zone=2,7
+if printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["default_limit"] == 10, d
+assert d["zones"] == [{"zone": 2, "limit": 1, "count": 1}, {"zone": 7, "limit": 10, "count": 0}], d
+'; then ok "ct-get-limits --json"; else not_ok "ct-get-limits --json"; diag "$out"; fi
 check "ct-del-limits zone=2" ctflow ct-del-limits zone=2
 check "with zone 2 back on the default limit, a new connection commits" tcp_connect
 check "ct-del-limits default" ctflow ct-del-limits "$dp" default
 check_eq "ct-get-limits: nothing left" "default limit=0" "$(ctflow ct-get-limits)"
+
+# --- monitor-conntrack ----------------------------------------------------------
+# Two monitors in the background, one for zone 2 in text and one for every
+# zone in JSON; then a TCP connection (zone 2), a ping (zone 1) and a flush
+# of zone 2 make NEW, UPDATE and DESTROY events. A monitor is listening once
+# its ctnetlink socket (protocol 12) has joined groups in /proc/net/netlink.
+# "$CTFLOW", not the ctflow function: $! must be the monitor itself.
+mon_dir=$(mktemp -d)
+at_exit rm -rf "$mon_dir"
+listening() { awk -v p="$1" '$2 == 12 && $3 == p && $4 != "00000000" { f = 1 } END { exit !f }' /proc/net/netlink; }
+"$CTFLOW" monitor-conntrack zone=2 > "$mon_dir/text" 2> "$mon_dir/text.err" &
+mon_text=$!
+"$CTFLOW" monitor-conntrack --json > "$mon_dir/json" 2> "$mon_dir/json.err" &
+mon_json=$!
+at_exit kill "$mon_text" "$mon_json"
+wait_until 60 listening "$mon_text" && wait_until 60 listening "$mon_json" ||
+	diag "monitors not listening? $(cat /proc/net/netlink)"
+check "a TCP connection in zone 2 while monitoring" tcp_connect
+check "a ping in zone 1 while monitoring" in_ns ns0 ping -c 1 -W 5 10.1.1.2
+check "flush-conntrack zone=2 while monitoring" ctflow flush-conntrack zone=2
+mon_has() { grep -qE "$2" "$mon_dir/$1"; }
+wait_until 60 mon_has text '^\[DESTROY\] tcp,' || diag "no DESTROY yet: $(cat "$mon_dir/text")"
+wait_until 60 mon_has json '"event":"destroy"' || diag "no destroy yet: $(cat "$mon_dir/json")"
+kill "$mon_text" "$mon_json"
+wait "$mon_text"; st_text=$?
+wait "$mon_json"; st_json=$?
+check_eq "both monitors exit 0 on SIGTERM" "0 0" "$st_text $st_json"
+text=$(cat "$mon_dir/text")
+check_output "[NEW] for the TCP connection, in dump-conntrack's format" \
+	'^\[NEW\] tcp,orig=\(src=10\.1\.1\.1,dst=10\.1\.1\.2,sport=[0-9]+,dport=8080\),reply=\(src=10\.1\.1\.2,dst=10\.1\.1\.1,sport=8080,dport=[0-9]+\),zone=2,protoinfo=\(state=[A-Z_]+\)$' \
+	cat "$mon_dir/text"
+check_output "[UPDATE] as the connection changes state" '^\[UPDATE\] tcp,.*,zone=2,' cat "$mon_dir/text"
+check_output "[DESTROY] when zone 2 is flushed" '^\[DESTROY\] tcp,.*,zone=2,' cat "$mon_dir/text"
+check_eq "zone=2: no event of another zone, only NEW/UPDATE/DESTROY lines" "" \
+	"$(grep -vE '^\[(NEW|UPDATE|DESTROY)\] [a-z0-9]+,.*,zone=2(,|$)' <<< "$text")"
+if python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+assert ev, "no events"
+assert all(list(e)[0] == "event" and e["event"] in ("new", "update", "destroy") for e in ev), ev
+assert any(e["event"] == "new" and e["proto"] == "icmp" and e["zone"] == 1 for e in ev), ev
+assert any(e["event"] == "destroy" and e["proto"] == "tcp" and e["zone"] == 2 for e in ev), ev
+assert all(isinstance(e["status"], list) for e in ev), ev
+' "$mon_dir/json"; then
+	ok "monitor-conntrack --json: one object per line, every zone, event first"
+else
+	not_ok "monitor-conntrack --json: one object per line, every zone, event first"
+	diag "$(cat "$mon_dir/json" "$mon_dir/json.err")"
+fi
+check_exit "monitor-conntrack with a bad filter exits 2" 2 'zone=70000' \
+	ctflow monitor-conntrack zone=70000
 
 # --- bad input ------------------------------------------------------------------
 check_exit "zone out of range exits 2" 2 'zone=70000' ctflow ct-set-limits zone=70000,limit=1

@@ -138,6 +138,11 @@ static void put_flags(struct ctf_str *out, uint32_t flags, const struct flag_nam
 	}
 }
 
+void ctf_ct_format_status(struct ctf_str *out, uint32_t status)
+{
+	put_flags(out, status, status_names, CTF_ARRAY_SIZE(status_names));
+}
+
 /* A state name, or "[n]" for a number we have no name for. */
 static void put_state(struct ctf_str *out, const char *name, uint8_t state)
 {
@@ -147,22 +152,70 @@ static void put_state(struct ctf_str *out, const char *name, uint8_t state)
 		ctf_str_printf(out, "[%u]", state);
 }
 
+/*
+ * "<key>N" with N in decimal, written in place: dump-conntrack prints
+ * several numbers per entry, and printf was most of its user time.
+ */
+static char *u32_digits(char *p, uint32_t v)
+{
+	char tmp[10];
+	int n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+static void put_u32(struct ctf_str *out, const char *key, uint32_t v)
+{
+	size_t klen = strlen(key);
+	char *start = ctf_str_room(out, klen + 10), *p = start;
+
+	memcpy(p, key, klen);
+	p = u32_digits(p + klen, v);
+	ctf_str_commit(out, (size_t)(p - start));
+}
+
+/* "<key>A" for an address; IPv4 by hand (the common case), IPv6 by inet_ntop(). */
+static void put_addr(struct ctf_str *out, const char *key, uint8_t l3, const uint8_t *a)
+{
+	size_t klen = strlen(key);
+	char *start = ctf_str_room(out, klen + INET6_ADDRSTRLEN), *p = start;
+
+	memcpy(p, key, klen);
+	p += klen;
+	if (l3 == AF_INET) {
+		for (int i = 0; i < 4; i++) {
+			p = u32_digits(p, a[i]);
+			*p++ = '.';
+		}
+		p--;
+	} else {
+		inet_ntop(AF_INET6, a, p, INET6_ADDRSTRLEN);
+		p += strlen(p);
+	}
+	ctf_str_commit(out, (size_t)(p - start));
+}
+
 void ctf_ct_format_tuple(struct ctf_str *out, const struct ctf_ct_tuple *t)
 {
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-
 	if (t->l3 != AF_INET && t->l3 != AF_INET6) {
 		ctf_str_printf(out, "Unsupported address family: %u", t->l3);
 		return;
 	}
-	inet_ntop(t->l3, t->src, a, sizeof(a));
-	inet_ntop(t->l3, t->dst, b, sizeof(b));
-	ctf_str_printf(out, "src=%s,dst=%s", a, b);
-	if (t->proto == IPPROTO_ICMP || t->proto == IPPROTO_ICMPV6)
-		ctf_str_printf(out, ",id=%u,type=%u,code=%u", t->icmp_id, t->icmp_type,
-			       t->icmp_code);
-	else
-		ctf_str_printf(out, ",sport=%u,dport=%u", t->sport, t->dport);
+	put_addr(out, "src=", t->l3, t->src);
+	put_addr(out, ",dst=", t->l3, t->dst);
+	if (t->proto == IPPROTO_ICMP || t->proto == IPPROTO_ICMPV6) {
+		put_u32(out, ",id=", t->icmp_id);
+		put_u32(out, ",type=", t->icmp_type);
+		put_u32(out, ",code=", t->icmp_code);
+	} else {
+		put_u32(out, ",sport=", t->sport);
+		put_u32(out, ",dport=", t->dport);
+	}
 }
 
 void ctf_ct_format_labels(struct ctf_str *out, const uint8_t labels[16])
@@ -215,7 +268,7 @@ static bool labels_nonzero(const struct ctf_ct_entry *e)
  * states where the kernel and OVS userspace conntrack disagree folded into
  * their neighbour so that the same test passes against either.
  */
-static uint8_t tcp_short_state(const struct ctf_ct_entry *e)
+uint8_t ctf_ct_tcp_state(const struct ctf_ct_entry *e)
 {
 	uint8_t s = e->tcp.state_orig > e->tcp.state_reply ? e->tcp.state_orig
 							    : e->tcp.state_reply;
@@ -232,7 +285,7 @@ static void put_protoinfo(struct ctf_str *out, const struct ctf_ct_entry *e, boo
 	if (e->protoinfo == IPPROTO_TCP) {
 		ctf_str_puts(out, ",protoinfo=(");
 		if (!verbose) {
-			uint8_t s = tcp_short_state(e);
+			uint8_t s = ctf_ct_tcp_state(e);
 
 			ctf_str_puts(out, "state=");
 			put_state(out, ctf_ct_tcp_state_name(s), s);
@@ -281,17 +334,17 @@ void ctf_ct_format_entry(struct ctf_str *out, const struct ctf_ct_entry *e, bool
 			put_time(out, "stop", e->stop_ns);
 	}
 	if (verbose)
-		ctf_str_printf(out, ",id=%" PRIu32, e->id);
+		put_u32(out, ",id=", e->id);
 	if (e->zone)
-		ctf_str_printf(out, ",zone=%u", e->zone);
+		put_u32(out, ",zone=", e->zone);
 	if (verbose) {
 		ctf_str_puts(out, ",status=");
 		put_flags(out, e->status, status_names, CTF_ARRAY_SIZE(status_names));
 	}
 	if (stats)
-		ctf_str_printf(out, ",timeout=%" PRIu32, e->timeout);
+		put_u32(out, ",timeout=", e->timeout);
 	if (e->mark)
-		ctf_str_printf(out, ",mark=%" PRIu32, e->mark);
+		put_u32(out, ",mark=", e->mark);
 	if (labels_nonzero(e)) {
 		ctf_str_puts(out, ",labels=");
 		ctf_ct_format_labels(out, e->labels);

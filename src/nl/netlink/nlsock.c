@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The generic-netlink socket: requests with ACKs, streaming dumps, batches.
+ * The netlink socket (generic netlink, or another protocol such as
+ * NETLINK_NETFILTER for ctnetlink): requests with ACKs, streaming dumps,
+ * multicast receive, batches. Reading messages is nlmsg.c's.
  *
  * Replies are run through libmnl's mnl_cb_run2(), which checks sequence
  * numbers and port ids; our control callbacks turn NLMSG_ERROR/NLMSG_DONE
@@ -61,20 +63,19 @@ static int fail(int neg_errno)
 	return neg_errno;
 }
 
-void ctf_nlerr_clear(struct ctf_nlerr *err)
-{
-	if (err)
-		memset(err, 0, sizeof(*err));
-}
-
 /* ---- the socket ------------------------------------------------------- */
 
 int ctf_nlsock_open(struct ctf_nlsock **sockp)
 {
+	return ctf_nlsock_open_proto(sockp, NETLINK_GENERIC);
+}
+
+int ctf_nlsock_open_proto(struct ctf_nlsock **sockp, int protocol)
+{
 	struct ctf_nlsock *sock = ctf_xzalloc(sizeof(*sock));
 	int on = 1, ret;
 
-	sock->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	sock->nl = mnl_socket_open2(protocol, SOCK_CLOEXEC);
 	if (!sock->nl) {
 		ret = -errno;
 		goto err;
@@ -214,205 +215,6 @@ struct nlmsghdr *ctf_genl_req_init(void *buf, size_t buflen, uint16_t family, ui
 	if (buflen >= CTF_OVS_HDRLEN)
 		memset(buf, 0, buflen);
 	return genl_hdr_put(buf, buflen, family, cmd, version, flags, dp_ifindex);
-}
-
-const struct genlmsghdr *ctf_genl_hdr(const struct nlmsghdr *nlh)
-{
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
-		return NULL;
-	return mnl_nlmsg_get_payload(nlh);
-}
-
-const struct ovs_header *ctf_genl_ovs_header(const struct nlmsghdr *nlh)
-{
-	if (nlh->nlmsg_len < CTF_OVS_HDRLEN)
-		return NULL;
-	return (const struct ovs_header *)((const char *)mnl_nlmsg_get_payload(nlh) +
-					   GENL_HDRLEN);
-}
-
-static int ext_ack_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct ctf_nlerr *err = data;
-	size_t len = mnl_attr_get_payload_len(attr);
-
-	switch (mnl_attr_get_type(attr)) {
-	case NLMSGERR_ATTR_MSG: {
-		const char *s = mnl_attr_get_payload(attr);
-		size_t n = strnlen(s, len);
-
-		if (n >= sizeof(err->msg))
-			n = sizeof(err->msg) - 1;
-		memcpy(err->msg, s, n);
-		err->msg[n] = '\0';
-		/* Kernel messages sometimes end in a newline; ours never do. */
-		while (n && (err->msg[n - 1] == '\n' || err->msg[n - 1] == ' '))
-			err->msg[--n] = '\0';
-		break;
-	}
-	case NLMSGERR_ATTR_OFFS:
-		if (len == sizeof(uint32_t)) {
-			err->offset = mnl_attr_get_u32(attr);
-			err->has_offset = true;
-		}
-		break;
-	case NLMSGERR_ATTR_MISS_TYPE:
-		/* Only used when the kernel gave no text: say what was missing. */
-		if (len == sizeof(uint32_t) && !err->msg[0])
-			snprintf(err->msg, sizeof(err->msg), "missing required attribute %u",
-				 mnl_attr_get_u32(attr));
-		break;
-	default:
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-int ctf_nlerr_parse(const struct nlmsghdr *nlh, struct ctf_nlerr *errp)
-{
-	struct ctf_nlerr scratch;
-	// cppcheck-suppress uninitvar ; only its address is taken, ctf_nlerr_clear() fills it
-	struct ctf_nlerr *err = errp ? errp : &scratch;
-	size_t payload = nlh->nlmsg_len >= NLMSG_HDRLEN ? nlh->nlmsg_len - NLMSG_HDRLEN : 0;
-	size_t tlv_off;
-	int code;
-
-	ctf_nlerr_clear(err);
-	if (nlh->nlmsg_type == NLMSG_ERROR) {
-		const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-
-		if (payload < sizeof(*e))
-			return err->error = -EBADMSG;
-		code = e->error;
-		tlv_off = sizeof(*e);
-		/* Without CAP_ACK the whole request is echoed before the TLVs. */
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
-			if (e->msg.nlmsg_len < NLMSG_HDRLEN)
-				return err->error = -EBADMSG;
-			tlv_off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
-		}
-	} else if (nlh->nlmsg_type == NLMSG_DONE) {
-		/* A dump's end: an int status, then (maybe) TLVs. */
-		if (payload < sizeof(int))
-			return err->error = 0;
-		memcpy(&code, mnl_nlmsg_get_payload(nlh), sizeof(code));
-		tlv_off = NLMSG_ALIGN(sizeof(int));
-	} else {
-		return err->error = -EBADMSG;
-	}
-	if (code > 0)	/* never sent by Linux; do not let it read as success */
-		code = -code;
-	err->error = code;
-	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && tlv_off < payload)
-		ctf_attr_walk(nlh, tlv_off, ext_ack_attr_cb, err);
-	return code;
-}
-
-/* ---- table-driven attribute decoding ---------------------------------- */
-
-static bool attr_ok(const struct nlattr *attr, const struct ctf_attr_rule *rule)
-{
-	size_t len = mnl_attr_get_payload_len(attr);
-	const char *s;
-
-	switch (rule->kind) {
-	case CTF_ATTR_UNUSED:
-	case CTF_ATTR_NESTED:
-		return true;
-	case CTF_ATTR_FLAG:
-		return len == 0;
-	case CTF_ATTR_U8:
-		return len == 1;
-	case CTF_ATTR_U16:
-		return len == 2;
-	case CTF_ATTR_U32:
-		return len == 4;
-	case CTF_ATTR_U64:
-		return len == 8;
-	case CTF_ATTR_STRING:
-		s = mnl_attr_get_payload(attr);
-		return len > 0 && s[len - 1] == '\0' && (!rule->len || len <= rule->len);
-	case CTF_ATTR_STRUCT:
-		return len >= rule->len;
-	case CTF_ATTR_U32_ARRAY:
-		return len > 0 && len % 4 == 0;
-	}
-	return false;
-}
-
-struct parse_ctx {
-	const struct ctf_attr_rule *rules;
-	unsigned max_type;
-	const struct nlattr **tb;
-	int error;
-};
-
-static int parse_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct parse_ctx *ctx = data;
-	unsigned type = mnl_attr_get_type(attr);
-
-	if (type > ctx->max_type || ctx->rules[type].kind == CTF_ATTR_UNUSED)
-		return MNL_CB_OK;	/* newer kernel: not ours to judge */
-	if (!attr_ok(attr, &ctx->rules[type])) {
-		ctx->error = -EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	ctx->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-/*
- * Every whole attribute of @len bytes, bounded by @len itself: libmnl's
- * walks end at the aligned length, so a message or nest whose length is not
- * a multiple of 4 would lend its last attribute up to 3 bytes past its end.
- */
-static void parse_stream(const void *data, size_t len, struct parse_ctx *ctx)
-{
-	const struct nlattr *a;
-
-	ctf_nla_for_each_in(a, data, len)
-		if (parse_attr_cb(a, ctx) != MNL_CB_OK)
-			break;
-}
-
-int ctf_attrs_parse(const struct nlmsghdr *nlh, size_t offset, const struct ctf_attr_rule *rules,
-		    unsigned max_type, const struct nlattr **tb)
-{
-	struct parse_ctx ctx = { rules, max_type, tb, 0 };
-
-	memset(tb, 0, (max_type + 1) * sizeof(*tb));
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + CTF_NLA_ALIGN(offset))
-		return fail(-EBADMSG);
-	parse_stream((const char *)nlh + NLMSG_HDRLEN + CTF_NLA_ALIGN(offset),
-		     nlh->nlmsg_len - NLMSG_HDRLEN - CTF_NLA_ALIGN(offset), &ctx);
-	return ctx.error ? fail(ctx.error) : 0;
-}
-
-int ctf_attr_walk(const struct nlmsghdr *nlh, size_t offset, ctf_attr_cb cb, void *data)
-{
-	const struct nlattr *a;
-	size_t start = NLMSG_HDRLEN + CTF_NLA_ALIGN(offset);
-
-	if (nlh->nlmsg_len < start)
-		return MNL_CB_OK;
-	ctf_nla_for_each_in(a, (const char *)nlh + start, nlh->nlmsg_len - start) {
-		int r = cb(a, data);
-
-		if (r <= MNL_CB_STOP)
-			return r;
-	}
-	return MNL_CB_OK;
-}
-
-int ctf_attrs_parse_nested(const struct nlattr *nest, const struct ctf_attr_rule *rules,
-			   unsigned max_type, const struct nlattr **tb)
-{
-	struct parse_ctx ctx = { rules, max_type, tb, 0 };
-
-	memset(tb, 0, (max_type + 1) * sizeof(*tb));
-	parse_stream(ctf_nla_data(nest), ctf_nla_len(nest), &ctx);
-	return ctx.error ? fail(ctx.error) : 0;
 }
 
 /* ---- single requests and dumps ---------------------------------------- */
