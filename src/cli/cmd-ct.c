@@ -29,39 +29,22 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void report(const char *verb, const struct ctf_err *err)
-{
-	char buf[1100];
-
-	cli_error("cannot %s: %s", verb, ctf_err_text(err, buf, sizeof(buf)));
-}
-
 /*
- * Check the optional datapath argument ([system@]NAME). Returns CLI_OK,
- * CLI_USAGE for a type we do not drive, CLI_ERR if the datapath does not
+ * Check the optional datapath argument ([system@]NAME). Returns CLI_OK, or
+ * CLI_ERR for a type we do not drive, a bad name or a datapath that does not
  * exist.
  */
 static int check_dp(const char *arg)
 {
-	const char *name = arg, *at = strchr(arg, '@');
+	const char *name = cli_dp_name(arg, "use the datapath");
 	struct ctf_dp_ref ref = { 0 };
 	struct ctf_dp_info info;
 	struct ctf_nlsock *sock;
 	uint16_t family;
 	int r;
 
-	if (at) {
-		if ((size_t)(at - arg) != strlen("system") || strncmp(arg, "system", 6)) {
-			cli_error("%s: unsupported datapath type (hint: ctflow drives the kernel "
-				  "datapath, use system@NAME or NAME)", arg);
-			return CLI_USAGE;
-		}
-		name = at + 1;
-	}
-	if (!*name || strlen(name) >= IFNAMSIZ) {
-		cli_error("%s: invalid datapath name", arg);
-		return CLI_USAGE;
-	}
+	if (!name)
+		return CLI_ERR;
 	if (ctf_nlsock_open(&sock) < 0)
 		return CLI_OK;	/* cannot check: accept */
 	r = ctf_nlsock_family(sock, OVS_DATAPATH_FAMILY, &family);
@@ -255,7 +238,7 @@ static int parse_filter(int argc, char **argv, struct ctf_ct_filter *f, const ch
 	struct ctf_err err;
 
 	if (ctf_ct_filter_parse(f, argc, argv, &err) < 0) {
-		report(verb, &err);
+		cli_fail(verb, &err);
 		return CLI_USAGE;
 	}
 	return CLI_OK;
@@ -279,7 +262,7 @@ int cmd_dump_conntrack(int argc, char **argv)
 	ctf_str_free(&d.line);
 	if (r < 0) {
 		fflush(stdout);
-		report("dump conntrack", &err);
+		cli_fail("dump conntrack", &err);
 		return CLI_ERR;
 	}
 	/* An array, like dump-flows --json (schema in ctflow(8)). */
@@ -359,7 +342,7 @@ static int monitor_loop(struct ctf_nlsock *sock, const struct ctf_ct_filter *f,
 			continue;	/* not from the kernel, or too big: consumed */
 		if (r < 0) {
 			if (r != -EPIPE)
-				report("monitor conntrack", &err);
+				cli_fail("monitor conntrack", &err);
 			rc = CLI_ERR;
 			break;
 		}
@@ -383,7 +366,7 @@ int cmd_monitor_conntrack(int argc, char **argv)
 	if (r)
 		return r;
 	if (ctf_ct_monitor_open(&sock, CTF_CT_EV_ALL, &err) < 0) {
-		report("monitor conntrack", &err);
+		cli_fail("monitor conntrack", &err);
 		return CLI_ERR;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -456,7 +439,7 @@ int cmd_ct_stats_show(int argc, char **argv)
 	if (r)
 		return r;
 	if (ctf_ct_dump_filter(&f, count_entry, &st, &err) < 0) {
-		report("dump conntrack", &err);
+		cli_fail("dump conntrack", &err);
 		return CLI_ERR;
 	}
 	if (cli_opts.json)
@@ -481,7 +464,7 @@ int cmd_flush_conntrack(int argc, char **argv)
 	if (r)
 		return r;
 	if (ctf_ct_flush(&f, NULL, &err) < 0) {
-		report("flush conntrack", &err);
+		cli_fail("flush conntrack", &err);
 		return CLI_ERR;
 	}
 	return CLI_OK;
@@ -501,7 +484,7 @@ int cmd_ct_get_nconns(int argc, char **argv)
 			return r;
 	}
 	if (ctf_ct_count(&n, &err) < 0) {
-		report("count conntrack entries", &err);
+		cli_fail("count conntrack entries", &err);
 		return CLI_ERR;
 	}
 	if (cli_opts.json) {

@@ -76,7 +76,7 @@ expect 0 '-j, --json' "help check-flow lists -j" -- help check-flow
 # --- flows are read before the datapath is opened --------------------------------
 unlike 2 'kernel module' "add-flow: a bad flow is reported without the module" \
 	-- add-flow 'in_port(1),eth(),eth_type(0x0800),ipv4(src=1.1.1)' 2
-expect 2 "ipv4(src=) at \`1.1.1'" "add-flow names the bad token" \
+expect 2 "\`1.1.1' is not an IPv4 address" "add-flow names the bad token" \
 	-- add-flow 'in_port(1),eth(),eth_type(0x0800),ipv4(src=1.1.1)' 2
 expect 2 "cannot modify flow: unknown action" "mod-flow checks the actions first" -- mod-flow "$F" 'bogus(1)'
 unlike 2 'kernel module' "add-flow refuses what the kernel would refuse, offline" \

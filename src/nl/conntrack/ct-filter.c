@@ -14,62 +14,39 @@
 #include <netinet/in.h>
 
 #include "ctflow/conntrack.h"
+#include "util/lex.h"
 
 /*
  * Unsigned decimal or 0x-hex number no larger than @max. No sign, no
  * trailing junk, no silent wrap: -ERANGE when too big, -EINVAL otherwise.
  */
+/*
+ * The whole of @s as one number (the lexer's scanf %i rules: 0x hex, leading-0
+ * octal, decimal): -EINVAL, -ERANGE or 0. The caller words the message.
+ */
 static int parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
+	struct ctf_err scratch;
+	const char *p = s;
+	int r;
 
-	if (!*s || !isxdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (*end)
-		return -EINVAL;
-	if (errno == ERANGE || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
+	if (!isxdigit((unsigned char)*s))
+		return -EINVAL;	/* no blanks or sign before the number here */
+	r = ctf_lex_u64(&p, &scratch, "value", CTF_NUM_C, max, out);
+	return r ? r : *p ? -EINVAL : 0;
 }
 
-/* A 128-bit number: 0x followed by up to 32 hex digits, or a u64 in decimal. */
+/* A 128-bit number (0x and up to 32 hex digits, or a u64), big-endian bytes. */
 static int parse_u128(const char *s, uint8_t out[16])
 {
-	memset(out, 0, 16);
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		const char *h = s + 2;
-		size_t n = strlen(h);
+	struct ctf_err scratch;
+	const char *p = s;
+	int r;
 
-		if (!n)
-			return -EINVAL;
-		while (n > 1 && *h == '0')
-			h++, n--;	/* leading zeros do not count toward the limit */
-		if (n > 32)
-			return -ERANGE;
-		for (size_t i = 0; i < n; i++) {
-			char c = h[n - 1 - i];
-			unsigned d;
-
-			if (!isxdigit((unsigned char)c))
-				return -EINVAL;
-			d = isdigit((unsigned char)c) ? (unsigned)(c - '0')
-						      : (unsigned)(tolower((unsigned char)c) - 'a' + 10);
-			out[15 - i / 2] |= (uint8_t)(i % 2 ? d << 4 : d);
-		}
-		return 0;
-	}
-	uint64_t v;
-	int r = parse_uint(s, UINT64_MAX, &v);
-
-	if (r)
-		return r;
-	for (int i = 0; i < 8; i++)
-		out[15 - i] = (uint8_t)(v >> (8 * i));
-	return 0;
+	if (!isxdigit((unsigned char)*s))
+		return -EINVAL;
+	r = ctf_lex_u128(&p, &scratch, "value", CTF_NUM_C, out);
+	return r ? r : *p ? -EINVAL : 0;
 }
 
 static int range_err(struct ctf_err *err, int r, const char *token, const char *range)
