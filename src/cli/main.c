@@ -73,13 +73,14 @@ static void usage(FILE *out)
 		"Drive the Open vSwitch kernel datapath, its conntrack tables and ctflowd.\n\n"
 		"Commands:\n", PROG_NAME);
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].help);
+		fprintf(out, "  %-17s %s\n", commands[i].name, commands[i].help);
 	fprintf(out, "\nOptions (also anywhere after the command; -- ends them):\n");
 	for (size_t i = 0; i < N_OPTIONS; i++)
 		print_option(out, &options[i]);
 	fprintf(out,
 		"\n'%s help COMMAND' shows a command's usage, options and an example.\n"
-		"Exit status: 0 success, 1 failure, 2 usage error. See ctflow(8).\n", PROG_NAME);
+		"Exit status: 0 success, 1 failure, 2 usage error. See ctflow(8), and\n"
+		"ctflow-flows(7) for the flow language.\n", PROG_NAME);
 }
 
 /* "ctflow NAME [OPTIONS] ARGS", for help and the argument-count errors. */

@@ -203,7 +203,8 @@ START_TEST(unknown_option_hint_lists_rows)
 		p = q + strlen(ctf_ct_opts[i].keyword);
 	}
 	ck_assert_str_eq(err.hint, "ct takes commit, force_commit, zone=N, mark=V[/M], "
-			 "label=V[/M], helper=NAME, timeout=NAME, eventmask=N, nat(...)");
+			 "label=V[/M], helper=NAME, timeout=NAME, eventmask=N, nat(...); "
+			 "see ctflow-flows(7), CT AND NAT");
 }
 END_TEST
 

@@ -923,7 +923,7 @@ START_TEST(set_ipv6_label_range)
 }
 END_TEST
 
-/* ---- the kernel selftests' flows (kernel-ovs-abi.md §4) are accepted ------------ */
+/* ---- the kernel selftests' flows (tools/testing/selftests/net/openvswitch in the kernel tree) are accepted ------------ */
 
 START_TEST(selftest_flows_accepted)
 {

@@ -2,7 +2,7 @@
 /*
  * The dump-conntrack line, byte for byte what ovs-dpctl prints for the
  * same kernel entry, so scripts and tests written against ovs-dpctl keep
- * working (reference/ovs-dpctl-commands.md §5). The order of the fields and
+ * working (the line ovs-dpctl dump-conntrack prints). The order of the fields and
  * every "print only when non-zero" rule below come from that format.
  */
 #include <arpa/inet.h>

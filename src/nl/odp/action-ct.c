@@ -5,7 +5,7 @@
  * value kind says (nat(...), the one nested option, is in action-nat.c;
  * printing in action-ct-format.c).
  *
- * Grammar and canonical print follow ovs-dpctl (see flow-syntax.md §1) with
+ * Grammar and canonical print follow ovs-dpctl (ctflow-flows(7), CT AND NAT) with
  * these deliberate differences, each a refusal rather than a silent change:
  * repeated options, values out of range, mark bits outside the mark mask,
  * zero masks, mark/label/nat(src|dst) without commit, nat flags without
@@ -263,7 +263,8 @@ static int bad_option(struct ctf_ascan *sc, const char *start, const char *at)
 		ctf_as_err(sc, start, "missing `)' to close ct(");
 	} else {
 		ctf_as_err(sc, at, "unknown ct option `%s'", ctf_as_token(at, tok, sizeof(tok)));
-		ctf_err_hint(sc->err, "ct takes %s", ctf_ct_options_help(help, sizeof(help)));
+		ctf_err_hint(sc->err, "ct takes %s; see ctflow-flows(7), CT AND NAT",
+			     ctf_ct_options_help(help, sizeof(help)));
 	}
 	return -EINVAL;
 }

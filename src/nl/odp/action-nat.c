@@ -224,7 +224,7 @@ int ctf_nat_parse(struct ctf_ascan *sc, struct ctf_ct_info *ct)
 				return ctf_as_err(sc, start, "missing `)' to close nat(");
 			ctf_as_err(sc, at, "unknown nat option `%s'", ctf_as_token(at, tok, sizeof(tok)));
 			ctf_err_hint(sc->err, "nat takes src[=ADDR[-ADDR][:PORT[-PORT]]] or dst[=...], "
-				     "persistent, hash, random");
+				     "persistent, hash, random; see ctflow-flows(7), CT AND NAT");
 			return -EINVAL;
 		}
 		if (err)

@@ -283,6 +283,8 @@ static int parse_action(struct ctf_ascan *sc, int depth)
 	if (nlen && at[nlen] != '(')
 		ctf_err_hint(sc->err, sc->ports ? "a port name must be a port of the datapath" :
 			     "output to a port by its number, or by name where the port map is known");
+	else
+		ctf_err_hint(sc->err, "ctflow-flows(7), ACTIONS, lists the actions");
 	return -EINVAL;
 }
 

@@ -2,7 +2,8 @@
 /*
  * The OVS_KEY_ATTR_* / OVS_TUNNEL_KEY_ATTR_* / OVS_NSH_KEY_ATTR_* tables.
  * Lengths follow the kernel's ovs_key_lens (net/openvswitch/flow_netlink.c);
- * text names and print styles follow ovs-dpctl (flow-syntax.md §4.3).
+ * text names and print styles follow ovs-dpctl; ctflow-flows(7) documents
+ * every row (tests/unit/check_manpage_flows fails otherwise).
  * Field order in each list is the order ovs-dpctl prints them in.
  */
 #include <stddef.h>

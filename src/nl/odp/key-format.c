@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * OVS_KEY_ATTR_* key + mask streams -> flow key text, as ovs-dpctl prints it
- * (flow-syntax.md §4.3/§4.4): attributes in stream order, fields in the
+ * (ctflow-flows(7), FLOW KEYS and MASKS): attributes in stream order, fields in the
  * order of their key-attrs.c rows; non-verbose hides what is wildcarded.
  * Everything read from the kernel is length-checked before use: a known
  * attribute with an unexpected length, or an unknown one, is printed as raw

@@ -337,6 +337,30 @@ static int note_type(struct kp *kp, struct attrs_seen *seen, unsigned int type, 
 	return dup ? type_error(kp, true, what, at) : 0;
 }
 
+
+/* The hint for an unknown key: the names a user may write, from the table. */
+static void hint_key_names(struct ctf_err *err)
+{
+	char names[sizeof(err->hint) - 40];
+	size_t len = 0;
+
+	names[0] = '\0';
+	for (unsigned int t = 1; t <= ctf_key_table.max_type; t++) {
+		const struct ctf_attr_desc *d = &ctf_key_table.attrs[t];
+		int n;
+
+		if (!d->name || d->flags & CTF_AF_USER_ONLY)
+			continue;
+		n = snprintf(names + len, sizeof(names) - len, "%s%s", len ? " " : "", d->name);
+		if (n < 0 || (size_t)n >= sizeof(names) - len) {
+			names[len] = '\0';
+			break;
+		}
+		len += (size_t)n;
+	}
+	ctf_err_hint(err, "key attributes: %s; see ctflow-flows(7)", names);
+}
+
 /* "keyN(" for a type our header does not know (or only userspace uses). */
 static int kp_raw_attr(struct kp *kp, struct attrs_seen *seen, const char *name, size_t n)
 {
@@ -352,9 +376,7 @@ static int kp_raw_attr(struct kp *kp, struct attrs_seen *seen, const char *name,
 	      (t > OVS_KEY_ATTR_MAX ||
 	       ctf_key_attr_desc((unsigned int)t)->flags & CTF_AF_USER_ONLY))) {
 		ctf_err_set(kp->err, "unknown key attribute `%.*s'", (int)n, name);
-		ctf_err_hint(kp->err, "see flow-syntax: in_port eth eth_type vlan encap ipv4 ipv6 "
-				      "tcp udp sctp icmp icmpv6 arp nd mpls ct_state ct_zone "
-				      "ct_mark ct_label ct_tuple4 ct_tuple6 tunnel nsh ...");
+		hint_key_names(kp->err);
 		return -EINVAL;
 	}
 	/* Below the flag bits: a 14-bit type, never NESTED or NET_BYTEORDER. */

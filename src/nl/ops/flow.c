@@ -23,7 +23,7 @@ static struct op_desc op_desc(enum ctf_flow_op op)
 {
 	switch (op) {
 	case CTF_FLOW_CREATE:
-		/* The kernel honours CREATE as "exclusive" (see kernel-ovs-abi §2.5). */
+		/* The kernel honours CREATE as "exclusive" (ovs_flow_cmd_new() answers EEXIST when NLM_F_CREATE or NLM_F_EXCL is set). */
 		return (struct op_desc){ OVS_FLOW_CMD_NEW, NLM_F_CREATE };
 	case CTF_FLOW_MODIFY:
 		return (struct op_desc){ OVS_FLOW_CMD_SET, 0 };
