@@ -57,7 +57,7 @@ struct ctf_field_desc {
 };
 
 /* What kind of text an attribute takes; selects the parse/print routine. */
-enum ctf_attr_kind {
+enum ctf_key_kind {
 	CTF_AK_SCALAR,		/* name(VALUE[/MASK]): one unnamed field in fields[0] */
 	CTF_AK_STRUCT,		/* name(field=V[/M],...) over fields[] */
 	CTF_AK_CT_STATE,	/* flag names new|est|..., +x-y, or numbers */
@@ -82,7 +82,7 @@ struct ctf_attr_table;
 struct ctf_attr_desc {
 	const char *name;	/* text name ("ct_state"); NULL = unused type */
 	int len;		/* payload bytes, or CTF_LEN_NESTED / CTF_LEN_VARIABLE */
-	uint8_t kind;		/* enum ctf_attr_kind */
+	uint8_t kind;		/* enum ctf_key_kind */
 	uint8_t flags;		/* CTF_AF_* */
 	uint8_t n_fields;
 	const struct ctf_field_desc *fields;
