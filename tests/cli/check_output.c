@@ -21,6 +21,7 @@
 
 #include "output.h"
 #include "text.h"
+#include "../unit/common.h"
 
 static const struct ctf_monitor_families fam = {
 	.datapath = 0x20, .vport = 0x21, .flow = 0x22, .packet = 0x23,
@@ -228,8 +229,6 @@ int main(void)
 {
 	Suite *s = suite_create("cli-output");
 	TCase *tc = tcase_create("output");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, escape_keeps_text_and_utf8);
 	tcase_add_test(tc, escape_control_bytes);
@@ -240,9 +239,5 @@ int main(void)
 	tcase_add_test(tc, monitor_flow_event);
 	tcase_add_test(tc, upcall_event);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run_suite(s);
 }

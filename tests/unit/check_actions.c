@@ -17,6 +17,7 @@
 #include "ctflow/compat.h"
 #include "ctflow/flowtext.h"
 #include "../../src/nl/odp/action-attrs.h"
+#include "common.h"
 
 static struct ctf_nlbuf buf;
 static struct ctf_str out;
@@ -852,11 +853,5 @@ static Suite *actions_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(actions_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(actions_suite());
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ctflow/flow.h"
+#include "common.h"
 
 static const char *UFID_TEXT = "ufid:1f2e3d4c-5b6a-7988-a7b6-c5d4e3f20110";
 
@@ -223,11 +224,5 @@ static Suite *bulk_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(bulk_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(bulk_suite());
 }

@@ -16,6 +16,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "ctflow/conntrack.h"
+#include "common.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -358,11 +359,5 @@ static Suite *ctfilter_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ctfilter_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run_suite(ctfilter_suite());
 }

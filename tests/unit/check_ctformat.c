@@ -23,6 +23,7 @@
 
 #include "ctflow/conntrack.h"
 #include "ctflow/nlsock.h"
+#include "common.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -848,11 +849,5 @@ static Suite *ct_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ct_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run_suite(ct_suite());
 }

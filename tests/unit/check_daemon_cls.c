@@ -18,6 +18,7 @@
 #include "rng.h"
 #include "../../src/daemon/cls.h"
 #include "../../src/daemon/trie.h"
+#include "common.h"
 
 /*
  * The toy key, 32 bytes:
@@ -547,11 +548,5 @@ static Suite *cls_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(cls_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(cls_suite());
 }

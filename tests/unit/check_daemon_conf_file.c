@@ -13,6 +13,7 @@
 
 #include "../../src/daemon/conf.h"
 #include "../../src/daemon/policy.h"
+#include "common.h"
 
 /* ---- splitting MATCH from ACTIONS ----------------------------------------------- */
 
@@ -376,11 +377,5 @@ static Suite *conf_file_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(conf_file_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(conf_file_suite());
 }

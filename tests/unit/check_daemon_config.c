@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../../src/daemon/conf.h"
+#include "common.h"
 
 static const char example[] =
 	"# the conntrack firewall of issue 5\n"
@@ -279,11 +280,5 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(config_suite());
 }

@@ -22,6 +22,7 @@
 #include "../../src/daemon/control.h"
 #include "../../src/daemon/log.h"
 #include "ctflow/util.h"
+#include "common.h"
 
 #define T_ECHO 100	/* read-only: echo the payload back */
 #define T_CHANGE 101	/* read-write: RESULT 0 */
@@ -518,11 +519,5 @@ static Suite *control_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(control_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(control_suite());
 }

@@ -13,34 +13,15 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "common.h"
 
 static const char *srcdir, *builddir;
-
-static int run(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int run(char *out, size_t size, const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	FILE *p;
-	size_t n;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	ck_assert_ptr_nonnull(p);
-	n = fread(out, 1, size - 1, p);
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 static bool have(const char *tool)
 {
 	char out[256];
 
-	return run(out, sizeof(out), "command -v %s >/dev/null 2>&1", tool) == 0;
+	return ck_shell(out, sizeof(out), "command -v %s >/dev/null 2>&1", tool) == 0;
 }
 
 static void setup(void)
@@ -68,22 +49,22 @@ START_TEST(unit_verifies_and_is_hardened)
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	/* The unit as generated, with ExecStart pointing at the built binary. */
-	ck_assert_int_eq(run(out, sizeof(out),
+	ck_assert_int_eq(ck_shell(out, sizeof(out),
 			     "sed -e 's|@sbindir@|%s|g' -e 's|@sysconfdir@|/etc|g' %s/data/ctflowd.service.in > %s/ctflowd.service",
 			     builddir, srcdir, dir), 0);
-	ck_assert_int_eq(run(out, sizeof(out), "cat %s/ctflowd.service", dir), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "cat %s/ctflowd.service", dir), 0);
 	for (size_t i = 0; i < sizeof(must) / sizeof(must[0]); i++)
 		ck_assert_msg(strstr(out, must[i]), "unit lacks %s", must[i]);
 	ck_assert_msg(!strstr(out, "\nPrivateNetwork="), "the datapath needs the host's network");
 	/* Root gets the bounding set at exec; ambient capabilities would only pass on to children. */
 	ck_assert_msg(!strstr(out, "\nAmbientCapabilities="), "root needs no ambient capabilities");
 	if (have("systemd-analyze")) {
-		int rc = run(out, sizeof(out), "systemd-analyze verify --man=no %s/ctflowd.service 2>&1",
+		int rc = ck_shell(out, sizeof(out), "systemd-analyze verify --man=no %s/ctflowd.service 2>&1",
 			     dir);
 
 		ck_assert_msg(rc == 0, "systemd-analyze verify: %s", out);
 		/* The exposure score is 1.8 (1.6 before CAP_CHOWN for control-group): 2.0 at most. */
-		rc = run(out, sizeof(out),
+		rc = ck_shell(out, sizeof(out),
 			 "cd %s && systemd-analyze security --offline=yes --threshold=20 ctflowd.service "
 			 ">security.txt 2>&1; rc=$?; tail -1 security.txt; exit $rc",
 			 dir);
@@ -91,7 +72,7 @@ START_TEST(unit_verifies_and_is_hardened)
 	} else {
 		fprintf(stderr, "check_daemon_dist: no systemd-analyze: unit not verified\n");
 	}
-	run(out, sizeof(out), "rm -rf %s", dir);
+	ck_shell(out, sizeof(out), "rm -rf %s", dir);
 }
 END_TEST
 
@@ -99,7 +80,7 @@ START_TEST(example_config_is_valid)
 {
 	char out[4096];
 
-	ck_assert_msg(run(out, sizeof(out), "%s/ctflowd -n -f %s/data/ctflowd.conf.example 2>&1",
+	ck_assert_msg(ck_shell(out, sizeof(out), "%s/ctflowd -n -f %s/data/ctflowd.conf.example 2>&1",
 			  builddir, srcdir) == 0, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "configuration OK"));
 }
@@ -116,10 +97,10 @@ START_TEST(man_pages_are_lint_clean)
 	}
 	/* The pages as built: the configured paths are in, no placeholder is left. */
 	for (size_t i = 0; i < 3; i++) {
-		int rc = run(out, sizeof(out), "groff -man -ww -z %s/man/%s 2>&1", builddir, pages[i]);
+		int rc = ck_shell(out, sizeof(out), "groff -man -ww -z %s/man/%s 2>&1", builddir, pages[i]);
 
 		ck_assert_msg(rc == 0 && !out[0], "%s: %s", pages[i], out);
-		rc = run(out, sizeof(out), "grep -n '@[a-z]*dir@' %s/man/%s", builddir, pages[i]);
+		rc = ck_shell(out, sizeof(out), "grep -n '@[a-z]*dir@' %s/man/%s", builddir, pages[i]);
 		ck_assert_msg(rc == 1, "%s: %s", pages[i], out);
 	}
 }
@@ -141,11 +122,5 @@ static Suite *dist_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(dist_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(dist_suite());
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../../src/daemon/flowtab.h"
+#include "common.h"
 
 static struct ctf_ufid ufid_of(unsigned i)
 {
@@ -102,11 +103,5 @@ static Suite *flowtab_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(flowtab_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(flowtab_suite());
 }

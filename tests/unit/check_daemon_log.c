@@ -10,6 +10,7 @@
 
 #include "../../src/daemon/log.h"
 #include "../../src/daemon/ratelimit.h"
+#include "common.h"
 
 /* Run @fn with stderr redirected to a temporary file; return what it wrote. */
 static char *capture_stderr(void (*fn)(void))
@@ -164,11 +165,5 @@ static Suite *log_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(log_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(log_suite());
 }

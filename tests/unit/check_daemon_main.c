@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "common.h"
 
 static char dir[64], conf[128], sock[128], log_path[128], ctflowd[512], ctflow[512];
 
@@ -32,27 +33,6 @@ static void write_file(const char *path, const char *text)
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	fclose(f);
-}
-
-/* Run a shell command line; return its exit status and its output in @out. */
-static int run(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int run(char *out, size_t size, const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	FILE *p;
-	size_t n;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	ck_assert_ptr_nonnull(p);
-	n = fread(out, 1, size - 1, p);
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static void setup(void)
@@ -76,7 +56,7 @@ static void teardown(void)
 {
 	char out[256];
 
-	run(out, sizeof(out), "rm -rf %s", dir);
+	ck_shell(out, sizeof(out), "rm -rf %s", dir);
 }
 
 START_TEST(check_mode_exit_status)
@@ -84,12 +64,12 @@ START_TEST(check_mode_exit_status)
 	char out[2048];
 
 	write_file(conf, good);
-	ck_assert_int_eq(run(out, sizeof(out), "%s -n -f %s 2>&1", ctflowd, conf), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s -n -f %s 2>&1", ctflowd, conf), 0);
 	ck_assert_ptr_nonnull(strstr(out, "configuration OK"));
 	write_file(conf, bad);
-	ck_assert_int_eq(run(out, sizeof(out), "%s -n -f %s 2>&1", ctflowd, conf), 1);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s -n -f %s 2>&1", ctflowd, conf), 1);
 	ck_assert_msg(strstr(out, "ctflowd.conf:3: ") && strstr(out, "c9"), "got: %s", out);
-	ck_assert_int_eq(run(out, sizeof(out), "%s -n -f %s/none 2>&1", ctflowd, dir), 1);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s -n -f %s/none 2>&1", ctflowd, dir), 1);
 	ck_assert_ptr_nonnull(strstr(out, "No such file"));
 }
 END_TEST
@@ -126,52 +106,52 @@ START_TEST(control_reload_and_shutdown)
 	write_file(conf, good);
 	pid = start_daemon();
 
-	ck_assert_int_eq(run(out, sizeof(out), "%s dump-rules", ctflow), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s dump-rules", ctflow), 0);
 	ck_assert_msg(strstr(out, "rule 30 recirc_id(1),in_port(c0)") &&
 		      strstr(out, "default-action drop  # hits:0 flows:0"), "got: %s", out);
-	ck_assert_int_eq(run(out, sizeof(out), "%s daemon-show", ctflow), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s daemon-show", ctflow), 0);
 	ck_assert_ptr_nonnull(strstr(out, "rules: 3"));
 
 	/* A second daemon on the same socket refuses to start. */
-	ck_assert_int_eq(run(out, sizeof(out), "%s -d -f %s -s %s 2>&1", ctflowd, conf, sock), 1);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s -d -f %s -s %s 2>&1", ctflowd, conf, sock), 1);
 	ck_assert_ptr_nonnull(strstr(out, "already in use"));
 
 	/* add-rule / del-rule, with errors passed through. */
-	ck_assert_int_eq(run(out, sizeof(out), "%s add-rule 40 'recirc_id(0),in_port(s0),eth_type(0x0806)' c0 2>&1", ctflow), 0);
-	ck_assert_int_eq(run(out, sizeof(out), "%s add-rule 40 'recirc_id(0),in_port(s0),eth_type(0x0806)' c0 2>&1", ctflow), 1);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s add-rule 40 'recirc_id(0),in_port(s0),eth_type(0x0806)' c0 2>&1", ctflow), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s add-rule 40 'recirc_id(0),in_port(s0),eth_type(0x0806)' c0 2>&1", ctflow), 1);
 	ck_assert_ptr_nonnull(strstr(out, "exists"));
-	ck_assert_int_eq(run(out, sizeof(out), "%s add-rule 41 'recirc_id(0),in_port(zz)' drop 2>&1", ctflow), 1);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s add-rule 41 'recirc_id(0),in_port(zz)' drop 2>&1", ctflow), 1);
 	ck_assert_ptr_nonnull(strstr(out, "zz"));
-	ck_assert_int_eq(run(out, sizeof(out), "%s daemon-show", ctflow), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s daemon-show", ctflow), 0);
 	ck_assert_ptr_nonnull(strstr(out, "rules: 4"));
-	ck_assert_int_eq(run(out, sizeof(out), "%s del-rule 40 'recirc_id(0),in_port(s0),eth_type(0x0806)' 2>&1", ctflow), 0);
-	ck_assert_int_eq(run(out, sizeof(out), "%s del-rule 40 'recirc_id(0),in_port(s0),eth_type(0x0806)' 2>&1", ctflow), 1);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s del-rule 40 'recirc_id(0),in_port(s0),eth_type(0x0806)' 2>&1", ctflow), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s del-rule 40 'recirc_id(0),in_port(s0),eth_type(0x0806)' 2>&1", ctflow), 1);
 
 	/* SIGHUP and `reload` with a bad file keep the old rules; a good file is taken. */
 	write_file(conf, bad);
 	kill(pid, SIGHUP);
 	usleep(200000);
-	ck_assert_int_eq(run(out, sizeof(out), "%s reload 2>&1", ctflow), 1);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s reload 2>&1", ctflow), 1);
 	ck_assert_msg(strstr(out, "ctflowd.conf:3:"), "got: %s", out);
-	ck_assert_int_eq(run(out, sizeof(out), "%s daemon-show", ctflow), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s daemon-show", ctflow), 0);
 	ck_assert_ptr_nonnull(strstr(out, "rules: 3"));
 	ck_assert_ptr_nonnull(strstr(out, "reloads: 0"));
 	write_file(conf, "datapath ctfw\nport c0\nrule 1 recirc_id(0) drop\n");
 	kill(pid, SIGHUP);
 	usleep(200000);
-	ck_assert_int_eq(run(out, sizeof(out), "%s daemon-show", ctflow), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s daemon-show", ctflow), 0);
 	ck_assert_ptr_nonnull(strstr(out, "rules: 1"));
 	ck_assert_ptr_nonnull(strstr(out, "reloads: 1"));
 	/* Changing the datapath needs a restart. */
 	write_file(conf, "datapath other\n");
-	ck_assert_int_eq(run(out, sizeof(out), "%s reload 2>&1", ctflow), 1);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s reload 2>&1", ctflow), 1);
 	ck_assert_ptr_nonnull(strstr(out, "restart"));
 
 	kill(pid, SIGTERM);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	ck_assert_int_eq(access(sock, F_OK), -1);	/* socket unlinked */
-	ck_assert_int_eq(run(out, sizeof(out), "cat %s", log_path), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "cat %s", log_path), 0);
 	ck_assert_msg(strstr(out, "reload: keeping the old configuration: ") &&
 		      strstr(out, "ctflowd: terminating"), "log: %s", out);
 }
@@ -183,7 +163,7 @@ START_TEST(bad_config_refuses_to_start)
 
 	write_file(conf, bad);
 	/* 78 (EX_CONFIG): the unit's RestartPreventExitStatus= keeps systemd from retrying. */
-	ck_assert_int_eq(run(out, sizeof(out), "%s -d -f %s -s %s 2>&1", ctflowd, conf, sock), 78);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s -d -f %s -s %s 2>&1", ctflowd, conf, sock), 78);
 	ck_assert_msg(strstr(out, "ctflowd.conf:3:"), "got: %s", out);
 	ck_assert_int_eq(access(sock, F_OK), -1);
 }
@@ -195,11 +175,11 @@ START_TEST(empty_config_exits_cleanly)
 	char out[2048];
 
 	write_file(conf, "# ctflowd.conf: nothing configured yet\n\n   # see ctflowd.conf(5)\n");
-	ck_assert_int_eq(run(out, sizeof(out), "%s -f %s -s %s 2>&1", ctflowd, conf, sock), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s -f %s -s %s 2>&1", ctflowd, conf, sock), 0);
 	ck_assert_msg(strstr(out, "configures nothing: not starting"), "got: %s", out);
 	ck_assert_int_eq(access(sock, F_OK), -1);
 	/* ctflowd -n does not call it valid, though. */
-	ck_assert_int_eq(run(out, sizeof(out), "%s -n -f %s 2>&1", ctflowd, conf), 1);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s -n -f %s 2>&1", ctflowd, conf), 1);
 	ck_assert_msg(strstr(out, "configures nothing"), "got: %s", out);
 }
 END_TEST
@@ -210,7 +190,7 @@ START_TEST(bad_config_is_printed_without_debug)
 	char out[2048];
 
 	write_file(conf, bad);
-	ck_assert_int_eq(run(out, sizeof(out), "%s -f %s -s %s 2>&1", ctflowd, conf, sock), 78);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s -f %s -s %s 2>&1", ctflowd, conf, sock), 78);
 	ck_assert_msg(strstr(out, "ctflowd: config: ") && strstr(out, "ctflowd.conf:3:"),
 		      "got: %s", out);
 }
@@ -220,17 +200,17 @@ START_TEST(help_and_version)
 {
 	char out[4096];
 
-	ck_assert_int_eq(run(out, sizeof(out), "%s --help", ctflowd), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s --help", ctflowd), 0);
 	ck_assert_msg(strstr(out, "Usage: ctflowd") && strstr(out, "--config FILE") &&
 		      strstr(out, "--version"), "got: %s", out);
-	ck_assert_int_eq(run(out, sizeof(out), "%s -h", ctflowd), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s -h", ctflowd), 0);
 	ck_assert_ptr_nonnull(strstr(out, "Usage: ctflowd"));
-	ck_assert_int_eq(run(out, sizeof(out), "%s --version", ctflowd), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s --version", ctflowd), 0);
 	ck_assert_msg(!strncmp(out, "ctflowd " PACKAGE_VERSION, strlen("ctflowd " PACKAGE_VERSION)),
 		      "got: %s", out);
-	ck_assert_int_eq(run(out, sizeof(out), "%s --frobnicate 2>&1", ctflowd), 2);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s --frobnicate 2>&1", ctflowd), 2);
 	ck_assert_ptr_nonnull(strstr(out, "Usage: ctflowd"));
-	ck_assert_int_eq(run(out, sizeof(out), "%s -n extra 2>&1", ctflowd), 2);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s -n extra 2>&1", ctflowd), 2);
 }
 END_TEST
 
@@ -247,7 +227,7 @@ START_TEST(reload_reads_includes)
 	snprintf(path, sizeof(path), "%s/rules.d/10-arp.conf", dir);
 	write_file(path, "rule 10 recirc_id(0), in_port(c0), eth_type(0x0806) $OUT\n");
 	pid = start_daemon();
-	ck_assert_int_eq(run(out, sizeof(out), "%s dump-rules", ctflow), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s dump-rules", ctflow), 0);
 	ck_assert_msg(strstr(out, "rule 10 recirc_id(0),in_port(c0),eth_type(0x0806) s0"),
 		      "got: %s", out);
 
@@ -255,27 +235,27 @@ START_TEST(reload_reads_includes)
 	write_file(path, "handler-threads 3\nrule 20 recirc_id(0),in_port(s0),eth_type(0x0806) c0\n");
 	kill(pid, SIGHUP);
 	for (int i = 0; i < 100; i++) {
-		ck_assert_int_eq(run(out, sizeof(out), "%s daemon-show", ctflow), 0);
+		ck_assert_int_eq(ck_shell(out, sizeof(out), "%s daemon-show", ctflow), 0);
 		if (strstr(out, "reloads: 1"))
 			break;
 		usleep(50000);
 	}
 	ck_assert_msg(strstr(out, "rules: 2") && strstr(out, "reloads: 1"), "got: %s", out);
-	ck_assert_int_eq(run(out, sizeof(out), "%s dump-rules", ctflow), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s dump-rules", ctflow), 0);
 	ck_assert_msg(strstr(out, "rule 20 recirc_id(0),in_port(s0),eth_type(0x0806) c0"), "got: %s", out);
 
 	/* A rule repeated in another file: -n names both files, reload keeps the old rules. */
 	snprintf(path, sizeof(path), "%s/rules.d/30-dup.conf", dir);
 	write_file(path, "\nrule 20 recirc_id(0), in_port(s0), eth_type(0x0806) drop\n");
-	ck_assert_int_eq(run(out, sizeof(out), "%s -n -f %s 2>&1", ctflowd, conf), 1);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s -n -f %s 2>&1", ctflowd, conf), 1);
 	ck_assert_msg(strstr(out, "30-dup.conf:2: rule 20") && strstr(out, "20-more.conf:2"),
 		      "got: %s", out);
-	ck_assert_int_eq(run(out, sizeof(out), "%s reload 2>&1", ctflow), 1);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "%s reload 2>&1", ctflow), 1);
 	ck_assert_ptr_nonnull(strstr(out, "30-dup.conf:2:"));
 
 	kill(pid, SIGTERM);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_int_eq(run(out, sizeof(out), "cat %s", log_path), 0);
+	ck_assert_int_eq(ck_shell(out, sizeof(out), "cat %s", log_path), 0);
 	ck_assert_msg(strstr(out, "reload: handler-threads changed: takes effect at the next start"),
 		      "log: %s", out);
 }
@@ -301,11 +281,5 @@ static Suite *main_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(main_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(main_suite());
 }

@@ -15,6 +15,7 @@
 
 #include "../../src/daemon/log.h"
 #include "../../src/daemon/notify.h"
+#include "common.h"
 
 static char dir[64], path[128];
 static int listener;
@@ -169,11 +170,5 @@ static Suite *notify_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(notify_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(notify_suite());
 }

@@ -18,6 +18,7 @@
 #include "rng.h"
 #include "../../src/daemon/conf.h"
 #include "../../src/daemon/policy.h"
+#include "common.h"
 
 static const char firewall[] =
 	"datapath ctfw\nport c0\nport s0\n"
@@ -666,11 +667,5 @@ static Suite *policy_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(policy_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(policy_suite());
 }

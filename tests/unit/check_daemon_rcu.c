@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../src/daemon/rcu.h"
+#include "common.h"
 
 static int freed;
 
@@ -154,11 +155,5 @@ static Suite *rcu_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(rcu_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(rcu_suite());
 }

@@ -10,6 +10,7 @@
 #include <linux/openvswitch.h>
 
 #include "ctflow/flow.h"
+#include "common.h"
 
 static const char *UFID_TEXT = "ufid:bdfbe3e5-60c2-43b0-a5ff-dfcac1c37328";
 
@@ -378,11 +379,5 @@ static Suite *flowprint_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(flowprint_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(flowprint_suite());
 }

@@ -14,6 +14,7 @@
 #include "ctflow/flowtext.h"
 #include "ctflow/match.h"
 #include "odp/key-attrs.h"
+#include "common.h"
 
 #define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
 
@@ -292,11 +293,5 @@ static Suite *keyrows_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(keyrows_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(keyrows_suite());
 }

@@ -16,6 +16,7 @@
 #include "ctflow/flowtext.h"
 #include "ctflow/match.h"
 #include "../../src/nl/odp/key-attrs.h"
+#include "common.h"
 
 #define BUFCAP (CTF_NLBUF_MAX + 16)
 
@@ -545,11 +546,6 @@ START_TEST(refused_with_message)
 }
 END_TEST
 
-static void put(struct ctf_nlbuf *b, uint16_t type, const void *p, size_t n)
-{
-	ck_assert(mnl_attr_put_check(b->nlh, ctf_nlbuf_buflen(b), type, n, p));
-}
-
 /* A key and mask as the kernel dumps them: every attribute present, most of
  * them wildcarded, plus types the header does not know or refuses. */
 START_TEST(kernel_dump_printing)
@@ -567,45 +563,45 @@ START_TEST(kernel_dump_printing)
 	rt_init(&t);
 	u32 = 0;
 	m32 = 0xffffffff;
-	put(&t.key, OVS_KEY_ATTR_RECIRC_ID, &u32, 4);
-	put(&t.mask, OVS_KEY_ATTR_RECIRC_ID, &m32, 4);
-	put(&t.key, OVS_KEY_ATTR_DP_HASH, &u32, 4);
-	put(&t.mask, OVS_KEY_ATTR_DP_HASH, &u32, 4);
+	ck_put(&t.key, OVS_KEY_ATTR_RECIRC_ID, &u32, 4);
+	ck_put(&t.mask, OVS_KEY_ATTR_RECIRC_ID, &m32, 4);
+	ck_put(&t.key, OVS_KEY_ATTR_DP_HASH, &u32, 4);
+	ck_put(&t.mask, OVS_KEY_ATTR_DP_HASH, &u32, 4);
 	u32 = 2;
-	put(&t.key, OVS_KEY_ATTR_IN_PORT, &u32, 4);
-	put(&t.mask, OVS_KEY_ATTR_IN_PORT, &m32, 4);
+	ck_put(&t.key, OVS_KEY_ATTR_IN_PORT, &u32, 4);
+	ck_put(&t.mask, OVS_KEY_ATTR_IN_PORT, &m32, 4);
 	u32 = 0x22;
 	m32 = 0x23;
-	put(&t.key, OVS_KEY_ATTR_CT_STATE, &u32, 4);
-	put(&t.mask, OVS_KEY_ATTR_CT_STATE, &m32, 4);
+	ck_put(&t.key, OVS_KEY_ATTR_CT_STATE, &u32, 4);
+	ck_put(&t.mask, OVS_KEY_ATTR_CT_STATE, &m32, 4);
 	u16 = 5;
 	m16 = 0;
-	put(&t.key, OVS_KEY_ATTR_CT_ZONE, &u16, 2);
-	put(&t.mask, OVS_KEY_ATTR_CT_ZONE, &m16, 2);
+	ck_put(&t.key, OVS_KEY_ATTR_CT_ZONE, &u16, 2);
+	ck_put(&t.mask, OVS_KEY_ATTR_CT_ZONE, &m16, 2);
 	/* Labels are a host-order u128 (little-endian here): 0x1 is the first byte. */
 	label[0] = 1;
-	put(&t.key, OVS_KEY_ATTR_CT_LABELS, label, 16);
-	put(&t.mask, OVS_KEY_ATTR_CT_LABELS, labelm, 16);
-	put(&t.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
-	put(&t.mask, OVS_KEY_ATTR_ETHERNET, &ethm, sizeof(ethm));
+	ck_put(&t.key, OVS_KEY_ATTR_CT_LABELS, label, 16);
+	ck_put(&t.mask, OVS_KEY_ATTR_CT_LABELS, labelm, 16);
+	ck_put(&t.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put(&t.mask, OVS_KEY_ATTR_ETHERNET, &ethm, sizeof(ethm));
 	u16 = htons(0x0800);
 	m16 = 0xffff;
-	put(&t.key, OVS_KEY_ATTR_ETHERTYPE, &u16, 2);
-	put(&t.mask, OVS_KEY_ATTR_ETHERTYPE, &m16, 2);
-	put(&t.key, OVS_KEY_ATTR_IPV4, &ip, sizeof(ip));
-	put(&t.mask, OVS_KEY_ATTR_IPV4, &ipm, sizeof(ipm));
-	put(&t.key, OVS_KEY_ATTR_TCP, &tcp, sizeof(tcp));
-	put(&t.mask, OVS_KEY_ATTR_TCP, &tcpm, sizeof(tcpm));
+	ck_put(&t.key, OVS_KEY_ATTR_ETHERTYPE, &u16, 2);
+	ck_put(&t.mask, OVS_KEY_ATTR_ETHERTYPE, &m16, 2);
+	ck_put(&t.key, OVS_KEY_ATTR_IPV4, &ip, sizeof(ip));
+	ck_put(&t.mask, OVS_KEY_ATTR_IPV4, &ipm, sizeof(ipm));
+	ck_put(&t.key, OVS_KEY_ATTR_TCP, &tcp, sizeof(tcp));
+	ck_put(&t.mask, OVS_KEY_ATTR_TCP, &tcpm, sizeof(tcpm));
 	u16 = htons(0x12);
 	m16 = 0;
-	put(&t.key, OVS_KEY_ATTR_TCP_FLAGS, &u16, 2);
-	put(&t.mask, OVS_KEY_ATTR_TCP_FLAGS, &m16, 2);
+	ck_put(&t.key, OVS_KEY_ATTR_TCP_FLAGS, &u16, 2);
+	ck_put(&t.mask, OVS_KEY_ATTR_TCP_FLAGS, &m16, 2);
 	/* Not in our header, and one the kernel would never accept back. */
-	put(&t.key, 40, odd, 3);
-	put(&t.key, OVS_KEY_ATTR_PACKET_TYPE, (uint8_t[]){ 0, 0, 0, 0x22 }, 4);
-	put(&t.mask, OVS_KEY_ATTR_PACKET_TYPE, (uint8_t[]){ 0, 0, 0, 0x23 }, 4);
+	ck_put(&t.key, 40, odd, 3);
+	ck_put(&t.key, OVS_KEY_ATTR_PACKET_TYPE, (uint8_t[]){ 0, 0, 0, 0x22 }, 4);
+	ck_put(&t.mask, OVS_KEY_ATTR_PACKET_TYPE, (uint8_t[]){ 0, 0, 0, 0x23 }, 4);
 	/* A known attribute with a length the table does not allow. */
-	put(&t.key, OVS_KEY_ATTR_CT_MARK, odd, 3);
+	ck_put(&t.key, OVS_KEY_ATTR_CT_MARK, odd, 3);
 
 	ck_assert_str_eq(rt_print(&t, NULL, 0),
 			 "recirc_id(0),in_port(2),ct_state(-new+est+trk),eth(),eth_type(0x0800),"
@@ -639,11 +635,11 @@ START_TEST(ethertype_only_in_mask)
 
 	rt_init(&t);
 	/* A wildcarded recirc_id is hidden too, as ovs-dpctl does. */
-	put(&t.key, OVS_KEY_ATTR_RECIRC_ID, &one, 4);
-	put(&t.mask, OVS_KEY_ATTR_RECIRC_ID, (uint32_t[]){ 0 }, 4);
-	put(&t.key, OVS_KEY_ATTR_IN_PORT, &one, 4);
-	put(&t.mask, OVS_KEY_ATTR_IN_PORT, &all, 4);
-	put(&t.mask, OVS_KEY_ATTR_ETHERTYPE, &m16, 2);
+	ck_put(&t.key, OVS_KEY_ATTR_RECIRC_ID, &one, 4);
+	ck_put(&t.mask, OVS_KEY_ATTR_RECIRC_ID, (uint32_t[]){ 0 }, 4);
+	ck_put(&t.key, OVS_KEY_ATTR_IN_PORT, &one, 4);
+	ck_put(&t.mask, OVS_KEY_ATTR_IN_PORT, &all, 4);
+	ck_put(&t.mask, OVS_KEY_ATTR_ETHERTYPE, &m16, 2);
 	ck_assert_str_eq(rt_print(&t, NULL, 0), "in_port(1),eth_type(0/0xffff)");
 	ck_assert_str_eq(rt_print(&t, NULL, CTF_FMT_VERBOSE),
 			 "recirc_id(0x1/0),in_port(1),eth_type(0/0xffff)");
@@ -1065,11 +1061,5 @@ static Suite *keys_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(keys_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(keys_suite());
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../src/nl/util/lex.h"
+#include "common.h"
 
 /* Scan @text in @base; returns the result, *@rest what is left. */
 static int num(const char *text, enum ctf_num_base base, uint64_t *v, const char **rest)
@@ -268,8 +269,6 @@ int main(void)
 {
 	Suite *s = suite_create("lex");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, numbers_in_each_base);
 	tcase_add_test(tc, number_errors_name_the_token);
@@ -281,9 +280,5 @@ int main(void)
 	tcase_add_test(tc, tokens_escape_control_bytes);
 	tcase_add_test(tc, classes_and_hex_bytes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(s);
 }

@@ -21,6 +21,7 @@
 #include "ctflow/flowtext.h"
 #include "odp/action-attrs.h"
 #include "odp/key-attrs.h"
+#include "common.h"
 
 #ifndef FLOWS_MAN_PATH
 #define FLOWS_MAN_PATH "man/ctflow-flows.7"
@@ -416,11 +417,5 @@ static Suite *manpage_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(manpage_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run_suite(manpage_suite());
 }

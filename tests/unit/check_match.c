@@ -15,6 +15,7 @@
 #include "ctflow/flowtext.h"
 #include "ctflow/match.h"
 #include "ctflow/nlbuf.h"
+#include "common.h"
 
 #define B(t) CTF_KEY_BIT(OVS_KEY_ATTR_##t)
 
@@ -604,11 +605,5 @@ static Suite *match_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(match_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run_suite(match_suite());
 }

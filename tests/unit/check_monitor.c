@@ -17,6 +17,7 @@
 
 #include "ctflow/monitor.h"
 #include "ctflow/nlsock.h"
+#include "common.h"
 
 static const struct ctf_monitor_families fam = {
 	.datapath = 0x20, .vport = 0x21, .flow = 0x22, .packet = 0x23,
@@ -423,11 +424,5 @@ static Suite *monitor_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(monitor_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run_suite(monitor_suite());
 }

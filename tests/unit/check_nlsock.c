@@ -23,6 +23,7 @@
 #include "ctflow/nlsock.h"
 #include "ctflow/util.h"
 #include "output.h"
+#include "common.h"
 
 /* ---- helpers: messages as the kernel would send them ------------------- */
 
@@ -913,11 +914,5 @@ static Suite *nlsock_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(nlsock_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(nlsock_suite());
 }

@@ -7,6 +7,7 @@
 
 #include "ctflow/nlbuf.h"
 #include "ctflow/util.h"
+#include "common.h"
 
 START_TEST(str_grows_and_formats)
 {
@@ -76,11 +77,5 @@ static Suite *util_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(util_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run_suite(util_suite());
 }

@@ -15,6 +15,7 @@
 
 #include "ctflow/compat.h"
 #include "ctflow/flowtext.h"
+#include "common.h"
 
 struct flow {
 	struct ctf_nlbuf key, mask, acts;
@@ -100,30 +101,7 @@ static int check_text(const char *flow, const char *actions, struct ctf_err *err
 			      (acts) ? (acts) : "", e_.msg, e_.hint);			\
 	} while (0)
 
-/* libmnl helpers for streams the text parser would not produce. */
-static void put(struct ctf_nlbuf *b, unsigned type, const void *p, size_t len)
-{
-	ck_assert(mnl_attr_put_check(b->nlh, ctf_nlbuf_buflen(b), type, len, p));
-}
-
-static void put_u32(struct ctf_nlbuf *b, unsigned type, uint32_t v)
-{
-	put(b, type, &v, 4);
-}
-
-static void put_be16(struct ctf_nlbuf *b, unsigned type, uint16_t v)
-{
-	v = htons(v);
-	put(b, type, &v, 2);
-}
-
-static struct nlattr *nest(struct ctf_nlbuf *b, unsigned type)
-{
-	struct nlattr *n = mnl_attr_nest_start_check(b->nlh, ctf_nlbuf_buflen(b), type);
-
-	ck_assert_ptr_nonnull(n);
-	return n;
-}
+/* Streams the text parser would not produce are built with common.h's ck_put*. */
 
 /* ---- expected keys (match_validate) ------------------------------------- */
 
@@ -223,18 +201,18 @@ START_TEST(ct_state_unknown_bits)
 
 	memset(&eth, 0, sizeof(eth));
 	flow_init(&f);
-	put_u32(&f.key, OVS_KEY_ATTR_CT_STATE, 0x100);
-	put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put_u32(&f.key, OVS_KEY_ATTR_CT_STATE, 0x100);
+	ck_put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
 	assert_refused(validate(&f, &err), err, -EINVAL, "ct_state(0x100) has bits outside 0xff", "new,est");
 	/* The same bits in a mask are refused too. */
 	ctf_nlbuf_reset(&f.key);
-	put_u32(&f.key, OVS_KEY_ATTR_CT_STATE, 0x20);
-	put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
-	put_u32(&f.mask, OVS_KEY_ATTR_CT_STATE, 0x1020);
+	ck_put_u32(&f.key, OVS_KEY_ATTR_CT_STATE, 0x20);
+	ck_put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put_u32(&f.mask, OVS_KEY_ATTR_CT_STATE, 0x1020);
 	f.has_mask = true;
 	assert_refused(validate(&f, &err), err, -EINVAL, "ct_state() mask 0x1020", "in the mask");
 	ctf_nlbuf_reset(&f.mask);
-	put_u32(&f.mask, OVS_KEY_ATTR_CT_STATE, 0x20);
+	ck_put_u32(&f.mask, OVS_KEY_ATTR_CT_STATE, 0x20);
 	ck_assert_int_eq(validate(&f, &err), 0);
 	flow_free(&f);
 	ACCEPTED("ct_state(+trk+est-inv),eth()", NULL);
@@ -248,21 +226,21 @@ static void raw_ip_flow(struct flow *f, bool v6, uint8_t frag, uint32_t label)
 
 	memset(&eth, 0, sizeof(eth));
 	ctf_nlbuf_reset(&f->key);
-	put(&f->key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
-	put_be16(&f->key, OVS_KEY_ATTR_ETHERTYPE, v6 ? 0x86dd : 0x0800);
+	ck_put(&f->key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put_be16(&f->key, OVS_KEY_ATTR_ETHERTYPE, v6 ? 0x86dd : 0x0800);
 	if (v6) {
 		struct ovs_key_ipv6 ip;
 
 		memset(&ip, 0, sizeof(ip));
 		ip.ipv6_frag = frag;
 		ip.ipv6_label = htonl(label);
-		put(&f->key, OVS_KEY_ATTR_IPV6, &ip, sizeof(ip));
+		ck_put(&f->key, OVS_KEY_ATTR_IPV6, &ip, sizeof(ip));
 	} else {
 		struct ovs_key_ipv4 ip;
 
 		memset(&ip, 0, sizeof(ip));
 		ip.ipv4_frag = frag;
-		put(&f->key, OVS_KEY_ATTR_IPV4, &ip, sizeof(ip));
+		ck_put(&f->key, OVS_KEY_ATTR_IPV4, &ip, sizeof(ip));
 	}
 }
 
@@ -305,32 +283,32 @@ START_TEST(stream_rules)
 	memset(&eth, 0, sizeof(eth));
 	flow_init(&f);
 	/* Accepted base. */
-	put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
-	put_u32(&f.key, OVS_KEY_ATTR_IN_PORT, 1);
+	ck_put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put_u32(&f.key, OVS_KEY_ATTR_IN_PORT, 1);
 	ck_assert_int_eq(validate(&f, &err), 0);
 	/* Duplicate. */
-	put_u32(&f.key, OVS_KEY_ATTR_IN_PORT, 2);
+	ck_put_u32(&f.key, OVS_KEY_ATTR_IN_PORT, 2);
 	assert_refused(validate(&f, &err), err, -EINVAL, "duplicate in_port() in the key", "once");
 	/* Out of range type. */
 	ctf_nlbuf_reset(&f.key);
-	put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
-	put_u32(&f.key, OVS_KEY_ATTR_MAX + 1, 1);
+	ck_put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put_u32(&f.key, OVS_KEY_ATTR_MAX + 1, 1);
 	assert_refused(validate(&f, &err), err, -EINVAL, "is out of range", "remove it");
 	/* Userspace-only type. */
 	ctf_nlbuf_reset(&f.key);
-	put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
-	put(&f.key, OVS_KEY_ATTR_PACKET_TYPE, &pt, 4);
+	ck_put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put(&f.key, OVS_KEY_ATTR_PACKET_TYPE, &pt, 4);
 	assert_refused(validate(&f, &err), err, -EINVAL, "packet_type() is not accepted from userspace",
 		       "remove packet_type()");
 	/* Wrong length: ct_zone is a u16. */
 	ctf_nlbuf_reset(&f.key);
-	put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
-	put_u32(&f.key, OVS_KEY_ATTR_CT_ZONE, 5);
+	ck_put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put_u32(&f.key, OVS_KEY_ATTR_CT_ZONE, 5);
 	ck_assert_int_eq(validate(&f, &err), -EINVAL);
 	ck_assert_msg(strstr(err.msg, "ct_zone() key attribute is 4 bytes, the kernel wants exactly 2"), "%s", err.msg);
 	/* Truncated stream. */
 	ctf_nlbuf_reset(&f.key);
-	put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
 	ck_assert_int_eq(ctf_flow_validate(ctf_nlbuf_data(&f.key), ctf_nlbuf_len(&f.key) - 3, NULL, 0,
 					   NULL, 0, &err), -EINVAL);
 	ck_assert_msg(strstr(err.msg, "truncated"), "%s", err.msg);
@@ -347,14 +325,14 @@ START_TEST(mpls_label_count)
 
 	memset(&eth, 0, sizeof(eth));
 	flow_init(&f);
-	put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
-	put_be16(&f.key, OVS_KEY_ATTR_ETHERTYPE, 0x8847);
-	put(&f.key, OVS_KEY_ATTR_MPLS, lse, sizeof(lse));
+	ck_put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put_be16(&f.key, OVS_KEY_ATTR_ETHERTYPE, 0x8847);
+	ck_put(&f.key, OVS_KEY_ATTR_MPLS, lse, sizeof(lse));
 	assert_refused(validate(&f, &err), err, -EINVAL, "mpls() holds 16 bytes", "between 1 and 3");
 	ctf_nlbuf_reset(&f.key);
-	put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
-	put_be16(&f.key, OVS_KEY_ATTR_ETHERTYPE, 0x8847);
-	put(&f.key, OVS_KEY_ATTR_MPLS, lse, 12);
+	ck_put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put_be16(&f.key, OVS_KEY_ATTR_ETHERTYPE, 0x8847);
+	ck_put(&f.key, OVS_KEY_ATTR_MPLS, lse, 12);
 	ck_assert_int_eq(validate(&f, &err), 0);
 	flow_free(&f);
 }
@@ -396,22 +374,22 @@ START_TEST(vlan_mask_rules)
 
 	memset(&eth, 0, sizeof(eth));
 	flow_init(&f);
-	put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
-	put_be16(&f.key, OVS_KEY_ATTR_ETHERTYPE, 0x8100);
-	put_be16(&f.key, OVS_KEY_ATTR_VLAN, 0x1005);
-	n = nest(&f.key, OVS_KEY_ATTR_ENCAP);
+	ck_put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put_be16(&f.key, OVS_KEY_ATTR_ETHERTYPE, 0x8100);
+	ck_put_be16(&f.key, OVS_KEY_ATTR_VLAN, 0x1005);
+	n = ck_nest(&f.key, OVS_KEY_ATTR_ENCAP);
 	mnl_attr_nest_end(f.key.nlh, n);
 	f.has_mask = true;
-	put_be16(&f.mask, OVS_KEY_ATTR_ETHERTYPE, 0xff00);
-	put_be16(&f.mask, OVS_KEY_ATTR_VLAN, 0x1fff);
+	ck_put_be16(&f.mask, OVS_KEY_ATTR_ETHERTYPE, 0xff00);
+	ck_put_be16(&f.mask, OVS_KEY_ATTR_VLAN, 0x1fff);
 	assert_refused(validate(&f, &err), err, -EINVAL, "VLAN TPID eth_type mask is 0xff00", "drop the /mask");
 	ctf_nlbuf_reset(&f.mask);
-	put_be16(&f.mask, OVS_KEY_ATTR_ETHERTYPE, 0xffff);
-	put_be16(&f.mask, OVS_KEY_ATTR_VLAN, 0x0fff);
+	ck_put_be16(&f.mask, OVS_KEY_ATTR_ETHERTYPE, 0xffff);
+	ck_put_be16(&f.mask, OVS_KEY_ATTR_VLAN, 0x0fff);
 	assert_refused(validate(&f, &err), err, -EINVAL, "does not match the CFI bit", "cfi");
 	ctf_nlbuf_reset(&f.mask);
-	put_be16(&f.mask, OVS_KEY_ATTR_ETHERTYPE, 0xffff);
-	put_be16(&f.mask, OVS_KEY_ATTR_VLAN, 0x1fff);
+	ck_put_be16(&f.mask, OVS_KEY_ATTR_ETHERTYPE, 0xffff);
+	ck_put_be16(&f.mask, OVS_KEY_ATTR_VLAN, 0x1fff);
 	ck_assert_int_eq(validate(&f, &err), 0);
 	flow_free(&f);
 }
@@ -467,15 +445,15 @@ START_TEST(mask_for_absent_key_attr)
 
 	memset(&eth, 0, sizeof(eth));
 	flow_init(&f);
-	put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
+	ck_put(&f.key, OVS_KEY_ATTR_ETHERNET, &eth, sizeof(eth));
 	f.has_mask = true;
-	put(&f.mask, OVS_KEY_ATTR_TCP, &tcp, sizeof(tcp));
+	ck_put(&f.mask, OVS_KEY_ATTR_TCP, &tcp, sizeof(tcp));
 	assert_refused(validate(&f, &err), err, -EINVAL, "tcp() mask is given but the key has no such attribute",
 		       "add tcp() to the key");
 	/* An all-zero mask attribute counts as absent, as in the kernel. */
 	ctf_nlbuf_reset(&f.mask);
 	tcp.tcp_dst = 0;
-	put(&f.mask, OVS_KEY_ATTR_TCP, &tcp, sizeof(tcp));
+	ck_put(&f.mask, OVS_KEY_ATTR_TCP, &tcp, sizeof(tcp));
 	ck_assert_int_eq(validate(&f, &err), 0);
 	flow_free(&f);
 }
@@ -518,44 +496,44 @@ struct ct_opts {
 
 static void put_ct(struct ctf_nlbuf *b, const struct ct_opts *o)
 {
-	struct nlattr *ct = nest(b, OVS_ACTION_ATTR_CT);
+	struct nlattr *ct = ck_nest(b, OVS_ACTION_ATTR_CT);
 
 	if (o->commit && !o->commit_after_nat)
-		put(b, OVS_CT_ATTR_COMMIT, NULL, 0);
+		ck_put(b, OVS_CT_ATTR_COMMIT, NULL, 0);
 	if (o->force_commit)
-		put(b, OVS_CT_ATTR_FORCE_COMMIT, NULL, 0);
+		ck_put(b, OVS_CT_ATTR_FORCE_COMMIT, NULL, 0);
 	if (o->mark) {
 		uint32_t mm[2] = { 1 & o->mark_mask, o->mark_mask };
-		put(b, OVS_CT_ATTR_MARK, mm, sizeof(mm));
+		ck_put(b, OVS_CT_ATTR_MARK, mm, sizeof(mm));
 	}
 	if (o->labels) {
 		uint8_t l[32] = { 0 };
 		l[0] = 1;
 		if (!o->labels_mask_zero)
 			l[16] = 0xff;
-		put(b, OVS_CT_ATTR_LABELS, l, sizeof(l));
+		ck_put(b, OVS_CT_ATTR_LABELS, l, sizeof(l));
 	}
 	if (o->nat) {
-		struct nlattr *nat = nest(b, OVS_CT_ATTR_NAT);
+		struct nlattr *nat = ck_nest(b, OVS_CT_ATTR_NAT);
 		uint32_t a4 = htonl(0x0a000001);
 		uint8_t a6[16] = { 0xfe, 0x80, [15] = 1 };
 
 		if (o->nat_src)
-			put(b, OVS_NAT_ATTR_SRC, NULL, 0);
+			ck_put(b, OVS_NAT_ATTR_SRC, NULL, 0);
 		if (o->nat_dst)
-			put(b, OVS_NAT_ATTR_DST, NULL, 0);
+			ck_put(b, OVS_NAT_ATTR_DST, NULL, 0);
 		if (o->nat_persistent_only)
-			put(b, OVS_NAT_ATTR_PERSISTENT, NULL, 0);
+			ck_put(b, OVS_NAT_ATTR_PERSISTENT, NULL, 0);
 		else if (o->nat_src || o->nat_dst) {
 			if (o->nat_v6_addr)
-				put(b, OVS_NAT_ATTR_IP_MIN, a6, sizeof(a6));
+				ck_put(b, OVS_NAT_ATTR_IP_MIN, a6, sizeof(a6));
 			else
-				put(b, OVS_NAT_ATTR_IP_MIN, &a4, sizeof(a4));
+				ck_put(b, OVS_NAT_ATTR_IP_MIN, &a4, sizeof(a4));
 		}
 		mnl_attr_nest_end(b->nlh, nat);
 	}
 	if (o->commit && o->commit_after_nat)
-		put(b, OVS_CT_ATTR_COMMIT, NULL, 0);
+		ck_put(b, OVS_CT_ATTR_COMMIT, NULL, 0);
 	mnl_attr_nest_end(b->nlh, ct);
 }
 
@@ -638,8 +616,8 @@ START_TEST(ct_zone_is_u16)
 
 	flow_init(&f);
 	parse_key(&f, "eth(),eth_type(0x0800),ipv4()");
-	ct = nest(&f.acts, OVS_ACTION_ATTR_CT);
-	put(&f.acts, OVS_CT_ATTR_ZONE, &zone, 4);
+	ct = ck_nest(&f.acts, OVS_ACTION_ATTR_CT);
+	ck_put(&f.acts, OVS_CT_ATTR_ZONE, &zone, 4);
 	mnl_attr_nest_end(f.acts.nlh, ct);
 	ck_assert_int_eq(validate(&f, &err), -EINVAL);
 	ck_assert_msg(strstr(err.msg, "ct option zone is 4 bytes, the kernel wants exactly 2"), "%s", err.msg);
@@ -658,9 +636,9 @@ static int check_raw_action(unsigned type, const void *p, size_t len, bool then_
 
 	flow_init(&f);
 	parse_key(&f, "eth(),eth_type(0x0800),ipv4()");
-	put(&f.acts, type, p, len);
+	ck_put(&f.acts, type, p, len);
 	if (then_output)
-		put_u32(&f.acts, OVS_ACTION_ATTR_OUTPUT, 2);
+		ck_put_u32(&f.acts, OVS_ACTION_ATTR_OUTPUT, 2);
 	ret = validate(&f, err);
 	flow_free(&f);
 	return ret;
@@ -686,8 +664,8 @@ START_TEST(userspace_pid_nonzero)
 
 	flow_init(&f);
 	parse_key(&f, "eth(),eth_type(0x0800),ipv4()");
-	n = nest(&f.acts, OVS_ACTION_ATTR_USERSPACE);
-	put_u32(&f.acts, OVS_USERSPACE_ATTR_PID, 0);
+	n = ck_nest(&f.acts, OVS_ACTION_ATTR_USERSPACE);
+	ck_put_u32(&f.acts, OVS_USERSPACE_ATTR_PID, 0);
 	mnl_attr_nest_end(f.acts.nlh, n);
 	assert_refused(validate(&f, &err), err, -EINVAL, "userspace() needs a non-zero pid=", "userspace(pid=N)");
 	flow_free(&f);
@@ -752,8 +730,8 @@ static void nested_clones(struct ctf_nlbuf *b, int n)
 	struct nlattr *stack[32];
 
 	for (int i = 0; i < n; i++)
-		stack[i] = nest(b, OVS_ACTION_ATTR_CLONE);
-	put_u32(b, OVS_ACTION_ATTR_OUTPUT, 1);
+		stack[i] = ck_nest(b, OVS_ACTION_ATTR_CLONE);
+	ck_put_u32(b, OVS_ACTION_ATTR_OUTPUT, 1);
 	for (int i = n - 1; i >= 0; i--)
 		mnl_attr_nest_end(b->nlh, stack[i]);
 }
@@ -796,14 +774,14 @@ START_TEST(set_masked_value_outside_mask)
 
 	flow_init(&f);
 	parse_key(&f, "eth(),eth_type(0x0800),ipv4(proto=17),udp()");
-	n = nest(&f.acts, OVS_ACTION_ATTR_SET_MASKED);
-	put(&f.acts, OVS_KEY_ATTR_UDP, v, sizeof(v));
+	n = ck_nest(&f.acts, OVS_ACTION_ATTR_SET_MASKED);
+	ck_put(&f.acts, OVS_KEY_ATTR_UDP, v, sizeof(v));
 	mnl_attr_nest_end(f.acts.nlh, n);
 	ck_assert_int_eq(validate(&f, &err), 0);	/* 53 fits under 0x00ff */
 	ctf_nlbuf_reset(&f.acts);
 	v[0].udp_src = htons(0x0135);
-	n = nest(&f.acts, OVS_ACTION_ATTR_SET_MASKED);
-	put(&f.acts, OVS_KEY_ATTR_UDP, v, sizeof(v));
+	n = ck_nest(&f.acts, OVS_ACTION_ATTR_SET_MASKED);
+	ck_put(&f.acts, OVS_KEY_ATTR_UDP, v, sizeof(v));
 	mnl_attr_nest_end(f.acts.nlh, n);
 	assert_refused(validate(&f, &err), err, -EINVAL, "sets value bits outside its mask", "ANDed");
 	flow_free(&f);
@@ -851,9 +829,9 @@ START_TEST(nested_action_required_parts)
 
 	flow_init(&f);
 	parse_key(&f, "eth(),eth_type(0x0800),ipv4()");
-	n = nest(&f.acts, OVS_ACTION_ATTR_SAMPLE);
-	l = nest(&f.acts, OVS_SAMPLE_ATTR_ACTIONS);
-	put_u32(&f.acts, OVS_ACTION_ATTR_OUTPUT, 1);
+	n = ck_nest(&f.acts, OVS_ACTION_ATTR_SAMPLE);
+	l = ck_nest(&f.acts, OVS_SAMPLE_ATTR_ACTIONS);
+	ck_put_u32(&f.acts, OVS_ACTION_ATTR_OUTPUT, 1);
 	mnl_attr_nest_end(f.acts.nlh, l);
 	mnl_attr_nest_end(f.acts.nlh, n);
 	ck_assert_int_eq(validate(&f, &err), -EINVAL);
@@ -875,7 +853,7 @@ START_TEST(mpls_and_nsh_ethertypes)
 	/* push_mpls with eth_type 0: what only a raw stream can say. */
 	flow_init(&f);
 	parse_key(&f, "eth(),eth_type(0x0800),ipv4()");
-	put(&f.acts, OVS_ACTION_ATTR_PUSH_MPLS, &pm, sizeof(pm));
+	ck_put(&f.acts, OVS_ACTION_ATTR_PUSH_MPLS, &pm, sizeof(pm));
 	ck_assert_int_eq(validate(&f, &err), -EINVAL);
 	ck_assert_msg(strstr(err.msg, "is not an MPLS EtherType"), "%s", err.msg);
 	flow_free(&f);
@@ -894,7 +872,7 @@ START_TEST(mpls_and_nsh_ethertypes)
 	/* push_nsh with an empty header. */
 	flow_init(&f);
 	parse_key(&f, "eth(),eth_type(0x0800),ipv4()");
-	n = nest(&f.acts, OVS_ACTION_ATTR_PUSH_NSH);
+	n = ck_nest(&f.acts, OVS_ACTION_ATTR_PUSH_NSH);
 	mnl_attr_nest_end(f.acts.nlh, n);
 	ck_assert_int_eq(validate(&f, &err), -EINVAL);
 	ck_assert_msg(strstr(err.msg, "push_nsh() without a header"), "%s", err.msg);
@@ -914,8 +892,8 @@ START_TEST(set_ipv6_label_range)
 	parse_key(&f, "eth(),eth_type(0x86dd),ipv6()");
 	v[0].ipv6_label = htonl(0x100000);
 	v[1].ipv6_label = htonl(0x1fffff);
-	n = nest(&f.acts, OVS_ACTION_ATTR_SET_MASKED);
-	put(&f.acts, OVS_KEY_ATTR_IPV6, v, sizeof(v));
+	n = ck_nest(&f.acts, OVS_ACTION_ATTR_SET_MASKED);
+	ck_put(&f.acts, OVS_KEY_ATTR_IPV6, v, sizeof(v));
 	mnl_attr_nest_end(f.acts.nlh, n);
 	assert_refused(validate(&f, &err), err, -EINVAL, "mask exceeds the 20-bit flow label", "0xfffff");
 	flow_free(&f);
@@ -1053,11 +1031,5 @@ static Suite *validate_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(validate_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ck_run_suite(validate_suite());
 }
