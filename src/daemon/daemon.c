@@ -401,7 +401,7 @@ static void h_show(struct control_conn *c, const struct ctf_ctl_hdr *h, const vo
 	s.flows_expired = d->st.flows_expired;
 	s.flows_removed = d->st.flows_removed;
 	s.flows_current = d->st.flows_current;
-	s.flow_limit = d->cfg.flow_limit;
+	s.flow_limit = d->rv ? revalidate_flow_limit(d->rv) : d->cfg.flow_limit;
 	s.rules = (uint32_t)d->pol->n_rules;
 	s.ports = (uint32_t)d->cfg.n_ports;
 	s.idle_timeout_s = d->cfg.idle_timeout_s;

@@ -23,6 +23,19 @@
 /* Dump at least every this many intervals, even when no flow can have idled out. */
 #define MAX_SKIPPED_DUMPS 10u
 #define KICK_DELAY_MS 10u
+/*
+ * The flow limit follows the time a pass takes, since a pass runs on the main
+ * thread: while it runs, the control socket, reloads and signals wait. A pass
+ * over SLOW_PASS_MS divides the limit by its length in seconds, one over
+ * BUSY_PASS_MS takes a quarter off, and a pass under FAST_PASS_MS gives back
+ * LIMIT_STEP at a time, up to the configured flow-limit and never below
+ * LIMIT_FLOOR (ovs-vswitchd's revalidators tune their limit the same way).
+ */
+#define SLOW_PASS_MS 2000u
+#define BUSY_PASS_MS 1300u
+#define FAST_PASS_MS 1000u
+#define LIMIT_STEP 1000u
+#define LIMIT_FLOOR 1000u
 
 /* A flow to delete once the dump is over. */
 struct doomed {
@@ -59,6 +72,7 @@ struct revalidator {
 	struct ctf_ufid *strangers;
 	size_t n_strangers;
 	size_t n_seen, n_adopted, n_checked;
+	unsigned limit;		/* the flow limit in force (see SLOW_PASS_MS) */
 };
 
 static void arm(struct revalidator *rv, unsigned ms)
@@ -534,6 +548,37 @@ static bool may_have_idled(struct revalidator *rv)
 	return false;
 }
 
+unsigned revalidate_next_limit(unsigned cur, unsigned max, uint64_t ms, size_t n_flows)
+{
+	uint64_t limit = cur;
+
+	if (ms > SLOW_PASS_MS)
+		limit /= ms / 1000u;
+	else if (ms > BUSY_PASS_MS)
+		limit = limit * 3u / 4u;
+	else if (ms < FAST_PASS_MS && n_flows > 2 * LIMIT_FLOOR &&
+		 limit < n_flows * 1000u / (ms ? ms : 1u))
+		limit += LIMIT_STEP;
+	if (limit < LIMIT_FLOOR)
+		limit = LIMIT_FLOOR;
+	return limit < max ? (unsigned)limit : max;
+}
+
+/* After a pass of @ms: the flow limit for the next one. */
+static void adapt_limit(struct revalidator *rv, uint64_t ms)
+{
+	struct ctflowd *d = rv->d;
+	unsigned limit = revalidate_next_limit(rv->limit, d->cfg.flow_limit, ms, rv->n_seen);
+
+	if (limit == rv->limit)
+		return;
+	if (limit < rv->limit)
+		log_info("revalidate: %s: a pass over %zu flows took %" PRIu64 " ms: flow limit %u -> %u",
+			 d->cfg.datapath, rv->n_seen, ms, rv->limit, limit);
+	rv->limit = limit;
+	upcall_set_flow_limit(d->up, limit);
+}
+
 void revalidate_run(struct revalidator *rv)
 {
 	struct ctflowd *d = rv->d;
@@ -563,11 +608,11 @@ void revalidate_run(struct revalidator *rv)
 	}
 	n = flowtab_count(tab);
 	rv->idle_ms = (uint64_t)d->cfg.idle_timeout_s * 1000u;
-	if (n > d->cfg.flow_limit) {
+	if (n > rv->limit) {
 		rv->idle_ms = PRESSURE_IDLE_MS;
 		log_warnx("revalidate: %s: %zu flows above the flow limit %u: idle timeout %u ms",
-			  d->cfg.datapath, n, d->cfg.flow_limit, PRESSURE_IDLE_MS);
-		if (n > 2 * (size_t)d->cfg.flow_limit) {
+			  d->cfg.datapath, n, rv->limit, PRESSURE_IDLE_MS);
+		if (n > 2 * (size_t)rv->limit) {
 			log_warnx("revalidate: %s: more than twice the flow limit: deleting all flows",
 				  d->cfg.datapath);
 			rv->idle_ms = 0;
@@ -607,6 +652,7 @@ void revalidate_run(struct revalidator *rv)
 	delete_doomed(rv);
 	sweep_and_count(rv);
 	flush_suppressed(rv);
+	adapt_limit(rv, ctf_monotonic_ms() - started);
 }
 
 static void on_timer(evutil_socket_t fd, short what, void *arg)
@@ -623,6 +669,7 @@ struct revalidator *revalidate_start(struct ctflowd *d)
 
 	rv->d = d;
 	rv->need_full = true;	/* adopt or remove what an earlier run left */
+	rv->limit = d->cfg.flow_limit;
 	policy_change_init(&rv->chg);
 	rv->timer = evtimer_new(d->base, on_timer, rv);
 	arm(rv, 0);
@@ -638,6 +685,7 @@ void revalidate_kick(struct revalidator *rv)
 
 void revalidate_configure(struct revalidator *rv)
 {
+	rv->limit = rv->d->cfg.flow_limit;	/* upcall_configure() set it too */
 	evtimer_del(rv->timer);
 	arm(rv, rv->d->cfg.revalidate_ms);
 }
@@ -650,4 +698,9 @@ void revalidate_stop(struct revalidator *rv)
 	free(rv->doomed);
 	free(rv->strangers);
 	free(rv);
+}
+
+unsigned revalidate_flow_limit(const struct revalidator *rv)
+{
+	return rv->limit;
 }

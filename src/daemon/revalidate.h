@@ -11,13 +11,16 @@
  *    is checked: a flow stays (is adopted) if every packet it covers still
  *    gets its actions under the running policy, and is deleted otherwise, so
  *    that its next packet is decided afresh;
- *  - above flow-limit the idle timeout drops to 100 ms; above twice the
- *    limit every flow is deleted.
+ *  - above the flow limit the idle timeout drops to 100 ms; above twice the
+ *    limit every flow is deleted. The limit is flow-limit while passes are
+ *    quick, and lower while they are slow (a pass holds the main thread).
  */
 #ifndef CTFLOWD_REVALIDATE_H
 #define CTFLOWD_REVALIDATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct ctflowd;
 struct revalidator;
@@ -28,6 +31,15 @@ void revalidate_stop(struct revalidator *rv);
 void revalidate_kick(struct revalidator *rv);
 /* The configuration changed (interval). */
 void revalidate_configure(struct revalidator *rv);
+/* The flow limit in force: flow-limit, or lower while passes are slow. */
+unsigned revalidate_flow_limit(const struct revalidator *rv);
+/*
+ * The flow limit after a pass of @ms over @n_flows flows, from @cur, at most
+ * @max (flow-limit): divided by the pass's seconds past 2 s, a quarter off
+ * past 1.3 s, 1,000 more under 1 s while the flows are near the limit; never
+ * under 1,000 (unless @max is).
+ */
+unsigned revalidate_next_limit(unsigned cur, unsigned max, uint64_t ms, size_t n_flows);
 /* Run one pass now (tests, and the first pass at start). */
 void revalidate_run(struct revalidator *rv);
 

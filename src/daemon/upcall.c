@@ -612,7 +612,12 @@ static void on_notify(evutil_socket_t fd, short what, void *arg)
 
 void upcall_configure(struct upcall *up, const struct conf *cfg)
 {
-	atomic_store(&up->sh.flow_limit, cfg->flow_limit);
+	upcall_set_flow_limit(up, cfg->flow_limit);
+}
+
+void upcall_set_flow_limit(struct upcall *up, unsigned limit)
+{
+	atomic_store(&up->sh.flow_limit, limit);
 }
 
 int upcall_start(struct upcall *up, unsigned n_threads, struct ctf_err *err)

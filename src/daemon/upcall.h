@@ -39,6 +39,8 @@ int upcall_start(struct upcall *up, unsigned n_threads, struct ctf_err *err);
 void upcall_close(struct upcall *up);
 /* Settings the handlers read (flow-limit) after a reload. */
 void upcall_configure(struct upcall *up, const struct conf *cfg);
+/* The number of flows past which handlers execute misses without installing. */
+void upcall_set_flow_limit(struct upcall *up, unsigned limit);
 
 const char *upcall_mode(const struct upcall *up);
 int upcall_dp_ifindex(const struct upcall *up);

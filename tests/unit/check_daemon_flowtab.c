@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../../src/daemon/flowtab.h"
+#include "../../src/daemon/revalidate.h"
 #include "common.h"
 
 static struct ctf_ufid ufid_of(unsigned i)
@@ -89,6 +90,25 @@ START_TEST(insert_existing_returns_same_entry)
 }
 END_TEST
 
+/* The flow limit follows the revalidation pass's length (revalidate.c). */
+START_TEST(flow_limit_follows_pass_time)
+{
+	/* Quick passes over few flows: the configured limit stays. */
+	ck_assert_uint_eq(revalidate_next_limit(200000, 200000, 500, 1000), 200000);
+	/* A 20 s pass: divided by 20; a 1.5 s pass: a quarter off. */
+	ck_assert_uint_eq(revalidate_next_limit(200000, 200000, 20000, 150000), 10000);
+	ck_assert_uint_eq(revalidate_next_limit(100000, 200000, 1500, 50000), 75000);
+	/* Quick again with the flows near the limit: 1,000 back at a time ... */
+	ck_assert_uint_eq(revalidate_next_limit(10000, 200000, 500, 9000), 11000);
+	/* ... but not while there are few flows, nor above flow-limit. */
+	ck_assert_uint_eq(revalidate_next_limit(10000, 200000, 500, 1500), 10000);
+	ck_assert_uint_eq(revalidate_next_limit(199500, 200000, 10, 199000), 200000);
+	/* Never under 1,000, unless flow-limit itself is. */
+	ck_assert_uint_eq(revalidate_next_limit(1500, 200000, 60000, 1500), 1000);
+	ck_assert_uint_eq(revalidate_next_limit(500, 500, 60000, 0), 500);
+}
+END_TEST
+
 static Suite *flowtab_suite(void)
 {
 	Suite *s = suite_create("daemon_flowtab");
@@ -97,6 +117,7 @@ static Suite *flowtab_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, insert_find_remove_grow);
 	tcase_add_test(tc, insert_existing_returns_same_entry);
+	tcase_add_test(tc, flow_limit_follows_pass_time);
 	suite_add_tcase(s, tc);
 	return s;
 }
