@@ -16,6 +16,17 @@
  * errno on failure, and sets errno. When the kernel explained a failure with
  * an extended ACK (NLMSGERR_ATTR_MSG), the text lands in a struct ctf_nlerr
  * so that the CLI can print the kernel's reason instead of a bare errno.
+ *
+ * One way to touch attributes, in the library and its users:
+ * - write them with libmnl (mnl_attr_put*_check(), mnl_attr_nest_start_check()
+ *   and mnl_attr_nest_end()) into a buffer from ctf_genl_req_init() or a batch;
+ * - read them with a struct ctf_attr_rule table and ctf_attrs_parse() (or
+ *   ctf_attrs_parse_nested() / ctf_attrs_parse_stream()), then take the
+ *   values with the ctf_nla_* getters (src/nl/netlink/nla-inline.h) of the
+ *   attributes the table has checked; ctf_attr_walk() where a message is a
+ *   list rather than a record. Never mnl_attr_parse() or mnl_attr_validate():
+ *   their walk ends at the aligned length and lends the last attribute of an
+ *   unaligned message or nest up to 3 bytes past its end.
  */
 #ifndef CTFLOW_NLSOCK_H
 #define CTFLOW_NLSOCK_H
@@ -145,6 +156,7 @@ enum ctf_attr_kind {
 	CTF_ATTR_STRUCT,	/* at least @len bytes (older kernels may send less: see @min) */
 	CTF_ATTR_U32_ARRAY,	/* non-empty, a multiple of 4 bytes */
 	CTF_ATTR_NESTED,
+	CTF_ATTR_BINARY,	/* exactly @len bytes (0 = any length) */
 };
 
 struct ctf_attr_rule {
@@ -162,6 +174,32 @@ int ctf_attrs_parse(const struct nlmsghdr *nlh, size_t offset, const struct ctf_
 		    unsigned max_type, const struct nlattr **tb);
 int ctf_attrs_parse_nested(const struct nlattr *nest, const struct ctf_attr_rule *rules,
 			   unsigned max_type, const struct nlattr **tb);
+
+/*
+ * What ctf_attrs_parse_stream() refused, so that the caller can name it:
+ * the attribute whose length breaks its @rule, or (@attr NULL) the
+ * @trailing bytes after the last whole attribute.
+ */
+struct ctf_attrs_fault {
+	const struct nlattr *attr;
+	const struct ctf_attr_rule *rule;
+	size_t trailing;
+};
+
+enum ctf_attrs_flags {
+	/* Bytes after the last whole attribute are an error, and a nest of
+	 * 1 to 3 bytes is a bad length: a truncated message must not decode
+	 * as a shorter valid one (ctnetlink). */
+	CTF_ATTRS_WHOLE = 1 << 0,
+};
+
+/*
+ * The parser under the two above: the @len bytes of attributes at @data.
+ * Returns 0 or -EBADMSG, with @fault (may be NULL) saying why.
+ */
+int ctf_attrs_parse_stream(const void *data, size_t len, const struct ctf_attr_rule *rules,
+			   unsigned max_type, const struct nlattr **tb, unsigned flags,
+			   struct ctf_attrs_fault *fault);
 
 /*
  * mnl_attr_parse() bounded by nlmsg_len itself: libmnl's walk ends at the
