@@ -128,6 +128,16 @@ int ctf_nlsock_family(struct ctf_nlsock *sock, const char *family, uint16_t *id)
 struct nlmsghdr *ctf_genl_req_init(void *buf, size_t buflen, uint16_t family, uint8_t cmd,
 				   uint8_t version, uint16_t flags, int dp_ifindex);
 
+/*
+ * Start a request of any netlink protocol in @buf: zero all @buflen bytes,
+ * set type=@type, flags=NLM_F_REQUEST|@flags, and leave @hdrlen zeroed bytes
+ * of family header (genl + ovs_header, nfgenmsg, ...) at
+ * mnl_nlmsg_get_payload(), covered by nlmsg_len. NULL if @buflen is too small.
+ * (src/nl/netlink/nlmsg.c; ctf_genl_req_init() is built on it.)
+ */
+struct nlmsghdr *ctf_nlmsg_req_init(void *buf, size_t buflen, uint16_t type, uint16_t flags,
+				    size_t hdrlen);
+
 /* The genl command and ovs_header of a received message (NULL if too short). */
 const struct genlmsghdr *ctf_genl_hdr(const struct nlmsghdr *nlh);
 const struct ovs_header *ctf_genl_ovs_header(const struct nlmsghdr *nlh);

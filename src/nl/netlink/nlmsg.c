@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Reading received netlink messages, with no socket involved: the genl
- * headers, NLMSG_ERROR/NLMSG_DONE with their extended ACK, and the
+ * Netlink messages with no socket involved: the headers of a request, and
+ * reading received ones: the genl headers, NLMSG_ERROR/NLMSG_DONE with their extended ACK, and the
  * table-driven attribute decoding every family's replies go through.
  * Pure functions, so that unit tests and fuzzers use them without a kernel.
  */
@@ -24,6 +24,28 @@ void ctf_nlerr_clear(struct ctf_nlerr *err)
 {
 	if (err)
 		memset(err, 0, sizeof(*err));
+}
+
+/*
+ * libmnl 1.0.4 (Debian 12) does not zero the padding after an attribute
+ * whose length is not a multiple of 4 (strings, u8, u16): on an uninitialised
+ * buffer those bytes would be whatever the stack held, sent to the kernel.
+ * Single requests are small, so the whole buffer is zeroed; a batch passes
+ * only its headers' length (its buffer was zeroed once, when allocated).
+ */
+struct nlmsghdr *ctf_nlmsg_req_init(void *buf, size_t buflen, uint16_t type, uint16_t flags,
+				    size_t hdrlen)
+{
+	struct nlmsghdr *nlh = buf;
+	size_t len = NLMSG_HDRLEN + NLMSG_ALIGN(hdrlen);
+
+	if (buflen < len)
+		return NULL;
+	memset(buf, 0, buflen);
+	nlh->nlmsg_len = (uint32_t)len;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	return nlh;
 }
 
 const struct genlmsghdr *ctf_genl_hdr(const struct nlmsghdr *nlh)

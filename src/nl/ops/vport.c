@@ -12,7 +12,6 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "ctflow/compat.h"
 #include "ctflow/dp.h"
@@ -336,63 +335,35 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 static int link_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	if (nlh->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
-	return ctf_attr_walk(nlh, sizeof(struct ifinfomsg), link_attr_cb, data);
+		return 0;
+	return ctf_attr_walk(nlh, sizeof(struct ifinfomsg), link_attr_cb, data) < 0 ? -EBADMSG : 0;
 }
 
+/* One RTM_GETLINK on a NETLINK_ROUTE socket of the same layer as every other request. */
 static int get_link_stats(int ifindex, struct rtnl_link_stats64 *st)
 {
-	union {
-		char bytes[16384];
-		struct nlmsghdr align;
-	} rx;
 	char tx[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg))];
 	struct link_stats_ctx ctx = { .found = false };
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	struct ctf_nlsock *sock;
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
-	uint32_t seq = (uint32_t)time(NULL), portid;
-	ssize_t n;
 	int ret;
 
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	memset(tx, 0, sizeof(tx));
-	nlh = mnl_nlmsg_put_header(tx);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = seq;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ret = ctf_nlsock_open_proto(&sock, NETLINK_ROUTE);
+	if (ret < 0)
+		return ret;
+	nlh = ctf_nlmsg_req_init(tx, sizeof(tx), RTM_GETLINK, 0, sizeof(*ifi));
+	ifi = mnl_nlmsg_get_payload(nlh);
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	do {
-		n = mnl_socket_recvfrom(nl, rx.bytes, sizeof(rx.bytes));
-		if (n < 0) {
-			ret = -errno;
-			goto out;
-		}
-		/* One RTM_NEWLINK, or an error: both end the exchange (STOP or ERROR). */
-		ret = mnl_cb_run(rx.bytes, (size_t)n, seq, portid, link_msg_cb, &ctx);
-	} while (ret > 0 && !ctx.found);
-	if (ret < 0) {
-		ret = -errno;
-		goto out;
-	}
-	ret = ctx.found ? 0 : -ENODATA;
-	if (ret == 0)
-		*st = ctx.st;
-out:
-	mnl_socket_close(nl);
-	return ret;
+	ret = ctf_nlsock_transact(sock, nlh, link_msg_cb, &ctx, NULL);
+	ctf_nlsock_close(sock);
+	if (ret < 0)
+		return ret;
+	if (!ctx.found)
+		return -ENODATA;
+	*st = ctx.st;
+	return 0;
 }
 
 int ctf_vport_add_link_stats(struct ctf_vport_info *p)
