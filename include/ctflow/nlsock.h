@@ -17,16 +17,20 @@
  * an extended ACK (NLMSGERR_ATTR_MSG), the text lands in a struct ctf_nlerr
  * so that the CLI can print the kernel's reason instead of a bare errno.
  *
- * One way to touch attributes, in the library and its users:
+ * One way to touch attributes:
  * - write them with libmnl (mnl_attr_put*_check(), mnl_attr_nest_start_check()
- *   and mnl_attr_nest_end()) into a buffer from ctf_genl_req_init() or a batch;
+ *   and mnl_attr_nest_end()) into a buffer from ctf_genl_req_init(),
+ *   ctf_nlmsg_req_init() or a batch. (Two measured exceptions write in place:
+ *   flow.c's put_bytes() for add-flows' speed, ctf_ct_limit_put()'s records.)
  * - read them with a struct ctf_attr_rule table and ctf_attrs_parse() (or
- *   ctf_attrs_parse_nested() / ctf_attrs_parse_stream()), then take the
- *   values with the ctf_nla_* getters (src/nl/netlink/nla-inline.h) of the
- *   attributes the table has checked; ctf_attr_walk() where a message is a
- *   list rather than a record. Never mnl_attr_parse() or mnl_attr_validate():
- *   their walk ends at the aligned length and lends the last attribute of an
- *   unaligned message or nest up to 3 bytes past its end.
+ *   ctf_attrs_parse_nested() / ctf_attrs_parse_stream()), one table per
+ *   attribute namespace, then take the values of the attributes the table has
+ *   checked with the ctf_nla_* getters (the library's private
+ *   src/nl/netlink/nla-inline.h; users of the installed library use libmnl's
+ *   mnl_attr_get_*()). ctf_attr_walk() where a message is a list rather than
+ *   a record. Never mnl_attr_parse() or mnl_attr_validate(): their walk ends
+ *   at the aligned length and lends the last attribute of an unaligned
+ *   message or nest up to 3 bytes past its end.
  */
 #ifndef CTFLOW_NLSOCK_H
 #define CTFLOW_NLSOCK_H
