@@ -10,9 +10,13 @@
 #include <errno.h>
 #include <string.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 
+#include "ctflow/conntrack.h"
 #include "ctflow/nlsock.h"
 #include "netlink/genl-request.h"
 #include "netlink/nla-inline.h"
@@ -109,6 +113,46 @@ START_TEST(strict_mode_refuses_trailing_bytes)
 	ck_assert_int_eq(ctf_attrs_parse_stream(buf, len - 3, rules, 4, tb, CTF_ATTRS_WHOLE,
 						&fault), 0);
 	ck_assert_ptr_nonnull(tb[4]);
+}
+END_TEST
+
+/* An IPv4 UDP entry as ctnetlink sends it, plus @extra bytes of attribute. */
+static struct nlmsghdr *ct_entry(char *buf, size_t len, uint16_t extra_type, size_t extra_len)
+{
+	struct ctf_ct_tuple t = { .l3 = AF_INET, .proto = IPPROTO_UDP, .sport = 1, .dport = 2,
+				  .src = { 10, 0, 0, 1 }, .dst = { 10, 0, 0, 2 } };
+	struct nlmsghdr *nlh = ctf_ct_req_init(buf, len, IPCTNL_MSG_CT_NEW, 0, AF_INET);
+
+	ck_assert(ctf_ct_put_tuple(nlh, len, CTA_TUPLE_ORIG, &t));
+	ck_assert(ctf_ct_put_tuple(nlh, len, CTA_TUPLE_REPLY, &t));
+	if (extra_type)
+		mnl_attr_put(nlh, extra_type, extra_len, "abcdefgh");
+	return nlh;
+}
+
+/* The ctnetlink decoder reads with the shared parser in its strict mode. */
+START_TEST(ctnetlink_framing_stays_strict)
+{
+	char buf[512];
+	struct ctf_ct_entry e;
+	struct ctf_err err;
+	struct nlmsghdr *nlh = ct_entry(buf, sizeof(buf), 0, 0);
+
+	ck_assert_int_eq(ctf_ct_decode(nlh, &e, &err), 0);
+	ck_assert_uint_eq(e.orig.sport, 1);
+	/* Two bytes after the last attribute: a truncated message, not a shorter one. */
+	nlh->nlmsg_len += 2;
+	ck_assert_int_eq(ctf_ct_decode(nlh, &e, &err), -EBADMSG);
+	ck_assert_msg(strstr(err.msg, "conntrack attributes: 2 trailing bytes"), "%s", err.msg);
+	/* A nest that cannot hold an attribute is a bad length, named. */
+	nlh = ct_entry(buf, sizeof(buf), CTA_HELP, 2);
+	ck_assert_int_eq(ctf_ct_decode(nlh, &e, &err), -EBADMSG);
+	ck_assert_msg(strstr(err.msg, "conntrack attribute help has a bad length (2 bytes)"), "%s",
+		      err.msg);
+	/* Labels take any length (the kernel's bitmap of longs). */
+	nlh = ct_entry(buf, sizeof(buf), CTA_LABELS, 8);
+	ck_assert_int_eq(ctf_ct_decode(nlh, &e, &err), 0);
+	ck_assert(e.has_labels);
 }
 END_TEST
 
@@ -220,6 +264,7 @@ static Suite *nlrequest_suite(void)
 
 	tcase_add_test(tc, binary_rules_and_faults);
 	tcase_add_test(tc, strict_mode_refuses_trailing_bytes);
+	tcase_add_test(tc, ctnetlink_framing_stays_strict);
 	suite_add_tcase(s, tc);
 	tcase_add_test(live, get_and_dump_through_the_helper);
 	suite_add_tcase(s, live);
