@@ -43,7 +43,7 @@ static int reply_cb(const struct nlmsghdr *nlh, void *arg)
 	const struct ctf_genl_reply *r = x->reply;
 	int ret;
 
-	if (!r || !r->decode)
+	if (!r || !r->decode || !r->item)
 		return 0;
 	ret = r->decode(nlh, r->item);
 	if (ret < 0)

@@ -34,7 +34,8 @@ typedef int (*ctf_genl_each_fn)(const void *item, void *arg);
 /*
  * What to do with reply messages: decode each into @item, then hand it to
  * @each (NULL: the last one stays in @item). A NULL reply, or one with no
- * @decode, reads the replies and drops them.
+ * @decode or no @item (the caller did not ask for the reply), reads the
+ * replies and drops them.
  */
 struct ctf_genl_reply {
 	ctf_genl_decode_fn decode;

@@ -96,12 +96,6 @@ static int decode_dp(const struct nlmsghdr *nlh, void *info)
 	return ctf_dp_decode(nlh, info);
 }
 
-/* Replies go into @info, when the caller wants them. */
-static struct ctf_genl_reply dp_reply(struct ctf_dp_info *info)
-{
-	return (struct ctf_genl_reply){ .decode = info ? decode_dp : NULL, .item = info };
-}
-
 /* Start a request addressed to @dp (by name or dp_ifindex). */
 static struct nlmsghdr *dp_req(struct ctf_nlsock *sock, void *buf, size_t buflen, uint8_t cmd,
 			       uint16_t flags, const struct ctf_dp_ref *dp, int *ret)
@@ -126,7 +120,7 @@ int ctf_dp_new(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
 {
 	char buf[CTF_NL_SMALL_REQ];
 	struct ctf_dp_ref ref = { .name = name };
-	struct ctf_genl_reply reply = dp_reply(info);
+	struct ctf_genl_reply reply = { .decode = decode_dp, .item = info };
 	struct nlmsghdr *nlh;
 	int ret;
 
@@ -171,7 +165,7 @@ int ctf_dp_get(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_
 	       struct ctf_nlerr *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
-	struct ctf_genl_reply reply = dp_reply(info);
+	struct ctf_genl_reply reply = { .decode = decode_dp, .item = info };
 	struct nlmsghdr *nlh;
 	int ret;
 
@@ -214,7 +208,7 @@ int ctf_dp_set(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, uint32_t us
 	       const uint32_t *pids, size_t n_pids, struct ctf_dp_info *info,
 	       struct ctf_nlerr *err)
 {
-	struct ctf_genl_reply reply = dp_reply(info);
+	struct ctf_genl_reply reply = { .decode = decode_dp, .item = info };
 	struct nlmsghdr *nlh;
 	size_t pids_len = n_pids * sizeof(uint32_t);
 	size_t buflen = CTF_NL_SMALL_REQ + pids_len;

@@ -150,12 +150,6 @@ static int decode_vport(const struct nlmsghdr *nlh, void *info)
 	return ctf_vport_decode(nlh, info);
 }
 
-/* Replies go into @info, when the caller wants them. */
-static struct ctf_genl_reply vport_reply(struct ctf_vport_info *info)
-{
-	return (struct ctf_genl_reply){ .decode = info ? decode_vport : NULL, .item = info };
-}
-
 /*
  * Start a request for one port: by name when given (the kernel then checks
  * that it belongs to @dp_ifindex, if non-zero), else by number.
@@ -195,7 +189,7 @@ static int vport_change(struct ctf_nlsock *sock, uint8_t cmd, int dp_ifindex,
 			const struct ctf_vport_req *req, struct ctf_vport_info *info,
 			struct ctf_nlerr *err)
 {
-	struct ctf_genl_reply reply = vport_reply(info);
+	struct ctf_genl_reply reply = { .decode = decode_vport, .item = info };
 	size_t buflen;
 	struct nlmsghdr *nlh;
 	char *buf;
@@ -258,7 +252,7 @@ int ctf_vport_get(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uin
 		  struct ctf_vport_info *info, struct ctf_nlerr *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
-	struct ctf_genl_reply reply = vport_reply(info);
+	struct ctf_genl_reply reply = { .decode = decode_vport, .item = info };
 	struct nlmsghdr *nlh;
 	int ret;
 
