@@ -85,6 +85,10 @@ tests_unit_check_nlsock_SOURCES = tests/unit/check_nlsock.c src/cli/output-json.
 	src/cli/output.c src/cli/text.c
 tests_unit_check_nlsock_CFLAGS = $(UNIT_CFLAGS) $(NLGENL_CFLAGS) $(JSONC_CFLAGS) -I$(top_srcdir)/src/cli
 tests_unit_check_nlsock_LDADD = $(UNIT_LDADD) $(JSONC_LIBS)
+check_PROGRAMS += tests/unit/check_nlrequest
+tests_unit_check_nlrequest_SOURCES = tests/unit/check_nlrequest.c
+tests_unit_check_nlrequest_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_nlrequest_LDADD = $(UNIT_LDADD)
 check_PROGRAMS += tests/unit/check_daemon_log
 tests_unit_check_daemon_log_SOURCES = tests/unit/check_daemon_log.c
 tests_unit_check_daemon_log_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)

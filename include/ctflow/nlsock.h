@@ -16,6 +16,21 @@
  * errno on failure, and sets errno. When the kernel explained a failure with
  * an extended ACK (NLMSGERR_ATTR_MSG), the text lands in a struct ctf_nlerr
  * so that the CLI can print the kernel's reason instead of a bare errno.
+ *
+ * One way to touch attributes:
+ * - write them with libmnl (mnl_attr_put*_check(), mnl_attr_nest_start_check()
+ *   and mnl_attr_nest_end()) into a buffer from ctf_genl_req_init(),
+ *   ctf_nlmsg_req_init() or a batch. (Two measured exceptions write in place:
+ *   flow.c's put_bytes() for add-flows' speed, ctf_ct_limit_put()'s records.)
+ * - read them with a struct ctf_attr_rule table and ctf_attrs_parse() (or
+ *   ctf_attrs_parse_nested() / ctf_attrs_parse_stream()), one table per
+ *   attribute namespace, then take the values of the attributes the table has
+ *   checked with the ctf_nla_* getters (the library's private
+ *   src/nl/netlink/nla-inline.h; users of the installed library use libmnl's
+ *   mnl_attr_get_*()). ctf_attr_walk() where a message is a list rather than
+ *   a record. Never mnl_attr_parse() or mnl_attr_validate(): their walk ends
+ *   at the aligned length and lends the last attribute of an unaligned
+ *   message or nest up to 3 bytes past its end.
  */
 #ifndef CTFLOW_NLSOCK_H
 #define CTFLOW_NLSOCK_H
@@ -117,6 +132,16 @@ int ctf_nlsock_family(struct ctf_nlsock *sock, const char *family, uint16_t *id)
 struct nlmsghdr *ctf_genl_req_init(void *buf, size_t buflen, uint16_t family, uint8_t cmd,
 				   uint8_t version, uint16_t flags, int dp_ifindex);
 
+/*
+ * Start a request of any netlink protocol in @buf: zero all @buflen bytes,
+ * set type=@type, flags=NLM_F_REQUEST|@flags, and leave @hdrlen zeroed bytes
+ * of family header (genl + ovs_header, nfgenmsg, ...) at
+ * mnl_nlmsg_get_payload(), covered by nlmsg_len. NULL if @buflen is too small.
+ * (src/nl/netlink/nlmsg.c; ctf_genl_req_init() is built on it.)
+ */
+struct nlmsghdr *ctf_nlmsg_req_init(void *buf, size_t buflen, uint16_t type, uint16_t flags,
+				    size_t hdrlen);
+
 /* The genl command and ovs_header of a received message (NULL if too short). */
 const struct genlmsghdr *ctf_genl_hdr(const struct nlmsghdr *nlh);
 const struct ovs_header *ctf_genl_ovs_header(const struct nlmsghdr *nlh);
@@ -145,6 +170,7 @@ enum ctf_attr_kind {
 	CTF_ATTR_STRUCT,	/* at least @len bytes (older kernels may send less: see @min) */
 	CTF_ATTR_U32_ARRAY,	/* non-empty, a multiple of 4 bytes */
 	CTF_ATTR_NESTED,
+	CTF_ATTR_BINARY,	/* exactly @len bytes (0 = any length) */
 };
 
 struct ctf_attr_rule {
@@ -162,6 +188,32 @@ int ctf_attrs_parse(const struct nlmsghdr *nlh, size_t offset, const struct ctf_
 		    unsigned max_type, const struct nlattr **tb);
 int ctf_attrs_parse_nested(const struct nlattr *nest, const struct ctf_attr_rule *rules,
 			   unsigned max_type, const struct nlattr **tb);
+
+/*
+ * What ctf_attrs_parse_stream() refused, so that the caller can name it:
+ * the attribute whose length breaks its @rule, or (@attr NULL) the
+ * @trailing bytes after the last whole attribute.
+ */
+struct ctf_attrs_fault {
+	const struct nlattr *attr;
+	const struct ctf_attr_rule *rule;
+	size_t trailing;
+};
+
+enum ctf_attrs_flags {
+	/* Bytes after the last whole attribute are an error, and a nest of
+	 * 1 to 3 bytes is a bad length: a truncated message must not decode
+	 * as a shorter valid one (ctnetlink). */
+	CTF_ATTRS_WHOLE = 1 << 0,
+};
+
+/*
+ * The parser under the two above: the @len bytes of attributes at @data.
+ * Returns 0 or -EBADMSG, with @fault (may be NULL) saying why.
+ */
+int ctf_attrs_parse_stream(const void *data, size_t len, const struct ctf_attr_rule *rules,
+			   unsigned max_type, const struct nlattr **tb, unsigned flags,
+			   struct ctf_attrs_fault *fault);
 
 /*
  * mnl_attr_parse() bounded by nlmsg_len itself: libmnl's walk ends at the

@@ -11,6 +11,7 @@ libctflow_core_la_LIBADD = $(MNL_LIBS) $(NLGENL_LIBS)
 libctflow_core_la_SOURCES = \
 	src/nl/util/util.c \
 	src/nl/util/lex.c \
+	src/nl/netlink/genl-request.c \
 	src/nl/netlink/genl-resolve.c \
 	src/nl/netlink/nlbuf.c \
 	src/nl/netlink/nlmsg.c \
@@ -69,6 +70,7 @@ noinst_HEADERS += \
 	src/nl/odp/key-parse.h \
 	src/nl/util/lex.h \
 	src/nl/odp/key-rules.h \
+	src/nl/netlink/genl-request.h \
 	src/nl/netlink/nla-inline.h \
 	src/nl/odp/validate.h \
 	$(NULL)

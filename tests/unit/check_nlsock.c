@@ -694,7 +694,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *arg)
 	struct family_seen *seen = arg;
 
 	seen->n++;
-	mnl_attr_parse(nlh, GENL_HDRLEN, family_attr_cb, seen);
+	ctf_attr_walk(nlh, GENL_HDRLEN, family_attr_cb, seen);
 	return 0;
 }
 

@@ -3,10 +3,11 @@
  * Decoding ctnetlink messages (pure: no socket) into struct ctf_ct_entry.
  *
  * Decoding is driven by one table per attribute namespace (top level, tuple,
- * ip, proto, counters, timestamp, protoinfo, tcp, sctp, helper, stats): the
- * table says which type and length each attribute must have, and one
- * generic callback validates every attribute against it before anything is
- * read, so a short or malformed attribute is refused by name instead of
+ * ip, proto, counters, timestamp, protoinfo, tcp, sctp, helper, stats) of
+ * struct ctf_attr_rule, the type every family's replies are read with: the
+ * table says which type and length each attribute must have, and
+ * ctf_attrs_parse_stream() checks every attribute against it before anything
+ * is read, so a short or malformed attribute is refused by name instead of
  * being read past its end. Attributes newer than our table are ignored: a
  * newer kernel adding fields must not break the dump.
  */
@@ -23,106 +24,102 @@
 #include <linux/netfilter/nf_conntrack_sctp.h>
 
 #include "ctflow/conntrack.h"
+#include "ctflow/nlsock.h"
 #include "netlink/nla-inline.h"
 
 /* ---- attribute tables ------------------------------------------------- */
 
-struct ct_attr_desc {
-	const char *name;		/* NULL: not an attribute we read */
-	enum mnl_attr_data_type type;
-	uint16_t len;			/* MNL_TYPE_BINARY: exact payload length, 0 = any */
-};
-
+/* One attribute namespace: its rules, and its name for error messages. */
 struct ct_attr_ns {
 	const char *name;
-	const struct ct_attr_desc *attrs;
+	const struct ctf_attr_rule *rules;
 	uint16_t max;
 };
 
 #define CT_NS(n, table) { n, table, CTF_ARRAY_SIZE(table) - 1 }
 
-static const struct ct_attr_desc ct_top_attrs[CTA_LABELS + 1] = {
-	[CTA_TUPLE_ORIG] = { "tuple_orig", MNL_TYPE_NESTED, 0 },
-	[CTA_TUPLE_REPLY] = { "tuple_reply", MNL_TYPE_NESTED, 0 },
-	[CTA_STATUS] = { "status", MNL_TYPE_U32, 0 },
-	[CTA_PROTOINFO] = { "protoinfo", MNL_TYPE_NESTED, 0 },
-	[CTA_HELP] = { "help", MNL_TYPE_NESTED, 0 },
-	[CTA_TIMEOUT] = { "timeout", MNL_TYPE_U32, 0 },
-	[CTA_MARK] = { "mark", MNL_TYPE_U32, 0 },
-	[CTA_COUNTERS_ORIG] = { "counters_orig", MNL_TYPE_NESTED, 0 },
-	[CTA_COUNTERS_REPLY] = { "counters_reply", MNL_TYPE_NESTED, 0 },
-	[CTA_USE] = { "use", MNL_TYPE_U32, 0 },
-	[CTA_ID] = { "id", MNL_TYPE_U32, 0 },
-	[CTA_TUPLE_MASTER] = { "tuple_master", MNL_TYPE_NESTED, 0 },
-	[CTA_ZONE] = { "zone", MNL_TYPE_U16, 0 },
-	[CTA_TIMESTAMP] = { "timestamp", MNL_TYPE_NESTED, 0 },
-	[CTA_LABELS] = { "labels", MNL_TYPE_BINARY, 0 },
+static const struct ctf_attr_rule ct_top_attrs[CTA_LABELS + 1] = {
+	[CTA_TUPLE_ORIG] = { CTF_ATTR_NESTED, 0, "tuple_orig" },
+	[CTA_TUPLE_REPLY] = { CTF_ATTR_NESTED, 0, "tuple_reply" },
+	[CTA_STATUS] = { CTF_ATTR_U32, 0, "status" },
+	[CTA_PROTOINFO] = { CTF_ATTR_NESTED, 0, "protoinfo" },
+	[CTA_HELP] = { CTF_ATTR_NESTED, 0, "help" },
+	[CTA_TIMEOUT] = { CTF_ATTR_U32, 0, "timeout" },
+	[CTA_MARK] = { CTF_ATTR_U32, 0, "mark" },
+	[CTA_COUNTERS_ORIG] = { CTF_ATTR_NESTED, 0, "counters_orig" },
+	[CTA_COUNTERS_REPLY] = { CTF_ATTR_NESTED, 0, "counters_reply" },
+	[CTA_USE] = { CTF_ATTR_U32, 0, "use" },
+	[CTA_ID] = { CTF_ATTR_U32, 0, "id" },
+	[CTA_TUPLE_MASTER] = { CTF_ATTR_NESTED, 0, "tuple_master" },
+	[CTA_ZONE] = { CTF_ATTR_U16, 0, "zone" },
+	[CTA_TIMESTAMP] = { CTF_ATTR_NESTED, 0, "timestamp" },
+	[CTA_LABELS] = { CTF_ATTR_BINARY, 0, "labels" },
 };
 
-static const struct ct_attr_desc ct_tuple_attrs[CTA_TUPLE_ZONE + 1] = {
-	[CTA_TUPLE_IP] = { "ip", MNL_TYPE_NESTED, 0 },
-	[CTA_TUPLE_PROTO] = { "proto", MNL_TYPE_NESTED, 0 },
-	[CTA_TUPLE_ZONE] = { "zone", MNL_TYPE_U16, 0 },
+static const struct ctf_attr_rule ct_tuple_attrs[CTA_TUPLE_ZONE + 1] = {
+	[CTA_TUPLE_IP] = { CTF_ATTR_NESTED, 0, "ip" },
+	[CTA_TUPLE_PROTO] = { CTF_ATTR_NESTED, 0, "proto" },
+	[CTA_TUPLE_ZONE] = { CTF_ATTR_U16, 0, "zone" },
 };
 
-static const struct ct_attr_desc ct_ip_attrs[CTA_IP_V6_DST + 1] = {
-	[CTA_IP_V4_SRC] = { "v4_src", MNL_TYPE_BINARY, 4 },
-	[CTA_IP_V4_DST] = { "v4_dst", MNL_TYPE_BINARY, 4 },
-	[CTA_IP_V6_SRC] = { "v6_src", MNL_TYPE_BINARY, 16 },
-	[CTA_IP_V6_DST] = { "v6_dst", MNL_TYPE_BINARY, 16 },
+static const struct ctf_attr_rule ct_ip_attrs[CTA_IP_V6_DST + 1] = {
+	[CTA_IP_V4_SRC] = { CTF_ATTR_BINARY, 4, "v4_src" },
+	[CTA_IP_V4_DST] = { CTF_ATTR_BINARY, 4, "v4_dst" },
+	[CTA_IP_V6_SRC] = { CTF_ATTR_BINARY, 16, "v6_src" },
+	[CTA_IP_V6_DST] = { CTF_ATTR_BINARY, 16, "v6_dst" },
 };
 
-static const struct ct_attr_desc ct_proto_attrs[CTA_PROTO_ICMPV6_CODE + 1] = {
-	[CTA_PROTO_NUM] = { "num", MNL_TYPE_U8, 0 },
-	[CTA_PROTO_SRC_PORT] = { "src_port", MNL_TYPE_U16, 0 },
-	[CTA_PROTO_DST_PORT] = { "dst_port", MNL_TYPE_U16, 0 },
-	[CTA_PROTO_ICMP_ID] = { "icmp_id", MNL_TYPE_U16, 0 },
-	[CTA_PROTO_ICMP_TYPE] = { "icmp_type", MNL_TYPE_U8, 0 },
-	[CTA_PROTO_ICMP_CODE] = { "icmp_code", MNL_TYPE_U8, 0 },
-	[CTA_PROTO_ICMPV6_ID] = { "icmpv6_id", MNL_TYPE_U16, 0 },
-	[CTA_PROTO_ICMPV6_TYPE] = { "icmpv6_type", MNL_TYPE_U8, 0 },
-	[CTA_PROTO_ICMPV6_CODE] = { "icmpv6_code", MNL_TYPE_U8, 0 },
+static const struct ctf_attr_rule ct_proto_attrs[CTA_PROTO_ICMPV6_CODE + 1] = {
+	[CTA_PROTO_NUM] = { CTF_ATTR_U8, 0, "num" },
+	[CTA_PROTO_SRC_PORT] = { CTF_ATTR_U16, 0, "src_port" },
+	[CTA_PROTO_DST_PORT] = { CTF_ATTR_U16, 0, "dst_port" },
+	[CTA_PROTO_ICMP_ID] = { CTF_ATTR_U16, 0, "icmp_id" },
+	[CTA_PROTO_ICMP_TYPE] = { CTF_ATTR_U8, 0, "icmp_type" },
+	[CTA_PROTO_ICMP_CODE] = { CTF_ATTR_U8, 0, "icmp_code" },
+	[CTA_PROTO_ICMPV6_ID] = { CTF_ATTR_U16, 0, "icmpv6_id" },
+	[CTA_PROTO_ICMPV6_TYPE] = { CTF_ATTR_U8, 0, "icmpv6_type" },
+	[CTA_PROTO_ICMPV6_CODE] = { CTF_ATTR_U8, 0, "icmpv6_code" },
 };
 
-static const struct ct_attr_desc ct_counters_attrs[CTA_COUNTERS32_BYTES + 1] = {
-	[CTA_COUNTERS_PACKETS] = { "packets", MNL_TYPE_U64, 0 },
-	[CTA_COUNTERS_BYTES] = { "bytes", MNL_TYPE_U64, 0 },
-	[CTA_COUNTERS32_PACKETS] = { "packets32", MNL_TYPE_U32, 0 },
-	[CTA_COUNTERS32_BYTES] = { "bytes32", MNL_TYPE_U32, 0 },
+static const struct ctf_attr_rule ct_counters_attrs[CTA_COUNTERS32_BYTES + 1] = {
+	[CTA_COUNTERS_PACKETS] = { CTF_ATTR_U64, 0, "packets" },
+	[CTA_COUNTERS_BYTES] = { CTF_ATTR_U64, 0, "bytes" },
+	[CTA_COUNTERS32_PACKETS] = { CTF_ATTR_U32, 0, "packets32" },
+	[CTA_COUNTERS32_BYTES] = { CTF_ATTR_U32, 0, "bytes32" },
 };
 
-static const struct ct_attr_desc ct_tstamp_attrs[CTA_TIMESTAMP_STOP + 1] = {
-	[CTA_TIMESTAMP_START] = { "start", MNL_TYPE_U64, 0 },
-	[CTA_TIMESTAMP_STOP] = { "stop", MNL_TYPE_U64, 0 },
+static const struct ctf_attr_rule ct_tstamp_attrs[CTA_TIMESTAMP_STOP + 1] = {
+	[CTA_TIMESTAMP_START] = { CTF_ATTR_U64, 0, "start" },
+	[CTA_TIMESTAMP_STOP] = { CTF_ATTR_U64, 0, "stop" },
 };
 
-static const struct ct_attr_desc ct_protoinfo_attrs[CTA_PROTOINFO_SCTP + 1] = {
-	[CTA_PROTOINFO_TCP] = { "tcp", MNL_TYPE_NESTED, 0 },
-	[CTA_PROTOINFO_SCTP] = { "sctp", MNL_TYPE_NESTED, 0 },
+static const struct ctf_attr_rule ct_protoinfo_attrs[CTA_PROTOINFO_SCTP + 1] = {
+	[CTA_PROTOINFO_TCP] = { CTF_ATTR_NESTED, 0, "tcp" },
+	[CTA_PROTOINFO_SCTP] = { CTF_ATTR_NESTED, 0, "sctp" },
 };
 
-static const struct ct_attr_desc ct_tcp_attrs[CTA_PROTOINFO_TCP_FLAGS_REPLY + 1] = {
-	[CTA_PROTOINFO_TCP_STATE] = { "state", MNL_TYPE_U8, 0 },
-	[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] = { "wscale_orig", MNL_TYPE_U8, 0 },
-	[CTA_PROTOINFO_TCP_WSCALE_REPLY] = { "wscale_reply", MNL_TYPE_U8, 0 },
+static const struct ctf_attr_rule ct_tcp_attrs[CTA_PROTOINFO_TCP_FLAGS_REPLY + 1] = {
+	[CTA_PROTOINFO_TCP_STATE] = { CTF_ATTR_U8, 0, "state" },
+	[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] = { CTF_ATTR_U8, 0, "wscale_orig" },
+	[CTA_PROTOINFO_TCP_WSCALE_REPLY] = { CTF_ATTR_U8, 0, "wscale_reply" },
 	/* struct nf_ct_tcp_flags { u8 flags; u8 mask; } */
-	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] = { "flags_orig", MNL_TYPE_BINARY, 2 },
-	[CTA_PROTOINFO_TCP_FLAGS_REPLY] = { "flags_reply", MNL_TYPE_BINARY, 2 },
+	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] = { CTF_ATTR_BINARY, 2, "flags_orig" },
+	[CTA_PROTOINFO_TCP_FLAGS_REPLY] = { CTF_ATTR_BINARY, 2, "flags_reply" },
 };
 
-static const struct ct_attr_desc ct_sctp_attrs[CTA_PROTOINFO_SCTP_VTAG_REPLY + 1] = {
-	[CTA_PROTOINFO_SCTP_STATE] = { "state", MNL_TYPE_U8, 0 },
-	[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL] = { "vtag_orig", MNL_TYPE_U32, 0 },
-	[CTA_PROTOINFO_SCTP_VTAG_REPLY] = { "vtag_reply", MNL_TYPE_U32, 0 },
+static const struct ctf_attr_rule ct_sctp_attrs[CTA_PROTOINFO_SCTP_VTAG_REPLY + 1] = {
+	[CTA_PROTOINFO_SCTP_STATE] = { CTF_ATTR_U8, 0, "state" },
+	[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL] = { CTF_ATTR_U32, 0, "vtag_orig" },
+	[CTA_PROTOINFO_SCTP_VTAG_REPLY] = { CTF_ATTR_U32, 0, "vtag_reply" },
 };
 
-static const struct ct_attr_desc ct_help_attrs[CTA_HELP_NAME + 1] = {
-	[CTA_HELP_NAME] = { "name", MNL_TYPE_NUL_STRING, 0 },
+static const struct ctf_attr_rule ct_help_attrs[CTA_HELP_NAME + 1] = {
+	[CTA_HELP_NAME] = { CTF_ATTR_STRING, 0, "name" },
 };
 
-static const struct ct_attr_desc ct_stats_attrs[CTA_STATS_GLOBAL_MAX_ENTRIES + 1] = {
-	[CTA_STATS_GLOBAL_ENTRIES] = { "entries", MNL_TYPE_U32, 0 },
-	[CTA_STATS_GLOBAL_MAX_ENTRIES] = { "max_entries", MNL_TYPE_U32, 0 },
+static const struct ctf_attr_rule ct_stats_attrs[CTA_STATS_GLOBAL_MAX_ENTRIES + 1] = {
+	[CTA_STATS_GLOBAL_ENTRIES] = { CTF_ATTR_U32, 0, "entries" },
+	[CTA_STATS_GLOBAL_MAX_ENTRIES] = { CTF_ATTR_U32, 0, "max_entries" },
 };
 
 static const struct ct_attr_ns ns_top = CT_NS("conntrack", ct_top_attrs);
@@ -140,65 +137,30 @@ static const struct ct_attr_ns ns_stats = CT_NS("stats", ct_stats_attrs);
 /* Largest table above, for the on-stack attribute index. */
 #define CT_TB_MAX (CTA_LABELS + 1)
 
-struct ct_parse_ctx {
-	const struct ct_attr_ns *ns;
-	const struct nlattr **tb;
-	struct ctf_err *err;
-};
-
-static int ct_attr_cb(const struct nlattr *a, void *data)
-{
-	struct ct_parse_ctx *ctx = data;
-	uint16_t type = mnl_attr_get_type(a);
-	const struct ct_attr_desc *d;
-	int ok;
-
-	if (type > ctx->ns->max || !ctx->ns->attrs[type].name)
-		return MNL_CB_OK;	/* unknown to us: newer kernel */
-	d = &ctx->ns->attrs[type];
-	if (d->type == MNL_TYPE_BINARY && d->len)
-		ok = mnl_attr_validate2(a, d->type, d->len);
-	else
-		ok = mnl_attr_validate(a, d->type);
-	if (ok < 0) {
-		ctf_err_set(ctx->err, "%s attribute %s has a bad length (%u bytes)", ctx->ns->name,
-			    d->name, (unsigned)mnl_attr_get_payload_len(a));
-		return MNL_CB_ERROR;
-	}
-	ctx->tb[type] = a;
-	return MNL_CB_OK;
-}
-
 /*
- * Index the attributes of @len bytes at @data into @tb, validated. Unlike
- * mnl_attr_parse(), bytes left over after the last whole attribute are an
- * error: a truncated message must not decode as a shorter valid one.
+ * Index the attributes of @len bytes at @data into @tb, validated by the
+ * same parser as every other family's, in its strict mode: bytes left over
+ * after the last whole attribute are an error, so a truncated message does
+ * not decode as a shorter valid one.
  */
 static int ct_parse_stream(const void *data, size_t len, const struct ct_attr_ns *ns,
 			   const struct nlattr **tb, struct ctf_err *err)
 {
-	struct ct_parse_ctx ctx = { ns, tb, err };
-	const struct nlattr *a = data;
-	int rem = (int)len;
+	struct ctf_attrs_fault fault;
 
-	memset(tb, 0, sizeof(*tb) * (ns->max + 1u));
-	while (mnl_attr_ok(a, rem)) {
-		if (ct_attr_cb(a, &ctx) != MNL_CB_OK)
-			return -EBADMSG;
-		rem -= (int)CTF_NLA_ALIGN(a->nla_len);
-		a = (const struct nlattr *)((const char *)a + CTF_NLA_ALIGN(a->nla_len));
-	}
-	if (rem > 0)
-		return ctf_err_setn(err, -EBADMSG, "%s attributes: %d trailing bytes (truncated?)",
-				    ns->name, rem);
-	return 0;
+	if (!ctf_attrs_parse_stream(data, len, ns->rules, ns->max, tb, CTF_ATTRS_WHOLE, &fault))
+		return 0;
+	if (fault.attr)
+		return ctf_err_setn(err, -EBADMSG, "%s attribute %s has a bad length (%u bytes)",
+				    ns->name, fault.rule->name, (unsigned)ctf_nla_len(fault.attr));
+	return ctf_err_setn(err, -EBADMSG, "%s attributes: %zu trailing bytes (truncated?)",
+			    ns->name, fault.trailing);
 }
 
 static int ct_parse_nested(const struct nlattr *nest, const struct ct_attr_ns *ns,
 			   const struct nlattr **tb, struct ctf_err *err)
 {
-	return ct_parse_stream(mnl_attr_get_payload(nest), mnl_attr_get_payload_len(nest), ns, tb,
-			       err);
+	return ct_parse_stream(ctf_nla_data(nest), ctf_nla_len(nest), ns, tb, err);
 }
 
 /* ---- decoding ----------------------------------------------------------- */
@@ -260,9 +222,9 @@ static int decode_tuple(const struct nlattr *nest, uint8_t l3, struct ctf_ct_tup
 		return ctf_err_setn(err, -EBADMSG, "%s tuple lacks its protocol number", which);
 
 	t->l3 = l3;
-	memcpy(t->src, mnl_attr_get_payload(ip[src]), alen);
-	memcpy(t->dst, mnl_attr_get_payload(ip[dst]), alen);
-	t->proto = mnl_attr_get_u8(pr[CTA_PROTO_NUM]);
+	memcpy(t->src, ctf_nla_data(ip[src]), alen);
+	memcpy(t->dst, ctf_nla_data(ip[dst]), alen);
+	t->proto = ctf_nla_u8(pr[CTA_PROTO_NUM]);
 
 	int id = 0, type = 0, code = 0;
 	if (l3 == AF_INET && t->proto == IPPROTO_ICMP) {
@@ -275,12 +237,12 @@ static int decode_tuple(const struct nlattr *nest, uint8_t l3, struct ctf_ct_tup
 		if (!pr[id] || !pr[type] || !pr[code])
 			return ctf_err_setn(err, -EBADMSG, "%s tuple lacks its ICMP id/type/code",
 					    which);
-		t->icmp_id = ntohs(mnl_attr_get_u16(pr[id]));
-		t->icmp_type = mnl_attr_get_u8(pr[type]);
-		t->icmp_code = mnl_attr_get_u8(pr[code]);
+		t->icmp_id = ntohs(ctf_nla_u16(pr[id]));
+		t->icmp_type = ctf_nla_u8(pr[type]);
+		t->icmp_code = ctf_nla_u8(pr[code]);
 	} else if (pr[CTA_PROTO_SRC_PORT] && pr[CTA_PROTO_DST_PORT]) {
-		t->sport = ntohs(mnl_attr_get_u16(pr[CTA_PROTO_SRC_PORT]));
-		t->dport = ntohs(mnl_attr_get_u16(pr[CTA_PROTO_DST_PORT]));
+		t->sport = ntohs(ctf_nla_u16(pr[CTA_PROTO_SRC_PORT]));
+		t->dport = ntohs(ctf_nla_u16(pr[CTA_PROTO_DST_PORT]));
 	}
 	/* Protocols without ports (e.g. VRRP) keep 0/0, as ovs-dpctl prints them. */
 	return 0;
@@ -294,13 +256,13 @@ static int decode_counters(const struct nlattr *nest, uint64_t *packets, uint64_
 	if (ct_parse_nested(nest, &ns_counters, tb, err) < 0)
 		return -EBADMSG;
 	if (tb[CTA_COUNTERS_PACKETS])
-		*packets = be64toh(mnl_attr_get_u64(tb[CTA_COUNTERS_PACKETS]));
+		*packets = be64toh(ctf_nla_u64(tb[CTA_COUNTERS_PACKETS]));
 	else if (tb[CTA_COUNTERS32_PACKETS])
-		*packets = ntohl(mnl_attr_get_u32(tb[CTA_COUNTERS32_PACKETS]));
+		*packets = ntohl(ctf_nla_u32(tb[CTA_COUNTERS32_PACKETS]));
 	if (tb[CTA_COUNTERS_BYTES])
-		*bytes = be64toh(mnl_attr_get_u64(tb[CTA_COUNTERS_BYTES]));
+		*bytes = be64toh(ctf_nla_u64(tb[CTA_COUNTERS_BYTES]));
 	else if (tb[CTA_COUNTERS32_BYTES])
-		*bytes = ntohl(mnl_attr_get_u32(tb[CTA_COUNTERS32_BYTES]));
+		*bytes = ntohl(ctf_nla_u32(tb[CTA_COUNTERS32_BYTES]));
 	return 0;
 }
 
@@ -319,17 +281,17 @@ static int decode_protoinfo(const struct nlattr *nest, struct ctf_ct_entry *e,
 		e->protoinfo = IPPROTO_TCP;
 		/* The kernel keeps one state per connection; ovs-dpctl shows it twice. */
 		e->tcp.state_orig = ctf_ct_tcp_state_from_kernel(
-			mnl_attr_get_u8(tb[CTA_PROTOINFO_TCP_STATE]));
+			ctf_nla_u8(tb[CTA_PROTOINFO_TCP_STATE]));
 		e->tcp.state_reply = e->tcp.state_orig;
 		if (tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL])
-			e->tcp.wscale_orig = mnl_attr_get_u8(tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL]);
+			e->tcp.wscale_orig = ctf_nla_u8(tb[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL]);
 		if (tb[CTA_PROTOINFO_TCP_WSCALE_REPLY])
-			e->tcp.wscale_reply = mnl_attr_get_u8(tb[CTA_PROTOINFO_TCP_WSCALE_REPLY]);
+			e->tcp.wscale_reply = ctf_nla_u8(tb[CTA_PROTOINFO_TCP_WSCALE_REPLY]);
 		if (tb[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL])
-			e->tcp.flags_orig = *(const uint8_t *)mnl_attr_get_payload(
+			e->tcp.flags_orig = *(const uint8_t *)ctf_nla_data(
 				tb[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL]);
 		if (tb[CTA_PROTOINFO_TCP_FLAGS_REPLY])
-			e->tcp.flags_reply = *(const uint8_t *)mnl_attr_get_payload(
+			e->tcp.flags_reply = *(const uint8_t *)ctf_nla_data(
 				tb[CTA_PROTOINFO_TCP_FLAGS_REPLY]);
 	} else if (pi[CTA_PROTOINFO_SCTP]) {
 		if (ct_parse_nested(pi[CTA_PROTOINFO_SCTP], &ns_sctp, tb, err) < 0)
@@ -339,13 +301,13 @@ static int decode_protoinfo(const struct nlattr *nest, struct ctf_ct_entry *e,
 			return ctf_err_setn(err, -EBADMSG, "SCTP protoinfo lacks state or vtags");
 		e->protoinfo = IPPROTO_SCTP;
 		e->sctp.state = ctf_ct_sctp_state_from_kernel(
-			mnl_attr_get_u8(tb[CTA_PROTOINFO_SCTP_STATE]));
+			ctf_nla_u8(tb[CTA_PROTOINFO_SCTP_STATE]));
 		/*
 		 * The kernel sends vtags big-endian; ovs-dpctl prints the raw
 		 * 32 bits as a host-order number. We keep that, for identical output.
 		 */
-		e->sctp.vtag_orig = mnl_attr_get_u32(tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL]);
-		e->sctp.vtag_reply = mnl_attr_get_u32(tb[CTA_PROTOINFO_SCTP_VTAG_REPLY]);
+		e->sctp.vtag_orig = ctf_nla_u32(tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL]);
+		e->sctp.vtag_reply = ctf_nla_u32(tb[CTA_PROTOINFO_SCTP_VTAG_REPLY]);
 	}
 	return 0;
 }
@@ -358,10 +320,10 @@ static int decode_protoinfo(const struct nlattr *nest, struct ctf_ct_entry *e,
 static void decode_labels(const struct nlattr *a, uint8_t out[16])
 {
 	unsigned long words[16 / sizeof(unsigned long)] = { 0 };
-	size_t n = mnl_attr_get_payload_len(a);
+	size_t n = ctf_nla_len(a);
 	const unsigned bits_per_word = 8 * sizeof(unsigned long);
 
-	memcpy(words, mnl_attr_get_payload(a), n < sizeof(words) ? n : sizeof(words));
+	memcpy(words, ctf_nla_data(a), n < sizeof(words) ? n : sizeof(words));
 	memset(out, 0, 16);
 	for (unsigned i = 0; i < 128; i++)
 		if (words[i / bits_per_word] >> (i % bits_per_word) & 1)
@@ -415,9 +377,9 @@ int ctf_ct_decode(const struct nlmsghdr *nlh, struct ctf_ct_entry *e, struct ctf
 
 		r = ct_parse_nested(tb[CTA_TIMESTAMP], &ns_tstamp, ts, err);
 		if (!r && ts[CTA_TIMESTAMP_START])
-			e->start_ns = be64toh(mnl_attr_get_u64(ts[CTA_TIMESTAMP_START]));
+			e->start_ns = be64toh(ctf_nla_u64(ts[CTA_TIMESTAMP_START]));
 		if (!r && ts[CTA_TIMESTAMP_STOP])
-			e->stop_ns = be64toh(mnl_attr_get_u64(ts[CTA_TIMESTAMP_STOP]));
+			e->stop_ns = be64toh(ctf_nla_u64(ts[CTA_TIMESTAMP_STOP]));
 	}
 	if (!r && tb[CTA_PROTOINFO])
 		r = decode_protoinfo(tb[CTA_PROTOINFO], e, err);
@@ -427,20 +389,20 @@ int ctf_ct_decode(const struct nlmsghdr *nlh, struct ctf_ct_entry *e, struct ctf
 		r = ct_parse_nested(tb[CTA_HELP], &ns_help, h, err);
 		if (!r && h[CTA_HELP_NAME])
 			snprintf(e->helper, sizeof(e->helper), "%s",
-				 mnl_attr_get_str(h[CTA_HELP_NAME]));
+				 ctf_nla_str(h[CTA_HELP_NAME]));
 	}
 	if (r)
 		return r;
 	if (tb[CTA_ID])
-		e->id = ntohl(mnl_attr_get_u32(tb[CTA_ID]));
+		e->id = ntohl(ctf_nla_u32(tb[CTA_ID]));
 	if (tb[CTA_ZONE])
-		e->zone = ntohs(mnl_attr_get_u16(tb[CTA_ZONE]));
+		e->zone = ntohs(ctf_nla_u16(tb[CTA_ZONE]));
 	if (tb[CTA_STATUS])
-		e->status = ntohl(mnl_attr_get_u32(tb[CTA_STATUS]));
+		e->status = ntohl(ctf_nla_u32(tb[CTA_STATUS]));
 	if (tb[CTA_TIMEOUT])
-		e->timeout = ntohl(mnl_attr_get_u32(tb[CTA_TIMEOUT]));
+		e->timeout = ntohl(ctf_nla_u32(tb[CTA_TIMEOUT]));
 	if (tb[CTA_MARK])
-		e->mark = ntohl(mnl_attr_get_u32(tb[CTA_MARK]));
+		e->mark = ntohl(ctf_nla_u32(tb[CTA_MARK]));
 	if (tb[CTA_LABELS]) {
 		e->has_labels = true;
 		decode_labels(tb[CTA_LABELS], e->labels);
@@ -461,6 +423,6 @@ int ctf_ct_decode_stats(const struct nlmsghdr *nlh, uint32_t *entries, struct ct
 		return -EBADMSG;
 	if (!tb[CTA_STATS_GLOBAL_ENTRIES])
 		return ctf_err_setn(err, -ENOENT, "conntrack stats lack the entry count");
-	*entries = ntohl(mnl_attr_get_u32(tb[CTA_STATS_GLOBAL_ENTRIES]));
+	*entries = ntohl(ctf_nla_u32(tb[CTA_STATS_GLOBAL_ENTRIES]));
 	return 0;
 }

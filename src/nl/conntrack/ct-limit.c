@@ -15,6 +15,7 @@
 
 #include "ctflow/conntrack.h"
 #include "ctflow/nlsock.h"
+#include "netlink/genl-request.h"
 #include "netlink/nla-inline.h"
 
 /* The kernel walks records at an NLA-aligned stride; 12 bytes is already aligned. */
@@ -40,7 +41,7 @@ int ctf_ct_limit_put(struct nlmsghdr *nlh, size_t buflen, const struct ctf_ct_zo
 			.count = 0,
 		};
 
-		memcpy((char *)mnl_attr_get_payload(a) + i * ZL_SIZE, &rec, sizeof(rec));
+		memcpy((char *)ctf_nla_data(a) + i * ZL_SIZE, &rec, sizeof(rec));
 	}
 	nlh->nlmsg_len += CTF_NLA_ALIGN(a->nla_len);
 	return 0;
@@ -58,14 +59,14 @@ static int limit_attr_cb(const struct nlattr *a, void *data)
 	const char *p;
 	size_t len;
 
-	if (mnl_attr_get_type(a) != OVS_CT_LIMIT_ATTR_ZONE_LIMIT)
+	if (ctf_nla_type(a) != OVS_CT_LIMIT_ATTR_ZONE_LIMIT)
 		return MNL_CB_OK;
-	len = mnl_attr_get_payload_len(a);
+	len = ctf_nla_len(a);
 	if (len % ZL_SIZE) {
 		ctx->error = -EBADMSG;
 		return MNL_CB_ERROR;
 	}
-	p = mnl_attr_get_payload(a);
+	p = ctf_nla_data(a);
 	for (size_t off = 0; off < len; off += ZL_SIZE) {
 		struct ovs_zone_limit rec;
 		struct ctf_ct_zone_limit zl;
@@ -97,25 +98,20 @@ int ctf_ct_limit_parse(const struct nlmsghdr *nlh, ctf_ct_limit_cb cb, void *arg
 
 /* -ENOENT from resolution means the kernel has no ovs_ct_limit family. */
 static int limit_request(struct ctf_nlsock *sock, uint8_t cmd, const struct ctf_ct_zone_limit *zl,
-			 size_t n, ctf_nl_cb cb, void *arg, struct ctf_nlerr *err)
+			 size_t n, const struct ctf_genl_reply *reply, struct ctf_nlerr *err)
 {
 	/* 64 KiB: the largest attribute holds ~5400 records; enough for any CLI. */
 	const size_t buflen = 65536;
-	char *buf;
+	char *buf = ctf_xmalloc(buflen);
 	struct nlmsghdr *nlh;
-	uint16_t family;
 	int r;
 
-	r = ctf_nlsock_family(sock, OVS_CT_LIMIT_FAMILY, &family);
-	if (r < 0)
-		return r;
-	buf = ctf_xmalloc(buflen);
-	nlh = ctf_genl_req_init(buf, buflen, family, cmd, OVS_CT_LIMIT_VERSION, 0, 0);
-	r = nlh ? 0 : -EMSGSIZE;
-	if (!r && n)
+	nlh = ctf_genl_req_start(sock, OVS_CT_LIMIT_FAMILY, OVS_CT_LIMIT_VERSION, buf, buflen, cmd,
+				 0, 0, &r);
+	if (nlh && n)
 		r = ctf_ct_limit_put(nlh, buflen, zl, n);
-	if (!r)
-		r = ctf_nlsock_transact(sock, nlh, cb, arg, err);
+	if (nlh && !r)
+		r = ctf_genl_get(sock, nlh, reply, false, err);
 	free(buf);
 	return r;
 }
@@ -125,7 +121,7 @@ int ctf_ct_limit_set(struct ctf_nlsock *sock, const struct ctf_ct_zone_limit *zl
 {
 	if (!n)
 		return -EINVAL;	/* the kernel refuses SET without records */
-	return limit_request(sock, OVS_CT_LIMIT_CMD_SET, zl, n, NULL, NULL, err);
+	return limit_request(sock, OVS_CT_LIMIT_CMD_SET, zl, n, NULL, err);
 }
 
 int ctf_ct_limit_del(struct ctf_nlsock *sock, const struct ctf_ct_zone_limit *zl, size_t n,
@@ -133,7 +129,7 @@ int ctf_ct_limit_del(struct ctf_nlsock *sock, const struct ctf_ct_zone_limit *zl
 {
 	if (!n)
 		return -EINVAL;
-	return limit_request(sock, OVS_CT_LIMIT_CMD_DEL, zl, n, NULL, NULL, err);
+	return limit_request(sock, OVS_CT_LIMIT_CMD_DEL, zl, n, NULL, err);
 }
 
 struct get_ctx {
@@ -141,7 +137,8 @@ struct get_ctx {
 	void *arg;
 };
 
-static int get_reply_cb(const struct nlmsghdr *nlh, void *arg)
+/* One reply holds many records: each goes to the caller as it is read. */
+static int decode_limits(const struct nlmsghdr *nlh, void *arg)
 {
 	struct get_ctx *g = arg;
 
@@ -152,6 +149,7 @@ int ctf_ct_limit_get(struct ctf_nlsock *sock, const struct ctf_ct_zone_limit *zl
 		     ctf_ct_limit_cb cb, void *arg, struct ctf_nlerr *err)
 {
 	struct get_ctx g = { cb, arg };
+	struct ctf_genl_reply reply = { .decode = decode_limits, .item = &g };
 
-	return limit_request(sock, OVS_CT_LIMIT_CMD_GET, zl, n, get_reply_cb, &g, err);
+	return limit_request(sock, OVS_CT_LIMIT_CMD_GET, zl, n, &reply, err);
 }

@@ -23,6 +23,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "ctflow/conntrack.h"
+#include "ctflow/nlsock.h"
 
 /*
  * CTA_FILTER_ORIG_FLAGS / CTA_FILTER_REPLY_FLAGS bits: which fields of the
@@ -48,17 +49,13 @@ struct nlmsghdr *ctf_ct_req_init(void *buf, size_t buflen, uint8_t msg, uint16_t
 	struct nlmsghdr *nlh;
 	struct nfgenmsg *nfg;
 
-	if (buflen < CTF_CT_HDRLEN)
+	nlh = ctf_nlmsg_req_init(buf, buflen, (NFNL_SUBSYS_CTNETLINK << 8) | msg, flags,
+				 sizeof(*nfg));
+	if (!nlh)
 		return NULL;
-	/* Zeroed: libmnl leaves the padding after u8/u16 attributes as it finds it. */
-	memset(buf, 0, buflen);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | msg;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg = mnl_nlmsg_get_payload(nlh);
 	nfg->nfgen_family = family;
 	nfg->version = NFNETLINK_V0;
-	nfg->res_id = 0;
 	return nlh;
 }
 

@@ -79,6 +79,20 @@ static inline uint32_t ctf_nla_u32(const struct nlattr *a)
 	return v;
 }
 
+static inline uint64_t ctf_nla_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, ctf_nla_data(a), sizeof(v));	/* payloads are only 4-aligned */
+	return v;
+}
+
+/* A string payload; ctf_attrs_parse()'s CTF_ATTR_STRING rule checked its NUL. */
+static inline const char *ctf_nla_str(const struct nlattr *a)
+{
+	return (const char *)ctf_nla_data(a);
+}
+
 /*
  * Copy an attribute payload of a few bytes (most keys and actions carry 1 to
  * 40): whole words, then the tail, inline. A memcpy() of a run-time length

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Reading received netlink messages, with no socket involved: the genl
- * headers, NLMSG_ERROR/NLMSG_DONE with their extended ACK, and the
+ * Netlink messages with no socket involved: the headers of a request, and
+ * reading received ones: the genl headers, NLMSG_ERROR/NLMSG_DONE with their extended ACK, and the
  * table-driven attribute decoding every family's replies go through.
  * Pure functions, so that unit tests and fuzzers use them without a kernel.
  */
@@ -26,6 +26,28 @@ void ctf_nlerr_clear(struct ctf_nlerr *err)
 		memset(err, 0, sizeof(*err));
 }
 
+/*
+ * libmnl 1.0.4 (Debian 12) does not zero the padding after an attribute
+ * whose length is not a multiple of 4 (strings, u8, u16): on an uninitialised
+ * buffer those bytes would be whatever the stack held, sent to the kernel.
+ * Single requests are small, so the whole buffer is zeroed; a batch passes
+ * only its headers' length (its buffer was zeroed once, when allocated).
+ */
+struct nlmsghdr *ctf_nlmsg_req_init(void *buf, size_t buflen, uint16_t type, uint16_t flags,
+				    size_t hdrlen)
+{
+	struct nlmsghdr *nlh = buf;
+	size_t len = NLMSG_HDRLEN + NLMSG_ALIGN(hdrlen);
+
+	if (buflen < len)
+		return NULL;
+	memset(buf, 0, buflen);
+	nlh->nlmsg_len = (uint32_t)len;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	return nlh;
+}
+
 const struct genlmsghdr *ctf_genl_hdr(const struct nlmsghdr *nlh)
 {
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
@@ -44,11 +66,11 @@ const struct ovs_header *ctf_genl_ovs_header(const struct nlmsghdr *nlh)
 static int ext_ack_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct ctf_nlerr *err = data;
-	size_t len = mnl_attr_get_payload_len(attr);
+	size_t len = ctf_nla_len(attr);
 
-	switch (mnl_attr_get_type(attr)) {
+	switch (ctf_nla_type(attr)) {
 	case NLMSGERR_ATTR_MSG: {
-		const char *s = mnl_attr_get_payload(attr);
+		const char *s = ctf_nla_data(attr);
 		size_t n = strnlen(s, len);
 
 		if (n >= sizeof(err->msg))
@@ -62,7 +84,7 @@ static int ext_ack_attr_cb(const struct nlattr *attr, void *data)
 	}
 	case NLMSGERR_ATTR_OFFS:
 		if (len == sizeof(uint32_t)) {
-			err->offset = mnl_attr_get_u32(attr);
+			err->offset = ctf_nla_u32(attr);
 			err->has_offset = true;
 		}
 		break;
@@ -70,7 +92,7 @@ static int ext_ack_attr_cb(const struct nlattr *attr, void *data)
 		/* Only used when the kernel gave no text: say what was missing. */
 		if (len == sizeof(uint32_t) && !err->msg[0])
 			snprintf(err->msg, sizeof(err->msg), "missing required attribute %u",
-				 mnl_attr_get_u32(attr));
+				 ctf_nla_u32(attr));
 		break;
 	default:
 		break;
@@ -120,15 +142,17 @@ int ctf_nlerr_parse(const struct nlmsghdr *nlh, struct ctf_nlerr *errp)
 
 /* ---- table-driven attribute decoding ---------------------------------- */
 
-static bool attr_ok(const struct nlattr *attr, const struct ctf_attr_rule *rule)
+static bool attr_ok(const struct nlattr *attr, const struct ctf_attr_rule *rule, unsigned flags)
 {
-	size_t len = mnl_attr_get_payload_len(attr);
+	size_t len = ctf_nla_len(attr);
 	const char *s;
 
 	switch (rule->kind) {
 	case CTF_ATTR_UNUSED:
-	case CTF_ATTR_NESTED:
 		return true;
+	case CTF_ATTR_NESTED:
+		/* Whole attributes inside too: empty, or room for one header. */
+		return !(flags & CTF_ATTRS_WHOLE) || len == 0 || len >= CTF_NLA_HDRLEN;
 	case CTF_ATTR_FLAG:
 		return len == 0;
 	case CTF_ATTR_U8:
@@ -140,63 +164,66 @@ static bool attr_ok(const struct nlattr *attr, const struct ctf_attr_rule *rule)
 	case CTF_ATTR_U64:
 		return len == 8;
 	case CTF_ATTR_STRING:
-		s = mnl_attr_get_payload(attr);
+		s = ctf_nla_str(attr);
 		return len > 0 && s[len - 1] == '\0' && (!rule->len || len <= rule->len);
 	case CTF_ATTR_STRUCT:
 		return len >= rule->len;
 	case CTF_ATTR_U32_ARRAY:
 		return len > 0 && len % 4 == 0;
+	case CTF_ATTR_BINARY:
+		return !rule->len || len == rule->len;
 	}
 	return false;
-}
-
-struct parse_ctx {
-	const struct ctf_attr_rule *rules;
-	unsigned max_type;
-	const struct nlattr **tb;
-	int error;
-};
-
-static int parse_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct parse_ctx *ctx = data;
-	unsigned type = mnl_attr_get_type(attr);
-
-	if (type > ctx->max_type || ctx->rules[type].kind == CTF_ATTR_UNUSED)
-		return MNL_CB_OK;	/* newer kernel: not ours to judge */
-	if (!attr_ok(attr, &ctx->rules[type])) {
-		ctx->error = -EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	ctx->tb[type] = attr;
-	return MNL_CB_OK;
 }
 
 /*
  * Every whole attribute of @len bytes, bounded by @len itself: libmnl's
  * walks end at the aligned length, so a message or nest whose length is not
  * a multiple of 4 would lend its last attribute up to 3 bytes past its end.
+ * Attributes the table does not know (newer kernels) are not ours to judge.
  */
-static void parse_stream(const void *data, size_t len, struct parse_ctx *ctx)
+int ctf_attrs_parse_stream(const void *data, size_t len, const struct ctf_attr_rule *rules,
+			   unsigned max_type, const struct nlattr **tb, unsigned flags,
+			   struct ctf_attrs_fault *fault)
 {
+	const char *end = (const char *)data + len;
 	const struct nlattr *a;
+	struct ctf_attrs_fault scratch;
 
-	ctf_nla_for_each_in(a, data, len)
-		if (parse_attr_cb(a, ctx) != MNL_CB_OK)
-			break;
+	if (!fault)
+		fault = &scratch;
+	memset(fault, 0, sizeof(*fault));
+	memset(tb, 0, (max_type + 1) * sizeof(*tb));
+	for (a = data; ctf_nla_ok(a, end - (const char *)a); a = ctf_nla_next(a)) {
+		unsigned type = ctf_nla_type(a);
+
+		if (type > max_type || rules[type].kind == CTF_ATTR_UNUSED)
+			continue;
+		if (!attr_ok(a, &rules[type], flags)) {
+			fault->attr = a;
+			fault->rule = &rules[type];
+			return fail(-EBADMSG);
+		}
+		tb[type] = a;
+	}
+	if ((flags & CTF_ATTRS_WHOLE) && (const char *)a < end) {
+		fault->trailing = (size_t)(end - (const char *)a);
+		return fail(-EBADMSG);
+	}
+	return 0;
 }
 
 int ctf_attrs_parse(const struct nlmsghdr *nlh, size_t offset, const struct ctf_attr_rule *rules,
 		    unsigned max_type, const struct nlattr **tb)
 {
-	struct parse_ctx ctx = { rules, max_type, tb, 0 };
+	size_t start = NLMSG_HDRLEN + CTF_NLA_ALIGN(offset);
 
-	memset(tb, 0, (max_type + 1) * sizeof(*tb));
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + CTF_NLA_ALIGN(offset))
+	if (nlh->nlmsg_len < start) {
+		memset(tb, 0, (max_type + 1) * sizeof(*tb));
 		return fail(-EBADMSG);
-	parse_stream((const char *)nlh + NLMSG_HDRLEN + CTF_NLA_ALIGN(offset),
-		     nlh->nlmsg_len - NLMSG_HDRLEN - CTF_NLA_ALIGN(offset), &ctx);
-	return ctx.error ? fail(ctx.error) : 0;
+	}
+	return ctf_attrs_parse_stream((const char *)nlh + start, nlh->nlmsg_len - start, rules,
+				      max_type, tb, 0, NULL);
 }
 
 int ctf_attr_walk(const struct nlmsghdr *nlh, size_t offset, ctf_attr_cb cb, void *data)
@@ -218,9 +245,6 @@ int ctf_attr_walk(const struct nlmsghdr *nlh, size_t offset, ctf_attr_cb cb, voi
 int ctf_attrs_parse_nested(const struct nlattr *nest, const struct ctf_attr_rule *rules,
 			   unsigned max_type, const struct nlattr **tb)
 {
-	struct parse_ctx ctx = { rules, max_type, tb, 0 };
-
-	memset(tb, 0, (max_type + 1) * sizeof(*tb));
-	parse_stream(ctf_nla_data(nest), ctf_nla_len(nest), &ctx);
-	return ctx.error ? fail(ctx.error) : 0;
+	return ctf_attrs_parse_stream(ctf_nla_data(nest), ctf_nla_len(nest), rules, max_type, tb, 0,
+				      NULL);
 }

@@ -181,6 +181,7 @@ int ctf_nlsock_family(struct ctf_nlsock *sock, const char *family, uint16_t *id)
 
 /* ---- building and parsing --------------------------------------------- */
 
+/* The genl and ovs headers after ctf_nlmsg_req_init()'s nlmsghdr. */
 static struct nlmsghdr *genl_hdr_put(void *buf, size_t buflen, uint16_t family, uint8_t cmd,
 				     uint8_t version, uint16_t flags, int dp_ifindex)
 {
@@ -188,32 +189,20 @@ static struct nlmsghdr *genl_hdr_put(void *buf, size_t buflen, uint16_t family, 
 	struct genlmsghdr *genl;
 	struct ovs_header *ovs;
 
-	if (buflen < CTF_OVS_HDRLEN)
+	nlh = ctf_nlmsg_req_init(buf, buflen, family, flags, GENL_HDRLEN + sizeof(*ovs));
+	if (!nlh)
 		return NULL;
-	memset(buf, 0, CTF_OVS_HDRLEN);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl = mnl_nlmsg_get_payload(nlh);
 	genl->cmd = cmd;
 	genl->version = version;
-	ovs = mnl_nlmsg_put_extra_header(nlh, sizeof(*ovs));
+	ovs = (struct ovs_header *)((char *)genl + GENL_HDRLEN);
 	ovs->dp_ifindex = dp_ifindex;
 	return nlh;
 }
 
-/*
- * libmnl 1.0.4 (Debian 12) does not zero the padding after an attribute
- * whose length is not a multiple of 4 (strings, u8, u16): on an uninitialised
- * buffer those bytes would be whatever the stack held, sent to the kernel.
- * Single requests are small, so zero the whole buffer; batches zero theirs
- * once when allocated.
- */
 struct nlmsghdr *ctf_genl_req_init(void *buf, size_t buflen, uint16_t family, uint8_t cmd,
 				   uint8_t version, uint16_t flags, int dp_ifindex)
 {
-	if (buflen >= CTF_OVS_HDRLEN)
-		memset(buf, 0, buflen);
 	return genl_hdr_put(buf, buflen, family, cmd, version, flags, dp_ifindex);
 }
 
@@ -630,10 +619,11 @@ void ctf_nlbatch_reset(struct ctf_nlbatch *b)
 struct nlmsghdr *ctf_nlbatch_begin(struct ctf_nlbatch *b, uint16_t family, uint8_t cmd,
 				   uint8_t version, uint16_t flags, int dp_ifindex)
 {
-	if (b->open || b->n >= b->max)
+	if (b->open || b->n >= b->max || b->cap - b->len < CTF_OVS_HDRLEN)
 		return NULL;
-	b->open = genl_hdr_put(b->buf + b->len, b->cap - b->len, family, cmd, version,
-			       flags, dp_ifindex);
+	/* Only the headers: the rest of the batch was zeroed when allocated. */
+	b->open = genl_hdr_put(b->buf + b->len, CTF_OVS_HDRLEN, family, cmd, version, flags,
+			       dp_ifindex);
 	return b->open;
 }
 

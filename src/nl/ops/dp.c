@@ -15,6 +15,7 @@
 #include "ctflow/compat.h"
 #include "ctflow/dp.h"
 #include "ctflow/nlsock.h"
+#include "netlink/genl-request.h"
 #include "netlink/nla-inline.h"
 
 #define DP_ATTR_MAX_KNOWN OVS_DP_ATTR_IFINDEX
@@ -34,10 +35,10 @@ static const struct ctf_attr_rule dp_attr_rules[DP_ATTR_MAX_KNOWN + 1] = {
 /* Payloads of 64-bit attributes may be only 4-byte aligned: copy, never cast. */
 static void copy_payload(void *dst, size_t dst_len, const struct nlattr *attr)
 {
-	size_t len = mnl_attr_get_payload_len(attr);
+	size_t len = ctf_nla_len(attr);
 
 	memset(dst, 0, dst_len);
-	memcpy(dst, mnl_attr_get_payload(attr), len < dst_len ? len : dst_len);
+	memcpy(dst, ctf_nla_data(attr), len < dst_len ? len : dst_len);
 }
 
 int ctf_dp_decode(const struct nlmsghdr *nlh, struct ctf_dp_info *info)
@@ -54,7 +55,7 @@ int ctf_dp_decode(const struct nlmsghdr *nlh, struct ctf_dp_info *info)
 		return ret;
 	info->dp_ifindex = ovs->dp_ifindex;
 	if (tb[OVS_DP_ATTR_NAME]) {
-		strncpy(info->name, mnl_attr_get_str(tb[OVS_DP_ATTR_NAME]), sizeof(info->name) - 1);
+		strncpy(info->name, ctf_nla_str(tb[OVS_DP_ATTR_NAME]), sizeof(info->name) - 1);
 	}
 	if (tb[OVS_DP_ATTR_STATS]) {
 		struct ovs_dp_stats st;
@@ -77,51 +78,34 @@ int ctf_dp_decode(const struct nlmsghdr *nlh, struct ctf_dp_info *info)
 	}
 	if (tb[OVS_DP_ATTR_USER_FEATURES]) {
 		info->has_user_features = true;
-		info->user_features = mnl_attr_get_u32(tb[OVS_DP_ATTR_USER_FEATURES]);
+		info->user_features = ctf_nla_u32(tb[OVS_DP_ATTR_USER_FEATURES]);
 	}
 	if (tb[OVS_DP_ATTR_MASKS_CACHE_SIZE]) {
 		info->has_masks_cache_size = true;
-		info->masks_cache_size = mnl_attr_get_u32(tb[OVS_DP_ATTR_MASKS_CACHE_SIZE]);
+		info->masks_cache_size = ctf_nla_u32(tb[OVS_DP_ATTR_MASKS_CACHE_SIZE]);
 	}
 	if (tb[OVS_DP_ATTR_PER_CPU_PIDS]) {
-		info->n_per_cpu_pids = mnl_attr_get_payload_len(tb[OVS_DP_ATTR_PER_CPU_PIDS]) / 4;
-		memcpy(&info->per_cpu_pid0, mnl_attr_get_payload(tb[OVS_DP_ATTR_PER_CPU_PIDS]), 4);
+		info->n_per_cpu_pids = ctf_nla_len(tb[OVS_DP_ATTR_PER_CPU_PIDS]) / 4;
+		memcpy(&info->per_cpu_pid0, ctf_nla_data(tb[OVS_DP_ATTR_PER_CPU_PIDS]), 4);
 	}
 	return 0;
 }
 
-struct dp_reply {
-	struct ctf_dp_info *info;
-	bool seen;
-};
-
-static int dp_reply_cb(const struct nlmsghdr *nlh, void *arg)
+static int decode_dp(const struct nlmsghdr *nlh, void *info)
 {
-	struct dp_reply *r = arg;
-	int ret;
-
-	if (!r->info)
-		return 0;
-	ret = ctf_dp_decode(nlh, r->info);
-	if (ret == 0)
-		r->seen = true;
-	return ret;
+	return ctf_dp_decode(nlh, info);
 }
 
 /* Start a request addressed to @dp (by name or dp_ifindex). */
-static struct nlmsghdr *dp_req(struct ctf_nlsock *sock, char *buf, uint8_t cmd, uint16_t flags,
-			       const struct ctf_dp_ref *dp, int *ret)
+static struct nlmsghdr *dp_req(struct ctf_nlsock *sock, void *buf, size_t buflen, uint8_t cmd,
+			       uint16_t flags, const struct ctf_dp_ref *dp, int *ret)
 {
 	struct nlmsghdr *nlh;
-	uint16_t family;
 	bool by_name = dp && dp->name && dp->name[0];
 
-	*ret = ctf_nlsock_family(sock, OVS_DATAPATH_FAMILY, &family);
-	if (*ret < 0)
-		return NULL;
-	nlh = ctf_genl_req_init(buf, CTF_NL_SMALL_REQ, family, cmd, OVS_DATAPATH_VERSION, flags,
-				by_name || !dp ? 0 : dp->dp_ifindex);
-	if (by_name) {
+	nlh = ctf_genl_req_start(sock, OVS_DATAPATH_FAMILY, OVS_DATAPATH_VERSION, buf, buflen, cmd,
+				 flags, by_name || !dp ? 0 : dp->dp_ifindex, ret);
+	if (nlh && by_name) {
 		if (strlen(dp->name) >= IFNAMSIZ) {
 			*ret = -ENAMETOOLONG;
 			return NULL;
@@ -131,35 +115,24 @@ static struct nlmsghdr *dp_req(struct ctf_nlsock *sock, char *buf, uint8_t cmd, 
 	return nlh;
 }
 
-static int finish(int ret, struct ctf_nlerr *err)
-{
-	if (ret < 0) {
-		if (err && !err->error)
-			err->error = ret;
-		errno = -ret;
-	}
-	return ret;
-}
-
 int ctf_dp_new(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
 	       uint32_t user_features, struct ctf_dp_info *info, struct ctf_nlerr *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
 	struct ctf_dp_ref ref = { .name = name };
-	struct dp_reply reply = { .info = info };
+	struct ctf_genl_reply reply = { .decode = decode_dp, .item = info };
 	struct nlmsghdr *nlh;
 	int ret;
 
 	ctf_nlerr_clear(err);
 	if (!name || !name[0])
-		return finish(-EINVAL, err);
-	nlh = dp_req(sock, buf, OVS_DP_CMD_NEW, info ? NLM_F_ECHO : 0, &ref, &ret);
+		return ctf_genl_fail(-EINVAL, err);
+	nlh = dp_req(sock, buf, sizeof(buf), OVS_DP_CMD_NEW, info ? NLM_F_ECHO : 0, &ref, &ret);
 	if (!nlh)
-		return finish(ret, err);
+		return ctf_genl_fail(ret, err);
 	mnl_attr_put_u32(nlh, OVS_DP_ATTR_UPCALL_PID, upcall_pid);
 	mnl_attr_put_u32(nlh, OVS_DP_ATTR_USER_FEATURES, user_features);
-	ret = ctf_nlsock_transact(sock, nlh, dp_reply_cb, &reply, err);
-	return finish(ret, err);
+	return ctf_genl_get(sock, nlh, &reply, false, err);
 }
 
 int ctf_dp_create(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
@@ -182,28 +155,25 @@ int ctf_dp_del(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_
 	int ret;
 
 	ctf_nlerr_clear(err);
-	nlh = dp_req(sock, buf, OVS_DP_CMD_DEL, 0, dp, &ret);
+	nlh = dp_req(sock, buf, sizeof(buf), OVS_DP_CMD_DEL, 0, dp, &ret);
 	if (!nlh)
-		return finish(ret, err);
-	return finish(ctf_nlsock_transact(sock, nlh, NULL, NULL, err), err);
+		return ctf_genl_fail(ret, err);
+	return ctf_genl_get(sock, nlh, NULL, false, err);
 }
 
 int ctf_dp_get(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_dp_info *info,
 	       struct ctf_nlerr *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
-	struct dp_reply reply = { .info = info };
+	struct ctf_genl_reply reply = { .decode = decode_dp, .item = info };
 	struct nlmsghdr *nlh;
 	int ret;
 
 	ctf_nlerr_clear(err);
-	nlh = dp_req(sock, buf, OVS_DP_CMD_GET, 0, dp, &ret);
+	nlh = dp_req(sock, buf, sizeof(buf), OVS_DP_CMD_GET, 0, dp, &ret);
 	if (!nlh)
-		return finish(ret, err);
-	ret = ctf_nlsock_transact(sock, nlh, dp_reply_cb, &reply, err);
-	if (ret == 0 && !reply.seen)
-		ret = -EBADMSG;
-	return finish(ret, err);
+		return ctf_genl_fail(ret, err);
+	return ctf_genl_get(sock, nlh, &reply, true, err);
 }
 
 struct dp_dump {
@@ -211,34 +181,34 @@ struct dp_dump {
 	void *arg;
 };
 
-static int dp_dump_cb(const struct nlmsghdr *nlh, void *arg)
+static int dp_each(const void *info, void *arg)
 {
-	struct dp_dump *d = arg;
-	struct ctf_dp_info info;
-	int ret = ctf_dp_decode(nlh, &info);
+	const struct dp_dump *d = arg;
 
-	return ret < 0 ? ret : d->cb(&info, d->arg);
+	return d->cb(info, d->arg);
 }
 
 int ctf_dp_dump(struct ctf_nlsock *sock, ctf_dp_cb cb, void *arg, struct ctf_nlerr *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
+	struct ctf_dp_info info;
 	struct dp_dump d = { cb, arg };
+	struct ctf_genl_reply reply = { decode_dp, &info, dp_each, &d };
 	struct nlmsghdr *nlh;
 	int ret;
 
 	ctf_nlerr_clear(err);
-	nlh = dp_req(sock, buf, OVS_DP_CMD_GET, 0, NULL, &ret);
+	nlh = dp_req(sock, buf, sizeof(buf), OVS_DP_CMD_GET, 0, NULL, &ret);
 	if (!nlh)
-		return finish(ret, err);
-	return finish(ctf_nlsock_dump(sock, nlh, dp_dump_cb, &d, err), err);
+		return ctf_genl_fail(ret, err);
+	return ctf_genl_dump(sock, nlh, &reply, err);
 }
 
 int ctf_dp_set(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, uint32_t user_features,
 	       const uint32_t *pids, size_t n_pids, struct ctf_dp_info *info,
 	       struct ctf_nlerr *err)
 {
-	struct dp_reply reply = { .info = info };
+	struct ctf_genl_reply reply = { .decode = decode_dp, .item = info };
 	struct nlmsghdr *nlh;
 	size_t pids_len = n_pids * sizeof(uint32_t);
 	size_t buflen = CTF_NL_SMALL_REQ + pids_len;
@@ -247,19 +217,17 @@ int ctf_dp_set(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, uint32_t us
 
 	ctf_nlerr_clear(err);
 	if (pids && n_pids && pids_len > UINT16_MAX - CTF_NLA_HDRLEN)
-		return finish(-E2BIG, err);
+		return ctf_genl_fail(-E2BIG, err);
 	buf = ctf_xmalloc(buflen);
-	nlh = dp_req(sock, buf, OVS_DP_CMD_SET, info ? NLM_F_ECHO : 0, dp, &ret);
-	if (!nlh) {
-		free(buf);
-		return finish(ret, err);
+	nlh = dp_req(sock, buf, buflen, OVS_DP_CMD_SET, info ? NLM_F_ECHO : 0, dp, &ret);
+	if (nlh) {
+		mnl_attr_put_u32(nlh, OVS_DP_ATTR_USER_FEATURES, user_features);
+		if (pids && n_pids)
+			mnl_attr_put(nlh, OVS_DP_ATTR_PER_CPU_PIDS, pids_len, pids);
+		ret = ctf_genl_get(sock, nlh, &reply, false, err);
 	}
-	mnl_attr_put_u32(nlh, OVS_DP_ATTR_USER_FEATURES, user_features);
-	if (pids && n_pids)
-		mnl_attr_put(nlh, OVS_DP_ATTR_PER_CPU_PIDS, pids_len, pids);
-	ret = ctf_nlsock_transact(sock, nlh, dp_reply_cb, &reply, err);
 	free(buf);
-	return finish(ret, err);
+	return ctf_genl_fail(ret, err);
 }
 
 static const struct {

@@ -21,6 +21,7 @@
 #include "ctflow/compat.h"
 #include "ctflow/dp.h"
 #include "ctflow/nlsock.h"
+#include "netlink/genl-request.h"
 
 /* A recirc_id no pipeline uses, with an EtherType nobody sends: never matches. */
 #define PROBE_RECIRC_ID 0xfffffff7u
@@ -74,16 +75,20 @@ static void put_probe_action(struct nlmsghdr *nlh, enum probe_action what)
 	mnl_attr_nest_end(nlh, acts);
 }
 
-static int probe_flow_del(struct ctf_nlsock *sock, uint16_t family, int dp_ifindex)
+static int probe_flow_del(struct ctf_nlsock *sock, int dp_ifindex)
 {
 	char buf[CTF_NL_SMALL_REQ];
-	struct nlmsghdr *nlh = ctf_genl_req_init(buf, sizeof(buf), family, OVS_FLOW_CMD_DEL,
-						 OVS_FLOW_VERSION, 0, dp_ifindex);
+	struct nlmsghdr *nlh;
+	int ret;
 
+	nlh = ctf_genl_req_start(sock, OVS_FLOW_FAMILY, OVS_FLOW_VERSION, buf, sizeof(buf),
+				 OVS_FLOW_CMD_DEL, 0, dp_ifindex, &ret);
+	if (!nlh)
+		return ret;
 	mnl_attr_put(nlh, OVS_FLOW_ATTR_UFID, sizeof(probe_ufid), probe_ufid);
 	mnl_attr_put_u32(nlh, OVS_FLOW_ATTR_UFID_FLAGS, OVS_UFID_F_OMIT_KEY |
 			 OVS_UFID_F_OMIT_MASK | OVS_UFID_F_OMIT_ACTIONS);
-	return ctf_nlsock_transact(sock, nlh, NULL, NULL, NULL);
+	return ctf_genl_get(sock, nlh, NULL, false, NULL);
 }
 
 /* 1 supported, 0 refused with EINVAL, negative errno: could not tell. */
@@ -91,23 +96,21 @@ static int probe_action(struct ctf_nlsock *sock, int dp_ifindex, enum probe_acti
 {
 	char buf[CTF_NL_SMALL_REQ];
 	struct nlmsghdr *nlh;
-	uint16_t family;
 	int ret;
 
-	ret = ctf_nlsock_family(sock, OVS_FLOW_FAMILY, &family);
-	if (ret < 0)
-		return ret;
 	/* Leftover from an interrupted earlier probe would make NEW fail with EEXIST. */
-	probe_flow_del(sock, family, dp_ifindex);
-	nlh = ctf_genl_req_init(buf, sizeof(buf), family, OVS_FLOW_CMD_NEW, OVS_FLOW_VERSION,
-				NLM_F_CREATE | NLM_F_EXCL, dp_ifindex);
+	probe_flow_del(sock, dp_ifindex);
+	nlh = ctf_genl_req_start(sock, OVS_FLOW_FAMILY, OVS_FLOW_VERSION, buf, sizeof(buf),
+				 OVS_FLOW_CMD_NEW, NLM_F_CREATE | NLM_F_EXCL, dp_ifindex, &ret);
+	if (!nlh)
+		return ret;
 	put_probe_key(nlh);
 	put_probe_action(nlh, what);
 	mnl_attr_put(nlh, OVS_FLOW_ATTR_PROBE, 0, NULL);
 	mnl_attr_put(nlh, OVS_FLOW_ATTR_UFID, sizeof(probe_ufid), probe_ufid);
-	ret = ctf_nlsock_transact(sock, nlh, NULL, NULL, NULL);
+	ret = ctf_genl_get(sock, nlh, NULL, false, NULL);
 	if (ret == 0) {
-		probe_flow_del(sock, family, dp_ifindex);
+		probe_flow_del(sock, dp_ifindex);
 		return 1;
 	}
 	/* Unknown action types and missing kernel support (psample) both say EINVAL/EOPNOTSUPP. */

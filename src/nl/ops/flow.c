@@ -12,6 +12,7 @@
 
 #include "ctflow/flow.h"
 #include "ctflow/nlsock.h"
+#include "netlink/genl-request.h"
 #include "netlink/nla-inline.h"
 
 struct op_desc {
@@ -107,54 +108,54 @@ static bool put_flow_attrs(struct nlmsghdr *nlh, size_t buflen, enum ctf_flow_op
 	return true;
 }
 
-struct reply_ctx {
+static int decode_flow(const struct nlmsghdr *nlh, void *info)
+{
+	return ctf_flow_info_parse(nlh, info) < 0 ? -EBADMSG : 0;
+}
+
+struct flow_each {
 	ctf_flow_cb cb;
 	void *arg;
 };
 
-static int reply_cb(const struct nlmsghdr *nlh, void *arg)
+static int flow_each(const void *info, void *arg)
 {
-	struct reply_ctx *ctx = arg;
-	struct ctf_flow_info info;
+	const struct flow_each *e = arg;
 
-	if (ctf_flow_info_parse(nlh, &info) < 0)
-		return -EBADMSG;
-	return ctx->cb ? ctx->cb(&info, ctx->arg) : 0;
+	return e->cb ? e->cb(info, e->arg) : 0;
 }
 
-static int flow_family(struct ctf_nlsock *sock, uint16_t *family)
+static struct nlmsghdr *flow_req(struct ctf_nlsock *sock, void *buf, size_t buflen, uint8_t cmd,
+				 uint16_t flags, int dp_ifindex, int *ret)
 {
-	return ctf_nlsock_family(sock, OVS_FLOW_FAMILY, family);
+	return ctf_genl_req_start(sock, OVS_FLOW_FAMILY, OVS_FLOW_VERSION, buf, buflen, cmd, flags,
+				  dp_ifindex, ret);
 }
 
 int ctf_flow_op(struct ctf_nlsock *sock, int dp_ifindex, enum ctf_flow_op op,
 		const struct ctf_flow_req *req, ctf_flow_cb cb, void *arg, struct ctf_nlerr *err)
 {
 	struct op_desc d = op_desc(op);
-	struct reply_ctx ctx = { cb, arg };
-	uint16_t family;
+	struct ctf_flow_info info;
+	struct flow_each e = { cb, arg };
+	struct ctf_genl_reply reply = { decode_flow, &info, flow_each, &e };
 	size_t buflen = CTF_OVS_HDRLEN + req_attr_size(req);
+	struct nlmsghdr *nlh;
+	void *buf;
 	int ret;
 
-	if (err)
-		ctf_nlerr_clear(err);
-	ret = flow_family(sock, &family);
-	if (ret < 0)
-		return ret;
+	ctf_nlerr_clear(err);
 	/* GET always replies; the others only when asked to echo. */
 	if (cb && op != CTF_FLOW_GET)
 		d.flags |= NLM_F_ECHO;
-
-	void *buf = ctf_xzalloc(buflen);
-	struct nlmsghdr *nlh = ctf_genl_req_init(buf, buflen, family, d.cmd, OVS_FLOW_VERSION,
-						 d.flags, dp_ifindex);
-	if (!nlh || !put_flow_attrs(nlh, buflen, op, req)) {
-		free(buf);
-		return -EMSGSIZE;
-	}
-	ret = ctf_nlsock_transact(sock, nlh, reply_cb, &ctx, err);
+	buf = ctf_xzalloc(buflen);
+	nlh = flow_req(sock, buf, buflen, d.cmd, d.flags, dp_ifindex, &ret);
+	if (nlh && !put_flow_attrs(nlh, buflen, op, req))
+		ret = -EMSGSIZE;
+	else if (nlh)
+		ret = ctf_genl_get(sock, nlh, &reply, false, err);
 	free(buf);
-	return ret;
+	return ctf_genl_fail(ret, err);
 }
 
 int ctf_flow_flush(struct ctf_nlsock *sock, int dp_ifindex, struct ctf_nlerr *err)
@@ -168,23 +169,20 @@ int ctf_flow_dump(struct ctf_nlsock *sock, int dp_ifindex, uint32_t ufid_flags,
 		  ctf_flow_cb cb, void *arg, struct ctf_nlerr *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
-	struct reply_ctx ctx = { cb, arg };
-	uint16_t family;
+	struct ctf_flow_info info;
+	struct flow_each e = { cb, arg };
+	struct ctf_genl_reply reply = { decode_flow, &info, flow_each, &e };
+	struct nlmsghdr *nlh;
 	int ret;
 
-	if (err)
-		ctf_nlerr_clear(err);
-	ret = flow_family(sock, &family);
-	if (ret < 0)
-		return ret;
-	struct nlmsghdr *nlh = ctf_genl_req_init(buf, sizeof(buf), family, OVS_FLOW_CMD_GET,
-						 OVS_FLOW_VERSION, 0, dp_ifindex);
-	if (!nlh)
-		return -EMSGSIZE;
-	if (ufid_flags && !mnl_attr_put_u32_check(nlh, sizeof(buf), OVS_FLOW_ATTR_UFID_FLAGS,
-						  ufid_flags))
-		return -EMSGSIZE;
-	return ctf_nlsock_dump(sock, nlh, reply_cb, &ctx, err);
+	ctf_nlerr_clear(err);
+	nlh = flow_req(sock, buf, sizeof(buf), OVS_FLOW_CMD_GET, 0, dp_ifindex, &ret);
+	if (nlh && ufid_flags &&
+	    !mnl_attr_put_u32_check(nlh, sizeof(buf), OVS_FLOW_ATTR_UFID_FLAGS, ufid_flags))
+		ret = -EMSGSIZE;
+	else if (nlh)
+		ret = ctf_genl_dump(sock, nlh, &reply, err);
+	return ctf_genl_fail(ret, err);
 }
 
 int ctf_flow_batch_add(struct ctf_nlbatch *batch, uint16_t family, int dp_ifindex,

@@ -12,11 +12,11 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "ctflow/compat.h"
 #include "ctflow/dp.h"
 #include "ctflow/nlsock.h"
+#include "netlink/genl-request.h"
 #include "netlink/nla-inline.h"
 
 #define VPORT_ATTR_MAX_KNOWN OVS_VPORT_ATTR_UPCALL_STATS
@@ -72,14 +72,6 @@ int ctf_vport_type_parse(const char *name, uint32_t *type)
 	return -EINVAL;
 }
 
-static uint64_t get_u64(const struct nlattr *attr)
-{
-	uint64_t v;
-
-	memcpy(&v, mnl_attr_get_payload(attr), sizeof(v));	/* may be 4-aligned */
-	return v;
-}
-
 int ctf_vport_decode(const struct nlmsghdr *nlh, struct ctf_vport_info *info)
 {
 	const struct nlattr *tb[VPORT_ATTR_MAX_KNOWN + 1];
@@ -96,25 +88,25 @@ int ctf_vport_decode(const struct nlmsghdr *nlh, struct ctf_vport_info *info)
 	if (!tb[OVS_VPORT_ATTR_PORT_NO] || !tb[OVS_VPORT_ATTR_TYPE] || !tb[OVS_VPORT_ATTR_NAME])
 		return -EBADMSG;
 	info->dp_ifindex = ovs->dp_ifindex;
-	info->port_no = mnl_attr_get_u32(tb[OVS_VPORT_ATTR_PORT_NO]);
-	info->type = mnl_attr_get_u32(tb[OVS_VPORT_ATTR_TYPE]);
-	strncpy(info->name, mnl_attr_get_str(tb[OVS_VPORT_ATTR_NAME]), sizeof(info->name) - 1);
+	info->port_no = ctf_nla_u32(tb[OVS_VPORT_ATTR_PORT_NO]);
+	info->type = ctf_nla_u32(tb[OVS_VPORT_ATTR_TYPE]);
+	strncpy(info->name, ctf_nla_str(tb[OVS_VPORT_ATTR_NAME]), sizeof(info->name) - 1);
 	if (tb[OVS_VPORT_ATTR_IFINDEX])
-		info->ifindex = (int)mnl_attr_get_u32(tb[OVS_VPORT_ATTR_IFINDEX]);
+		info->ifindex = (int)ctf_nla_u32(tb[OVS_VPORT_ATTR_IFINDEX]);
 	if (tb[OVS_VPORT_ATTR_NETNSID]) {
 		info->has_netnsid = true;
-		info->netnsid = (int)mnl_attr_get_u32(tb[OVS_VPORT_ATTR_NETNSID]);
+		info->netnsid = (int)ctf_nla_u32(tb[OVS_VPORT_ATTR_NETNSID]);
 	}
 	if (tb[OVS_VPORT_ATTR_UPCALL_PID]) {
 		const struct nlattr *a = tb[OVS_VPORT_ATTR_UPCALL_PID];
 
-		info->n_upcall_pids = mnl_attr_get_payload_len(a) / 4;
-		memcpy(&info->upcall_pid0, mnl_attr_get_payload(a), 4);
+		info->n_upcall_pids = ctf_nla_len(a) / 4;
+		memcpy(&info->upcall_pid0, ctf_nla_data(a), 4);
 	}
 	if (tb[OVS_VPORT_ATTR_STATS]) {
 		struct ovs_vport_stats st;
 
-		memcpy(&st, mnl_attr_get_payload(tb[OVS_VPORT_ATTR_STATS]), sizeof(st));
+		memcpy(&st, ctf_nla_data(tb[OVS_VPORT_ATTR_STATS]), sizeof(st));
 		info->has_stats = true;
 		info->rx_packets = st.rx_packets;
 		info->tx_packets = st.tx_packets;
@@ -134,9 +126,9 @@ int ctf_vport_decode(const struct nlmsghdr *nlh, struct ctf_vport_info *info)
 			return ret;
 		info->has_upcall_stats = true;
 		if (us[OVS_VPORT_UPCALL_ATTR_SUCCESS])
-			info->upcall_success = get_u64(us[OVS_VPORT_UPCALL_ATTR_SUCCESS]);
+			info->upcall_success = ctf_nla_u64(us[OVS_VPORT_UPCALL_ATTR_SUCCESS]);
 		if (us[OVS_VPORT_UPCALL_ATTR_FAIL])
-			info->upcall_fail = get_u64(us[OVS_VPORT_UPCALL_ATTR_FAIL]);
+			info->upcall_fail = ctf_nla_u64(us[OVS_VPORT_UPCALL_ATTR_FAIL]);
 	}
 	if (tb[OVS_VPORT_ATTR_OPTIONS]) {
 		const struct nlattr *opt[OVS_TUNNEL_ATTR_DST_PORT + 1];
@@ -147,38 +139,15 @@ int ctf_vport_decode(const struct nlmsghdr *nlh, struct ctf_vport_info *info)
 			return ret;
 		if (opt[OVS_TUNNEL_ATTR_DST_PORT]) {
 			info->has_dst_port = true;
-			info->dst_port = mnl_attr_get_u16(opt[OVS_TUNNEL_ATTR_DST_PORT]);
+			info->dst_port = ctf_nla_u16(opt[OVS_TUNNEL_ATTR_DST_PORT]);
 		}
 	}
 	return 0;
 }
 
-struct vport_reply {
-	struct ctf_vport_info *info;
-	bool seen;
-};
-
-static int vport_reply_cb(const struct nlmsghdr *nlh, void *arg)
+static int decode_vport(const struct nlmsghdr *nlh, void *info)
 {
-	struct vport_reply *r = arg;
-	int ret;
-
-	if (!r->info)
-		return 0;
-	ret = ctf_vport_decode(nlh, r->info);
-	if (ret == 0)
-		r->seen = true;
-	return ret;
-}
-
-static int finish(int ret, struct ctf_nlerr *err)
-{
-	if (ret < 0) {
-		if (err && !err->error)
-			err->error = ret;
-		errno = -ret;
-	}
-	return ret;
+	return ctf_vport_decode(nlh, info);
 }
 
 /*
@@ -190,19 +159,17 @@ static struct nlmsghdr *vport_req(struct ctf_nlsock *sock, void *buf, size_t buf
 				  uint32_t port_no, int *ret)
 {
 	struct nlmsghdr *nlh;
-	uint16_t family;
 
-	*ret = ctf_nlsock_family(sock, OVS_VPORT_FAMILY, &family);
-	if (*ret < 0)
-		return NULL;
-	if (name && strlen(name) >= IFNAMSIZ) {
+	nlh = ctf_genl_req_start(sock, OVS_VPORT_FAMILY, OVS_VPORT_VERSION, buf, buflen, cmd, flags,
+				 dp_ifindex, ret);
+	/* After the family: a missing module is reported before a bad name. */
+	if (nlh && name && strlen(name) >= IFNAMSIZ) {
 		*ret = -ENAMETOOLONG;
 		return NULL;
 	}
-	nlh = ctf_genl_req_init(buf, buflen, family, cmd, OVS_VPORT_VERSION, flags, dp_ifindex);
-	if (name)
+	if (nlh && name)
 		mnl_attr_put_strz(nlh, OVS_VPORT_ATTR_NAME, name);
-	if (port_no != CTF_VPORT_NO_ANY)
+	if (nlh && port_no != CTF_VPORT_NO_ANY)
 		mnl_attr_put_u32(nlh, OVS_VPORT_ATTR_PORT_NO, port_no);
 	return nlh;
 }
@@ -222,7 +189,7 @@ static int vport_change(struct ctf_nlsock *sock, uint8_t cmd, int dp_ifindex,
 			const struct ctf_vport_req *req, struct ctf_vport_info *info,
 			struct ctf_nlerr *err)
 {
-	struct vport_reply reply = { .info = info };
+	struct ctf_genl_reply reply = { .decode = decode_vport, .item = info };
 	size_t buflen;
 	struct nlmsghdr *nlh;
 	char *buf;
@@ -230,31 +197,28 @@ static int vport_change(struct ctf_nlsock *sock, uint8_t cmd, int dp_ifindex,
 
 	ctf_nlerr_clear(err);
 	if (!req->name && (cmd == OVS_VPORT_CMD_NEW || req->port_no == CTF_VPORT_NO_ANY))
-		return finish(-EINVAL, err);
+		return ctf_genl_fail(-EINVAL, err);
 	/* The array is one attribute, whose length is a u16. */
 	if (req->n_upcall_pids > (UINT16_MAX - CTF_NLA_HDRLEN) / sizeof(uint32_t))
-		return finish(-E2BIG, err);
+		return ctf_genl_fail(-E2BIG, err);
 	buflen = CTF_NL_SMALL_REQ + req->n_upcall_pids * sizeof(uint32_t);
 	buf = ctf_xmalloc(buflen);
 	nlh = vport_req(sock, buf, buflen, cmd, info ? NLM_F_ECHO : 0, dp_ifindex, req->name,
 			req->port_no, &ret);
-	if (!nlh)
-		goto out;
-	if (req->type)
-		mnl_attr_put_u32(nlh, OVS_VPORT_ATTR_TYPE, req->type);
-	put_pids(nlh, req, cmd == OVS_VPORT_CMD_NEW);
-	if (req->has_dst_port) {
-		struct nlattr *nest = mnl_attr_nest_start(nlh, OVS_VPORT_ATTR_OPTIONS);
+	if (nlh) {
+		if (req->type)
+			mnl_attr_put_u32(nlh, OVS_VPORT_ATTR_TYPE, req->type);
+		put_pids(nlh, req, cmd == OVS_VPORT_CMD_NEW);
+		if (req->has_dst_port) {
+			struct nlattr *nest = mnl_attr_nest_start(nlh, OVS_VPORT_ATTR_OPTIONS);
 
-		mnl_attr_put_u16(nlh, OVS_TUNNEL_ATTR_DST_PORT, req->dst_port);
-		mnl_attr_nest_end(nlh, nest);
+			mnl_attr_put_u16(nlh, OVS_TUNNEL_ATTR_DST_PORT, req->dst_port);
+			mnl_attr_nest_end(nlh, nest);
+		}
+		ret = ctf_genl_get(sock, nlh, &reply, info != NULL, err);
 	}
-	ret = ctf_nlsock_transact(sock, nlh, vport_reply_cb, &reply, err);
-	if (ret == 0 && info && !reply.seen)
-		ret = -EBADMSG;
-out:
 	free(buf);
-	return finish(ret, err);
+	return ctf_genl_fail(ret, err);
 }
 
 int ctf_vport_new(struct ctf_nlsock *sock, int dp_ifindex, const struct ctf_vport_req *req,
@@ -280,15 +244,15 @@ int ctf_vport_del(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uin
 	nlh = vport_req(sock, buf, sizeof(buf), OVS_VPORT_CMD_DEL, 0, dp_ifindex, name,
 			name ? CTF_VPORT_NO_ANY : port_no, &ret);
 	if (!nlh)
-		return finish(ret, err);
-	return finish(ctf_nlsock_transact(sock, nlh, NULL, NULL, err), err);
+		return ctf_genl_fail(ret, err);
+	return ctf_genl_get(sock, nlh, NULL, false, err);
 }
 
 int ctf_vport_get(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uint32_t port_no,
 		  struct ctf_vport_info *info, struct ctf_nlerr *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
-	struct vport_reply reply = { .info = info };
+	struct ctf_genl_reply reply = { .decode = decode_vport, .item = info };
 	struct nlmsghdr *nlh;
 	int ret;
 
@@ -296,11 +260,8 @@ int ctf_vport_get(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uin
 	nlh = vport_req(sock, buf, sizeof(buf), OVS_VPORT_CMD_GET, 0, dp_ifindex, name,
 			name ? CTF_VPORT_NO_ANY : port_no, &ret);
 	if (!nlh)
-		return finish(ret, err);
-	ret = ctf_nlsock_transact(sock, nlh, vport_reply_cb, &reply, err);
-	if (ret == 0 && !reply.seen)
-		ret = -EBADMSG;
-	return finish(ret, err);
+		return ctf_genl_fail(ret, err);
+	return ctf_genl_get(sock, nlh, &reply, true, err);
 }
 
 struct vport_dump {
@@ -308,20 +269,20 @@ struct vport_dump {
 	void *arg;
 };
 
-static int vport_dump_cb(const struct nlmsghdr *nlh, void *arg)
+static int vport_each(const void *info, void *arg)
 {
-	struct vport_dump *d = arg;
-	struct ctf_vport_info info;
-	int ret = ctf_vport_decode(nlh, &info);
+	const struct vport_dump *d = arg;
 
-	return ret < 0 ? ret : d->cb(&info, d->arg);
+	return d->cb(info, d->arg);
 }
 
 int ctf_vport_dump(struct ctf_nlsock *sock, int dp_ifindex, ctf_vport_cb cb, void *arg,
 		   struct ctf_nlerr *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
+	struct ctf_vport_info info;
 	struct vport_dump d = { cb, arg };
+	struct ctf_genl_reply reply = { decode_vport, &info, vport_each, &d };
 	struct nlmsghdr *nlh;
 	int ret;
 
@@ -329,8 +290,8 @@ int ctf_vport_dump(struct ctf_nlsock *sock, int dp_ifindex, ctf_vport_cb cb, voi
 	nlh = vport_req(sock, buf, sizeof(buf), OVS_VPORT_CMD_GET, 0, dp_ifindex, NULL,
 			CTF_VPORT_NO_ANY, &ret);
 	if (!nlh)
-		return finish(ret, err);
-	return finish(ctf_nlsock_dump(sock, nlh, vport_dump_cb, &d, err), err);
+		return ctf_genl_fail(ret, err);
+	return ctf_genl_dump(sock, nlh, &reply, err);
 }
 
 static int cmp_port_no(const void *a_, const void *b_)
@@ -357,9 +318,9 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct link_stats_ctx *ctx = data;
 
-	if (mnl_attr_get_type(attr) == IFLA_STATS64 &&
-	    mnl_attr_get_payload_len(attr) >= sizeof(ctx->st)) {
-		memcpy(&ctx->st, mnl_attr_get_payload(attr), sizeof(ctx->st));
+	if (ctf_nla_type(attr) == IFLA_STATS64 &&
+	    ctf_nla_len(attr) >= sizeof(ctx->st)) {
+		memcpy(&ctx->st, ctf_nla_data(attr), sizeof(ctx->st));
 		ctx->found = true;
 	}
 	return MNL_CB_OK;
@@ -368,63 +329,35 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 static int link_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	if (nlh->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
-	return ctf_attr_walk(nlh, sizeof(struct ifinfomsg), link_attr_cb, data);
+		return 0;
+	return ctf_attr_walk(nlh, sizeof(struct ifinfomsg), link_attr_cb, data) < 0 ? -EBADMSG : 0;
 }
 
+/* One RTM_GETLINK on a NETLINK_ROUTE socket of the same layer as every other request. */
 static int get_link_stats(int ifindex, struct rtnl_link_stats64 *st)
 {
-	union {
-		char bytes[16384];
-		struct nlmsghdr align;
-	} rx;
 	char tx[NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct ifinfomsg))];
 	struct link_stats_ctx ctx = { .found = false };
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	struct ctf_nlsock *sock;
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
-	uint32_t seq = (uint32_t)time(NULL), portid;
-	ssize_t n;
 	int ret;
 
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	memset(tx, 0, sizeof(tx));
-	nlh = mnl_nlmsg_put_header(tx);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = seq;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ret = ctf_nlsock_open_proto(&sock, NETLINK_ROUTE);
+	if (ret < 0)
+		return ret;
+	nlh = ctf_nlmsg_req_init(tx, sizeof(tx), RTM_GETLINK, 0, sizeof(*ifi));
+	ifi = mnl_nlmsg_get_payload(nlh);
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	do {
-		n = mnl_socket_recvfrom(nl, rx.bytes, sizeof(rx.bytes));
-		if (n < 0) {
-			ret = -errno;
-			goto out;
-		}
-		/* One RTM_NEWLINK, or an error: both end the exchange (STOP or ERROR). */
-		ret = mnl_cb_run(rx.bytes, (size_t)n, seq, portid, link_msg_cb, &ctx);
-	} while (ret > 0 && !ctx.found);
-	if (ret < 0) {
-		ret = -errno;
-		goto out;
-	}
-	ret = ctx.found ? 0 : -ENODATA;
-	if (ret == 0)
-		*st = ctx.st;
-out:
-	mnl_socket_close(nl);
-	return ret;
+	ret = ctf_nlsock_transact(sock, nlh, link_msg_cb, &ctx, NULL);
+	ctf_nlsock_close(sock);
+	if (ret < 0)
+		return ret;
+	if (!ctx.found)
+		return -ENODATA;
+	*st = ctx.st;
+	return 0;
 }
 
 int ctf_vport_add_link_stats(struct ctf_vport_info *p)
