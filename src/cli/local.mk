@@ -26,6 +26,7 @@ ctflow_SOURCES = \
 	src/cli/cmd-ct.c \
 	src/cli/cmd-flow.h \
 	src/cli/cmd-flow.c \
+	src/cli/flow-find.c \
 	src/cli/cmd-bulk.c \
 	$(NULL)
 ctflow_SOURCES += src/cli/cmd-monitor.c
