@@ -375,6 +375,39 @@ static int pick_redirects(int argc, char **argv, const struct port_list *all, co
 	return CLI_OK;
 }
 
+/* Point the upcalls of the ports @redir (and the per-CPU PIDs) at @portid. */
+static int point_upcalls(struct flow_cli *fc, const struct ctf_dp_info *dp,
+			 struct redirect *redir, size_t n_redir, uint32_t portid, bool *cpu_pids_set)
+{
+	for (size_t i = 0; i < n_redir; i++) {
+		if (set_port_pid(fc->sock, fc->dp_ifindex, redir[i].name, portid) < 0)
+			return -1;
+		redir[i].done = true;
+	}
+	if (per_cpu_dispatch(dp)) {
+		if (set_cpu_pids(fc->sock, dp, portid) < 0)
+			return -1;
+		*cpu_pids_set = true;
+	}
+	return 0;
+}
+
+/* Give the ports back to whoever had them (0: nobody, upcalls off). */
+static int give_back_upcalls(struct flow_cli *fc, const struct ctf_dp_info *dp,
+			     const struct redirect *redir, size_t n_redir, bool cpu_pids_set)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < n_redir; i++) {
+		if (redir[i].done &&
+		    set_port_pid(fc->sock, fc->dp_ifindex, redir[i].name, redir[i].old_pid) < 0)
+			ret = -1;
+	}
+	if (cpu_pids_set && set_cpu_pids(fc->sock, dp, dp->per_cpu_pid0) < 0)
+		ret = -1;
+	return ret;
+}
+
 int cmd_upcall_listen(int argc, char **argv)
 {
 	struct listen_ctx l;
@@ -421,16 +454,8 @@ int cmd_upcall_listen(int argc, char **argv)
 		goto out;
 	}
 	catch_stop_signals();
-	for (size_t i = 0; i < n_redir; i++) {
-		if (set_port_pid(fc.sock, fc.dp_ifindex, redir[i].name, ctf_nlsock_portid(usock)) < 0)
-			goto restore;
-		redir[i].done = true;
-	}
-	if (per_cpu_dispatch(&dp)) {
-		if (set_cpu_pids(fc.sock, &dp, ctf_nlsock_portid(usock)) < 0)
-			goto restore;
-		cpu_pids_set = true;
-	}
+	if (point_upcalls(&fc, &dp, redir, n_redir, ctf_nlsock_portid(usock), &cpu_pids_set) < 0)
+		goto restore;
 
 	l.flags = (cli_opts.json ? CTF_MON_JSON : 0) | (cli_opts.more ? CTF_MON_VERBOSE : 0);
 	l.ports = cli_opts.names ? &names : NULL;
@@ -444,13 +469,7 @@ int cmd_upcall_listen(int argc, char **argv)
 	ctf_str_free(&l.line);
 
 restore:
-	/* Give the ports back to whoever had them (0: nobody, upcalls off). */
-	for (size_t i = 0; i < n_redir; i++) {
-		if (redir[i].done &&
-		    set_port_pid(fc.sock, fc.dp_ifindex, redir[i].name, redir[i].old_pid) < 0)
-			rc = CLI_ERR;
-	}
-	if (cpu_pids_set && set_cpu_pids(fc.sock, &dp, dp.per_cpu_pid0) < 0)
+	if (give_back_upcalls(&fc, &dp, redir, n_redir, cpu_pids_set) < 0)
 		rc = CLI_ERR;
 out:
 	if (usock)
