@@ -129,8 +129,8 @@ tests_unit_check_flowprint_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_flowprint_LDADD = $(UNIT_LDADD)
 
 check_PROGRAMS += tests/unit/check_bulk
-tests_unit_check_bulk_SOURCES = tests/unit/check_bulk.c
-tests_unit_check_bulk_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_bulk_SOURCES = tests/unit/check_bulk.c src/cli/flow-find.c
+tests_unit_check_bulk_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/src/cli
 tests_unit_check_bulk_LDADD = $(UNIT_LDADD)
 endif
 
