@@ -3,7 +3,9 @@
 #ifndef CTFLOW_CLI_H
 #define CTFLOW_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 extern const char *PROG_NAME;
 
@@ -61,5 +63,23 @@ void cli_fail_nl(const char *what, int ret, const struct ctf_nlerr *nlerr, const
 const char *cli_dp_parse(const char *arg, struct ctf_err *err);
 /* cli_dp_parse() that prints "cannot <what>: ..." when it refuses. */
 const char *cli_dp_name(const char *arg, const char *what);
+
+/*
+ * The ports of a datapath, sorted by number as ovs-dpctl prints them
+ * (port-list.c): 0 or a negative errno. Free list->ports.
+ */
+struct ctf_nlsock;
+struct ctf_nlerr;
+struct ctf_vport_info;
+struct cli_port_list {
+	struct ctf_vport_info *ports;
+	size_t n, cap;
+};
+int cli_port_list_load(struct ctf_nlsock *sock, int dp_ifindex, struct cli_port_list *list,
+		       struct ctf_nlerr *err);
+
+/* Set by SIGINT and SIGTERM once cli_catch_stop_signals() ran (stop-signals.c). */
+extern volatile sig_atomic_t cli_stop_requested;
+void cli_catch_stop_signals(void);
 
 #endif

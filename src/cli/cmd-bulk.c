@@ -6,6 +6,11 @@
  * a failure is reported with FILE:LINE while the other lines still apply.
  * A line that does not parse is reported and never sent. --stop-on-error
  * sends one request at a time, so nothing after the first failure is applied.
+ *
+ * As in add-flow, a line sends a UFID only when it gives one. Modify and
+ * delete lines by FLOW that the kernel did not find by key are looked for
+ * among the UFID flows (one dump per batch, flow-find.c) and sent again by
+ * the UFID found.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +37,15 @@ struct bulk {
 	struct ctf_nlbatch batch, retry;
 	struct bulk_item items[BULK_MAX_REQUESTS];
 	struct bulk_item retry_items[BULK_MAX_REQUESTS];
+	/* Requests of the batch the kernel did not find by key, to look up. */
+	struct lost_req {
+		const struct nlmsghdr *nlh;	/* in batch.buf */
+		const struct ctf_nlerr *res;	/* in batch.results */
+		struct bulk_item it;
+	} lost[BULK_MAX_REQUESTS];
+	struct flow_want want[BULK_MAX_REQUESTS];
+	struct ctf_ufid found[BULK_MAX_REQUESTS];
+	bool has[BULK_MAX_REQUESTS];
 	unsigned long applied, failed;
 	bool stop;
 };
@@ -65,8 +79,24 @@ static void report_kernel(struct bulk *bk, const struct bulk_item *it, const str
 	report(bk, it, &err);
 }
 
-/* Queue @nlh again in the retry batch, addressed by key: without its UFID. */
-static bool queue_by_key(struct bulk *bk, const struct nlmsghdr *nlh, const struct bulk_item *it)
+/* The payload of @nlh's attribute @type, or NULL (*len 0). */
+static const void *req_attr(const struct nlmsghdr *nlh, uint16_t type, size_t *len)
+{
+	const struct nlattr *a;
+
+	*len = 0;
+	for (a = mnl_nlmsg_get_payload_offset(nlh, CTF_OVS_ATTR_OFFSET);
+	     mnl_attr_ok(a, attr_room(mnl_nlmsg_get_payload_tail(nlh), a)); a = mnl_attr_next(a))
+		if (mnl_attr_get_type(a) == type) {
+			*len = mnl_attr_get_payload_len(a);
+			return mnl_attr_get_payload(a);
+		}
+	return NULL;
+}
+
+/* Queue @nlh again in the retry batch, addressed by @ufid as well as its key. */
+static bool queue_with_ufid(struct bulk *bk, const struct nlmsghdr *nlh,
+			    const struct bulk_item *it, const struct ctf_ufid *ufid)
 {
 	const struct genlmsghdr *g = ctf_genl_hdr(nlh);
 	const struct ovs_header *oh = ctf_genl_ovs_header(nlh);
@@ -81,16 +111,47 @@ static bool queue_by_key(struct bulk *bk, const struct nlmsghdr *nlh, const stru
 		return false;
 	for (a = mnl_nlmsg_get_payload_offset(nlh, CTF_OVS_ATTR_OFFSET);
 	     mnl_attr_ok(a, attr_room(mnl_nlmsg_get_payload_tail(nlh), a)); a = mnl_attr_next(a)) {
-		if (mnl_attr_get_type(a) == OVS_FLOW_ATTR_UFID)
-			continue;
 		if (!mnl_attr_put_check(req, ctf_nlbatch_room(&bk->retry), a->nla_type,
 					mnl_attr_get_payload_len(a), mnl_attr_get_payload(a))) {
 			ctf_nlbatch_cancel(&bk->retry);
 			return false;
 		}
 	}
+	if (!mnl_attr_put_check(req, ctf_nlbatch_room(&bk->retry), OVS_FLOW_ATTR_UFID,
+				sizeof(*ufid), ufid)) {
+		ctf_nlbatch_cancel(&bk->retry);
+		return false;
+	}
 	bk->retry_items[ctf_nlbatch_end(&bk->retry)] = *it;
 	return true;
+}
+
+/*
+ * The batch's requests bk->lost[0..n) were not found by key: find the UFID
+ * flows with their matches and queue them again by UFID; report the rest.
+ */
+static void retry_lost(struct bulk *bk, unsigned n)
+{
+	struct ctf_nlerr nlerr;
+	size_t nw = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		size_t key_len, mask_len;
+		const void *key = req_attr(bk->lost[i].nlh, OVS_FLOW_ATTR_KEY, &key_len);
+		const void *mask = req_attr(bk->lost[i].nlh, OVS_FLOW_ATTR_MASK, &mask_len);
+
+		if (key && flow_match_id(key, key_len, mask, mask_len, &bk->want[nw].id) == 0)
+			bk->want[nw++].index = i;
+	}
+	memset(bk->has, 0, sizeof(bk->has));
+	if (nw && flow_find_ufids(&bk->fc, bk->want, nw, bk->found, bk->has, &nlerr) < 0)
+		memset(bk->has, 0, sizeof(bk->has));
+	for (unsigned i = 0; i < n; i++) {
+		const struct lost_req *l = &bk->lost[i];
+
+		if (!bk->has[i] || !queue_with_ufid(bk, l->nlh, &l->it, &bk->found[i]))
+			report_kernel(bk, &l->it, l->res);
+	}
 }
 
 static void send_retries(struct bulk *bk)
@@ -111,6 +172,7 @@ static void flush_batch(struct bulk *bk)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)bk->batch.buf;
 	int remaining = (int)bk->batch.len;
+	unsigned n_lost = 0;
 
 	if (!bk->batch.n)
 		return;
@@ -123,15 +185,17 @@ static void flush_batch(struct bulk *bk)
 		if (!res->error) {
 			bk->applied++;
 		} else if (res->error == -ENOENT && !it->explicit_ufid &&
-			   it->verb != CTF_BULK_ADD && mnl_nlmsg_ok(nlh, remaining) &&
-			   queue_by_key(bk, nlh, it)) {
-			/* Maybe a flow added without UFID (ovs-dpctl): try by key. */
+			   it->verb != CTF_BULK_ADD && mnl_nlmsg_ok(nlh, remaining)) {
+			/* Maybe a flow installed with a UFID: look for it below. */
+			bk->lost[n_lost++] = (struct lost_req){ .nlh = nlh, .res = res, .it = *it };
 		} else {
 			report_kernel(bk, it, res);
 		}
 		if (mnl_nlmsg_ok(nlh, remaining))
 			nlh = mnl_nlmsg_next(nlh, &remaining);
 	}
+	if (n_lost)
+		retry_lost(bk, n_lost);
 	ctf_nlbatch_reset(&bk->batch);
 	send_retries(bk);
 }
@@ -170,7 +234,7 @@ static void add_line(struct bulk *bk, struct flow_text *ft, unsigned long line_n
 		report(bk, &it, &err);
 		return;
 	}
-	flow_text_req(ft, true, &req);
+	flow_text_req(ft, &req);
 	for (int attempt = 0; attempt < 2; attempt++) {
 		ret = ctf_flow_batch_add(&bk->batch, bk->family, bk->fc.dp_ifindex,
 					 verb_op(bl.verb), &req);

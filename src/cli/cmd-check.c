@@ -11,8 +11,10 @@
  * Output is one line in dump-flows style, so it can be compared with a
  * dump directly:
  *     [ufid:UUID, ]FLOW[, actions:ACTIONS]
- * --hex adds the attribute bytes (key, mask, actions) as hex dumps, -m
- * prints every field with its mask, --json prints the same as a document.
+ * --hex adds the attribute bytes (key, mask, actions) as hex dumps: the
+ * parser's own buffers, in the order the flow was written, which are the
+ * bytes add-flow sends (the canonical line above is the kernel's order).
+ * -m prints every field with its mask, --json prints the same as a document.
  *
  * Exit: 0 the kernel would accept the flow, 1 refused (with the reason and
  * a hint), 2 usage.
@@ -147,7 +149,7 @@ int cmd_check_flow(int argc, char **argv)
 			ctf_actions_format(ctf_nlbuf_data(&acts), ctf_nlbuf_len(&acts), NULL, flags,
 					   &actions);
 		ret = print_json(has_ufid ? &ufid : NULL, ctf_str_cstr(&match),
-				 actions_text ? ctf_str_cstr(&actions) : NULL, &ckey, &cmask, &acts);
+				 actions_text ? ctf_str_cstr(&actions) : NULL, &key, &mask, &acts);
 		ctf_str_free(&match);
 		ctf_str_free(&actions);
 		goto out;
@@ -165,8 +167,9 @@ int cmd_check_flow(int argc, char **argv)
 	cli_out_puts(ctf_str_cstr(&out));
 	cli_out_puts("\n");
 	if (cli_opts.hex) {
-		hex_dump("key", ctf_nlbuf_data(&ckey), ctf_nlbuf_len(&ckey));
-		hex_dump("mask", ctf_nlbuf_data(&cmask), ctf_nlbuf_len(&cmask));
+		/* What add-flow sends (an empty mask is sent as none). */
+		hex_dump("key", ctf_nlbuf_data(&key), ctf_nlbuf_len(&key));
+		hex_dump("mask", ctf_nlbuf_data(&mask), ctf_nlbuf_len(&mask));
 		if (actions_text)
 			hex_dump("actions", ctf_nlbuf_data(&acts), ctf_nlbuf_len(&acts));
 	}

@@ -244,17 +244,23 @@ static int parse_filter(int argc, char **argv, struct ctf_ct_filter *f, const ch
 	return CLI_OK;
 }
 
+/* "[DP] [FILTER...]": an optional datapath, then a conntrack filter. */
+static int dp_and_filter(int argc, char **argv, struct ctf_ct_filter *f, const char *verb)
+{
+	int i = 1, r = take_dp(argc, argv, &i, NULL);
+
+	return r ? r : parse_filter(argc - i, argv + i, f, verb);
+}
+
 int cmd_dump_conntrack(int argc, char **argv)
 {
 	static char outbuf[64 * 1024];	/* fewer write()s for big tables */
 	struct dump_ctx d = { { 0 }, cli_opts.json, 0 };
 	struct ctf_ct_filter f;
 	struct ctf_err err;
-	int i = 1, r;
+	int r;
 
-	r = take_dp(argc, argv, &i, NULL);
-	if (!r)
-		r = parse_filter(argc - i, argv + i, &f, "dump conntrack");
+	r = dp_and_filter(argc, argv, &f, "dump conntrack");
 	if (r)
 		return r;
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
@@ -272,14 +278,6 @@ int cmd_dump_conntrack(int argc, char **argv)
 }
 
 /* ---- monitor-conntrack --------------------------------------------------- */
-
-static volatile sig_atomic_t monitor_stop;
-
-static void on_monitor_signal(int sig)
-{
-	(void)sig;
-	monitor_stop = 1;
-}
 
 /* One event per line, flushed at once: whoever reads us waits for it. */
 static int print_event(int event, const struct ctf_ct_entry *e, void *arg)
@@ -312,7 +310,7 @@ static int print_event(int event, const struct ctf_ct_entry *e, void *arg)
 /*
  * Wait for events until SIGINT/SIGTERM (exit 0) or a failure (exit 1). The
  * two signals are blocked except inside ppoll(), so one that comes between
- * the check of monitor_stop and the wait still ends the wait.
+ * the check of cli_stop_requested and the wait still ends the wait.
  */
 static int monitor_loop(struct ctf_nlsock *sock, const struct ctf_ct_filter *f,
 			const sigset_t *waitmask)
@@ -322,7 +320,7 @@ static int monitor_loop(struct ctf_nlsock *sock, const struct ctf_ct_filter *f,
 	struct ctf_err err;
 	int rc = CLI_OK;
 
-	while (!monitor_stop) {
+	while (!cli_stop_requested) {
 		int r;
 
 		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
@@ -356,25 +354,17 @@ int cmd_monitor_conntrack(int argc, char **argv)
 	struct ctf_nlsock *sock;
 	struct ctf_ct_filter f;
 	sigset_t stop, waitmask;
-	struct sigaction sa;
 	struct ctf_err err;
-	int i = 1, r;
+	int r;
 
-	r = take_dp(argc, argv, &i, NULL);
-	if (!r)
-		r = parse_filter(argc - i, argv + i, &f, "monitor conntrack");
+	r = dp_and_filter(argc, argv, &f, "monitor conntrack");
 	if (r)
 		return r;
 	if (ctf_ct_monitor_open(&sock, CTF_CT_EV_ALL, &err) < 0) {
 		cli_fail("monitor conntrack", &err);
 		return CLI_ERR;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_monitor_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	cli_catch_stop_signals();
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
@@ -456,11 +446,9 @@ int cmd_flush_conntrack(int argc, char **argv)
 {
 	struct ctf_ct_filter f;
 	struct ctf_err err;
-	int i = 1, r;
+	int r;
 
-	r = take_dp(argc, argv, &i, NULL);
-	if (!r)
-		r = parse_filter(argc - i, argv + i, &f, "flush conntrack");
+	r = dp_and_filter(argc, argv, &f, "flush conntrack");
 	if (r)
 		return r;
 	if (ctf_ct_flush(&f, NULL, &err) < 0) {

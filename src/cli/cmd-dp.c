@@ -89,36 +89,6 @@ static int collect_dp_cb(const struct ctf_dp_info *info, void *arg)
 	return 0;
 }
 
-struct dp_port_list {
-	size_t n, cap;
-	struct ctf_vport_info *ports;
-};
-
-static int collect_port_cb(const struct ctf_vport_info *info, void *arg)
-{
-	struct dp_port_list *l = arg;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 8;
-		l->ports = ctf_xrealloc(l->ports, l->cap * sizeof(*l->ports));
-	}
-	l->ports[l->n++] = *info;
-	return 0;
-}
-
-/* The ports of a datapath, sorted by number as ovs-dpctl prints them. */
-static int list_ports(struct ctf_nlsock *sock, const struct ctf_dp_info *dp,
-		      struct dp_port_list *ports, struct ctf_nlerr *err)
-{
-	int ret;
-
-	memset(ports, 0, sizeof(*ports));
-	ret = ctf_vport_dump(sock, dp->dp_ifindex, collect_port_cb, ports, err);
-	if (ret == 0)
-		ctf_vport_sort(ports->ports, ports->n);
-	return ret;
-}
-
 /* ---- dump-dps --------------------------------------------------------- */
 
 int cmd_dump_dps(int argc, char **argv)
@@ -170,13 +140,13 @@ static const struct ctf_kernel_features *kernel_features(struct show_ctx *ctx, i
 
 static int show_one(struct show_ctx *ctx, const struct ctf_dp_info *dp)
 {
-	struct dp_port_list ports;
+	struct cli_port_list ports;
 	struct ctf_nlerr err;
 	char what[64];
 	int ret;
 
 	/* Ports are read right after the stats so that both describe one moment. */
-	ret = list_ports(ctx->sock, dp, &ports, &err);
+	ret = cli_port_list_load(ctx->sock, dp->dp_ifindex, &ports, &err);
 	if (ret < 0) {
 		snprintf(what, sizeof(what), "show datapath %s", dp->name);
 		cli_fail_nl(what, ret, &err, NULL);

@@ -4,10 +4,14 @@
  * get-flow, dump-flows, plus del-flows without a file (flush). Flow files
  * are in cmd-bulk.c.
  *
- * ctflow installs every flow with a UFID. When the user gives none, the UFID
- * is derived from the key and mask, so the same FLOW text finds the flow
- * again in mod-flow and del-flow; flows that ovs-dpctl added without a UFID
- * are still found by key (we retry by key on ENOENT).
+ * As ovs-dpctl, ctflow sends a UFID only when the user gives one (ufid:),
+ * so a flow added here is stored and dumped as ovs-dpctl's is: without a
+ * UFID the kernel keeps the key as given (a missing in_port stays missing
+ * in dumps), with one it dumps the masked key (in_port(0/0xffff0000)).
+ * mod-flow, del-flow and get-flow by FLOW address the flow by key; the
+ * kernel finds only UFID-less flows that way, so when it finds none we
+ * look for a UFID flow with the same match (flow-find.c) and retry by its
+ * UFID, which ovs-dpctl does not do.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -199,9 +203,6 @@ int flow_text_parse(struct flow_text *ft, const char *flow_text, const char *act
 		if (ret < 0)
 			return ret;
 	}
-	if (!ft->has_ufid && ft->has_key)
-		ctf_ufid_from_match(ctf_nlbuf_data(&ft->key), ctf_nlbuf_len(&ft->key),
-				    ctf_nlbuf_data(&ft->mask), ctf_nlbuf_len(&ft->mask), &ft->ufid);
 	return 0;
 }
 
@@ -245,10 +246,10 @@ int flow_text_precheck(const char *flow_text, const char *actions_text, bool val
 	return ret;
 }
 
-void flow_text_req(const struct flow_text *ft, bool use_ufid, struct ctf_flow_req *req)
+void flow_text_req(const struct flow_text *ft, struct ctf_flow_req *req)
 {
 	memset(req, 0, sizeof(*req));
-	if (use_ufid && (ft->has_ufid || ft->has_key))
+	if (ft->has_ufid)
 		req->ufid = &ft->ufid;
 	if (ft->has_key) {
 		req->key = ctf_nlbuf_data(&ft->key);
@@ -298,8 +299,8 @@ void flow_kernel_reason(enum ctf_flow_op op, int error, const struct ctf_nlerr *
 		else if (op == CTF_FLOW_CREATE_OR_MODIFY)
 			ctf_err_hint(out, "a flow with this ufid exists with a different key");
 		else if (!has_ufid)
-			ctf_err_hint(out, "Perhaps you need to specify a UFID? "
-				     "dump-flows -m shows them");
+			ctf_err_hint(out, "no flow has this match, with or without a UFID; "
+				     "dump-flows -m lists the flows");
 		else
 			ctf_err_hint(out, "dump-flows -m lists the flows and their ufids");
 		break;
@@ -352,11 +353,6 @@ static int print_stats_cb(const struct ctf_flow_info *info, void *arg)
 	return 0;
 }
 
-/*
- * Send one operation; for flows the user named without a UFID, retry by key
- * when the derived UFID finds nothing (flows added without UFID, e.g. by
- * ovs-dpctl). Prints the error and returns a CLI status.
- */
 static bool has_explicit_drop(const struct ctf_nlbuf *actions)
 {
 	const struct nlattr *attr;
@@ -370,23 +366,50 @@ static bool has_explicit_drop(const struct ctf_nlbuf *actions)
 	return false;
 }
 
+/*
+ * A flow named by FLOW that the kernel did not find by key may have been
+ * installed with a UFID: find that UFID in a dump and send @req again by it.
+ */
+static int retry_by_found_ufid(struct flow_cli *fc, const struct flow_text *ft,
+			       enum ctf_flow_op op, struct ctf_flow_req *req, ctf_flow_cb cb,
+			       void *arg, struct ctf_nlerr *nlerr)
+{
+	struct flow_want want = { .index = 0 };
+	struct ctf_ufid ufid;
+	bool found;
+	int ret;
+
+	if (flow_match_id(ctf_nlbuf_data(&ft->key), ctf_nlbuf_len(&ft->key),
+			  ctf_nlbuf_data(&ft->mask), ctf_nlbuf_len(&ft->mask), &want.id) < 0)
+		return -ENOENT;
+	ret = flow_find_ufids(fc, &want, 1, &ufid, &found, nlerr);
+	if (ret < 0)
+		return ret;
+	if (!found) {
+		memset(nlerr, 0, sizeof(*nlerr));
+		return -ENOENT;
+	}
+	req->ufid = &ufid;
+	ret = ctf_flow_op(fc->sock, fc->dp_ifindex, op, req, cb, arg, nlerr);
+	req->ufid = NULL;
+	return ret;
+}
+
+/* Send one operation, print the error if any, and return a CLI status. */
 static int run_flow_op(struct flow_cli *fc, struct flow_text *ft, enum ctf_flow_op op,
-		       bool clear, ctf_flow_cb cb)
+		       bool clear, ctf_flow_cb cb, void *arg)
 {
 	struct ctf_flow_req req;
 	struct ctf_nlerr nlerr;
 	struct ctf_err err;
 	int ret;
 
-	flow_text_req(ft, true, &req);
+	flow_text_req(ft, &req);
 	req.clear = clear;
-	ret = ctf_flow_op(fc->sock, fc->dp_ifindex, op, &req, cb, NULL, &nlerr);
+	ret = ctf_flow_op(fc->sock, fc->dp_ifindex, op, &req, cb, arg, &nlerr);
 	if (ret == -ENOENT && !ft->has_ufid && ft->has_key &&
-	    (op == CTF_FLOW_MODIFY || op == CTF_FLOW_DELETE)) {
-		flow_text_req(ft, false, &req);
-		req.clear = clear;
-		ret = ctf_flow_op(fc->sock, fc->dp_ifindex, op, &req, cb, NULL, &nlerr);
-	}
+	    (op == CTF_FLOW_MODIFY || op == CTF_FLOW_DELETE || op == CTF_FLOW_GET))
+		ret = retry_by_found_ufid(fc, ft, op, &req, cb, arg, &nlerr);
 	if (ret == 0)
 		return CLI_OK;
 	flow_kernel_reason(op, ret, &nlerr, ft->has_ufid, &err);
@@ -466,7 +489,7 @@ static int put_flow(int argc, char **argv, enum ctf_flow_op op)
 		ret = CLI_USAGE;
 	} else {
 		ret = run_flow_op(&fc, &ft, op, op != CTF_FLOW_CREATE && cli_opts.clear,
-				  cli_opts.stats ? print_stats_cb : NULL);
+				  cli_opts.stats ? print_stats_cb : NULL, NULL);
 	}
 	flow_text_free(&ft);
 	flow_cli_close(&fc);
@@ -482,45 +505,6 @@ int cmd_mod_flow(int argc, char **argv)
 {
 	return put_flow(argc, argv, cli_opts.may_create ? CTF_FLOW_CREATE_OR_MODIFY
 							: CTF_FLOW_MODIFY);
-}
-
-int cmd_del_flow(int argc, char **argv)
-{
-	const char *dp = dp_arg(argc, argv, 2);
-	struct flow_cli fc;
-	struct flow_text ft;
-	struct ctf_err err;
-	int ret;
-
-	/* An empty FLOW would be a DEL without key or UFID: a flush. */
-	if (!argv[argc - 1][strspn(argv[argc - 1], " \t")]) {
-		cli_error("cannot delete flow: empty flow (hint: del-flows deletes every flow)");
-		return CLI_USAGE;
-	}
-	/* The kernel's answer decides whether the flow exists: no validation. */
-	if (flow_text_precheck(argv[argc - 1], NULL, false, &err) < 0) {
-		print_flow_error(CTF_FLOW_DELETE, &err);
-		return CLI_USAGE;
-	}
-	if (flow_cli_open(&fc, dp, "delete flow") || flow_cli_load_ports(&fc, "delete flow")) {
-		flow_cli_close(&fc);
-		return CLI_ERR;
-	}
-	flow_text_init(&ft);
-	if (flow_text_parse(&ft, argv[argc - 1], NULL, &fc.ports, false, &err) < 0) {
-		print_flow_error(CTF_FLOW_DELETE, &err);
-		ret = CLI_USAGE;
-	} else if (!ft.has_key && !ft.has_ufid) {
-		/* An empty FLOW would be a DEL without key or UFID: a flush. */
-		cli_error("cannot delete flow: empty flow (hint: del-flows deletes every flow)");
-		ret = CLI_USAGE;
-	} else {
-		ret = run_flow_op(&fc, &ft, CTF_FLOW_DELETE, false,
-				  cli_opts.stats ? print_stats_cb : NULL);
-	}
-	flow_text_free(&ft);
-	flow_cli_close(&fc);
-	return ret;
 }
 
 /* ---- printing flows ---------------------------------------------------- */
@@ -593,47 +577,61 @@ static int print_ctx_init(struct print_ctx *ctx, struct flow_cli *fc, const char
 	return 0;
 }
 
-int cmd_get_flow(int argc, char **argv)
+/*
+ * del-flow and get-flow [DP] FLOW|ufid:UUID: by UFID when one is given, else
+ * by key (see retry_by_found_ufid). The kernel's answer decides whether the
+ * flow exists, so the flow is read but not validated.
+ */
+static int find_flow_op(int argc, char **argv, enum ctf_flow_op op, const char *verb)
 {
-	const char *dp = dp_arg(argc, argv, 2);
+	const char *dp = dp_arg(argc, argv, 2), *text = argv[argc - 1];
 	struct flow_cli fc;
 	struct flow_text ft;
 	struct print_ctx ctx;
-	struct ctf_flow_req req;
-	struct ctf_nlerr nlerr;
 	struct ctf_err err;
-	int ret = CLI_ERR;
+	int ret;
 
-	flow_text_init(&ft);
-	if (flow_text_parse(&ft, argv[argc - 1], NULL, NULL, false, &err) < 0 || !ft.has_ufid ||
-	    ft.has_key) {
-		if (!err.msg[0]) {
-			ctf_err_set(&err, "`%s' is not a ufid", argv[argc - 1]);
-			ctf_err_hint(&err, "get-flow takes ufid:UUID; dump-flows -m shows them");
-		}
-		print_flow_error(CTF_FLOW_GET, &err);
-		flow_text_free(&ft);
+	/* An empty FLOW would be a DEL without key or UFID: a flush. */
+	if (!text[strspn(text, " \t")]) {
+		cli_error("cannot %s: empty flow (hint: %s)", verb, op == CTF_FLOW_DELETE ?
+			  "del-flows deletes every flow" : "give FLOW or ufid:UUID");
 		return CLI_USAGE;
 	}
-	if (flow_cli_open(&fc, dp, "get flow") || print_ctx_init(&ctx, &fc, "get flow")) {
+	if (flow_text_precheck(text, NULL, false, &err) < 0) {
+		print_flow_error(op, &err);
+		return CLI_USAGE;
+	}
+	if (flow_cli_open(&fc, dp, verb) || flow_cli_load_ports(&fc, verb) ||
+	    (op == CTF_FLOW_GET && print_ctx_init(&ctx, &fc, verb))) {
 		flow_cli_close(&fc);
-		flow_text_free(&ft);
 		return CLI_ERR;
 	}
-	flow_text_req(&ft, true, &req);
-	int r = ctf_flow_op(fc.sock, fc.dp_ifindex, CTF_FLOW_GET, &req, print_flow_cb, &ctx,
-			    &nlerr);
-	if (r < 0) {
-		flow_kernel_reason(CTF_FLOW_GET, r, &nlerr, true, &err);
-		print_flow_error(CTF_FLOW_GET, &err);
-	} else {
-		if (ctx.json)
+	flow_text_init(&ft);
+	if (flow_text_parse(&ft, text, NULL, &fc.ports, false, &err) < 0) {
+		print_flow_error(op, &err);
+		ret = CLI_USAGE;
+	} else if (op == CTF_FLOW_GET) {
+		ret = run_flow_op(&fc, &ft, op, false, print_flow_cb, &ctx);
+		if (ret == CLI_OK && ctx.json)
 			cli_out_puts("\n");
-		ret = cli_out_flush();
+		if (ret == CLI_OK)
+			ret = cli_out_flush();
+	} else {
+		ret = run_flow_op(&fc, &ft, op, false, cli_opts.stats ? print_stats_cb : NULL, NULL);
 	}
 	flow_text_free(&ft);
 	flow_cli_close(&fc);
 	return ret;
+}
+
+int cmd_del_flow(int argc, char **argv)
+{
+	return find_flow_op(argc, argv, CTF_FLOW_DELETE, "delete flow");
+}
+
+int cmd_get_flow(int argc, char **argv)
+{
+	return find_flow_op(argc, argv, CTF_FLOW_GET, "get flow");
 }
 
 int cmd_dump_flows(int argc, char **argv)

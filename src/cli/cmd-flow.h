@@ -50,8 +50,8 @@ bool flow_cli_dp_exists(const char *name);
 struct flow_text {
 	struct ctf_nlbuf key, mask, actions;
 	bool has_key, has_actions;
-	bool has_ufid;		/* the user gave ufid: */
-	struct ctf_ufid ufid;	/* given, or derived from key+mask */
+	bool has_ufid;		/* the user gave ufid: (else none is sent) */
+	struct ctf_ufid ufid;
 };
 
 void flow_text_init(struct flow_text *ft);
@@ -72,8 +72,8 @@ int flow_text_parse(struct flow_text *ft, const char *flow_text, const char *act
  */
 int flow_text_precheck(const char *flow_text, const char *actions_text, bool validate,
 		       struct ctf_err *err);
-/* The request for @ft; @use_ufid false addresses the flow by key only. */
-void flow_text_req(const struct flow_text *ft, bool use_ufid, struct ctf_flow_req *req);
+/* The request for @ft: with its UFID when the user gave one, else by key. */
+void flow_text_req(const struct flow_text *ft, struct ctf_flow_req *req);
 
 /*
  * The reason part of "cannot <verb> flow: <reason> (hint: ...)" for a kernel
@@ -82,6 +82,29 @@ void flow_text_req(const struct flow_text *ft, bool use_ufid, struct ctf_flow_re
 void flow_kernel_reason(enum ctf_flow_op op, int error, const struct ctf_nlerr *nlerr,
 			bool has_ufid, struct ctf_err *out);
 const char *flow_op_verb(enum ctf_flow_op op);
+
+/*
+ * Flows with a UFID are found by UFID only: flow-find.c finds the UFID of
+ * the flow with a given match in a dump of the datapath.
+ *
+ * @id := a digest of the match as the kernel holds it (mask, masked key),
+ * equal for equal matches whatever the attribute order. 0 or -EINVAL.
+ */
+int flow_match_id(const void *key, size_t key_len, const void *mask, size_t mask_len,
+		  struct ctf_ufid *id);
+/* A match to look for: its flow_match_id() and the caller's index for it. */
+struct flow_want {
+	struct ctf_ufid id;
+	size_t index;
+};
+/*
+ * Dump the datapath once and, for each @want[i] (sorted in place), set
+ * has[want[i].index] and found[want[i].index] to the UFID of the flow with
+ * that match, if one was installed with a UFID. Returns how many were
+ * found, or a negative errno with @nlerr filled.
+ */
+int flow_find_ufids(struct flow_cli *fc, struct flow_want *want, size_t n,
+		    struct ctf_ufid *found, bool *has, struct ctf_nlerr *nlerr);
 
 /* del-flows without a file: delete every flow of @dp (NULL: the only one). */
 int flow_flush(const char *dp);

@@ -20,27 +20,6 @@
 #include "ctflow/monitor.h"
 #include "ctflow/nlsock.h"
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-/* No SA_RESTART: the signal must interrupt poll() so that we notice it. */
-static void catch_stop_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 /* "count=N": stop after N events (0 = never). Returns 1 if @arg was one. */
 static int parse_count(const char *arg, unsigned long *count, const char *verb)
 {
@@ -64,7 +43,7 @@ static enum wait_result wait_readable(struct ctf_nlsock *sock)
 	struct pollfd pfd = { .fd = ctf_nlsock_fd(sock), .events = POLLIN };
 
 	for (;;) {
-		if (stop_requested)
+		if (cli_stop_requested)
 			return WAIT_STOP;
 		if (poll(&pfd, 1, -1) >= 0)
 			return WAIT_READY;
@@ -218,7 +197,7 @@ int cmd_monitor(int argc, char **argv)
 	}
 	m.flags = (cli_opts.json ? CTF_MON_JSON : 0) | (cli_opts.more ? CTF_MON_VERBOSE : 0);
 	ctf_str_init(&m.line);
-	catch_stop_signals();
+	cli_catch_stop_signals();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* On stderr, so that stdout stays one event per line (and pure JSON). */
 	fprintf(stderr, "%s: monitoring %s (portid %u)\n", PROG_NAME, dp_label,
@@ -230,23 +209,6 @@ int cmd_monitor(int argc, char **argv)
 }
 
 /* ---- upcall-listen ------------------------------------------------------------ */
-
-struct port_list {
-	struct ctf_vport_info *ports;
-	size_t n, cap;
-};
-
-static int collect_port_cb(const struct ctf_vport_info *info, void *arg)
-{
-	struct port_list *l = arg;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 8;
-		l->ports = ctf_xrealloc(l->ports, l->cap * sizeof(*l->ports));
-	}
-	l->ports[l->n++] = *info;
-	return 0;
-}
 
 /* The ports to redirect, each with the upcall PID to restore at the end. */
 struct redirect {
@@ -283,7 +245,7 @@ static int upcall_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
-static const struct ctf_vport_info *find_port(const struct port_list *l, const char *arg)
+static const struct ctf_vport_info *find_port(const struct cli_port_list *l, const char *arg)
 {
 	char *end;
 	unsigned long no = strtoul(arg, &end, 10);
@@ -345,7 +307,7 @@ static bool per_cpu_dispatch(const struct ctf_dp_info *dp)
  * The ports named on the command line (every port when none is), each with
  * the upcall PID to give back; count=N is read on the way. A CLI status.
  */
-static int pick_redirects(int argc, char **argv, const struct port_list *all, const char *dp_name,
+static int pick_redirects(int argc, char **argv, const struct cli_port_list *all, const char *dp_name,
 			  struct redirect *redir, size_t *n_redir, unsigned long *count)
 {
 	for (int i = 2; i < argc; i++) {
@@ -375,11 +337,44 @@ static int pick_redirects(int argc, char **argv, const struct port_list *all, co
 	return CLI_OK;
 }
 
+/* Point the upcalls of the ports @redir (and the per-CPU PIDs) at @portid. */
+static int point_upcalls(struct flow_cli *fc, const struct ctf_dp_info *dp,
+			 struct redirect *redir, size_t n_redir, uint32_t portid, bool *cpu_pids_set)
+{
+	for (size_t i = 0; i < n_redir; i++) {
+		if (set_port_pid(fc->sock, fc->dp_ifindex, redir[i].name, portid) < 0)
+			return -1;
+		redir[i].done = true;
+	}
+	if (per_cpu_dispatch(dp)) {
+		if (set_cpu_pids(fc->sock, dp, portid) < 0)
+			return -1;
+		*cpu_pids_set = true;
+	}
+	return 0;
+}
+
+/* Give the ports back to whoever had them (0: nobody, upcalls off). */
+static int give_back_upcalls(struct flow_cli *fc, const struct ctf_dp_info *dp,
+			     const struct redirect *redir, size_t n_redir, bool cpu_pids_set)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < n_redir; i++) {
+		if (redir[i].done &&
+		    set_port_pid(fc->sock, fc->dp_ifindex, redir[i].name, redir[i].old_pid) < 0)
+			ret = -1;
+	}
+	if (cpu_pids_set && set_cpu_pids(fc->sock, dp, dp->per_cpu_pid0) < 0)
+		ret = -1;
+	return ret;
+}
+
 int cmd_upcall_listen(int argc, char **argv)
 {
 	struct listen_ctx l;
 	struct flow_cli fc;
-	struct port_list all = { 0 };
+	struct cli_port_list all = { 0 };
 	struct redirect *redir = NULL;
 	struct ctf_portmap names;
 	struct ctf_nlsock *usock = NULL;
@@ -400,7 +395,7 @@ int cmd_upcall_listen(int argc, char **argv)
 	ref.name = fc.dp_name;
 	ref.dp_ifindex = 0;
 	if (ctf_dp_get(fc.sock, &ref, &dp, NULL) < 0 ||
-	    ctf_vport_dump(fc.sock, fc.dp_ifindex, collect_port_cb, &all, NULL) < 0) {
+	    cli_port_list_load(fc.sock, fc.dp_ifindex, &all, NULL) < 0) {
 		cli_error("cannot listen for upcalls: cannot read datapath %s", fc.dp_name);
 		goto out;
 	}
@@ -420,17 +415,9 @@ int cmd_upcall_listen(int argc, char **argv)
 			  strerror(-ret));
 		goto out;
 	}
-	catch_stop_signals();
-	for (size_t i = 0; i < n_redir; i++) {
-		if (set_port_pid(fc.sock, fc.dp_ifindex, redir[i].name, ctf_nlsock_portid(usock)) < 0)
-			goto restore;
-		redir[i].done = true;
-	}
-	if (per_cpu_dispatch(&dp)) {
-		if (set_cpu_pids(fc.sock, &dp, ctf_nlsock_portid(usock)) < 0)
-			goto restore;
-		cpu_pids_set = true;
-	}
+	cli_catch_stop_signals();
+	if (point_upcalls(&fc, &dp, redir, n_redir, ctf_nlsock_portid(usock), &cpu_pids_set) < 0)
+		goto restore;
 
 	l.flags = (cli_opts.json ? CTF_MON_JSON : 0) | (cli_opts.more ? CTF_MON_VERBOSE : 0);
 	l.ports = cli_opts.names ? &names : NULL;
@@ -444,13 +431,7 @@ int cmd_upcall_listen(int argc, char **argv)
 	ctf_str_free(&l.line);
 
 restore:
-	/* Give the ports back to whoever had them (0: nobody, upcalls off). */
-	for (size_t i = 0; i < n_redir; i++) {
-		if (redir[i].done &&
-		    set_port_pid(fc.sock, fc.dp_ifindex, redir[i].name, redir[i].old_pid) < 0)
-			rc = CLI_ERR;
-	}
-	if (cpu_pids_set && set_cpu_pids(fc.sock, &dp, dp.per_cpu_pid0) < 0)
+	if (give_back_upcalls(&fc, &dp, redir, n_redir, cpu_pids_set) < 0)
 		rc = CLI_ERR;
 out:
 	if (usock)

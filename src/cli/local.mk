@@ -9,6 +9,8 @@ ctflow_SOURCES = \
 	src/cli/text.h \
 	src/cli/text.c \
 	src/cli/dp-arg.c \
+	src/cli/stop-signals.c \
+	src/cli/port-list.c \
 	src/cli/output.c \
 	src/cli/output-events.c \
 	src/cli/cli.h \
@@ -26,6 +28,7 @@ ctflow_SOURCES = \
 	src/cli/cmd-ct.c \
 	src/cli/cmd-flow.h \
 	src/cli/cmd-flow.c \
+	src/cli/flow-find.c \
 	src/cli/cmd-bulk.c \
 	$(NULL)
 ctflow_SOURCES += src/cli/cmd-monitor.c

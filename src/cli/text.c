@@ -45,7 +45,12 @@ static size_t utf8_seq(const unsigned char *p, size_t avail, uint32_t *cp)
 	return n;
 }
 
-void cli_text_escape(const char *s, size_t len, struct ctf_str *out)
+/*
+ * Copy @s to @out: the well-formed characters @keep accepts as they are,
+ * and each other byte through @replace.
+ */
+static void copy_text(const char *s, size_t len, bool (*keep)(uint32_t cp),
+		      void (*replace)(unsigned char byte, struct ctf_str *out), struct ctf_str *out)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
@@ -54,20 +59,35 @@ void cli_text_escape(const char *s, size_t len, struct ctf_str *out)
 		uint32_t cp;
 		size_t n = utf8_seq(p + i, len - i, &cp);
 
-		/* C0, DEL and C1 controls (the last as UTF-8 or as raw 8-bit bytes). */
-		if (n == 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
-			switch (p[i]) {
-			case '\n': ctf_str_puts(out, "\\n"); break;
-			case '\t': ctf_str_puts(out, "\\t"); break;
-			case '\r': ctf_str_puts(out, "\\r"); break;
-			default: ctf_str_printf(out, "\\x%02x", p[i]); break;
-			}
+		if (n == 0 || !keep(cp)) {
+			replace(p[i], out);
 			i++;
 			continue;
 		}
 		ctf_str_put(out, s + i, n);
 		i += n;
 	}
+}
+
+/* C0, DEL and C1 controls (the last as UTF-8 or as raw 8-bit bytes) are escaped. */
+static bool not_control(uint32_t cp)
+{
+	return cp >= 0x20 && (cp < 0x7f || cp > 0x9f);
+}
+
+static void escape_byte(unsigned char byte, struct ctf_str *out)
+{
+	switch (byte) {
+	case '\n': ctf_str_puts(out, "\\n"); break;
+	case '\t': ctf_str_puts(out, "\\t"); break;
+	case '\r': ctf_str_puts(out, "\\r"); break;
+	default: ctf_str_printf(out, "\\x%02x", byte); break;
+	}
+}
+
+void cli_text_escape(const char *s, size_t len, struct ctf_str *out)
+{
+	copy_text(s, len, not_control, escape_byte, out);
 }
 
 bool cli_text_needs_escape(const char *s)
@@ -82,21 +102,19 @@ bool cli_text_needs_escape(const char *s)
 	return differs;
 }
 
+static bool any_char(uint32_t cp)
+{
+	(void)cp;
+	return true;
+}
+
+static void replacement_char(unsigned char byte, struct ctf_str *out)
+{
+	(void)byte;
+	ctf_str_puts(out, "\xef\xbf\xbd");	/* U+FFFD REPLACEMENT CHARACTER */
+}
+
 void cli_text_utf8(const char *s, size_t len, struct ctf_str *out)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < len) {
-		uint32_t cp;
-		size_t n = utf8_seq(p + i, len - i, &cp);
-
-		if (n == 0) {
-			ctf_str_puts(out, "\xef\xbf\xbd");	/* U+FFFD REPLACEMENT CHARACTER */
-			i++;
-			continue;
-		}
-		ctf_str_put(out, s + i, n);
-		i += n;
-	}
+	copy_text(s, len, any_char, replacement_char, out);
 }

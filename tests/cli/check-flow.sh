@@ -39,7 +39,7 @@ expect_out() {
 	esac
 }
 
-echo "1..14"
+echo "1..17"
 
 NAT='ct_state(-trk),in_port(1),eth(),eth_type(0x0800),ipv4(dst=192.168.0.20)'
 expect 0 "nat_connect_v4 flow is valid" -- "$NAT" 'ct(commit,nat(dst=172.31.110.20)),recirc(0x1)'
@@ -63,6 +63,33 @@ out=$("$CTFLOW" --hex check-flow 'in_port(1),eth()' 2 2>&1)
 case "$out" in
 *"key: "*"bytes"*"  0000  08 00 03 00 01 00 00 00"*"mask: "*"actions: 8 bytes"*"08 00 01 00 02 00 00 00"*) ok 0 "--hex dumps key, mask and actions" ;;
 *) ok 1 "--hex dumps key, mask and actions: got '$out'" ;;
+esac
+# --hex shows the parser's bytes, which add-flow sends, in the order given;
+# the text line is the kernel's order.
+out=$("$CTFLOW" check-flow --hex 'eth_type(0x1234),in_port(2)' 2 2>&1)
+case "$out" in
+"in_port(2),eth_type(0x1234), actions:2
+key: 16 bytes
+  0000  06 00 06 00 12 34 00 00 08 00 03 00 02 00 00 00
+mask: 16 bytes
+  0000  06 00 06 00 ff ff 00 00 08 00 03 00 ff ff ff ff
+actions: 8 bytes"*) ok 0 "--hex keeps the order the flow was written in" ;;
+*) ok 1 "--hex keeps the order the flow was written in: got '$out'" ;;
+esac
+# Without in_port, no in_port attribute is sent (as ovs-dpctl).
+out=$("$CTFLOW" check-flow --hex 'recirc_id(1),eth_type(0x1234)' 2 2>&1)
+case "$out" in
+*"key: 16 bytes
+  0000  08 00 14 00 01 00 00 00 06 00 06 00 12 34 00 00
+mask: 16 bytes
+  0000  08 00 14 00 ff ff ff ff 06 00 06 00 ff ff 00 00
+actions"*) ok 0 "--hex: a flow without in_port has no in_port attribute" ;;
+*) ok 1 "--hex: a flow without in_port has no in_port attribute: got '$out'" ;;
+esac
+out=$("$CTFLOW" check-flow --json --hex 'eth_type(0x1234),in_port(2)' 2 2>&1)
+case "$out" in
+*'"key": "06000600123400000800030002000000"'*) ok 0 "--json --hex gives the same bytes" ;;
+*) ok 1 "--json --hex gives the same bytes: got '$out'" ;;
 esac
 expect_out 'ipv4(src=10.0.0.0/255.0.0.0,dst=0.0.0.0/0.0.0.0' "-m prints every field with its mask" -- \
 	-m 'eth(),eth_type(0x0800),ipv4(src=10.0.0.0/255.0.0.0)'

@@ -85,7 +85,7 @@ expect 2 "unknown key attribute \`zz'" "del-flow reads the flow first" -- del-fl
 expect 2 "empty flow" "del-flow of an empty flow is refused first" -- del-flow ' '
 expect 2 "bad filter: unknown key attribute" "dump-flows reads filter= first" -- dump-flows 'filter=zz()'
 expect 2 "malformed ufid \`ufid:12345'" "get-flow names a malformed ufid" -- get-flow ufid:12345
-expect 2 "is not a ufid" "get-flow of a flow is refused, named" -- get-flow "$F"
+expect 2 "bogus" "get-flow reads a FLOW before the datapath: a bad one is named" -- get-flow 'in_port(1),bogus(2)'
 # A port name can only be checked against the datapath: that is left for later.
 unlike 1 'unknown' "a port name is not refused offline" -- add-flow 'in_port(veth0),eth(),eth_type(0x0806),arp()' veth1
 

@@ -8,7 +8,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-plan 68
+plan 84
 
 dp=ctfflow20
 dp2=ctfflow21
@@ -62,6 +62,8 @@ check_dump "dump-flows prints it exactly as ovs-dpctl would" "$L1" ctflow dump-f
 check_dump "the DP argument is optional with one datapath" "$L1" ctflow dump-flows
 check_status "adding it again: exit 1, flow already exists" 1 \
 	'^ctflow: cannot add flow: flow already exists \(hint: ' ctflow add-flow "$dp" "$F1" "$A1"
+check_no_output "add-flow without ufid: sent none, so the flow has none (as ovs-dpctl)" \
+	'ufid:' ctflow dump-flows -m "$dp"
 check "add-flow with an explicit ufid" ctflow add-flow "$dp" "$U2,$F2" 2
 check_dump "get-flow by ufid prints the dump-flows line" "$L2" ctflow get-flow "$dp" "$U2"
 check_output "dump-flows -m: ufid first, masks, port names, dp:ovs" "^$(sed 's/[][()+.*^$|?]/\\&/g' <<< "$L2m")\$" \
@@ -110,13 +112,20 @@ check "mod-flow --may-create creates it" ctflow mod-flow --may-create "$dp" "$F3
 check_output "the created flow is dumped" '^recirc_id\(0x2\),in_port\(1\),ct_state\(\+new\+trk\),.*actions:ct\(commit,zone=5\),2$' \
 	ctflow dump-flows "$dp"
 check "mod-flow --clear by ufid" ctflow mod-flow --clear "$dp" "$U2,$F2" 1
+# The kernel finds UFID flows by UFID only: by FLOW, ctflow looks the UFID up.
+check_dump "get-flow by FLOW finds the flow added with a ufid" "${L2%actions:2}actions:1" \
+	ctflow get-flow "$dp" "$F2"
+check "mod-flow by FLOW finds the flow added with a ufid" ctflow mod-flow "$dp" "$F2" 2
+check_dump "... and changed its actions" "$L2" ctflow get-flow "$dp" "$U2"
+check_dump "get-flow by FLOW of a flow without ufid" "$(sed 's/actions:.*/actions:ct(commit,zone=5),recirc(0x1)/' <<< "$L1")" \
+	ctflow get-flow "$dp" "$F1"
 
 # --- del-flow --------------------------------------------------------------------
 
 check "del-flow by FLOW text" ctflow del-flow "$dp" "$F3"
 check_no_output "it is gone" 'recirc_id\(0x2\)' ctflow dump-flows "$dp"
 check_status "del-flow again: exit 1, no such flow, perhaps a UFID" 1 \
-	'no such flow \(hint: Perhaps you need to specify a UFID' ctflow del-flow "$dp" "$F3"
+	'no such flow \(hint: no flow has this match, with or without a UFID' ctflow del-flow "$dp" "$F3"
 check_output "del-flow -s by ufid prints the final stats" '^packets:0, bytes:0, used:never$' \
 	ctflow del-flow -s "$dp" "$U2"
 check_status "get-flow of the deleted ufid: exit 1" 1 '^ctflow: cannot get flow: no such flow' \
@@ -129,8 +138,42 @@ check "ctflow mod-flow finds the peer's flow by key" ctflow mod-flow "$dp" "$F4"
 check_output "ovs-dpctl sees the new actions" 'recirc_id\(0x3\).*actions:ct\(zone=4\),recirc\(0x4\)$' ovs_dpctl dump-flows "$dp"
 check "ctflow del-flow deletes the peer's flow by key" ctflow del-flow "$dp" "$F4"
 
+check "ovs-dpctl add-flow with a ufid" ovs_dpctl add-flow "$dp" "$U2,$F4" 'ct(zone=3),recirc(4)'
+check "ctflow del-flow deletes the peer's UFID flow by key" ctflow del-flow "$dp" "$F4"
+check_no_output "it is gone" 'recirc_id\(0x3\)' ovs_dpctl dump-flows "$dp"
+
 check "del-flows flushes the datapath" ctflow del-flows "$dp"
 check_dump "nothing is left" "" ctflow dump-flows "$dp"
+
+# --- check-flow --hex shows what add-flow sends ---------------------------------
+# A flow written out of the kernel's order: the bytes add-flow hands to
+# sendmsg (strace's hex dump of them) hold check-flow --hex's key, mask and
+# actions as they are.
+
+FX='eth_type(0x0800),ipv4(frag=no),recirc_id(0x40),in_port(1)'
+AX='ct(zone=2),recirc(0x41)'
+# hex_of WHAT: the bytes of check-flow --hex's WHAT: dump as one hex string.
+hex_of() { awk -v w="$1:" '$1 == w { on = 1; next } /^[a-z]/ { on = 0 }
+	on { for (i = 2; i <= NF; i++) printf "%s", $i }'; }
+if command -v strace >/dev/null; then
+	tap_run ctflow check-flow --hex "$FX" "$AX"; hex=$out
+	# LeakSanitizer cannot run under ptrace.
+	sent_add() {
+		ASAN_OPTIONS=detect_leaks=0 strace -f -e trace=sendmsg,sendto -e write=all -o "$tmp/strace" \
+			"$CTFLOW" add-flow "$dp" "$FX" "$AX"
+	}
+	check "add-flow of a flow written out of kernel order (under strace)" sent_add
+	sent=$(sed -nE 's/.*\| [0-9a-f]{5}  (.{49}).*/\1/p' "$tmp/strace" | tr -d ' \n')
+	for what in key mask actions; do
+		want=$(hex_of $what <<< "$hex")
+		check "check-flow --hex's $what (${#want} hex digits) is what add-flow sent" \
+			eval '[ -n "$want" ] && [[ $sent == *"$want"* ]]'
+	done
+	[[ $sent == *"$(hex_of key <<< "$hex")"* ]] || diag "strace saw: $(head -c 3000 "$tmp/strace")"
+	check "del-flow" ctflow del-flow "$dp" "$FX"
+else
+	for i in 1 2 3 4 5; do skip "check-flow --hex vs add-flow" "no strace"; done
+fi
 
 # --- statistics from real traffic ------------------------------------------------
 
@@ -174,6 +217,9 @@ check_status "the same file again: every good line already exists" 1 '^0 flows a
 	ctflow add-flows "$dp" "$tmp/flows"
 check_eq "... each reported with its line" 3 "$(grep -cE "flows:[267]: cannot add flow: flow already exists" <<< "$err")"
 
+mod_ufid_flow_by_key() { echo 'recirc_id(0x13),in_port(1),eth_type(0x1234) 3' | ctflow mod-flows "$dp" -; }
+check "mod-flows by key finds a flow added with a ufid" mod_ufid_flow_by_key
+check_output "... and changed its actions" '^recirc_id\(0x13\),.*actions:3$' ctflow dump-flows "$dp"
 cat > "$tmp/mods" <<EOF
 modify recirc_id(0x10),in_port(1),eth_type(0x0800),ipv4(frag=no) ct(zone=8),recirc(17)
 delete $U6
@@ -182,12 +228,14 @@ check_status "mod-flows with modify and delete lines" 0 '^2 flows applied, 0 fai
 check_output "the modify applied" 'recirc_id\(0x10\).*actions:ct\(zone=8\),recirc\(0x11\)$' ctflow dump-flows "$dp"
 check_no_output "the delete applied" 'recirc_id\(0x13\)' ctflow dump-flows "$dp"
 
+check "add-flow of a flow with a ufid" ctflow add-flow "$dp" "ufid:00000000-0000-0000-0000-000000000016,recirc_id(0x16),in_port(1),eth_type(0x1234)" 2
 cat > "$tmp/dels" <<EOF
+recirc_id(0x16),in_port(1),eth_type(0x1234)
 recirc_id(0x10),in_port(1),eth_type(0x0800),ipv4(frag=no)
 recirc_id(0x14),in_port(1),eth_type(0x1234)
 recirc_id(0x15),in_port(1),eth_type(0x1234)
 EOF
-check_status "del-flows FILE: the missing flow fails, with its line" 1 "dels:3: cannot delete flow: no such flow" \
+check_status "del-flows FILE: the missing flow fails, with its line" 1 "dels:4: cannot delete flow: no such flow" \
 	ctflow del-flows "$dp" "$tmp/dels"
 check_dump "the others were deleted" "" ctflow dump-flows "$dp"
 
@@ -213,7 +261,7 @@ check_status "add-flow on an unknown datapath: exit 1" 1 "no datapath named \`no
 	ctflow add-flow nosuchdp "$F1" 2
 check_status "malformed ufid in get-flow: exit 2" 2 'malformed ufid `ufid:1234' ctflow get-flow "$dp" ufid:1234
 check_status "malformed ufid in del-flow: exit 2" 2 'malformed ufid' ctflow del-flow "$dp" 'ufid:zzzzzzzz-0000-0000-0000-000000000000'
-check_status "get-flow wants a ufid: exit 2" 2 'is not a ufid' ctflow get-flow "$dp" "$F1"
+check_status "get-flow of a missing FLOW: exit 1" 1 '^ctflow: cannot get flow: no such flow' ctflow get-flow "$dp" "$F1"
 check_status "missing file: exit 1" 1 "cannot open \`$tmp/nonexistent'" ctflow add-flows "$dp" "$tmp/nonexistent"
 check_status "a flow the kernel would refuse is refused before sending, with a hint (exit 2)" 2 \
 	'^ctflow: cannot add flow: ipv4\(proto=6\) needs tcp\(\) and tcp_flags\(\) keys \(hint: add tcp\(\),tcp_flags\(0/0\)' \

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "ctflow/flow.h"
+#include "ctflow/flowtext.h"
+#include "cmd-flow.h"
 #include "common.h"
 
 static const char *UFID_TEXT = "ufid:1f2e3d4c-5b6a-7988-a7b6-c5d4e3f20110";
@@ -180,6 +182,67 @@ START_TEST(derived_ufid_is_stable_and_distinct)
 }
 END_TEST
 
+/* flow_match_id() of FLOW text; the bytes are appended to @key/@mask if given. */
+static struct ctf_ufid match_id_of(const char *text, const void *more_key,
+				   const void *more_mask, size_t more_len)
+{
+	struct ctf_nlbuf key, mask;
+	struct ctf_ufid id;
+	struct ctf_err err;
+
+	ck_assert_int_eq(ctf_nlbuf_init(&key, 4096), 0);
+	ck_assert_int_eq(ctf_nlbuf_init(&mask, 4096), 0);
+	ck_assert_msg(ctf_key_parse(text, NULL, &key, &mask, &err) == 0, "%s: %s", text, err.msg);
+	uint8_t *k = ctf_xmalloc(ctf_nlbuf_len(&key) + more_len);
+	uint8_t *m = ctf_xmalloc(ctf_nlbuf_len(&mask) + more_len);
+
+	memcpy(k, ctf_nlbuf_data(&key), ctf_nlbuf_len(&key));
+	memcpy(m, ctf_nlbuf_data(&mask), ctf_nlbuf_len(&mask));
+	if (more_len) {
+		memcpy(k + ctf_nlbuf_len(&key), more_key, more_len);
+		memcpy(m + ctf_nlbuf_len(&mask), more_mask, more_len);
+	}
+	ck_assert_int_eq(flow_match_id(k, ctf_nlbuf_len(&key) + more_len, m,
+				       ctf_nlbuf_len(&mask) + more_len, &id), 0);
+	free(k);
+	free(m);
+	ctf_nlbuf_free(&key);
+	ctf_nlbuf_free(&mask);
+	return id;
+}
+
+/* The identity mod/del/get by FLOW use to find a flow installed with a UFID. */
+START_TEST(match_id_is_the_kernels_view_of_a_match)
+{
+	const char *f = "recirc_id(1),ct_state(+est+trk),eth_type(0x0800),ipv4(frag=no)";
+	struct ctf_ufid a = match_id_of(f, NULL, NULL, 0), b;
+	/* How the kernel dumps a UFID flow's missing in_port: 0/0xffff0000. */
+	const uint8_t in_port_key[] = { 8, 0, 3, 0, 0, 0, 0, 0 };
+	const uint8_t in_port_mask[] = { 8, 0, 3, 0, 0, 0, 0xff, 0xff };
+
+	b = match_id_of("ipv4(frag=no),eth_type(0x0800),ct_state(+trk+est),recirc_id(1)", NULL, NULL, 0);
+	ck_assert_mem_eq(a.b, b.b, 16);
+	b = match_id_of(f, in_port_key, in_port_mask, sizeof(in_port_key));
+	ck_assert_mem_eq(a.b, b.b, 16);
+	/* Wildcarded fields written out change nothing; a masked value is compared masked. */
+	b = match_id_of("recirc_id(1),skb_mark(0/0),ct_state(+est+trk),eth_type(0x0800),"
+			"ipv4(src=0.0.0.0/0.0.0.0,frag=no)", NULL, NULL, 0);
+	ck_assert_mem_eq(a.b, b.b, 16);
+	/* An in_port, another mask, another value, Ethernet or not: other matches. */
+	b = match_id_of("recirc_id(1),in_port(0),ct_state(+est+trk),eth_type(0x0800),ipv4(frag=no)",
+			NULL, NULL, 0);
+	ck_assert(memcmp(a.b, b.b, 16));
+	b = match_id_of("recirc_id(1),ct_state(+est+trk),eth_type(0x0800),ipv4(src=10.0.0.0/8,frag=no)",
+			NULL, NULL, 0);
+	ck_assert(memcmp(a.b, b.b, 16));
+	b = match_id_of("recirc_id(2),ct_state(+est+trk),eth_type(0x0800),ipv4(frag=no)", NULL, NULL, 0);
+	ck_assert(memcmp(a.b, b.b, 16));
+	b = match_id_of("recirc_id(1),eth(),ct_state(+est+trk),eth_type(0x0800),ipv4(frag=no)",
+			NULL, NULL, 0);
+	ck_assert(memcmp(a.b, b.b, 16));
+}
+END_TEST
+
 START_TEST(garbage_never_crashes)
 {
 	static const char alphabet[] = "adeilmofy:#(),= \t\r\n-0123456789abcdef";
@@ -217,6 +280,7 @@ static Suite *bulk_suite(void)
 	tcase_add_test(tc, ufid_prefix);
 	tcase_add_test(tc, split_ufid_on_command_line);
 	tcase_add_test(tc, derived_ufid_is_stable_and_distinct);
+	tcase_add_test(tc, match_id_is_the_kernels_view_of_a_match);
 	tcase_add_test(tc, garbage_never_crashes);
 	suite_add_tcase(s, tc);
 	return s;
