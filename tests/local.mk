@@ -187,6 +187,7 @@ KERNEL_TESTS = \
 	tests/kernel/57-ctflowd-capabilities.sh \
 	tests/kernel/58-ctflowd-memory.sh \
 	tests/kernel/59-ctflowd-hostile-clients.sh \
+	tests/kernel/60-ctflowd-reload-storm.sh \
 	$(NULL)
 if ENABLE_VM_TESTS
 TESTS += $(KERNEL_TESTS)

@@ -122,9 +122,9 @@ int ctf_flow_split_ufid(const char *text, struct ctf_ufid *ufid, bool *has_ufid,
 			const char **rest, struct ctf_err *err);
 
 /*
- * The UFID ctflow gives a flow added without one: derived from the key and
- * mask bytes, so that the same FLOW text finds it again in mod-flow and
- * del-flow (ovs-dpctl cannot find UFID flows by key).
+ * A UFID derived from the key and mask bytes: the same match always gets the
+ * same UFID. ctflowd names its megaflows this way; the ctflow commands send
+ * a UFID only when the user gives one, as ovs-dpctl does.
  */
 void ctf_ufid_from_match(const void *key, size_t key_len, const void *mask, size_t mask_len,
 			 struct ctf_ufid *ufid);
