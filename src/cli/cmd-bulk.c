@@ -252,6 +252,35 @@ static void add_line(struct bulk *bk, struct flow_text *ft, unsigned long line_n
 		flush_batch(bk);
 }
 
+/*
+ * The datapath could not be opened: still name the lines of @in (a regular
+ * file, read again from the start) that would not parse, as add-flow names a
+ * bad flow without the datapath. Port names pass: only the datapath knows them.
+ */
+static void precheck_file(struct bulk *bk, FILE *in, enum ctf_bulk_verb def)
+{
+	unsigned long line_no = 0;
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (in == stdin || fseek(in, 0, SEEK_SET) < 0)
+		return;
+	while (getline(&line, &cap, in) >= 0) {
+		struct bulk_item it = { .line = ++line_no, .verb = def };
+		struct ctf_bulk_line bl;
+		struct ctf_err err;
+		int ret = ctf_bulk_parse_line(line, def, &bl, &err);
+
+		if (ret > 0) {
+			it.verb = bl.verb;
+			ret = flow_text_precheck(bl.flow, bl.actions, bl.verb != CTF_BULK_DELETE, &err);
+		}
+		if (ret < 0)
+			report(bk, &it, &err);
+	}
+	free(line);
+}
+
 static int apply_file(const char *dp, const char *path, enum ctf_bulk_verb def, const char *verb)
 {
 	struct bulk *bk = ctf_xzalloc(sizeof(*bk));
@@ -269,7 +298,11 @@ static int apply_file(const char *dp, const char *path, enum ctf_bulk_verb def, 
 		free(bk);
 		return CLI_ERR;
 	}
-	if (flow_cli_open(&bk->fc, dp, verb) || flow_cli_load_ports(&bk->fc, verb))
+	if (flow_cli_open(&bk->fc, dp, verb)) {
+		precheck_file(bk, in, def);
+		goto out_close;
+	}
+	if (flow_cli_load_ports(&bk->fc, verb))
 		goto out_close;
 	int r = ctf_nlsock_family(bk->fc.sock, OVS_FLOW_FAMILY, &bk->family);
 	if (r < 0) {

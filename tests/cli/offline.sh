@@ -42,7 +42,7 @@ unlike() {
 	esac
 }
 
-echo "1..29"
+echo "1..30"
 
 F='in_port(1),eth(),eth_type(0x0800),ipv4()'
 
@@ -116,5 +116,12 @@ case "$out" in
 *'out\xc2\x9bput'*) ok 0 "a C1 control (UTF-8 CSI) is escaped" ;;
 *) ok 1 "a C1 control (UTF-8 CSI) is escaped: '$out'" ;;
 esac
+
+# A flow file whose datapath cannot be opened still has its bad lines named.
+flows=$(mktemp)
+printf 'in_port(1),eth(),eth_type(0x0800),ipv4() 2\n# a comment\nin_port(1),eth(),eth_type(0x0800),ipv4(src=1.1.1) 2\n' > "$flows"
+expect 1 "$flows:3: cannot add flow: ipv4(src=): \`1.1.1' is not an IPv4 address" \
+	"add-flows names a bad line even where the datapath cannot be opened" -- add-flows "$flows"
+rm -f "$flows"
 
 exit $fail
