@@ -65,7 +65,7 @@ static int cmp_want(const void *a, const void *b)
 static int find_cb(const struct ctf_flow_info *info, void *arg)
 {
 	struct find_ctx *ctx = arg;
-	struct flow_want probe;
+	struct flow_want probe = { 0 };
 	const struct flow_want *hit;
 
 	if (!info->has_ufid ||

@@ -45,7 +45,7 @@ void vlog(int pri, const char *fmt, va_list ap)
 	if (log_debug_mode) {
 		/* One write per line keeps lines whole when stderr is shared. */
 		char line[2048];
-		int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+		int n = vsnprintf(line, sizeof(line) - 1, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): the caller did va_start()
 
 		if (n < 0)
 			n = 0;
@@ -77,7 +77,7 @@ static void vlog_errno(int pri, int with_errno, int err, const char *prefix,
 	char msg[1536];
 
 	if (fmt)
-		vsnprintf(msg, sizeof(msg), fmt, ap);
+		vsnprintf(msg, sizeof(msg), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): the caller did va_start()
 	else
 		msg[0] = '\0';
 	if (with_errno && fmt)

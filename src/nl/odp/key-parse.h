@@ -230,7 +230,7 @@ int kp_parse_field(struct kp *kp, struct ctf_err *err, const char *what,
 		const struct ctf_field_desc *fd, uint8_t *val, uint8_t *msk, bool mask_ok)
 {
 	uint8_t *vp = val + fd->offset, *mp = msk + fd->offset;
-	uint64_t v, m, max = ctf_field_max(fd);
+	uint64_t v = 0, m = 0, max = ctf_field_max(fd);
 	int r;
 
 	if (fd->style == CTF_FS_IPV4) {

@@ -52,7 +52,7 @@ const char *ctf_lex_token(const char *at, char *buf, size_t size)
 	size_t n = 0;
 
 	/* A token runs to the next delimiter, keeping balanced parentheses. */
-	for (int depth = 0; at[n] && n < 4 * size; n++) {
+	for (int depth = 0; n < 4 * size && at[n]; n++) {
 		if (at[n] == '(')
 			depth++;
 		else if (at[n] == ')' && --depth < 0)
@@ -306,7 +306,7 @@ int ctf_lex_addr_mask(const char **sp, struct ctf_err *err, const char *what, si
 		n++;
 	/* Only digits, then something no address goes on with: a prefix length. */
 	if (n && n <= 3 && s[n] != '.' && s[n] != ':' && ctf_lex_hexval(s[n]) < 0) {
-		uint64_t bits;
+		uint64_t bits = 0;
 		int r = ctf_lex_u64(sp, NULL, what, CTF_NUM_DEC, 8 * len, &bits);
 
 		if (r) {

@@ -118,7 +118,7 @@ void ctf_str_vprintf(struct ctf_str *s, const char *fmt, va_list ap)
 
 	str_reserve(s, 64);
 	va_copy(copy, ap);
-	n = vsnprintf(s->buf + s->len, s->cap - s->len, fmt, copy);
+	n = vsnprintf(s->buf + s->len, s->cap - s->len, fmt, copy); // NOLINT(clang-analyzer-valist.Uninitialized): va_start()/va_copy() is just above
 	va_end(copy);
 	if (n < 0)
 		return;
@@ -445,7 +445,7 @@ int ctf_err_setn(struct ctf_err *err, int neg_errno, const char *fmt, ...)
 	if (!err)
 		return neg_errno;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start()/va_copy() is just above
 	va_end(ap);
 	err->hint[0] = '\0';
 	return neg_errno;
@@ -458,7 +458,7 @@ int ctf_err_set(struct ctf_err *err, const char *fmt, ...)
 	if (!err)
 		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start()/va_copy() is just above
 	va_end(ap);
 	err->hint[0] = '\0';
 	return -EINVAL;
@@ -471,7 +471,7 @@ void ctf_err_hint(struct ctf_err *err, const char *fmt, ...)
 	if (!err)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err->hint, sizeof(err->hint), fmt, ap);
+	vsnprintf(err->hint, sizeof(err->hint), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start()/va_copy() is just above
 	va_end(ap);
 }
 
