@@ -119,11 +119,15 @@ listener=$!
 at_exit kill "$listener"
 wait_until 20 grep -q '^listening for upcalls on ctfu (portid [0-9]*)$' "$work/upcalls" ||
 	diag "$(cat "$work/upcalls.err")"
-in_ns a ping -c 1 -W 1 10.3.0.2 >/dev/null 2>&1
-# A listener that never gets its upcall must fail the checks below, not
-# hang the VM until its timeout.
+# A ping a second until the listener has its upcall (count=1 makes it
+# exit): a slow start must not lose the one miss it waits for. A listener
+# that never gets its upcall must fail the checks below, not hang the VM.
 exited() { ! kill -0 "$1" 2>/dev/null; }
-wait_until 60 exited "$listener" || kill "$listener"
+for _ in $(seq 60); do
+	exited "$listener" && break
+	in_ns a ping -c 1 -W 1 10.3.0.2 >/dev/null 2>&1
+done
+exited "$listener" || kill "$listener"
 wait "$listener"
 check_eq "per-vport upcall-listen exits 0 after count=1" 0 $?
 check_output "per-vport upcall-listen prints the miss from u0" \
