@@ -4,9 +4,30 @@
  * names a line), and what is accepted builds a policy that classifies a
  * packet.
  */
+#include <ctype.h>
+#include <stdbool.h>
+
 #include "../../src/daemon/conf.h"
 #include "../../src/daemon/policy.h"
 #include "fuzz-common.h"
+
+/*
+ * "fuzz.conf: ..." (the file as a whole) or "FILE:LINE: ...". FILE is
+ * fuzz.conf or one it includes: `include *` reads whatever the current
+ * directory holds, and the error is then that file's.
+ */
+static bool has_location(const char *msg)
+{
+	const char *c = strchr(msg, ':');
+
+	if (!strncmp(msg, "fuzz.conf:", 10))
+		return true;
+	if (!c || c == msg || !isdigit((unsigned char)c[1]))
+		return false;
+	for (c++; isdigit((unsigned char)*c); c++)
+		;
+	return *c == ':';
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		policy_free(pol);
 		ctf_portmap_free(&map);
 	} else {
-		fuzz_check(!strncmp(err.msg, "fuzz.conf:", 10), "error without a location: %s", err.msg);
+		fuzz_check(has_location(err.msg), "error without a location: %s", err.msg);
 	}
 	conf_free(&cfg);
 	free(text);
