@@ -71,18 +71,7 @@ show() { timeout 20 "$CTFLOW" daemon-show > "$work/show" 2>&1; }
 counter() { field "$1" < "$work/show"; }
 status_kb() { sed -n "s/^$1:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$ctflowd_pid/status"; }
 
-pg() { echo "$2" > "/proc/net/pktgen/$1" || bail_out "pktgen $1: $2"; }
-pg kpktgend_0 rem_device_all
-pg kpktgend_0 "add_device g0p"
-pg g0p "clone_skb 0"
-pg g0p "pkt_size 60"
-pg g0p "delay $pace"
-pg g0p "dst 10.8.0.2"
-pg g0p "dst_mac $(< /sys/class/net/g0/address)"
-pg g0p "udp_src_min 1024"
-pg g0p "udp_src_max 65535"
-pg g0p "udp_dst_min 1024"
-pg g0p "udp_dst_max 65534"
+pktgen_udp g0p g0 "$pace"
 
 # Each burst restarts pktgen's port sequence, so it takes the next source
 # address (10.9.x.y): every datagram of the run is a distinct 5-tuple.

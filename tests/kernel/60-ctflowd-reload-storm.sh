@@ -79,18 +79,7 @@ port_no() { "$CTFLOW" show "$dp" | sed -n "s/^  port \([0-9]*\): $1\( .*\)\?$/\1
 g0_no=$(port_no g0) o0_no=$(port_no o0) o1_no=$(port_no o1)
 diag "g0 is port $g0_no, o0 is port $o0_no, o1 is port $o1_no"
 
-pg() { echo "$2" > "/proc/net/pktgen/$1" || bail_out "pktgen $1: $2"; }
-pg kpktgend_0 rem_device_all
-pg kpktgend_0 "add_device g0p"
-pg g0p "clone_skb 0"
-pg g0p "pkt_size 60"
-pg g0p "delay $pace"
-pg g0p "dst 10.8.0.2"
-pg g0p "dst_mac $(< /sys/class/net/g0/address)"
-pg g0p "udp_src_min 1024"
-pg g0p "udp_src_max 65535"
-pg g0p "udp_dst_min 1024"
-pg g0p "udp_dst_max 65534"
+pktgen_udp g0p g0 "$pace"
 # count 0 is "until stopped"; a new source address per run keeps the
 # 5-tuples distinct from the previous run's.
 pg g0p "count 0"

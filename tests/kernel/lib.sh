@@ -285,6 +285,27 @@ veth_pair() {
 	return 0
 }
 
+# pg DEVICE COMMAND: one pktgen command (/proc/net/pktgen), or bail out.
+pg() { echo "$2" > "/proc/net/pktgen/$1" || bail_out "pktgen $1: $2"; }
+
+# pktgen_udp DEV PEER DELAY_NS: pktgen's thread 0 sends on DEV 60-byte UDP
+# datagrams to 10.8.0.2 at PEER's MAC, one every DELAY_NS, the ports
+# stepping through coprime ranges (a new 5-tuple per datagram within one
+# source address); the caller sets count, src_min/src_max and starts it.
+pktgen_udp() {
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device $1"
+	pg "$1" "clone_skb 0"
+	pg "$1" "pkt_size 60"
+	pg "$1" "delay $3"
+	pg "$1" "dst 10.8.0.2"
+	pg "$1" "dst_mac $(< "/sys/class/net/$2/address")"
+	pg "$1" "udp_src_min 1024"
+	pg "$1" "udp_src_max 65535"
+	pg "$1" "udp_dst_min 1024"
+	pg "$1" "udp_dst_max 65534"
+}
+
 # datapath_cleanup NAME: delete datapath NAME at exit, whoever made it.
 datapath_cleanup() {
 	at_exit "$OVS_DPCTL" del-dp "$1"
