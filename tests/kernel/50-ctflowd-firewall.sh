@@ -14,13 +14,7 @@
 
 plan 35
 
-dp=ctfw
-work=$(mktemp -d "${TMPDIR:-/tmp}/ctflowd-vm.XXXXXX")
-at_exit rm -rf "$work"
-conf=$work/ctflowd.conf
-sock=$work/ctflowd.sock
-export CTFLOWD_SOCKET=$sock
-sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ctflowd_scenario ctfw
 
 # --- syslog: a real syslog daemon, messages in $work/messages ---------------
 start_syslogd "$work/messages"

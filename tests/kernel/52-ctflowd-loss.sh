@@ -10,13 +10,7 @@
 
 plan 11
 
-dp=ctfl
-work=$(mktemp -d "${TMPDIR:-/tmp}/ctflowd-vm.XXXXXX")
-at_exit rm -rf "$work"
-conf=$work/ctflowd.conf
-sock=$work/ctflowd.sock
-export CTFLOWD_SOCKET=$sock
-sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ctflowd_scenario ctfl
 
 start_syslogd "$work/messages"
 

@@ -13,13 +13,7 @@
 
 plan 17
 
-dp=ctcap
-work=$(mktemp -d "${TMPDIR:-/tmp}/ctflowd-vm.XXXXXX")
-at_exit rm -rf "$work"
-conf=$work/ctflowd.conf
-sock=$work/ctflowd.sock
-export CTFLOWD_SOCKET=$sock
-sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ctflowd_scenario ctcap
 
 # CAP_NET_ADMIN is capability 12, CAP_CHOWN 0. The unit grants both; after
 # start only CAP_NET_ADMIN is effective and permitted. The bounding set keeps

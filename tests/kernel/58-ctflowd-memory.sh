@@ -31,13 +31,7 @@ pace=${CTFLOW_MEMORY_DELAY_NS:-400000}
 [ -d /proc/net/pktgen ] || skip_all "no pktgen in this kernel (tests/vm/modules.list)"
 plan 8
 
-dp=ctfm
-work=$(mktemp -d "${TMPDIR:-/tmp}/ctflowd-vm.XXXXXX")
-at_exit rm -rf "$work"
-conf=$work/ctflowd.conf
-sock=$work/ctflowd.sock
-export CTFLOWD_SOCKET=$sock
-sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ctflowd_scenario ctfm
 
 # pktgen transmits on g0p; its peer g0 is the datapath's input port. The
 # flows forward to o0, whose peer drops what it gets (no address).

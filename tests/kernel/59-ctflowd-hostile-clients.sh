@@ -11,13 +11,7 @@
 
 plan 11
 
-dp=cthc
-work=$(mktemp -d "${TMPDIR:-/tmp}/ctflowd-vm.XXXXXX")
-at_exit rm -rf "$work"
-conf=$work/ctflowd.conf
-sock=$work/ctflowd.sock
-export CTFLOWD_SOCKET=$sock
-sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ctflowd_scenario cthc
 
 start_syslogd "$work/messages"
 messages() { cat "$work/messages" 2>/dev/null; }

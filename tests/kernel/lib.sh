@@ -310,3 +310,17 @@ pktgen_udp() {
 datapath_cleanup() {
 	at_exit "$OVS_DPCTL" del-dp "$1"
 }
+
+# ctflowd_scenario DP: the opening every ctflowd scenario shares. Sets dp=DP,
+# a work directory removed at exit, conf and sock in it (CTFLOWD_SOCKET
+# points ctflow at that daemon), and IPv6 off: router solicitations and MLD
+# reports of moved-in veth ends would be misses at random times.
+ctflowd_scenario() {
+	dp=$1
+	work=$(mktemp -d "${TMPDIR:-/tmp}/ctflowd-vm.XXXXXX")
+	at_exit rm -rf "$work"
+	conf=$work/ctflowd.conf
+	sock=$work/ctflowd.sock
+	export CTFLOWD_SOCKET=$sock
+	sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+}
