@@ -36,6 +36,8 @@ static const struct ctf_cls_field ports[] = { { TP, 4 } };
 static struct ctf_cls_layout layout = {
 	.key_size = KEY_SIZE, .n_stages = 4, .byte_stage = byte_stage,
 	.tries = tries, .n_tries = 2, .ports = ports, .n_ports = 1,
+	/* As ctflowd: the stages before the ports, minus those with prefix fields. */
+	.n_indexed_stages = 3,
 };
 
 static void init_layout(void)
@@ -272,6 +274,49 @@ START_TEST(decisions_and_megaflows_agree_with_brute_force)
 		cls_free(cls);
 		round++;
 	}
+	free(rules);
+}
+END_TEST
+
+/*
+ * The index over the first stages changes neither decisions nor masks: the
+ * same policies without it (every subtable probed in turn) give the same
+ * rule and the same megaflow mask for every packet.
+ */
+START_TEST(the_index_gives_the_masks_of_a_walk)
+{
+	struct ctf_cls_layout walk = layout;
+	struct rule *rules = calloc(300, sizeof(*rules));
+	size_t indexed_parts = 0;
+
+	walk.n_indexed_stages = 0;
+	rng_state = 0x2545f4914f6cdd1dULL;
+	for (unsigned round = 0; round < 40; round++) {
+		size_t n = random_policy(rules, round % 4 == 0 ? 300 : 1 + rnd() % 60);
+		struct ctf_cls *a = build(rules, n), *b = cls_new(&walk);
+		struct ctf_cls_stats st;
+
+		for (size_t i = 0; i < n; i++)
+			ck_assert_int_eq(cls_add(b, rules[i].prio, &rules[i].key, &rules[i].mask, NULL), 0);
+		cls_freeze(b);
+		cls_stats(a, &st);
+		indexed_parts += st.index_parts;
+		cls_stats(b, &st);
+		ck_assert_uint_eq(st.index_parts, 0);
+		for (int p = 0; p < 1000; p++) {
+			struct key pkt, wa, wb;
+
+			random_packet(&pkt);
+			memset(&wa, 0, sizeof(wa));
+			memset(&wb, 0, sizeof(wb));
+			ck_assert_uint_eq(cls_lookup(a, &pkt, &wa), cls_lookup(b, &pkt, &wb));
+			ck_assert_msg(!memcmp(&wa, &wb, sizeof(wa)), "round %u packet %d: masks differ",
+				      round, p);
+		}
+		cls_free(a);
+		cls_free(b);
+	}
+	ck_assert_uint_gt(indexed_parts, 40);
 	free(rules);
 }
 END_TEST
@@ -535,6 +580,7 @@ static Suite *cls_suite(void)
 	init_layout();
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, decisions_and_megaflows_agree_with_brute_force);
+	tcase_add_test(tc, the_index_gives_the_masks_of_a_walk);
 	tcase_add_test(tc, a_host_rule_on_top_unwildcards_only_the_deciding_bits);
 	tcase_add_test(tc, port_lists_unwildcard_port_prefixes);
 	tcase_add_test(tc, a_failing_early_stage_adds_only_its_stages);
