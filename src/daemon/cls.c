@@ -431,6 +431,10 @@ void cls_freeze(struct ctf_cls *cls)
 		qsort(cls->subtables, cls->n_subtables, sizeof(*cls->subtables), by_best);
 	intern_prefixes(cls);
 	cls_index_build(cls);
+	for (size_t t = 0; t < cls->n_tries; t++)
+		trie_pack(&cls->prefix[t]);
+	for (size_t i = 0; i < cls->n_subtables; i++)
+		trie_pack(&cls->subtables[i]->ports_trie);
 	cls->frozen = true;
 }
 
@@ -460,7 +464,7 @@ void cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *out)
 			if (st->groups[j])
 				out->bytes += st->groups[j]->n_more * sizeof(uint32_t);
 	}
-	out->bytes += out->trie_nodes * 48 + cls->n_subtables * sizeof(uint64_t);
+	out->bytes += out->trie_nodes * 32 + cls->n_subtables * sizeof(uint64_t);
 	for (size_t p = 0; p < cls->n_parts; p++)
 		out->bytes += sizeof(cls->parts[p]) +
 			      (cls->parts[p].mask + 1) * (1 + cls->index_words) * sizeof(uint64_t);

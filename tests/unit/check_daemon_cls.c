@@ -549,6 +549,40 @@ START_TEST(trie_matched_lengths_and_check_bits)
 }
 END_TEST
 
+/* Packing moves nodes, not answers; a packed trie takes more prefixes. */
+START_TEST(trie_pack_keeps_every_answer)
+{
+	struct trie packed, plain;
+	uint32_t *probe = calloc(5000, sizeof(*probe));
+
+	trie_init(&packed, 32);
+	trie_init(&plain, 32);
+	rng_state = 11;
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 2000; i++) {
+			uint32_t v = rnd();
+			unsigned plen = 1 + rnd() % 32;
+
+			trie_insert32(&packed, v, plen);
+			trie_insert32(&plain, v, plen);
+		}
+		trie_pack(&packed);
+		ck_assert_uint_eq(packed.n_nodes, plain.n_nodes);
+		for (int i = 0; i < 5000; i++) {
+			struct trie_plens a, b;
+
+			probe[i] = rnd();
+			ck_assert_uint_eq(trie_lookup32(&packed, probe[i], &a),
+					  trie_lookup32(&plain, probe[i], &b));
+			ck_assert(!memcmp(&a, &b, sizeof(a)));
+		}
+	}
+	trie_destroy(&packed);
+	trie_destroy(&plain);
+	free(probe);
+}
+END_TEST
+
 START_TEST(trie_128_bits)
 {
 	struct trie t;
@@ -587,6 +621,7 @@ static Suite *cls_suite(void)
 	tcase_add_test(tc, lower_priority_subtables_are_not_visited);
 	tcase_add_test(tc, ties_duplicates_and_find);
 	tcase_add_test(tc, trie_matched_lengths_and_check_bits);
+	tcase_add_test(tc, trie_pack_keeps_every_answer);
 	tcase_add_test(tc, trie_128_bits);
 	suite_add_tcase(s, tc);
 	return s;
