@@ -120,26 +120,113 @@ static inline uint64_t stage_hash(const struct subtable *st, unsigned s, uint64_
 	return h;
 }
 
+/*
+ * The index's verdicts for one lookup: which subtables can still hold a
+ * matching rule, and each part's set of subtables with the packet's values
+ * (NULL: none).
+ */
+struct verdicts {
+	uint64_t may[CLS_INDEX_WORDS];
+	const uint64_t *hit[CLS_INDEX_PARTS];
+};
+
+static const uint64_t *part_lookup(const struct ctf_cls *cls, const struct cls_part *p, uint64_t h)
+{
+	for (size_t i = h & p->mask; p->keys[i]; i = (i + 1) & p->mask)
+		if (p->keys[i] == h)
+			return p->sets + i * cls->index_words;
+	return NULL;
+}
+
+/* Probe every part once (parents first: they are numbered before their children). */
+static void index_lookup(const struct ctf_cls *cls, const uint64_t *pkt, struct memo *memo,
+			 struct verdicts *v)
+{
+	const size_t words = cls->index_words;
+
+	memset(v->may, 0xff, sizeof(v->may));
+	for (size_t i = 0; i < cls->n_parts; i++) {
+		const struct cls_part *p = &cls->parts[i];
+		const struct subtable *rep = p->rep;
+		uint64_t h = HASH_BASIS;
+		unsigned e = 0;
+
+		v->hit[i] = NULL;
+		if (p->parent >= 0) {
+			/* Its members already failed with the parent. */
+			if (!v->hit[p->parent])
+				continue;
+			h = memo->h[rep->prefix_id[p->stage - 1]];
+			e = rep->stage_end[p->stage - 1];
+		}
+		h = stage_hash(rep, p->stage, h, &e, pkt, memo);
+		v->hit[i] = part_lookup(cls, p, hash_finish(h));
+		for (size_t w = 0; w < words; w++)
+			v->may[w] &= ~(p->members[w] & ~(v->hit[i] ? v->hit[i][w] : 0));
+	}
+}
+
+/*
+ * The bits a subtable-by-subtable walk would have added for the subtables
+ * the index ruled out before the walk stopped at subtable @stop: each of
+ * them failed at the first of its parts without the packet's values, whose
+ * prefix is what it examined.
+ */
+static void index_fold(const struct ctf_cls *cls, const struct verdicts *v, size_t stop,
+		       uint64_t *wc)
+{
+	for (size_t i = 0; i < cls->n_parts; i++) {
+		const struct cls_part *p = &cls->parts[i];
+		const uint64_t *up = p->parent >= 0 ? v->hit[p->parent] : NULL;
+
+		if (p->parent >= 0 && !up)
+			continue;
+		for (size_t w = 0; w < cls->index_words && w * 64 < stop; w++) {
+			uint64_t failed = p->members[w] & (up ? up[w] : ~UINT64_C(0)) &
+					  ~(v->hit[i] ? v->hit[i][w] : 0);
+
+			if (stop - w * 64 < 64)
+				failed &= (UINT64_C(1) << (stop - w * 64)) - 1;
+			if (failed) {
+				fold(p->rep, p->rep->stage_end[p->stage], wc);
+				break;
+			}
+		}
+	}
+}
+
 size_t cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_)
 {
 	const uint64_t *pkt = pkt_;
 	uint64_t *wc = wc_;
 	struct trie_ctx tctx[CTF_CLS_MAX_TRIES];
 	struct memo memo;
+	struct verdicts v;
 	uint64_t best = UINT64_MAX;
+	size_t i;
 
 	for (size_t t = 0; t < cls->n_tries; t++)
 		tctx[t].done = false;
 	memset(memo.valid, 0, ((cls->n_prefixes < MEMO_MAX ? cls->n_prefixes : MEMO_MAX) + 63) / 64 * 8);
-	for (size_t i = 0; i < cls->n_subtables; i++) {
-		const struct subtable *st = cls->subtables[i];
+	index_lookup(cls, pkt, &memo, &v);
+	for (i = 0; i < cls->n_subtables; i++) {
+		const struct subtable *st;
 		const struct group *g;
 		uint64_t h = HASH_BASIS;
 		unsigned e = 0, s;
 
-		if (st->best >= best)
+		if (cls->sorted_best[i] >= best)
 			break;	/* sorted: no later subtable can do better either */
-		for (s = 0; s + 1 < st->n_stages; s++) {
+		if (i < CLS_INDEX_WORDS * 64 && !(v.may[i / 64] >> (i % 64) & 1))
+			continue;
+		st = cls->subtables[i];
+		s = st->n_indexed;
+		if (s) {
+			/* The index found the packet's values in these stages. */
+			h = memo.h[st->prefix_id[s - 1]];
+			e = st->stage_end[s - 1];
+		}
+		for (; s + 1 < st->n_stages; s++) {
 			uint64_t f;
 
 			if (st->stage_tries[s] &&
@@ -171,6 +258,8 @@ size_t cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_)
 			best = g->best;
 next:;
 	}
+	if (wc)
+		index_fold(cls, &v, i, wc);
 	return best == UINT64_MAX ? CTF_CLS_NONE : (size_t)(uint32_t)best;
 }
 

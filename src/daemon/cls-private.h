@@ -95,6 +95,8 @@ struct subtable {
 	uint16_t *widx;			/* key word of each entry */
 	uint64_t *wmask;		/* mask bits of each entry */
 	unsigned n_stages;		/* non-empty stages, at least 1 */
+	uint8_t stage_kind[CTF_CLS_MAX_STAGES];	/* the layout's stage of each */
+	uint8_t n_indexed;		/* leading stages the index decides (cls-index.c) */
 	unsigned stage_end[CTF_CLS_MAX_STAGES];	/* entries of stages 0..s end here */
 	uint8_t stage_tries[CTF_CLS_MAX_STAGES];	/* tries to check before stage s (bits) */
 	uint8_t plen[CTF_CLS_MAX_TRIES];	/* prefix length on each trie field, 0 = none */
@@ -112,9 +114,30 @@ struct subtable {
 	struct trie ports_trie;
 };
 
+/*
+ * The index (cls-index.c): one part per distinct stage prefix that
+ * subtables share in their indexed stages. A part maps the hash of a
+ * packet's values over the prefix to the subtables (bits in sorted order)
+ * that hold a rule with those values; its members are all the subtables
+ * with the prefix. A part's parent is the prefix one stage shorter.
+ */
+#define CLS_INDEX_WORDS 16u	/* subtables beyond 1,024: no index */
+#define CLS_INDEX_PARTS 64u
+
+struct cls_part {
+	const struct subtable *rep;	/* the prefix: rep's entries [0, stage_end[stage]) */
+	unsigned stage;
+	int parent;			/* index of the part at stage - 1; -1 at stage 0 */
+	uint64_t members[CLS_INDEX_WORDS];
+	uint64_t *keys;			/* open addressing: finished hashes, 0 = empty */
+	uint64_t *sets;			/* index_words words per key slot */
+	size_t mask, n;
+};
+
 struct ctf_cls {
 	size_t key_words;
 	unsigned n_stages;
+	unsigned n_indexed_stages;
 	uint64_t *stage_mask[CTF_CLS_MAX_STAGES];	/* key_words each */
 	struct ctf_cls_field tries[CTF_CLS_MAX_TRIES];
 	unsigned trie_stage[CTF_CLS_MAX_TRIES];
@@ -124,6 +147,9 @@ struct ctf_cls {
 	size_t n_ports;
 	struct subtable **subtables;
 	size_t n_subtables;
+	uint64_t *sorted_best;		/* each subtable's best, in the sorted order */
+	struct cls_part *parts;
+	size_t n_parts, index_words;
 	struct subtable **by_mask;	/* open addressing by mask hash */
 	size_t by_mask_mask;
 	uint32_t *prio;			/* per rule */
@@ -197,5 +223,9 @@ static inline struct group *find_group(const struct subtable *st, uint64_t h, co
 	}
 	return NULL;
 }
+
+/* Build the index of a sorted classifier whose prefixes are interned (cls_freeze). */
+void cls_index_build(struct ctf_cls *cls);
+void cls_index_free(struct ctf_cls *cls);
 
 #endif

@@ -50,6 +50,7 @@ struct ctf_cls *cls_new(const struct ctf_cls_layout *lay)
 
 	cls->key_words = lay->key_size / 8;
 	cls->n_stages = (unsigned)(n_stages < CTF_CLS_MAX_STAGES ? n_stages : CTF_CLS_MAX_STAGES);
+	cls->n_indexed_stages = lay->n_indexed_stages;
 	for (unsigned s = 0; s < cls->n_stages; s++)
 		cls->stage_mask[s] = ctf_xzalloc(cls->key_words * sizeof(uint64_t));
 	for (size_t b = 0; b < cls->key_words * 8; b++) {
@@ -109,6 +110,7 @@ void cls_free(struct ctf_cls *cls)
 		free(cls->stage_mask[s]);
 	for (size_t t = 0; t < cls->n_tries; t++)
 		trie_destroy(&cls->prefix[t]);
+	cls_index_free(cls);
 	free(cls->ports);
 	free(cls->subtables);
 	free(cls->by_mask);
@@ -178,6 +180,7 @@ static struct subtable *subtable_new(struct ctf_cls *cls, const uint64_t *mask, 
 		for (size_t t = 0; t < cls->n_tries; t++)
 			if (st->plen[t] && cls->trie_stage[t] == s)
 				st->stage_tries[st->n_stages] |= (uint8_t)(1u << t);
+		st->stage_kind[st->n_stages] = (uint8_t)s;
 		st->stage_end[st->n_stages++] = st->n_entries;
 	}
 	st->widx = ctf_xrealloc(st->widx, (st->n_entries ? st->n_entries : 1) * sizeof(*st->widx));
@@ -427,6 +430,11 @@ void cls_freeze(struct ctf_cls *cls)
 	if (cls->n_subtables > 1)
 		qsort(cls->subtables, cls->n_subtables, sizeof(*cls->subtables), by_best);
 	intern_prefixes(cls);
+	cls_index_build(cls);
+	for (size_t t = 0; t < cls->n_tries; t++)
+		trie_pack(&cls->prefix[t]);
+	for (size_t i = 0; i < cls->n_subtables; i++)
+		trie_pack(&cls->subtables[i]->ports_trie);
 	cls->frozen = true;
 }
 
@@ -435,6 +443,7 @@ void cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *out)
 	memset(out, 0, sizeof(*out));
 	out->rules = cls->n_rules;
 	out->subtables = cls->n_subtables;
+	out->index_parts = cls->n_parts;
 	out->bytes = sizeof(*cls) + cls->n_rules * sizeof(*cls->prio) +
 		     (cls->by_mask_mask + 1 + cls->n_subtables) * sizeof(void *) +
 		     cls->n_stages * cls->key_words * sizeof(uint64_t);
@@ -455,5 +464,8 @@ void cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *out)
 			if (st->groups[j])
 				out->bytes += st->groups[j]->n_more * sizeof(uint32_t);
 	}
-	out->bytes += out->trie_nodes * 48;
+	out->bytes += out->trie_nodes * 32 + cls->n_subtables * sizeof(uint64_t);
+	for (size_t p = 0; p < cls->n_parts; p++)
+		out->bytes += sizeof(cls->parts[p]) +
+			      (cls->parts[p].mask + 1) * (1 + cls->index_words) * sizeof(uint64_t);
 }

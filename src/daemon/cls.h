@@ -23,6 +23,15 @@
  *    packet that is in no rule's set after stage s cannot match, and only
  *    the bits of stages 0..s go into the megaflow mask, not the whole mask.
  *
+ *  - An index over the first stages (ctflowd: recirc_id, in_port,
+ *    eth_type, conntrack metadata, L2 and L3 protocol fields). Most
+ *    subtables of a real policy share these stages' masks; for each such
+ *    shared stage prefix, a hash of the rules' values maps to the set of
+ *    subtables (a bitmap) that hold a rule with them. One probe per
+ *    distinct prefix tells every subtable whose rules cannot match, and
+ *    the lookup visits only the others. The masks it returns are the same
+ *    as a subtable-by-subtable walk would give.
+ *
  *  - Prefix tracking. For the owner's prefix fields (IP addresses) a trie
  *    holds every prefix rules use; before a stage that holds such a field,
  *    a subtable whose prefix length the packet does not match is skipped,
@@ -64,6 +73,14 @@ struct ctf_cls_layout {
 	/* Transport port pairs (4 bytes: source and destination, big-endian). */
 	const struct ctf_cls_field *ports;
 	size_t n_ports;
+	/*
+	 * Stages 0..n_indexed_stages-1 are indexed across subtables: a lookup
+	 * hashes each distinct prefix of them once and learns which subtables
+	 * hold a rule with the packet's values, instead of probing each
+	 * subtable. Worth it for cheap, selective fields (metadata); stages
+	 * with prefix fields are never indexed.
+	 */
+	unsigned n_indexed_stages;
 };
 
 struct ctf_cls;
@@ -102,6 +119,7 @@ struct ctf_cls_stats {
 	size_t subtables;
 	size_t entries;		/* distinct (mask, masked key) pairs */
 	size_t trie_nodes;
+	size_t index_parts;	/* stage prefixes the index decides */
 	size_t bytes;		/* heap memory, approximately */
 };
 void cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *st);

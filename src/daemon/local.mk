@@ -13,6 +13,7 @@ libctflowd_la_SOURCES = \
 	src/daemon/cls.h \
 	src/daemon/cls-private.h \
 	src/daemon/cls-lookup.c \
+	src/daemon/cls-index.c \
 	src/daemon/trie.c \
 	src/daemon/trie.h \
 	src/daemon/rcu.c \

@@ -38,6 +38,8 @@ static const struct ctf_cls_layout *key_layout(void)
 			.tries = prefix_fields, .n_tries = CTF_ARRAY_SIZE(prefix_fields),
 			.ports = port_fields, .n_ports = CTF_ARRAY_SIZE(port_fields),
 			.key_size = BODY_SIZE,
+			/* Up to the addresses: recirc_id, in_port, ct_*, L2, protocols. */
+			.n_indexed_stages = CTF_KS_ADDR,
 		};
 	}
 	return &layout;

@@ -14,11 +14,17 @@ struct u128 {
 	uint64_t hi, lo;
 };
 
+/*
+ * Nodes live in one array and name their children by index: a lookup
+ * walks a dozen or more nodes for every packet, and once trie_pack() has
+ * laid them out breadth-first the levels every walk goes through share
+ * cache lines instead of being scattered over the heap.
+ */
 struct trie_node {
 	struct u128 v;		/* the path from the root to the end of this node; later bits 0 */
-	uint8_t len;		/* bits on that path: 1..128 */
+	uint32_t child[2];	/* TRIE_NONE if absent */
 	uint32_t n_here;	/* prefixes of exactly this length and value */
-	struct trie_node *child[2];
+	uint8_t len;		/* bits on that path: 1..128 */
 };
 
 static uint64_t be_load64(const uint8_t *p)
@@ -76,47 +82,52 @@ static unsigned bit_at(struct u128 v, unsigned i)
 
 void trie_init(struct trie *t, unsigned width_bits)
 {
-	t->root = NULL;
+	t->nodes = NULL;
+	t->root = TRIE_NONE;
 	t->width = width_bits == 32 ? 32 : 128;
-	t->n_nodes = 0;
-}
-
-static void free_node(struct trie_node *n)
-{
-	if (!n)
-		return;
-	free_node(n->child[0]);
-	free_node(n->child[1]);
-	free(n);
+	t->n_nodes = t->cap = 0;
 }
 
 void trie_destroy(struct trie *t)
 {
-	free_node(t->root);
-	t->root = NULL;
-	t->n_nodes = 0;
+	free(t->nodes);
+	trie_init(t, t->width);
 }
 
-static struct trie_node *new_node(struct trie *t, struct u128 v, unsigned len)
+/* A new node; it may move every other node (take no pointer across it). */
+static uint32_t new_node(struct trie *t, struct u128 v, unsigned len)
 {
-	struct trie_node *n = ctf_xzalloc(sizeof(*n));
+	struct trie_node *n;
 
-	n->v = keep(v, len);
-	n->len = (uint8_t)len;
-	t->n_nodes++;
-	return n;
+	if (t->n_nodes == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 8;
+		t->nodes = ctf_xrealloc(t->nodes, t->cap * sizeof(*t->nodes));
+	}
+	n = &t->nodes[t->n_nodes];
+	*n = (struct trie_node){ .v = keep(v, len), .len = (uint8_t)len,
+				 .child = { TRIE_NONE, TRIE_NONE } };
+	return (uint32_t)t->n_nodes++;
+}
+
+static void link_node(struct trie *t, uint32_t parent, unsigned side, uint32_t node)
+{
+	if (parent == TRIE_NONE)
+		t->root = node;
+	else
+		t->nodes[parent].child[side] = node;
 }
 
 void trie_insert(struct trie *t, const void *value, unsigned plen)
 {
-	struct trie_node **pp = &t->root;
+	uint32_t cur = t->root, parent = TRIE_NONE, leaf;
+	unsigned side = 0;
 	struct u128 v;
 
 	if (plen == 0 || plen > t->width)
 		return;
 	v = keep(load(t, value), plen);
-	while (*pp) {
-		struct trie_node *n = *pp, *m;
+	while (cur != TRIE_NONE) {
+		struct trie_node *n = &t->nodes[cur];
 		unsigned common = first_diff(v, n->v);
 
 		if (common > n->len)
@@ -124,43 +135,81 @@ void trie_insert(struct trie *t, const void *value, unsigned plen)
 		if (common > plen)
 			common = plen;
 		if (common < n->len) {
-			/* Split @n: a new node ends where the two paths part. */
-			m = new_node(t, n->v, common);
-			m->child[bit_at(n->v, common)] = n;
-			if (plen == common) {
-				m->n_here = 1;
-			} else {
-				struct trie_node *leaf = new_node(t, v, plen);
+			/* Split the node: a new one ends where the two paths part. */
+			const struct u128 nv = n->v;
+			uint32_t m = new_node(t, nv, common);
 
-				leaf->n_here = 1;
-				m->child[bit_at(v, common)] = leaf;
+			t->nodes[m].child[bit_at(nv, common)] = cur;
+			if (plen == common) {
+				t->nodes[m].n_here = 1;
+			} else {
+				leaf = new_node(t, v, plen);
+				t->nodes[leaf].n_here = 1;
+				t->nodes[m].child[bit_at(v, common)] = leaf;
 			}
-			*pp = m;
+			link_node(t, parent, side, m);
 			return;
 		}
 		if (plen == n->len) {
 			n->n_here++;
 			return;
 		}
-		pp = &n->child[bit_at(v, n->len)];
+		parent = cur;
+		side = bit_at(v, n->len);
+		cur = n->child[side];
 	}
-	*pp = new_node(t, v, plen);
-	(*pp)->n_here = 1;
+	leaf = new_node(t, v, plen);
+	t->nodes[leaf].n_here = 1;
+	link_node(t, parent, side, leaf);
+}
+
+void trie_pack(struct trie *t)
+{
+	uint32_t *order, *renumber, head = 0, tail = 0;
+	struct trie_node *packed;
+
+	if (!t->n_nodes)
+		return;
+	order = ctf_xmalloc(t->n_nodes * sizeof(*order));
+	renumber = ctf_xmalloc(t->n_nodes * sizeof(*renumber));
+	order[tail++] = t->root;
+	while (head < tail) {
+		const struct trie_node *n = &t->nodes[order[head++]];
+
+		for (unsigned b = 0; b < 2; b++)
+			if (n->child[b] != TRIE_NONE)
+				order[tail++] = n->child[b];
+	}
+	packed = ctf_xmalloc(t->n_nodes * sizeof(*packed));
+	for (uint32_t i = 0; i < tail; i++)
+		renumber[order[i]] = i;
+	for (uint32_t i = 0; i < tail; i++) {
+		packed[i] = t->nodes[order[i]];
+		for (unsigned b = 0; b < 2; b++)
+			if (packed[i].child[b] != TRIE_NONE)
+				packed[i].child[b] = renumber[packed[i].child[b]];
+	}
+	free(t->nodes);
+	free(order);
+	free(renumber);
+	t->nodes = packed;
+	t->n_nodes = t->cap = tail;
+	t->root = 0;
 }
 
 unsigned trie_lookup(const struct trie *t, const void *value,
 			 struct trie_plens *plens)
 {
-	const struct trie_node *n = t->root;
+	const struct trie_node *n;
 	struct u128 v;
 
 	memset(plens, 0, sizeof(*plens));
-	if (!n)
+	if (t->root == TRIE_NONE)
 		return 0;
+	n = &t->nodes[t->root];
 	v = load(t, value);
 	for (;;) {
 		unsigned diff = first_diff(v, n->v), b;
-		const struct trie_node *next;
 
 		/*
 		 * Bits before the node's start agree by construction; a
@@ -174,10 +223,9 @@ unsigned trie_lookup(const struct trie *t, const void *value,
 		if (n->len >= t->width)
 			return t->width;
 		b = bit_at(v, n->len);
-		next = n->child[b];
-		if (!next)
+		if (n->child[b] == TRIE_NONE)
 			/* Nothing longer this way: the next bit told us so, if there is another way. */
-			return n->child[!b] ? n->len + 1u : n->len;
-		n = next;
+			return n->child[!b] != TRIE_NONE ? n->len + 1u : n->len;
+		n = &t->nodes[n->child[b]];
 	}
 }

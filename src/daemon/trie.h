@@ -29,10 +29,13 @@
 
 struct trie_node;
 
+#define TRIE_NONE UINT32_MAX
+
 struct trie {
-	struct trie_node *root;
-	unsigned width;		/* bits: 32 or 128 */
-	size_t n_nodes;
+	struct trie_node *nodes;	/* trie.c */
+	uint32_t root;			/* index, or TRIE_NONE */
+	unsigned width;			/* bits: 32 or 128 */
+	size_t n_nodes, cap;
 };
 
 /* Prefix lengths 0..128, one bit each. */
@@ -50,6 +53,8 @@ void trie_init(struct trie *t, unsigned width_bits);
 void trie_destroy(struct trie *t);
 /* Add the prefix of @plen bits (1..width) of @value (width/8 bytes). Duplicates are counted. */
 void trie_insert(struct trie *t, const void *value, unsigned plen);
+/* Done inserting (for now): lay the nodes out for lookups. */
+void trie_pack(struct trie *t);
 /* Matched lengths of @value into @plens; returns the check bits (0..width). */
 unsigned trie_lookup(const struct trie *t, const void *value,
 			 struct trie_plens *plens);

@@ -36,6 +36,8 @@ static const struct ctf_cls_field ports[] = { { TP, 4 } };
 static struct ctf_cls_layout layout = {
 	.key_size = KEY_SIZE, .n_stages = 4, .byte_stage = byte_stage,
 	.tries = tries, .n_tries = 2, .ports = ports, .n_ports = 1,
+	/* As ctflowd: the stages before the ports, minus those with prefix fields. */
+	.n_indexed_stages = 3,
 };
 
 static void init_layout(void)
@@ -276,6 +278,49 @@ START_TEST(decisions_and_megaflows_agree_with_brute_force)
 }
 END_TEST
 
+/*
+ * The index over the first stages changes neither decisions nor masks: the
+ * same policies without it (every subtable probed in turn) give the same
+ * rule and the same megaflow mask for every packet.
+ */
+START_TEST(the_index_gives_the_masks_of_a_walk)
+{
+	struct ctf_cls_layout walk = layout;
+	struct rule *rules = calloc(300, sizeof(*rules));
+	size_t indexed_parts = 0;
+
+	walk.n_indexed_stages = 0;
+	rng_state = 0x2545f4914f6cdd1dULL;
+	for (unsigned round = 0; round < 40; round++) {
+		size_t n = random_policy(rules, round % 4 == 0 ? 300 : 1 + rnd() % 60);
+		struct ctf_cls *a = build(rules, n), *b = cls_new(&walk);
+		struct ctf_cls_stats st;
+
+		for (size_t i = 0; i < n; i++)
+			ck_assert_int_eq(cls_add(b, rules[i].prio, &rules[i].key, &rules[i].mask, NULL), 0);
+		cls_freeze(b);
+		cls_stats(a, &st);
+		indexed_parts += st.index_parts;
+		cls_stats(b, &st);
+		ck_assert_uint_eq(st.index_parts, 0);
+		for (int p = 0; p < 1000; p++) {
+			struct key pkt, wa, wb;
+
+			random_packet(&pkt);
+			memset(&wa, 0, sizeof(wa));
+			memset(&wb, 0, sizeof(wb));
+			ck_assert_uint_eq(cls_lookup(a, &pkt, &wa), cls_lookup(b, &pkt, &wb));
+			ck_assert_msg(!memcmp(&wa, &wb, sizeof(wa)), "round %u packet %d: masks differ",
+				      round, p);
+		}
+		cls_free(a);
+		cls_free(b);
+	}
+	ck_assert_uint_gt(indexed_parts, 40);
+	free(rules);
+}
+END_TEST
+
 /* ---- mask quality ---------------------------------------------------------- */
 
 static struct rule mk(uint32_t prio)
@@ -504,6 +549,40 @@ START_TEST(trie_matched_lengths_and_check_bits)
 }
 END_TEST
 
+/* Packing moves nodes, not answers; a packed trie takes more prefixes. */
+START_TEST(trie_pack_keeps_every_answer)
+{
+	struct trie packed, plain;
+	uint32_t *probe = calloc(5000, sizeof(*probe));
+
+	trie_init(&packed, 32);
+	trie_init(&plain, 32);
+	rng_state = 11;
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 2000; i++) {
+			uint32_t v = rnd();
+			unsigned plen = 1 + rnd() % 32;
+
+			trie_insert32(&packed, v, plen);
+			trie_insert32(&plain, v, plen);
+		}
+		trie_pack(&packed);
+		ck_assert_uint_eq(packed.n_nodes, plain.n_nodes);
+		for (int i = 0; i < 5000; i++) {
+			struct trie_plens a, b;
+
+			probe[i] = rnd();
+			ck_assert_uint_eq(trie_lookup32(&packed, probe[i], &a),
+					  trie_lookup32(&plain, probe[i], &b));
+			ck_assert(!memcmp(&a, &b, sizeof(a)));
+		}
+	}
+	trie_destroy(&packed);
+	trie_destroy(&plain);
+	free(probe);
+}
+END_TEST
+
 START_TEST(trie_128_bits)
 {
 	struct trie t;
@@ -535,12 +614,14 @@ static Suite *cls_suite(void)
 	init_layout();
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, decisions_and_megaflows_agree_with_brute_force);
+	tcase_add_test(tc, the_index_gives_the_masks_of_a_walk);
 	tcase_add_test(tc, a_host_rule_on_top_unwildcards_only_the_deciding_bits);
 	tcase_add_test(tc, port_lists_unwildcard_port_prefixes);
 	tcase_add_test(tc, a_failing_early_stage_adds_only_its_stages);
 	tcase_add_test(tc, lower_priority_subtables_are_not_visited);
 	tcase_add_test(tc, ties_duplicates_and_find);
 	tcase_add_test(tc, trie_matched_lengths_and_check_bits);
+	tcase_add_test(tc, trie_pack_keeps_every_answer);
 	tcase_add_test(tc, trie_128_bits);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The classifier's index over its first stages (see cls.h and the parts in
+ * cls-private.h), built once when the classifier is frozen.
+ *
+ * A policy of thousands of rules has a few dozen subtables, and a packet
+ * can match rules of only a few of them: the others differ from it already
+ * in recirc_id, in_port, ct_state or the IP protocol. Probing each of them
+ * for that costs a hash-set probe per subtable per lookup; the index lets
+ * one probe per distinct stage prefix rule them all out together.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctflow/util.h"
+#include "cls-private.h"
+
+static uint64_t *part_slot(const struct cls_part *p, size_t words, size_t i)
+{
+	return p->sets + i * words;
+}
+
+/* The slot of hash @h, taken if it is new (the table has room). */
+static size_t part_find(struct cls_part *p, uint64_t h)
+{
+	size_t i;
+
+	for (i = h & p->mask; p->keys[i] && p->keys[i] != h; i = (i + 1) & p->mask)
+		;
+	if (!p->keys[i]) {
+		p->keys[i] = h;
+		p->n++;
+	}
+	return i;
+}
+
+static void part_grow(struct cls_part *p, size_t words)
+{
+	struct cls_part big = *p;
+	size_t slots = p->keys ? 2 * (p->mask + 1) : 8;
+
+	big.keys = ctf_xzalloc(slots * sizeof(uint64_t));
+	big.sets = ctf_xzalloc(slots * words * sizeof(uint64_t));
+	big.mask = slots - 1;
+	big.n = 0;
+	for (size_t i = 0; p->keys && i <= p->mask; i++)
+		if (p->keys[i])
+			memcpy(part_slot(&big, words, part_find(&big, p->keys[i])),
+			       part_slot(p, words, i), words * sizeof(uint64_t));
+	free(p->keys);
+	free(p->sets);
+	*p = big;
+}
+
+/* Subtable @bit holds a rule whose hash over the part's prefix is @h. */
+static void part_put(struct cls_part *p, size_t words, uint64_t h, size_t bit)
+{
+	if (!p->keys || (p->n + 1) * 2 > p->mask + 1)
+		part_grow(p, words);
+	part_slot(p, words, part_find(p, h))[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+
+/* The part of @st's stage @s, made if it is new; -1 if the index is full or inconsistent. */
+static int part_of(struct ctf_cls *cls, const struct subtable *st, unsigned s, int parent)
+{
+	const uint16_t id = st->prefix_id[s];
+
+	for (size_t p = 0; p < cls->n_parts; p++) {
+		const struct cls_part *part = &cls->parts[p];
+
+		if (part->rep->prefix_id[part->stage] == id)
+			return part->parent == parent && part->stage == s ? (int)p : -1;
+	}
+	if (cls->n_parts == CLS_INDEX_PARTS)
+		return -1;
+	cls->parts[cls->n_parts] = (struct cls_part){ .rep = st, .stage = s, .parent = parent };
+	return (int)cls->n_parts++;
+}
+
+/* Can stage @s of @st be decided by the index? */
+static bool indexable(const struct ctf_cls *cls, const struct subtable *st, unsigned s)
+{
+	/*
+	 * Not the last stage (it is the rule lookup itself), not a stage
+	 * with prefix fields (the tries decide those), and only prefixes
+	 * whose hash the lookup memoises.
+	 */
+	return s + 1 < st->n_stages && st->stage_kind[s] < cls->n_indexed_stages &&
+	       !st->stage_tries[s] && st->prefix_id[s] != NO_PREFIX;
+}
+
+void cls_index_build(struct ctf_cls *cls)
+{
+	cls->sorted_best = ctf_xmalloc((cls->n_subtables ? cls->n_subtables : 1) * sizeof(uint64_t));
+	for (size_t i = 0; i < cls->n_subtables; i++)
+		cls->sorted_best[i] = cls->subtables[i]->best;
+	if (!cls->n_indexed_stages || cls->n_subtables > CLS_INDEX_WORDS * 64)
+		return;
+	cls->index_words = (cls->n_subtables + 63) / 64;
+	cls->parts = ctf_xzalloc(CLS_INDEX_PARTS * sizeof(*cls->parts));
+	for (size_t i = 0; i < cls->n_subtables; i++) {
+		struct subtable *st = cls->subtables[i];
+		int parent = -1;
+
+		for (unsigned s = 0; indexable(cls, st, s); s++) {
+			int p = part_of(cls, st, s, parent);
+			const struct hset *set = &st->sets[s];
+
+			if (p < 0)
+				break;
+			cls->parts[p].members[i / 64] |= UINT64_C(1) << (i % 64);
+			for (size_t j = 0; j <= set->mask; j++)
+				if (set->slots[j])
+					part_put(&cls->parts[p], cls->index_words, set->slots[j], i);
+			st->n_indexed = (uint8_t)(s + 1);
+			parent = p;
+		}
+	}
+}
+
+void cls_index_free(struct ctf_cls *cls)
+{
+	for (size_t p = 0; p < cls->n_parts; p++) {
+		free(cls->parts[p].keys);
+		free(cls->parts[p].sets);
+	}
+	free(cls->parts);
+	free(cls->sorted_best);
+}
