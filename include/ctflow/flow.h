@@ -132,7 +132,6 @@ void ctf_ufid_from_match(const void *key, size_t key_len, const void *mask, size
 /* ---- kernel operations (src/nl/flow.c) -------------------------------- */
 
 struct ctf_nlsock;
-struct ctf_nlerr;
 struct ctf_nlbatch;
 
 enum ctf_flow_op {
@@ -171,17 +170,17 @@ typedef int (*ctf_flow_cb)(const struct ctf_flow_info *info, void *arg);
  * kernel's extended-ACK text in @err (may be NULL).
  */
 int ctf_flow_op(struct ctf_nlsock *sock, int dp_ifindex, enum ctf_flow_op op,
-		const struct ctf_flow_req *req, ctf_flow_cb cb, void *arg, struct ctf_nlerr *err);
+		const struct ctf_flow_req *req, ctf_flow_cb cb, void *arg, struct ctf_err *err);
 
 /* Delete every flow of the datapath (DEL with neither key nor UFID). */
-int ctf_flow_flush(struct ctf_nlsock *sock, int dp_ifindex, struct ctf_nlerr *err);
+int ctf_flow_flush(struct ctf_nlsock *sock, int dp_ifindex, struct ctf_err *err);
 
 /*
  * Dump every flow, calling @cb for each as the messages arrive: nothing is
  * accumulated, so memory use is flat in the number of flows.
  */
 int ctf_flow_dump(struct ctf_nlsock *sock, int dp_ifindex, uint32_t ufid_flags,
-		  ctf_flow_cb cb, void *arg, struct ctf_nlerr *err);
+		  ctf_flow_cb cb, void *arg, struct ctf_err *err);
 
 /*
  * Append one operation to @batch (see nlsock.h). @family is the ovs_flow

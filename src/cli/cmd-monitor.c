@@ -265,7 +265,7 @@ static int set_port_pid(struct ctf_nlsock *sock, int dp_ifindex, const char *nam
 		.upcall_pids = &pid,
 		.n_upcall_pids = 1,
 	};
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	int ret = ctf_vport_set(sock, dp_ifindex, &req, NULL, &nlerr);
 	char what[64];
 
@@ -282,7 +282,7 @@ static int set_cpu_pids(struct ctf_nlsock *sock, const struct ctf_dp_info *dp, u
 	struct ctf_dp_ref ref = { .dp_ifindex = dp->dp_ifindex };
 	unsigned n = ctf_monitor_n_cpus();
 	uint32_t *pids = ctf_xmalloc(n * sizeof(*pids));
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	int ret;
 
 	for (unsigned i = 0; i < n; i++)

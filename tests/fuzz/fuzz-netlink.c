@@ -82,10 +82,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 5: {
-		struct ctf_nlerr err;
+		struct ctf_err err;
 
 		nlh->nlmsg_type = NLMSG_ERROR;
-		ctf_nlerr_parse(nlh, &err);
+		ctf_err_from_ack(nlh, &err);
 		break;
 	}
 	case 6:
