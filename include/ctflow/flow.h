@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Datapath flows: what the kernel reports about one flow, how it is printed
- * (ovs-dpctl's dump-flows line, or JSON), the line format of flow files, and
+ * (ovs-dpctl's dump-flows line), the line format of flow files, and
  * the kernel operations (OVS_FLOW_CMD_NEW/SET/DEL/GET and dumps, single or
  * batched) in src/nl/flow.c.
  */
@@ -71,18 +71,6 @@ void ctf_flow_stats_format(const struct ctf_flow_info *f, uint64_t now_ms, struc
  */
 void ctf_flow_format(const struct ctf_flow_info *f, uint64_t now_ms,
 		     const struct ctf_portmap *ports, unsigned fmt_flags, struct ctf_str *out);
-
-/*
- * One JSON object (no trailing newline) for dump-flows --json:
- *   {"ufid":"U"|null,"match":"KEY","packets":N,"bytes":N,
- *    "used_ms":N|null,"tcp_flags":"S."|"","actions":"A"}
- * used_ms is the time since last use (null = never used).
- */
-void ctf_flow_format_json(const struct ctf_flow_info *f, uint64_t now_ms,
-			  const struct ctf_portmap *ports, unsigned fmt_flags, struct ctf_str *out);
-
-/* Append @s as a JSON string literal (quotes and escapes included). */
-void ctf_json_put_string(struct ctf_str *out, const char *s);
 
 /* ---- flow files (add-flows / mod-flows / del-flows FILE) ------------- */
 
