@@ -142,10 +142,13 @@ int flow_cli_load_ports(struct flow_cli *fc, const char *verb)
 		return 0;
 	ret = ctf_vport_dump(fc->sock, fc->dp_ifindex, port_cb, &fc->ports, &nlerr);
 	if (ret < 0) {
-		struct ctf_err err;
+		struct ctf_err reason, err;
 
-		cli_err_from_nl(ret, &nlerr, NULL, &err);
-		cli_error("cannot %s: cannot list the ports of %s: %s", verb, fc->dp_name, err.msg);
+		cli_err_from_nl(ret, &nlerr, NULL, &reason);
+		ctf_err_setn(&err, ret, "cannot list the ports of %s: %s", fc->dp_name, reason.msg);
+		if (reason.hint[0])
+			ctf_err_hint(&err, "%s", reason.hint);
+		cli_fail(verb, &err);
 		return CLI_ERR;
 	}
 	fc->have_ports = true;

@@ -4,17 +4,10 @@
  * (monitor) and upcalls (upcall-listen). The texts inside (match, actions,
  * key) are the flow language's, as the text output prints them.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-#include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
-#include <linux/openvswitch.h>
+#include <stdint.h>
 
-#include "ctflow/dp.h"
 #include "ctflow/flow.h"
 #include "ctflow/monitor.h"
-#include "ctflow/nlsock.h"
 
 #include "cli.h"
 #include "output.h"
