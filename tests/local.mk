@@ -237,4 +237,12 @@ installcheck-local:
 	so=$$(ls $(DESTDIR)$(libdir)/libctflow.so.* | head -n1); \
 	bad=$$(nm -D --defined-only "$$so" | awk '$$2 ~ /^[TDBRVW]$$/ && $$3 !~ /^ctf_/ { print $$3 }'); \
 	if [ -n "$$bad" ]; then echo "installcheck: $$so exports non-API symbols: $$bad"; exit 1; fi; \
-	echo "installcheck: $$so exports only ctf_ symbols"
+	echo "installcheck: $$so exports only ctf_ symbols"; \
+	major=$$(echo $(CTFLOW_LT_VERSION) | awk -F: '{ print $$1 - $$3 }'); \
+	soname=$$(objdump -p "$$so" | awk '$$1 == "SONAME" { print $$2 }'); \
+	if [ "$$soname" != "libctflow.so.$$major" ]; then \
+		echo "installcheck: soname $$soname, but CTFLOW_LT_VERSION says libctflow.so.$$major"; exit 1; fi; \
+	grep -qx "Package: libctflow$$major" $(srcdir)/debian/control && \
+		test -f $(srcdir)/debian/libctflow$$major.install || \
+		{ echo "installcheck: the Debian runtime package must be libctflow$$major (soname $$soname)"; exit 1; }; \
+	echo "installcheck: soname $$soname, Debian package libctflow$$major"

@@ -24,7 +24,6 @@
 #include "ctflow/util.h"
 
 struct ctf_nlsock;
-struct ctf_nlerr;
 
 /* One direction of a connection. */
 struct ctf_ct_tuple {
@@ -324,10 +323,10 @@ int ctf_ct_limit_parse(const struct nlmsghdr *nlh, ctf_ct_limit_cb cb, void *arg
 
 /* SET (zone+limit), DEL (zone) and GET (@n == 0: default + every configured zone). */
 int ctf_ct_limit_set(struct ctf_nlsock *sock, const struct ctf_ct_zone_limit *zl, size_t n,
-		     struct ctf_nlerr *err);
+		     struct ctf_err *err);
 int ctf_ct_limit_del(struct ctf_nlsock *sock, const struct ctf_ct_zone_limit *zl, size_t n,
-		     struct ctf_nlerr *err);
+		     struct ctf_err *err);
 int ctf_ct_limit_get(struct ctf_nlsock *sock, const struct ctf_ct_zone_limit *zl, size_t n,
-		     ctf_ct_limit_cb cb, void *arg, struct ctf_nlerr *err);
+		     ctf_ct_limit_cb cb, void *arg, struct ctf_err *err);
 
 #endif

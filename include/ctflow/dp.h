@@ -2,7 +2,7 @@
 /*
  * Datapaths and their ports (the ovs_datapath and ovs_vport families), as
  * plain C structs: callers never see a netlink attribute. Each function takes
- * an open socket (include/ctflow/nlsock.h) and an optional struct ctf_nlerr
+ * an open socket (include/ctflow/nlsock.h) and an optional struct ctf_err
  * that receives the kernel's extended-ACK text, and returns 0 or -errno.
  *
  * A datapath is named either by name or by dp_ifindex (the ifindex of its
@@ -19,7 +19,6 @@
 #include "ctflow/util.h"
 
 struct ctf_nlsock;
-struct ctf_nlerr;
 
 /* Name (non-NULL, non-empty) wins; otherwise dp_ifindex. */
 struct ctf_dp_ref {
@@ -58,7 +57,7 @@ struct ctf_dp_info {
  * receives the kernel's echo.
  */
 int ctf_dp_new(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
-	       uint32_t user_features, struct ctf_dp_info *info, struct ctf_nlerr *err);
+	       uint32_t user_features, struct ctf_dp_info *info, struct ctf_err *err);
 
 /*
  * Create @name negotiating features the way ovs-vswitchd does: first
@@ -66,17 +65,17 @@ int ctf_dp_new(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
  * UNALIGNED|VPORT_PIDS. @info->user_features says what was accepted.
  */
 int ctf_dp_create(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
-		  struct ctf_dp_info *info, struct ctf_nlerr *err);
+		  struct ctf_dp_info *info, struct ctf_err *err);
 
-int ctf_dp_del(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_nlerr *err);
+int ctf_dp_del(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_err *err);
 
 /* -ENODEV if there is no such datapath. */
 int ctf_dp_get(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_dp_info *info,
-	       struct ctf_nlerr *err);
+	       struct ctf_err *err);
 
 /* Called once per datapath; return 0 to go on, negative errno to stop. */
 typedef int (*ctf_dp_cb)(const struct ctf_dp_info *info, void *arg);
-int ctf_dp_dump(struct ctf_nlsock *sock, ctf_dp_cb cb, void *arg, struct ctf_nlerr *err);
+int ctf_dp_dump(struct ctf_nlsock *sock, ctf_dp_cb cb, void *arg, struct ctf_err *err);
 
 /*
  * OVS_DP_CMD_SET: announce @user_features (the kernel resets features that a
@@ -85,7 +84,7 @@ int ctf_dp_dump(struct ctf_nlsock *sock, ctf_dp_cb cb, void *arg, struct ctf_nle
  */
 int ctf_dp_set(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, uint32_t user_features,
 	       const uint32_t *pids, size_t n_pids, struct ctf_dp_info *info,
-	       struct ctf_nlerr *err);
+	       struct ctf_err *err);
 
 /*
  * Decode one ovs_datapath message (a GET reply, a dump entry or a multicast
@@ -140,19 +139,19 @@ struct ctf_vport_req {
 };
 
 int ctf_vport_new(struct ctf_nlsock *sock, int dp_ifindex, const struct ctf_vport_req *req,
-		  struct ctf_vport_info *info, struct ctf_nlerr *err);
+		  struct ctf_vport_info *info, struct ctf_err *err);
 /* By name when @name is non-NULL, else by @port_no within @dp_ifindex. */
 int ctf_vport_del(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uint32_t port_no,
-		  struct ctf_nlerr *err);
+		  struct ctf_err *err);
 int ctf_vport_get(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uint32_t port_no,
-		  struct ctf_vport_info *info, struct ctf_nlerr *err);
+		  struct ctf_vport_info *info, struct ctf_err *err);
 /* OVS_VPORT_CMD_SET: upcall PIDs (and the type, which may only be restated). */
 int ctf_vport_set(struct ctf_nlsock *sock, int dp_ifindex, const struct ctf_vport_req *req,
-		  struct ctf_vport_info *info, struct ctf_nlerr *err);
+		  struct ctf_vport_info *info, struct ctf_err *err);
 
 typedef int (*ctf_vport_cb)(const struct ctf_vport_info *info, void *arg);
 int ctf_vport_dump(struct ctf_nlsock *sock, int dp_ifindex, ctf_vport_cb cb, void *arg,
-		   struct ctf_nlerr *err);
+		   struct ctf_err *err);
 
 /* Decode one ovs_vport message (reply, dump entry, notification): 0 or -EBADMSG. */
 int ctf_vport_decode(const struct nlmsghdr *nlh, struct ctf_vport_info *info);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Datapath flows: what the kernel reports about one flow, how it is printed
- * (ovs-dpctl's dump-flows line, or JSON), the line format of flow files, and
+ * (ovs-dpctl's dump-flows line), the line format of flow files, and
  * the kernel operations (OVS_FLOW_CMD_NEW/SET/DEL/GET and dumps, single or
  * batched) in src/nl/flow.c.
  */
@@ -72,18 +72,6 @@ void ctf_flow_stats_format(const struct ctf_flow_info *f, uint64_t now_ms, struc
 void ctf_flow_format(const struct ctf_flow_info *f, uint64_t now_ms,
 		     const struct ctf_portmap *ports, unsigned fmt_flags, struct ctf_str *out);
 
-/*
- * One JSON object (no trailing newline) for dump-flows --json:
- *   {"ufid":"U"|null,"match":"KEY","packets":N,"bytes":N,
- *    "used_ms":N|null,"tcp_flags":"S."|"","actions":"A"}
- * used_ms is the time since last use (null = never used).
- */
-void ctf_flow_format_json(const struct ctf_flow_info *f, uint64_t now_ms,
-			  const struct ctf_portmap *ports, unsigned fmt_flags, struct ctf_str *out);
-
-/* Append @s as a JSON string literal (quotes and escapes included). */
-void ctf_json_put_string(struct ctf_str *out, const char *s);
-
 /* ---- flow files (add-flows / mod-flows / del-flows FILE) ------------- */
 
 enum ctf_bulk_verb {
@@ -132,7 +120,6 @@ void ctf_ufid_from_match(const void *key, size_t key_len, const void *mask, size
 /* ---- kernel operations (src/nl/flow.c) -------------------------------- */
 
 struct ctf_nlsock;
-struct ctf_nlerr;
 struct ctf_nlbatch;
 
 enum ctf_flow_op {
@@ -171,17 +158,17 @@ typedef int (*ctf_flow_cb)(const struct ctf_flow_info *info, void *arg);
  * kernel's extended-ACK text in @err (may be NULL).
  */
 int ctf_flow_op(struct ctf_nlsock *sock, int dp_ifindex, enum ctf_flow_op op,
-		const struct ctf_flow_req *req, ctf_flow_cb cb, void *arg, struct ctf_nlerr *err);
+		const struct ctf_flow_req *req, ctf_flow_cb cb, void *arg, struct ctf_err *err);
 
 /* Delete every flow of the datapath (DEL with neither key nor UFID). */
-int ctf_flow_flush(struct ctf_nlsock *sock, int dp_ifindex, struct ctf_nlerr *err);
+int ctf_flow_flush(struct ctf_nlsock *sock, int dp_ifindex, struct ctf_err *err);
 
 /*
  * Dump every flow, calling @cb for each as the messages arrive: nothing is
  * accumulated, so memory use is flat in the number of flows.
  */
 int ctf_flow_dump(struct ctf_nlsock *sock, int dp_ifindex, uint32_t ufid_flags,
-		  ctf_flow_cb cb, void *arg, struct ctf_nlerr *err);
+		  ctf_flow_cb cb, void *arg, struct ctf_err *err);
 
 /*
  * Append one operation to @batch (see nlsock.h). @family is the ovs_flow

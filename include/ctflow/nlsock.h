@@ -14,8 +14,10 @@
  *
  * Errors: every function returns 0 (or a count) on success and a negative
  * errno on failure, and sets errno. When the kernel explained a failure with
- * an extended ACK (NLMSGERR_ATTR_MSG), the text lands in a struct ctf_nlerr
- * so that the CLI can print the kernel's reason instead of a bare errno.
+ * an extended ACK (NLMSGERR_ATTR_MSG), the text (and the offset of the
+ * attribute it blames) lands in the caller's struct ctf_err (ctflow/util.h),
+ * the same carrier the parsers fill, so that the CLI can print the kernel's
+ * reason instead of a bare errno.
  *
  * One way to touch attributes:
  * - write them with libmnl (mnl_attr_put*_check(), mnl_attr_nest_start_check()
@@ -42,6 +44,8 @@
 #include <linux/netlink.h>
 #include <linux/openvswitch.h>
 
+#include "ctflow/util.h"
+
 struct ctf_nlsock;	/* opaque: a NETLINK_GENERIC socket + its family cache */
 
 /* Bytes of nlmsghdr + genlmsghdr + ovs_header before the first attribute. */
@@ -51,22 +55,6 @@ struct ctf_nlsock;	/* opaque: a NETLINK_GENERIC socket + its family cache */
 
 /* A request buffer big enough for any datapath/vport request (not flows). */
 #define CTF_NL_SMALL_REQ 1024u
-
-/*
- * Why the kernel refused one request. @error is 0 or a negative errno;
- * @msg is the extended-ACK text ("" if the kernel gave none); @offset is the
- * byte offset (from the start of our request's nlmsghdr) of the attribute the
- * kernel blamed, valid only when @has_offset.
- */
-struct ctf_nlerr {
-	int error;
-	bool has_offset;
-	uint32_t offset;
-	char msg[256];
-};
-
-/* (src/nl/netlink/nlmsg.c, with the message readers below) */
-void ctf_nlerr_clear(struct ctf_nlerr *err);
 
 /* ---- family resolution (src/nl/genl-resolve.c, the only libnl user) ---- */
 
@@ -147,11 +135,13 @@ const struct genlmsghdr *ctf_genl_hdr(const struct nlmsghdr *nlh);
 const struct ovs_header *ctf_genl_ovs_header(const struct nlmsghdr *nlh);
 
 /*
- * Decode an NLMSG_ERROR message (an ACK when error == 0) into @err,
- * including the extended-ACK text and offset. Returns the (negative or
- * zero) error code, or -EBADMSG if the message is malformed.
+ * The one converter from the kernel's answer to a struct ctf_err: decode an
+ * NLMSG_ERROR message (an ACK when error == 0) or a dump's NLMSG_DONE into
+ * @err (may be NULL): error, the extended-ACK text as msg (no hint), and
+ * the offset of the blamed attribute. Returns the (negative or zero) error
+ * code, or -EBADMSG if the message is malformed.
  */
-int ctf_nlerr_parse(const struct nlmsghdr *nlh, struct ctf_nlerr *err);
+int ctf_err_from_ack(const struct nlmsghdr *nlh, struct ctf_err *err);
 
 /*
  * Table-driven decoding of reply attributes: one static table per attribute
@@ -242,7 +232,7 @@ typedef int (*ctf_nl_cb)(const struct nlmsghdr *nlh, void *arg);
  * the kernel's extended-ACK text on failure.
  */
 int ctf_nlsock_transact(struct ctf_nlsock *sock, struct nlmsghdr *req, ctf_nl_cb cb,
-			void *arg, struct ctf_nlerr *err);
+			void *arg, struct ctf_err *err);
 
 /*
  * Send @req as a dump (NLM_F_DUMP) and call @cb for every message as it
@@ -250,7 +240,7 @@ int ctf_nlsock_transact(struct ctf_nlsock *sock, struct nlmsghdr *req, ctf_nl_cb
  * size of the dump. Returns 0 at NLMSG_DONE, or -errno.
  */
 int ctf_nlsock_dump(struct ctf_nlsock *sock, struct nlmsghdr *req, ctf_nl_cb cb,
-		    void *arg, struct ctf_nlerr *err);
+		    void *arg, struct ctf_err *err);
 
 /*
  * Dumps on @sock read ahead when @on: a second thread receives the next
@@ -290,7 +280,7 @@ struct ctf_nlbatch {
 	unsigned max;		/* slots in @results */
 	uint32_t seq0;		/* sequence number of request 0 (set at send) */
 	struct nlmsghdr *open;	/* request begun and not yet finished */
-	struct ctf_nlerr *results;	/* per request, valid after send */
+	struct ctf_err *results;	/* per request, valid after send */
 	bool *done;		/* per request: its ACK/error has arrived */
 };
 

@@ -117,20 +117,31 @@ void ctf_str_chomp(struct ctf_str *s, char c);
 const char *ctf_str_cstr(const struct ctf_str *s);
 
 /*
- * Why something was refused: a message that names the bad token, and an
- * optional hint that says how to fix it. Printed by callers as
- *   "<msg> (hint: <hint>)".
+ * Why something was refused, by our parsers and checks or by the kernel:
+ * the library's one error carrier.
+ * - @error: 0, or the negative errno the failing call returned;
+ * - @msg: a message that names the bad token ("" if nothing was said; for
+ *   the kernel, its extended-ACK text);
+ * - @hint: optional, says how to fix it; printed by callers as
+ *   "<msg> (hint: <hint>)";
+ * - @offset: when @has_offset, the byte offset (from the start of our
+ *   request's nlmsghdr) of the attribute the kernel's extended ACK blamed.
+ * Filled from a kernel reply by ctf_err_from_ack() (ctflow/nlsock.h).
  */
 struct ctf_err {
+	int error;
+	bool has_offset;
+	uint32_t offset;
 	char msg[512];
 	char hint[512];
 };
 
-/* Set the message (and clear the hint). Returns -EINVAL for convenience. */
+/* Set the message (and clear the hint and offset); error = -EINVAL, returned for convenience. */
 int ctf_err_set(struct ctf_err *err, const char *fmt, ...) CTF_PRINTF(2, 3);
-/* Set the message with an explicit negative errno to return. */
+/* The same with an explicit negative errno, stored and returned. */
 int ctf_err_setn(struct ctf_err *err, int neg_errno, const char *fmt, ...) CTF_PRINTF(3, 4);
 void ctf_err_hint(struct ctf_err *err, const char *fmt, ...) CTF_PRINTF(2, 3);
+/* No error: error 0, no offset, empty message and hint (cheap: no memset). */
 void ctf_err_clear(struct ctf_err *err);
 /* "msg (hint: hint)" or just "msg". */
 const char *ctf_err_text(const struct ctf_err *err, char *buf, size_t size);

@@ -37,7 +37,6 @@ struct cli_command {
 };
 
 struct ctf_err;
-struct ctf_nlerr;
 
 /*
  * "ctflow: <fmt>\n" on stderr, control bytes escaped (errors.c): input
@@ -48,13 +47,14 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_fail(const char *what, const struct ctf_err *err);
 void cli_fail_at(const char *file, unsigned long line, const char *what, const struct ctf_err *err);
 /*
- * A kernel error as a struct ctf_err: @diag (the caller's diagnosis, may be
- * NULL) or what the errno means to every command, with the kernel's
- * extended-ACK text added; else the errno's text.
+ * What to print for a library call that returned @ret, @kernel being the
+ * struct ctf_err it filled from the kernel's answer (may be NULL): @diag (the
+ * caller's diagnosis, may be NULL) or what the errno means to every command,
+ * with the kernel's extended-ACK text added; else the errno's text.
  */
-void cli_err_from_nl(int ret, const struct ctf_nlerr *nlerr, const char *diag, struct ctf_err *out);
+void cli_err_from_nl(int ret, const struct ctf_err *kernel, const char *diag, struct ctf_err *out);
 /* cli_err_from_nl() then cli_fail(). */
-void cli_fail_nl(const char *what, int ret, const struct ctf_nlerr *nlerr, const char *diag);
+void cli_fail_nl(const char *what, int ret, const struct ctf_err *kernel, const char *diag);
 
 /*
  * A datapath argument, "[system@]NAME" (dp-arg.c): NAME, or NULL with
@@ -69,14 +69,13 @@ const char *cli_dp_name(const char *arg, const char *what);
  * (port-list.c): 0 or a negative errno. Free list->ports.
  */
 struct ctf_nlsock;
-struct ctf_nlerr;
 struct ctf_vport_info;
 struct cli_port_list {
 	struct ctf_vport_info *ports;
 	size_t n, cap;
 };
 int cli_port_list_load(struct ctf_nlsock *sock, int dp_ifindex, struct cli_port_list *list,
-		       struct ctf_nlerr *err);
+		       struct ctf_err *err);
 
 /* Set by SIGINT and SIGTERM once cli_catch_stop_signals() ran (stop-signals.c). */
 extern volatile sig_atomic_t cli_stop_requested;

@@ -40,7 +40,7 @@ struct bulk {
 	/* Requests of the batch the kernel did not find by key, to look up. */
 	struct lost_req {
 		const struct nlmsghdr *nlh;	/* in batch.buf */
-		const struct ctf_nlerr *res;	/* in batch.results */
+		const struct ctf_err *res;	/* in batch.results */
 		struct bulk_item it;
 	} lost[BULK_MAX_REQUESTS];
 	struct flow_want want[BULK_MAX_REQUESTS];
@@ -71,7 +71,7 @@ static void report(struct bulk *bk, const struct bulk_item *it, const struct ctf
 		bk->stop = true;
 }
 
-static void report_kernel(struct bulk *bk, const struct bulk_item *it, const struct ctf_nlerr *res)
+static void report_kernel(struct bulk *bk, const struct bulk_item *it, const struct ctf_err *res)
 {
 	struct ctf_err err;
 
@@ -132,7 +132,7 @@ static bool queue_with_ufid(struct bulk *bk, const struct nlmsghdr *nlh,
  */
 static void retry_lost(struct bulk *bk, unsigned n)
 {
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	size_t nw = 0;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -179,7 +179,7 @@ static void flush_batch(struct bulk *bk)
 	/* On a failed exchange, every unanswered request carries the errno. */
 	ctf_nlsock_send_batch(bk->fc.sock, &bk->batch, 0, NULL, NULL);
 	for (unsigned i = 0; i < bk->batch.n; i++) {
-		const struct ctf_nlerr *res = &bk->batch.results[i];
+		const struct ctf_err *res = &bk->batch.results[i];
 		const struct bulk_item *it = &bk->items[i];
 
 		if (!res->error) {

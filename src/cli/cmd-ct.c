@@ -487,18 +487,23 @@ int cmd_ct_get_nconns(int argc, char **argv)
 
 /* ---- ct limits ------------------------------------------------------------ */
 
-static void limit_error(const char *verb, int r, const struct ctf_nlerr *nlerr)
+static void limit_error(const char *verb, int r, const struct ctf_err *kernel)
 {
-	if (r == -ENOENT)
-		cli_error("cannot %s: the kernel has no ovs_ct_limit family (hint: modprobe "
-			  "openvswitch; limits need Linux >= 4.18 with CONFIG_NETFILTER_CONNCOUNT)",
-			  verb);
-	else if (r == -EPERM)
-		cli_error("cannot %s: %s (hint: run as root)", verb, strerror(-r));
-	else if (nlerr && nlerr->msg[0])
-		cli_error("cannot %s: %s (%s)", verb, nlerr->msg, strerror(-r));
-	else
-		cli_error("cannot %s: %s", verb, strerror(-r));
+	struct ctf_err err;
+
+	if (r == -ENOENT) {
+		ctf_err_setn(&err, r, "the kernel has no ovs_ct_limit family");
+		ctf_err_hint(&err, "modprobe openvswitch; limits need Linux >= 4.18 with "
+			     "CONFIG_NETFILTER_CONNCOUNT");
+	} else if (r == -EPERM) {
+		ctf_err_setn(&err, r, "%s", strerror(-r));
+		ctf_err_hint(&err, "run as root");
+	} else if (kernel && kernel->msg[0]) {
+		ctf_err_setn(&err, r, "%s (%s)", kernel->msg, strerror(-r));
+	} else {
+		ctf_err_setn(&err, r, "%s", strerror(-r));
+	}
+	cli_fail(verb, &err);
 }
 
 /* "zone=N,limit=L" (either order). */
@@ -581,7 +586,7 @@ int cmd_ct_set_limits(int argc, char **argv)
 {
 	struct ctf_ct_zone_limit *zl = ctf_xzalloc((size_t)argc * sizeof(*zl));
 	struct ctf_nlsock *sock = NULL;
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	size_t n = 0;
 	int i = 1, r, rc = CLI_OK;
 
@@ -608,7 +613,7 @@ int cmd_ct_set_limits(int argc, char **argv)
 		rc = CLI_USAGE;
 	}
 	if (!rc) {
-		ctf_nlerr_clear(&nlerr);
+		ctf_err_clear(&nlerr);
 		r = ctf_nlsock_open(&sock);
 		if (!r)
 			r = ctf_ct_limit_set(sock, zl, n, &nlerr);
@@ -627,7 +632,7 @@ int cmd_ct_del_limits(int argc, char **argv)
 {
 	struct ctf_ct_zone_limit zl[1024];
 	struct ctf_nlsock *sock = NULL;
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	size_t n = 0;
 	int i = 1, r, rc;
 
@@ -652,7 +657,7 @@ int cmd_ct_del_limits(int argc, char **argv)
 	}
 	if (rc)
 		return rc;
-	ctf_nlerr_clear(&nlerr);
+	ctf_err_clear(&nlerr);
 	r = ctf_nlsock_open(&sock);
 	if (!r)
 		r = ctf_ct_limit_del(sock, zl, n, &nlerr);
@@ -712,7 +717,7 @@ int cmd_ct_get_limits(int argc, char **argv)
 	struct ctf_ct_zone_limit zl[1024];
 	struct limits_out out = { 0, 0, 0, NULL };
 	struct ctf_nlsock *sock = NULL;
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	size_t n = 0;
 	int i = 1, r, rc;
 
@@ -731,7 +736,7 @@ int cmd_ct_get_limits(int argc, char **argv)
 	}
 	if (rc)
 		return rc;
-	ctf_nlerr_clear(&nlerr);
+	ctf_err_clear(&nlerr);
 	r = ctf_nlsock_open(&sock);
 	if (!r)
 		r = ctf_ct_limit_get(sock, zl, n, collect_limit, &out, &nlerr);

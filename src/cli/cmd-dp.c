@@ -54,7 +54,7 @@ static int open_sock(const char *what, struct ctf_nlsock **sock)
 static int get_dp(struct ctf_nlsock *sock, const char *what, const char *arg,
 		  struct ctf_dp_info *info)
 {
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	struct ctf_dp_ref ref = { .name = cli_dp_name(arg, what) };
 	char diag[64];
 	int ret;
@@ -95,7 +95,7 @@ int cmd_dump_dps(int argc, char **argv)
 {
 	struct ctf_nlsock *sock;
 	struct dp_list l = { 0 };
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	int ret;
 
 	if (open_sock("list datapaths", &sock))
@@ -141,7 +141,7 @@ static const struct ctf_kernel_features *kernel_features(struct show_ctx *ctx, i
 static int show_one(struct show_ctx *ctx, const struct ctf_dp_info *dp)
 {
 	struct cli_port_list ports;
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	char what[64];
 	int ret;
 
@@ -199,7 +199,7 @@ int cmd_show(int argc, char **argv)
 		}
 	} else {
 		struct dp_list l = { 0 };
-		struct ctf_nlerr err;
+		struct ctf_err err;
 		int ret = ctf_dp_dump(ctx.sock, collect_dp_cb, &l, &err);
 
 		if (ret < 0) {
@@ -336,7 +336,7 @@ static int add_one_if(struct ctf_nlsock *sock, const struct ctf_dp_info *dp, con
 {
 	struct iface_spec spec;
 	struct ctf_vport_req req = { 0 };
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	char what[96], diag[128];
 	const char *d = NULL;
 	int ret = parse_iface("add", arg, &spec);
@@ -438,7 +438,7 @@ static int set_one_if(struct ctf_nlsock *sock, const struct ctf_dp_info *dp, con
 {
 	struct iface_spec spec;
 	struct ctf_vport_info cur;
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	char what[96], diag[128];
 	int ret = parse_iface("set", arg, &spec);
 
@@ -495,7 +495,7 @@ int cmd_set_if(int argc, char **argv)
 static int del_one_if(struct ctf_nlsock *sock, const struct ctf_dp_info *dp, const char *arg)
 {
 	struct ctf_vport_info port;
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	char what[96], diag[128];
 	uint32_t port_no;
 	int ret;
@@ -549,7 +549,7 @@ int cmd_add_dp(int argc, char **argv)
 {
 	struct ctf_nlsock *sock;
 	struct ctf_dp_info dp;
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	const char *name;
 	char what[96], diag[128];
 	const char *d = NULL;
@@ -592,7 +592,7 @@ int cmd_add_dp(int argc, char **argv)
 int cmd_del_dp(int argc, char **argv)
 {
 	struct ctf_nlsock *sock;
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	struct ctf_dp_ref ref;
 	char what[96], diag[64];
 	int ret;

@@ -42,7 +42,7 @@ static int pick_cb(const struct ctf_dp_info *info, void *arg)
 	return 0;
 }
 
-static int report_dp_error(int ret, const struct ctf_nlerr *nlerr, const char *name,
+static int report_dp_error(int ret, const struct ctf_err *nlerr, const char *name,
 			   const char *verb)
 {
 	struct ctf_err err;
@@ -62,7 +62,7 @@ static int report_dp_error(int ret, const struct ctf_nlerr *nlerr, const char *n
 int flow_cli_open(struct flow_cli *fc, const char *dp_arg, const char *verb)
 {
 	struct ctf_dp_info info;
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	const char *name = NULL;
 	int ret;
 
@@ -135,17 +135,20 @@ static int port_cb(const struct ctf_vport_info *info, void *arg)
 
 int flow_cli_load_ports(struct flow_cli *fc, const char *verb)
 {
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	int ret;
 
 	if (fc->have_ports)
 		return 0;
 	ret = ctf_vport_dump(fc->sock, fc->dp_ifindex, port_cb, &fc->ports, &nlerr);
 	if (ret < 0) {
-		struct ctf_err err;
+		struct ctf_err reason, err;
 
-		cli_err_from_nl(ret, &nlerr, NULL, &err);
-		cli_error("cannot %s: cannot list the ports of %s: %s", verb, fc->dp_name, err.msg);
+		cli_err_from_nl(ret, &nlerr, NULL, &reason);
+		ctf_err_setn(&err, ret, "cannot list the ports of %s: %s", fc->dp_name, reason.msg);
+		if (reason.hint[0])
+			ctf_err_hint(&err, "%s", reason.hint);
+		cli_fail(verb, &err);
 		return CLI_ERR;
 	}
 	fc->have_ports = true;
@@ -279,7 +282,7 @@ const char *flow_op_verb(enum ctf_flow_op op)
 	return "?";
 }
 
-void flow_kernel_reason(enum ctf_flow_op op, int error, const struct ctf_nlerr *nlerr,
+void flow_kernel_reason(enum ctf_flow_op op, int error, const struct ctf_err *nlerr,
 			bool has_ufid, struct ctf_err *out)
 {
 	ctf_err_clear(out);
@@ -372,7 +375,7 @@ static bool has_explicit_drop(const struct ctf_nlbuf *actions)
  */
 static int retry_by_found_ufid(struct flow_cli *fc, const struct flow_text *ft,
 			       enum ctf_flow_op op, struct ctf_flow_req *req, ctf_flow_cb cb,
-			       void *arg, struct ctf_nlerr *nlerr)
+			       void *arg, struct ctf_err *nlerr)
 {
 	struct flow_want want = { .index = 0 };
 	struct ctf_ufid ufid;
@@ -400,7 +403,7 @@ static int run_flow_op(struct flow_cli *fc, struct flow_text *ft, enum ctf_flow_
 		       bool clear, ctf_flow_cb cb, void *arg)
 {
 	struct ctf_flow_req req;
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	struct ctf_err err;
 	int ret;
 
@@ -640,7 +643,7 @@ int cmd_dump_flows(int argc, char **argv)
 	struct flow_cli fc;
 	struct flow_text ft;
 	struct print_ctx ctx;
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	struct ctf_err err;
 	int ret = CLI_OK;
 
@@ -703,7 +706,7 @@ out:
 int flow_flush(const char *dp)
 {
 	struct flow_cli fc;
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	struct ctf_err err;
 	int ret = CLI_OK;
 

@@ -79,7 +79,7 @@ void flow_text_req(const struct flow_text *ft, struct ctf_flow_req *req);
  * The reason part of "cannot <verb> flow: <reason> (hint: ...)" for a kernel
  * error: extended-ACK text if any, else our own diagnosis of @error.
  */
-void flow_kernel_reason(enum ctf_flow_op op, int error, const struct ctf_nlerr *nlerr,
+void flow_kernel_reason(enum ctf_flow_op op, int error, const struct ctf_err *nlerr,
 			bool has_ufid, struct ctf_err *out);
 const char *flow_op_verb(enum ctf_flow_op op);
 
@@ -104,7 +104,7 @@ struct flow_want {
  * found, or a negative errno with @nlerr filled.
  */
 int flow_find_ufids(struct flow_cli *fc, struct flow_want *want, size_t n,
-		    struct ctf_ufid *found, bool *has, struct ctf_nlerr *nlerr);
+		    struct ctf_ufid *found, bool *has, struct ctf_err *nlerr);
 
 /* del-flows without a file: delete every flow of @dp (NULL: the only one). */
 int flow_flush(const char *dp);

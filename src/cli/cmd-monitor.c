@@ -101,7 +101,7 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *arg)
 	uint64_t now = ctf_monotonic_ms();
 	int ret;
 
-	if (m->flags & CTF_MON_JSON)
+	if (cli_opts.json)
 		ret = cli_json_monitor_event(nlh, &m->fam, m->dp_ifindex, now,
 					     m->flags & CTF_MON_VERBOSE ? CTF_FMT_VERBOSE : 0, &obj);
 	else
@@ -116,7 +116,7 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *arg)
 
 /* Receive until stopped; -ECANCELED from the callback means "count reached". */
 static int receive_loop(struct ctf_nlsock *sock, ctf_nl_cb cb, void *arg, struct ctf_str *line,
-			unsigned flags, const char *verb)
+			const char *verb)
 {
 	for (;;) {
 		enum wait_result w = wait_readable(sock);
@@ -130,10 +130,10 @@ static int receive_loop(struct ctf_nlsock *sock, ctf_nl_cb cb, void *arg, struct
 		}
 		ret = ctf_nlsock_recv(sock, cb, arg);
 		if (ret == -ENOBUFS) {
-			if (flags & CTF_MON_JSON) {
+			if (cli_opts.json) {
 				ret = emit_json(cli_json_lost_event());
 			} else {
-				ctf_monitor_format_lost(flags, line);
+				ctf_monitor_format_lost(line);
 				ret = emit_line(line);
 			}
 			if (ret < 0)
@@ -195,14 +195,14 @@ int cmd_monitor(int argc, char **argv)
 		cli_error("cannot monitor: cannot join the notification groups: %s", strerror(-ret));
 		return CLI_ERR;
 	}
-	m.flags = (cli_opts.json ? CTF_MON_JSON : 0) | (cli_opts.more ? CTF_MON_VERBOSE : 0);
+	m.flags = cli_opts.more ? CTF_MON_VERBOSE : 0;
 	ctf_str_init(&m.line);
 	cli_catch_stop_signals();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* On stderr, so that stdout stays one event per line (and pure JSON). */
 	fprintf(stderr, "%s: monitoring %s (portid %u)\n", PROG_NAME, dp_label,
 		ctf_nlsock_portid(sock));
-	rc = receive_loop(sock, monitor_cb, &m, &m.line, m.flags, "monitor");
+	rc = receive_loop(sock, monitor_cb, &m, &m.line, "monitor");
 	ctf_str_free(&m.line);
 	ctf_nlsock_close(sock);
 	return rc;
@@ -231,7 +231,7 @@ static int upcall_cb(const struct nlmsghdr *nlh, void *arg)
 	struct json_object *obj = NULL;
 	int ret;
 
-	if (l->flags & CTF_MON_JSON)
+	if (cli_opts.json)
 		ret = cli_json_upcall(nlh, l->packet_family, l->ports,
 				      (l->flags & CTF_MON_VERBOSE ? CTF_FMT_VERBOSE : 0) |
 				      (l->ports ? CTF_FMT_NAMES : 0), &obj);
@@ -265,7 +265,7 @@ static int set_port_pid(struct ctf_nlsock *sock, int dp_ifindex, const char *nam
 		.upcall_pids = &pid,
 		.n_upcall_pids = 1,
 	};
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	int ret = ctf_vport_set(sock, dp_ifindex, &req, NULL, &nlerr);
 	char what[64];
 
@@ -282,7 +282,7 @@ static int set_cpu_pids(struct ctf_nlsock *sock, const struct ctf_dp_info *dp, u
 	struct ctf_dp_ref ref = { .dp_ifindex = dp->dp_ifindex };
 	unsigned n = ctf_monitor_n_cpus();
 	uint32_t *pids = ctf_xmalloc(n * sizeof(*pids));
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	int ret;
 
 	for (unsigned i = 0; i < n; i++)
@@ -419,7 +419,7 @@ int cmd_upcall_listen(int argc, char **argv)
 	if (point_upcalls(&fc, &dp, redir, n_redir, ctf_nlsock_portid(usock), &cpu_pids_set) < 0)
 		goto restore;
 
-	l.flags = (cli_opts.json ? CTF_MON_JSON : 0) | (cli_opts.more ? CTF_MON_VERBOSE : 0);
+	l.flags = cli_opts.more ? CTF_MON_VERBOSE : 0;
 	l.ports = cli_opts.names ? &names : NULL;
 	ctf_str_init(&l.line);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -427,7 +427,7 @@ int cmd_upcall_listen(int argc, char **argv)
 	fprintf(cli_opts.json ? stderr : stdout, "listening for upcalls on %s (portid %u)\n",
 		fc.dp_name, ctf_nlsock_portid(usock));
 	fflush(cli_opts.json ? stderr : stdout);
-	rc = receive_loop(usock, upcall_cb, &l, &l.line, l.flags, "listen for upcalls");
+	rc = receive_loop(usock, upcall_cb, &l, &l.line, "listen for upcalls");
 	ctf_str_free(&l.line);
 
 restore:

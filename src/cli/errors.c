@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Every message ctflow prints on stderr goes through here: one place turns
- * our error carriers (struct ctf_err from the parsers, struct ctf_nlerr from
+ * our error carriers (struct ctf_err from the parsers, struct ctf_err from
  * the kernel) into "ctflow: cannot <what>: <reason> (hint: ...)", and one
  * place escapes the control bytes that input may have brought along.
  */
@@ -72,9 +72,9 @@ static bool generic_reason(int ret, struct ctf_err *out)
 	}
 }
 
-void cli_err_from_nl(int ret, const struct ctf_nlerr *nlerr, const char *diag, struct ctf_err *out)
+void cli_err_from_nl(int ret, const struct ctf_err *kernel, const char *diag, struct ctf_err *out)
 {
-	const char *kmsg = nlerr && nlerr->msg[0] ? nlerr->msg : NULL;
+	const char *kmsg = kernel && kernel->msg[0] ? kernel->msg : NULL;
 	struct ctf_err reason;
 
 	ctf_err_clear(out);
@@ -93,10 +93,10 @@ void cli_err_from_nl(int ret, const struct ctf_nlerr *nlerr, const char *diag, s
 		ctf_err_hint(out, "%s", reason.hint);
 }
 
-void cli_fail_nl(const char *what, int ret, const struct ctf_nlerr *nlerr, const char *diag)
+void cli_fail_nl(const char *what, int ret, const struct ctf_err *kernel, const char *diag)
 {
 	struct ctf_err err;
 
-	cli_err_from_nl(ret, nlerr, diag, &err);
+	cli_err_from_nl(ret, kernel, diag, &err);
 	cli_fail(what, &err);
 }

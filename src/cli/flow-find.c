@@ -88,7 +88,7 @@ static int find_cb(const struct ctf_flow_info *info, void *arg)
 }
 
 int flow_find_ufids(struct flow_cli *fc, struct flow_want *want, size_t n,
-		    struct ctf_ufid *found, bool *has, struct ctf_nlerr *nlerr)
+		    struct ctf_ufid *found, bool *has, struct ctf_err *nlerr)
 {
 	struct find_ctx ctx = { .want = want, .n = n, .found = found, .has = has };
 	int ret;

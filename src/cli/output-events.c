@@ -4,17 +4,10 @@
  * (monitor) and upcalls (upcall-listen). The texts inside (match, actions,
  * key) are the flow language's, as the text output prints them.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-#include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
-#include <linux/openvswitch.h>
+#include <stdint.h>
 
-#include "ctflow/dp.h"
 #include "ctflow/flow.h"
 #include "ctflow/monitor.h"
-#include "ctflow/nlsock.h"
 
 #include "cli.h"
 #include "output.h"
@@ -67,14 +60,6 @@ struct json_object *cli_json_flow(const struct ctf_flow_info *f, uint64_t now_ms
 	return o;
 }
 
-/* OVS_{DP,VPORT,FLOW}_CMD_* share the numbering NEW 1, DEL 2, GET 3, SET 4. */
-static const char *cmd_name(uint8_t cmd)
-{
-	static const char *const names[] = { NULL, "new", "del", "get", "set" };
-
-	return cmd < sizeof(names) / sizeof(names[0]) ? names[cmd] : NULL;
-}
-
 static struct json_object *event_head(const char *event, const char *cmd, int dp_ifindex)
 {
 	struct json_object *o = json_object_new_object();
@@ -85,79 +70,34 @@ static struct json_object *event_head(const char *event, const char *cmd, int dp
 	return o;
 }
 
-static int datapath_event(const struct nlmsghdr *nlh, const char *cmd, int dp_ifindex,
-			  struct json_object **out)
-{
-	struct ctf_dp_info dp;
-
-	if (ctf_dp_decode(nlh, &dp) < 0)
-		return -EBADMSG;
-	if (dp_ifindex && dp.dp_ifindex != dp_ifindex)
-		return 0;
-	*out = event_head("datapath", cmd, dp.dp_ifindex);
-	cli_json_add_str(*out, "name", dp.name);
-	return 1;
-}
-
-static int port_event(const struct nlmsghdr *nlh, const char *cmd, int dp_ifindex,
-		      struct json_object **out)
-{
-	struct ctf_vport_info port;
-	const char *type;
-	char unknown[24];
-
-	if (ctf_vport_decode(nlh, &port) < 0)
-		return -EBADMSG;
-	if (dp_ifindex && port.dp_ifindex != dp_ifindex)
-		return 0;
-	type = ctf_vport_type_name(port.type);
-	if (!type) {
-		snprintf(unknown, sizeof(unknown), "type %u", port.type);
-		type = unknown;
-	}
-	*out = event_head("port", cmd, port.dp_ifindex);
-	cli_json_add_int(*out, "port_no", port.port_no);
-	cli_json_add_str(*out, "name", port.name);
-	cli_json_add_str(*out, "type", type);
-	return 1;
-}
-
-static int flow_event(const struct nlmsghdr *nlh, const char *cmd, int dp_ifindex,
-		      uint64_t now_ms, unsigned fmt_flags, struct json_object **out)
-{
-	const struct ovs_header *ovs = ctf_genl_ovs_header(nlh);
-	struct ctf_flow_info flow;
-
-	if (!ovs || ctf_flow_info_parse(nlh, &flow) < 0)
-		return -EBADMSG;
-	if (dp_ifindex && ovs->dp_ifindex != dp_ifindex)
-		return 0;
-	*out = event_head("flow", cmd, ovs->dp_ifindex);
-	json_object_object_add(*out, "flow", cli_json_flow(&flow, now_ms, NULL, fmt_flags));
-	return 1;
-}
-
+/* The library decodes (ctf_monitor_decode()); this only writes the JSON. */
 int cli_json_monitor_event(const struct nlmsghdr *nlh, const struct ctf_monitor_families *fam,
 			   int dp_ifindex, uint64_t now_ms, unsigned fmt_flags,
 			   struct json_object **out)
 {
-	const struct genlmsghdr *genl = ctf_genl_hdr(nlh);
-	const char *cmd;
+	struct ctf_monitor_event ev;
+	int ret = ctf_monitor_decode(nlh, fam, dp_ifindex, &ev);
 
 	*out = NULL;
-	if (nlh->nlmsg_type != fam->datapath && nlh->nlmsg_type != fam->vport &&
-	    nlh->nlmsg_type != fam->flow)
-		return 0;
-	if (!genl || !ctf_genl_ovs_header(nlh))
-		return -EBADMSG;
-	cmd = cmd_name(genl->cmd);
-	if (!cmd)
-		return 0;
-	if (nlh->nlmsg_type == fam->datapath)
-		return datapath_event(nlh, cmd, dp_ifindex, out);
-	if (nlh->nlmsg_type == fam->vport)
-		return port_event(nlh, cmd, dp_ifindex, out);
-	return flow_event(nlh, cmd, dp_ifindex, now_ms, fmt_flags, out);
+	if (ret <= 0)
+		return ret;
+	switch (ev.object) {
+	case CTF_EVENT_DATAPATH:
+		*out = event_head("datapath", ev.cmd, ev.dp_ifindex);
+		cli_json_add_str(*out, "name", ev.dp.name);
+		break;
+	case CTF_EVENT_PORT:
+		*out = event_head("port", ev.cmd, ev.dp_ifindex);
+		cli_json_add_int(*out, "port_no", ev.port.port_no);
+		cli_json_add_str(*out, "name", ev.port.name);
+		cli_json_add_str(*out, "type", ev.port_type);
+		break;
+	case CTF_EVENT_FLOW:
+		*out = event_head("flow", ev.cmd, ev.dp_ifindex);
+		json_object_object_add(*out, "flow", cli_json_flow(&ev.flow, now_ms, NULL, fmt_flags));
+		break;
+	}
+	return 1;
 }
 
 struct json_object *cli_json_lost_event(void)
@@ -170,73 +110,27 @@ struct json_object *cli_json_lost_event(void)
 
 /* ---- upcalls -------------------------------------------------------------- */
 
-struct upcall_attrs {
-	const struct nlattr *tb[OVS_PACKET_ATTR_MAX + 1];
-};
-
-/* Lengths are checked here: the key is decoded and userdata printed from them. */
-static int upcall_attr_cb(const struct nlattr *a, void *arg)
-{
-	struct upcall_attrs *ua = arg;
-	uint16_t type = mnl_attr_get_type(a);
-
-	if (type > OVS_PACKET_ATTR_MAX)
-		return MNL_CB_OK;
-	if ((type == OVS_PACKET_ATTR_LEN && mnl_attr_validate(a, MNL_TYPE_U32) < 0) ||
-	    (type == OVS_PACKET_ATTR_MRU && mnl_attr_validate(a, MNL_TYPE_U16) < 0) ||
-	    (type == OVS_PACKET_ATTR_KEY && mnl_attr_validate(a, MNL_TYPE_NESTED) < 0))
-		return MNL_CB_ERROR;
-	ua->tb[type] = a;
-	return MNL_CB_OK;
-}
-
-static void add_hex(struct json_object *o, const char *key, const struct nlattr *a)
-{
-	const uint8_t *p = mnl_attr_get_payload(a);
-	struct ctf_str hex = { 0 };
-
-	for (uint16_t i = 0; i < mnl_attr_get_payload_len(a); i++)
-		ctf_str_put_xdigits(&hex, p[i], 2);
-	cli_json_add_str(o, key, ctf_str_cstr(&hex));
-	ctf_str_free(&hex);
-}
-
 int cli_json_upcall(const struct nlmsghdr *nlh, uint16_t packet_family,
 		    const struct ctf_portmap *ports, unsigned fmt_flags, struct json_object **out)
 {
-	const struct genlmsghdr *genl = ctf_genl_hdr(nlh);
-	const struct ovs_header *ovs = ctf_genl_ovs_header(nlh);
-	struct upcall_attrs ua = { { NULL } };
-	const struct nlattr *key, *pkt;
+	struct ctf_upcall up;
 	struct ctf_str text = { 0 };
-	uint32_t len;
+	int ret = ctf_upcall_decode(nlh, packet_family, &up);
 
 	*out = NULL;
-	if (nlh->nlmsg_type != packet_family)
-		return 0;
-	if (!genl || !ovs)
-		return -EBADMSG;
-	if (genl->cmd != OVS_PACKET_CMD_MISS && genl->cmd != OVS_PACKET_CMD_ACTION)
-		return 0;
-	if (mnl_attr_parse(nlh, CTF_OVS_ATTR_OFFSET, upcall_attr_cb, &ua) < 0)
-		return -EBADMSG;
-	key = ua.tb[OVS_PACKET_ATTR_KEY];
-	pkt = ua.tb[OVS_PACKET_ATTR_PACKET];
-	if (!key || !pkt)
-		return -EBADMSG;
-	/* What arrived, unless a trunc() action cut it: then LEN says how much was sent. */
-	len = ua.tb[OVS_PACKET_ATTR_LEN] ? mnl_attr_get_u32(ua.tb[OVS_PACKET_ATTR_LEN])
-					 : mnl_attr_get_payload_len(pkt);
-	ctf_key_format(mnl_attr_get_payload(key), mnl_attr_get_payload_len(key), NULL, 0, ports,
-		       fmt_flags, &text);
-	*out = event_head("upcall", genl->cmd == OVS_PACKET_CMD_MISS ? "miss" : "action",
-			  ovs->dp_ifindex);
+	if (ret <= 0)
+		return ret;
+	*out = event_head("upcall", up.miss ? "miss" : "action", up.dp_ifindex);
+	ctf_key_format(up.key, up.key_len, NULL, 0, ports, fmt_flags, &text);
 	add_text(*out, "key", &text);
-	if (ua.tb[OVS_PACKET_ATTR_USERDATA])
-		add_hex(*out, "userdata", ua.tb[OVS_PACKET_ATTR_USERDATA]);
-	if (ua.tb[OVS_PACKET_ATTR_MRU])
-		cli_json_add_int(*out, "mru", mnl_attr_get_u16(ua.tb[OVS_PACKET_ATTR_MRU]));
-	cli_json_add_int(*out, "len", len);
+	if (up.userdata) {
+		for (size_t i = 0; i < up.userdata_len; i++)
+			ctf_str_put_xdigits(&text, ((const uint8_t *)up.userdata)[i], 2);
+		add_text(*out, "userdata", &text);
+	}
+	if (up.has_mru)
+		cli_json_add_int(*out, "mru", up.mru);
+	cli_json_add_int(*out, "len", up.len);
 	ctf_str_free(&text);
 	return 1;
 }

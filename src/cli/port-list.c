@@ -20,7 +20,7 @@ static int collect_port_cb(const struct ctf_vport_info *info, void *arg)
 }
 
 int cli_port_list_load(struct ctf_nlsock *sock, int dp_ifindex, struct cli_port_list *list,
-		       struct ctf_nlerr *err)
+		       struct ctf_err *err)
 {
 	int ret;
 

@@ -198,9 +198,9 @@ static void exec_drain(struct handler *h)
 			return;
 		}
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			struct ctf_nlerr err;
+			struct ctf_err err;
 
-			if (nlh->nlmsg_type != NLMSG_ERROR || ctf_nlerr_parse(nlh, &err) >= 0)
+			if (nlh->nlmsg_type != NLMSG_ERROR || ctf_err_from_ack(nlh, &err) >= 0)
 				continue;
 			/* EEXIST: another handler (or a duplicate miss) installed it first. */
 			if (err.error == -EEXIST)

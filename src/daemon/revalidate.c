@@ -338,7 +338,7 @@ static void resolve_strangers(struct revalidator *rv)
 	}
 	for (size_t i = 0; i < unknown; i++) {
 		struct ctf_flow_req req = { .ufid = &rv->strangers[i] };
-		struct ctf_nlerr nerr;
+		struct ctf_err nerr;
 		int ret = ctf_flow_op(sock, upcall_dp_ifindex(rv->d->up), CTF_FLOW_GET, &req,
 				      stranger_cb, rv, &nerr);
 

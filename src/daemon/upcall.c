@@ -147,7 +147,7 @@ static void close_upcall_socks(struct upcall *up)
 	up->n_socks = 0;
 }
 
-static int nlfail(struct ctf_err *err, int ret, const struct ctf_nlerr *nerr, const char *what,
+static int nlfail(struct ctf_err *err, int ret, const struct ctf_err *nerr, const char *what,
 		  const char *name)
 {
 	return ctf_err_setn(err, ret, "%s %s: %s%s%s", what, name, strerror(-ret),
@@ -162,11 +162,11 @@ static int setup_dispatch(struct upcall *up, const struct ctf_dp_ref *ref, struc
 {
 	const uint32_t per_cpu = OVS_DP_F_UNALIGNED | OVS_DP_F_DISPATCH_UPCALL_PER_CPU;
 	unsigned slots = upcall_cpu_slots();
-	struct ctf_nlerr nerr;
+	struct ctf_err nerr;
 	uint32_t *pids;
 	int ret;
 
-	ctf_nlerr_clear(&nerr);
+	ctf_err_clear(&nerr);
 	if (!up->d->cfg.force_per_vport) {
 		ret = open_upcall_socks(up, slots);
 		if (ret)
@@ -197,7 +197,7 @@ static int setup_dispatch(struct upcall *up, const struct ctf_dp_ref *ref, struc
 }
 
 /* Tell the kernel where upcalls go: our sockets' port ids, per CPU or per vport. */
-static int announce_dispatch(struct upcall *up, struct ctf_nlerr *nerr)
+static int announce_dispatch(struct upcall *up, struct ctf_err *nerr)
 {
 	struct ctf_dp_ref ref = { .dp_ifindex = up->dp_ifindex };
 	uint32_t want = OVS_DP_F_UNALIGNED |
@@ -222,13 +222,13 @@ static int recover_datapath(struct upcall *up)
 {
 	struct ctflowd *d = up->d;
 	struct ctf_dp_info info;
-	struct ctf_nlerr nerr;
+	struct ctf_err nerr;
 	struct ctf_err err;
 	int ret;
 
 	log_warnx("upcall: datapath %s is gone (deleted by another program): creating it again",
 		  d->cfg.datapath);
-	ctf_nlerr_clear(&nerr);
+	ctf_err_clear(&nerr);
 	ret = ctf_dp_create(up->ctl, d->cfg.datapath, 0, &info, &nerr);
 	if (ret && ret != -EEXIST) {
 		log_warnx("upcall: cannot create datapath %s: %s%s%s", d->cfg.datapath,
@@ -272,7 +272,7 @@ void upcall_check_dispatch(struct upcall *up)
 {
 	struct ctf_dp_ref ref = { .dp_ifindex = up->dp_ifindex };
 	struct ctf_dp_info info;
-	struct ctf_nlerr nerr;
+	struct ctf_err nerr;
 	bool ok;
 	int ret;
 
@@ -335,7 +335,7 @@ int upcall_sync_ports(struct upcall *up, const struct conf *cfg, struct ctf_err 
 {
 	const struct conf *old = &up->d->cfg;
 	uint32_t pid = vport_pid(up);
-	struct ctf_nlerr nerr;
+	struct ctf_err nerr;
 	int ret;
 
 	/* Ports dropped from the configuration are detached (never the local port). */
@@ -405,14 +405,14 @@ struct upcall *upcall_open(struct ctflowd *d, struct ctf_err *err)
 	struct upcall *up = ctf_xzalloc(sizeof(*up));
 	struct ctf_dp_ref ref = { .name = d->cfg.datapath };
 	struct ctf_dp_info info;
-	struct ctf_nlerr nerr;
+	struct ctf_err nerr;
 	int ret;
 
 	up->d = d;
 	up->sh.notify_fd = -1;
 	flowtab_init(&up->flows);
 	ctf_portmap_init(&up->known);
-	ctf_nlerr_clear(&nerr);
+	ctf_err_clear(&nerr);
 	ret = open_sock(&up->ctl, false, CTL_RCVBUF);
 	if (ret) {
 		ctf_err_setn(err, ret, "cannot open a netlink socket: %s", strerror(-ret));

@@ -51,7 +51,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (!ctf_flow_info_parse(nlh, &f)) {
 			ctf_flow_format(&f, 0, NULL, CTF_FMT_VERBOSE, &out);
-			ctf_flow_format_json(&f, 0, NULL, 0, &out);
 			if (f.key)
 				ctf_flow_key_from_attrs(f.key, f.key_len, &k, NULL);
 			if (f.mask)
@@ -62,12 +61,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 1:
 		nlh->nlmsg_type = FAM_PACKET;
 		ctf_upcall_format(nlh, FAM_PACKET, NULL, 0, &out);
-		ctf_upcall_format(nlh, FAM_PACKET, NULL, CTF_MON_JSON | CTF_MON_VERBOSE, &out);
+		ctf_upcall_format(nlh, FAM_PACKET, NULL, CTF_MON_VERBOSE, &out);
 		break;
 	case 2:
 		nlh->nlmsg_type = FAM_DP + (nlh->nlmsg_type & 3);
 		ctf_monitor_format(nlh, &fam, 0, 0, 0, &out);
-		ctf_monitor_format(nlh, &fam, 0, 0, CTF_MON_JSON | CTF_MON_VERBOSE, &out);
+		ctf_monitor_format(nlh, &fam, 0, 0, CTF_MON_VERBOSE, &out);
 		break;
 	case 3: {
 		struct ctf_dp_info info;
@@ -82,10 +81,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 5: {
-		struct ctf_nlerr err;
+		struct ctf_err err;
 
 		nlh->nlmsg_type = NLMSG_ERROR;
-		ctf_nlerr_parse(nlh, &err);
+		ctf_err_from_ack(nlh, &err);
 		break;
 	}
 	case 6:

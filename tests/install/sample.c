@@ -45,9 +45,9 @@ int main(void)
 	ctf_str_puts(&text, " actions:");
 	ctf_actions_format(ctf_nlbuf_data(&acts), ctf_nlbuf_len(&acts), NULL, 0, &text);
 	printf("%s\n", ctf_str_cstr(&text));
-	/* A refused flow comes back with a reason, not a bare errno. */
-	ret = ctf_key_parse("ipv4(src=1.1.1)", NULL, &key, &mask, &err) == 0 ||
-	      !strlen(ctf_err_text(&err, buf, sizeof(buf)));
+	/* A refused flow comes back with a reason, and the errno it returned. */
+	ret = ctf_key_parse("ipv4(src=1.1.1)", NULL, &key, &mask, &err);
+	ret = ret == 0 || err.error != ret || !strlen(ctf_err_text(&err, buf, sizeof(buf)));
 out:
 	ctf_str_free(&text);
 	ctf_nlbuf_free(&key);

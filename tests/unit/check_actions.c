@@ -187,8 +187,12 @@ START_TEST(vectors_bad_refused)
 
 		if (tab)
 			*tab = '\0';
-		ck_assert_msg(parse(lines[i]) < 0, "bad vector `%s' accepted", lines[i]);
+		int ret = parse(lines[i]);
+
+		ck_assert_msg(ret < 0, "bad vector `%s' accepted", lines[i]);
 		ck_assert_msg(err.msg[0], "no message for `%s'", lines[i]);
+		/* The carrier holds the errno the parser returned. */
+		ck_assert_int_eq(err.error, ret);
 	}
 	free(lines);
 	free(data);

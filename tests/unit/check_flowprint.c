@@ -209,43 +209,6 @@ START_TEST(masked_key_wins_and_empty_actions_print_drop)
 }
 END_TEST
 
-START_TEST(json_object)
-{
-	struct ctf_flow_info f;
-	struct msg m;
-	struct ctf_str js, key;
-
-	ctf_str_init(&js);
-	ctf_str_init(&key);
-	put_full_flow(&m, true, false);
-	ck_assert_int_eq(ctf_flow_info_parse(m.nlh, &f), 0);
-	ctf_flow_format_json(&f, 1500, NULL, 0, &js);
-	key_text(&f, 0, &key);
-	struct ctf_str want;
-	ctf_str_init(&want);
-	ctf_str_printf(&want, "{\"ufid\":\"%s\",\"match\":\"%s\",\"packets\":3,\"bytes\":180,"
-		       "\"used_ms\":500,\"tcp_flags\":\"S.\",\"actions\":\"2\"}",
-		       UFID_TEXT + 5, ctf_str_cstr(&key));
-	ck_assert_str_eq(ctf_str_cstr(&js), ctf_str_cstr(&want));
-
-	f.has_ufid = false;
-	f.used_ms = 0;
-	f.tcp_flags = 0;
-	ctf_str_clear(&js);
-	ctf_flow_format_json(&f, 1500, NULL, 0, &js);
-	ck_assert_msg(strstr(ctf_str_cstr(&js), "{\"ufid\":null,"), "%s", ctf_str_cstr(&js));
-	ck_assert_msg(strstr(ctf_str_cstr(&js), "\"used_ms\":null,\"tcp_flags\":\"\","), "%s",
-		      ctf_str_cstr(&js));
-
-	ctf_str_clear(&js);
-	ctf_json_put_string(&js, "a\"b\\c\n\x01");
-	ck_assert_str_eq(ctf_str_cstr(&js), "\"a\\\"b\\\\c\\n\\u0001\"");
-	ctf_str_free(&js);
-	ctf_str_free(&key);
-	ctf_str_free(&want);
-}
-END_TEST
-
 START_TEST(malformed_messages_are_refused)
 {
 	struct ctf_flow_info f;
@@ -370,7 +333,6 @@ static Suite *flowprint_suite(void)
 	tcase_add_test(tc, tcp_flag_letters_in_order);
 	tcase_add_test(tc, decode_and_print_a_flow);
 	tcase_add_test(tc, masked_key_wins_and_empty_actions_print_drop);
-	tcase_add_test(tc, json_object);
 	tcase_add_test(tc, malformed_messages_are_refused);
 	tcase_add_test(tc, filter_matches_masked_keys);
 	suite_add_tcase(s, tc);

@@ -45,7 +45,11 @@ static int rt_parse(struct rt *t, const char *text, const struct ctf_portmap *po
 {
 	ctf_nlbuf_reset(&t->key);
 	ctf_nlbuf_reset(&t->mask);
-	return ctf_key_parse(text, ports, &t->key, &t->mask, &t->err);
+	int ret = ctf_key_parse(text, ports, &t->key, &t->mask, &t->err);
+
+	/* The carrier holds the errno returned (0 when accepted). */
+	ck_assert_int_eq(t->err.error, ret);
+	return ret;
 }
 
 static const char *rt_print(struct rt *t, const struct ctf_portmap *ports, unsigned int flags)

@@ -214,7 +214,7 @@ static struct nlmsghdr *ctrl_req(struct ctf_nlsock *sock, char *buf, size_t len,
 START_TEST(get_and_dump_through_the_helper)
 {
 	struct ctf_nlsock *sock;
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	char buf[256], name[GENL_NAMSIZ] = "";
 	struct families f = { 0 };
 	struct ctf_genl_reply get = { .decode = decode_family, .item = name };

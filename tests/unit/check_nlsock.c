@@ -111,10 +111,14 @@ END_TEST
 
 START_TEST(ext_ack_capped)
 {
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	struct nlmsghdr *nlh = make_error(-EINVAL, true, "Missing key (keys=40, expected=80)", 28, -1);
 
-	ck_assert_int_eq(ctf_nlerr_parse(nlh, &err), -EINVAL);
+	/* A carrier a parser used before: the kernel's answer replaces all of it. */
+	ctf_err_set(&err, "bad token");
+	ctf_err_hint(&err, "a hint of ours");
+	ck_assert_int_eq(ctf_err_from_ack(nlh, &err), -EINVAL);
+	ck_assert_str_eq(err.hint, "");
 	ck_assert_int_eq(err.error, -EINVAL);
 	ck_assert_str_eq(err.msg, "Missing key (keys=40, expected=80)");
 	ck_assert(err.has_offset);
@@ -124,10 +128,10 @@ END_TEST
 
 START_TEST(ext_ack_uncapped_skips_echoed_request)
 {
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	struct nlmsghdr *nlh = make_error(-EEXIST, false, "exists\n", -1, -1);
 
-	ck_assert_int_eq(ctf_nlerr_parse(nlh, &err), -EEXIST);
+	ck_assert_int_eq(ctf_err_from_ack(nlh, &err), -EEXIST);
 	/* The kernel's trailing newline is dropped. */
 	ck_assert_str_eq(err.msg, "exists");
 	ck_assert(!err.has_offset);
@@ -136,40 +140,40 @@ END_TEST
 
 START_TEST(ack_and_plain_errors)
 {
-	struct ctf_nlerr err;
+	struct ctf_err err;
 
-	ck_assert_int_eq(ctf_nlerr_parse(make_error(0, true, NULL, -1, -1), &err), 0);
+	ck_assert_int_eq(ctf_err_from_ack(make_error(0, true, NULL, -1, -1), &err), 0);
 	ck_assert_int_eq(err.error, 0);
 	ck_assert_str_eq(err.msg, "");
-	ck_assert_int_eq(ctf_nlerr_parse(make_error(-ENODEV, false, NULL, -1, -1), &err), -ENODEV);
+	ck_assert_int_eq(ctf_err_from_ack(make_error(-ENODEV, false, NULL, -1, -1), &err), -ENODEV);
 	ck_assert_str_eq(err.msg, "");
 	/* A positive code never reads as success. */
-	ck_assert_int_eq(ctf_nlerr_parse(make_error(EPERM, true, NULL, -1, -1), &err), -EPERM);
+	ck_assert_int_eq(ctf_err_from_ack(make_error(EPERM, true, NULL, -1, -1), &err), -EPERM);
 	/* NULL is allowed when only the code matters. */
-	ck_assert_int_eq(ctf_nlerr_parse(make_error(-ENOENT, true, "x", -1, -1), NULL), -ENOENT);
+	ck_assert_int_eq(ctf_err_from_ack(make_error(-ENOENT, true, "x", -1, -1), NULL), -ENOENT);
 }
 END_TEST
 
 START_TEST(ext_ack_missing_attribute_and_long_text)
 {
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	char longmsg[600];
 
-	ck_assert_int_eq(ctf_nlerr_parse(make_error(-EINVAL, true, NULL, -1, 5), &err), -EINVAL);
+	ck_assert_int_eq(ctf_err_from_ack(make_error(-EINVAL, true, NULL, -1, 5), &err), -EINVAL);
 	ck_assert_str_eq(err.msg, "missing required attribute 5");
 	/* Text wins over the generic "missing" line. */
-	ctf_nlerr_parse(make_error(-EINVAL, true, "need a name", -1, 3), &err);
+	ctf_err_from_ack(make_error(-EINVAL, true, "need a name", -1, 3), &err);
 	ck_assert_str_eq(err.msg, "need a name");
 	memset(longmsg, 'k', sizeof(longmsg) - 1);
 	longmsg[sizeof(longmsg) - 1] = '\0';
-	ctf_nlerr_parse(make_error(-EINVAL, true, longmsg, -1, -1), &err);
+	ctf_err_from_ack(make_error(-EINVAL, true, longmsg, -1, -1), &err);
 	ck_assert_uint_eq(strlen(err.msg), sizeof(err.msg) - 1);
 }
 END_TEST
 
 START_TEST(done_carries_dump_error)
 {
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	struct nlmsghdr *nlh;
 	int code = -EMSGSIZE;
 
@@ -179,33 +183,33 @@ START_TEST(done_carries_dump_error)
 	nlh->nlmsg_flags = NLM_F_MULTI | NLM_F_ACK_TLVS;
 	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(int)), &code, sizeof(int));
 	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "dump too big");
-	ck_assert_int_eq(ctf_nlerr_parse(nlh, &err), -EMSGSIZE);
+	ck_assert_int_eq(ctf_err_from_ack(nlh, &err), -EMSGSIZE);
 	ck_assert_str_eq(err.msg, "dump too big");
 	/* A DONE with no payload (old kernels) is a clean end. */
 	nlh->nlmsg_len = NLMSG_HDRLEN;
-	ck_assert_int_eq(ctf_nlerr_parse(nlh, &err), 0);
+	ck_assert_int_eq(ctf_err_from_ack(nlh, &err), 0);
 }
 END_TEST
 
 START_TEST(malformed_errors_are_refused)
 {
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	struct nlmsghdr *nlh = make_error(-EINVAL, true, "x", -1, -1);
 
 	nlh->nlmsg_len = NLMSG_HDRLEN + 8;	/* shorter than struct nlmsgerr */
-	ck_assert_int_eq(ctf_nlerr_parse(nlh, &err), -EBADMSG);
+	ck_assert_int_eq(ctf_err_from_ack(nlh, &err), -EBADMSG);
 	nlh = make_error(-EINVAL, false, NULL, -1, -1);
 	((struct nlmsgerr *)mnl_nlmsg_get_payload(nlh))->msg.nlmsg_len = 3;	/* < header */
-	ck_assert_int_eq(ctf_nlerr_parse(nlh, &err), -EBADMSG);
+	ck_assert_int_eq(ctf_err_from_ack(nlh, &err), -EBADMSG);
 	nlh = make_reply(1, 0);	/* not an error at all */
-	ck_assert_int_eq(ctf_nlerr_parse(nlh, &err), -EBADMSG);
+	ck_assert_int_eq(ctf_err_from_ack(nlh, &err), -EBADMSG);
 }
 END_TEST
 
 /* Truncations and random bytes: parse, never crash (ASan watches). */
 START_TEST(ext_ack_fuzz)
 {
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	unsigned seed = 12345;
 
 	for (int capped = 0; capped < 2; capped++) {
@@ -214,7 +218,7 @@ START_TEST(ext_ack_fuzz)
 
 		for (uint32_t len = NLMSG_HDRLEN; len <= full; len++) {
 			nlh->nlmsg_len = len;
-			ctf_nlerr_parse(nlh, &err);
+			ctf_err_from_ack(nlh, &err);
 			ck_assert_uint_lt(strlen(err.msg), sizeof(err.msg));
 		}
 	}
@@ -226,7 +230,7 @@ START_TEST(ext_ack_fuzz)
 			buf[i] = (char)rand_r(&seed);
 		nlh->nlmsg_len = len;
 		nlh->nlmsg_type = round & 1 ? NLMSG_ERROR : NLMSG_DONE;
-		ctf_nlerr_parse(nlh, &err);
+		ctf_err_from_ack(nlh, &err);
 		ck_assert_uint_lt(strlen(err.msg), sizeof(err.msg));
 	}
 }
@@ -584,7 +588,7 @@ START_TEST(oversized_requests_are_refused)
 				     .n_upcall_pids = 20000 };
 	struct ctf_vport_req noname = { .port_no = CTF_VPORT_NO_ANY };
 	struct ctf_dp_ref ref = { .name = "dp" };
-	struct ctf_nlerr err;
+	struct ctf_err err;
 
 	ck_assert_int_eq(ctf_vport_new(NULL, 1, &req, NULL, &err), -E2BIG);
 	ck_assert_int_eq(err.error, -E2BIG);
@@ -727,7 +731,7 @@ START_TEST(socket_transact_dump_and_batch)
 {
 	struct ctf_nlsock *sock;
 	struct family_seen seen = { 0 };
-	struct ctf_nlerr err;
+	struct ctf_err err;
 	struct ctf_nlbatch b;
 	char mem[256];
 	uint16_t id;

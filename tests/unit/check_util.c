@@ -41,6 +41,29 @@ START_TEST(err_text_has_hint)
 }
 END_TEST
 
+/* One carrier for parsers and the kernel: the errno travels with the text. */
+START_TEST(err_keeps_errno_and_clears_offset)
+{
+	struct ctf_err err;
+
+	ctf_err_clear(&err);
+	ck_assert_int_eq(err.error, 0);
+	ck_assert(!err.has_offset);
+	ctf_err_set(&err, "bad");
+	ck_assert_int_eq(err.error, -EINVAL);
+	err.has_offset = true;	/* as if the kernel had blamed an attribute */
+	err.offset = 20;
+	ctf_err_setn(&err, -ERANGE, "r");
+	ck_assert_int_eq(err.error, -ERANGE);
+	ck_assert(!err.has_offset);
+	ctf_err_hint(&err, "h");
+	ctf_err_clear(&err);
+	ck_assert_int_eq(err.error, 0);
+	ck_assert_str_eq(err.msg, "");
+	ck_assert_str_eq(err.hint, "");
+}
+END_TEST
+
 START_TEST(nlbuf_holds_attributes)
 {
 	struct ctf_nlbuf b;
@@ -70,6 +93,7 @@ static Suite *util_suite(void)
 
 	tcase_add_test(tc, str_grows_and_formats);
 	tcase_add_test(tc, err_text_has_hint);
+	tcase_add_test(tc, err_keeps_errno_and_clears_offset);
 	tcase_add_test(tc, nlbuf_holds_attributes);
 	suite_add_tcase(s, tc);
 	return s;

@@ -56,10 +56,15 @@ static void parse_actions(struct flow *f, const char *text)
 
 static int validate(struct flow *f, struct ctf_err *err)
 {
-	return ctf_flow_validate(ctf_nlbuf_data(&f->key), ctf_nlbuf_len(&f->key),
-				 f->has_mask ? ctf_nlbuf_data(&f->mask) : NULL,
-				 f->has_mask ? ctf_nlbuf_len(&f->mask) : 0,
-				 ctf_nlbuf_data(&f->acts), ctf_nlbuf_len(&f->acts), err);
+	int ret = ctf_flow_validate(ctf_nlbuf_data(&f->key), ctf_nlbuf_len(&f->key),
+				    f->has_mask ? ctf_nlbuf_data(&f->mask) : NULL,
+				    f->has_mask ? ctf_nlbuf_len(&f->mask) : 0,
+				    ctf_nlbuf_data(&f->acts), ctf_nlbuf_len(&f->acts), err);
+
+	/* Every refusal: the carrier holds the errno returned (0 when accepted). */
+	if (err)
+		ck_assert_int_eq(err->error, ret);
+	return ret;
 }
 
 /* Validate text FLOW [ACTIONS]; returns the verdict and fills @err. */

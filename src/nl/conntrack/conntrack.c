@@ -45,7 +45,7 @@ static bool module_missing(int neg_errno)
  * @nlerr (may be NULL) the kernel's extended-ACK text.
  */
 static int ct_fail(struct ctf_err *err, int neg_errno, const char *what,
-		   const struct ctf_nlerr *nlerr)
+		   const struct ctf_err *nlerr)
 {
 	const char *hint = ctf_ct_errno_hint(neg_errno);
 
@@ -115,7 +115,7 @@ static int dump_msg_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 static int ct_dump_req(struct ctf_nlsock *sock, const struct ctf_ct_filter *f, bool kernel_filter,
-		       struct dump_state *st, struct ctf_nlerr *nlerr)
+		       struct dump_state *st, struct ctf_err *nlerr)
 {
 	char req[512];
 	struct nlmsghdr *nlh = ctf_ct_dump_request(req, sizeof(req), kernel_filter ? f : NULL);
@@ -130,11 +130,11 @@ int ctf_ct_dump_on(struct ctf_nlsock *sock, const struct ctf_ct_filter *f, ctf_c
 {
 	struct dump_state st = { f && !ctf_ct_filter_is_empty(f) ? f : NULL, cb, arg, err, false,
 				 0 };
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	int r;
 
 	ctf_err_clear(err);
-	ctf_nlerr_clear(&nlerr);
+	ctf_err_clear(&nlerr);
 	r = ct_dump_req(sock, st.f, true, &st, &nlerr);
 	/*
 	 * A kernel that knows a filter attribute but not the way we use it
@@ -182,7 +182,7 @@ int ctf_ct_dump(const uint16_t *zone, ctf_ct_entry_cb cb, void *arg, struct ctf_
 /* ---- delete / flush ----------------------------------------------------- */
 
 static int ct_delete_on(struct ctf_nlsock *sock, const struct ctf_ct_tuple *orig, uint16_t zone,
-			uint32_t id, struct ctf_nlerr *nlerr)
+			uint32_t id, struct ctf_err *nlerr)
 {
 	char req[512];
 	struct nlmsghdr *nlh;
@@ -202,11 +202,11 @@ int ctf_ct_delete(const struct ctf_ct_tuple *orig, uint16_t zone, uint32_t id,
 		  struct ctf_err *err)
 {
 	struct ctf_nlsock *sock;
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	int r;
 
 	ctf_err_clear(err);
-	ctf_nlerr_clear(&nlerr);
+	ctf_err_clear(&nlerr);
 	r = ctf_ct_open(&sock, err);
 	if (r < 0)
 		return r;
@@ -247,10 +247,10 @@ static int flush_all(struct ctf_nlsock *sock, struct ctf_err *err)
 	char req[CTF_CT_HDRLEN];
 	struct nlmsghdr *nlh = ctf_ct_req_init(req, sizeof(req), IPCTNL_MSG_CT_DELETE, 0,
 					       AF_UNSPEC);
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	int r;
 
-	ctf_nlerr_clear(&nlerr);
+	ctf_err_clear(&nlerr);
 	r = ctf_nlsock_transact(sock, nlh, NULL, NULL, &nlerr);
 
 	return r < 0 ? ct_fail(err, absent_if_einval(r), NULL, &nlerr) : 0;
@@ -260,12 +260,12 @@ int ctf_ct_flush(const struct ctf_ct_filter *f, unsigned *n_deleted, struct ctf_
 {
 	struct victims vs = { 0, 0, NULL };
 	struct ctf_nlsock *sock;
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	unsigned deleted = 0;
 	int r;
 
 	ctf_err_clear(err);
-	ctf_nlerr_clear(&nlerr);
+	ctf_err_clear(&nlerr);
 	if (n_deleted)
 		*n_deleted = 0;
 	r = ctf_ct_open(&sock, err);
@@ -320,7 +320,7 @@ int ctf_ct_count(uint32_t *count, struct ctf_err *err)
 	char req[CTF_CT_HDRLEN];
 	struct nlmsghdr *nlh;
 	struct ctf_nlsock *sock;
-	struct ctf_nlerr nlerr;
+	struct ctf_err nlerr;
 	uint32_t n = UINT32_MAX;
 	int r;
 

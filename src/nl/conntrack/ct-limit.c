@@ -98,7 +98,7 @@ int ctf_ct_limit_parse(const struct nlmsghdr *nlh, ctf_ct_limit_cb cb, void *arg
 
 /* -ENOENT from resolution means the kernel has no ovs_ct_limit family. */
 static int limit_request(struct ctf_nlsock *sock, uint8_t cmd, const struct ctf_ct_zone_limit *zl,
-			 size_t n, const struct ctf_genl_reply *reply, struct ctf_nlerr *err)
+			 size_t n, const struct ctf_genl_reply *reply, struct ctf_err *err)
 {
 	/* 64 KiB: the largest attribute holds ~5400 records; enough for any CLI. */
 	const size_t buflen = 65536;
@@ -117,7 +117,7 @@ static int limit_request(struct ctf_nlsock *sock, uint8_t cmd, const struct ctf_
 }
 
 int ctf_ct_limit_set(struct ctf_nlsock *sock, const struct ctf_ct_zone_limit *zl, size_t n,
-		     struct ctf_nlerr *err)
+		     struct ctf_err *err)
 {
 	if (!n)
 		return -EINVAL;	/* the kernel refuses SET without records */
@@ -125,7 +125,7 @@ int ctf_ct_limit_set(struct ctf_nlsock *sock, const struct ctf_ct_zone_limit *zl
 }
 
 int ctf_ct_limit_del(struct ctf_nlsock *sock, const struct ctf_ct_zone_limit *zl, size_t n,
-		     struct ctf_nlerr *err)
+		     struct ctf_err *err)
 {
 	if (!n)
 		return -EINVAL;
@@ -146,7 +146,7 @@ static int decode_limits(const struct nlmsghdr *nlh, void *arg)
 }
 
 int ctf_ct_limit_get(struct ctf_nlsock *sock, const struct ctf_ct_zone_limit *zl, size_t n,
-		     ctf_ct_limit_cb cb, void *arg, struct ctf_nlerr *err)
+		     ctf_ct_limit_cb cb, void *arg, struct ctf_err *err)
 {
 	struct get_ctx g = { cb, arg };
 	struct ctf_genl_reply reply = { .decode = decode_limits, .item = &g };

@@ -22,7 +22,7 @@ struct nlmsghdr *ctf_genl_req_start(struct ctf_nlsock *sock, const char *family,
 	return nlh;
 }
 
-int ctf_genl_fail(int ret, struct ctf_nlerr *err)
+int ctf_genl_fail(int ret, struct ctf_err *err)
 {
 	if (ret < 0) {
 		if (err && !err->error)
@@ -53,7 +53,7 @@ static int reply_cb(const struct nlmsghdr *nlh, void *arg)
 }
 
 int ctf_genl_get(struct ctf_nlsock *sock, struct nlmsghdr *req,
-		 const struct ctf_genl_reply *reply, bool need_reply, struct ctf_nlerr *err)
+		 const struct ctf_genl_reply *reply, bool need_reply, struct ctf_err *err)
 {
 	struct exchange x = { reply, 0 };
 	int ret = ctf_nlsock_transact(sock, req, reply_cb, &x, err);
@@ -64,7 +64,7 @@ int ctf_genl_get(struct ctf_nlsock *sock, struct nlmsghdr *req,
 }
 
 int ctf_genl_dump(struct ctf_nlsock *sock, struct nlmsghdr *req,
-		  const struct ctf_genl_reply *reply, struct ctf_nlerr *err)
+		  const struct ctf_genl_reply *reply, struct ctf_err *err)
 {
 	struct exchange x = { reply, 0 };
 

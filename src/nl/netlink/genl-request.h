@@ -51,13 +51,13 @@ struct ctf_genl_reply {
  * put in errno and in @err->error if the kernel left that 0.
  */
 int ctf_genl_get(struct ctf_nlsock *sock, struct nlmsghdr *req,
-		 const struct ctf_genl_reply *reply, bool need_reply, struct ctf_nlerr *err);
+		 const struct ctf_genl_reply *reply, bool need_reply, struct ctf_err *err);
 
 /* Send @req as a dump and handle every message as @reply says (see above). */
 int ctf_genl_dump(struct ctf_nlsock *sock, struct nlmsghdr *req,
-		  const struct ctf_genl_reply *reply, struct ctf_nlerr *err);
+		  const struct ctf_genl_reply *reply, struct ctf_err *err);
 
 /* Record a failure that happened before the request went out; returns @ret. */
-int ctf_genl_fail(int ret, struct ctf_nlerr *err);
+int ctf_genl_fail(int ret, struct ctf_err *err);
 
 #endif

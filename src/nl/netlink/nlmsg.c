@@ -20,12 +20,6 @@ static int fail(int neg_errno)
 	return neg_errno;
 }
 
-void ctf_nlerr_clear(struct ctf_nlerr *err)
-{
-	if (err)
-		memset(err, 0, sizeof(*err));
-}
-
 /*
  * libmnl 1.0.4 (Debian 12) does not zero the padding after an attribute
  * whose length is not a multiple of 4 (strings, u8, u16): on an uninitialised
@@ -65,7 +59,7 @@ const struct ovs_header *ctf_genl_ovs_header(const struct nlmsghdr *nlh)
 
 static int ext_ack_attr_cb(const struct nlattr *attr, void *data)
 {
-	struct ctf_nlerr *err = data;
+	struct ctf_err *err = data;
 	size_t len = ctf_nla_len(attr);
 
 	switch (ctf_nla_type(attr)) {
@@ -100,16 +94,16 @@ static int ext_ack_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-int ctf_nlerr_parse(const struct nlmsghdr *nlh, struct ctf_nlerr *errp)
+int ctf_err_from_ack(const struct nlmsghdr *nlh, struct ctf_err *errp)
 {
-	struct ctf_nlerr scratch;
-	// cppcheck-suppress uninitvar ; only its address is taken, ctf_nlerr_clear() fills it
-	struct ctf_nlerr *err = errp ? errp : &scratch;
+	struct ctf_err scratch;
+	// cppcheck-suppress uninitvar ; only its address is taken, ctf_err_clear() fills it
+	struct ctf_err *err = errp ? errp : &scratch;
 	size_t payload = nlh->nlmsg_len >= NLMSG_HDRLEN ? nlh->nlmsg_len - NLMSG_HDRLEN : 0;
 	size_t tlv_off;
 	int code;
 
-	ctf_nlerr_clear(err);
+	ctf_err_clear(err);
 	if (nlh->nlmsg_type == NLMSG_ERROR) {
 		const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 

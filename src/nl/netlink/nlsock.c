@@ -6,7 +6,7 @@
  *
  * Replies are run through libmnl's mnl_cb_run2(), which checks sequence
  * numbers and port ids; our control callbacks turn NLMSG_ERROR/NLMSG_DONE
- * into a struct ctf_nlerr (with the kernel's extended-ACK text) instead of
+ * into a struct ctf_err (with the kernel's extended-ACK text) instead of
  * libmnl's bare errno, so the CLI can say *why* the kernel said no.
  */
 #include <errno.h>
@@ -212,7 +212,7 @@ struct run_ctx {
 	uint32_t seq;		/* the request's; 0 = take every message */
 	ctf_nl_cb cb;
 	void *arg;
-	struct ctf_nlerr *err;	/* never NULL */
+	struct ctf_err *err;	/* never NULL */
 	int cb_error;		/* first failure returned by @cb */
 	bool finished;		/* ACK, error or DONE seen */
 	unsigned n_msgs;
@@ -251,7 +251,7 @@ static int run_end_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (not_ours(ctx, nlh))
 		return MNL_CB_OK;
-	ctf_nlerr_parse(nlh, ctx->err);
+	ctf_err_from_ack(nlh, ctx->err);
 	ctx->finished = true;
 	return MNL_CB_STOP;
 }
@@ -515,14 +515,14 @@ static int run_until_end_ra(struct ctf_nlsock *sock, struct run_ctx *ctx)
 }
 
 static int request(struct ctf_nlsock *sock, struct nlmsghdr *req, uint16_t flags, ctf_nl_cb cb,
-		   void *arg, struct ctf_nlerr *errp)
+		   void *arg, struct ctf_err *errp)
 {
-	struct ctf_nlerr scratch;
-	// cppcheck-suppress uninitvar ; only its address is taken, ctf_nlerr_clear() fills it
+	struct ctf_err scratch;
+	// cppcheck-suppress uninitvar ; only its address is taken, ctf_err_clear() fills it
 	struct run_ctx ctx = { .cb = cb, .arg = arg, .err = errp ? errp : &scratch };
 	int ret;
 
-	ctf_nlerr_clear(ctx.err);
+	ctf_err_clear(ctx.err);
 	req->nlmsg_flags |= NLM_F_REQUEST | flags;
 	if (++sock->seq == 0)
 		sock->seq = 1;
@@ -542,13 +542,13 @@ static int request(struct ctf_nlsock *sock, struct nlmsghdr *req, uint16_t flags
 }
 
 int ctf_nlsock_transact(struct ctf_nlsock *sock, struct nlmsghdr *req, ctf_nl_cb cb,
-			void *arg, struct ctf_nlerr *err)
+			void *arg, struct ctf_err *err)
 {
 	return request(sock, req, NLM_F_ACK, cb, arg, err);
 }
 
 int ctf_nlsock_dump(struct ctf_nlsock *sock, struct nlmsghdr *req, ctf_nl_cb cb,
-		    void *arg, struct ctf_nlerr *err)
+		    void *arg, struct ctf_err *err)
 {
 	return request(sock, req, NLM_F_DUMP, cb, arg, err);
 }
@@ -566,7 +566,7 @@ static mnl_cb_t recv_ctl_cbs[NLMSG_MIN_TYPE] = {
 
 int ctf_nlsock_recv(struct ctf_nlsock *sock, ctf_nl_cb cb, void *arg)
 {
-	struct ctf_nlerr scratch;
+	struct ctf_err scratch;
 	struct run_ctx ctx = { .cb = cb, .arg = arg, .err = &scratch };
 	ssize_t n = recv_some(sock);
 	int ret;
@@ -685,7 +685,7 @@ static int batch_ack_cb(const struct nlmsghdr *nlh, void *data)
 	/* Stale replies (an earlier NOWAIT batch) are not ours: skip them. */
 	if (idx < 0 || ctx->b->done[idx] || nlh->nlmsg_type != NLMSG_ERROR)
 		return MNL_CB_OK;
-	if (ctf_nlerr_parse(nlh, &ctx->b->results[idx]) < 0)
+	if (ctf_err_from_ack(nlh, &ctx->b->results[idx]) < 0)
 		ctx->failed++;
 	ctx->b->done[idx] = true;
 	ctx->pending--;
@@ -722,7 +722,7 @@ int ctf_nlsock_send_batch(struct ctf_nlsock *sock, struct ctf_nlbatch *b, unsign
 			nlh->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
 		else
 			nlh->nlmsg_flags |= NLM_F_ACK;
-		ctf_nlerr_clear(&b->results[i]);
+		ctf_err_clear(&b->results[i]);
 		b->done[i] = false;
 	}
 	ret = send_all(sock, b->buf, b->len);

@@ -403,7 +403,10 @@ int ctf_actions_parse(const char *text, const struct ctf_portmap *ports,
 	} else if (rc == -EMSGSIZE) {
 		too_long_hint(&sc);
 	}
-	if (rc)
+	if (rc) {
 		ctf_nlbuf_reset(actions);
+		if (err)
+			err->error = rc;	/* a few refusals return another errno than -EINVAL */
+	}
 	return rc;
 }

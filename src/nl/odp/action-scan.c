@@ -50,6 +50,8 @@ int ctf_as_err(struct ctf_ascan *sc, const char *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(sc->err->msg, sizeof(sc->err->msg), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start() is the line above
 	va_end(ap);
+	sc->err->error = -EINVAL;
+	sc->err->has_offset = false;
 	sc->err->hint[0] = '\0';
 	return -EINVAL;
 }

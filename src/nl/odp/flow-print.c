@@ -2,8 +2,8 @@
 /*
  * From an ovs_flow reply to text: decode the message into a ctf_flow_info,
  * decide whether dump-flows filter= keeps it, then print it the way
- * ovs-dpctl dump-flows does (format_dpif_flow), or as one JSON object per
- * flow so that dumps can be streamed.
+ * ovs-dpctl dump-flows does (format_dpif_flow). (JSON is the CLI's, built
+ * with json-c from the same pieces: src/cli/output-events.c.)
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -252,67 +252,4 @@ void ctf_flow_format(const struct ctf_flow_info *f, uint64_t now_ms,
 		ctf_str_puts(out, ", dp:ovs");
 	ctf_str_puts(out, ", actions:");
 	format_actions(f, ports, fmt_flags, out);
-}
-
-void ctf_json_put_string(struct ctf_str *out, const char *s)
-{
-	ctf_str_putc_fast(out, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': ctf_str_puts(out, "\\\""); break;
-		case '\\': ctf_str_puts(out, "\\\\"); break;
-		case '\n': ctf_str_puts(out, "\\n"); break;
-		case '\t': ctf_str_puts(out, "\\t"); break;
-		default:
-			if (*p < 0x20)
-				ctf_str_printf(out, "\\u%04x", *p);
-			else
-				ctf_str_putc_fast(out, (char)*p);
-		}
-	}
-	ctf_str_putc_fast(out, '"');
-}
-
-void ctf_flow_format_json(const struct ctf_flow_info *f, uint64_t now_ms,
-			  const struct ctf_portmap *ports, unsigned fmt_flags, struct ctf_str *out)
-{
-	struct ctf_str tmp;
-
-	ctf_str_init(&tmp);
-	ctf_str_puts(out, "{\"ufid\":");
-	if (f->has_ufid) {
-		ctf_ufid_format(&f->ufid, &tmp);
-		/* The schema carries the bare UUID, without the "ufid:" tag. */
-		ctf_json_put_string(out, ctf_str_cstr(&tmp) + (tmp.len > 5 ? 5 : 0));
-	} else {
-		ctf_str_puts(out, "null");
-	}
-
-	ctf_str_clear(&tmp);
-	ctf_key_format(f->key, f->key_len, f->mask, f->mask_len, ports, fmt_flags, &tmp);
-	ctf_str_puts(out, ",\"match\":");
-	ctf_json_put_string(out, ctf_str_cstr(&tmp));
-
-	/* The decimal appender, not printf: one JSON object per flow. */
-	ctf_str_puts(out, ",\"packets\":");
-	ctf_str_put_dec(out, f->packets);
-	ctf_str_puts(out, ",\"bytes\":");
-	ctf_str_put_dec(out, f->bytes);
-	ctf_str_puts(out, ",\"used_ms\":");
-	if (f->used_ms)
-		ctf_str_put_dec(out, idle_ms(f, now_ms));
-	else
-		ctf_str_puts(out, "null");
-
-	ctf_str_clear(&tmp);
-	ctf_tcp_flags_format(f->tcp_flags, &tmp);
-	ctf_str_puts(out, ",\"tcp_flags\":");
-	ctf_json_put_string(out, ctf_str_cstr(&tmp));
-
-	ctf_str_clear(&tmp);
-	format_actions(f, ports, fmt_flags, &tmp);
-	ctf_str_puts(out, ",\"actions\":");
-	ctf_json_put_string(out, ctf_str_cstr(&tmp));
-	ctf_str_putc_fast(out, '}');
-	ctf_str_free(&tmp);
 }

@@ -481,7 +481,10 @@ int ctf_key_parse_one(const char **p, const struct ctf_portmap *ports,
 		key->nlh->nlmsg_len = klen;	/* drop anything half-written */
 		if (mask)
 			mask->nlh->nlmsg_len = mlen;
-		return r < 0 ? r : -EINVAL;
+		r = r < 0 ? r : -EINVAL;
+		if (err)
+			err->error = r;	/* a few refusals return another errno than -EINVAL */
+		return r;
 	}
 	*p = kp.s;
 	return 0;
@@ -511,7 +514,10 @@ int ctf_key_parse(const char *text, const struct ctf_portmap *ports,
 		key->nlh->nlmsg_len = klen;
 		if (mask)
 			mask->nlh->nlmsg_len = mlen;
-		return r < 0 ? r : -EINVAL;
+		r = r < 0 ? r : -EINVAL;
+		if (err)
+			err->error = r;
+		return r;
 	}
 	return 0;
 }

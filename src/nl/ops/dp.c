@@ -116,7 +116,7 @@ static struct nlmsghdr *dp_req(struct ctf_nlsock *sock, void *buf, size_t buflen
 }
 
 int ctf_dp_new(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
-	       uint32_t user_features, struct ctf_dp_info *info, struct ctf_nlerr *err)
+	       uint32_t user_features, struct ctf_dp_info *info, struct ctf_err *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
 	struct ctf_dp_ref ref = { .name = name };
@@ -124,7 +124,7 @@ int ctf_dp_new(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ctf_nlerr_clear(err);
+	ctf_err_clear(err);
 	if (!name || !name[0])
 		return ctf_genl_fail(-EINVAL, err);
 	nlh = dp_req(sock, buf, sizeof(buf), OVS_DP_CMD_NEW, info ? NLM_F_ECHO : 0, &ref, &ret);
@@ -136,7 +136,7 @@ int ctf_dp_new(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
 }
 
 int ctf_dp_create(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid,
-		  struct ctf_dp_info *info, struct ctf_nlerr *err)
+		  struct ctf_dp_info *info, struct ctf_err *err)
 {
 	int ret = ctf_dp_new(sock, name, upcall_pid,
 			     OVS_DP_F_UNALIGNED | OVS_DP_F_DISPATCH_UPCALL_PER_CPU, info, err);
@@ -148,13 +148,13 @@ int ctf_dp_create(struct ctf_nlsock *sock, const char *name, uint32_t upcall_pid
 	return ret;
 }
 
-int ctf_dp_del(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_nlerr *err)
+int ctf_dp_del(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_err *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ctf_nlerr_clear(err);
+	ctf_err_clear(err);
 	nlh = dp_req(sock, buf, sizeof(buf), OVS_DP_CMD_DEL, 0, dp, &ret);
 	if (!nlh)
 		return ctf_genl_fail(ret, err);
@@ -162,14 +162,14 @@ int ctf_dp_del(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_
 }
 
 int ctf_dp_get(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, struct ctf_dp_info *info,
-	       struct ctf_nlerr *err)
+	       struct ctf_err *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
 	struct ctf_genl_reply reply = { .decode = decode_dp, .item = info };
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ctf_nlerr_clear(err);
+	ctf_err_clear(err);
 	nlh = dp_req(sock, buf, sizeof(buf), OVS_DP_CMD_GET, 0, dp, &ret);
 	if (!nlh)
 		return ctf_genl_fail(ret, err);
@@ -188,7 +188,7 @@ static int dp_each(const void *info, void *arg)
 	return d->cb(info, d->arg);
 }
 
-int ctf_dp_dump(struct ctf_nlsock *sock, ctf_dp_cb cb, void *arg, struct ctf_nlerr *err)
+int ctf_dp_dump(struct ctf_nlsock *sock, ctf_dp_cb cb, void *arg, struct ctf_err *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
 	struct ctf_dp_info info;
@@ -197,7 +197,7 @@ int ctf_dp_dump(struct ctf_nlsock *sock, ctf_dp_cb cb, void *arg, struct ctf_nle
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ctf_nlerr_clear(err);
+	ctf_err_clear(err);
 	nlh = dp_req(sock, buf, sizeof(buf), OVS_DP_CMD_GET, 0, NULL, &ret);
 	if (!nlh)
 		return ctf_genl_fail(ret, err);
@@ -206,7 +206,7 @@ int ctf_dp_dump(struct ctf_nlsock *sock, ctf_dp_cb cb, void *arg, struct ctf_nle
 
 int ctf_dp_set(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, uint32_t user_features,
 	       const uint32_t *pids, size_t n_pids, struct ctf_dp_info *info,
-	       struct ctf_nlerr *err)
+	       struct ctf_err *err)
 {
 	struct ctf_genl_reply reply = { .decode = decode_dp, .item = info };
 	struct nlmsghdr *nlh;
@@ -215,7 +215,7 @@ int ctf_dp_set(struct ctf_nlsock *sock, const struct ctf_dp_ref *dp, uint32_t us
 	char *buf;
 	int ret;
 
-	ctf_nlerr_clear(err);
+	ctf_err_clear(err);
 	if (pids && n_pids && pids_len > UINT16_MAX - CTF_NLA_HDRLEN)
 		return ctf_genl_fail(-E2BIG, err);
 	buf = ctf_xmalloc(buflen);

@@ -133,7 +133,7 @@ static struct nlmsghdr *flow_req(struct ctf_nlsock *sock, void *buf, size_t bufl
 }
 
 int ctf_flow_op(struct ctf_nlsock *sock, int dp_ifindex, enum ctf_flow_op op,
-		const struct ctf_flow_req *req, ctf_flow_cb cb, void *arg, struct ctf_nlerr *err)
+		const struct ctf_flow_req *req, ctf_flow_cb cb, void *arg, struct ctf_err *err)
 {
 	struct op_desc d = op_desc(op);
 	struct ctf_flow_info info;
@@ -144,7 +144,7 @@ int ctf_flow_op(struct ctf_nlsock *sock, int dp_ifindex, enum ctf_flow_op op,
 	void *buf;
 	int ret;
 
-	ctf_nlerr_clear(err);
+	ctf_err_clear(err);
 	/* GET always replies; the others only when asked to echo. */
 	if (cb && op != CTF_FLOW_GET)
 		d.flags |= NLM_F_ECHO;
@@ -158,7 +158,7 @@ int ctf_flow_op(struct ctf_nlsock *sock, int dp_ifindex, enum ctf_flow_op op,
 	return ctf_genl_fail(ret, err);
 }
 
-int ctf_flow_flush(struct ctf_nlsock *sock, int dp_ifindex, struct ctf_nlerr *err)
+int ctf_flow_flush(struct ctf_nlsock *sock, int dp_ifindex, struct ctf_err *err)
 {
 	struct ctf_flow_req none = { 0 };
 
@@ -166,7 +166,7 @@ int ctf_flow_flush(struct ctf_nlsock *sock, int dp_ifindex, struct ctf_nlerr *er
 }
 
 int ctf_flow_dump(struct ctf_nlsock *sock, int dp_ifindex, uint32_t ufid_flags,
-		  ctf_flow_cb cb, void *arg, struct ctf_nlerr *err)
+		  ctf_flow_cb cb, void *arg, struct ctf_err *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
 	struct ctf_flow_info info;
@@ -175,7 +175,7 @@ int ctf_flow_dump(struct ctf_nlsock *sock, int dp_ifindex, uint32_t ufid_flags,
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ctf_nlerr_clear(err);
+	ctf_err_clear(err);
 	nlh = flow_req(sock, buf, sizeof(buf), OVS_FLOW_CMD_GET, 0, dp_ifindex, &ret);
 	if (nlh && ufid_flags &&
 	    !mnl_attr_put_u32_check(nlh, sizeof(buf), OVS_FLOW_ATTR_UFID_FLAGS, ufid_flags))

@@ -29,131 +29,103 @@ static const char *cmd_name(uint8_t cmd)
 	return cmd < sizeof(names) / sizeof(names[0]) ? names[cmd] : NULL;
 }
 
-static void json_head(struct ctf_str *out, const char *event, const char *cmd, int dp_ifindex)
+static int decode_port(const struct nlmsghdr *nlh, struct ctf_monitor_event *ev)
 {
-	ctf_str_puts(out, "{\"event\":");
-	ctf_json_put_string(out, event);
-	ctf_str_puts(out, ",\"cmd\":");
-	ctf_json_put_string(out, cmd);
-	ctf_str_printf(out, ",\"dp_ifindex\":%d", dp_ifindex);
-}
-
-static int format_datapath(const struct nlmsghdr *nlh, const char *cmd, int dp_ifindex,
-			   unsigned flags, struct ctf_str *out)
-{
-	struct ctf_dp_info dp;
-
-	if (ctf_dp_decode(nlh, &dp) < 0)
-		return -EBADMSG;
-	if (dp_ifindex && dp.dp_ifindex != dp_ifindex)
-		return 0;
-	if (flags & CTF_MON_JSON) {
-		json_head(out, "datapath", cmd, dp.dp_ifindex);
-		ctf_str_puts(out, ",\"name\":");
-		ctf_json_put_string(out, dp.name);
-		ctf_str_putc(out, '}');
-	} else {
-		/* ovs-dpctl's "system@NAME": the datapath type, then its name. */
-		ctf_str_printf(out, "datapath %s: system@%s", cmd, dp.name);
-	}
-	return 1;
-}
-
-static int format_port(const struct nlmsghdr *nlh, const char *cmd, int dp_ifindex,
-		       unsigned flags, struct ctf_str *out)
-{
-	struct ctf_vport_info port;
 	const char *type;
-	char unknown[24];
 
-	if (ctf_vport_decode(nlh, &port) < 0)
+	if (ctf_vport_decode(nlh, &ev->port) < 0)
 		return -EBADMSG;
-	if (dp_ifindex && port.dp_ifindex != dp_ifindex)
-		return 0;
-	type = ctf_vport_type_name(port.type);
-	if (!type) {
-		snprintf(unknown, sizeof(unknown), "type %u", port.type);
-		type = unknown;
-	}
-	if (flags & CTF_MON_JSON) {
-		json_head(out, "port", cmd, port.dp_ifindex);
-		ctf_str_printf(out, ",\"port_no\":%u,\"name\":", port.port_no);
-		ctf_json_put_string(out, port.name);
-		ctf_str_puts(out, ",\"type\":");
-		ctf_json_put_string(out, type);
-		ctf_str_putc(out, '}');
-	} else {
-		ctf_str_printf(out, "port %s: port %u: %s (%s)", cmd, port.port_no, port.name, type);
-	}
-	return 1;
+	ev->dp_ifindex = ev->port.dp_ifindex;
+	type = ctf_vport_type_name(ev->port.type);
+	if (type)
+		snprintf(ev->port_type, sizeof(ev->port_type), "%s", type);
+	else
+		snprintf(ev->port_type, sizeof(ev->port_type), "type %u", ev->port.type);
+	return 0;
 }
 
-static int format_flow(const struct nlmsghdr *nlh, const char *cmd, int dp_ifindex,
-		       uint64_t now_ms, unsigned flags, struct ctf_str *out)
+int ctf_monitor_decode(const struct nlmsghdr *nlh, const struct ctf_monitor_families *fam,
+		       int dp_ifindex, struct ctf_monitor_event *ev)
 {
+	const struct genlmsghdr *genl = ctf_genl_hdr(nlh);
 	const struct ovs_header *ovs = ctf_genl_ovs_header(nlh);
-	struct ctf_flow_info flow;
+	int ret;
+
+	if (nlh->nlmsg_type != fam->datapath && nlh->nlmsg_type != fam->vport &&
+	    nlh->nlmsg_type != fam->flow)
+		return 0;
+	if (!genl || !ovs)
+		return -EBADMSG;
+	ev->cmd = cmd_name(genl->cmd);
+	if (!ev->cmd)
+		return 0;
+	if (nlh->nlmsg_type == fam->datapath) {
+		ev->object = CTF_EVENT_DATAPATH;
+		ret = ctf_dp_decode(nlh, &ev->dp) < 0 ? -EBADMSG : 0;
+		ev->dp_ifindex = ev->dp.dp_ifindex;
+	} else if (nlh->nlmsg_type == fam->vport) {
+		ev->object = CTF_EVENT_PORT;
+		ret = decode_port(nlh, ev);
+	} else {
+		ev->object = CTF_EVENT_FLOW;
+		ret = ctf_flow_info_parse(nlh, &ev->flow) < 0 ? -EBADMSG : 0;
+		ev->dp_ifindex = ovs->dp_ifindex;
+	}
+	if (ret < 0)
+		return ret;
+	return !dp_ifindex || ev->dp_ifindex == dp_ifindex;
+}
+
+static void format_flow(const struct ctf_flow_info *flow, uint64_t now_ms, unsigned flags,
+			struct ctf_str *out)
+{
 	unsigned fmt = flags & CTF_MON_VERBOSE ? CTF_FMT_VERBOSE : 0;
 
-	if (!ovs || ctf_flow_info_parse(nlh, &flow) < 0)
-		return -EBADMSG;
-	if (dp_ifindex && ovs->dp_ifindex != dp_ifindex)
-		return 0;
-	if (flags & CTF_MON_JSON) {
-		json_head(out, "flow", cmd, ovs->dp_ifindex);
-		ctf_str_puts(out, ",\"flow\":");
-		ctf_flow_format_json(&flow, now_ms, NULL, fmt, out);
-		ctf_str_putc(out, '}');
-		return 1;
-	}
-	ctf_str_printf(out, "flow %s: ", cmd);
 	/*
 	 * A writer that asked for OVS_UFID_F_OMIT_KEY gets (and so do we) a
 	 * notification without the key: the UFID is then all that names the flow.
 	 */
-	if (!flow.key_len && flow.has_ufid) {
-		ctf_ufid_format(&flow.ufid, out);
+	if (!flow->key_len && flow->has_ufid) {
+		ctf_ufid_format(&flow->ufid, out);
 		ctf_str_puts(out, ", ");
-		ctf_flow_stats_format(&flow, now_ms, out);
-		if (flow.has_actions) {
+		ctf_flow_stats_format(flow, now_ms, out);
+		if (flow->has_actions) {
 			ctf_str_puts(out, ", actions:");
-			ctf_actions_format(flow.actions, flow.actions_len, NULL, fmt, out);
+			ctf_actions_format(flow->actions, flow->actions_len, NULL, fmt, out);
 		}
-		return 1;
+		return;
 	}
-	ctf_flow_format(&flow, now_ms, NULL, fmt, out);
-	return 1;
+	ctf_flow_format(flow, now_ms, NULL, fmt, out);
 }
 
 int ctf_monitor_format(const struct nlmsghdr *nlh, const struct ctf_monitor_families *fam,
 		       int dp_ifindex, uint64_t now_ms, unsigned flags, struct ctf_str *out)
 {
-	const struct genlmsghdr *genl = ctf_genl_hdr(nlh);
-	const char *cmd;
+	struct ctf_monitor_event ev;
+	int ret = ctf_monitor_decode(nlh, fam, dp_ifindex, &ev);
 
-	if (nlh->nlmsg_type != fam->datapath && nlh->nlmsg_type != fam->vport &&
-	    nlh->nlmsg_type != fam->flow)
-		return 0;
-	if (!genl || !ctf_genl_ovs_header(nlh))
-		return -EBADMSG;
-	cmd = cmd_name(genl->cmd);
-	if (!cmd)
-		return 0;
-	if (nlh->nlmsg_type == fam->datapath)
-		return format_datapath(nlh, cmd, dp_ifindex, flags, out);
-	if (nlh->nlmsg_type == fam->vport)
-		return format_port(nlh, cmd, dp_ifindex, flags, out);
-	if (nlh->nlmsg_type == fam->flow)
-		return format_flow(nlh, cmd, dp_ifindex, now_ms, flags, out);
-	return 0;
+	if (ret <= 0)
+		return ret;
+	switch (ev.object) {
+	case CTF_EVENT_DATAPATH:
+		/* ovs-dpctl's "system@NAME": the datapath type, then its name. */
+		ctf_str_printf(out, "datapath %s: system@%s", ev.cmd, ev.dp.name);
+		break;
+	case CTF_EVENT_PORT:
+		ctf_str_printf(out, "port %s: port %u: %s (%s)", ev.cmd, ev.port.port_no,
+			       ev.port.name, ev.port_type);
+		break;
+	case CTF_EVENT_FLOW:
+		ctf_str_printf(out, "flow %s: ", ev.cmd);
+		format_flow(&ev.flow, now_ms, flags, out);
+		break;
+	}
+	return 1;
 }
 
-void ctf_monitor_format_lost(unsigned flags, struct ctf_str *out)
+void ctf_monitor_format_lost(struct ctf_str *out)
 {
-	if (flags & CTF_MON_JSON)
-		ctf_str_puts(out, "{\"event\":\"lost\"}");
-	else
-		ctf_str_puts(out, "notifications lost: the receive buffer overflowed");
+	ctf_str_puts(out, "notifications lost: the receive buffer overflowed");
 }
 
 /* ---- upcalls -------------------------------------------------------------- */
@@ -168,70 +140,62 @@ static const struct ctf_attr_rule packet_attr_rules[OVS_PACKET_ATTR_HASH + 1] = 
 	[OVS_PACKET_ATTR_HASH] = { CTF_ATTR_U64, 0, "hash" },
 };
 
-static void put_hex(struct ctf_str *out, const struct nlattr *a)
+int ctf_upcall_decode(const struct nlmsghdr *nlh, uint16_t packet_family, struct ctf_upcall *up)
 {
-	const uint8_t *p = mnl_attr_get_payload(a);
+	const struct nlattr *tb[OVS_PACKET_ATTR_HASH + 1] = { NULL };
+	const struct genlmsghdr *genl = ctf_genl_hdr(nlh);
+	const struct ovs_header *ovs = ctf_genl_ovs_header(nlh);
+	const struct nlattr *a;
 
-	for (uint16_t i = 0; i < mnl_attr_get_payload_len(a); i++)
-		ctf_str_printf(out, "%02x", p[i]);
+	if (nlh->nlmsg_type != packet_family)
+		return 0;
+	if (!genl || !ovs)
+		return -EBADMSG;
+	if (genl->cmd != OVS_PACKET_CMD_MISS && genl->cmd != OVS_PACKET_CMD_ACTION)
+		return 0;
+	if (ctf_attrs_parse(nlh, CTF_OVS_ATTR_OFFSET, packet_attr_rules, OVS_PACKET_ATTR_HASH,
+			    tb) < 0 || !tb[OVS_PACKET_ATTR_KEY] || !tb[OVS_PACKET_ATTR_PACKET])
+		return -EBADMSG;
+	memset(up, 0, sizeof(*up));
+	up->miss = genl->cmd == OVS_PACKET_CMD_MISS;
+	up->dp_ifindex = ovs->dp_ifindex;
+	up->key = mnl_attr_get_payload(tb[OVS_PACKET_ATTR_KEY]);
+	up->key_len = mnl_attr_get_payload_len(tb[OVS_PACKET_ATTR_KEY]);
+	if ((a = tb[OVS_PACKET_ATTR_USERDATA])) {
+		up->userdata = mnl_attr_get_payload(a);
+		up->userdata_len = mnl_attr_get_payload_len(a);
+	}
+	if ((a = tb[OVS_PACKET_ATTR_MRU])) {
+		up->has_mru = true;
+		up->mru = mnl_attr_get_u16(a);
+	}
+	/* What arrived, unless a trunc() action cut it: then LEN says how much was sent. */
+	up->len = tb[OVS_PACKET_ATTR_LEN] ? mnl_attr_get_u32(tb[OVS_PACKET_ATTR_LEN])
+					  : mnl_attr_get_payload_len(tb[OVS_PACKET_ATTR_PACKET]);
+	return 1;
 }
 
 int ctf_upcall_format(const struct nlmsghdr *nlh, uint16_t packet_family,
 		      const struct ctf_portmap *ports, unsigned flags, struct ctf_str *out)
 {
-	const struct nlattr *tb[OVS_PACKET_ATTR_HASH + 1] = { NULL };
-	const struct genlmsghdr *genl = ctf_genl_hdr(nlh);
-	const struct nlattr *key;
-	const char *kind;
 	unsigned fmt = (flags & CTF_MON_VERBOSE ? CTF_FMT_VERBOSE : 0) |
 		       (ports ? CTF_FMT_NAMES : 0);
-	struct ctf_str keytext;
-	uint32_t len;
+	struct ctf_upcall up;
+	int ret = ctf_upcall_decode(nlh, packet_family, &up);
 
-	if (nlh->nlmsg_type != packet_family)
-		return 0;
-	if (!genl || !ctf_genl_ovs_header(nlh))
-		return -EBADMSG;
-	if (genl->cmd == OVS_PACKET_CMD_MISS)
-		kind = "MISS";
-	else if (genl->cmd == OVS_PACKET_CMD_ACTION)
-		kind = "ACTION";
-	else
-		return 0;
-	if (ctf_attrs_parse(nlh, CTF_OVS_ATTR_OFFSET, packet_attr_rules, OVS_PACKET_ATTR_HASH,
-			    tb) < 0 || !tb[OVS_PACKET_ATTR_KEY] || !tb[OVS_PACKET_ATTR_PACKET])
-		return -EBADMSG;
-	key = tb[OVS_PACKET_ATTR_KEY];
-	/* What arrived, unless a trunc() action cut it: then LEN says how much was sent. */
-	len = tb[OVS_PACKET_ATTR_LEN] ? mnl_attr_get_u32(tb[OVS_PACKET_ATTR_LEN])
-				      : mnl_attr_get_payload_len(tb[OVS_PACKET_ATTR_PACKET]);
-
-	ctf_str_init(&keytext);
-	ctf_key_format(mnl_attr_get_payload(key), mnl_attr_get_payload_len(key), NULL, 0, ports,
-		       fmt, &keytext);
-	if (flags & CTF_MON_JSON) {
-		ctf_str_puts(out, "{\"event\":\"upcall\",\"cmd\":");
-		ctf_json_put_string(out, genl->cmd == OVS_PACKET_CMD_MISS ? "miss" : "action");
-		ctf_str_printf(out, ",\"dp_ifindex\":%d,\"key\":", ctf_genl_ovs_header(nlh)->dp_ifindex);
-		ctf_json_put_string(out, ctf_str_cstr(&keytext));
-		if (tb[OVS_PACKET_ATTR_USERDATA]) {
-			ctf_str_puts(out, ",\"userdata\":\"");
-			put_hex(out, tb[OVS_PACKET_ATTR_USERDATA]);
-			ctf_str_putc(out, '"');
-		}
-		ctf_str_printf(out, ",\"len\":%u}", len);
-	} else {
-		ctf_str_printf(out, "%s upcall: %s", kind, ctf_str_cstr(&keytext));
-		if (tb[OVS_PACKET_ATTR_USERDATA]) {
-			ctf_str_puts(out, ", userdata(");
-			put_hex(out, tb[OVS_PACKET_ATTR_USERDATA]);
-			ctf_str_putc(out, ')');
-		}
-		if (tb[OVS_PACKET_ATTR_MRU])
-			ctf_str_printf(out, ", mru:%u", mnl_attr_get_u16(tb[OVS_PACKET_ATTR_MRU]));
-		ctf_str_printf(out, ", len:%u", len);
+	if (ret <= 0)
+		return ret;
+	ctf_str_printf(out, "%s upcall: ", up.miss ? "MISS" : "ACTION");
+	ctf_key_format(up.key, up.key_len, NULL, 0, ports, fmt, out);
+	if (up.userdata) {
+		ctf_str_puts(out, ", userdata(");
+		for (size_t i = 0; i < up.userdata_len; i++)
+			ctf_str_printf(out, "%02x", ((const uint8_t *)up.userdata)[i]);
+		ctf_str_putc(out, ')');
 	}
-	ctf_str_free(&keytext);
+	if (up.has_mru)
+		ctf_str_printf(out, ", mru:%u", up.mru);
+	ctf_str_printf(out, ", len:%u", up.len);
 	return 1;
 }
 

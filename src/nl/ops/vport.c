@@ -187,7 +187,7 @@ static void put_pids(struct nlmsghdr *nlh, const struct ctf_vport_req *req, bool
 
 static int vport_change(struct ctf_nlsock *sock, uint8_t cmd, int dp_ifindex,
 			const struct ctf_vport_req *req, struct ctf_vport_info *info,
-			struct ctf_nlerr *err)
+			struct ctf_err *err)
 {
 	struct ctf_genl_reply reply = { .decode = decode_vport, .item = info };
 	size_t buflen;
@@ -195,7 +195,7 @@ static int vport_change(struct ctf_nlsock *sock, uint8_t cmd, int dp_ifindex,
 	char *buf;
 	int ret;
 
-	ctf_nlerr_clear(err);
+	ctf_err_clear(err);
 	if (!req->name && (cmd == OVS_VPORT_CMD_NEW || req->port_no == CTF_VPORT_NO_ANY))
 		return ctf_genl_fail(-EINVAL, err);
 	/* The array is one attribute, whose length is a u16. */
@@ -222,25 +222,25 @@ static int vport_change(struct ctf_nlsock *sock, uint8_t cmd, int dp_ifindex,
 }
 
 int ctf_vport_new(struct ctf_nlsock *sock, int dp_ifindex, const struct ctf_vport_req *req,
-		  struct ctf_vport_info *info, struct ctf_nlerr *err)
+		  struct ctf_vport_info *info, struct ctf_err *err)
 {
 	return vport_change(sock, OVS_VPORT_CMD_NEW, dp_ifindex, req, info, err);
 }
 
 int ctf_vport_set(struct ctf_nlsock *sock, int dp_ifindex, const struct ctf_vport_req *req,
-		  struct ctf_vport_info *info, struct ctf_nlerr *err)
+		  struct ctf_vport_info *info, struct ctf_err *err)
 {
 	return vport_change(sock, OVS_VPORT_CMD_SET, dp_ifindex, req, info, err);
 }
 
 int ctf_vport_del(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uint32_t port_no,
-		  struct ctf_nlerr *err)
+		  struct ctf_err *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ctf_nlerr_clear(err);
+	ctf_err_clear(err);
 	nlh = vport_req(sock, buf, sizeof(buf), OVS_VPORT_CMD_DEL, 0, dp_ifindex, name,
 			name ? CTF_VPORT_NO_ANY : port_no, &ret);
 	if (!nlh)
@@ -249,14 +249,14 @@ int ctf_vport_del(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uin
 }
 
 int ctf_vport_get(struct ctf_nlsock *sock, int dp_ifindex, const char *name, uint32_t port_no,
-		  struct ctf_vport_info *info, struct ctf_nlerr *err)
+		  struct ctf_vport_info *info, struct ctf_err *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
 	struct ctf_genl_reply reply = { .decode = decode_vport, .item = info };
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ctf_nlerr_clear(err);
+	ctf_err_clear(err);
 	nlh = vport_req(sock, buf, sizeof(buf), OVS_VPORT_CMD_GET, 0, dp_ifindex, name,
 			name ? CTF_VPORT_NO_ANY : port_no, &ret);
 	if (!nlh)
@@ -277,7 +277,7 @@ static int vport_each(const void *info, void *arg)
 }
 
 int ctf_vport_dump(struct ctf_nlsock *sock, int dp_ifindex, ctf_vport_cb cb, void *arg,
-		   struct ctf_nlerr *err)
+		   struct ctf_err *err)
 {
 	char buf[CTF_NL_SMALL_REQ];
 	struct ctf_vport_info info;
@@ -286,7 +286,7 @@ int ctf_vport_dump(struct ctf_nlsock *sock, int dp_ifindex, ctf_vport_cb cb, voi
 	struct nlmsghdr *nlh;
 	int ret;
 
-	ctf_nlerr_clear(err);
+	ctf_err_clear(err);
 	nlh = vport_req(sock, buf, sizeof(buf), OVS_VPORT_CMD_GET, 0, dp_ifindex, NULL,
 			CTF_VPORT_NO_ANY, &ret);
 	if (!nlh)

@@ -434,6 +434,9 @@ void ctf_err_clear(struct ctf_err *err)
 {
 	if (!err)
 		return;
+	err->error = 0;
+	err->has_offset = false;
+	err->offset = 0;
 	err->msg[0] = '\0';
 	err->hint[0] = '\0';
 }
@@ -447,6 +450,8 @@ int ctf_err_setn(struct ctf_err *err, int neg_errno, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start()/va_copy() is just above
 	va_end(ap);
+	err->error = neg_errno;
+	err->has_offset = false;
 	err->hint[0] = '\0';
 	return neg_errno;
 }
@@ -460,6 +465,8 @@ int ctf_err_set(struct ctf_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized): va_start()/va_copy() is just above
 	va_end(ap);
+	err->error = -EINVAL;
+	err->has_offset = false;
 	err->hint[0] = '\0';
 	return -EINVAL;
 }
