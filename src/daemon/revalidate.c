@@ -29,10 +29,11 @@
  * The flow limit follows the time a pass works (its steps on the main
  * thread, revalidate-pace.h): the longer a pass, the later idle flows go,
  * and the more of the main thread it takes from the control socket,
- * reloads and signals. A pass over SLOW_PASS_MS divides the limit by its length in seconds, one over
- * BUSY_PASS_MS takes a quarter off, and a pass under FAST_PASS_MS gives back
- * LIMIT_STEP at a time, up to the configured flow-limit and never below
- * LIMIT_FLOOR (ovs-vswitchd's revalidators tune their limit the same way).
+ * reloads and signals. A pass over SLOW_PASS_MS divides the limit by its
+ * length in seconds, one over BUSY_PASS_MS takes a quarter off, and a pass
+ * under FAST_PASS_MS gives back LIMIT_STEP at a time, up to the configured
+ * flow-limit and never below LIMIT_FLOOR (ovs-vswitchd's revalidators tune
+ * their limit the same way).
  */
 #define SLOW_PASS_MS 2000u
 #define BUSY_PASS_MS 1300u
@@ -359,7 +360,7 @@ static int dump_start(struct revalidator *rv)
 	return flowdump_start(rv->dump, nlh);
 }
 
-/* Read the dump until the step's slice is over: 1 while more is to come, 0 at its end, or -errno. */
+/* Read the dump until the step's slice is over: 1 while more is to come, 0 at its end, -errno. */
 static int dump_slice(struct revalidator *rv)
 {
 	int ret;
