@@ -125,6 +125,10 @@ check_PROGRAMS += tests/unit/check_daemon_flowtab
 tests_unit_check_daemon_flowtab_SOURCES = tests/unit/check_daemon_flowtab.c
 tests_unit_check_daemon_flowtab_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
 tests_unit_check_daemon_flowtab_LDADD = $(DAEMON_UNIT_LDADD)
+check_PROGRAMS += tests/unit/check_daemon_revalidate
+tests_unit_check_daemon_revalidate_SOURCES = tests/unit/check_daemon_revalidate.c
+tests_unit_check_daemon_revalidate_CFLAGS = $(UNIT_CFLAGS) $(EVENT_CFLAGS)
+tests_unit_check_daemon_revalidate_LDADD = $(DAEMON_UNIT_LDADD)
 # ctflow's output: escaping, valid UTF-8, the JSON of flows, notifications, upcalls.
 check_PROGRAMS += tests/cli/check_output
 tests_cli_check_output_SOURCES = tests/cli/check_output.c src/cli/output-events.c \

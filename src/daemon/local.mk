@@ -39,6 +39,12 @@ libctflowd_la_SOURCES = \
 	src/daemon/upcall.h \
 	src/daemon/revalidate.c \
 	src/daemon/revalidate.h \
+	src/daemon/revalidate-delete.c \
+	src/daemon/revalidate-delete.h \
+	src/daemon/revalidate-dump.c \
+	src/daemon/revalidate-dump.h \
+	src/daemon/revalidate-pace.c \
+	src/daemon/revalidate-pace.h \
 	src/daemon/daemon.c \
 	src/daemon/daemon.h \
 	src/daemon/privdrop.c \

@@ -16,35 +16,30 @@
 #include "flowtab.h"
 #include "log.h"
 #include "rcu.h"
+#include "revalidate-delete.h"
+#include "revalidate-dump.h"
+#include "revalidate-pace.h"
 #include "revalidate.h"
 #include "upcall.h"
 
 #define PRESSURE_IDLE_MS 100u
 /* Dump at least every this many intervals, even when no flow can have idled out. */
 #define MAX_SKIPPED_DUMPS 10u
-#define KICK_DELAY_MS 10u
 /*
- * The flow limit follows the time a pass takes, since a pass runs on the main
- * thread: while it runs, the control socket, reloads and signals wait. A pass
- * over SLOW_PASS_MS divides the limit by its length in seconds, one over
- * BUSY_PASS_MS takes a quarter off, and a pass under FAST_PASS_MS gives back
- * LIMIT_STEP at a time, up to the configured flow-limit and never below
- * LIMIT_FLOOR (ovs-vswitchd's revalidators tune their limit the same way).
+ * The flow limit follows the time a pass works (its steps on the main
+ * thread, revalidate-pace.h): the longer a pass, the later idle flows go,
+ * and the more of the main thread it takes from the control socket,
+ * reloads and signals. A pass over SLOW_PASS_MS divides the limit by its
+ * length in seconds, one over BUSY_PASS_MS takes a quarter off, and a pass
+ * under FAST_PASS_MS gives back LIMIT_STEP at a time, up to the configured
+ * flow-limit and never below LIMIT_FLOOR (ovs-vswitchd's revalidators tune
+ * their limit the same way).
  */
 #define SLOW_PASS_MS 2000u
 #define BUSY_PASS_MS 1300u
 #define FAST_PASS_MS 1000u
 #define LIMIT_STEP 1000u
 #define LIMIT_FLOOR 1000u
-
-/* A flow to delete once the dump is over. */
-struct doomed {
-	bool has_ufid;
-	struct ctf_ufid ufid;
-	void *key;		/* when there is no UFID */
-	size_t key_len;
-	bool expired;		/* idle (else: the policy changed) */
-};
 
 /* What a pass checks besides idleness. */
 enum pass_kind {
@@ -53,21 +48,36 @@ enum pass_kind {
 	PASS_FULL,	/* every flow, under the running policy */
 };
 
+/* Where a running pass is: its steps (see revalidate-pace.h). */
+enum pass_phase {
+	PHASE_DUMP,	/* reading the dump, deciding each flow */
+	PHASE_DELETE,	/* deleting the doomed flows, a batch at a time */
+};
+
 struct revalidator {
 	struct ctflowd *d;
-	struct event *timer;
+	struct event *timer;	/* the next pass */
+	struct event *step_ev;	/* the running pass's next step */
+	struct rv_pace pace;
+	struct flowdump *dump;
+	enum pass_phase phase;
 	uint64_t pass;
 	bool need_full;		/* flows we did not install were seen */
 	unsigned skipped;	/* idle passes skipped in a row */
 	/* per pass */
 	enum pass_kind kind;
+	/*
+	 * The change this pass took over at its start. Flows are decided under
+	 * d->pol as it is at each step: a change made while the pass runs
+	 * waits in d->pending for the next pass, which looks at every flow it
+	 * can affect again, whatever this one decided.
+	 */
 	struct policy_change chg;
 	uint64_t *removed;	/* chg.removed, sorted */
 	struct ctf_flow_key *added_key, *added_mask;	/* chg.added, decoded */
 	size_t n_added;
 	uint64_t now, idle_ms;
-	struct doomed *doomed;
-	size_t n_doomed;
+	struct doomlist doomed;
 	/* Flows not in the table during the dump: just installed, or not ours. */
 	struct ctf_ufid *strangers;
 	size_t n_strangers;
@@ -80,23 +90,6 @@ static void arm(struct revalidator *rv, unsigned ms)
 	struct timeval tv = { ms / 1000u, (ms % 1000u) * 1000 };
 
 	evtimer_add(rv->timer, &tv);
-}
-
-static void doom(struct revalidator *rv, const struct ctf_flow_info *f, bool expired)
-{
-	struct doomed *x;
-
-	rv->doomed = ctf_xrealloc(rv->doomed, (rv->n_doomed + 1) * sizeof(*rv->doomed));
-	x = &rv->doomed[rv->n_doomed++];
-	memset(x, 0, sizeof(*x));
-	x->expired = expired;
-	x->has_ufid = f->has_ufid;
-	x->ufid = f->ufid;
-	if (!f->has_ufid && f->key_len) {
-		x->key = ctf_xmalloc(f->key_len);
-		memcpy(x->key, f->key, f->key_len);
-		x->key_len = f->key_len;
-	}
 }
 
 static bool same_actions(const void *a, size_t alen, const void *b, size_t blen)
@@ -247,7 +240,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 
 		rv->n_checked++;
 		if (!decode_flow(&f, &k, &m) || !still_valid(rv, &f, &k, &m, &rule_id)) {
-			doom(rv, &f, false);
+			doomlist_add(&rv->doomed, &f, false);
 			return MNL_CB_OK;
 		}
 		if (!e && f.has_ufid) {
@@ -272,7 +265,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 		}
 		return MNL_CB_OK;
 	} else if (rv->kind == PASS_CHANGE && change_dooms(rv, &f, e)) {
-		doom(rv, &f, false);
+		doomlist_add(&rv->doomed, &f, false);
 		return MNL_CB_OK;
 	}
 	if (e) {
@@ -282,7 +275,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *arg)
 	}
 	last = f.used_ms ? f.used_ms : (e ? e->installed_ms : rv->now);
 	if (rv->now > last && rv->now - last > rv->idle_ms)
-		doom(rv, &f, true);
+		doomlist_add(&rv->doomed, &f, true);
 	return MNL_CB_OK;
 }
 
@@ -295,7 +288,7 @@ static int stranger_cb(const struct ctf_flow_info *f, void *arg)
 	uint64_t rule_id = 0;
 
 	if (!f->has_ufid || !decode_flow(f, &k, &m) || !still_valid(rv, f, &k, &m, &rule_id)) {
-		doom(rv, f, false);
+		doomlist_add(&rv->doomed, f, false);
 		return 0;
 	}
 	e = flowtab_insert(upcall_flows(rv->d->up), &f->ufid);
@@ -347,14 +340,14 @@ static void resolve_strangers(struct revalidator *rv)
 	}
 }
 
-static int dump_flows(struct revalidator *rv)
+/* Send the dump request; the dump is read in steps (dump_slice). */
+static int dump_start(struct revalidator *rv)
 {
 	struct upcall *up = rv->d->up;
-	struct ctf_nlsock *sock = upcall_ctl_sock(up);
 	char buf[CTF_NL_SMALL_REQ];
 	struct nlmsghdr *nlh;
 	uint16_t fam;
-	int ret = ctf_nlsock_family(sock, OVS_FLOW_FAMILY, &fam);
+	int ret = ctf_nlsock_family(upcall_ctl_sock(up), OVS_FLOW_FAMILY, &fam);
 
 	if (ret)
 		return ret;
@@ -364,89 +357,20 @@ static int dump_flows(struct revalidator *rv)
 	if (rv->kind == PASS_IDLE || (rv->kind == PASS_CHANGE && !rv->n_added))
 		mnl_attr_put_u32(nlh, OVS_FLOW_ATTR_UFID_FLAGS, OVS_UFID_F_OMIT_KEY |
 				 OVS_UFID_F_OMIT_MASK | OVS_UFID_F_OMIT_ACTIONS);
-	return ctf_nlsock_dump(sock, nlh, dump_cb, rv, NULL);
+	return flowdump_start(rv->dump, nlh);
 }
 
-static void delete_doomed(struct revalidator *rv)
+/* Read the dump until the step's slice is over: 1 while more is to come, 0 at its end, -errno. */
+static int dump_slice(struct revalidator *rv)
 {
-	struct ctflowd *d = rv->d;
-	struct ctf_nlsock *sock = upcall_ctl_sock(d->up);
-	struct flowtab *tab = upcall_flows(d->up);
-	struct ctf_nlbatch batch;
-	uint16_t fam;
-	size_t i = 0;
+	int ret;
 
-	if (!rv->n_doomed || ctf_nlsock_family(sock, OVS_FLOW_FAMILY, &fam))
-		return;
-	ctf_nlbatch_init(&batch, 0, 0);
-	while (i < rv->n_doomed) {
-		size_t first = i;
-
-		ctf_nlbatch_reset(&batch);
-		for (; i < rv->n_doomed; i++) {
-			struct doomed *x = &rv->doomed[i];
-			struct nlmsghdr *nlh = ctf_nlbatch_begin(&batch, fam, OVS_FLOW_CMD_DEL,
-								 OVS_FLOW_VERSION, 0,
-								 upcall_dp_ifindex(d->up));
-			bool ok;
-
-			if (!nlh)
-				break;
-			if (x->has_ufid)
-				ok = mnl_attr_put_check(nlh, ctf_nlbatch_room(&batch), OVS_FLOW_ATTR_UFID,
-							sizeof(x->ufid.b), x->ufid.b) &&
-				     mnl_attr_put_u32_check(nlh, ctf_nlbatch_room(&batch),
-							    OVS_FLOW_ATTR_UFID_FLAGS,
-							    OVS_UFID_F_OMIT_KEY | OVS_UFID_F_OMIT_MASK |
-							    OVS_UFID_F_OMIT_ACTIONS);
-			else
-				ok = mnl_attr_put_check(nlh, ctf_nlbatch_room(&batch), OVS_FLOW_ATTR_KEY,
-							x->key_len, x->key);
-			if (!ok) {
-				ctf_nlbatch_cancel(&batch);
-				break;
-			}
-			ctf_nlbatch_end(&batch);
-		}
-		if (i == first) {
-			i++;	/* cannot even hold one: skip it rather than spin */
-			continue;
-		}
-		ctf_nlsock_send_batch(sock, &batch, 0, NULL, NULL);
-		for (size_t j = first; j < i; j++) {
-			struct doomed *x = &rv->doomed[j];
-			struct flowtab_entry *e = x->has_ufid ? flowtab_find(tab, &x->ufid) : NULL;
-			int err = batch.results[j - first].error;
-
-			if (err && err != -ENOENT) {
-				log_warnx("revalidate: %s: delete flow: %s", d->cfg.datapath,
-					  strerror(-err));
-				continue;
-			}
-			/*
-			 * Already gone: ours to count only if it was still in the table.
-			 * A dump may report a flow twice; its second delete finds
-			 * nothing and must not count it again.
-			 */
-			if (err == -ENOENT && !e)
-				continue;
-			if (x->expired)
-				d->st.flows_expired++;
-			else
-				d->st.flows_removed++;
-			if (e)
-				flowtab_remove(tab, e);
-		}
-	}
-	ctf_nlbatch_free(&batch);
-	for (size_t j = 0; j < rv->n_doomed; j++)
-		free(rv->doomed[j].key);
-	free(rv->doomed);
-	rv->doomed = NULL;
-	rv->n_doomed = 0;
+	do
+		ret = flowdump_step(rv->dump, dump_cb, rv);
+	while (ret > 0 && !pace_step_over(&rv->pace, ctf_monotonic_ms()));
+	return ret == -EAGAIN ? 1 : ret;
 }
 
-/* Entries the kernel did not report are gone (deleted by hand, or by the kernel). */
 /* Entries the kernel did not report are gone (deleted by hand, or by the kernel). */
 static void sweep_and_count(struct revalidator *rv)
 {
@@ -517,13 +441,6 @@ static void end_change(struct revalidator *rv)
 	policy_change_free(&rv->chg);
 }
 
-/*
- * Can a flow have been idle for idle_ms by now? If every flow was installed
- * or last seen used less than that ago, an idle pass has nothing to do but
- * notice flows deleted behind our back, which can wait a few intervals: at
- * the rate of new flows a busy datapath sees, that saves dumping the whole
- * table every interval.
- */
 /* A burst of upcall log lines that simply stopped still gets its summary. */
 static void flush_suppressed(struct revalidator *rv)
 {
@@ -533,6 +450,13 @@ static void flush_suppressed(struct revalidator *rv)
 		log_info("upcall: %" PRIu64 " upcall messages suppressed", suppressed);
 }
 
+/*
+ * Can a flow have been idle for idle_ms by now? If every flow was installed
+ * or last seen used less than that ago, an idle pass has nothing to do but
+ * notice flows deleted behind our back, which can wait a few intervals: at
+ * the rate of new flows a busy datapath sees, that saves dumping the whole
+ * table every interval.
+ */
 static bool may_have_idled(struct revalidator *rv)
 {
 	struct flowtab *tab = upcall_flows(rv->d->up);
@@ -573,25 +497,64 @@ static void adapt_limit(struct revalidator *rv, uint64_t ms)
 	if (limit == rv->limit)
 		return;
 	if (limit < rv->limit)
-		log_info("revalidate: %s: a pass over %zu flows took %" PRIu64 " ms: flow limit %u -> %u",
+		log_info("revalidate: %s: a pass over %zu flows worked %" PRIu64 " ms: flow limit %u -> %u",
 			 d->cfg.datapath, rv->n_seen, ms, rv->limit, limit);
 	rv->limit = limit;
 	upcall_set_flow_limit(d->up, limit);
 }
 
-void revalidate_run(struct revalidator *rv)
+/* The pass could not see every flow: forget what it decided, and try it all again. */
+static void pass_failed(struct revalidator *rv, int ret)
 {
 	struct ctflowd *d = rv->d;
-	struct flowtab *tab = upcall_flows(d->up);
-	uint64_t started;
-	size_t n;
+
+	log_warnx("revalidate: %s: flow dump: %s", d->cfg.datapath, strerror(-ret));
+	/* Without a complete dump, sweeping would forget live flows. */
+	flowdump_abort(rv->dump);
+	doomlist_clear(&rv->doomed);
+	rv->n_strangers = 0;
+	if (rv->kind != PASS_IDLE) {
+		/* Changes that came during the pass wait in d->pending too: both go to the next. */
+		policy_change_merge(&d->pending, &rv->chg);
+		rv->need_full |= rv->kind == PASS_FULL;
+	}
+	end_change(rv);
+}
+
+/* The pressure the flow count puts on this pass's idle timeout. */
+static void set_idle_timeout(struct revalidator *rv)
+{
+	struct ctflowd *d = rv->d;
+	size_t n = flowtab_count(upcall_flows(d->up));
+
+	rv->idle_ms = (uint64_t)d->cfg.idle_timeout_s * 1000u;
+	if (n <= rv->limit)
+		return;
+	rv->idle_ms = PRESSURE_IDLE_MS;
+	log_warnx("revalidate: %s: %zu flows above the flow limit %u: idle timeout %u ms",
+		  d->cfg.datapath, n, rv->limit, PRESSURE_IDLE_MS);
+	if (n > 2 * (size_t)rv->limit) {
+		log_warnx("revalidate: %s: more than twice the flow limit: deleting all flows",
+			  d->cfg.datapath);
+		rv->idle_ms = 0;
+	}
+}
+
+/*
+ * The first step of a pass, up to sending the dump request. Returns true if
+ * the pass goes on; false with *@delay_ms until the next try if there is
+ * nothing to do now.
+ */
+static bool pass_begin(struct revalidator *rv, unsigned *delay_ms)
+{
+	struct ctflowd *d = rv->d;
 	int ret;
 
+	*delay_ms = d->cfg.revalidate_ms;
 	upcall_check_dispatch(d->up);
 	upcall_check_ports(d->up);
 	upcall_absorb(d->up);
-	rv->pass++;
-	rv->now = started = ctf_monotonic_ms();
+	rv->now = ctf_monotonic_ms();
 	rv->kind = PASS_IDLE;
 	rv->n_seen = rv->n_adopted = rv->n_checked = 0;
 	if (!policy_change_empty(&d->pending) || rv->need_full) {
@@ -599,68 +562,129 @@ void revalidate_run(struct revalidator *rv)
 		 * Once every handler has moved to the new policy, the flows the
 		 * old one made are all in the kernel and in the flow table.
 		 */
-		if (!rcu_passed(d->rcu, d->pending_gen)) {
-			revalidate_kick(rv);
-			return;
-		}
+		if (!rcu_passed(d->rcu, d->pending_gen))
+			return false;	/* the next interval looks again */
 		upcall_absorb(d->up);
 		begin_change(rv);
 	}
-	n = flowtab_count(tab);
-	rv->idle_ms = (uint64_t)d->cfg.idle_timeout_s * 1000u;
-	if (n > rv->limit) {
-		rv->idle_ms = PRESSURE_IDLE_MS;
-		log_warnx("revalidate: %s: %zu flows above the flow limit %u: idle timeout %u ms",
-			  d->cfg.datapath, n, rv->limit, PRESSURE_IDLE_MS);
-		if (n > 2 * (size_t)rv->limit) {
-			log_warnx("revalidate: %s: more than twice the flow limit: deleting all flows",
-				  d->cfg.datapath);
-			rv->idle_ms = 0;
-		}
-	}
+	set_idle_timeout(rv);
 	if (rv->kind == PASS_IDLE && !may_have_idled(rv)) {
-		rv->pass--;	/* nothing was looked at: the sweep's count of passes stays */
 		flush_suppressed(rv);
-		return;
+		return false;
 	}
 	rv->skipped = 0;
-	ret = dump_flows(rv);
+	rv->pass++;	/* only passes that dump count: the sweep waits for two */
+	rv->phase = PHASE_DUMP;
+	ret = dump_start(rv);
 	if (ret) {
-		log_warnx("revalidate: %s: flow dump: %s", d->cfg.datapath, strerror(-ret));
-		/* Without a complete dump, sweeping would forget live flows: try it all again. */
-		for (size_t j = 0; j < rv->n_doomed; j++)
-			free(rv->doomed[j].key);
-		rv->n_doomed = 0;
-		rv->n_strangers = 0;
-		if (rv->kind != PASS_IDLE) {
-			policy_change_merge(&d->pending, &rv->chg);
-			rv->need_full |= rv->kind == PASS_FULL;
-		}
-		end_change(rv);
-		return;
+		pass_failed(rv, ret);
+		return false;
 	}
+	return true;
+}
+
+/* The dump is complete: settle the flows it did not know, and end the change. */
+static void dump_done(struct revalidator *rv)
+{
+	struct ctflowd *d = rv->d;
+
 	resolve_strangers(rv);
 	if (rv->kind != PASS_IDLE) {
 		log_debug("revalidate: %s: %s pass: %zu flows, %zu checked, %zu adopted, %zu to delete, %" PRIu64 " ms",
 			  d->cfg.datapath, rv->kind == PASS_FULL ? "full" : "change", rv->n_seen,
-			  rv->n_checked, rv->n_adopted, rv->n_doomed, ctf_monotonic_ms() - started);
+			  rv->n_checked, rv->n_adopted, rv->doomed.n,
+			  rv->pace.busy_ms + ctf_monotonic_ms() - rv->pace.step_start);
 		if (rv->n_adopted)
 			log_info("revalidate: %s: adopted %zu flows from an earlier run",
 				 d->cfg.datapath, rv->n_adopted);
 	}
 	end_change(rv);
-	delete_doomed(rv);
+	rv->phase = PHASE_DELETE;
+}
+
+enum step_result { STEP_MORE, STEP_DONE, STEP_FAILED };
+
+/* One step of the running pass, about a slice long. */
+static enum step_result pass_step(struct revalidator *rv)
+{
+	if (rv->phase == PHASE_DUMP) {
+		int ret = dump_slice(rv);
+
+		if (ret < 0) {
+			pass_failed(rv, ret);
+			return STEP_FAILED;
+		}
+		if (ret > 0)
+			return STEP_MORE;
+		dump_done(rv);
+		if (pace_step_over(&rv->pace, ctf_monotonic_ms()))
+			return STEP_MORE;
+	}
+	if (!doomlist_delete(&rv->doomed, rv->d, &rv->pace))
+		return STEP_MORE;
 	sweep_and_count(rv);
 	flush_suppressed(rv);
-	adapt_limit(rv, ctf_monotonic_ms() - started);
+	return STEP_DONE;
+}
+
+/*
+ * The next step runs from the loop's next round, after the events that are
+ * ready by then (a zero timeout, not event_active(): libevent runs events
+ * activated from a callback in the same round, before it polls again).
+ */
+static void step_soon(struct revalidator *rv)
+{
+	struct timeval now = { 0, 0 };
+
+	evtimer_add(rv->step_ev, &now);
+}
+
+static void on_step(evutil_socket_t fd, short what, void *arg)
+{
+	struct revalidator *rv = arg;
+	enum step_result res;
+
+	pace_step_begin(&rv->pace, ctf_monotonic_ms());
+	res = pass_step(rv);
+	pace_step_end(&rv->pace, ctf_monotonic_ms());
+	if (res == STEP_MORE) {
+		step_soon(rv);
+		return;
+	}
+	/* The pass's cost is the time its steps worked (see revalidate-pace.h). */
+	if (res == STEP_DONE)
+		adapt_limit(rv, rv->pace.busy_ms);
+	arm(rv, pace_end(&rv->pace, rv->d->cfg.revalidate_ms));
 }
 
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
 	struct revalidator *rv = arg;
+	unsigned delay_ms;
+	bool started;
 
-	revalidate_run(rv);
-	arm(rv, rv->d->cfg.revalidate_ms);
+	pace_begin(&rv->pace);
+	pace_step_begin(&rv->pace, ctf_monotonic_ms());
+	started = pass_begin(rv, &delay_ms);
+	pace_step_end(&rv->pace, ctf_monotonic_ms());
+	if (started) {
+		step_soon(rv);
+		return;
+	}
+	pace_end(&rv->pace, 0);
+	arm(rv, delay_ms);
+}
+
+void revalidate_run(struct revalidator *rv)
+{
+	if (!rv->pace.running) {
+		evtimer_del(rv->timer);
+		on_timer(-1, 0, rv);
+	}
+	while (rv->pace.running) {
+		evtimer_del(rv->step_ev);
+		on_step(-1, 0, rv);
+	}
 }
 
 struct revalidator *revalidate_start(struct ctflowd *d)
@@ -671,21 +695,27 @@ struct revalidator *revalidate_start(struct ctflowd *d)
 	rv->need_full = true;	/* adopt or remove what an earlier run left */
 	rv->limit = d->cfg.flow_limit;
 	policy_change_init(&rv->chg);
+	rv->dump = flowdump_new();
 	rv->timer = evtimer_new(d->base, on_timer, rv);
+	rv->step_ev = evtimer_new(d->base, on_step, rv);
 	arm(rv, 0);
 	return rv;
 }
 
 void revalidate_kick(struct revalidator *rv)
 {
+	if (!pace_kick(&rv->pace))
+		return;	/* the pass after the running one comes at once */
 	/* Let a burst of rule edits settle into one pass. */
 	evtimer_del(rv->timer);
-	arm(rv, KICK_DELAY_MS);
+	arm(rv, PACE_KICK_MS);
 }
 
 void revalidate_configure(struct revalidator *rv)
 {
 	rv->limit = rv->d->cfg.flow_limit;	/* upcall_configure() set it too */
+	if (rv->pace.running)
+		return;	/* the new interval counts from the end of the running pass */
 	evtimer_del(rv->timer);
 	arm(rv, rv->d->cfg.revalidate_ms);
 }
@@ -695,7 +725,10 @@ void revalidate_stop(struct revalidator *rv)
 	if (!rv)
 		return;
 	event_free(rv->timer);
-	free(rv->doomed);
+	event_free(rv->step_ev);
+	flowdump_free(rv->dump);
+	end_change(rv);		/* a pass stopped half-way holds its change */
+	doomlist_clear(&rv->doomed);
 	free(rv->strangers);
 	free(rv);
 }

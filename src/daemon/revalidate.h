@@ -13,7 +13,12 @@
  *    that its next packet is decided afresh;
  *  - above the flow limit the idle timeout drops to 100 ms; above twice the
  *    limit every flow is deleted. The limit is flow-limit while passes are
- *    quick, and lower while they are slow (a pass holds the main thread).
+ *    quick, and lower while they are slow.
+ * A pass runs in steps of about 20 ms on the main loop (revalidate-pace.h):
+ * the dump is read a buffer at a time on a socket of its own
+ * (revalidate-dump.h), then the doomed flows are deleted a batch at a time
+ * (revalidate-delete.h), so the control socket, signals and the handlers'
+ * records are served between steps however big the flow table is.
  */
 #ifndef CTFLOWD_REVALIDATE_H
 #define CTFLOWD_REVALIDATE_H
@@ -27,7 +32,7 @@ struct revalidator;
 
 struct revalidator *revalidate_start(struct ctflowd *d);
 void revalidate_stop(struct revalidator *rv);
-/* The policy changed (d->pending): run a pass soon. */
+/* The policy changed (d->pending): run a pass soon, or right after the running one. */
 void revalidate_kick(struct revalidator *rv);
 /* The configuration changed (interval). */
 void revalidate_configure(struct revalidator *rv);
@@ -40,7 +45,7 @@ unsigned revalidate_flow_limit(const struct revalidator *rv);
  * under 1,000 (unless @max is).
  */
 unsigned revalidate_next_limit(unsigned cur, unsigned max, uint64_t ms, size_t n_flows);
-/* Run one pass now (tests, and the first pass at start). */
+/* Run a pass to its end now, or finish the running one (for tests and tools). */
 void revalidate_run(struct revalidator *rv);
 
 #endif
