@@ -24,13 +24,7 @@ pace=${CTFLOW_STORM_DELAY_NS:-1000000}
 [ -d /proc/net/pktgen ] || skip_all "no pktgen in this kernel (tests/vm/modules.list)"
 plan 12
 
-dp=ctfs
-work=$(mktemp -d "${TMPDIR:-/tmp}/ctflowd-vm.XXXXXX")
-at_exit rm -rf "$work"
-conf=$work/ctflowd.conf
-sock=$work/ctflowd.sock
-export CTFLOWD_SOCKET=$sock
-sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ctflowd_scenario ctfs
 
 # pktgen transmits on g0p; g0 is the datapath's input. o0 and o1 are the
 # two outputs; their peers count what arrives.
