@@ -293,7 +293,7 @@ int ctf_nat_decode(const struct nlattr *nat, struct ctf_ct_info *ct)
 	ctf_nla_for_each_in(a, data, len) {
 		size_t plen = ctf_nla_len(a);
 
-		if (!ctf_act_len_ok(&ctf_nat_attrs, a))
+		if (!ctf_attr_len_ok(&ctf_nat_attrs, a))
 			return -EINVAL;
 		switch (ctf_nla_type(a)) {
 		case OVS_NAT_ATTR_IP_MIN:

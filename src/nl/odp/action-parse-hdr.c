@@ -256,7 +256,7 @@ int ctf_ap_set(struct ctf_ascan *sc, int depth)
 	mnl_nlmsg_put_header(mask.nlh);
 	nested = false;
 	if (ctf_key_attr_by_name(sc->p, ctf_as_word_len(sc->p), &type)) {
-		const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, type);
 
 		nested = d && d->len == CTF_LEN_NESTED;
 	}

@@ -167,7 +167,7 @@ static int lookup_port(const struct ctf_portmap *map, const char *name, size_t l
 /* "actionN(HEX)": any attribute, raw; what we print for types we do not know. */
 static int parse_raw(struct ctf_ascan *sc, const char *at)
 {
-	const struct ctf_act_desc *row;
+	const struct ctf_attr_desc *row;
 	struct ctf_ascan num = *sc;
 	struct nlattr *nest;
 	uint64_t type;
@@ -184,8 +184,8 @@ static int parse_raw(struct ctf_ascan *sc, const char *at)
 	 * unknown kernels' actions would show); nested or variable ones must
 	 * be written by name, so that their parser checks them.
 	 */
-	row = ctf_act_lookup(&ctf_action_attrs, (unsigned)type);
-	if (row && row->name && row->len < 0) {
+	row = ctf_attr_row(&ctf_action_attrs, (unsigned)type);
+	if (row && row->len <= 0) {	/* a flag is written by name too */
 		ctf_as_err(sc, at, "action%u is %s(): write it by name", (unsigned)type, row->name);
 		return -EINVAL;
 	}
