@@ -92,33 +92,9 @@ int ctf_as_too_long(struct ctf_ascan *sc)
 
 int ctf_as_put(struct ctf_ascan *sc, uint16_t type, size_t len, const void *data)
 {
-	struct nlmsghdr *nlh = sc->nlh;
-	struct nlattr *a;
-
-	/*
-	 * mnl_attr_put_check(), inline: most actions are one small attribute
-	 * and the out-of-line libmnl calls (check, put, tail, payload) plus
-	 * memset cost more than the copy. Same bound check and header; the
-	 * padding is zeroed (libmnl 1.0.4 leaves it as it was).
-	 */
-	if (len > UINT16_MAX - CTF_NLA_HDRLEN ||
-	    nlh->nlmsg_len + CTF_NLA_HDRLEN + CTF_NLA_ALIGN(len) > sc->buflen)
-		return ctf_as_too_long(sc);
-	a = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(nlh->nlmsg_len));
-	a->nla_type = type;
-	a->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
-	if (len & 3) {
-		/* Zero the last 4-byte word first; the copy then fills its head. */
-		static const uint32_t zero;
-
-		memcpy((char *)a + CTF_NLA_HDRLEN + (len & ~(size_t)3), &zero, 4);
-	}
-	if (len > 16)
-		memcpy((char *)a + CTF_NLA_HDRLEN, data, len);
-	else	/* most action payloads are 2 to 8 bytes: no library call */
-		ctf_nla_copy_small((char *)a + CTF_NLA_HDRLEN, data, len);
-	nlh->nlmsg_len += CTF_NLA_ALIGN(a->nla_len);
-	return 0;
+	if (ctf_nla_put_check(sc->nlh, sc->buflen, type, data, len))
+		return 0;
+	return ctf_as_too_long(sc);
 }
 
 int ctf_as_put_u32(struct ctf_ascan *sc, uint16_t type, uint32_t v)
