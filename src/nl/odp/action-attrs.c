@@ -173,13 +173,16 @@ int ctf_ct_action_decode(const struct nlattr *ct, struct ctf_ct_info *info)
 	const struct nlattr *a;
 
 	memset(info, 0, sizeof(*info));
-	if (!ctf_attr_stream_ok(data, len))
+	if (len > INT32_MAX)
 		return -EINVAL;
 	ctf_nla_for_each_in(a, data, len) {
 		if (!ctf_attr_len_ok(&ctf_ct_attrs, a) || ct_decode_one(a, info) < 0)
 			return -EINVAL;
 	}
-	return 0;
+	/* Whole attributes only (ctf_attr_stream_ok(), in the same walk): a
+	 * dump prints a ct() for most flows. */
+	return (const char *)a == (const char *)data + CTF_NLA_ALIGN(len) ||
+	       (const char *)a == (const char *)data + len ? 0 : -EINVAL;
 }
 
 static int walk(const void *data, size_t len, int depth, ctf_action_visit_fn *fn, void *arg);
