@@ -92,12 +92,25 @@ enum ctf_key_kind {
 
 struct ctf_attr_table;
 
+/*
+ * Kept to 40 bytes (the key rows' size before the action rows joined them):
+ * the decoder and validator read a row for every attribute of every flow.
+ */
 struct ctf_attr_desc {
 	const char *name;	/* text name ("ct_state", "push_vlan", "zone"); NULL = unused type */
-	int len;		/* exact payload bytes (0: a flag), or a CTF_LEN_* rule */
+	int16_t len;		/* exact payload bytes (0: a flag), or a CTF_LEN_* rule */
 	uint8_t kind;		/* enum ctf_key_kind */
 	uint8_t flags;		/* CTF_AF_* */
 	uint8_t n_fields;
+	/*
+	 * Key rows: where the encoder writes it: CTF_ENC_OUTER(n) is the n-th
+	 * attribute before the VLAN levels, CTF_ENC_INNER(n) the n-th inside the
+	 * innermost encap() (the kernel's own dump order). 0: written by
+	 * structure (vlan, encap) or never. A decodable row without a position
+	 * would be dropped from every installed flow: check_keyrows fails on one.
+	 */
+	uint8_t enc_order;
+	uint8_t stage;		/* enum ctf_key_stage: the classifier's lookup stage */
 	const struct ctf_field_desc *fields;
 	const struct ctf_attr_table *nested;	/* the table of a CTF_LEN_NESTED row */
 	/*
@@ -109,17 +122,9 @@ struct ctf_attr_desc {
 	 */
 	uint16_t key_off;
 	uint16_t key_size;
-	/*
-	 * Key rows: where the encoder writes it: CTF_ENC_OUTER(n) is the n-th
-	 * attribute before the VLAN levels, CTF_ENC_INNER(n) the n-th inside the
-	 * innermost encap() (the kernel's own dump order). 0: written by
-	 * structure (vlan, encap) or never. A decodable row without a position
-	 * would be dropped from every installed flow: check_keyrows fails on one.
-	 */
-	uint8_t enc_order;
-	uint8_t stage;		/* enum ctf_key_stage: the classifier's lookup stage */
 	uint16_t min_len, max_len;	/* bounds of a VARIABLE or STRZ payload */
 };
+_Static_assert(sizeof(struct ctf_attr_desc) <= 40, "a row fits in 40 bytes");
 
 #define CTF_ENC_OUTER(n) (n)
 #define CTF_ENC_INNER(n) (64 + (n))
