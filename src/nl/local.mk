@@ -63,6 +63,7 @@ libctflow_core_la_LIBADD += -lm
 noinst_HEADERS += \
 	src/nl/odp/action-attrs.h \
 	src/nl/odp/action-internal.h \
+	src/nl/odp/attr-table.h \
 	src/nl/odp/ct-opts.h \
 	src/nl/odp/key-attrs.h \
 	src/nl/odp/key-format.h \

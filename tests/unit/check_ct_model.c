@@ -110,7 +110,7 @@ START_TEST(rows_agree_with_length_table)
 	unsigned n = 0;
 
 	for (unsigned t = 0; t <= ctf_ct_attrs.max_type; t++) {
-		const struct ctf_act_desc *d = ctf_act_row(&ctf_ct_attrs, t);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_ct_attrs, t);
 		const struct ctf_ct_opt *o = ctf_ct_opt_by_attr(t);
 
 		if (!d)
@@ -120,13 +120,13 @@ START_TEST(rows_agree_with_length_table)
 		ck_assert_str_eq(o->keyword, d->name);
 		switch (o->kind) {
 		case CTF_CT_FLAG:
-			ck_assert_int_eq(d->len, CTF_ACT_FLAG);
+			ck_assert_int_eq(d->len, 0);
 			break;
 		case CTF_CT_NAME:
-			ck_assert_int_eq(d->len, CTF_ACT_STRZ);
+			ck_assert_int_eq(d->len, CTF_LEN_STRZ);
 			break;
 		case CTF_CT_NEST:
-			ck_assert_int_eq(d->len, CTF_ACT_NESTED);
+			ck_assert_int_eq(d->len, CTF_LEN_NESTED);
 			ck_assert_msg(o->parse && o->put && o->decode && o->print,
 				      "nested %s needs all four hooks", o->keyword);
 			break;

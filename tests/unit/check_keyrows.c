@@ -13,6 +13,7 @@
 
 #include "ctflow/flowtext.h"
 #include "ctflow/match.h"
+#include "odp/action-attrs.h"
 #include "odp/key-attrs.h"
 #include "common.h"
 
@@ -79,7 +80,7 @@ START_TEST(test_every_key_row_round_trips)
 	unsigned int n = 0;
 
 	for (unsigned int t = 1; t <= OVS_KEY_ATTR_MAX; t++) {
-		const struct ctf_attr_desc *d = ctf_key_attr_desc(t);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, t);
 		struct ctf_flow_key k, m, want, got;
 
 		if (!d || (d->flags & CTF_AF_USER_ONLY) || d->kind == CTF_AK_ENCAP)
@@ -102,12 +103,12 @@ END_TEST
 START_TEST(test_every_tunnel_row_round_trips)
 {
 	for (unsigned int t = 0; t <= OVS_TUNNEL_KEY_ATTR_MAX; t++) {
-		const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(t);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_tunnel_key_table, t);
 		struct ctf_flow_key k, m, want, got;
 
 		if (!d || t == OVS_TUNNEL_KEY_ATTR_PAD)
 			continue;
-		key_with(&k, OVS_KEY_ATTR_TUNNEL, ctf_key_attr_desc(OVS_KEY_ATTR_TUNNEL));
+		key_with(&k, OVS_KEY_ATTR_TUNNEL, ctf_attr_row(&ctf_key_table, OVS_KEY_ATTR_TUNNEL));
 		k.tun_attrs |= CTF_TUN_BIT(t);
 		if (ctf_attr_copy_len(d))
 			fill((char *)&k + d->key_off, ctf_attr_copy_len(d), t);
@@ -148,13 +149,90 @@ START_TEST(test_every_tunnel_row_round_trips)
 }
 END_TEST
 
+/*
+ * Keys and actions share one row type (odp/attr-table.h): every row of every
+ * table keeps one length encoding, and a namespace leaves the columns it
+ * does not use at zero.
+ */
+static void check_table_rows(const struct ctf_attr_table *t, bool key)
+{
+	for (unsigned int type = 0; type <= t->max_type; type++) {
+		const struct ctf_attr_desc *d = ctf_attr_row(t, type);
+
+		if (!d)
+			continue;
+		ck_assert_msg(d->len >= CTF_LEN_IP, "%s %s: unknown length rule %d", t->what, d->name,
+			      d->len);
+		/* A key nest may be read by its kind's code (tunnel vxlan) instead. */
+		ck_assert_msg(!d->nested || d->len == CTF_LEN_NESTED,
+			      "%s %s: a nested table on a row that is not NESTED", t->what, d->name);
+		if (d->len == CTF_LEN_VARIABLE || d->len == CTF_LEN_STRZ)
+			ck_assert_msg(d->min_len <= d->max_len &&
+				      (d->max_len > 0 || d->kind == CTF_AK_REFUSED),
+				      "%s %s: a variable length needs its bounds", t->what, d->name);
+		else
+			ck_assert_msg(!d->min_len && !d->max_len, "%s %s: bounds on a fixed length",
+				      t->what, d->name);
+		if (key) {
+			ck_assert_msg(d->kind != CTF_AK_NONE, "%s %s has no kind", t->what, d->name);
+		} else {
+			ck_assert_msg(d->kind == CTF_AK_NONE && !d->flags && !d->fields && !d->key_off &&
+				      !d->key_size && !d->enc_order && !d->stage,
+				      "%s %s: an action row with key columns", t->what, d->name);
+			ck_assert_msg(d->len != CTF_LEN_NESTED || d->nested,
+				      "%s %s: a NESTED action row without its table", t->what, d->name);
+		}
+	}
+}
+
+START_TEST(test_one_row_type_for_keys_and_actions)
+{
+	const struct ctf_attr_table *keys[] = { &ctf_key_table, &ctf_tunnel_key_table,
+						&ctf_nsh_key_table };
+	const struct ctf_attr_table *actions[] = {
+		&ctf_action_attrs, &ctf_ct_attrs, &ctf_nat_attrs, &ctf_userspace_attrs,
+		&ctf_sample_attrs, &ctf_check_pkt_len_attrs, &ctf_dec_ttl_attrs,
+		&ctf_psample_attrs, &ctf_push_nsh_attrs,
+	};
+	uint8_t ip[16] = { 0 }, buf[64];
+	struct nlattr *a = (struct nlattr *)buf;
+
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(keys); i++)
+		check_table_rows(keys[i], true);
+	for (size_t i = 0; i < CTF_ARRAY_SIZE(actions); i++)
+		check_table_rows(actions[i], false);
+	/* The length rules as the walkers see them. */
+	a->nla_type = OVS_NAT_ATTR_IP_MIN;
+	for (uint16_t n = 0; n <= 20; n++) {
+		a->nla_len = (uint16_t)(CTF_NLA_HDRLEN + n);
+		memcpy(buf + CTF_NLA_HDRLEN, ip, n < 16 ? n : 16);
+		ck_assert_int_eq(ctf_attr_len_ok(&ctf_nat_attrs, a), n == 4 || n == 16);
+	}
+	a->nla_type = OVS_CT_ATTR_COMMIT;	/* a flag */
+	a->nla_len = CTF_NLA_HDRLEN;
+	ck_assert(ctf_attr_len_ok(&ctf_ct_attrs, a));
+	a->nla_len = CTF_NLA_HDRLEN + 4;
+	ck_assert(!ctf_attr_len_ok(&ctf_ct_attrs, a));
+	a->nla_type = OVS_CT_ATTR_HELPER;	/* STRZ: a NUL within the bounds */
+	memcpy(buf + CTF_NLA_HDRLEN, "ftp", 4);
+	ck_assert(ctf_attr_len_ok(&ctf_ct_attrs, a));
+	memcpy(buf + CTF_NLA_HDRLEN, "ftpx", 4);
+	ck_assert(!ctf_attr_len_ok(&ctf_ct_attrs, a));
+	a->nla_type = OVS_KEY_ATTR_CT_ZONE;	/* exact */
+	a->nla_len = CTF_NLA_HDRLEN + 2;
+	ck_assert(ctf_attr_len_ok(&ctf_key_table, a));
+	a->nla_type = OVS_KEY_ATTR_MAX + 1;	/* unknown */
+	ck_assert(!ctf_attr_len_ok(&ctf_key_table, a));
+}
+END_TEST
+
 /* The encoder's order lists hold each positioned row once. */
 START_TEST(test_enc_orders_from_rows)
 {
 	unsigned int seen[OVS_KEY_ATTR_MAX + 1] = { 0 }, positioned = 0, listed = 0;
 
 	for (unsigned int t = 1; t <= OVS_KEY_ATTR_MAX; t++) {
-		const struct ctf_attr_desc *d = ctf_key_attr_desc(t);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, t);
 
 		positioned += d && d->enc_order;
 	}
@@ -282,6 +360,7 @@ static Suite *keyrows_suite(void)
 	tcase_add_test(tc, test_every_key_row_round_trips);
 	tcase_add_test(tc, test_every_tunnel_row_round_trips);
 	tcase_add_test(tc, test_enc_orders_from_rows);
+	tcase_add_test(tc, test_one_row_type_for_keys_and_actions);
 	tcase_add_test(tc, test_stages_from_rows);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("validate");

@@ -707,12 +707,12 @@ START_TEST(parse_one_and_set)
 			 "ipv4(src=1.2.3.4,dst=5.6.7.8,proto=6,tos=0,ttl=64,frag=no)");
 
 	/* Table lookups the action and validation code rely on. */
-	ck_assert_int_eq(ctf_key_attr_desc(OVS_KEY_ATTR_CT_ZONE)->len, 2);
-	ck_assert_int_eq(ctf_key_attr_desc(OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4)->len, 16);
-	ck_assert_int_eq(ctf_key_attr_desc(OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6)->len, 40);
-	ck_assert_int_eq(ctf_key_attr_desc(OVS_KEY_ATTR_ENCAP)->len, CTF_LEN_NESTED);
-	ck_assert_ptr_null(ctf_key_attr_desc(OVS_KEY_ATTR_MAX + 1));
-	ck_assert_str_eq(ctf_tunnel_key_attr_desc(OVS_TUNNEL_KEY_ATTR_ID)->name, "tun_id");
+	ck_assert_int_eq(ctf_attr_row(&ctf_key_table, OVS_KEY_ATTR_CT_ZONE)->len, 2);
+	ck_assert_int_eq(ctf_attr_row(&ctf_key_table, OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4)->len, 16);
+	ck_assert_int_eq(ctf_attr_row(&ctf_key_table, OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6)->len, 40);
+	ck_assert_int_eq(ctf_attr_row(&ctf_key_table, OVS_KEY_ATTR_ENCAP)->len, CTF_LEN_NESTED);
+	ck_assert_ptr_null(ctf_attr_row(&ctf_key_table, OVS_KEY_ATTR_MAX + 1));
+	ck_assert_str_eq(ctf_attr_row(&ctf_tunnel_key_table, OVS_TUNNEL_KEY_ATTR_ID)->name, "tun_id");
 	ck_assert_str_eq(ctf_ct_state_bit_name(0x80), "dnat");
 	ctf_str_free(&s);
 	ctf_nlbuf_free(&k);

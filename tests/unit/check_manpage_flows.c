@@ -233,7 +233,7 @@ static void check_fields(int ss, const char *attr, const struct ctf_attr_desc *d
 static void check_nested_keys(int ss, const char *attr, const struct ctf_attr_table *t)
 {
 	for (unsigned type = 0; type <= t->max_type; type++) {
-		const struct ctf_attr_desc *d = ctf_attr_table_desc(t, type);
+		const struct ctf_attr_desc *d = ctf_attr_row(t, type);
 
 		if (!d)
 			continue;
@@ -262,7 +262,7 @@ START_TEST(test_every_key_attribute)
 	unsigned n = 0;
 
 	for (unsigned type = 0; type <= ctf_key_table.max_type; type++) {
-		const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, type);
 		int ss;
 
 		if (!d)
@@ -351,8 +351,8 @@ START_TEST(test_every_action)
 	unsigned n = 0;
 
 	for (unsigned type = 0; type <= ctf_action_attrs.max_type; type++) {
-		const struct ctf_act_desc *d = ctf_act_lookup(&ctf_action_attrs, type);
-		const struct ctf_act_table *t;
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_action_attrs, type);
+		const struct ctf_attr_table *t;
 
 		if (!d)
 			continue;
@@ -364,7 +364,7 @@ START_TEST(test_every_action)
 		if (!t || t == &ctf_action_attrs || t == &ctf_ct_attrs)
 			continue;
 		for (unsigned sub = 0; sub <= t->max_type; sub++) {
-			const struct ctf_act_desc *sd = ctf_act_lookup(t, sub);
+			const struct ctf_attr_desc *sd = ctf_attr_row(t, sub);
 
 			if (sd)
 				ck_assert_msg(in_section(sh, L_TEXT, sd->name, false),
@@ -383,14 +383,14 @@ START_TEST(test_ct_and_nat_options)
 	int sh = section("CT AND NAT");
 
 	for (unsigned type = 0; type <= ctf_ct_attrs.max_type; type++) {
-		const struct ctf_act_desc *d = ctf_act_lookup(&ctf_ct_attrs, type);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_ct_attrs, type);
 
 		if (d)
 			ck_assert_msg(in_section(sh, L_TAG, d->name, false),
 				      "ctflow-flows(7) has no CT AND NAT entry for ct(%s)", d->name);
 	}
 	for (unsigned type = 0; type <= ctf_nat_attrs.max_type; type++) {
-		const struct ctf_act_desc *d = ctf_act_lookup(&ctf_nat_attrs, type);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_nat_attrs, type);
 
 		if (d)
 			ck_assert_msg(in_section(sh, L_TEXT, d->name, false),

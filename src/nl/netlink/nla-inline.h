@@ -119,6 +119,40 @@ static inline void ctf_nla_copy_small(void *dst, const void *src, size_t len)
 		*d = *p;
 }
 
+/*
+ * Append attribute @type with the @len bytes at @data to the message @nlh,
+ * whose buffer holds @cap bytes; false (nothing written) when it does not
+ * fit. mnl_attr_put_check(), inline: a parsed flow appends some twenty
+ * small key, mask and action attributes, and libmnl's out-of-line calls
+ * (check, put, tail, payload, memset) cost more than the copy. Same bound
+ * check and header; the alignment padding is zeroed (as libmnl 1.0.5+
+ * does; 1.0.4 left stale bytes there).
+ */
+static inline bool ctf_nla_put_check(struct nlmsghdr *nlh, size_t cap, uint16_t type,
+				     const void *data, size_t len)
+{
+	struct nlattr *a;
+
+	if (len > UINT16_MAX - CTF_NLA_HDRLEN ||
+	    nlh->nlmsg_len + CTF_NLA_HDRLEN + CTF_NLA_ALIGN(len) > cap)
+		return false;
+	a = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(nlh->nlmsg_len));
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
+	if (len & 3) {
+		/* Zero the last 4-byte word first; the copy then fills its head. */
+		static const uint32_t zero;
+
+		memcpy((char *)a + CTF_NLA_HDRLEN + (len & ~(size_t)3), &zero, 4);
+	}
+	if (len <= 64)	/* every fixed-size key and most actions: no library call */
+		ctf_nla_copy_small((char *)a + CTF_NLA_HDRLEN, data, len);
+	else
+		memcpy((char *)a + CTF_NLA_HDRLEN, data, len);
+	nlh->nlmsg_len += CTF_NLA_ALIGN(a->nla_len);
+	return true;
+}
+
 /* Every attribute of the stream at @data (@len bytes); @rem ends as libmnl's. */
 #define ctf_nla_for_each(a, data, len, rem)					\
 	for ((a) = (const struct nlattr *)(data), (rem) = (int)(len);		\

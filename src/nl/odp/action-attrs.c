@@ -11,88 +11,90 @@
 #include "odp/ct-opts.h"
 #include "netlink/nla-inline.h"
 
+/* Rows of odp/attr-table.h; an action row leaves the key columns zero. */
 #define ROW(t, n, l) [t] = { .name = (n), .len = (l) }
-#define VAR(t, n, lo, hi) [t] = { .name = (n), .len = CTF_ACT_VARIABLE, .min_len = (lo), .max_len = (hi) }
-#define STRZ(t, n, lo, hi) [t] = { .name = (n), .len = CTF_ACT_STRZ, .min_len = (lo), .max_len = (hi) }
-#define NEST(t, n, tab) [t] = { .name = (n), .len = CTF_ACT_NESTED, .nested = (tab) }
+#define FLAG(t, n) ROW(t, n, 0)
+#define VAR(t, n, lo, hi) [t] = { .name = (n), .len = CTF_LEN_VARIABLE, .min_len = (lo), .max_len = (hi) }
+#define STRZ(t, n, lo, hi) [t] = { .name = (n), .len = CTF_LEN_STRZ, .min_len = (lo), .max_len = (hi) }
+#define NEST(t, n, tab) [t] = { .name = (n), .len = CTF_LEN_NESTED, .nested = (tab) }
 
-static const struct ctf_act_desc nat_rows[] = {
-	ROW(OVS_NAT_ATTR_SRC, "src", CTF_ACT_FLAG),
-	ROW(OVS_NAT_ATTR_DST, "dst", CTF_ACT_FLAG),
-	/* 4 bytes for an IPv4 flow, 16 for IPv6: checked by ctf_act_len_ok(). */
-	VAR(OVS_NAT_ATTR_IP_MIN, "ip_min", 4, 16),
-	VAR(OVS_NAT_ATTR_IP_MAX, "ip_max", 4, 16),
+static const struct ctf_attr_desc nat_rows[] = {
+	FLAG(OVS_NAT_ATTR_SRC, "src"),
+	FLAG(OVS_NAT_ATTR_DST, "dst"),
+	/* 4 bytes for an IPv4 flow, 16 for IPv6. */
+	ROW(OVS_NAT_ATTR_IP_MIN, "ip_min", CTF_LEN_IP),
+	ROW(OVS_NAT_ATTR_IP_MAX, "ip_max", CTF_LEN_IP),
 	ROW(OVS_NAT_ATTR_PROTO_MIN, "proto_min", 2),
 	ROW(OVS_NAT_ATTR_PROTO_MAX, "proto_max", 2),
-	ROW(OVS_NAT_ATTR_PERSISTENT, "persistent", CTF_ACT_FLAG),
-	ROW(OVS_NAT_ATTR_PROTO_HASH, "hash", CTF_ACT_FLAG),
-	ROW(OVS_NAT_ATTR_PROTO_RANDOM, "random", CTF_ACT_FLAG),
+	FLAG(OVS_NAT_ATTR_PERSISTENT, "persistent"),
+	FLAG(OVS_NAT_ATTR_PROTO_HASH, "hash"),
+	FLAG(OVS_NAT_ATTR_PROTO_RANDOM, "random"),
 };
-const struct ctf_act_table ctf_nat_attrs = { "nat", OVS_NAT_ATTR_PROTO_RANDOM, nat_rows };
+const struct ctf_attr_table ctf_nat_attrs = { "nat", OVS_NAT_ATTR_PROTO_RANDOM, nat_rows };
 
-static const struct ctf_act_desc ct_rows[] = {
-	ROW(OVS_CT_ATTR_COMMIT, "commit", CTF_ACT_FLAG),
+static const struct ctf_attr_desc ct_rows[] = {
+	FLAG(OVS_CT_ATTR_COMMIT, "commit"),
 	ROW(OVS_CT_ATTR_ZONE, "zone", 2),
 	ROW(OVS_CT_ATTR_MARK, "mark", 8),	/* u32 value, u32 mask */
 	ROW(OVS_CT_ATTR_LABELS, "label", 32),	/* 16-byte value, 16-byte mask */
 	STRZ(OVS_CT_ATTR_HELPER, "helper", 2, 16),	/* NF_CT_HELPER_NAME_LEN */
 	NEST(OVS_CT_ATTR_NAT, "nat", &ctf_nat_attrs),
-	ROW(OVS_CT_ATTR_FORCE_COMMIT, "force_commit", CTF_ACT_FLAG),
+	FLAG(OVS_CT_ATTR_FORCE_COMMIT, "force_commit"),
 	ROW(OVS_CT_ATTR_EVENTMASK, "eventmask", 4),
 	STRZ(OVS_CT_ATTR_TIMEOUT, "timeout", 2, 32),	/* CTNL_TIMEOUT_NAME_MAX */
 };
-const struct ctf_act_table ctf_ct_attrs = { "ct", OVS_CT_ATTR_TIMEOUT, ct_rows };
+const struct ctf_attr_table ctf_ct_attrs = { "ct", OVS_CT_ATTR_TIMEOUT, ct_rows };
 
-static const struct ctf_act_desc userspace_rows[] = {
+static const struct ctf_attr_desc userspace_rows[] = {
 	ROW(OVS_USERSPACE_ATTR_PID, "pid", 4),
 	VAR(OVS_USERSPACE_ATTR_USERDATA, "userdata", 0, UINT16_MAX),
 	ROW(OVS_USERSPACE_ATTR_EGRESS_TUN_PORT, "tunnel_out_port", 4),
-	ROW(OVS_USERSPACE_ATTR_ACTIONS, "actions", CTF_ACT_FLAG),
+	FLAG(OVS_USERSPACE_ATTR_ACTIONS, "actions"),
 };
-const struct ctf_act_table ctf_userspace_attrs = {
+const struct ctf_attr_table ctf_userspace_attrs = {
 	"userspace", OVS_USERSPACE_ATTR_ACTIONS, userspace_rows
 };
 
-static const struct ctf_act_desc sample_rows[] = {
+static const struct ctf_attr_desc sample_rows[] = {
 	ROW(OVS_SAMPLE_ATTR_PROBABILITY, "sample", 4),
 	NEST(OVS_SAMPLE_ATTR_ACTIONS, "actions", &ctf_action_attrs),
 };
-const struct ctf_act_table ctf_sample_attrs = { "sample", OVS_SAMPLE_ATTR_ACTIONS, sample_rows };
+const struct ctf_attr_table ctf_sample_attrs = { "sample", OVS_SAMPLE_ATTR_ACTIONS, sample_rows };
 
-static const struct ctf_act_desc check_pkt_len_rows[] = {
+static const struct ctf_attr_desc check_pkt_len_rows[] = {
 	ROW(OVS_CHECK_PKT_LEN_ATTR_PKT_LEN, "size", 2),
 	NEST(OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_GREATER, "gt", &ctf_action_attrs),
 	NEST(OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_LESS_EQUAL, "le", &ctf_action_attrs),
 };
-const struct ctf_act_table ctf_check_pkt_len_attrs = {
+const struct ctf_attr_table ctf_check_pkt_len_attrs = {
 	"check_pkt_len", OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_LESS_EQUAL, check_pkt_len_rows
 };
 
-static const struct ctf_act_desc dec_ttl_rows[] = {
+static const struct ctf_attr_desc dec_ttl_rows[] = {
 	NEST(OVS_DEC_TTL_ATTR_ACTION, "le_1", &ctf_action_attrs),
 };
-const struct ctf_act_table ctf_dec_ttl_attrs = { "dec_ttl", OVS_DEC_TTL_ATTR_ACTION, dec_ttl_rows };
+const struct ctf_attr_table ctf_dec_ttl_attrs = { "dec_ttl", OVS_DEC_TTL_ATTR_ACTION, dec_ttl_rows };
 
-static const struct ctf_act_desc psample_rows[] = {
+static const struct ctf_attr_desc psample_rows[] = {
 	ROW(OVS_PSAMPLE_ATTR_GROUP, "group", 4),
 	VAR(OVS_PSAMPLE_ATTR_COOKIE, "cookie", 1, OVS_PSAMPLE_COOKIE_MAX_SIZE),
 };
-const struct ctf_act_table ctf_psample_attrs = { "psample", OVS_PSAMPLE_ATTR_COOKIE, psample_rows };
+const struct ctf_attr_table ctf_psample_attrs = { "psample", OVS_PSAMPLE_ATTR_COOKIE, psample_rows };
 
-static const struct ctf_act_desc push_nsh_rows[] = {
+static const struct ctf_attr_desc push_nsh_rows[] = {
 	ROW(OVS_NSH_KEY_ATTR_BASE, "base", sizeof(struct ovs_nsh_key_base)),
 	ROW(OVS_NSH_KEY_ATTR_MD1, "md1", sizeof(struct ovs_nsh_key_md1)),
 	VAR(OVS_NSH_KEY_ATTR_MD2, "md2", 0, 248),	/* NSH_CTX_HDRS_MAX_LEN */
 };
-const struct ctf_act_table ctf_push_nsh_attrs = { "push_nsh", OVS_NSH_KEY_ATTR_MD2, push_nsh_rows };
+const struct ctf_attr_table ctf_push_nsh_attrs = { "push_nsh", OVS_NSH_KEY_ATTR_MD2, push_nsh_rows };
 
-static const struct ctf_act_desc action_rows[] = {
+static const struct ctf_attr_desc action_rows[] = {
 	ROW(OVS_ACTION_ATTR_OUTPUT, "output", 4),
 	NEST(OVS_ACTION_ATTR_USERSPACE, "userspace", &ctf_userspace_attrs),
 	/* One OVS_KEY_ATTR_* inside; the key namespace belongs to key-attrs. */
 	VAR(OVS_ACTION_ATTR_SET, "set", 4, UINT16_MAX),
 	ROW(OVS_ACTION_ATTR_PUSH_VLAN, "push_vlan", sizeof(struct ovs_action_push_vlan)),
-	ROW(OVS_ACTION_ATTR_POP_VLAN, "pop_vlan", CTF_ACT_FLAG),
+	FLAG(OVS_ACTION_ATTR_POP_VLAN, "pop_vlan"),
 	NEST(OVS_ACTION_ATTR_SAMPLE, "sample", &ctf_sample_attrs),
 	ROW(OVS_ACTION_ATTR_RECIRC, "recirc", 4),
 	ROW(OVS_ACTION_ATTR_HASH, "hash", sizeof(struct ovs_action_hash)),
@@ -102,10 +104,10 @@ static const struct ctf_act_desc action_rows[] = {
 	NEST(OVS_ACTION_ATTR_CT, "ct", &ctf_ct_attrs),
 	ROW(OVS_ACTION_ATTR_TRUNC, "trunc", sizeof(struct ovs_action_trunc)),
 	ROW(OVS_ACTION_ATTR_PUSH_ETH, "push_eth", sizeof(struct ovs_action_push_eth)),
-	ROW(OVS_ACTION_ATTR_POP_ETH, "pop_eth", CTF_ACT_FLAG),
-	ROW(OVS_ACTION_ATTR_CT_CLEAR, "ct_clear", CTF_ACT_FLAG),
+	FLAG(OVS_ACTION_ATTR_POP_ETH, "pop_eth"),
+	FLAG(OVS_ACTION_ATTR_CT_CLEAR, "ct_clear"),
 	NEST(OVS_ACTION_ATTR_PUSH_NSH, "push_nsh", &ctf_push_nsh_attrs),
-	ROW(OVS_ACTION_ATTR_POP_NSH, "pop_nsh", CTF_ACT_FLAG),
+	FLAG(OVS_ACTION_ATTR_POP_NSH, "pop_nsh"),
 	ROW(OVS_ACTION_ATTR_METER, "meter", 4),
 	NEST(OVS_ACTION_ATTR_CLONE, "clone", &ctf_action_attrs),
 	NEST(OVS_ACTION_ATTR_CHECK_PKT_LEN, "check_pkt_len", &ctf_check_pkt_len_attrs),
@@ -114,12 +116,7 @@ static const struct ctf_act_desc action_rows[] = {
 	ROW(OVS_ACTION_ATTR_DROP, "drop", 4),
 	NEST(OVS_ACTION_ATTR_PSAMPLE, "psample", &ctf_psample_attrs),
 };
-const struct ctf_act_table ctf_action_attrs = { "action", CTF_ACTION_ATTR_MAX, action_rows };
-
-const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type)
-{
-	return ctf_act_row(t, type);
-}
+const struct ctf_attr_table ctf_action_attrs = { "action", CTF_ACTION_ATTR_MAX, action_rows };
 
 /* A stream made of whole attributes only, nothing left over. */
 bool ctf_attr_stream_ok(const void *data, size_t len)
@@ -160,7 +157,7 @@ static int ct_decode_one(const struct nlattr *a, struct ctf_ct_info *info)
 	case CTF_CT_U128_MASKED:
 		memcpy(val, ctf_nla_data(a), 32);
 		break;
-	case CTF_CT_NAME:	/* a NUL within, checked by ctf_act_len_ok() */
+	case CTF_CT_NAME:	/* a NUL within, checked by ctf_attr_len_ok() */
 		memcpy(val, ctf_nla_data(a), strlen(ctf_nla_data(a)) + 1);
 		break;
 	default:
@@ -176,13 +173,16 @@ int ctf_ct_action_decode(const struct nlattr *ct, struct ctf_ct_info *info)
 	const struct nlattr *a;
 
 	memset(info, 0, sizeof(*info));
-	if (!ctf_attr_stream_ok(data, len))
+	if (len > INT32_MAX)
 		return -EINVAL;
 	ctf_nla_for_each_in(a, data, len) {
-		if (!ctf_act_len_ok(&ctf_ct_attrs, a) || ct_decode_one(a, info) < 0)
+		if (!ctf_attr_len_ok(&ctf_ct_attrs, a) || ct_decode_one(a, info) < 0)
 			return -EINVAL;
 	}
-	return 0;
+	/* Whole attributes only (ctf_attr_stream_ok(), in the same walk): a
+	 * dump prints a ct() for most flows. */
+	return (const char *)a == (const char *)data + CTF_NLA_ALIGN(len) ||
+	       (const char *)a == (const char *)data + len ? 0 : -EINVAL;
 }
 
 static int walk(const void *data, size_t len, int depth, ctf_action_visit_fn *fn, void *arg);
@@ -190,11 +190,11 @@ static int walk(const void *data, size_t len, int depth, ctf_action_visit_fn *fn
 /* The action lists nested in @a (by its table), walked at @depth. */
 static int walk_nested(const struct nlattr *a, int depth, ctf_action_visit_fn *fn, void *arg)
 {
-	const struct ctf_act_desc *d = ctf_act_row(&ctf_action_attrs, ctf_nla_type(a));
+	const struct ctf_attr_desc *d = ctf_attr_row(&ctf_action_attrs, ctf_nla_type(a));
 	const struct nlattr *sub;
 	int err;
 
-	if (!d || d->len != CTF_ACT_NESTED || d->nested == &ctf_ct_attrs ||
+	if (!d || d->len != CTF_LEN_NESTED || d->nested == &ctf_ct_attrs ||
 	    d->nested == &ctf_userspace_attrs || d->nested == &ctf_psample_attrs ||
 	    d->nested == &ctf_push_nsh_attrs)
 		return 0;
@@ -203,7 +203,7 @@ static int walk_nested(const struct nlattr *a, int depth, ctf_action_visit_fn *f
 	if (!ctf_attr_stream_ok(ctf_nla_data(a), ctf_nla_len(a)))
 		return -EINVAL;
 	ctf_nla_for_each_nested(sub, a) {
-		const struct ctf_act_desc *sd = ctf_act_row(d->nested, ctf_nla_type(sub));
+		const struct ctf_attr_desc *sd = ctf_attr_row(d->nested, ctf_nla_type(sub));
 
 		if (!sd)
 			return -EINVAL;

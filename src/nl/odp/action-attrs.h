@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The action side of the flow language: one description table per attribute
- * namespace (OVS_ACTION_ATTR_*, OVS_CT_ATTR_*, OVS_NAT_ATTR_*, ...) and the
- * read-only helpers validation needs (a walker over an action stream, a
- * decoded view of a ct() action).
+ * The action side of the flow language: one table per attribute namespace
+ * (OVS_ACTION_ATTR_*, OVS_CT_ATTR_*, OVS_NAT_ATTR_*, ...), of the same row
+ * type as the key tables (odp/attr-table.h), and the read-only helpers
+ * validation needs (a walker over an action stream, a decoded view of a
+ * ct() action).
  *
- * The tables are data only. They say how long each attribute's payload must
- * be and which namespace a nested attribute contains; the parser, formatter
- * and walker all check lengths through ctf_act_len_ok() so the three agree.
+ * Action rows use the name, length rule, bounds and nested table columns;
+ * the parser, formatter and walker all check lengths through
+ * ctf_attr_len_ok() so the three agree.
  */
 #ifndef CTFLOW_NL_ACTION_ATTRS_H
 #define CTFLOW_NL_ACTION_ATTRS_H
@@ -19,84 +20,23 @@
 
 #include "ctflow/compat.h"
 #include "netlink/nla-inline.h"
+#include "odp/attr-table.h"
 
-/* Payload length kinds besides an exact byte count (which is >= 0). */
-enum {
-	CTF_ACT_FLAG = -1,	/* no payload (0 bytes) */
-	CTF_ACT_NESTED = -2,	/* a nested stream of the row's table */
-	CTF_ACT_VARIABLE = -3,	/* any length in [min_len, max_len] */
-	CTF_ACT_STRZ = -4,	/* NUL-terminated string, [min_len, max_len] bytes incl. NUL */
-};
-
-struct ctf_act_table;
-
-struct ctf_act_desc {
-	const char *name;	/* text keyword ("push_vlan", "zone"); NULL = unused type */
-	int len;		/* >= 0 exact payload length, or one of the kinds above */
-	uint16_t min_len, max_len;	/* for VARIABLE and STRZ */
-	const struct ctf_act_table *nested;	/* for NESTED */
-};
-
-struct ctf_act_table {
-	const char *ns;		/* namespace, for messages: "action", "ct", "nat" */
-	unsigned max_type;
-	const struct ctf_act_desc *rows;	/* indexed by type, max_type + 1 rows */
-};
-
-extern const struct ctf_act_table ctf_action_attrs;
-extern const struct ctf_act_table ctf_ct_attrs;
-extern const struct ctf_act_table ctf_nat_attrs;
-extern const struct ctf_act_table ctf_userspace_attrs;
-extern const struct ctf_act_table ctf_sample_attrs;
-extern const struct ctf_act_table ctf_check_pkt_len_attrs;
-extern const struct ctf_act_table ctf_dec_ttl_attrs;
-extern const struct ctf_act_table ctf_psample_attrs;
-extern const struct ctf_act_table ctf_push_nsh_attrs;
+extern const struct ctf_attr_table ctf_action_attrs;
+extern const struct ctf_attr_table ctf_ct_attrs;
+extern const struct ctf_attr_table ctf_nat_attrs;
+extern const struct ctf_attr_table ctf_userspace_attrs;
+extern const struct ctf_attr_table ctf_sample_attrs;
+extern const struct ctf_attr_table ctf_check_pkt_len_attrs;
+extern const struct ctf_attr_table ctf_dec_ttl_attrs;
+extern const struct ctf_attr_table ctf_psample_attrs;
+extern const struct ctf_attr_table ctf_push_nsh_attrs;
 
 /* Not in the 6.1 uapi enum; the kernel has accepted it since 5.x (OVS uses 1). */
 #define CTF_HASH_ALG_SYM_L4 1u
 
 /* The kernel's limit on nested action lists (OVS_COPY_ACTIONS_MAX_DEPTH). */
 #define CTF_ACTIONS_MAX_DEPTH 16
-
-/* NULL if @type is unknown in @t. */
-const struct ctf_act_desc *ctf_act_lookup(const struct ctf_act_table *t, unsigned type);
-/* The same, inline, for the per-flow paths (validation, the ct()/nat() decoders). */
-static inline const struct ctf_act_desc *ctf_act_row(const struct ctf_act_table *t,
-						     unsigned type)
-{
-	if (type > t->max_type || !t->rows[type].name)
-		return NULL;
-	return &t->rows[type];
-}
-/*
- * Whether attribute @a has a payload length its table row allows (false if
- * unknown). Inline: printing a ct() action checks every attribute of it,
- * for most flows of a dump.
- */
-static inline bool ctf_act_len_ok(const struct ctf_act_table *t, const struct nlattr *a)
-{
-	const struct ctf_act_desc *d = ctf_act_row(t, ctf_nla_type(a));
-	size_t len = ctf_nla_len(a);
-
-	if (!d)
-		return false;
-	switch (d->len) {
-	case CTF_ACT_FLAG:
-		return len == 0;
-	case CTF_ACT_NESTED:
-		return true;
-	case CTF_ACT_STRZ:
-		return len >= d->min_len && len <= d->max_len &&
-		       memchr(ctf_nla_data(a), '\0', len) != NULL;
-	case CTF_ACT_VARIABLE:
-		if (t == &ctf_nat_attrs)	/* an address: IPv4 or IPv6, nothing between */
-			return len == 4 || len == 16;
-		return len >= d->min_len && len <= d->max_len;
-	default:
-		return len == (size_t)d->len;
-	}
-}
 
 /*
  * Iterate the attributes of a stream of @len bytes at @data; stops at the

@@ -75,7 +75,7 @@ static void format_raw(struct fmt *f, const struct nlattr *a)
  * Collect the attributes of a nest by type from table @t (last one wins).
  * False if the nest has leftover bytes, unknown types or bad lengths.
  */
-static bool collect(const struct nlattr *nest, const struct ctf_act_table *t,
+static bool collect(const struct nlattr *nest, const struct ctf_attr_table *t,
 		    const struct nlattr **tb, unsigned n)
 {
 	const void *data = ctf_nla_data(nest);
@@ -88,7 +88,7 @@ static bool collect(const struct nlattr *nest, const struct ctf_act_table *t,
 	ctf_nla_for_each_in(a, data, len) {
 		unsigned type = ctf_nla_type(a);
 
-		if (type >= n || !ctf_act_len_ok(t, a))
+		if (type >= n || !ctf_attr_len_ok(t, a))
 			return false;
 		tb[type] = a;
 	}
@@ -382,9 +382,9 @@ static void format_push_eth(struct fmt *f, const struct nlattr *a)
 
 static void format_action(struct fmt *f, const struct nlattr *a, int depth)
 {
-	const struct ctf_act_desc *d = ctf_act_lookup(&ctf_action_attrs, ctf_nla_type(a));
+	const struct ctf_attr_desc *d = ctf_attr_row(&ctf_action_attrs, ctf_nla_type(a));
 
-	if (!d || !ctf_act_len_ok(&ctf_action_attrs, a)) {
+	if (!d || !ctf_attr_len_ok(&ctf_action_attrs, a)) {
 		format_raw(f, a);
 		return;
 	}

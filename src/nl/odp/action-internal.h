@@ -32,14 +32,25 @@ static inline bool ctf_as_is_delim(char c)
 }
 
 /* Length of the identifier [A-Za-z0-9_]* at @p. */
-size_t ctf_as_word_len(const char *p);
-/* If the identifier at the cursor is exactly @w, step over it and return true. */
-bool ctf_as_word(struct ctf_ascan *sc, const char *w);
-/* ctf_as_word() behind an inline first-byte test: keyword lists try one
- * word after another, and most attempts fail on the first byte. */
-static inline bool ctf_as_word_fast(struct ctf_ascan *sc, const char *w)
+static inline size_t ctf_as_word_len(const char *p)
 {
-	return *sc->p == w[0] && ctf_as_word(sc, w);
+	return ctf_lex_ident_len(p);
+}
+/*
+ * If the identifier at the cursor is exactly @w, step over it and return
+ * true. Inline and hand-rolled (no strlen/strncmp): keyword lists try one
+ * word after another, and most attempts end at the first byte.
+ */
+static inline bool ctf_as_word(struct ctf_ascan *sc, const char *w)
+{
+	size_t n = 0;
+
+	while (w[n] && sc->p[n] == w[n])
+		n++;
+	if (w[n] || ctf_lex_is_ident(sc->p[n]))
+		return false;
+	sc->p += n;
+	return true;
 }
 /* If the cursor is at @c, step over it and return true; inline: the
  * separators and brackets of every action. */
@@ -70,12 +81,12 @@ int ctf_as_hex_bytes(struct ctf_ascan *sc, const char *what, uint8_t *out, size_
 		     size_t *n);
 
 /* Output helpers; all fail with -EMSGSIZE "action list too long". */
+int ctf_as_too_long(struct ctf_ascan *sc) __attribute__((cold));
 int ctf_as_put(struct ctf_ascan *sc, uint16_t type, size_t len, const void *data);
 int ctf_as_put_u32(struct ctf_ascan *sc, uint16_t type, uint32_t v);
 struct nlattr *ctf_as_nest_start(struct ctf_ascan *sc, uint16_t type);
 /* Closes a nest; refuses one whose length does not fit netlink's u16. */
 int ctf_as_nest_end(struct ctf_ascan *sc, struct nlattr *nest);
-int ctf_as_too_long(struct ctf_ascan *sc);
 
 /* ---- key=value argument lists ("push_vlan(vid=1,pcp=2)") ---------------- */
 

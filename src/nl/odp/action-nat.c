@@ -172,7 +172,7 @@ static int parse_nat_option(struct ctf_ascan *sc, struct ctf_ct_info *ct, const 
 	for (size_t i = 0; i < CTF_ARRAY_SIZE(nat_opts); i++) {
 		const struct nat_opt *o = &nat_opts[i];
 
-		if (!ctf_as_word_fast(sc, o->keyword))
+		if (!ctf_as_word(sc, o->keyword))
 			continue;
 		if (ctf_ct_dup_option(sc, at, nat_flag(o, ct)))
 			return -EINVAL;
@@ -293,7 +293,7 @@ int ctf_nat_decode(const struct nlattr *nat, struct ctf_ct_info *ct)
 	ctf_nla_for_each_in(a, data, len) {
 		size_t plen = ctf_nla_len(a);
 
-		if (!ctf_act_len_ok(&ctf_nat_attrs, a))
+		if (!ctf_attr_len_ok(&ctf_nat_attrs, a))
 			return -EINVAL;
 		switch (ctf_nla_type(a)) {
 		case OVS_NAT_ATTR_IP_MIN:

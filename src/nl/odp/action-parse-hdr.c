@@ -127,10 +127,10 @@ int ctf_ap_push_eth(struct ctf_ascan *sc, int depth)
 	while (!done) {
 		const char *at = sc->p;
 
-		if (ctf_as_word_fast(sc, "src") && ctf_as_char_fast(sc, '=')) {
+		if (ctf_as_word(sc, "src") && ctf_as_char_fast(sc, '=')) {
 			err = ctf_as_dup_field(sc, at, "push_eth", 1, &seen) ?:
 			      scan_mac(sc, "push_eth src", pe.addresses.eth_src);
-		} else if ((sc->p = at, ctf_as_word_fast(sc, "dst")) && ctf_as_char_fast(sc, '=')) {
+		} else if ((sc->p = at, ctf_as_word(sc, "dst")) && ctf_as_char_fast(sc, '=')) {
 			err = ctf_as_dup_field(sc, at, "push_eth", 2, &seen) ?:
 			      scan_mac(sc, "push_eth dst", pe.addresses.eth_dst);
 		} else {
@@ -172,7 +172,7 @@ int ctf_ap_push_nsh(struct ctf_ascan *sc, int depth)
 		unsigned i;
 
 		err = -ENOENT;
-		if (ctf_as_word_fast(sc, "md2") && ctf_as_char_fast(sc, '=')) {
+		if (ctf_as_word(sc, "md2") && ctf_as_char_fast(sc, '=')) {
 			if (has_md2)
 				return ctf_as_err(sc, at, "field `md2' given twice in push_nsh()");
 			has_md2 = true;
@@ -256,7 +256,7 @@ int ctf_ap_set(struct ctf_ascan *sc, int depth)
 	mnl_nlmsg_put_header(mask.nlh);
 	nested = false;
 	if (ctf_key_attr_by_name(sc->p, ctf_as_word_len(sc->p), &type)) {
-		const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, type);
 
 		nested = d && d->len == CTF_LEN_NESTED;
 	}

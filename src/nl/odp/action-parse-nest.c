@@ -27,7 +27,7 @@ int ctf_ap_sample(struct ctf_ascan *sc, int depth)
 	char *end;
 	int err;
 
-	if (!ctf_as_word_fast(sc, "sample") || !ctf_as_char_fast(sc, '='))
+	if (!ctf_as_word(sc, "sample") || !ctf_as_char_fast(sc, '='))
 		return ctf_as_unknown_field(sc, "sample", "sample=P%,actions(...)");
 	at = sc->p;
 	if (!((*at >= '0' && *at <= '9') || *at == '.'))
@@ -39,7 +39,7 @@ int ctf_ap_sample(struct ctf_ascan *sc, int depth)
 	err = ctf_as_expect(sc, ',', "sample()");
 	if (err)
 		return err;
-	if (!ctf_as_word_fast(sc, "actions") || !ctf_as_char_fast(sc, '('))
+	if (!ctf_as_word(sc, "actions") || !ctf_as_char_fast(sc, '('))
 		return ctf_as_unknown_field(sc, "sample", "sample=P%,actions(...)");
 	nest = ctf_as_nest_start(sc, OVS_ACTION_ATTR_SAMPLE);
 	if (!nest || ctf_as_put_u32(sc, OVS_SAMPLE_ATTR_PROBABILITY,
@@ -71,13 +71,13 @@ int ctf_ap_check_pkt_len(struct ctf_ascan *sc, int depth)
 	      ctf_as_expect(sc, ',', "check_pkt_len()");
 	if (err)
 		return err;
-	if (!ctf_as_word_fast(sc, "gt") || !ctf_as_char_fast(sc, '('))
+	if (!ctf_as_word(sc, "gt") || !ctf_as_char_fast(sc, '('))
 		return ctf_as_unknown_field(sc, "check_pkt_len", help);
 	err = ctf_as_nested_list(sc, OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_GREATER, depth + 1, "gt(") ?:
 	      ctf_as_expect(sc, ',', "check_pkt_len()");
 	if (err)
 		return err;
-	if (!ctf_as_word_fast(sc, "le") || !ctf_as_char_fast(sc, '('))
+	if (!ctf_as_word(sc, "le") || !ctf_as_char_fast(sc, '('))
 		return ctf_as_unknown_field(sc, "check_pkt_len", help);
 	err = ctf_as_nested_list(sc, OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_LESS_EQUAL, depth + 1,
 				"le(") ?: ctf_as_expect(sc, ')', "check_pkt_len()");
@@ -91,7 +91,7 @@ int ctf_ap_dec_ttl(struct ctf_ascan *sc, int depth)
 
 	if (!nest)
 		return ctf_as_too_long(sc);
-	if (!ctf_as_word_fast(sc, "le_1") || !ctf_as_char_fast(sc, '('))
+	if (!ctf_as_word(sc, "le_1") || !ctf_as_char_fast(sc, '('))
 		return ctf_as_unknown_field(sc, "dec_ttl", "le_1(ACTIONS)");
 	err = ctf_as_nested_list(sc, OVS_DEC_TTL_ATTR_ACTION, depth + 1, "le_1(") ?:
 	      ctf_as_expect(sc, ')', "dec_ttl()");
@@ -112,10 +112,10 @@ int ctf_ap_psample(struct ctf_ascan *sc, int depth)
 	while (!done) {
 		const char *at = sc->p;
 
-		if (ctf_as_word_fast(sc, "group") && ctf_as_char_fast(sc, '=')) {
+		if (ctf_as_word(sc, "group") && ctf_as_char_fast(sc, '=')) {
 			err = ctf_as_dup_field(sc, at, "psample", 1, &seen) ?:
 			      ctf_as_u64(sc, "psample group", CTF_NUM_AUTO, UINT32_MAX, &group);
-		} else if ((sc->p = at, ctf_as_word_fast(sc, "cookie")) && ctf_as_char_fast(sc, '=')) {
+		} else if ((sc->p = at, ctf_as_word(sc, "cookie")) && ctf_as_char_fast(sc, '=')) {
 			err = ctf_as_dup_field(sc, at, "psample", 2, &seen);
 			if (!err && !(sc->p[0] == '0' && (sc->p[1] | 0x20) == 'x')) {
 				char tok[48];
@@ -169,14 +169,14 @@ int ctf_ap_userspace(struct ctf_ascan *sc, int depth)
 		const char *at = sc->p;
 
 		for (size_t i = 0; i < CTF_ARRAY_SIZE(ovs_cookies); i++) {
-			if (ctf_as_word_fast(sc, ovs_cookies[i])) {
+			if (ctf_as_word(sc, ovs_cookies[i])) {
 				ctf_as_err(sc, at, "userspace(%s(...)) is an OVS userspace cookie "
 					   "format, not supported", ovs_cookies[i]);
 				ctf_err_hint(sc->err, "give the cookie bytes as userdata(HEX)");
 				return -EINVAL;
 			}
 		}
-		if (ctf_as_word_fast(sc, "pid") && ctf_as_char_fast(sc, '=')) {
+		if (ctf_as_word(sc, "pid") && ctf_as_char_fast(sc, '=')) {
 			err = ctf_as_dup_field(sc, at, "userspace", 1, &seen) ?:
 			      ctf_as_u64(sc, "userspace pid", CTF_NUM_AUTO, UINT32_MAX, &v);
 			if (!err && v == 0) {
@@ -185,7 +185,7 @@ int ctf_ap_userspace(struct ctf_ascan *sc, int depth)
 				return -EINVAL;
 			}
 			err = err ?: ctf_as_put_u32(sc, OVS_USERSPACE_ATTR_PID, (uint32_t)v);
-		} else if ((sc->p = at, ctf_as_word_fast(sc, "userdata")) && ctf_as_char_fast(sc, '(')) {
+		} else if ((sc->p = at, ctf_as_word(sc, "userdata")) && ctf_as_char_fast(sc, '(')) {
 			struct nlattr *ud;
 
 			err = ctf_as_dup_field(sc, at, "userspace", 2, &seen);
@@ -210,10 +210,10 @@ int ctf_ap_userspace(struct ctf_ascan *sc, int depth)
 					ud->nla_type = OVS_USERSPACE_ATTR_USERDATA;
 				}
 			}
-		} else if ((sc->p = at, ctf_as_word_fast(sc, "actions"))) {
+		} else if ((sc->p = at, ctf_as_word(sc, "actions"))) {
 			err = ctf_as_dup_field(sc, at, "userspace", 4, &seen) ?:
 			      ctf_as_put(sc, OVS_USERSPACE_ATTR_ACTIONS, 0, NULL);
-		} else if ((sc->p = at, ctf_as_word_fast(sc, "tunnel_out_port")) && ctf_as_char_fast(sc, '=')) {
+		} else if ((sc->p = at, ctf_as_word(sc, "tunnel_out_port")) && ctf_as_char_fast(sc, '=')) {
 			err = ctf_as_dup_field(sc, at, "userspace", 8, &seen) ?:
 			      ctf_as_u64(sc, "tunnel_out_port", CTF_NUM_AUTO, UINT32_MAX, &v) ?:
 			      ctf_as_put_u32(sc, OVS_USERSPACE_ATTR_EGRESS_TUN_PORT, (uint32_t)v);

@@ -83,9 +83,9 @@ static int parse_hash(struct ctf_ascan *sc, int depth)
 	char tok[48];
 	int err;
 
-	if (ctf_as_word_fast(sc, "l4")) {
+	if (ctf_as_word(sc, "l4")) {
 		h.hash_alg = OVS_HASH_ALG_L4;
-	} else if (ctf_as_word_fast(sc, "sym_l4")) {
+	} else if (ctf_as_word(sc, "sym_l4")) {
 		h.hash_alg = CTF_HASH_ALG_SYM_L4;
 	} else {
 		ctf_as_err(sc, sc->p, "unknown hash algorithm `%s'",
@@ -167,7 +167,7 @@ static int lookup_port(const struct ctf_portmap *map, const char *name, size_t l
 /* "actionN(HEX)": any attribute, raw; what we print for types we do not know. */
 static int parse_raw(struct ctf_ascan *sc, const char *at)
 {
-	const struct ctf_act_desc *row;
+	const struct ctf_attr_desc *row;
 	struct ctf_ascan num = *sc;
 	struct nlattr *nest;
 	uint64_t type;
@@ -184,8 +184,8 @@ static int parse_raw(struct ctf_ascan *sc, const char *at)
 	 * unknown kernels' actions would show); nested or variable ones must
 	 * be written by name, so that their parser checks them.
 	 */
-	row = ctf_act_lookup(&ctf_action_attrs, (unsigned)type);
-	if (row && row->name && row->len < 0) {
+	row = ctf_attr_row(&ctf_action_attrs, (unsigned)type);
+	if (row && row->len <= 0) {	/* a flag is written by name too */
 		ctf_as_err(sc, at, "action%u is %s(): write it by name", (unsigned)type, row->name);
 		return -EINVAL;
 	}
@@ -230,9 +230,9 @@ static int parse_action(struct ctf_ascan *sc, int depth)
 		err = ctf_as_u64(sc, "output port", CTF_NUM_DEC, CTF_DP_MAX_PORTS - 1, &port);
 		return err ?: ctf_as_put_u32(sc, OVS_ACTION_ATTR_OUTPUT, (uint32_t)port);
 	}
-	if (ctf_as_word_fast(sc, "ct"))
+	if (ctf_as_word(sc, "ct"))
 		return ctf_ct_parse(sc);
-	if (ctf_as_word_fast(sc, "nat")) {	/* ovs-ofctl habit: nat is ct()'s option */
+	if (ctf_as_word(sc, "nat")) {	/* ovs-ofctl habit: nat is ct()'s option */
 		sc->p = at;
 		ctf_as_err(sc, at, "`%s' is not an action: nat(...) is an option of ct()",
 			   ctf_as_token(at, tok, sizeof(tok)));
@@ -242,7 +242,7 @@ static int parse_action(struct ctf_ascan *sc, int depth)
 	for (size_t i = 0; i < CTF_ARRAY_SIZE(keywords); i++) {
 		const struct keyword *kw = &keywords[i];
 
-		if (!ctf_as_word_fast(sc, kw->name))
+		if (!ctf_as_word(sc, kw->name))
 			continue;
 		if (!kw->parse) {
 			if (*sc->p == '(')
@@ -259,8 +259,8 @@ static int parse_action(struct ctf_ascan *sc, int depth)
 		}
 		return kw->parse(sc, depth);
 	}
-	if (ctf_as_word_fast(sc, "tnl_push") || ctf_as_word_fast(sc, "tnl_pop") ||
-	    ctf_as_word_fast(sc, "lb_output"))
+	if (ctf_as_word(sc, "tnl_push") || ctf_as_word(sc, "tnl_pop") ||
+	    ctf_as_word(sc, "lb_output"))
 		return refuse_userspace_dp(sc, at);
 	if (at[0] == 'a' && !strncmp(at, "action", 6) && at[6] >= '0' && at[6] <= '9') {
 		err = parse_raw(sc, at);

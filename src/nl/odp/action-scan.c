@@ -17,24 +17,6 @@
  * The cursor helpers the action files call, on the lexer (util/lex.h) that
  * the key parser uses too: one set of rules for words, numbers and tokens.
  */
-size_t ctf_as_word_len(const char *p)
-{
-	return ctf_lex_ident_len(p);
-}
-
-bool ctf_as_word(struct ctf_ascan *sc, const char *w)
-{
-	size_t n = 0;
-
-	/* Hand-rolled: this is the parser's inner loop (no strlen/strncmp). */
-	while (w[n] && sc->p[n] == w[n])
-		n++;
-	if (w[n] || ctf_lex_is_ident(sc->p[n]))
-		return false;
-	sc->p += n;
-	return true;
-}
-
 const char *ctf_as_token(const char *at, char *buf, size_t size)
 {
 	return ctf_lex_token(at, buf, size);
@@ -84,48 +66,24 @@ int ctf_as_hex_bytes(struct ctf_ascan *sc, const char *what, uint8_t *out, size_
 	return ctf_lex_hex_bytes(&sc->p, sc->err, what, out, max, n);
 }
 
+int ctf_as_put(struct ctf_ascan *sc, uint16_t type, size_t len, const void *data)
+{
+	if (ctf_nla_put_check(sc->nlh, sc->buflen, type, data, len))
+		return 0;
+	return ctf_as_too_long(sc);
+}
+
+int ctf_as_put_u32(struct ctf_ascan *sc, uint16_t type, uint32_t v)
+{
+	return ctf_as_put(sc, type, sizeof(v), &v);
+}
+
 int ctf_as_too_long(struct ctf_ascan *sc)
 {
 	ctf_err_setn(sc->err, -EMSGSIZE, "action list too long: it does not fit in %zu bytes",
 		     sc->buflen - CTF_NLMSG_HDRLEN);
 	ctf_err_hint(sc->err, "a netlink attribute holds at most 65535 bytes; use fewer actions");
 	return -EMSGSIZE;
-}
-
-int ctf_as_put(struct ctf_ascan *sc, uint16_t type, size_t len, const void *data)
-{
-	struct nlmsghdr *nlh = sc->nlh;
-	struct nlattr *a;
-
-	/*
-	 * mnl_attr_put_check(), inline: most actions are one small attribute
-	 * and the out-of-line libmnl calls (check, put, tail, payload) plus
-	 * memset cost more than the copy. Same bound check and header; the
-	 * padding is zeroed (libmnl 1.0.4 leaves it as it was).
-	 */
-	if (len > UINT16_MAX - CTF_NLA_HDRLEN ||
-	    nlh->nlmsg_len + CTF_NLA_HDRLEN + CTF_NLA_ALIGN(len) > sc->buflen)
-		return ctf_as_too_long(sc);
-	a = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(nlh->nlmsg_len));
-	a->nla_type = type;
-	a->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
-	if (len & 3) {
-		/* Zero the last 4-byte word first; the copy then fills its head. */
-		static const uint32_t zero;
-
-		memcpy((char *)a + CTF_NLA_HDRLEN + (len & ~(size_t)3), &zero, 4);
-	}
-	if (len > 16)
-		memcpy((char *)a + CTF_NLA_HDRLEN, data, len);
-	else	/* most action payloads are 2 to 8 bytes: no library call */
-		ctf_nla_copy_small((char *)a + CTF_NLA_HDRLEN, data, len);
-	nlh->nlmsg_len += CTF_NLA_ALIGN(a->nla_len);
-	return 0;
-}
-
-int ctf_as_put_u32(struct ctf_ascan *sc, uint16_t type, uint32_t v)
-{
-	return ctf_as_put(sc, type, sizeof(v), &v);
 }
 
 struct nlattr *ctf_as_nest_start(struct ctf_ascan *sc, uint16_t type)

@@ -54,7 +54,7 @@ _Static_assert(AT(labels_mask) == AT(labels) + 16, "labels value then mask");
 
 size_t ctf_ct_name_max(const struct ctf_ct_opt *o)
 {
-	return (size_t)ctf_act_row(&ctf_ct_attrs, o->attr)->max_len - 1;
+	return (size_t)ctf_attr_row(&ctf_ct_attrs, o->attr)->max_len - 1;
 }
 
 /* "commit, force_commit, zone=N, ..., nat(...)", from the table. */

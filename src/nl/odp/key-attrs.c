@@ -145,7 +145,7 @@ static const struct ctf_attr_desc tunnel_attrs[OVS_TUNNEL_KEY_ATTR_MAX + 1] = {
 	[OVS_TUNNEL_KEY_ATTR_OAM] = { .name = "oam", .len = 0, .kind = CTF_AK_RAW, .enc_order = 12 },
 	[OVS_TUNNEL_KEY_ATTR_GENEVE_OPTS] = { .name = "geneve", .len = CTF_LEN_VARIABLE,
 					      .kind = CTF_AK_RAW, AT(geneve_opts, 13, META),
-					      .key_size = CTF_GENEVE_OPTS_MAX },
+					      .key_size = CTF_GENEVE_OPTS_MAX, .max_len = CTF_GENEVE_OPTS_MAX },
 	[OVS_TUNNEL_KEY_ATTR_TP_SRC] = { "tp_src", 2, CTF_AK_SCALAR, 0, FIELDS(f_tun_tp_src),
 					 AT(tun_tp_src, 10, META) },
 	[OVS_TUNNEL_KEY_ATTR_TP_DST] = { "tp_dst", 2, CTF_AK_SCALAR, 0, FIELDS(f_tun_tp_dst),
@@ -192,7 +192,8 @@ static const struct ctf_attr_desc nsh_attrs[OVS_NSH_KEY_ATTR_MAX + 1] = {
 	[OVS_NSH_KEY_ATTR_MD1] = { "md1", sizeof(struct ovs_nsh_key_md1), CTF_AK_STRUCT, 0,
 				   FIELDS(f_nsh_md1), AT(nsh_md1, 0, L3) },
 	[OVS_NSH_KEY_ATTR_MD2] = { .name = "md2", .len = CTF_LEN_VARIABLE, .kind = CTF_AK_RAW,
-				   AT(nsh_md2, 0, L3), .key_size = CTF_NSH_MD2_MAX },
+				   AT(nsh_md2, 0, L3), .key_size = CTF_NSH_MD2_MAX,
+				   .min_len = 1, .max_len = CTF_NSH_MD2_MAX },
 };
 
 const struct ctf_attr_table ctf_nsh_key_table = { "nsh key", OVS_NSH_KEY_ATTR_MAX, nsh_attrs };
@@ -252,7 +253,8 @@ static const struct ctf_attr_desc key_attrs[OVS_KEY_ATTR_MAX + 1] = {
 				     FIELDS(f_u32_hex), AT(recirc_id, OUT(1), FIXED) },
 	[OVS_KEY_ATTR_MPLS] = { "mpls", CTF_LEN_VARIABLE, CTF_AK_MPLS, L3, FIELDS(f_mpls),
 				AT(mpls, IN(6), L2),
-				.key_size = sizeof(((struct ctf_flow_key *)0)->mpls) },
+				.key_size = sizeof(((struct ctf_flow_key *)0)->mpls),
+				.min_len = 4, .max_len = 12 },
 	[OVS_KEY_ATTR_CT_STATE] = { .name = "ct_state", .len = 4, .kind = CTF_AK_CT_STATE,
 				    AT(ct_state, OUT(7), META) },
 	[OVS_KEY_ATTR_CT_ZONE] = { "ct_zone", 2, CTF_AK_SCALAR, 0, FIELDS(f_u16_hex),
@@ -285,29 +287,6 @@ static const struct ctf_attr_desc key_attrs[OVS_KEY_ATTR_MAX + 1] = {
 #undef L3
 
 const struct ctf_attr_table ctf_key_table = { "key", OVS_KEY_ATTR_MAX, key_attrs };
-
-const struct ctf_attr_desc *ctf_attr_table_desc(const struct ctf_attr_table *table,
-						unsigned int type)
-{
-	if (type > table->max_type || !table->attrs[type].name)
-		return NULL;
-	return &table->attrs[type];
-}
-
-const struct ctf_attr_desc *ctf_key_attr_desc(unsigned int type)
-{
-	return ctf_attr_table_desc(&ctf_key_table, type);
-}
-
-const struct ctf_attr_desc *ctf_tunnel_key_attr_desc(unsigned int type)
-{
-	return ctf_attr_table_desc(&ctf_tunnel_key_table, type);
-}
-
-const struct ctf_attr_desc *ctf_nsh_key_attr_desc(unsigned int type)
-{
-	return ctf_attr_table_desc(&ctf_nsh_key_table, type);
-}
 
 /*
  * Name -> type index: every attribute of every parsed flow goes through

@@ -160,7 +160,7 @@ KF_HIDDEN void kf_put_tunnel(struct kf *kf, const struct nlattr *attr, const str
 
 	ctf_nla_for_each_nested(a, attr) {
 		unsigned int type = ctf_nla_type(a);
-		const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(type);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_tunnel_key_table, type);
 		const struct nlattr *ma = exact ? NULL : kf_find_attr(md, mlen, type);
 		const uint8_t *k = ctf_nla_data(a);
 		size_t len = ctf_nla_len(a);
@@ -258,7 +258,7 @@ KF_HIDDEN void kf_put_nsh(struct kf *kf, const struct nlattr *attr, const struct
 	memset(&cm, 0xff, sizeof(cm));
 	ctf_nla_for_each_nested(a, attr) {
 		unsigned int type = ctf_nla_type(a);
-		const struct ctf_attr_desc *d = ctf_nsh_key_attr_desc(type);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_nsh_key_table, type);
 		const struct nlattr *ma = exact ? NULL : kf_find_attr(md, mlen, type);
 		const uint8_t *k = ctf_nla_data(a);
 		size_t len = ctf_nla_len(a);

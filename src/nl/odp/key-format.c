@@ -19,17 +19,6 @@
 
 const uint8_t kf_zeros[KF_MAXLEN];
 
-/* ctf_key_attr_desc(), inline: looked up for every attribute of every key. */
-static inline const struct ctf_attr_desc *key_desc(unsigned int type)
-{
-	const struct ctf_attr_desc *d;
-
-	if (type > OVS_KEY_ATTR_MAX || type > ctf_key_table.max_type)
-		return NULL;
-	d = &ctf_key_table.attrs[type];
-	return d->name ? d : NULL;
-}
-
 /*
  * A name from the tables (attribute, field, flag) followed by @sep (none if
  * 0). Names are short: copied inline, where ctf_str_puts() on a string
@@ -529,7 +518,7 @@ static void format_stream(struct kf *kf, const void *key, size_t key_len, const 
 		const struct nlattr *a = attr;
 		unsigned int type = ctf_nla_type(a);
 		const struct nlattr *ma = NULL;
-		const struct ctf_attr_desc *d = key_desc(type);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, type);
 
 		if (!exact)
 			ma = type <= OVS_KEY_ATTR_MAX ? by_type[type] : kf_find_attr(mask, mask_len, type);
@@ -579,5 +568,5 @@ void ctf_key_format_one(const struct nlattr *key, const struct nlattr *mask,
 	struct kf kf = { .ports = ports, .flags = flags, .out = out,
 			 .verbose = flags & CTF_FMT_VERBOSE };
 
-	format_attr(&kf, key, key_desc(ctf_nla_type(key)), mask, !mask);
+	format_attr(&kf, key, ctf_attr_row(&ctf_key_table, ctf_nla_type(key)), mask, !mask);
 }

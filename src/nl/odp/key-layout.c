@@ -20,7 +20,7 @@ static void build_order(const struct ctf_attr_table *table, unsigned int lo, uns
 
 	for (unsigned int pos = lo; pos < hi; pos++)
 		for (unsigned int t = 0; t <= table->max_type; t++)
-			if (table->attrs[t].name && table->attrs[t].enc_order == pos)
+			if (table->rows[t].name && table->rows[t].enc_order == pos)
 				out[n++] = (uint8_t)t;
 	out[n] = CTF_ENC_END;
 }
@@ -53,7 +53,7 @@ void ctf_flow_key_stages(uint8_t stage[CTF_KEY_BODY_SIZE])
 {
 	memset(stage, CTF_KS_META, CTF_KEY_BODY_SIZE);
 	for (unsigned int t = 1; t <= ctf_key_table.max_type; t++) {
-		const struct ctf_attr_desc *d = &ctf_key_table.attrs[t];
+		const struct ctf_attr_desc *d = &ctf_key_table.rows[t];
 		const struct ctf_attr_table *sub = d->nested;
 
 		if (!d->name)
@@ -62,7 +62,7 @@ void ctf_flow_key_stages(uint8_t stage[CTF_KEY_BODY_SIZE])
 			mark_row(stage, d, d->stage);
 		/* A nested row's bytes belong to its parent's stage (nsh(), tunnel()). */
 		for (unsigned int s = 0; sub && sub != &ctf_key_table && s <= sub->max_type; s++)
-			if (sub->attrs[s].name && sub->attrs[s].key_off)
-				mark_row(stage, &sub->attrs[s], d->stage);
+			if (sub->rows[s].name && sub->rows[s].key_off)
+				mark_row(stage, &sub->rows[s], d->stage);
 	}
 }

@@ -31,8 +31,8 @@ static int nsh_md2(struct kp *kp, struct nsh_text *t)
 
 static int nsh_item(struct kp *kp, struct nsh_text *t)
 {
-	const struct ctf_attr_desc *base = ctf_nsh_key_attr_desc(OVS_NSH_KEY_ATTR_BASE);
-	const struct ctf_attr_desc *md1 = ctf_nsh_key_attr_desc(OVS_NSH_KEY_ATTR_MD1);
+	const struct ctf_attr_desc *base = ctf_attr_row(&ctf_nsh_key_table, OVS_NSH_KEY_ATTR_BASE);
+	const struct ctf_attr_desc *md1 = ctf_attr_row(&ctf_nsh_key_table, OVS_NSH_KEY_ATTR_MD1);
 	const struct ctf_field_desc *fd;
 	const char *name;
 	size_t len;

@@ -209,7 +209,7 @@ static int tun_field(struct kp *kp, struct tun_text *t)
 	if ((r = kp_field_name(kp, "tunnel", &name, &n)))
 		return r;
 	for (type = 0; type <= OVS_TUNNEL_KEY_ATTR_MAX; type++) {
-		d = ctf_tunnel_key_attr_desc(type);
+		d = ctf_attr_row(&ctf_tunnel_key_table, type);
 		if (d && d->kind == CTF_AK_SCALAR && ctf_lex_name_eq(d->name, name, n))
 			break;
 	}
@@ -294,7 +294,7 @@ static int tun_emit_one(struct kp *kp, const struct tun_text *t, uint16_t type)
 		if (!(t->given & (1u << type)))
 			return 0;
 		return kp_emit(kp, type, t->v[type], t->m[type],
-			       (size_t)ctf_tunnel_key_attr_desc(type)->len);
+			       (size_t)ctf_attr_row(&ctf_tunnel_key_table, type)->len);
 	}
 }
 

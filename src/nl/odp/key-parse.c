@@ -346,7 +346,7 @@ static void hint_key_names(struct ctf_err *err)
 
 	names[0] = '\0';
 	for (unsigned int t = 1; t <= ctf_key_table.max_type; t++) {
-		const struct ctf_attr_desc *d = &ctf_key_table.attrs[t];
+		const struct ctf_attr_desc *d = &ctf_key_table.rows[t];
 		int n;
 
 		if (!d->name || d->flags & CTF_AF_USER_ONLY)
@@ -374,7 +374,7 @@ static int kp_raw_attr(struct kp *kp, struct attrs_seen *seen, const char *name,
 	      !ctf_lex_scan_u64(&num, CTF_NUM_DEC, &t) && num == name + n &&
 	      t < NLA_F_NET_BYTEORDER &&
 	      (t > OVS_KEY_ATTR_MAX ||
-	       ctf_key_attr_desc((unsigned int)t)->flags & CTF_AF_USER_ONLY))) {
+	       ctf_attr_row(&ctf_key_table, (unsigned int)t)->flags & CTF_AF_USER_ONLY))) {
 		ctf_err_set(kp->err, "unknown key attribute `%.*s'", (int)n, name);
 		hint_key_names(kp->err);
 		return -EINVAL;

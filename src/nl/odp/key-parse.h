@@ -60,36 +60,9 @@ int kp_too_long(struct kp *kp);
 static inline int kp_put_attr(struct kp *kp, struct ctf_nlbuf *b, uint16_t type,
 			      const void *data, size_t len)
 {
-	struct nlmsghdr *nlh;
-	struct nlattr *a;
-
-	if (!b)
+	if (!b || ctf_nla_put_check(b->nlh, b->cap, type, data, len))
 		return 0;
-	/*
-	 * What mnl_attr_put_check() does, inline: every flow appends some
-	 * twenty small key and mask attributes, and the three out-of-line
-	 * libmnl calls per append were a tenth of the parse. Same bound
-	 * check, same header, and the alignment padding zeroed (as libmnl
-	 * 1.0.5+ does; 1.0.4 left stale bytes there).
-	 */
-	nlh = b->nlh;
-	if (nlh->nlmsg_len + CTF_NLA_HDRLEN + CTF_NLA_ALIGN(len) > b->cap)
-		return kp_too_long(kp);
-	a = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(nlh->nlmsg_len));
-	a->nla_type = type;
-	a->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
-	if (len & 3) {
-		/* Zero the last 4-byte word first; the copy then fills its head. */
-		static const uint32_t zero;
-
-		memcpy((char *)a + CTF_NLA_HDRLEN + (len & ~(size_t)3), &zero, 4);
-	}
-	if (len <= KP_MAXLEN)
-		ctf_nla_copy_small((uint8_t *)a + CTF_NLA_HDRLEN, data, len);
-	else
-		memcpy((char *)a + CTF_NLA_HDRLEN, data, len);
-	nlh->nlmsg_len += CTF_NLA_ALIGN(a->nla_len);
-	return 0;
+	return kp_too_long(kp);
 }
 
 int kp_nest_start(struct kp *kp, struct ctf_nlbuf *b, uint16_t type, struct nlattr **n);

@@ -24,7 +24,7 @@
 /* A key attribute this build knows and the kernel takes, or NULL. */
 static const struct ctf_attr_desc *known_key_attr(unsigned type)
 {
-	const struct ctf_attr_desc *d = ctf_key_attr_row(type);
+	const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, type);
 
 	if (!d || (d->flags & CTF_AF_USER_ONLY) || type > OVS_KEY_ATTR_MAX)
 		return NULL;
@@ -33,7 +33,7 @@ static const struct ctf_attr_desc *known_key_attr(unsigned type)
 
 static const struct ctf_attr_desc *known_tun_attr(unsigned type)
 {
-	const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(type);
+	const struct ctf_attr_desc *d = ctf_attr_row(&ctf_tunnel_key_table, type);
 
 	if (!d || !d->name || type > OVS_TUNNEL_KEY_ATTR_MAX || type == OVS_TUNNEL_KEY_ATTR_PAD)
 		return NULL;
@@ -220,7 +220,7 @@ static int decode_level(const void *data, size_t len, struct ctf_flow_key *k, in
 	/* In type order, as before, but only over the attributes present. */
 	for (uint64_t todo = present; todo; todo &= todo - 1) {
 		unsigned type = (unsigned)__builtin_ctzll(todo);
-		const struct ctf_attr_desc *d = ctf_key_attr_row(type);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, type);
 
 		a = tb[type];
 		uint16_t plen = ctf_nla_len(a);
@@ -390,7 +390,7 @@ bool ctf_flow_key_mask_is_empty(const struct ctf_flow_key *mask)
 /* Set every byte of the fixed-length field of @type in @m to @v. */
 static void fill_attr(struct ctf_flow_key *m, unsigned type, int v)
 {
-	const struct ctf_attr_desc *d = ctf_key_attr_row(type);
+	const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, type);
 	size_t len = d ? ctf_attr_copy_len(d) : 0;
 
 	if (len)
@@ -423,7 +423,7 @@ void ctf_flow_key_mask_exact(struct ctf_flow_key *mask, const struct ctf_flow_ke
 		mask->ct_state = CTF_CS_SUPPORTED_MASK;
 	if (key->attrs & CTF_KEY_BIT(OVS_KEY_ATTR_TUNNEL)) {
 		for (unsigned t = 0; t <= OVS_TUNNEL_KEY_ATTR_MAX; t++) {
-			const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(t);
+			const struct ctf_attr_desc *d = ctf_attr_row(&ctf_tunnel_key_table, t);
 
 			if (d && ctf_attr_copy_len(d) && (key->tun_attrs & CTF_TUN_BIT(t)))
 				memset((char *)mask + d->key_off, 0xff, ctf_attr_copy_len(d));
@@ -513,7 +513,7 @@ static int put_tunnel(struct key_writer *w, uint32_t present)
 	/* The rows' order: that of the kernel's own tunnel dumps. */
 	for (const uint8_t *o = ctf_key_enc_orders.tunnel; !ret && *o != CTF_ENC_END; o++) {
 		uint16_t t = *o;
-		const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(t);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_tunnel_key_table, t);
 
 		if (tun_flag_of(t)) {
 			ret = put_tun_flag(w, t);
@@ -564,7 +564,7 @@ static int put_nsh(struct key_writer *w)
 /* One attribute by its row: a plain copy, or its kind's own layout. */
 static int put_attr(struct key_writer *w, uint16_t t)
 {
-	const struct ctf_attr_desc *d = ctf_key_attr_row(t);
+	const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, t);
 
 	switch (d->kind) {
 	case CTF_AK_MPLS: {
@@ -615,7 +615,7 @@ static int put_vlan_level(struct key_writer *w, uint64_t emit, int depth)
 
 static bool field_nonzero(const struct ctf_flow_key *m, unsigned type)
 {
-	const struct ctf_attr_desc *d = ctf_key_attr_row(type);
+	const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, type);
 	const uint8_t *p = (const uint8_t *)m + d->key_off;
 	size_t len = ctf_attr_copy_len(d);
 

@@ -61,18 +61,18 @@ static uint8_t flow_proto(const struct act_ctx *c, uint8_t *mask)
 	return fam == 4 ? c->key->ipv4.ipv4_proto : fam == 6 ? c->key->ipv6.ipv6_proto : 0;
 }
 
-static int len_refused(struct act_ctx *c, const char *ns, const struct ctf_act_desc *d,
+static int len_refused(struct act_ctx *c, const char *ns, const struct ctf_attr_desc *d,
 		       const struct nlattr *a)
 {
 	int plen = ctf_nla_len(a);
 
-	if (d->len >= 0)
-		ctf_err_set(c->err, "%s%s%s is %d bytes, the kernel wants exactly %d", ns,
-			    *ns ? " option " : "", d->name, plen, d->len);
-	else if (d->len == CTF_ACT_FLAG)
+	if (d->len == 0)
 		ctf_err_set(c->err, "%s%s%s is a flag but carries %d bytes", ns, *ns ? " option " : "",
 			    d->name, plen);
-	else if (d->len == CTF_ACT_STRZ)
+	else if (d->len > 0)
+		ctf_err_set(c->err, "%s%s%s is %d bytes, the kernel wants exactly %d", ns,
+			    *ns ? " option " : "", d->name, plen, d->len);
+	else if (d->len == CTF_LEN_STRZ)
 		ctf_err_set(c->err, "%s%s%s must be a NUL-terminated string of %u..%u bytes (got %d)", ns,
 			    *ns ? " option " : "", d->name, d->min_len, d->max_len, plen);
 	else
@@ -90,14 +90,14 @@ static int check_nat_nest(struct act_ctx *c, const struct nlattr *nat)
 	if (!ctf_attr_stream_ok(ctf_nla_data(nat), ctf_nla_len(nat)))
 		return ctf_err_set(c->err, "ct(nat(...)) has a truncated attribute");
 	ctf_nla_for_each_nested(a, nat) {
-		const struct ctf_act_desc *d = ctf_act_row(&ctf_nat_attrs, ctf_nla_type(a));
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_nat_attrs, ctf_nla_type(a));
 
 		if (!d) {
 			ctf_err_set(c->err, "ct(nat(...)) has an unknown option type %u", ctf_nla_type(a));
 			ctf_err_hint(c->err, "use src/dst[=ADDR[-ADDR][:PORT[-PORT]]], persistent, hash, random");
 			return -EINVAL;
 		}
-		if (!ctf_act_len_ok(&ctf_nat_attrs, a))
+		if (!ctf_attr_len_ok(&ctf_nat_attrs, a))
 			return len_refused(c, "nat", d, a);
 	}
 	return 0;
@@ -113,7 +113,7 @@ static int check_ct(struct act_ctx *c, const struct nlattr *ct)
 		return ctf_err_set(err, "ct() has a truncated attribute");
 	ctf_nla_for_each_nested(a, ct) {
 		unsigned t = ctf_nla_type(a);
-		const struct ctf_act_desc *d = ctf_act_row(&ctf_ct_attrs, t);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_ct_attrs, t);
 
 		if (!d) {
 			char help[256];
@@ -122,7 +122,7 @@ static int check_ct(struct act_ctx *c, const struct nlattr *ct)
 			ctf_err_hint(err, "use %s", ctf_ct_options_help(help, sizeof(help)));
 			return -EINVAL;
 		}
-		if (!ctf_act_len_ok(&ctf_ct_attrs, a))
+		if (!ctf_attr_len_ok(&ctf_ct_attrs, a))
 			return len_refused(c, "ct", d, a);
 		if (t == OVS_CT_ATTR_NAT) {
 			int ret = check_nat_nest(c, a);
@@ -232,7 +232,7 @@ static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 
 	kn = settable_name(t);
 	if (!kn) {
-		const struct ctf_attr_desc *kd = ctf_key_attr_desc(t);
+		const struct ctf_attr_desc *kd = ctf_attr_row(&ctf_key_table, t);
 
 		if (kd && kd->name)
 			ctf_err_set(err, "%s(%s(...)): the kernel cannot set %s()", an, kd->name, kd->name);
@@ -247,7 +247,8 @@ static int check_set(struct act_ctx *c, const struct nlattr *set, bool masked)
 		return -EINVAL;
 	}
 	/* Fixed sizes from the key table (nested/variable ones are not checked here). */
-	int want = ctf_key_attr_desc(t)->len > 0 ? ctf_key_attr_desc(t)->len : 0;
+	const struct ctf_attr_desc *kd = ctf_attr_row(&ctf_key_table, t);
+	int want = kd->len > 0 ? kd->len : 0;
 	if (want && plen != (masked ? 2 * want : want)) {
 		ctf_err_set(err, "%s(%s(...)) is %d bytes, the kernel wants %d", an, kn, plen,
 			    masked ? 2 * want : want);
@@ -321,7 +322,7 @@ static uint32_t required_subattrs(unsigned action)
 	}
 }
 
-static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const struct ctf_act_desc *d,
+static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const struct ctf_attr_desc *d,
 			      int depth)
 {
 	const struct nlattr *sub;
@@ -332,13 +333,13 @@ static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const s
 	if (!ctf_attr_stream_ok(ctf_nla_data(a), ctf_nla_len(a)))
 		return ctf_err_set(c->err, "%s() has a truncated attribute", d->name);
 	ctf_nla_for_each_nested(sub, a) {
-		const struct ctf_act_desc *sd = ctf_act_row(d->nested, ctf_nla_type(sub));
+		const struct ctf_attr_desc *sd = ctf_attr_row(d->nested, ctf_nla_type(sub));
 
 		if (!sd) {
 			ctf_err_set(c->err, "%s() has an unknown attribute type %u", d->name, ctf_nla_type(sub));
 			return -EINVAL;
 		}
-		if (!ctf_act_len_ok(d->nested, sub))
+		if (!ctf_attr_len_ok(d->nested, sub))
 			return len_refused(c, d->name, sd, sub);
 		if (ctf_nla_type(sub) < 32)
 			seen |= 1u << ctf_nla_type(sub);
@@ -352,7 +353,7 @@ static int check_nested_lists(struct act_ctx *c, const struct nlattr *a, const s
 	if ((seen & need) != need) {
 		for (unsigned t = 0; t < 32; t++)
 			if ((need & ~seen) & (1u << t)) {
-				const struct ctf_act_desc *md = ctf_act_row(d->nested, t);
+				const struct ctf_attr_desc *md = ctf_attr_row(d->nested, t);
 
 				ctf_err_set(c->err, "%s() lacks its %s part, which the kernel requires", d->name,
 					    md ? md->name : "?");
@@ -375,7 +376,7 @@ static int check_output(struct act_ctx *c, const struct nlattr *a)
 	return 0;
 }
 
-static int check_userspace(struct act_ctx *c, const struct nlattr *a, const struct ctf_act_desc *d, int depth)
+static int check_userspace(struct act_ctx *c, const struct nlattr *a, const struct ctf_attr_desc *d, int depth)
 {
 	struct ctf_err *err = c->err;
 	const void *p = ctf_nla_data(a);
@@ -470,7 +471,7 @@ static int check_psample(struct act_ctx *c, const struct nlattr *a)
 }
 
 /* push_mpls and add_mpls both start with lse, then the EtherType. */
-static int check_push_mpls(struct act_ctx *c, const struct nlattr *a, const struct ctf_act_desc *d)
+static int check_push_mpls(struct act_ctx *c, const struct nlattr *a, const struct ctf_attr_desc *d)
 {
 	struct ctf_err *err = c->err;
 	const void *p = ctf_nla_data(a);
@@ -492,14 +493,14 @@ static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, in
 {
 	struct ctf_err *err = c->err;
 	unsigned t = ctf_nla_type(a);
-	const struct ctf_act_desc *d = ctf_act_row(&ctf_action_attrs, t);
+	const struct ctf_attr_desc *d = ctf_attr_row(&ctf_action_attrs, t);
 
 	if (!d) {
 		ctf_err_set(err, "action type %u is unknown", t);
 		ctf_err_hint(err, "remove it; the kernel refuses unknown actions");
 		return -EINVAL;
 	}
-	if (!ctf_act_len_ok(&ctf_action_attrs, a))
+	if (!ctf_attr_len_ok(&ctf_action_attrs, a))
 		return len_refused(c, "", d, a);
 
 	switch (t) {
@@ -558,7 +559,7 @@ static int check_action(struct act_ctx *c, const struct nlattr *a, bool last, in
 	case OVS_ACTION_ATTR_PSAMPLE:
 		return check_psample(c, a);
 	default:
-		if (d->len == CTF_ACT_NESTED && d->nested)
+		if (d->len == CTF_LEN_NESTED && d->nested)
 			return check_nested_lists(c, a, d, depth);
 		return 0;
 	}

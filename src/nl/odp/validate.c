@@ -36,7 +36,7 @@ struct stream_info {
 
 static const char *attr_name(unsigned type)
 {
-	const struct ctf_attr_desc *d = ctf_key_attr_desc(type);
+	const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, type);
 
 	return d && d->name ? d->name : "?";
 }
@@ -89,7 +89,7 @@ static int check_tunnel(const struct nlattr *nest, bool is_mask, struct ctf_err 
 
 	for (a = data; ctf_nla_ok(a, rem); rem -= MNL_ALIGN(a->nla_len), a = ctf_nla_next(a)) {
 		unsigned t = ctf_nla_type(a);
-		const struct ctf_attr_desc *d = ctf_tunnel_key_attr_desc(t);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_tunnel_key_table, t);
 		int plen = ctf_nla_len(a);
 
 		if (!d || !d->name || t > OVS_TUNNEL_KEY_ATTR_MAX) {
@@ -154,7 +154,7 @@ static int check_nsh(const struct nlattr *nest, struct ctf_err *err)
 	for (a = ctf_nla_data(nest); ctf_nla_ok(a, rem);
 	     rem -= MNL_ALIGN(a->nla_len), a = ctf_nla_next(a)) {
 		unsigned t = ctf_nla_type(a);
-		const struct ctf_attr_desc *d = ctf_nsh_key_attr_desc(t);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_nsh_key_table, t);
 		int plen = ctf_nla_len(a);
 
 		if (!d || !d->name) {
@@ -260,7 +260,7 @@ static int check_level(const void *data, size_t len, bool is_mask, int depth,
 
 	for (a = data; ctf_nla_ok(a, rem); rem -= MNL_ALIGN(a->nla_len), a = ctf_nla_next(a)) {
 		unsigned t = ctf_nla_type(a);
-		const struct ctf_attr_desc *d = ctf_key_attr_row(t);
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, t);
 		int plen = ctf_nla_len(a);
 
 		if (t == 0 || t > OVS_KEY_ATTR_MAX || !d) {
