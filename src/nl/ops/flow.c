@@ -45,37 +45,11 @@ static size_t req_attr_size(const struct ctf_flow_req *req)
 	       CTF_NLA_ALIGN(req->mask_len) + CTF_NLA_ALIGN(req->actions_len) + 3 * CTF_NLA_HDRLEN + 8;
 }
 
-/*
- * mnl_attr_put_check(), inline: same bound, header and length; the padding
- * is zeroed (as libmnl 1.0.5+ does). add-flows encodes three streams and a
- * UFID per flow, and the chained library calls (check, put, tail, payload,
- * memcpy) cost about as much as the copies.
- */
-static bool put_bytes(struct nlmsghdr *nlh, size_t buflen, uint16_t type, const void *data,
-		      size_t len)
-{
-	struct nlattr *a;
-
-	if (nlh->nlmsg_len + CTF_NLA_HDRLEN + CTF_NLA_ALIGN(len) > buflen)
-		return false;
-	a = (struct nlattr *)((char *)nlh + CTF_NLA_ALIGN(nlh->nlmsg_len));
-	a->nla_type = type;
-	a->nla_len = (uint16_t)(CTF_NLA_HDRLEN + len);
-	if (len)
-		memcpy((char *)a + CTF_NLA_HDRLEN, data, len);
-	if (len & 3)
-		memset((char *)a + CTF_NLA_HDRLEN + len, 0, CTF_NLA_ALIGN(len) - len);
-	nlh->nlmsg_len += CTF_NLA_ALIGN(a->nla_len);
-	return true;
-}
-
 static bool put_nest_bytes(struct nlmsghdr *nlh, size_t buflen, uint16_t type,
 			   const void *data, size_t len)
 {
 	/* Nested streams are already encoded: copy them as the nest's payload. */
-	if (len > UINT16_MAX - CTF_NLA_HDRLEN)
-		return false;
-	return put_bytes(nlh, buflen, type | NLA_F_NESTED, data, len);
+	return ctf_nla_put_check(nlh, buflen, type | NLA_F_NESTED, data, len);
 }
 
 /* Append the attributes of @req for @op to @nlh; false if they do not fit. */
@@ -95,7 +69,7 @@ static bool put_flow_attrs(struct nlmsghdr *nlh, size_t buflen, enum ctf_flow_op
 	    !put_nest_bytes(nlh, buflen, OVS_FLOW_ATTR_ACTIONS, req->actions, req->actions_len))
 		return false;
 	if (req->ufid &&
-	    !put_bytes(nlh, buflen, OVS_FLOW_ATTR_UFID, req->ufid->b, sizeof(req->ufid->b)))
+	    !ctf_nla_put_check(nlh, buflen, OVS_FLOW_ATTR_UFID, req->ufid->b, sizeof(req->ufid->b)))
 		return false;
 	if (req->ufid_flags &&
 	    !mnl_attr_put_u32_check(nlh, buflen, OVS_FLOW_ATTR_UFID_FLAGS, req->ufid_flags))
