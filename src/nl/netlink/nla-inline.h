@@ -187,6 +187,8 @@ static inline bool ctf_nla_put_check(struct nlmsghdr *nlh, size_t cap, uint16_t 
 static inline bool ctf_attr_rule_len_ok(const struct ctf_attr_rule *r, const void *data,
 					size_t len, bool whole)
 {
+	if (r->len >= 0)	/* most rows: a byte count, tested first */
+		return len == (size_t)r->len;
 	switch (r->len) {
 	case CTF_LEN_NESTED:
 		return !whole || len == 0 || len >= CTF_NLA_HDRLEN;
@@ -199,7 +201,7 @@ static inline bool ctf_attr_rule_len_ok(const struct ctf_attr_rule *r, const voi
 	case CTF_LEN_IP:
 		return len == 4 || len == 16;
 	default:
-		return len == (size_t)r->len;
+		return false;
 	}
 }
 
