@@ -11,5 +11,6 @@ ctflowinclude_HEADERS = \
 	include/ctflow/flow.h \
 	$(NULL)
 ctflowinclude_HEADERS += include/ctflow/nlsock.h include/ctflow/dp.h
+ctflowinclude_HEADERS += include/ctflow/attr-rule.h
 ctflowinclude_HEADERS += include/ctflow/match.h
 ctflowinclude_HEADERS += include/ctflow/monitor.h

@@ -24,9 +24,9 @@
  *   and mnl_attr_nest_end()) into a buffer from ctf_genl_req_init(),
  *   ctf_nlmsg_req_init() or a batch. (Two measured exceptions write in place:
  *   flow.c's put_bytes() for add-flows' speed, ctf_ct_limit_put()'s records.)
- * - read them with a struct ctf_attr_rule table and ctf_attrs_parse() (or
- *   ctf_attrs_parse_nested() / ctf_attrs_parse_stream()), one table per
- *   attribute namespace, then take the values of the attributes the table has
+ * - read them with a struct ctf_attr_rule table (ctflow/attr-rule.h) and
+ *   ctf_attrs_parse() (or ctf_attrs_parse_nested() /
+ *   ctf_attrs_parse_stream()), one table per attribute namespace, then take the values of the attributes the table has
  *   checked with the ctf_nla_* getters (the library's private
  *   src/nl/netlink/nla-inline.h; users of the installed library use libmnl's
  *   mnl_attr_get_*()). ctf_attr_walk() where a message is a list rather than
@@ -44,6 +44,7 @@
 #include <linux/netlink.h>
 #include <linux/openvswitch.h>
 
+#include "ctflow/attr-rule.h"
 #include "ctflow/util.h"
 
 struct ctf_nlsock;	/* opaque: a NETLINK_GENERIC socket + its family cache */
@@ -144,31 +145,12 @@ const struct ovs_header *ctf_genl_ovs_header(const struct nlmsghdr *nlh);
 int ctf_err_from_ack(const struct nlmsghdr *nlh, struct ctf_err *err);
 
 /*
- * Table-driven decoding of reply attributes: one static table per attribute
- * namespace, indexed by type, says what each attribute must look like.
- * Attributes the table does not know (newer kernels) are skipped; a known
- * one with a bad length makes the whole message -EBADMSG.
+ * Table-driven decoding of reply attributes: one static table of struct
+ * ctf_attr_rule (ctflow/attr-rule.h) per attribute namespace, indexed by
+ * type, says what each attribute must look like. Attributes the table does
+ * not know (newer kernels; rows without a name) are skipped; a known one
+ * with a bad length makes the whole message -EBADMSG.
  */
-enum ctf_attr_kind {
-	CTF_ATTR_UNUSED = 0,	/* not decoded */
-	CTF_ATTR_FLAG,		/* no payload */
-	CTF_ATTR_U8,
-	CTF_ATTR_U16,
-	CTF_ATTR_U32,
-	CTF_ATTR_U64,
-	CTF_ATTR_STRING,	/* NUL-terminated, at most @len bytes with the NUL (0 = any) */
-	CTF_ATTR_STRUCT,	/* at least @len bytes (older kernels may send less: see @min) */
-	CTF_ATTR_U32_ARRAY,	/* non-empty, a multiple of 4 bytes */
-	CTF_ATTR_NESTED,
-	CTF_ATTR_BINARY,	/* exactly @len bytes (0 = any length) */
-};
-
-struct ctf_attr_rule {
-	enum ctf_attr_kind kind;
-	uint16_t len;
-	const char *name;	/* for messages */
-};
-
 struct nlattr;
 /*
  * Fill @tb[0..@max_type] with the attributes of a genl message whose payload

@@ -23,10 +23,10 @@
 #include "common.h"
 
 static const struct ctf_attr_rule rules[5] = {
-	[1] = { CTF_ATTR_BINARY, 4, "addr" },
-	[2] = { CTF_ATTR_BINARY, 0, "labels" },
-	[3] = { CTF_ATTR_NESTED, 0, "nest" },
-	[4] = { CTF_ATTR_U8, 0, "num" },
+	[1] = CTF_RULE_BYTES("addr", 4),
+	[2] = CTF_RULE_VAR("labels", 0, UINT16_MAX),
+	[3] = CTF_RULE_NESTED("nest"),
+	[4] = CTF_RULE_U8("num"),
 };
 
 /* Attributes into @buf with libmnl, through a scratch message header. */
@@ -167,7 +167,7 @@ struct families {
 static int decode_family(const struct nlmsghdr *nlh, void *item)
 {
 	static const struct ctf_attr_rule ctrl_rules[CTRL_ATTR_FAMILY_NAME + 1] = {
-		[CTRL_ATTR_FAMILY_NAME] = { CTF_ATTR_STRING, GENL_NAMSIZ, "family_name" },
+		[CTRL_ATTR_FAMILY_NAME] = CTF_RULE_STRZ("family_name", GENL_NAMSIZ),
 	};
 	const struct nlattr *tb[CTRL_ATTR_FAMILY_NAME + 1];
 	char *name = item;

@@ -260,11 +260,11 @@ END_TEST
 /* ---- table-driven attribute checks -------------------------------------- */
 
 static const struct ctf_attr_rule test_rules[6] = {
-	[1] = { CTF_ATTR_U32, 0, "a" },
-	[2] = { CTF_ATTR_STRING, 8, "name" },
-	[3] = { CTF_ATTR_STRUCT, 16, "blob" },
-	[4] = { CTF_ATTR_U32_ARRAY, 0, "pids" },
-	[5] = { CTF_ATTR_FLAG, 0, "flag" },
+	[1] = CTF_RULE_U32("a"),
+	[2] = CTF_RULE_STRZ("name", 8),
+	[3] = CTF_RULE_MIN("blob", 16),
+	[4] = CTF_RULE_U32_ARRAY("pids"),
+	[5] = CTF_RULE_FLAG("flag"),
 };
 
 START_TEST(attr_rules_check_lengths)
@@ -301,6 +301,12 @@ START_TEST(attr_rules_check_lengths)
 	ck_assert_int_eq(ctf_attrs_parse(nlh, CTF_OVS_ATTR_OFFSET, test_rules, 5, tb), -EBADMSG);
 	nlh = make_reply(1, 0);
 	mnl_attr_put(nlh, 4, 6, pids);	/* not a multiple of 4 */
+	ck_assert_int_eq(ctf_attrs_parse(nlh, CTF_OVS_ATTR_OFFSET, test_rules, 5, tb), -EBADMSG);
+	nlh = make_reply(1, 0);
+	mnl_attr_put(nlh, 4, 0, NULL);	/* an empty array */
+	ck_assert_int_eq(ctf_attrs_parse(nlh, CTF_OVS_ATTR_OFFSET, test_rules, 5, tb), -EBADMSG);
+	nlh = make_reply(1, 0);
+	mnl_attr_put(nlh, 5, 1, "");	/* a flag with a payload */
 	ck_assert_int_eq(ctf_attrs_parse(nlh, CTF_OVS_ATTR_OFFSET, test_rules, 5, tb), -EBADMSG);
 	nlh = make_reply(1, 0);
 	nlh->nlmsg_len = NLMSG_HDRLEN + 2;	/* shorter than the fixed headers */

@@ -5,7 +5,7 @@
  * Decoding is driven by one table per attribute namespace (top level, tuple,
  * ip, proto, counters, timestamp, protoinfo, tcp, sctp, helper, stats) of
  * struct ctf_attr_rule, the type every family's replies are read with: the
- * table says which type and length each attribute must have, and
+ * table says which length each attribute must have, and
  * ctf_attrs_parse_stream() checks every attribute against it before anything
  * is read, so a short or malformed attribute is refused by name instead of
  * being read past its end. Attributes newer than our table are ignored: a
@@ -39,87 +39,87 @@ struct ct_attr_ns {
 #define CT_NS(n, table) { n, table, CTF_ARRAY_SIZE(table) - 1 }
 
 static const struct ctf_attr_rule ct_top_attrs[CTA_LABELS + 1] = {
-	[CTA_TUPLE_ORIG] = { CTF_ATTR_NESTED, 0, "tuple_orig" },
-	[CTA_TUPLE_REPLY] = { CTF_ATTR_NESTED, 0, "tuple_reply" },
-	[CTA_STATUS] = { CTF_ATTR_U32, 0, "status" },
-	[CTA_PROTOINFO] = { CTF_ATTR_NESTED, 0, "protoinfo" },
-	[CTA_HELP] = { CTF_ATTR_NESTED, 0, "help" },
-	[CTA_TIMEOUT] = { CTF_ATTR_U32, 0, "timeout" },
-	[CTA_MARK] = { CTF_ATTR_U32, 0, "mark" },
-	[CTA_COUNTERS_ORIG] = { CTF_ATTR_NESTED, 0, "counters_orig" },
-	[CTA_COUNTERS_REPLY] = { CTF_ATTR_NESTED, 0, "counters_reply" },
-	[CTA_USE] = { CTF_ATTR_U32, 0, "use" },
-	[CTA_ID] = { CTF_ATTR_U32, 0, "id" },
-	[CTA_TUPLE_MASTER] = { CTF_ATTR_NESTED, 0, "tuple_master" },
-	[CTA_ZONE] = { CTF_ATTR_U16, 0, "zone" },
-	[CTA_TIMESTAMP] = { CTF_ATTR_NESTED, 0, "timestamp" },
-	[CTA_LABELS] = { CTF_ATTR_BINARY, 0, "labels" },
+	[CTA_TUPLE_ORIG] = CTF_RULE_NESTED("tuple_orig"),
+	[CTA_TUPLE_REPLY] = CTF_RULE_NESTED("tuple_reply"),
+	[CTA_STATUS] = CTF_RULE_U32("status"),
+	[CTA_PROTOINFO] = CTF_RULE_NESTED("protoinfo"),
+	[CTA_HELP] = CTF_RULE_NESTED("help"),
+	[CTA_TIMEOUT] = CTF_RULE_U32("timeout"),
+	[CTA_MARK] = CTF_RULE_U32("mark"),
+	[CTA_COUNTERS_ORIG] = CTF_RULE_NESTED("counters_orig"),
+	[CTA_COUNTERS_REPLY] = CTF_RULE_NESTED("counters_reply"),
+	[CTA_USE] = CTF_RULE_U32("use"),
+	[CTA_ID] = CTF_RULE_U32("id"),
+	[CTA_TUPLE_MASTER] = CTF_RULE_NESTED("tuple_master"),
+	[CTA_ZONE] = CTF_RULE_U16("zone"),
+	[CTA_TIMESTAMP] = CTF_RULE_NESTED("timestamp"),
+	[CTA_LABELS] = CTF_RULE_VAR("labels", 0, UINT16_MAX),
 };
 
 static const struct ctf_attr_rule ct_tuple_attrs[CTA_TUPLE_ZONE + 1] = {
-	[CTA_TUPLE_IP] = { CTF_ATTR_NESTED, 0, "ip" },
-	[CTA_TUPLE_PROTO] = { CTF_ATTR_NESTED, 0, "proto" },
-	[CTA_TUPLE_ZONE] = { CTF_ATTR_U16, 0, "zone" },
+	[CTA_TUPLE_IP] = CTF_RULE_NESTED("ip"),
+	[CTA_TUPLE_PROTO] = CTF_RULE_NESTED("proto"),
+	[CTA_TUPLE_ZONE] = CTF_RULE_U16("zone"),
 };
 
 static const struct ctf_attr_rule ct_ip_attrs[CTA_IP_V6_DST + 1] = {
-	[CTA_IP_V4_SRC] = { CTF_ATTR_BINARY, 4, "v4_src" },
-	[CTA_IP_V4_DST] = { CTF_ATTR_BINARY, 4, "v4_dst" },
-	[CTA_IP_V6_SRC] = { CTF_ATTR_BINARY, 16, "v6_src" },
-	[CTA_IP_V6_DST] = { CTF_ATTR_BINARY, 16, "v6_dst" },
+	[CTA_IP_V4_SRC] = CTF_RULE_BYTES("v4_src", 4),
+	[CTA_IP_V4_DST] = CTF_RULE_BYTES("v4_dst", 4),
+	[CTA_IP_V6_SRC] = CTF_RULE_BYTES("v6_src", 16),
+	[CTA_IP_V6_DST] = CTF_RULE_BYTES("v6_dst", 16),
 };
 
 static const struct ctf_attr_rule ct_proto_attrs[CTA_PROTO_ICMPV6_CODE + 1] = {
-	[CTA_PROTO_NUM] = { CTF_ATTR_U8, 0, "num" },
-	[CTA_PROTO_SRC_PORT] = { CTF_ATTR_U16, 0, "src_port" },
-	[CTA_PROTO_DST_PORT] = { CTF_ATTR_U16, 0, "dst_port" },
-	[CTA_PROTO_ICMP_ID] = { CTF_ATTR_U16, 0, "icmp_id" },
-	[CTA_PROTO_ICMP_TYPE] = { CTF_ATTR_U8, 0, "icmp_type" },
-	[CTA_PROTO_ICMP_CODE] = { CTF_ATTR_U8, 0, "icmp_code" },
-	[CTA_PROTO_ICMPV6_ID] = { CTF_ATTR_U16, 0, "icmpv6_id" },
-	[CTA_PROTO_ICMPV6_TYPE] = { CTF_ATTR_U8, 0, "icmpv6_type" },
-	[CTA_PROTO_ICMPV6_CODE] = { CTF_ATTR_U8, 0, "icmpv6_code" },
+	[CTA_PROTO_NUM] = CTF_RULE_U8("num"),
+	[CTA_PROTO_SRC_PORT] = CTF_RULE_U16("src_port"),
+	[CTA_PROTO_DST_PORT] = CTF_RULE_U16("dst_port"),
+	[CTA_PROTO_ICMP_ID] = CTF_RULE_U16("icmp_id"),
+	[CTA_PROTO_ICMP_TYPE] = CTF_RULE_U8("icmp_type"),
+	[CTA_PROTO_ICMP_CODE] = CTF_RULE_U8("icmp_code"),
+	[CTA_PROTO_ICMPV6_ID] = CTF_RULE_U16("icmpv6_id"),
+	[CTA_PROTO_ICMPV6_TYPE] = CTF_RULE_U8("icmpv6_type"),
+	[CTA_PROTO_ICMPV6_CODE] = CTF_RULE_U8("icmpv6_code"),
 };
 
 static const struct ctf_attr_rule ct_counters_attrs[CTA_COUNTERS32_BYTES + 1] = {
-	[CTA_COUNTERS_PACKETS] = { CTF_ATTR_U64, 0, "packets" },
-	[CTA_COUNTERS_BYTES] = { CTF_ATTR_U64, 0, "bytes" },
-	[CTA_COUNTERS32_PACKETS] = { CTF_ATTR_U32, 0, "packets32" },
-	[CTA_COUNTERS32_BYTES] = { CTF_ATTR_U32, 0, "bytes32" },
+	[CTA_COUNTERS_PACKETS] = CTF_RULE_U64("packets"),
+	[CTA_COUNTERS_BYTES] = CTF_RULE_U64("bytes"),
+	[CTA_COUNTERS32_PACKETS] = CTF_RULE_U32("packets32"),
+	[CTA_COUNTERS32_BYTES] = CTF_RULE_U32("bytes32"),
 };
 
 static const struct ctf_attr_rule ct_tstamp_attrs[CTA_TIMESTAMP_STOP + 1] = {
-	[CTA_TIMESTAMP_START] = { CTF_ATTR_U64, 0, "start" },
-	[CTA_TIMESTAMP_STOP] = { CTF_ATTR_U64, 0, "stop" },
+	[CTA_TIMESTAMP_START] = CTF_RULE_U64("start"),
+	[CTA_TIMESTAMP_STOP] = CTF_RULE_U64("stop"),
 };
 
 static const struct ctf_attr_rule ct_protoinfo_attrs[CTA_PROTOINFO_SCTP + 1] = {
-	[CTA_PROTOINFO_TCP] = { CTF_ATTR_NESTED, 0, "tcp" },
-	[CTA_PROTOINFO_SCTP] = { CTF_ATTR_NESTED, 0, "sctp" },
+	[CTA_PROTOINFO_TCP] = CTF_RULE_NESTED("tcp"),
+	[CTA_PROTOINFO_SCTP] = CTF_RULE_NESTED("sctp"),
 };
 
 static const struct ctf_attr_rule ct_tcp_attrs[CTA_PROTOINFO_TCP_FLAGS_REPLY + 1] = {
-	[CTA_PROTOINFO_TCP_STATE] = { CTF_ATTR_U8, 0, "state" },
-	[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] = { CTF_ATTR_U8, 0, "wscale_orig" },
-	[CTA_PROTOINFO_TCP_WSCALE_REPLY] = { CTF_ATTR_U8, 0, "wscale_reply" },
+	[CTA_PROTOINFO_TCP_STATE] = CTF_RULE_U8("state"),
+	[CTA_PROTOINFO_TCP_WSCALE_ORIGINAL] = CTF_RULE_U8("wscale_orig"),
+	[CTA_PROTOINFO_TCP_WSCALE_REPLY] = CTF_RULE_U8("wscale_reply"),
 	/* struct nf_ct_tcp_flags { u8 flags; u8 mask; } */
-	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] = { CTF_ATTR_BINARY, 2, "flags_orig" },
-	[CTA_PROTOINFO_TCP_FLAGS_REPLY] = { CTF_ATTR_BINARY, 2, "flags_reply" },
+	[CTA_PROTOINFO_TCP_FLAGS_ORIGINAL] = CTF_RULE_BYTES("flags_orig", 2),
+	[CTA_PROTOINFO_TCP_FLAGS_REPLY] = CTF_RULE_BYTES("flags_reply", 2),
 };
 
 static const struct ctf_attr_rule ct_sctp_attrs[CTA_PROTOINFO_SCTP_VTAG_REPLY + 1] = {
-	[CTA_PROTOINFO_SCTP_STATE] = { CTF_ATTR_U8, 0, "state" },
-	[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL] = { CTF_ATTR_U32, 0, "vtag_orig" },
-	[CTA_PROTOINFO_SCTP_VTAG_REPLY] = { CTF_ATTR_U32, 0, "vtag_reply" },
+	[CTA_PROTOINFO_SCTP_STATE] = CTF_RULE_U8("state"),
+	[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL] = CTF_RULE_U32("vtag_orig"),
+	[CTA_PROTOINFO_SCTP_VTAG_REPLY] = CTF_RULE_U32("vtag_reply"),
 };
 
 static const struct ctf_attr_rule ct_help_attrs[CTA_HELP_NAME + 1] = {
-	[CTA_HELP_NAME] = { CTF_ATTR_STRING, 0, "name" },
+	[CTA_HELP_NAME] = CTF_RULE_STRZ("name", UINT16_MAX),
 };
 
 static const struct ctf_attr_rule ct_stats_attrs[CTA_STATS_GLOBAL_MAX_ENTRIES + 1] = {
-	[CTA_STATS_GLOBAL_ENTRIES] = { CTF_ATTR_U32, 0, "entries" },
-	[CTA_STATS_GLOBAL_MAX_ENTRIES] = { CTF_ATTR_U32, 0, "max_entries" },
+	[CTA_STATS_GLOBAL_ENTRIES] = CTF_RULE_U32("entries"),
+	[CTA_STATS_GLOBAL_MAX_ENTRIES] = CTF_RULE_U32("max_entries"),
 };
 
 static const struct ct_attr_ns ns_top = CT_NS("conntrack", ct_top_attrs);

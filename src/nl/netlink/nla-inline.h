@@ -17,6 +17,8 @@
 #include <string.h>
 #include <linux/netlink.h>
 
+#include "ctflow/attr-rule.h"
+
 /*
  * Attribute headers and payloads start on 4-byte boundaries. The mask has
  * the type of the sum, so a size_t keeps its high bits; libmnl's MNL_ALIGN()
@@ -87,7 +89,7 @@ static inline uint64_t ctf_nla_u64(const struct nlattr *a)
 	return v;
 }
 
-/* A string payload; ctf_attrs_parse()'s CTF_ATTR_STRING rule checked its NUL. */
+/* A string payload; a CTF_LEN_STRZ rule (ctf_attr_rule_len_ok()) checked its NUL. */
 static inline const char *ctf_nla_str(const struct nlattr *a)
 {
 	return (const char *)ctf_nla_data(a);
@@ -173,5 +175,34 @@ static inline bool ctf_nla_put_check(struct nlmsghdr *nlh, size_t cap, uint16_t 
 	for ((a) = (const struct nlattr *)ctf_nla_data(n);			\
 	     ctf_nla_ok((a), (const char *)(n) + (n)->nla_len - (const char *)(a));	\
 	     (a) = ctf_nla_next(a))
+
+/*
+ * Whether a payload of @len bytes at @data keeps row @r's length rule
+ * (ctflow/attr-rule.h): the one check behind the reply parser
+ * (ctf_attrs_parse_stream()) and the flow language's walkers
+ * (ctf_attr_len_ok()). @whole: a nest must hold whole attributes, so one
+ * of 1 to 3 bytes is a bad length (the reply parser's CTF_ATTRS_WHOLE).
+ * Inline: the flow walkers check every attribute of every flow.
+ */
+static inline bool ctf_attr_rule_len_ok(const struct ctf_attr_rule *r, const void *data,
+					size_t len, bool whole)
+{
+	if (r->len >= 0)	/* most rows: a byte count, tested first */
+		return len == (size_t)r->len;
+	switch (r->len) {
+	case CTF_LEN_NESTED:
+		return !whole || len == 0 || len >= CTF_NLA_HDRLEN;
+	case CTF_LEN_STRZ:
+		return len >= r->min_len && len <= r->max_len && memchr(data, '\0', len) != NULL;
+	case CTF_LEN_VARIABLE:
+		return len >= r->min_len && len <= r->max_len;
+	case CTF_LEN_U32_ARRAY:
+		return len >= r->min_len && len <= r->max_len && len % 4 == 0;
+	case CTF_LEN_IP:
+		return len == 4 || len == 16;
+	default:
+		return false;
+	}
+}
 
 #endif

@@ -136,40 +136,6 @@ int ctf_err_from_ack(const struct nlmsghdr *nlh, struct ctf_err *errp)
 
 /* ---- table-driven attribute decoding ---------------------------------- */
 
-static bool attr_ok(const struct nlattr *attr, const struct ctf_attr_rule *rule, unsigned flags)
-{
-	size_t len = ctf_nla_len(attr);
-	const char *s;
-
-	switch (rule->kind) {
-	case CTF_ATTR_UNUSED:
-		return true;
-	case CTF_ATTR_NESTED:
-		/* Whole attributes inside too: empty, or room for one header. */
-		return !(flags & CTF_ATTRS_WHOLE) || len == 0 || len >= CTF_NLA_HDRLEN;
-	case CTF_ATTR_FLAG:
-		return len == 0;
-	case CTF_ATTR_U8:
-		return len == 1;
-	case CTF_ATTR_U16:
-		return len == 2;
-	case CTF_ATTR_U32:
-		return len == 4;
-	case CTF_ATTR_U64:
-		return len == 8;
-	case CTF_ATTR_STRING:
-		s = ctf_nla_str(attr);
-		return len > 0 && s[len - 1] == '\0' && (!rule->len || len <= rule->len);
-	case CTF_ATTR_STRUCT:
-		return len >= rule->len;
-	case CTF_ATTR_U32_ARRAY:
-		return len > 0 && len % 4 == 0;
-	case CTF_ATTR_BINARY:
-		return !rule->len || len == rule->len;
-	}
-	return false;
-}
-
 /*
  * Every whole attribute of @len bytes, bounded by @len itself: libmnl's
  * walks end at the aligned length, so a message or nest whose length is not
@@ -191,9 +157,10 @@ int ctf_attrs_parse_stream(const void *data, size_t len, const struct ctf_attr_r
 	for (a = data; ctf_nla_ok(a, end - (const char *)a); a = ctf_nla_next(a)) {
 		unsigned type = ctf_nla_type(a);
 
-		if (type > max_type || rules[type].kind == CTF_ATTR_UNUSED)
+		if (type > max_type || !rules[type].name)
 			continue;
-		if (!attr_ok(a, &rules[type], flags)) {
+		if (!ctf_attr_rule_len_ok(&rules[type], ctf_nla_data(a), ctf_nla_len(a),
+					  flags & CTF_ATTRS_WHOLE)) {
 			fault->attr = a;
 			fault->rule = &rules[type];
 			return fail(-EBADMSG);

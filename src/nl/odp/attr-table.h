@@ -23,17 +23,14 @@
 #include <string.h>
 #include <linux/netlink.h>
 
+#include "ctflow/attr-rule.h"
 #include "netlink/nla-inline.h"
 
 /*
- * A row's payload length: an exact byte count (>= 0; 0 is a flag), or one
- * of these rules.
+ * A row's payload length rule is ctflow/attr-rule.h's (CTF_LEN_*); for
+ * CTF_LEN_VARIABLE the validator adds a kind's own rule where there is one
+ * (MPLS n*4, geneve n*4).
  */
-#define CTF_LEN_NESTED   (-1)	/* a nested stream of the row's @nested table */
-#define CTF_LEN_VARIABLE (-2)	/* [min_len, max_len] bytes; the validator adds a kind's
-				 * own rule where there is one (MPLS n*4, geneve n*4) */
-#define CTF_LEN_STRZ     (-3)	/* NUL-terminated string, [min_len, max_len] bytes incl. NUL */
-#define CTF_LEN_IP       (-4)	/* an IPv4 or an IPv6 address: 4 or 16 bytes, nothing between */
 
 /* How a field's value (and mask) is written and read. */
 enum ctf_field_style {
@@ -93,12 +90,19 @@ enum ctf_key_kind {
 struct ctf_attr_table;
 
 /*
+ * A row begins with the library's one row, struct ctf_attr_rule (name:
+ * "ct_state", "push_vlan", "zone"; the length rule and its bounds), named
+ * both as @rule and, through the anonymous struct, member by member.
  * Kept to 40 bytes (the key rows' size before the action rows joined them):
  * the decoder and validator read a row for every attribute of every flow.
  */
 struct ctf_attr_desc {
-	const char *name;	/* text name ("ct_state", "push_vlan", "zone"); NULL = unused type */
-	int16_t len;		/* exact payload bytes (0: a flag), or a CTF_LEN_* rule */
+	union {
+		struct ctf_attr_rule rule;
+		struct {
+			CTF_ATTR_RULE_MEMBERS
+		};
+	};
 	uint8_t kind;		/* enum ctf_key_kind */
 	uint8_t flags;		/* CTF_AF_* */
 	uint8_t n_fields;
@@ -111,8 +115,6 @@ struct ctf_attr_desc {
 	 */
 	uint8_t enc_order;
 	uint8_t stage;		/* enum ctf_key_stage: the classifier's lookup stage */
-	const struct ctf_field_desc *fields;
-	const struct ctf_attr_table *nested;	/* the table of a CTF_LEN_NESTED row */
 	/*
 	 * Key rows: where the decoded payload lives in struct ctf_flow_key
 	 * (match.h): the byte offset (0: nowhere, e.g. encap) and, when that is
@@ -120,9 +122,10 @@ struct ctf_attr_desc {
 	 * there. A row with a fixed @len and an offset is decoded and encoded
 	 * as a plain copy; the others by their kind's code in match.c.
 	 */
+	uint8_t key_size;	/* at most CTF_GENEVE_OPTS_MAX */
 	uint16_t key_off;
-	uint16_t key_size;
-	uint16_t min_len, max_len;	/* bounds of a VARIABLE or STRZ payload */
+	const struct ctf_field_desc *fields;
+	const struct ctf_attr_table *nested;	/* the table of a CTF_LEN_NESTED row */
 };
 _Static_assert(sizeof(struct ctf_attr_desc) <= 40, "a row fits in 40 bytes");
 
@@ -149,24 +152,6 @@ static inline const struct ctf_attr_desc *ctf_attr_row(const struct ctf_attr_tab
 	return &t->rows[type];
 }
 
-/* Whether @len payload bytes at @data keep row @d's length rule. */
-static inline bool ctf_attr_desc_len_ok(const struct ctf_attr_desc *d, const void *data,
-					size_t len)
-{
-	switch (d->len) {
-	case CTF_LEN_NESTED:
-		return true;
-	case CTF_LEN_STRZ:
-		return len >= d->min_len && len <= d->max_len && memchr(data, '\0', len) != NULL;
-	case CTF_LEN_VARIABLE:
-		return len >= d->min_len && len <= d->max_len;
-	case CTF_LEN_IP:
-		return len == 4 || len == 16;
-	default:
-		return len == (size_t)d->len;
-	}
-}
-
 /*
  * Whether attribute @a is known in @t and has a payload length its row
  * allows. Inline: printing a ct() action checks every attribute of it, for
@@ -176,7 +161,7 @@ static inline bool ctf_attr_len_ok(const struct ctf_attr_table *t, const struct 
 {
 	const struct ctf_attr_desc *d = ctf_attr_row(t, ctf_nla_type(a));
 
-	return d && ctf_attr_desc_len_ok(d, ctf_nla_data(a), ctf_nla_len(a));
+	return d && ctf_attr_rule_len_ok(&d->rule, ctf_nla_data(a), ctf_nla_len(a), false);
 }
 
 /* Bytes a key row decodes and encodes as a plain copy at key_off, or 0. */

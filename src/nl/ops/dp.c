@@ -21,15 +21,15 @@
 #define DP_ATTR_MAX_KNOWN OVS_DP_ATTR_IFINDEX
 
 static const struct ctf_attr_rule dp_attr_rules[DP_ATTR_MAX_KNOWN + 1] = {
-	[OVS_DP_ATTR_NAME] = { CTF_ATTR_STRING, IFNAMSIZ, "name" },
-	[OVS_DP_ATTR_UPCALL_PID] = { CTF_ATTR_U32, 0, "upcall_pid" },
-	[OVS_DP_ATTR_STATS] = { CTF_ATTR_STRUCT, sizeof(struct ovs_dp_stats), "stats" },
+	[OVS_DP_ATTR_NAME] = CTF_RULE_STRZ("name", IFNAMSIZ),
+	[OVS_DP_ATTR_UPCALL_PID] = CTF_RULE_U32("upcall_pid"),
+	[OVS_DP_ATTR_STATS] = CTF_RULE_MIN("stats", sizeof(struct ovs_dp_stats)),
 	/* Kernels before 5.9 had no n_cache_hit: accept the first 16 bytes. */
-	[OVS_DP_ATTR_MEGAFLOW_STATS] = { CTF_ATTR_STRUCT, 16, "megaflow_stats" },
-	[OVS_DP_ATTR_USER_FEATURES] = { CTF_ATTR_U32, 0, "user_features" },
-	[OVS_DP_ATTR_MASKS_CACHE_SIZE] = { CTF_ATTR_U32, 0, "masks_cache_size" },
-	[OVS_DP_ATTR_PER_CPU_PIDS] = { CTF_ATTR_U32_ARRAY, 0, "per_cpu_pids" },
-	[OVS_DP_ATTR_IFINDEX] = { CTF_ATTR_U32, 0, "ifindex" },
+	[OVS_DP_ATTR_MEGAFLOW_STATS] = CTF_RULE_MIN("megaflow_stats", 16),
+	[OVS_DP_ATTR_USER_FEATURES] = CTF_RULE_U32("user_features"),
+	[OVS_DP_ATTR_MASKS_CACHE_SIZE] = CTF_RULE_U32("masks_cache_size"),
+	[OVS_DP_ATTR_PER_CPU_PIDS] = CTF_RULE_U32_ARRAY("per_cpu_pids"),
+	[OVS_DP_ATTR_IFINDEX] = CTF_RULE_U32("ifindex"),
 };
 
 /* Payloads of 64-bit attributes may be only 4-byte aligned: copy, never cast. */

@@ -131,13 +131,13 @@ void ctf_monitor_format_lost(struct ctf_str *out)
 /* ---- upcalls -------------------------------------------------------------- */
 
 static const struct ctf_attr_rule packet_attr_rules[OVS_PACKET_ATTR_HASH + 1] = {
-	[OVS_PACKET_ATTR_PACKET] = { CTF_ATTR_STRUCT, 0, "packet" },
-	[OVS_PACKET_ATTR_KEY] = { CTF_ATTR_NESTED, 0, "key" },
-	[OVS_PACKET_ATTR_ACTIONS] = { CTF_ATTR_NESTED, 0, "actions" },
-	[OVS_PACKET_ATTR_USERDATA] = { CTF_ATTR_STRUCT, 0, "userdata" },
-	[OVS_PACKET_ATTR_MRU] = { CTF_ATTR_U16, 0, "mru" },
-	[OVS_PACKET_ATTR_LEN] = { CTF_ATTR_U32, 0, "len" },
-	[OVS_PACKET_ATTR_HASH] = { CTF_ATTR_U64, 0, "hash" },
+	[OVS_PACKET_ATTR_PACKET] = CTF_RULE_VAR("packet", 0, UINT16_MAX),
+	[OVS_PACKET_ATTR_KEY] = CTF_RULE_NESTED("key"),
+	[OVS_PACKET_ATTR_ACTIONS] = CTF_RULE_NESTED("actions"),
+	[OVS_PACKET_ATTR_USERDATA] = CTF_RULE_VAR("userdata", 0, UINT16_MAX),
+	[OVS_PACKET_ATTR_MRU] = CTF_RULE_U16("mru"),
+	[OVS_PACKET_ATTR_LEN] = CTF_RULE_U32("len"),
+	[OVS_PACKET_ATTR_HASH] = CTF_RULE_U64("hash"),
 };
 
 int ctf_upcall_decode(const struct nlmsghdr *nlh, uint16_t packet_family, struct ctf_upcall *up)

@@ -22,24 +22,24 @@
 #define VPORT_ATTR_MAX_KNOWN OVS_VPORT_ATTR_UPCALL_STATS
 
 static const struct ctf_attr_rule vport_attr_rules[VPORT_ATTR_MAX_KNOWN + 1] = {
-	[OVS_VPORT_ATTR_PORT_NO] = { CTF_ATTR_U32, 0, "port_no" },
-	[OVS_VPORT_ATTR_TYPE] = { CTF_ATTR_U32, 0, "type" },
-	[OVS_VPORT_ATTR_NAME] = { CTF_ATTR_STRING, IFNAMSIZ, "name" },
-	[OVS_VPORT_ATTR_OPTIONS] = { CTF_ATTR_NESTED, 0, "options" },
-	[OVS_VPORT_ATTR_UPCALL_PID] = { CTF_ATTR_U32_ARRAY, 0, "upcall_pid" },
-	[OVS_VPORT_ATTR_STATS] = { CTF_ATTR_STRUCT, sizeof(struct ovs_vport_stats), "stats" },
-	[OVS_VPORT_ATTR_IFINDEX] = { CTF_ATTR_U32, 0, "ifindex" },
-	[OVS_VPORT_ATTR_NETNSID] = { CTF_ATTR_U32, 0, "netnsid" },
-	[OVS_VPORT_ATTR_UPCALL_STATS] = { CTF_ATTR_NESTED, 0, "upcall_stats" },
+	[OVS_VPORT_ATTR_PORT_NO] = CTF_RULE_U32("port_no"),
+	[OVS_VPORT_ATTR_TYPE] = CTF_RULE_U32("type"),
+	[OVS_VPORT_ATTR_NAME] = CTF_RULE_STRZ("name", IFNAMSIZ),
+	[OVS_VPORT_ATTR_OPTIONS] = CTF_RULE_NESTED("options"),
+	[OVS_VPORT_ATTR_UPCALL_PID] = CTF_RULE_U32_ARRAY("upcall_pid"),
+	[OVS_VPORT_ATTR_STATS] = CTF_RULE_MIN("stats", sizeof(struct ovs_vport_stats)),
+	[OVS_VPORT_ATTR_IFINDEX] = CTF_RULE_U32("ifindex"),
+	[OVS_VPORT_ATTR_NETNSID] = CTF_RULE_U32("netnsid"),
+	[OVS_VPORT_ATTR_UPCALL_STATS] = CTF_RULE_NESTED("upcall_stats"),
 };
 
 static const struct ctf_attr_rule tunnel_attr_rules[OVS_TUNNEL_ATTR_DST_PORT + 1] = {
-	[OVS_TUNNEL_ATTR_DST_PORT] = { CTF_ATTR_U16, 0, "dst_port" },
+	[OVS_TUNNEL_ATTR_DST_PORT] = CTF_RULE_U16("dst_port"),
 };
 
 static const struct ctf_attr_rule upcall_stats_rules[OVS_VPORT_UPCALL_ATTR_FAIL + 1] = {
-	[OVS_VPORT_UPCALL_ATTR_SUCCESS] = { CTF_ATTR_U64, 0, "success" },
-	[OVS_VPORT_UPCALL_ATTR_FAIL] = { CTF_ATTR_U64, 0, "fail" },
+	[OVS_VPORT_UPCALL_ATTR_SUCCESS] = CTF_RULE_U64("success"),
+	[OVS_VPORT_UPCALL_ATTR_FAIL] = CTF_RULE_U64("fail"),
 };
 
 static const char *const vport_type_names[] = {
