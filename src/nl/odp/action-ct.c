@@ -205,11 +205,10 @@ static int parse_option(struct ctf_ascan *sc, struct ct_text *t)
 	if (!o)
 		return -ENOENT;
 	bit = (ctf_ct_optset)1 << (o - ctf_ct_opts);
-	if (!(o->flags & CTF_CT_F_REPEATABLE)) {
-		bool dup = t->seen & bit;
+	if (!(o->flags & CTF_CT_F_REPEATABLE) && (t->seen & bit)) {
+		bool dup = true;	/* the message only: no call for a first use */
 
-		if (ctf_ct_dup_option(sc, at, &dup))
-			return -EINVAL;
+		return ctf_ct_dup_option(sc, at, &dup);
 	}
 	t->seen |= bit;
 	err = parse_value(sc, o, &t->ct, at);
