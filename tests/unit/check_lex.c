@@ -86,6 +86,22 @@ START_TEST(number_errors_name_the_token)
 	ck_assert_str_eq(err.msg, "mark needs a hex number, got `0xg'");
 	p = "7";
 	ck_assert_int_eq(ctf_lex_u64(&p, NULL, "x", CTF_NUM_DEC, 6, &v), -ERANGE);
+	ck_assert_uint_eq(v, 0);		/* no value out of an error */
+	/* The bound holds on the short forms' inline path too: hex, a lone 0. */
+	p = "0x10,";
+	v = 1;
+	ck_assert_int_eq(ctf_lex_u64(&p, &err, "mark", CTF_NUM_AUTO, 15, &v), -ERANGE);
+	ck_assert_str_eq(err.msg, "mark `0x10' is out of range (0..15)");
+	ck_assert_str_eq(p, "0x10,");
+	ck_assert_uint_eq(v, 0);
+	p = "0x0f)";
+	ck_assert_int_eq(ctf_lex_u64(&p, &err, "mark", CTF_NUM_AUTO, 15, &v), 0);
+	ck_assert_uint_eq(v, 15);
+	ck_assert_str_eq(p, ")");
+	p = "0/";
+	ck_assert_int_eq(ctf_lex_u64(&p, &err, "zone", CTF_NUM_C, 0, &v), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_str_eq(p, "/");
 }
 END_TEST
 

@@ -205,11 +205,10 @@ static int parse_option(struct ctf_ascan *sc, struct ct_text *t)
 	if (!o)
 		return -ENOENT;
 	bit = (ctf_ct_optset)1 << (o - ctf_ct_opts);
-	if (!(o->flags & CTF_CT_F_REPEATABLE)) {
-		bool dup = t->seen & bit;
+	if (!(o->flags & CTF_CT_F_REPEATABLE) && (t->seen & bit)) {
+		bool dup = true;	/* the message only: no call for a first use */
 
-		if (ctf_ct_dup_option(sc, at, &dup))
-			return -EINVAL;
+		return ctf_ct_dup_option(sc, at, &dup);
 	}
 	t->seen |= bit;
 	err = parse_value(sc, o, &t->ct, at);
@@ -234,16 +233,19 @@ static int put_option(struct ctf_ascan *sc, const struct ctf_ct_opt *o,
 	return ctf_as_put(sc, o->attr, len, len ? val : NULL);
 }
 
-/* The nest, options in the table's order (COMMIT/FORCE_COMMIT before NAT). */
-static int put_ct(struct ctf_ascan *sc, const struct ctf_ct_info *ct)
+/*
+ * The nest, options in the table's order (COMMIT/FORCE_COMMIT before NAT).
+ * The rows given are the bits of @t->seen (bit i: row i, set exactly when
+ * parse_value() set the row's presence flag): only those are visited.
+ */
+static int put_ct(struct ctf_ascan *sc, const struct ct_text *t)
 {
 	struct nlattr *nest = ctf_as_nest_start(sc, OVS_ACTION_ATTR_CT);
-	const struct ctf_ct_opt *o = ctf_ct_opts, *end = o + ctf_ct_n_opts;
 
 	if (!nest)
 		return ctf_as_too_long(sc);
-	for (; o < end; o++) {
-		int err = ctf_ct_has(o, ct) ? put_option(sc, o, ct) : 0;
+	for (ctf_ct_optset left = t->seen; left; left &= left - 1) {
+		int err = put_option(sc, &ctf_ct_opts[__builtin_ctz(left)], &t->ct);
 
 		if (err)
 			return err;
@@ -327,5 +329,5 @@ int ctf_ct_parse(struct ctf_ascan *sc)
 		if (err)
 			return err;
 	}
-	return check_rules(sc, start, &t) ?: put_ct(sc, &t.ct);
+	return check_rules(sc, start, &t) ?: put_ct(sc, &t);
 }

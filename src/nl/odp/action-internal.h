@@ -43,13 +43,16 @@ static inline size_t ctf_as_word_len(const char *p)
  */
 static inline bool ctf_as_word(struct ctf_ascan *sc, const char *w)
 {
+	const char *p = sc->p;
 	size_t n = 0;
 
-	while (w[n] && sc->p[n] == w[n])
-		n++;
-	if (w[n] || ctf_lex_is_ident(sc->p[n]))
+	if (p[0] != w[0])	/* where most attempts end */
 		return false;
-	sc->p += n;
+	while (w[n] && p[n] == w[n])
+		n++;
+	if (w[n] || ctf_lex_is_ident(p[n]))
+		return false;
+	sc->p = p + n;
 	return true;
 }
 /* If the cursor is at @c, step over it and return true; inline: the

@@ -53,11 +53,7 @@ int ctf_as_expect(struct ctf_ascan *sc, char c, const char *ctx)
 int ctf_as_u64(struct ctf_ascan *sc, const char *what, enum ctf_num_base base,
 	       uint64_t max, uint64_t *v)
 {
-	int r = ctf_lex_u64(&sc->p, sc->err, what, base, max, v);
-
-	if (r)
-		*v = 0;
-	return r;
+	return ctf_lex_u64(&sc->p, sc->err, what, base, max, v);
 }
 
 int ctf_as_hex_bytes(struct ctf_ascan *sc, const char *what, uint8_t *out, size_t max,

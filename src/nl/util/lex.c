@@ -137,6 +137,20 @@ int ctf_lex_scan_u64_general(const char **sp, enum ctf_num_base base, uint64_t *
 	return 0;
 }
 
+int ctf_lex_u64_general(const char **sp, struct ctf_err *err, const char *what,
+			enum ctf_num_base base, uint64_t max, uint64_t *v)
+{
+	const char *at = *sp;
+	int r = ctf_lex_scan_u64_general(sp, base, v);
+
+	if (r || *v > max) {
+		*sp = at;
+		*v = 0;
+		return ctf_lex_num_error(err, what, base, max, at, r ? r : -ERANGE);
+	}
+	return 0;
+}
+
 int ctf_lex_u128(const char **sp, struct ctf_err *err, const char *what, enum ctf_num_base base,
 		 uint8_t out[16])
 {

@@ -104,65 +104,85 @@ int ctf_lex_bad(struct ctf_err *err, const char *at, const char *what);
 int ctf_lex_num_error(struct ctf_err *err, const char *what, enum ctf_num_base base,
 		      uint64_t max, const char *at, int r);
 int ctf_lex_scan_u64_general(const char **sp, enum ctf_num_base base, uint64_t *v);
+/* ctf_lex_u64() past its fast path: the general loop, the bound, the messages. */
+int ctf_lex_u64_general(const char **sp, struct ctf_err *err, const char *what,
+			enum ctf_num_base base, uint64_t max, uint64_t *v);
+
+/*
+ * The forms flow text is made of, read without overflow tests (they cannot
+ * overflow below 20 decimal or 17 hex digits): decimal without a leading
+ * zero, a lone 0, "0x" hex. The number's length at @s, its value in *@x; 0
+ * for any other form, left to the general loop (which reads these too).
+ */
+static inline __attribute__((always_inline))
+size_t ctf_lex_short_u64(const char *s, enum ctf_num_base base, uint64_t *x)
+{
+	unsigned int d, n;
+	uint64_t y;
+
+	if (base != CTF_NUM_HEX && s[0] >= '1' && s[0] <= '9') {
+		y = (unsigned int)(s[0] - '0');
+		for (n = 1; (d = (unsigned int)((unsigned char)s[n] - '0')) <= 9; n++) {
+			if (n == 19)
+				return 0;
+			y = y * 10 + d;
+		}
+		*x = y;
+		return n;
+	}
+	if (s[0] != '0')
+		return 0;
+	if (!ctf_lex_hex1[(unsigned char)s[1]] && (s[1] | 0x20) != 'x') {
+		*x = 0;
+		return 1;
+	}
+	if (base == CTF_NUM_DEC || (s[1] | 0x20) != 'x')
+		return 0;
+	for (y = 0, n = 0; (d = ctf_lex_hex1[(unsigned char)s[2 + n]]); n++) {
+		if (n == 16)
+			return 0;
+		y = y << 4 | (d - 1);
+	}
+	*x = y;
+	return n ? 2 + n : 0;
+}
 
 /*
  * An unsigned number at *@sp in @base: 0, -EINVAL (no digits; cursor kept) or
  * -ERANGE (above 64 bits or negative; cursor past the digits). No message.
- * The forms flow text is made of (decimal without a leading zero, "0x" hex,
- * a lone 0) are read here without overflow tests: they cannot overflow below
- * 20 decimal or 17 hex digits. Everything else goes to the general loop.
  */
 static inline __attribute__((always_inline))
 int ctf_lex_scan_u64(const char **sp, enum ctf_num_base base, uint64_t *v)
 {
-	const char *s = *sp;
-	unsigned int d, n;
 	uint64_t x;
+	size_t n = ctf_lex_short_u64(*sp, base, &x);
 
-	if (base != CTF_NUM_HEX && s[0] >= '1' && s[0] <= '9') {
-		x = (unsigned int)(s[0] - '0');
-		for (n = 1; (d = (unsigned int)((unsigned char)s[n] - '0')) <= 9; n++) {
-			if (n == 19)
-				return ctf_lex_scan_u64_general(sp, base, v);
-			x = x * 10 + d;
-		}
-		*sp = s + n;
+	if (__builtin_expect(n != 0, 1)) {
+		*sp += n;
 		*v = x;
 		return 0;
-	}
-	if (s[0] == '0' && !ctf_lex_hex1[(unsigned char)s[1]] && (s[1] | 0x20) != 'x') {
-		*sp = s + 1;
-		*v = 0;
-		return 0;
-	}
-	if (base != CTF_NUM_DEC && s[0] == '0' && (s[1] | 0x20) == 'x') {
-		for (x = 0, n = 0; (d = ctf_lex_hex1[(unsigned char)s[2 + n]]); n++) {
-			if (n == 16)
-				return ctf_lex_scan_u64_general(sp, base, v);
-			x = x << 4 | (d - 1);
-		}
-		if (n) {
-			*sp = s + 2 + n;
-			*v = x;
-			return 0;
-		}
 	}
 	return ctf_lex_scan_u64_general(sp, base, v);
 }
 
-/* ctf_lex_scan_u64() bounded by @max, with messages naming @what. */
+/*
+ * ctf_lex_scan_u64() bounded by @max, with messages naming @what; on an
+ * error the cursor is kept and *@v is 0. The usual number within @max costs
+ * no call and no stack frame: everything else is one tail call.
+ */
 static inline __attribute__((always_inline))
 int ctf_lex_u64(const char **sp, struct ctf_err *err, const char *what, enum ctf_num_base base,
 		uint64_t max, uint64_t *v)
 {
-	const char *at = *sp;
-	int r = ctf_lex_scan_u64(sp, base, v);
+	uint64_t x;
+	size_t n = ctf_lex_short_u64(*sp, base, &x);
 
-	if (__builtin_expect(r || *v > max, 0)) {
-		*sp = at;
-		return ctf_lex_num_error(err, what, base, max, at, r ? r : -ERANGE);
+	if (__builtin_expect(n != 0 && x <= max, 1)) {
+		*sp += n;
+		*v = x;
+		return 0;
 	}
-	return 0;
+	return ctf_lex_u64_general(sp, err, what, base, max, v);
 }
 
 /*
