@@ -371,14 +371,21 @@ static size_t old_index_take(struct old_index *ix, const struct policy *old,
 
 /*
  * Kept rules of one priority must keep their relative order, or an older
- * tie-break changes and any flow may be affected.
+ * tie-break changes and any flow may be affected. The table goes up to the
+ * highest priority in use only: a reload of a few rules need not fill
+ * 512 KiB (it was most of the time a reload took in the control fuzzer).
  */
 static bool reordered(const struct policy_rule *const *rules, const size_t *old_pos, size_t n)
 {
-	size_t *last = ctf_xmalloc((CTF_MAX_PRIORITY + 1) * sizeof(*last));
+	uint32_t top = 0;
+	size_t *last;
 	bool bad = false;
 
-	for (size_t p = 0; p <= CTF_MAX_PRIORITY; p++)
+	for (size_t i = 0; i < n; i++)
+		if (rules[i]->text.priority <= CTF_MAX_PRIORITY && rules[i]->text.priority > top)
+			top = rules[i]->text.priority;
+	last = ctf_xmalloc(((size_t)top + 1) * sizeof(*last));
+	for (size_t p = 0; p <= top; p++)
 		last[p] = SIZE_MAX;
 	for (size_t i = 0; i < n && !bad; i++) {
 		uint32_t p = rules[i]->text.priority;

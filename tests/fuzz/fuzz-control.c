@@ -3,20 +3,25 @@
  * ctflowd's control socket, end to end: a real control server with the
  * daemon's own handlers and a small policy (no datapath), and a client that
  * connects over the Unix socket and sends the input. Every reply must be a
- * well-framed message of a reply type, the server must survive, and after
- * a reload the policy must be the configured one again.
+ * well-framed message of a reply type, the server must survive, every
+ * client must be gone once it closed, and after each input the rules must
+ * be the configured ones again (a reload puts them back).
  *
  * The first byte picks how the rest is sent:
  *  - odd: as raw bytes, then the client shuts down its side (framing,
- *    partial and out-of-range headers);
+ *    partial and out-of-range headers): the server must close;
  *  - even: as a sequence of requests, each "type (1 byte), payload length
  *    (2 bytes, little-endian), payload", framed by the harness, followed by
- *    a SHOW whose END says every request before it was answered.
+ *    a sentinel SHOW: each request must get its replies, ending in one
+ *    RESULT or END, in order, and the sentinel its END.
+ *
+ * The client's socket is an event of the daemon's loop, which blocks until
+ * one side can go on: a silent server costs nothing, and one that neither
+ * answers nor closes is reported after HANG_S seconds.
  */
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -29,8 +34,6 @@
 #include "../../src/daemon/rcu.h"
 #include "fuzz-common.h"
 
-#define SENTINEL_SEQ 0xfffffff0u
-
 static const char conf_text[] =
 	"datapath ctf0\n"
 	"port veth0\n"
@@ -42,7 +45,65 @@ static const char conf_text[] =
 
 static struct ctflowd d;
 static char dir[64], sock_path[128], conf_path[128];
-static size_t configured_rules;
+
+/* The configured rules, by content: what every input must leave in place. */
+struct rule_copy {
+	uint32_t priority;
+	void *key, *mask, *actions;
+	size_t key_len, mask_len, actions_len;
+};
+static struct rule_copy *configured;
+static size_t n_configured;
+
+static void *copy_nlbuf(const struct ctf_nlbuf *b, size_t *len)
+{
+	void *p = malloc(ctf_nlbuf_len(b) + 1);
+
+	if (!p)
+		abort();
+	*len = ctf_nlbuf_len(b);
+	memcpy(p, ctf_nlbuf_data(b), *len);
+	return p;
+}
+
+static bool same_nlbuf(const struct ctf_nlbuf *b, const void *p, size_t len)
+{
+	return ctf_nlbuf_len(b) == len && !memcmp(ctf_nlbuf_data(b), p, len);
+}
+
+static void remember_configured(const struct policy *pol)
+{
+	n_configured = pol->n_rules;
+	configured = calloc(n_configured + 1, sizeof(*configured));
+	if (!configured)
+		abort();
+	for (size_t i = 0; i < n_configured; i++) {
+		const struct conf_rule *t = &pol->rules[i]->text;
+		struct rule_copy *c = &configured[i];
+
+		c->priority = t->priority;
+		c->key = copy_nlbuf(&t->key, &c->key_len);
+		c->mask = copy_nlbuf(&t->mask, &c->mask_len);
+		c->actions = copy_nlbuf(&t->actions, &c->actions_len);
+	}
+}
+
+/* Are @pol's rules the configured ones, in their order? */
+static bool is_configured(const struct policy *pol)
+{
+	if (pol->n_rules != n_configured)
+		return false;
+	for (size_t i = 0; i < n_configured; i++) {
+		const struct conf_rule *t = &pol->rules[i]->text;
+		const struct rule_copy *c = &configured[i];
+
+		if (t->priority != c->priority || !same_nlbuf(&t->key, c->key, c->key_len) ||
+		    !same_nlbuf(&t->mask, c->mask, c->mask_len) ||
+		    !same_nlbuf(&t->actions, c->actions, c->actions_len))
+			return false;
+	}
+	return true;
+}
 
 static void setup(void)
 {
@@ -68,7 +129,7 @@ static void setup(void)
 	fuzz_check(!conf_load(&cfg, conf_path, &err) && !daemon_apply_config(&d, &cfg, &err),
 		   "the configuration is refused: %s", err.msg);
 	conf_free(&cfg);
-	configured_rules = d.pol->n_rules;
+	remember_configured(d.pol);
 	d.ctl = control_init(d.base, sock_path, daemon_ctl_handlers, daemon_n_ctl_handlers, &d);
 	if (!d.ctl)
 		abort();
@@ -85,12 +146,34 @@ static int client(void)
 	return fd;
 }
 
-/* The replies read so far: checked and consumed a message at a time. */
+/*
+ * The replies read so far: checked and consumed a message at a time. With
+ * requests the harness framed (seq 1, 2, ... and the sentinel last), each
+ * is answered by its own records, if any, and then exactly one RESULT or
+ * END, in the order they were sent.
+ */
 struct replies {
 	unsigned char buf[4 * CTF_CTL_MAX_MSG];
 	size_t len;
 	bool eof, sentinel_done;
+	uint32_t next_seq;	/* the request whose replies are due; 0: raw input */
+	uint32_t sentinel_seq;
 };
+
+static void check_order(struct replies *r, const struct ctf_ctl_hdr *h)
+{
+	bool last = h->type == CTF_CTL_RESULT || h->type == CTF_CTL_END;
+
+	fuzz_check(h->seq == r->next_seq, "a reply (type %u) to request %u while %u's were due",
+		   h->type, h->seq, r->next_seq);
+	if (!last)
+		return;
+	if (h->seq == r->sentinel_seq) {
+		fuzz_check(h->type == CTF_CTL_END, "the SHOW after the requests was refused");
+		r->sentinel_done = true;
+	}
+	r->next_seq++;
+}
 
 static void check_replies(struct replies *r)
 {
@@ -112,8 +195,8 @@ static void check_replies(struct replies *r)
 					   ctf_ctl_string(r->buf + sizeof(h), h.len - sizeof(h), &off),
 				   "RESULT without its message");
 		}
-		if (h.seq == SENTINEL_SEQ && h.type == CTF_CTL_END)
-			r->sentinel_done = true;
+		if (r->next_seq)
+			check_order(r, &h);
 		/*
 		 * A byte loop, not memmove(): glibc's fortified memmove is an alias
 		 * of __memcpy_chk, which valgrind reports as an overlapping copy.
@@ -124,43 +207,124 @@ static void check_replies(struct replies *r)
 	}
 }
 
-/* Run the daemon's loop and read what it sent, until @done or 200 idle turns. */
-static void exchange(int fd, const unsigned char *out, size_t out_len, bool shut,
-		     struct replies *r)
+/*
+ * The client's side of one exchange. Its socket is an event of the daemon's
+ * own loop, so that one blocking turn of the loop runs whichever side can
+ * go on: the loop waits only when neither can, and then nothing will change
+ * (a server that neither answers nor closes is a hang, which the timeout
+ * reports).
+ */
+struct client {
+	int fd;
+	const unsigned char *out;
+	size_t out_len, sent;
+	bool shut;
+	struct replies *r;
+	struct event *ev_read, *ev_write;
+};
+
+/* Longer than any one turn of the loop takes, even under valgrind. */
+#define HANG_S 5
+
+static void client_send(struct client *c)
 {
-	size_t sent = 0;
-	unsigned idle = 0;
+	struct timeval hang = { HANG_S, 0 };
 
-	while (!r->eof && !r->sentinel_done && idle < 200) {
-		bool progress = false;
-		ssize_t n;
+	/* The server took bytes: it is alive, the wait for its replies starts again. */
+	event_add(c->ev_read, &hang);
+	while (c->sent < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->sent, c->out_len - c->sent, MSG_NOSIGNAL);
 
-		if (sent < out_len) {
-			n = send(fd, out + sent, out_len - sent, MSG_NOSIGNAL);
-			if (n > 0) {
-				sent += (size_t)n;
-				progress = true;
-			} else if (n < 0 && errno != EAGAIN) {
-				sent = out_len;	/* the daemon closed us: read what it said */
-			}
-			if (sent == out_len && shut)
-				shutdown(fd, SHUT_WR);
-		}
-		event_base_loop(d.base, EVLOOP_NONBLOCK);
-		n = recv(fd, r->buf + r->len, sizeof(r->buf) - r->len, 0);
-		if (n > 0) {
-			r->len += (size_t)n;
-			check_replies(r);
-			progress = true;
-		} else if (n == 0 || (n < 0 && errno != EAGAIN)) {
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0)
+			c->sent = c->out_len;	/* the daemon closed us: read what it said */
+		else
+			c->sent += (size_t)n;
+	}
+	if (c->shut)
+		shutdown(c->fd, SHUT_WR);
+	event_del(c->ev_write);
+}
+
+static void client_recv(struct client *c)
+{
+	struct replies *r = c->r;
+
+	while (!r->eof) {
+		ssize_t n = recv(c->fd, r->buf + r->len, sizeof(r->buf) - r->len, 0);
+
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
 			r->eof = true;
+			return;
 		}
-		idle = progress ? 0 : idle + 1;
+		r->len += (size_t)n;
+		check_replies(r);
 	}
 }
 
-/* Turn "type, length, payload" records into framed requests, then the sentinel SHOW. */
-static size_t frame_requests(const uint8_t *data, size_t size, unsigned char *out, size_t cap)
+static void client_io(evutil_socket_t fd, short what, void *arg)
+{
+	struct client *c = arg;
+
+	if (what & EV_WRITE)
+		client_send(c);
+	if (what & EV_READ)
+		client_recv(c);
+	else
+		fuzz_check(!(what & EV_TIMEOUT),
+			   "the daemon neither answered nor closed the connection for %d s", HANG_S);
+}
+
+/* Send @out, and check what the daemon sends back, until its EOF or the sentinel's END. */
+static void exchange(int fd, const unsigned char *out, size_t out_len, bool shut,
+		     struct replies *r)
+{
+	struct timeval hang = { HANG_S, 0 };
+	struct client c = { .fd = fd, .out = out, .out_len = out_len, .shut = shut, .r = r };
+
+	c.ev_read = event_new(d.base, fd, EV_READ | EV_PERSIST, client_io, &c);
+	c.ev_write = event_new(d.base, fd, EV_WRITE | EV_PERSIST, client_io, &c);
+	if (!c.ev_read || !c.ev_write)
+		abort();
+	event_add(c.ev_read, &hang);
+	client_send(&c);	/* most inputs fit the socket's buffer at once */
+	if (c.sent < c.out_len)
+		event_add(c.ev_write, NULL);
+	while (!r->eof && !r->sentinel_done)
+		event_base_loop(d.base, EVLOOP_ONCE);
+	event_free(c.ev_read);
+	event_free(c.ev_write);
+}
+
+static void hang_timer(evutil_socket_t fd, short what, void *arg)
+{
+	fuzz_check(false, "%zu clients still connected %d s after they closed",
+		   control_nclients(d.ctl), HANG_S);
+}
+
+/* Run the loop until the server has seen the client go. */
+static void wait_no_clients(void)
+{
+	struct timeval hang = { HANG_S, 0 };
+	struct event *ev = evtimer_new(d.base, hang_timer, NULL);
+
+	if (!ev)
+		abort();
+	evtimer_add(ev, &hang);
+	while (control_nclients(d.ctl))
+		event_base_loop(d.base, EVLOOP_ONCE);
+	event_free(ev);
+}
+
+/*
+ * Turn "type, length, payload" records into framed requests, then the
+ * sentinel SHOW, whose seq goes to @sentinel_seq.
+ */
+static size_t frame_requests(const uint8_t *data, size_t size, unsigned char *out, size_t cap,
+			     uint32_t *sentinel_seq)
 {
 	size_t len = 0;
 	uint32_t seq = 1;
@@ -181,7 +345,9 @@ static size_t frame_requests(const uint8_t *data, size_t size, unsigned char *ou
 		data += 3 + plen;
 		size -= 3 + plen;
 	}
-	struct ctf_ctl_hdr show = { .type = CTF_CTL_SHOW, .len = sizeof(show), .seq = SENTINEL_SEQ };
+	struct ctf_ctl_hdr show = { .type = CTF_CTL_SHOW, .len = sizeof(show), .seq = seq };
+
+	*sentinel_seq = seq;
 	memcpy(out + len, &show, sizeof(show));
 	return len + sizeof(show);
 }
@@ -204,25 +370,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gen = d.policy_gen;
 	r.len = 0;
 	r.eof = r.sentinel_done = false;
+	r.next_seq = 0;
 	fd = client();
 	if (data[0] & 1) {
 		exchange(fd, data + 1, size - 1, true, &r);
 	} else {
-		size_t n = frame_requests(data + 1, size - 1, out, sizeof(out));
+		size_t n = frame_requests(data + 1, size - 1, out, sizeof(out), &r.sentinel_seq);
 
+		r.next_seq = 1;
 		exchange(fd, out, n, false, &r);
 		fuzz_check(r.sentinel_done, "the SHOW after the requests was not answered");
 	}
 	close(fd);
-	/* Let the server see the close, then put the configured policy back. */
-	for (int i = 0; i < 4; i++)
-		event_base_loop(d.base, EVLOOP_NONBLOCK);
-	fuzz_check(control_nclients(d.ctl) == 0, "%zu clients still connected",
-		   control_nclients(d.ctl));
-	if (d.policy_gen != gen)	/* the input changed the rules: put the configured ones back */
+	wait_no_clients();
+	/*
+	 * The input changed the rules: a reload must put the configured ones
+	 * back. When they already are (the input's last change was its own
+	 * reload), that reload is what the check below judges.
+	 */
+	if (d.policy_gen != gen && !is_configured(d.pol))
 		fuzz_check(!daemon_reload(&d, &err), "reload failed: %s", err.msg);
-	fuzz_check(d.pol->n_rules == configured_rules, "%zu rules after a reload, not %zu",
-		   d.pol->n_rules, configured_rules);
+	fuzz_check(is_configured(d.pol), "%zu rules after a reload, not the %zu configured",
+		   d.pol->n_rules, n_configured);
 	/*
 	 * Free the replaced policies now rather than at the daemon's timer
 	 * (no handler thread holds them): an input that ends with memory

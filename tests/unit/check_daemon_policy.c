@@ -576,6 +576,28 @@ START_TEST(reload_keeps_identical_rules_and_reports_the_change)
 		policy_change_free(&chg);
 		policy_free(p3);
 	}
+	/* The same at the highest priority, the last entry of the order check's table. */
+	{
+		static const char top[] =
+			"datapath ctfw\nport c0\nport s0\n"
+			"rule 65535 recirc_id(0),in_port(c0),eth_type(0x0806) s0\n"
+			"rule 65535 recirc_id(0),in_port(s0),eth_type(0x0806) c0\n";
+		static const char top_swapped[] =
+			"datapath ctfw\nport c0\nport s0\n"
+			"rule 65535 recirc_id(0),in_port(s0),eth_type(0x0806) c0\n"
+			"rule 65535 recirc_id(0),in_port(c0),eth_type(0x0806) s0\n";
+		struct policy *p4 = policy_of(top, NULL, NULL);
+		struct policy *p5 = policy_of(top, p4, &chg);
+
+		ck_assert(!chg.all);
+		policy_change_free(&chg);
+		policy_free(p5);
+		p5 = policy_of(top_swapped, p4, &chg);
+		ck_assert(chg.all);
+		policy_change_free(&chg);
+		policy_free(p5);
+		policy_free(p4);
+	}
 	/* Another default action, and megaflows off. */
 	p2 = policy_of("datapath ctfw\nport c0\nport s0\ndefault-action c0\n", pol, &chg);
 	ck_assert(chg.deflt && !chg.all);
