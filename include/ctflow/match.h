@@ -139,6 +139,13 @@ int ctf_flow_key_from_attrs(const void *attrs, size_t len, struct ctf_flow_key *
  */
 int ctf_flow_key_to_attrs(const struct ctf_flow_key *key, const struct ctf_flow_key *mask,
 			  struct ctf_nlbuf *key_out, struct ctf_nlbuf *mask_out);
+/*
+ * Room enough for either stream of any key ctf_flow_key_to_attrs() encodes
+ * (every attribute at most once, the variable parts at their maxima: 1,080
+ * bytes; check_keyrows holds it to this bound), so callers that encode one key after another need not allocate
+ * (and zero) CTF_NLBUF_MAX bytes each time.
+ */
+#define CTF_FLOW_KEY_ATTRS_MAX 4096u
 
 /* @mask := exact match on every field @key has (presence and lengths from @key). */
 void ctf_flow_key_mask_exact(struct ctf_flow_key *mask, const struct ctf_flow_key *key);

@@ -159,8 +159,9 @@ static bool still_valid(struct revalidator *rv, const struct ctf_flow_info *f,
 		return false;
 	policy_classify(rv->d->pol, k, &dec);
 	*rule_id = dec.rule ? dec.rule->id : 0;
-	ctf_nlbuf_init(&kb, CTF_NLBUF_MAX);
-	ctf_nlbuf_init(&mb, CTF_NLBUF_MAX);
+	/* Called for every flow a change pass checks: a key's bound, not a message's. */
+	ctf_nlbuf_init(&kb, CTF_FLOW_KEY_ATTRS_MAX);
+	ctf_nlbuf_init(&mb, CTF_FLOW_KEY_ATTRS_MAX);
 	if (!ctf_flow_key_to_attrs(k, &dec.mask, &kb, &mb) &&
 	    !ctf_flow_key_from_attrs(ctf_nlbuf_data(&mb), ctf_nlbuf_len(&mb), &em, NULL))
 		ok = mask_within(&em, m) &&

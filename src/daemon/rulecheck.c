@@ -35,8 +35,9 @@ int rulecheck_rule(const void *key, size_t key_len, const void *mask, size_t mas
 	k.attrs |= CTF_KEY_BIT(OVS_KEY_ATTR_ETHERNET);
 	m.attrs |= CTF_KEY_BIT(OVS_KEY_ATTR_ETHERNET);
 
-	ctf_nlbuf_init(&kb, CTF_NLBUF_MAX);
-	ctf_nlbuf_init(&mb, CTF_NLBUF_MAX);
+	/* Called for every rule of a policy: a key's bound, not a message's. */
+	ctf_nlbuf_init(&kb, CTF_FLOW_KEY_ATTRS_MAX);
+	ctf_nlbuf_init(&mb, CTF_FLOW_KEY_ATTRS_MAX);
 	ret = ctf_flow_key_to_attrs(&k, &m, &kb, &mb);
 	if (ret)
 		ctf_err_setn(err, ret, "the flow for this rule does not fit a netlink message");

@@ -100,6 +100,40 @@ START_TEST(test_every_key_row_round_trips)
 }
 END_TEST
 
+/* Every attribute at once, the variable parts at their maxima: it fits the documented bound. */
+START_TEST(test_the_largest_key_fits_its_bound)
+{
+	struct ctf_flow_key k;
+	struct ctf_nlbuf kb, mb;
+
+	memset(&k, 0, sizeof(k));
+	for (unsigned int t = 1; t <= OVS_KEY_ATTR_MAX; t++) {
+		const struct ctf_attr_desc *d = ctf_attr_row(&ctf_key_table, t);
+
+		if (d && !(d->flags & CTF_AF_USER_ONLY) && d->kind != CTF_AK_ENCAP)
+			k.attrs |= CTF_KEY_BIT(t);
+	}
+	k.attrs |= CTF_KEYB_VLAN1 | CTF_KEYB_ENCAP1;
+	k.vlan[0].tpid = htons(0x88a8);
+	k.vlan[1].tpid = htons(0x8100);
+	k.vlan[0].tci = k.vlan[1].tci = htons(0x1005);
+	fill((char *)&k + CTF_KEY_BODY_START, CTF_KEY_BODY_SIZE, 3);
+	k.tun_attrs = UINT32_MAX & ~CTF_TUN_BIT(OVS_TUNNEL_KEY_ATTR_PAD);
+	k.mpls_n = CTF_MPLS_MAX_LABELS;
+	k.geneve_len = CTF_GENEVE_OPTS_MAX;
+	k.erspan_len = CTF_ERSPAN_OPTS_MAX;
+	k.nsh_md2_len = CTF_NSH_MD2_MAX;
+	ck_assert_int_eq(ctf_nlbuf_init(&kb, CTF_NLBUF_MAX), 0);
+	ck_assert_int_eq(ctf_nlbuf_init(&mb, CTF_NLBUF_MAX), 0);
+	ck_assert_int_eq(ctf_flow_key_to_attrs(&k, NULL, &kb, &mb), 0);
+	ck_assert_uint_gt(ctf_nlbuf_len(&kb), 1000);
+	ck_assert_uint_le(ctf_nlbuf_len(&kb), CTF_FLOW_KEY_ATTRS_MAX - CTF_NLMSG_HDRLEN);
+	ck_assert_uint_le(ctf_nlbuf_len(&mb), CTF_FLOW_KEY_ATTRS_MAX - CTF_NLMSG_HDRLEN);
+	ctf_nlbuf_free(&kb);
+	ctf_nlbuf_free(&mb);
+}
+END_TEST
+
 START_TEST(test_every_tunnel_row_round_trips)
 {
 	for (unsigned int t = 0; t <= OVS_TUNNEL_KEY_ATTR_MAX; t++) {
@@ -358,6 +392,7 @@ static Suite *keyrows_suite(void)
 	TCase *tc = tcase_create("rows");
 
 	tcase_add_test(tc, test_every_key_row_round_trips);
+	tcase_add_test(tc, test_the_largest_key_fits_its_bound);
 	tcase_add_test(tc, test_every_tunnel_row_round_trips);
 	tcase_add_test(tc, test_enc_orders_from_rows);
 	tcase_add_test(tc, test_one_row_type_for_keys_and_actions);
