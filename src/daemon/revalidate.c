@@ -83,6 +83,8 @@ struct revalidator {
 	size_t n_strangers;
 	size_t n_seen, n_adopted, n_checked;
 	unsigned limit;		/* the flow limit in force (see SLOW_PASS_MS) */
+	/* still_valid()'s encoding of a decision, reused for every flow it checks. */
+	struct ctf_nlbuf enc_key, enc_mask;
 };
 
 static void arm(struct revalidator *rv, unsigned ms)
@@ -151,24 +153,18 @@ static bool still_valid(struct revalidator *rv, const struct ctf_flow_info *f,
 			const struct ctf_flow_key *k, const struct ctf_flow_key *m, uint64_t *rule_id)
 {
 	struct ctf_flow_key em;
-	struct ctf_nlbuf kb, mb;
 	struct policy_decision dec;
-	bool ok = false;
 
 	if (!f->has_actions)
 		return false;
 	policy_classify(rv->d->pol, k, &dec);
 	*rule_id = dec.rule ? dec.rule->id : 0;
-	/* Called for every flow a change pass checks: a key's bound, not a message's. */
-	ctf_nlbuf_init(&kb, CTF_FLOW_KEY_ATTRS_MAX);
-	ctf_nlbuf_init(&mb, CTF_FLOW_KEY_ATTRS_MAX);
-	if (!ctf_flow_key_to_attrs(k, &dec.mask, &kb, &mb) &&
-	    !ctf_flow_key_from_attrs(ctf_nlbuf_data(&mb), ctf_nlbuf_len(&mb), &em, NULL))
-		ok = mask_within(&em, m) &&
-		     same_actions(f->actions, f->actions_len, dec.actions, dec.actions_len);
-	ctf_nlbuf_free(&kb);
-	ctf_nlbuf_free(&mb);
-	return ok;
+	if (ctf_flow_key_to_attrs(k, &dec.mask, &rv->enc_key, &rv->enc_mask) ||
+	    ctf_flow_key_from_attrs(ctf_nlbuf_data(&rv->enc_mask), ctf_nlbuf_len(&rv->enc_mask),
+				    &em, NULL))
+		return false;
+	return mask_within(&em, m) &&
+	       same_actions(f->actions, f->actions_len, dec.actions, dec.actions_len);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -697,6 +693,9 @@ struct revalidator *revalidate_start(struct ctflowd *d)
 	rv->limit = d->cfg.flow_limit;
 	policy_change_init(&rv->chg);
 	rv->dump = flowdump_new();
+	/* Called for every flow a change pass checks: a key's bound, not a message's. */
+	ctf_nlbuf_init(&rv->enc_key, CTF_FLOW_KEY_ATTRS_MAX);
+	ctf_nlbuf_init(&rv->enc_mask, CTF_FLOW_KEY_ATTRS_MAX);
 	rv->timer = evtimer_new(d->base, on_timer, rv);
 	rv->step_ev = evtimer_new(d->base, on_step, rv);
 	arm(rv, 0);
@@ -731,6 +730,8 @@ void revalidate_stop(struct revalidator *rv)
 	end_change(rv);		/* a pass stopped half-way holds its change */
 	doomlist_clear(&rv->doomed);
 	free(rv->strangers);
+	ctf_nlbuf_free(&rv->enc_key);
+	ctf_nlbuf_free(&rv->enc_mask);
 	free(rv);
 }
 
