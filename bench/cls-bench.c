@@ -7,7 +7,9 @@
  *   load      parsing the rules file (conf_parse_string: flow text,
  *             actions, kernel checks) and building the policy from it
  *   lookup    ns per miss: policy_classify() on a traffic mix of new,
- *             established and untracked packets, decision and megaflow mask
+ *             established and untracked packets, decision and megaflow mask,
+ *             a batch of UPCALL_BATCH keys at a time as ctflowd's handlers
+ *             do (the keys in the cache, as just-decoded keys are)
  *   quality   how many distinct megaflows (masked key + mask) the traffic
  *             mix needs, and the mean number of mask bits set in them:
  *             fewer flows means fewer upcalls and a smaller kernel table
@@ -32,6 +34,7 @@
 
 #include "ctflow/match.h"
 #include "../src/daemon/conf.h"
+#include "../src/daemon/handler.h"
 #include "../src/daemon/policy.h"
 #include "policy-gen.h"
 
@@ -40,6 +43,15 @@ static double cpu_now(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* For the lookups, timed a batch at a time: a clock read costs less than a batch. */
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -168,7 +180,7 @@ static int run(unsigned n_rules, unsigned n_packets, unsigned reps)
 	struct policy *pol = NULL;
 	struct ctf_cls_stats cs;
 	struct ctf_err err;
-	struct ctf_flow_key *keys, masked;
+	struct ctf_flow_key *keys, *batch, masked;
 	struct policy_decision dec;
 	struct digest_set flows = { ctf_xzalloc(sizeof(uint64_t) * 1024), 1024, 0 };
 	char *text = conf_text(n_rules), buf[1100];
@@ -195,16 +207,31 @@ static int run(unsigned n_rules, unsigned n_packets, unsigned reps)
 	cls_stats(pol->cls, &cs);
 
 	keys = make_packets(n_rules, n_packets);
+	batch = ctf_xmalloc(UPCALL_BATCH * sizeof(*batch));
 	for (unsigned r = 0; r < reps; r++) {
-		t0 = cpu_now();
-		for (unsigned i = 0; i < n_packets; i++) {
-			policy_classify(pol, &keys[i], &dec);
-			sink += (uintptr_t)dec.rule;
+		double spent = 0;
+
+		/*
+		 * As ctflowd's handlers: a batch of upcalls is received and
+		 * its keys decoded, then each is classified. The copy stands
+		 * for the decoding and is not timed: the keys are in the
+		 * cache, the classifier's data are as the traffic leaves them.
+		 */
+		for (unsigned first = 0; first < n_packets; first += UPCALL_BATCH) {
+			unsigned n = n_packets - first < UPCALL_BATCH ? n_packets - first : UPCALL_BATCH;
+
+			memcpy(batch, &keys[first], n * sizeof(*batch));
+			t0 = wall_now();
+			for (unsigned i = 0; i < n; i++) {
+				policy_classify(pol, &batch[i], &dec);
+				sink += (uintptr_t)dec.rule;
+			}
+			spent += wall_now() - t0;
 		}
-		t0 = cpu_now() - t0;
-		if (t0 < best)
-			best = t0;
+		if (spent < best)
+			best = spent;
 	}
+	free(batch);
 	for (unsigned i = 0; i < n_packets; i++) {
 		const size_t body = sizeof(masked) - CTF_KEY_BODY_START;
 
