@@ -89,6 +89,45 @@ static bool indexable(const struct ctf_cls *cls, const struct subtable *st, unsi
 	       !st->stage_tries[s] && st->prefix_id[s] != NO_PREFIX;
 }
 
+/* The (trie, prefix length) set of trie-first subtables, made if it is new. */
+static uint64_t *plen_members(struct ctf_cls *cls, unsigned t, unsigned plen)
+{
+	const size_t words = cls->index_words;
+	size_t k;
+
+	for (k = 0; k < cls->n_plen_sets; k++)
+		if (cls->plen_sets[k].trie == t && cls->plen_sets[k].plen == plen)
+			return cls->plen_members + k * words;
+	cls->plen_sets = ctf_xrealloc(cls->plen_sets, (k + 1) * sizeof(*cls->plen_sets));
+	cls->plen_members = ctf_xrealloc(cls->plen_members, (k + 1) * words * sizeof(uint64_t));
+	cls->plen_sets[k] = (struct cls_plen_set){ .trie = (uint8_t)t, .plen = (uint8_t)plen };
+	memset(cls->plen_members + k * words, 0, words * sizeof(uint64_t));
+	cls->n_plen_sets++;
+	return cls->plen_members + k * words;
+}
+
+/* What lets a lookup skip trie-first subtables without visiting them (cls-private.h). */
+static void trie_first_build(struct ctf_cls *cls)
+{
+	const size_t words = cls->index_words;
+
+	cls->trie_needs = ctf_xzalloc((cls->n_tries ? cls->n_tries : 1) * words * sizeof(uint64_t));
+	cls->first_tries = ctf_xzalloc(cls->n_subtables * sizeof(*cls->first_tries));
+	for (size_t i = 0; i < cls->n_subtables; i++) {
+		const struct subtable *st = cls->subtables[i];
+		struct cls_first_tries *ft = &cls->first_tries[i];
+
+		ft->tries = st->stage_tries[st->n_indexed];
+		for (unsigned t = 0; t < cls->n_tries; t++) {
+			if (!(ft->tries & (1u << t)))
+				continue;
+			ft->plen[t] = st->plen[t];
+			cls->trie_needs[t * words + i / 64] |= UINT64_C(1) << (i % 64);
+			plen_members(cls, t, st->plen[t])[i / 64] |= UINT64_C(1) << (i % 64);
+		}
+	}
+}
+
 void cls_index_build(struct ctf_cls *cls)
 {
 	cls->sorted_best = ctf_xmalloc((cls->n_subtables ? cls->n_subtables : 1) * sizeof(uint64_t));
@@ -116,6 +155,7 @@ void cls_index_build(struct ctf_cls *cls)
 			parent = p;
 		}
 	}
+	trie_first_build(cls);
 }
 
 void cls_index_free(struct ctf_cls *cls)
@@ -126,4 +166,8 @@ void cls_index_free(struct ctf_cls *cls)
 	}
 	free(cls->parts);
 	free(cls->sorted_best);
+	free(cls->trie_needs);
+	free(cls->plen_sets);
+	free(cls->plen_members);
+	free(cls->first_tries);
 }

@@ -8,10 +8,14 @@
 
 /* ---- lookup ---------------------------------------------------------------- */
 
+/* The prefix tries' answers for one packet, each looked up when first needed. */
 struct trie_ctx {
-	bool done;
-	unsigned check_bits;
-	struct trie_plens plens;
+	unsigned done;			/* bits: the tries looked up */
+	unsigned hoisted;		/* bits: those trie_hoist() has used */
+	unsigned check_bits[CTF_CLS_MAX_TRIES];
+	struct trie_plens plens[CTF_CLS_MAX_TRIES];
+	/* For each looked-up trie, the trie-first subtables it rules out. */
+	uint64_t fail[CTF_CLS_MAX_TRIES][CLS_INDEX_WORDS];
 };
 
 /* Set the first @bits bits of the @len-byte field at @p. */
@@ -40,14 +44,14 @@ static bool trie_skip(const struct ctf_cls *cls, const struct subtable *st, unsi
 
 		if (!(st->stage_tries[s] & (1u << t)))
 			continue;
-		if (!ctx[t].done) {
-			ctx[t].check_bits = trie_lookup(&cls->prefix[t], pkt + f->ofs,
-							    &ctx[t].plens);
-			ctx[t].done = true;
+		if (!(ctx->done & (1u << t))) {
+			ctx->check_bits[t] = trie_lookup(&cls->prefix[t], pkt + f->ofs,
+							 &ctx->plens[t]);
+			ctx->done |= 1u << t;
 		}
-		if (trie_plens_has(&ctx[t].plens, plen))
+		if (trie_plens_has(&ctx->plens[t], plen))
 			continue;
-		bits = ctx[t].check_bits < plen ? ctx[t].check_bits : plen;
+		bits = ctx->check_bits[t] < plen ? ctx->check_bits[t] : plen;
 		if (wc)
 			set_prefix_bits(wc + f->ofs, bits, f->len);
 		return true;
@@ -127,6 +131,7 @@ static inline uint64_t stage_hash(const struct subtable *st, unsigned s, uint64_
  */
 struct verdicts {
 	uint64_t may[CLS_INDEX_WORDS];
+	uint64_t trie_skipped[CLS_INDEX_WORDS];	/* taken out of may by trie_hoist() */
 	const uint64_t *hit[CLS_INDEX_PARTS];
 };
 
@@ -145,6 +150,7 @@ static void index_lookup(const struct ctf_cls *cls, const uint64_t *pkt, struct 
 	const size_t words = cls->index_words;
 
 	memset(v->may, 0xff, sizeof(v->may));
+	memset(v->trie_skipped, 0, words * sizeof(uint64_t));
 	for (size_t i = 0; i < cls->n_parts; i++) {
 		const struct cls_part *p = &cls->parts[i];
 		const struct subtable *rep = p->rep;
@@ -195,71 +201,187 @@ static void index_fold(const struct ctf_cls *cls, const struct verdicts *v, size
 	}
 }
 
+/*
+ * Tries were looked up since the last call. A trie-first subtable from
+ * @from on is skipped by trie_skip() when visited if, of its tries in
+ * order, the first that is not passed fails; if that one is known now, the
+ * outcome is known without a visit: take the subtable out of the
+ * candidates (trie_fold() adds its bits).
+ */
+static void trie_hoist(const struct ctf_cls *cls, struct trie_ctx *ctx, struct verdicts *v,
+		       size_t from)
+{
+	const size_t words = cls->index_words;
+	const unsigned fresh = ctx->done & ~ctx->hoisted;
+
+	for (unsigned t = 0; t < cls->n_tries; t++)
+		if (fresh & (1u << t))
+			memset(ctx->fail[t], 0, words * sizeof(uint64_t));
+	for (size_t k = 0; k < cls->n_plen_sets; k++) {
+		const struct cls_plen_set *ps = &cls->plen_sets[k];
+
+		if (!(fresh & (1u << ps->trie)) || trie_plens_has(&ctx->plens[ps->trie], ps->plen))
+			continue;
+		for (size_t w = 0; w < words; w++)
+			ctx->fail[ps->trie][w] |= cls->plen_members[k * words + w];
+	}
+	ctx->hoisted = ctx->done;
+	for (size_t w = from / 64; w < words; w++) {
+		/* Subtables whose first trie not passed is still to be found. */
+		uint64_t open = v->may[w], skip = 0;
+
+		if (w == from / 64)
+			open &= ~UINT64_C(0) << (from % 64);
+		for (unsigned t = 0; t < cls->n_tries && open; t++) {
+			uint64_t uses = open & cls->trie_needs[t * words + w];
+
+			if (!(ctx->done & (1u << t))) {
+				open &= ~uses;	/* unknown: a visit decides */
+				continue;
+			}
+			skip |= uses & ctx->fail[t][w];
+			open &= ~(uses & ctx->fail[t][w]);
+		}
+		v->may[w] &= ~skip;
+		v->trie_skipped[w] |= skip;
+	}
+}
+
+/* The bits trie_skip() would have added for the hoisted subtables before @stop. */
+static void trie_fold(const struct ctf_cls *cls, const struct trie_ctx *ctx,
+		      const struct verdicts *v, size_t stop, uint8_t *wc)
+{
+	unsigned bits[CTF_CLS_MAX_TRIES] = { 0 };
+
+	for (size_t w = 0; w < cls->index_words && w * 64 < stop; w++) {
+		for (uint64_t left = v->trie_skipped[w]; left; left &= left - 1) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(left);
+			const struct cls_first_tries *ft = &cls->first_tries[i];
+
+			if (i >= stop)
+				break;
+			/* As trie_skip(): the first of its tries that fails. */
+			for (unsigned t = 0; t < cls->n_tries; t++) {
+				unsigned plen = ft->plen[t], b;
+
+				if (!(ft->tries & (1u << t)) || !(ctx->done & (1u << t)) ||
+				    trie_plens_has(&ctx->plens[t], plen))
+					continue;
+				b = ctx->check_bits[t] < plen ? ctx->check_bits[t] : plen;
+				if (b > bits[t])
+					bits[t] = b;
+				break;
+			}
+		}
+	}
+	for (unsigned t = 0; t < cls->n_tries; t++)
+		if (bits[t])
+			set_prefix_bits(wc + cls->tries[t].ofs, bits[t], cls->tries[t].len);
+}
+
+/* The first subtable from @i on that the index leaves in; n_subtables if none. */
+static inline size_t next_candidate(const struct ctf_cls *cls, const struct verdicts *v, size_t i)
+{
+	while (i < cls->n_subtables && i < CLS_INDEX_WORDS * 64) {
+		uint64_t w = v->may[i / 64] >> (i % 64);
+
+		if (w)
+			return i + (size_t)__builtin_ctzll(w);
+		i = (i / 64 + 1) * 64;
+	}
+	return i < cls->n_subtables ? i : cls->n_subtables;
+}
+
+/*
+ * Where a walk over every subtable, ruled out or not, would have stopped:
+ * the first subtable from @from on that cannot beat @best (they are sorted).
+ */
+static size_t walk_stop(const struct ctf_cls *cls, size_t from, uint64_t best)
+{
+	size_t lo = from, hi = cls->n_subtables;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cls->sorted_best[mid] >= best)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Look for the packet in @st, past the stages the index passed it through. */
+static void visit(const struct ctf_cls *cls, const struct subtable *st, const uint64_t *pkt,
+		  uint64_t *wc, struct memo *memo, struct trie_ctx *tctx, uint64_t *best)
+{
+	const struct group *g;
+	uint64_t h = HASH_BASIS;
+	unsigned e = 0, s = st->n_indexed;
+
+	if (s) {
+		h = memo->h[st->prefix_id[s - 1]];
+		e = st->stage_end[s - 1];
+	}
+	for (; s + 1 < st->n_stages; s++) {
+		uint64_t f;
+
+		if (st->stage_tries[s] && trie_skip(cls, st, s, (const uint8_t *)pkt, (uint8_t *)wc, tctx))
+			return;
+		h = stage_hash(st, s, h, &e, pkt, memo);
+		f = hash_finish(h);
+		if (st->is_single[s] ? f != st->single[s] : !hset_has(&st->sets[s], f)) {
+			fold(st, e, wc);
+			return;
+		}
+	}
+	if (st->stage_tries[s] && trie_skip(cls, st, s, (const uint8_t *)pkt, (uint8_t *)wc, tctx))
+		return;
+	h = stage_hash(st, s, h, &e, pkt, memo);
+	g = find_group(st, hash_finish(h), pkt);
+	if (!g) {
+		if (!ports_skip(cls, st, (const uint8_t *)pkt, (uint8_t *)wc))
+			fold(st, st->n_entries, wc);
+		return;
+	}
+	/*
+	 * A match. Even one that loses to a rule found earlier adds the whole
+	 * mask: it is what keeps covered packets out of this subtable's
+	 * better rules.
+	 */
+	fold(st, st->n_entries, wc);
+	if (g->best < *best)
+		*best = g->best;
+}
+
 size_t cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_)
 {
 	const uint64_t *pkt = pkt_;
 	uint64_t *wc = wc_;
-	struct trie_ctx tctx[CTF_CLS_MAX_TRIES];
+	struct trie_ctx tctx;
 	struct memo memo;
 	struct verdicts v;
 	uint64_t best = UINT64_MAX;
-	size_t i;
+	size_t i, from = 0;
 
-	for (size_t t = 0; t < cls->n_tries; t++)
-		tctx[t].done = false;
+	tctx.done = tctx.hoisted = 0;
 	memset(memo.valid, 0, ((cls->n_prefixes < MEMO_MAX ? cls->n_prefixes : MEMO_MAX) + 63) / 64 * 8);
 	index_lookup(cls, pkt, &memo, &v);
-	for (i = 0; i < cls->n_subtables; i++) {
-		const struct subtable *st;
-		const struct group *g;
-		uint64_t h = HASH_BASIS;
-		unsigned e = 0, s;
-
+	/* Only the subtables the index leaves in, best first. */
+	for (i = next_candidate(cls, &v, 0); i < cls->n_subtables; i = next_candidate(cls, &v, i + 1)) {
 		if (cls->sorted_best[i] >= best)
 			break;	/* sorted: no later subtable can do better either */
-		if (i < CLS_INDEX_WORDS * 64 && !(v.may[i / 64] >> (i % 64) & 1))
-			continue;
-		st = cls->subtables[i];
-		s = st->n_indexed;
-		if (s) {
-			/* The index found the packet's values in these stages. */
-			h = memo.h[st->prefix_id[s - 1]];
-			e = st->stage_end[s - 1];
-		}
-		for (; s + 1 < st->n_stages; s++) {
-			uint64_t f;
-
-			if (st->stage_tries[s] &&
-			    trie_skip(cls, st, s, pkt_, (uint8_t *)wc, tctx))
-				goto next;
-			h = stage_hash(st, s, h, &e, pkt, &memo);
-			f = hash_finish(h);
-			if (st->is_single[s] ? f != st->single[s] : !hset_has(&st->sets[s], f)) {
-				fold(st, e, wc);
-				goto next;
-			}
-		}
-		if (st->stage_tries[s] && trie_skip(cls, st, s, pkt_, (uint8_t *)wc, tctx))
-			goto next;
-		h = stage_hash(st, s, h, &e, pkt, &memo);
-		g = find_group(st, hash_finish(h), pkt);
-		if (!g) {
-			if (!ports_skip(cls, st, pkt_, (uint8_t *)wc))
-				fold(st, st->n_entries, wc);
-			goto next;
-		}
-		/*
-		 * A match. Even one that loses to a rule found earlier adds
-		 * the whole mask: it is what keeps covered packets out of
-		 * this subtable's better rules.
-		 */
-		fold(st, st->n_entries, wc);
-		if (g->best < best)
-			best = g->best;
-next:;
+		visit(cls, cls->subtables[i], pkt, wc, &memo, &tctx, &best);
+		from = i + 1;
+		if (tctx.done != tctx.hoisted && cls->n_plen_sets)
+			trie_hoist(cls, &tctx, &v, from);
 	}
-	if (wc)
-		index_fold(cls, &v, i, wc);
+	if (wc) {
+		size_t stop = walk_stop(cls, from, best);
+
+		index_fold(cls, &v, stop, wc);
+		trie_fold(cls, &tctx, &v, stop, (uint8_t *)wc);
+	}
 	return best == UINT64_MAX ? CTF_CLS_NONE : (size_t)(uint32_t)best;
 }
 

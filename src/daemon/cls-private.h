@@ -58,18 +58,54 @@ static inline uint64_t hash_finish(uint64_t h)
 	return h ? h : 1;
 }
 
+/* ---- a filter in front of a large table of hashes ------------------------- */
+
+/*
+ * A blocked Bloom filter: three bits in one 64-bit word per hash. A large
+ * policy's lookups mostly probe its big tables for values they do not hold,
+ * and a table of thousands of entries does not stay in the cache between
+ * lookups; its filter, two to four bytes a hash, stays in it far longer,
+ * and answers most of those probes alone (a false "maybe" costs only the
+ * probe it would have cost anyway). Built when the classifier is frozen
+ * (cls.c), for tables of at least HFILTER_MIN entries.
+ */
+#define HFILTER_MIN 128u
+
+struct hfilter {
+	uint64_t *words;	/* NULL: no filter, every hash may be there */
+	size_t mask;		/* words - 1 */
+};
+
+/* The word and the bits of @h: from the high bits, which table slots do not use. */
+static inline uint64_t hfilter_bits(uint64_t h)
+{
+	return UINT64_C(1) << (h >> 58) | UINT64_C(1) << ((h >> 52) & 63) |
+	       UINT64_C(1) << ((h >> 46) & 63);
+}
+
+static inline bool hfilter_maybe(const struct hfilter *f, uint64_t h)
+{
+	uint64_t bits;
+
+	if (!f->words)
+		return true;
+	bits = hfilter_bits(h);
+	return (f->words[(h >> 24) & f->mask] & bits) == bits;
+}
+
 /* ---- a set of hashes (open addressing, 0 = empty) --------------------------- */
 
 struct hset {
 	uint64_t *slots;
 	size_t mask;	/* slots - 1 */
 	size_t n;
+	struct hfilter filter;
 };
 
 
 static inline bool hset_has(const struct hset *s, uint64_t h)
 {
-	if (!s->slots)
+	if (!s->slots || !hfilter_maybe(&s->filter, h))
 		return false;
 	for (size_t i = h & s->mask; s->slots[i]; i = (i + 1) & s->mask)
 		if (s->slots[i] == h)
@@ -108,6 +144,7 @@ struct subtable {
 	uint16_t prefix_id[CTF_CLS_MAX_STAGES];
 	struct group **groups;		/* open addressing by hash */
 	size_t groups_mask, n_groups;
+	struct hfilter group_filter;	/* of the groups' hashes */
 	uint64_t best;
 	int ports;			/* index into the layout's port fields, -1 = none */
 	uint8_t ports_mask[4];
@@ -134,6 +171,21 @@ struct cls_part {
 	size_t mask, n;
 };
 
+/*
+ * Trie skips decided for many subtables at once (cls-lookup.c). A
+ * "trie-first" subtable is one whose first stage after the index has
+ * prefix fields: once the tries it names are walked, whether a visit
+ * would skip it is known without visiting it.
+ */
+struct cls_plen_set {
+	uint8_t trie, plen;	/* trie-first subtables with this length on this trie */
+};
+
+struct cls_first_tries {
+	uint8_t tries;				/* bits: the tries of that stage */
+	uint8_t plen[CTF_CLS_MAX_TRIES];
+};
+
 struct ctf_cls {
 	size_t key_words;
 	unsigned n_stages;
@@ -150,6 +202,11 @@ struct ctf_cls {
 	uint64_t *sorted_best;		/* each subtable's best, in the sorted order */
 	struct cls_part *parts;
 	size_t n_parts, index_words;
+	uint64_t *trie_needs;		/* n_tries x index_words: trie-first subtables per trie */
+	struct cls_plen_set *plen_sets;
+	uint64_t *plen_members;		/* n_plen_sets x index_words */
+	size_t n_plen_sets;
+	struct cls_first_tries *first_tries;	/* per subtable, in the sorted order */
 	struct subtable **by_mask;	/* open addressing by mask hash */
 	size_t by_mask_mask;
 	uint32_t *prio;			/* per rule */
@@ -215,6 +272,8 @@ static inline bool group_matches(const struct subtable *st, const struct group *
 
 static inline struct group *find_group(const struct subtable *st, uint64_t h, const uint64_t *pkt)
 {
+	if (!hfilter_maybe(&st->group_filter, h))
+		return NULL;
 	for (size_t i = h & st->groups_mask; st->groups[i]; i = (i + 1) & st->groups_mask) {
 		struct group *g = st->groups[i];
 

@@ -16,7 +16,8 @@ static void hset_insert(struct hset *s, uint64_t h);
 
 static void hset_grow(struct hset *s)
 {
-	struct hset big = { ctf_xzalloc(2 * (s->mask + 1) * sizeof(uint64_t)), 2 * s->mask + 1, 0 };
+	struct hset big = { .slots = ctf_xzalloc(2 * (s->mask + 1) * sizeof(uint64_t)),
+			     .mask = 2 * s->mask + 1 };
 
 	for (size_t i = 0; i <= s->mask; i++)
 		if (s->slots[i])
@@ -42,6 +43,58 @@ static void hset_insert(struct hset *s, uint64_t h)
 	s->n++;
 }
 
+/* ---- filters --------------------------------------------------------------------- */
+
+/* A filter for the @n hashes of a table of @slots slots, 0 = empty; none if @n is small. */
+static void hfilter_build(struct hfilter *f, const uint64_t *slots, size_t n_slots, size_t n)
+{
+	size_t words = 1;
+
+	f->words = NULL;
+	if (n < HFILTER_MIN)
+		return;
+	while (words * 4 < n)	/* 16 to 32 bits per hash */
+		words *= 2;
+	f->words = ctf_xzalloc(words * sizeof(uint64_t));
+	f->mask = words - 1;
+	for (size_t i = 0; i < n_slots; i++)
+		if (slots[i])
+			f->words[(slots[i] >> 24) & f->mask] |= hfilter_bits(slots[i]);
+}
+
+static void subtable_filters(struct subtable *st)
+{
+	uint64_t *hashes;
+
+	for (unsigned s = 0; s + 1 < st->n_stages; s++)
+		hfilter_build(&st->sets[s].filter, st->sets[s].slots, st->sets[s].mask + 1,
+			      st->sets[s].n);
+	if (st->n_groups < HFILTER_MIN)
+		return;
+	hashes = ctf_xzalloc((st->groups_mask + 1) * sizeof(uint64_t));
+	for (size_t i = 0; i <= st->groups_mask; i++)
+		if (st->groups[i])
+			hashes[i] = st->groups[i]->hash;
+	hfilter_build(&st->group_filter, hashes, st->groups_mask + 1, st->n_groups);
+	free(hashes);
+}
+
+/* The filters of @st's tables into @out: how many, and their bytes. */
+static void subtable_filter_stats(const struct subtable *st, struct ctf_cls_stats *out)
+{
+	const struct hfilter *f[CTF_CLS_MAX_STAGES];
+	unsigned n = 0;
+
+	for (unsigned s = 0; s + 1 < st->n_stages; s++)
+		f[n++] = &st->sets[s].filter;
+	f[n++] = &st->group_filter;
+	for (unsigned i = 0; i < n; i++) {
+		if (f[i]->words) {
+			out->filters++;
+			out->bytes += (f[i]->mask + 1) * sizeof(uint64_t);
+		}
+	}
+}
 
 struct ctf_cls *cls_new(const struct ctf_cls_layout *lay)
 {
@@ -90,8 +143,11 @@ static void subtable_free(struct subtable *st)
 			free(st->groups[i]);
 		}
 	}
-	for (unsigned s = 0; s + 1 < CTF_CLS_MAX_STAGES; s++)
+	for (unsigned s = 0; s + 1 < CTF_CLS_MAX_STAGES; s++) {
 		free(st->sets[s].slots);
+		free(st->sets[s].filter.words);
+	}
+	free(st->group_filter.words);
 	trie_destroy(&st->ports_trie);
 	free(st->groups);
 	free(st->widx);
@@ -433,8 +489,10 @@ void cls_freeze(struct ctf_cls *cls)
 	cls_index_build(cls);
 	for (size_t t = 0; t < cls->n_tries; t++)
 		trie_pack(&cls->prefix[t]);
-	for (size_t i = 0; i < cls->n_subtables; i++)
+	for (size_t i = 0; i < cls->n_subtables; i++) {
 		trie_pack(&cls->subtables[i]->ports_trie);
+		subtable_filters(cls->subtables[i]);
+	}
 	cls->frozen = true;
 }
 
@@ -447,19 +505,23 @@ void cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *out)
 	out->bytes = sizeof(*cls) + cls->n_rules * sizeof(*cls->prio) +
 		     (cls->by_mask_mask + 1 + cls->n_subtables) * sizeof(void *) +
 		     cls->n_stages * cls->key_words * sizeof(uint64_t);
-	for (size_t t = 0; t < cls->n_tries; t++)
+	for (size_t t = 0; t < cls->n_tries; t++) {
 		out->trie_nodes += cls->prefix[t].n_nodes;
+		out->trie_strides += cls->prefix[t].n_strides;
+	}
 	for (size_t i = 0; i < cls->n_subtables; i++) {
 		const struct subtable *st = cls->subtables[i];
 
 		out->entries += st->n_groups;
 		out->trie_nodes += st->ports_trie.n_nodes;
+		out->trie_strides += st->ports_trie.n_strides;
 		out->bytes += sizeof(*st) + cls->key_words * sizeof(uint64_t) +
 			      st->n_entries * (sizeof(uint16_t) + sizeof(uint64_t)) +
 			      (st->groups_mask + 1) * sizeof(void *) +
 			      st->n_groups * (sizeof(struct group) + st->n_entries * sizeof(uint64_t));
 		for (unsigned s = 0; s + 1 < st->n_stages; s++)
 			out->bytes += (st->sets[s].mask + 1) * sizeof(uint64_t);
+		subtable_filter_stats(st, out);
 		for (size_t j = 0; j <= st->groups_mask; j++)
 			if (st->groups[j])
 				out->bytes += st->groups[j]->n_more * sizeof(uint32_t);

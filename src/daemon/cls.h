@@ -120,6 +120,8 @@ struct ctf_cls_stats {
 	size_t entries;		/* distinct (mask, masked key) pairs */
 	size_t trie_nodes;
 	size_t index_parts;	/* stage prefixes the index decides */
+	size_t filters;		/* tables with a filter in front (cls-private.h) */
+	size_t trie_strides;	/* trie nodes left by a stride (trie.c) */
 	size_t bytes;		/* heap memory, approximately */
 };
 void cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *st);

@@ -19,13 +19,24 @@ struct u128 {
  * walks a dozen or more nodes for every packet, and once trie_pack() has
  * laid them out breadth-first the levels every walk goes through share
  * cache lines instead of being scattered over the heap.
+ *
+ * Strides (set by trie_pack): where the levels below a node are complete
+ * for a few bits -- every path exists, none is compressed, no prefix ends
+ * on the way, as under a block of consecutive subnets -- the walk takes
+ * those bits at once. Breadth-first order keeps the nodes at the bottom
+ * of such a block next to each other in the order of their bits, so the
+ * next node is the first of them plus the bits.
  */
 struct trie_node {
 	struct u128 v;		/* the path from the root to the end of this node; later bits 0 */
 	uint32_t child[2];	/* TRIE_NONE if absent */
-	uint32_t n_here;	/* prefixes of exactly this length and value */
+	uint32_t jump;		/* with a stride: the first node stride levels down */
 	uint8_t len;		/* bits on that path: 1..128 */
+	uint8_t here;		/* a prefix of exactly this length and value */
+	uint8_t stride;		/* 0, or 2..TRIE_MAX_STRIDE complete levels below */
 };
+
+#define TRIE_MAX_STRIDE 16u
 
 static uint64_t be_load64(const uint8_t *p)
 {
@@ -80,12 +91,24 @@ static unsigned bit_at(struct u128 v, unsigned i)
 	return i < 64 ? (unsigned)(v.hi >> (63 - i)) & 1 : (unsigned)(v.lo >> (127 - i)) & 1;
 }
 
+/* The @k bits (2..TRIE_MAX_STRIDE) of @v from bit @i on, as a number. */
+static unsigned bits_at(struct u128 v, unsigned i, unsigned k)
+{
+	if (i >= 64)
+		return (unsigned)(v.lo << (i - 64) >> (64 - k));
+	if (i + k <= 64)
+		return (unsigned)(v.hi << i >> (64 - k));
+	return (unsigned)(v.hi << i >> (64 - k) | v.lo >> (128 - i - k));
+}
+
 void trie_init(struct trie *t, unsigned width_bits)
 {
 	t->nodes = NULL;
 	t->root = TRIE_NONE;
 	t->width = width_bits == 32 ? 32 : 128;
 	t->n_nodes = t->cap = 0;
+	t->strided = false;
+	t->n_strides = 0;
 }
 
 void trie_destroy(struct trie *t)
@@ -125,6 +148,13 @@ void trie_insert(struct trie *t, const void *value, unsigned plen)
 
 	if (plen == 0 || plen > t->width)
 		return;
+	if (t->strided) {
+		/* The new prefix may break a complete block: strides wait for the next pack. */
+		for (size_t i = 0; i < t->n_nodes; i++)
+			t->nodes[i].stride = 0;
+		t->strided = false;
+		t->n_strides = 0;
+	}
 	v = keep(load(t, value), plen);
 	while (cur != TRIE_NONE) {
 		struct trie_node *n = &t->nodes[cur];
@@ -141,17 +171,17 @@ void trie_insert(struct trie *t, const void *value, unsigned plen)
 
 			t->nodes[m].child[bit_at(nv, common)] = cur;
 			if (plen == common) {
-				t->nodes[m].n_here = 1;
+				t->nodes[m].here = 1;
 			} else {
 				leaf = new_node(t, v, plen);
-				t->nodes[leaf].n_here = 1;
+				t->nodes[leaf].here = 1;
 				t->nodes[m].child[bit_at(v, common)] = leaf;
 			}
 			link_node(t, parent, side, m);
 			return;
 		}
 		if (plen == n->len) {
-			n->n_here++;
+			n->here = 1;
 			return;
 		}
 		parent = cur;
@@ -159,8 +189,49 @@ void trie_insert(struct trie *t, const void *value, unsigned plen)
 		cur = n->child[side];
 	}
 	leaf = new_node(t, v, plen);
-	t->nodes[leaf].n_here = 1;
+	t->nodes[leaf].here = 1;
 	link_node(t, parent, side, leaf);
+}
+
+/*
+ * How many levels below each node are complete (see struct trie_node), in
+ * a trie laid out breadth-first: children come after their parent, so one
+ * pass from the last node to the first sees every child before its parent.
+ */
+static void set_strides(struct trie *t)
+{
+	uint8_t *depth = ctf_xzalloc(t->n_nodes);
+
+	for (size_t i = t->n_nodes; i-- > 0;) {
+		struct trie_node *n = &t->nodes[i];
+		unsigned d = TRIE_MAX_STRIDE;
+
+		for (unsigned b = 0; b < 2; b++) {
+			const struct trie_node *c = n->child[b] != TRIE_NONE ? &t->nodes[n->child[b]] : NULL;
+
+			if (!c || c->len != n->len + 1u) {
+				d = 0;
+				break;
+			}
+			/* A child can be passed over only if no prefix ends there. */
+			if (c->here)
+				d = 1;
+			else if (depth[n->child[b]] + 1u < d)
+				d = depth[n->child[b]] + 1u;
+		}
+		depth[i] = (uint8_t)d;
+		if (d >= 2) {
+			uint32_t first = (uint32_t)i;
+
+			for (unsigned l = 0; l < d; l++)
+				first = t->nodes[first].child[0];
+			n->stride = (uint8_t)d;
+			n->jump = first;
+			t->n_strides++;
+		}
+	}
+	free(depth);
+	t->strided = true;
 }
 
 void trie_pack(struct trie *t)
@@ -195,6 +266,7 @@ void trie_pack(struct trie *t)
 	t->nodes = packed;
 	t->n_nodes = t->cap = tail;
 	t->root = 0;
+	set_strides(t);
 }
 
 unsigned trie_lookup(const struct trie *t, const void *value,
@@ -218,10 +290,14 @@ unsigned trie_lookup(const struct trie *t, const void *value,
 		 */
 		if (diff < n->len)
 			return diff + 1;
-		if (n->n_here)
+		if (n->here)
 			plens->w[n->len / 64] |= UINT64_C(1) << (n->len % 64);
 		if (n->len >= t->width)
 			return t->width;
+		if (n->stride) {
+			n = &t->nodes[n->jump + bits_at(v, n->len, n->stride)];
+			continue;
+		}
 		b = bit_at(v, n->len);
 		if (n->child[b] == TRIE_NONE)
 			/* Nothing longer this way: the next bit told us so, if there is another way. */

@@ -36,6 +36,8 @@ struct trie {
 	uint32_t root;			/* index, or TRIE_NONE */
 	unsigned width;			/* bits: 32 or 128 */
 	size_t n_nodes, cap;
+	bool strided;			/* packed, nothing inserted since */
+	size_t n_strides;		/* nodes a lookup leaves by a stride */
 };
 
 /* Prefix lengths 0..128, one bit each. */
@@ -51,7 +53,7 @@ static inline bool trie_plens_has(const struct trie_plens *p, unsigned plen)
 /* @width_bits: 32 or 128. */
 void trie_init(struct trie *t, unsigned width_bits);
 void trie_destroy(struct trie *t);
-/* Add the prefix of @plen bits (1..width) of @value (width/8 bytes). Duplicates are counted. */
+/* Add the prefix of @plen bits (1..width) of @value (width/8 bytes); again is harmless. */
 void trie_insert(struct trie *t, const void *value, unsigned plen);
 /* Done inserting (for now): lay the nodes out for lookups. */
 void trie_pack(struct trie *t);

@@ -345,6 +345,95 @@ static uint32_t get32(const struct key *k, int ofs)
 	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
+/*
+ * Rule sets large enough for the filters in front of the big tables, and
+ * for strides in the address tries: thousands of rules in three masks over
+ * blocks of consecutive subnets. Decisions and covered packets agree with
+ * brute force, and the masks with those of a walk without the index.
+ */
+static void big_rule(struct rule *r, unsigned j)
+{
+	static const uint32_t dsts[] = { 0xc0a80001, 0xc0a80002, 0xac100005, 0x0b000001 };
+
+	*r = mk(1 + j % 7);
+	put32(&r->key, RECIRC, 1);
+	put32(&r->mask, RECIRC, UINT32_MAX);
+	B(&r->key)[PROTO] = 6;
+	B(&r->mask)[PROTO] = 0xff;
+	switch (j % 3) {
+	case 0:	/* a /24 of a block of them, one service */
+		set32(r, SRC, 0x0a000000 | (j / 3 % 1024) << 8, plen_mask(24));
+		put16(&r->key, TP + 2, (uint16_t)(1000 + j / 3 / 1024));
+		put16(&r->mask, TP + 2, 0xffff);
+		break;
+	case 1:	/* a /20 to one host, a range of 16 ports */
+		set32(r, SRC, 0x0a000000 | (j / 3 % 256) << 12, plen_mask(20));
+		set32(r, DST, dsts[j / 3 / 256 % 4], UINT32_MAX);
+		put16(&r->key, TP + 2, (uint16_t)(2000 + 16 * (j / 3 / 1024)));
+		put16(&r->mask, TP + 2, 0xfff0);
+		break;
+	default:	/* a /24 destination */
+		set32(r, DST, 0xc0000000 | (j / 3) << 8, plen_mask(24));
+		break;
+	}
+}
+
+static void big_packet(const struct rule *rules, size_t n, struct key *p)
+{
+	const struct rule *r = &rules[rnd() % n];
+
+	random_packet(p);
+	put32(p, RECIRC, 1);
+	/* A rule's values where it looks, anything elsewhere; then one bit off, at times. */
+	for (int i = 0; i < KEY_SIZE / 8; i++)
+		p->w[i] = (r->key.w[i] & r->mask.w[i]) | (p->w[i] & ~r->mask.w[i]);
+	if (rnd() % 2)
+		B(p)[SRC + rnd() % 14] ^= (uint8_t)(1u << (rnd() % 8));
+}
+
+START_TEST(big_tables_behind_filters_agree_with_brute_force)
+{
+	const size_t n = 6000;
+	struct ctf_cls_layout walk = layout;
+	struct rule *rules = calloc(n, sizeof(*rules));
+	struct ctf_cls *a, *b;
+	struct ctf_cls_stats st;
+
+	for (unsigned j = 0; j < n; j++)
+		big_rule(&rules[j], j);
+	a = build(rules, n);
+	walk.n_indexed_stages = 0;
+	b = cls_new(&walk);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(cls_add(b, rules[i].prio, &rules[i].key, &rules[i].mask, NULL), 0);
+	cls_freeze(b);
+	cls_stats(a, &st);
+	ck_assert_uint_ge(st.filters, 3);
+	ck_assert_uint_gt(st.trie_strides, 0);
+	rng_state = 0x51ed270b27a1d5ULL;
+	for (int p = 0; p < 3000; p++) {
+		struct key pkt, wa, wb, q;
+		size_t want;
+
+		big_packet(rules, n, &pkt);
+		memset(&wa, 0, sizeof(wa));
+		memset(&wb, 0, sizeof(wb));
+		want = brute(rules, n, &pkt);
+		ck_assert_uint_eq(cls_lookup(a, &pkt, &wa), want);
+		ck_assert_uint_eq(cls_lookup(b, &pkt, &wb), want);
+		ck_assert_msg(!memcmp(&wa, &wb, sizeof(wa)), "packet %d: masks differ", p);
+		for (int i = 0; i < 2; i++) {
+			covered(&pkt, &wa, &q);
+			ck_assert_msg(brute(rules, n, &q) == want,
+				      "packet %d: a covered packet gets another rule", p);
+		}
+	}
+	cls_free(a);
+	cls_free(b);
+	free(rules);
+}
+END_TEST
+
 START_TEST(a_host_rule_on_top_unwildcards_only_the_deciding_bits)
 {
 	/* 100: drop 10.1.0.0/16 ... 10: allow everything at recirc 1. */
@@ -583,6 +672,59 @@ START_TEST(trie_pack_keeps_every_answer)
 }
 END_TEST
 
+/*
+ * Strides: blocks of consecutive subnets (every /24 of a /16, every /20 of
+ * another, a /28 under one of those /24s, a /25 pair that hides its /24)
+ * are walked several bits at a time once packed, with the answers of a
+ * bit-by-bit walk of the same trie unpacked.
+ */
+START_TEST(trie_strides_answer_as_bit_by_bit)
+{
+	struct trie packed, plain;
+
+	trie_init(&packed, 32);
+	trie_init(&plain, 32);
+	for (int pass = 0; pass < 2; pass++) {
+		struct trie *t = pass ? &plain : &packed;
+
+		for (uint32_t i = 0; i < 256; i++)
+			trie_insert32(t, 0x0a010000 | i << 8, 24);
+		for (uint32_t i = 0; i < 16; i++)
+			trie_insert32(t, 0x0a020000 | i << 12, 20);
+		trie_insert32(t, 0x0a0105f0, 28);
+		trie_insert32(t, 0x0a030000, 25);
+		trie_insert32(t, 0x0a030080, 25);
+		trie_insert32(t, 0x0a000000, 8);
+	}
+	trie_pack(&packed);
+	ck_assert_uint_gt(packed.n_strides, 2);
+	ck_assert_uint_eq(plain.n_strides, 0);
+	rng_state = 5;
+	for (int i = 0; i < 50000; i++) {
+		/* Inside the blocks, or one bit away from them. */
+		uint32_t v = (0x0a000000 | (1 + rnd() % 3) << 16 | (rnd() & 0xffff)) ^
+			     (rnd() % 4 ? 0 : 1u << (rnd() % 32));
+		struct trie_plens a, b;
+
+		ck_assert_uint_eq(trie_lookup32(&packed, v, &a), trie_lookup32(&plain, v, &b));
+		ck_assert(!memcmp(&a, &b, sizeof(a)));
+	}
+	/* A prefix inserted after the pack ends every stride until the next one. */
+	trie_insert32(&packed, 0x0a018000, 17);
+	ck_assert_uint_eq(packed.n_strides, 0);
+	trie_insert32(&plain, 0x0a018000, 17);
+	for (int i = 0; i < 5000; i++) {
+		uint32_t v = 0x0a010000 | (rnd() & 0xffff);
+		struct trie_plens a, b;
+
+		ck_assert_uint_eq(trie_lookup32(&packed, v, &a), trie_lookup32(&plain, v, &b));
+		ck_assert(!memcmp(&a, &b, sizeof(a)));
+	}
+	trie_destroy(&packed);
+	trie_destroy(&plain);
+}
+END_TEST
+
 START_TEST(trie_128_bits)
 {
 	struct trie t;
@@ -603,6 +745,41 @@ START_TEST(trie_128_bits)
 	ck_assert_uint_eq(trie_lookup(&t, b, &pl), 8);
 	ck_assert(!trie_plens_has(&pl, 64));
 	trie_destroy(&t);
+
+	/*
+	 * A block that crosses the middle of the value: all sixteen /66s of
+	 * fd00::/62, walked by a stride from bit 62 to bit 66 once packed.
+	 */
+	{
+		struct trie plain;
+
+		trie_init(&t, 128);
+		trie_init(&plain, 128);
+		for (unsigned i = 0; i < 16; i++) {
+			memset(a, 0, sizeof(a));
+			a[0] = 0xfd;
+			a[7] = (uint8_t)(i >> 2);
+			a[8] = (uint8_t)((i & 3) << 6);
+			trie_insert(&t, a, 66);
+			trie_insert(&plain, a, 66);
+		}
+		trie_pack(&t);
+		ck_assert_uint_gt(t.n_strides, 0);
+		rng_state = 9;
+		for (int i = 0; i < 5000; i++) {
+			struct trie_plens pa, pb;
+
+			memset(b, 0, sizeof(b));
+			b[0] = 0xfd;
+			b[7] = (uint8_t)(rnd() % 8);
+			b[8] = (uint8_t)rnd();
+			b[rnd() % 16] ^= (uint8_t)(rnd() % 3 ? 0 : 1u << (rnd() % 8));
+			ck_assert_uint_eq(trie_lookup(&t, b, &pa), trie_lookup(&plain, b, &pb));
+			ck_assert(!memcmp(&pa, &pb, sizeof(pa)));
+		}
+		trie_destroy(&plain);
+		trie_destroy(&t);
+	}
 }
 END_TEST
 
@@ -615,6 +792,7 @@ static Suite *cls_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, decisions_and_megaflows_agree_with_brute_force);
 	tcase_add_test(tc, the_index_gives_the_masks_of_a_walk);
+	tcase_add_test(tc, big_tables_behind_filters_agree_with_brute_force);
 	tcase_add_test(tc, a_host_rule_on_top_unwildcards_only_the_deciding_bits);
 	tcase_add_test(tc, port_lists_unwildcard_port_prefixes);
 	tcase_add_test(tc, a_failing_early_stage_adds_only_its_stages);
@@ -622,6 +800,7 @@ static Suite *cls_suite(void)
 	tcase_add_test(tc, ties_duplicates_and_find);
 	tcase_add_test(tc, trie_matched_lengths_and_check_bits);
 	tcase_add_test(tc, trie_pack_keeps_every_answer);
+	tcase_add_test(tc, trie_strides_answer_as_bit_by_bit);
 	tcase_add_test(tc, trie_128_bits);
 	suite_add_tcase(s, tc);
 	return s;
