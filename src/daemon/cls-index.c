@@ -106,11 +106,22 @@ static uint64_t *plen_members(struct ctf_cls *cls, unsigned t, unsigned plen)
 	return cls->plen_members + k * words;
 }
 
+/*
+ * Below this many trie-first subtables, visiting them costs less than the
+ * bookkeeping that spares the visits (cls-bench: 10 rules, 3 of them).
+ */
+#define TRIE_FIRST_MIN 8u
+
 /* What lets a lookup skip trie-first subtables without visiting them (cls-private.h). */
 static void trie_first_build(struct ctf_cls *cls)
 {
 	const size_t words = cls->index_words;
+	size_t n_first = 0;
 
+	for (size_t i = 0; i < cls->n_subtables; i++)
+		n_first += cls->subtables[i]->stage_tries[cls->subtables[i]->n_indexed] != 0;
+	if (n_first < TRIE_FIRST_MIN)
+		return;
 	cls->trie_needs = ctf_xzalloc((cls->n_tries ? cls->n_tries : 1) * words * sizeof(uint64_t));
 	cls->first_tries = ctf_xzalloc(cls->n_subtables * sizeof(*cls->first_tries));
 	for (size_t i = 0; i < cls->n_subtables; i++) {
