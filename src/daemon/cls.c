@@ -508,6 +508,7 @@ void cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *out)
 	for (size_t t = 0; t < cls->n_tries; t++) {
 		out->trie_nodes += cls->prefix[t].n_nodes;
 		out->trie_strides += cls->prefix[t].n_strides;
+		out->bytes += trie_bytes(&cls->prefix[t]);
 	}
 	for (size_t i = 0; i < cls->n_subtables; i++) {
 		const struct subtable *st = cls->subtables[i];
@@ -515,6 +516,7 @@ void cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *out)
 		out->entries += st->n_groups;
 		out->trie_nodes += st->ports_trie.n_nodes;
 		out->trie_strides += st->ports_trie.n_strides;
+		out->bytes += trie_bytes(&st->ports_trie);
 		out->bytes += sizeof(*st) + cls->key_words * sizeof(uint64_t) +
 			      st->n_entries * (sizeof(uint16_t) + sizeof(uint64_t)) +
 			      (st->groups_mask + 1) * sizeof(void *) +
@@ -526,7 +528,7 @@ void cls_stats(const struct ctf_cls *cls, struct ctf_cls_stats *out)
 			if (st->groups[j])
 				out->bytes += st->groups[j]->n_more * sizeof(uint32_t);
 	}
-	out->bytes += out->trie_nodes * 32 + cls->n_subtables * sizeof(uint64_t);
+	out->bytes += cls->n_subtables * sizeof(uint64_t);
 	for (size_t p = 0; p < cls->n_parts; p++)
 		out->bytes += sizeof(cls->parts[p]) +
 			      (cls->parts[p].mask + 1) * (1 + cls->index_words) * sizeof(uint64_t);

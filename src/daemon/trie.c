@@ -38,6 +38,23 @@ struct trie_node {
 
 #define TRIE_MAX_STRIDE 16u
 
+/*
+ * Where a walk stands after the value's first bits (set by trie_pack() for
+ * tries of TRIE_START_MIN nodes or more). The first levels of a big trie
+ * are a handful of nodes every lookup walks through, a dependent load and
+ * a branch each; a table indexed by the first start_bits bits of the value
+ * holds where each walk is once past them -- the node it goes on from, or
+ * its answer if it ends before -- and the prefix lengths matched on the way.
+ */
+struct trie_start {
+	uint32_t next;		/* node index, or TRIE_START_END | check bits */
+	uint32_t plens;		/* bit l: a prefix of length l (at most start_bits) matched */
+};
+
+#define TRIE_START_END 0x80000000u
+#define TRIE_START_MIN 64u
+#define TRIE_START_MAX_BITS 16u
+
 static uint64_t be_load64(const uint8_t *p)
 {
 	uint64_t v = 0;
@@ -109,11 +126,14 @@ void trie_init(struct trie *t, unsigned width_bits)
 	t->n_nodes = t->cap = 0;
 	t->strided = false;
 	t->n_strides = 0;
+	t->start = NULL;
+	t->start_bits = 0;
 }
 
 void trie_destroy(struct trie *t)
 {
 	free(t->nodes);
+	free(t->start);
 	trie_init(t, t->width);
 }
 
@@ -149,11 +169,17 @@ void trie_insert(struct trie *t, const void *value, unsigned plen)
 	if (plen == 0 || plen > t->width)
 		return;
 	if (t->strided) {
-		/* The new prefix may break a complete block: strides wait for the next pack. */
+		/*
+		 * The new prefix may break a complete block or change where
+		 * walks stand: strides and the start table wait for the next pack.
+		 */
 		for (size_t i = 0; i < t->n_nodes; i++)
 			t->nodes[i].stride = 0;
 		t->strided = false;
 		t->n_strides = 0;
+		free(t->start);
+		t->start = NULL;
+		t->start_bits = 0;
 	}
 	v = keep(load(t, value), plen);
 	while (cur != TRIE_NONE) {
@@ -234,6 +260,59 @@ static void set_strides(struct trie *t)
 	t->strided = true;
 }
 
+/*
+ * The walk of every value whose first @k bits are @x, as far as those bits
+ * decide it: the steps of trie_lookup(), stopped at the first node whose
+ * own check or next branch needs a later bit.
+ */
+static struct trie_start start_entry(const struct trie *t, unsigned k, uint64_t x)
+{
+	const struct u128 v = { x << (64 - k), 0 };
+	const struct trie_node *n = &t->nodes[t->root];
+	struct trie_start e = { 0, 0 };
+
+	for (;;) {
+		unsigned diff = first_diff(v, n->v), b;
+
+		if (diff < n->len && diff < k) {
+			e.next = TRIE_START_END | (diff + 1);
+			return e;
+		}
+		if (n->len >= k) {
+			/* Its check needs later bits (or, at k, its branch does). */
+			e.next = (uint32_t)(n - t->nodes);
+			return e;
+		}
+		if (n->here)
+			e.plens |= UINT32_C(1) << n->len;
+		if (n->stride && n->len + n->stride <= k) {
+			n = &t->nodes[n->jump + bits_at(v, n->len, n->stride)];
+			continue;
+		}
+		b = bit_at(v, n->len);
+		if (n->child[b] == TRIE_NONE) {
+			e.next = TRIE_START_END | (n->child[!b] != TRIE_NONE ? n->len + 1u : n->len);
+			return e;
+		}
+		n = &t->nodes[n->child[b]];
+	}
+}
+
+/* The start table of a packed trie: about two entries per node, up to 2^16. */
+static void set_start(struct trie *t)
+{
+	unsigned k = 1;
+
+	if (t->n_nodes < TRIE_START_MIN)
+		return;
+	while (k < TRIE_START_MAX_BITS && (size_t)1 << k < 2 * t->n_nodes)
+		k++;
+	t->start = ctf_xmalloc(((size_t)1 << k) * sizeof(*t->start));
+	t->start_bits = k;
+	for (uint64_t x = 0; x < (UINT64_C(1) << k); x++)
+		t->start[x] = start_entry(t, k, x);
+}
+
 void trie_pack(struct trie *t)
 {
 	uint32_t *order, *renumber, head = 0, tail = 0;
@@ -267,6 +346,13 @@ void trie_pack(struct trie *t)
 	t->n_nodes = t->cap = tail;
 	t->root = 0;
 	set_strides(t);
+	set_start(t);
+}
+
+size_t trie_bytes(const struct trie *t)
+{
+	return t->cap * sizeof(*t->nodes) +
+	       (t->start ? ((size_t)1 << t->start_bits) * sizeof(*t->start) : 0);
 }
 
 unsigned trie_lookup(const struct trie *t, const void *value,
@@ -280,6 +366,14 @@ unsigned trie_lookup(const struct trie *t, const void *value,
 		return 0;
 	n = &t->nodes[t->root];
 	v = load(t, value);
+	if (t->start) {
+		const struct trie_start *e = &t->start[v.hi >> (64 - t->start_bits)];
+
+		plens->w[0] = e->plens;
+		if (e->next & TRIE_START_END)
+			return e->next & ~TRIE_START_END;
+		n = &t->nodes[e->next];
+	}
 	for (;;) {
 		unsigned diff = first_diff(v, n->v), b;
 

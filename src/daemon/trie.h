@@ -28,6 +28,7 @@
 #define CTF_TRIE_MAX_BITS 128
 
 struct trie_node;
+struct trie_start;
 
 #define TRIE_NONE UINT32_MAX
 
@@ -38,6 +39,8 @@ struct trie {
 	size_t n_nodes, cap;
 	bool strided;			/* packed, nothing inserted since */
 	size_t n_strides;		/* nodes a lookup leaves by a stride */
+	struct trie_start *start;	/* by a value's first start_bits bits (trie.c), or NULL */
+	unsigned start_bits;
 };
 
 /* Prefix lengths 0..128, one bit each. */
@@ -57,6 +60,8 @@ void trie_destroy(struct trie *t);
 void trie_insert(struct trie *t, const void *value, unsigned plen);
 /* Done inserting (for now): lay the nodes out for lookups. */
 void trie_pack(struct trie *t);
+/* Heap memory the trie holds. */
+size_t trie_bytes(const struct trie *t);
 /* Matched lengths of @value into @plens; returns the check bits (0..width). */
 unsigned trie_lookup(const struct trie *t, const void *value,
 			 struct trie_plens *plens);

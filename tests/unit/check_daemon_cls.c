@@ -698,6 +698,7 @@ START_TEST(trie_strides_answer_as_bit_by_bit)
 	}
 	trie_pack(&packed);
 	ck_assert_uint_gt(packed.n_strides, 2);
+	ck_assert_uint_gt(packed.start_bits, 0);
 	ck_assert_uint_eq(plain.n_strides, 0);
 	rng_state = 5;
 	for (int i = 0; i < 50000; i++) {
@@ -712,6 +713,7 @@ START_TEST(trie_strides_answer_as_bit_by_bit)
 	/* A prefix inserted after the pack ends every stride until the next one. */
 	trie_insert32(&packed, 0x0a018000, 17);
 	ck_assert_uint_eq(packed.n_strides, 0);
+	ck_assert_ptr_null(packed.start);
 	trie_insert32(&plain, 0x0a018000, 17);
 	for (int i = 0; i < 5000; i++) {
 		uint32_t v = 0x0a010000 | (rnd() & 0xffff);
@@ -763,9 +765,21 @@ START_TEST(trie_128_bits)
 			trie_insert(&t, a, 66);
 			trie_insert(&plain, a, 66);
 		}
+		/* And enough others around for a start table over the first bits. */
+		rng_state = 9;
+		for (int i = 0; i < 100; i++) {
+			unsigned plen = 8 + rnd() % 100;
+
+			memset(a, 0, sizeof(a));
+			a[0] = 0xfd;
+			for (int j = 1; j < 16; j++)
+				a[j] = (uint8_t)(j < 8 && rnd() % 2 ? 0 : rnd());
+			trie_insert(&t, a, plen);
+			trie_insert(&plain, a, plen);
+		}
 		trie_pack(&t);
 		ck_assert_uint_gt(t.n_strides, 0);
-		rng_state = 9;
+		ck_assert_uint_gt(t.start_bits, 0);
 		for (int i = 0; i < 5000; i++) {
 			struct trie_plens pa, pb;
 
