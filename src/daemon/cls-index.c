@@ -106,6 +106,40 @@ static uint64_t *plen_members(struct ctf_cls *cls, unsigned t, unsigned plen)
 	return cls->plen_members + k * words;
 }
 
+/* Longest first, per trie: trie_fold() wants the longest length a set of subtables has. */
+static int by_trie_then_longer(const void *a_, const void *b_, void *cls_)
+{
+	const struct ctf_cls *cls = cls_;
+	const struct cls_plen_set *a = &cls->plen_sets[*(const size_t *)a_];
+	const struct cls_plen_set *b = &cls->plen_sets[*(const size_t *)b_];
+
+	if (a->trie != b->trie)
+		return a->trie < b->trie ? -1 : 1;
+	return a->plen > b->plen ? -1 : a->plen < b->plen;
+}
+
+static void sort_plen_sets(struct ctf_cls *cls)
+{
+	const size_t words = cls->index_words, n = cls->n_plen_sets;
+	size_t *order = ctf_xmalloc(n * sizeof(*order));
+	struct cls_plen_set *sets = ctf_xmalloc(n * sizeof(*sets));
+	uint64_t *members = ctf_xmalloc(n * words * sizeof(uint64_t));
+
+	for (size_t k = 0; k < n; k++)
+		order[k] = k;
+	qsort_r(order, n, sizeof(*order), by_trie_then_longer, cls);
+	for (size_t k = 0; k < n; k++) {
+		sets[k] = cls->plen_sets[order[k]];
+		memcpy(members + k * words, cls->plen_members + order[k] * words,
+		       words * sizeof(uint64_t));
+	}
+	free(cls->plen_sets);
+	free(cls->plen_members);
+	free(order);
+	cls->plen_sets = sets;
+	cls->plen_members = members;
+}
+
 /*
  * Below this many trie-first subtables, visiting them costs less than the
  * bookkeeping that spares the visits (cls-bench: 10 rules, 3 of them).
@@ -123,20 +157,18 @@ static void trie_first_build(struct ctf_cls *cls)
 	if (n_first < TRIE_FIRST_MIN)
 		return;
 	cls->trie_needs = ctf_xzalloc((cls->n_tries ? cls->n_tries : 1) * words * sizeof(uint64_t));
-	cls->first_tries = ctf_xzalloc(cls->n_subtables * sizeof(*cls->first_tries));
 	for (size_t i = 0; i < cls->n_subtables; i++) {
 		const struct subtable *st = cls->subtables[i];
-		struct cls_first_tries *ft = &cls->first_tries[i];
+		const unsigned tries = st->stage_tries[st->n_indexed];
 
-		ft->tries = st->stage_tries[st->n_indexed];
 		for (unsigned t = 0; t < cls->n_tries; t++) {
-			if (!(ft->tries & (1u << t)))
+			if (!(tries & (1u << t)))
 				continue;
-			ft->plen[t] = st->plen[t];
 			cls->trie_needs[t * words + i / 64] |= UINT64_C(1) << (i % 64);
 			plen_members(cls, t, st->plen[t])[i / 64] |= UINT64_C(1) << (i % 64);
 		}
 	}
+	sort_plen_sets(cls);
 }
 
 void cls_index_build(struct ctf_cls *cls)
@@ -180,5 +212,4 @@ void cls_index_free(struct ctf_cls *cls)
 	free(cls->trie_needs);
 	free(cls->plen_sets);
 	free(cls->plen_members);
-	free(cls->first_tries);
 }

@@ -131,7 +131,8 @@ static inline uint64_t stage_hash(const struct subtable *st, unsigned s, uint64_
  */
 struct verdicts {
 	uint64_t may[CLS_INDEX_WORDS];
-	uint64_t trie_skipped[CLS_INDEX_WORDS];	/* taken out of may by trie_hoist() */
+	/* Taken out of may by trie_hoist(), by the trie that rules them out: n_tries x words. */
+	uint64_t trie_skipped[CTF_CLS_MAX_TRIES * CLS_INDEX_WORDS];
 	const uint64_t *hit[CLS_INDEX_PARTS];
 };
 
@@ -150,7 +151,7 @@ static void index_lookup(const struct ctf_cls *cls, const uint64_t *pkt, struct 
 	const size_t words = cls->index_words;
 
 	memset(v->may, 0xff, sizeof(v->may));
-	memset(v->trie_skipped, 0, words * sizeof(uint64_t));
+	memset(v->trie_skipped, 0, cls->n_tries * words * sizeof(uint64_t));
 	for (size_t i = 0; i < cls->n_parts; i++) {
 		const struct cls_part *p = &cls->parts[i];
 		const struct subtable *rep = p->rep;
@@ -240,43 +241,46 @@ static void trie_hoist(const struct ctf_cls *cls, struct trie_ctx *ctx, struct v
 				continue;
 			}
 			skip |= uses & ctx->fail[t][w];
+			v->trie_skipped[t * words + w] |= uses & ctx->fail[t][w];
 			open &= ~(uses & ctx->fail[t][w]);
 		}
 		v->may[w] &= ~skip;
-		v->trie_skipped[w] |= skip;
 	}
 }
 
-/* The bits trie_skip() would have added for the hoisted subtables before @stop. */
+/*
+ * The bits trie_skip() would have added for the hoisted subtables before
+ * @stop: on each trie, the first check bits, up to the longest length of
+ * the subtables that trie ruled out (the sets come longest first).
+ */
 static void trie_fold(const struct ctf_cls *cls, const struct trie_ctx *ctx,
 		      const struct verdicts *v, size_t stop, uint8_t *wc)
 {
-	unsigned bits[CTF_CLS_MAX_TRIES] = { 0 };
+	const size_t words = cls->index_words;
+	unsigned found = 0;
 
-	for (size_t w = 0; w < cls->index_words && w * 64 < stop; w++) {
-		for (uint64_t left = v->trie_skipped[w]; left; left &= left - 1) {
-			size_t i = w * 64 + (size_t)__builtin_ctzll(left);
-			const struct cls_first_tries *ft = &cls->first_tries[i];
+	for (size_t k = 0; k < cls->n_plen_sets; k++) {
+		const struct cls_plen_set *ps = &cls->plen_sets[k];
+		const uint64_t *skipped = &v->trie_skipped[ps->trie * words];
+		const struct ctf_cls_field *f = &cls->tries[ps->trie];
+		uint64_t any = 0;
 
-			if (i >= stop)
-				break;
-			/* As trie_skip(): the first of its tries that fails. */
-			for (unsigned t = 0; t < cls->n_tries; t++) {
-				unsigned plen = ft->plen[t], b;
+		if (found & (1u << ps->trie))
+			continue;
+		for (size_t w = 0; w < words && w * 64 < stop; w++) {
+			uint64_t in = skipped[w] & cls->plen_members[k * words + w];
 
-				if (!(ft->tries & (1u << t)) || !(ctx->done & (1u << t)) ||
-				    trie_plens_has(&ctx->plens[t], plen))
-					continue;
-				b = ctx->check_bits[t] < plen ? ctx->check_bits[t] : plen;
-				if (b > bits[t])
-					bits[t] = b;
-				break;
-			}
+			if (stop - w * 64 < 64)
+				in &= (UINT64_C(1) << (stop - w * 64)) - 1;
+			any |= in;
 		}
+		if (!any)
+			continue;
+		found |= 1u << ps->trie;
+		set_prefix_bits(wc + f->ofs,
+				ctx->check_bits[ps->trie] < ps->plen ? ctx->check_bits[ps->trie] : ps->plen,
+				f->len);
 	}
-	for (unsigned t = 0; t < cls->n_tries; t++)
-		if (bits[t])
-			set_prefix_bits(wc + cls->tries[t].ofs, bits[t], cls->tries[t].len);
 }
 
 /* The first subtable from @i on that the index leaves in; n_subtables if none. */

@@ -181,11 +181,6 @@ struct cls_plen_set {
 	uint8_t trie, plen;	/* trie-first subtables with this length on this trie */
 };
 
-struct cls_first_tries {
-	uint8_t tries;				/* bits: the tries of that stage */
-	uint8_t plen[CTF_CLS_MAX_TRIES];
-};
-
 struct ctf_cls {
 	size_t key_words;
 	unsigned n_stages;
@@ -203,10 +198,9 @@ struct ctf_cls {
 	struct cls_part *parts;
 	size_t n_parts, index_words;
 	uint64_t *trie_needs;		/* n_tries x index_words: trie-first subtables per trie */
-	struct cls_plen_set *plen_sets;
+	struct cls_plen_set *plen_sets;	/* by trie, then longest first */
 	uint64_t *plen_members;		/* n_plen_sets x index_words */
 	size_t n_plen_sets;
-	struct cls_first_tries *first_tries;	/* per subtable, in the sorted order */
 	struct subtable **by_mask;	/* open addressing by mask hash */
 	size_t by_mask_mask;
 	uint32_t *prio;			/* per rule */
