@@ -69,7 +69,7 @@ static inline uint64_t hash_finish(uint64_t h)
  * probe it would have cost anyway). Built when the classifier is frozen
  * (cls.c), for tables of at least HFILTER_MIN entries.
  */
-#define HFILTER_MIN 128u
+#define HFILTER_MIN 32u
 
 struct hfilter {
 	uint64_t *words;	/* NULL: no filter, every hash may be there */
