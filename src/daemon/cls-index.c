@@ -138,6 +138,15 @@ static void sort_plen_sets(struct ctf_cls *cls)
 	free(order);
 	cls->plen_sets = sets;
 	cls->plen_members = members;
+	/* Where each trie's sets begin, and each (trie, length)'s set. */
+	cls->set_of_plen = ctf_xzalloc(cls->n_tries * CLS_PLENS * sizeof(uint16_t));
+	memset(cls->trie_sets, 0, sizeof(cls->trie_sets));
+	for (size_t k = 0; k < n; k++) {
+		cls->trie_sets[sets[k].trie + 1]++;
+		cls->set_of_plen[sets[k].trie * CLS_PLENS + sets[k].plen] = (uint16_t)(k + 1);
+	}
+	for (size_t t = 0; t < cls->n_tries; t++)
+		cls->trie_sets[t + 1] = (uint16_t)(cls->trie_sets[t + 1] + cls->trie_sets[t]);
 }
 
 /*
@@ -212,4 +221,5 @@ void cls_index_free(struct ctf_cls *cls)
 	free(cls->trie_needs);
 	free(cls->plen_sets);
 	free(cls->plen_members);
+	free(cls->set_of_plen);
 }

@@ -215,16 +215,20 @@ static void trie_hoist(const struct ctf_cls *cls, struct trie_ctx *ctx, struct v
 	const size_t words = cls->index_words;
 	const unsigned fresh = ctx->done & ~ctx->hoisted;
 
-	for (unsigned t = 0; t < cls->n_tries; t++)
-		if (fresh & (1u << t))
-			memset(ctx->fail[t], 0, words * sizeof(uint64_t));
-	for (size_t k = 0; k < cls->n_plen_sets; k++) {
-		const struct cls_plen_set *ps = &cls->plen_sets[k];
-
-		if (!(fresh & (1u << ps->trie)) || trie_plens_has(&ctx->plens[ps->trie], ps->plen))
+	for (unsigned t = 0; t < cls->n_tries; t++) {
+		if (!(fresh & (1u << t)))
 			continue;
-		for (size_t w = 0; w < words; w++)
-			ctx->fail[ps->trie][w] |= cls->plen_members[k * words + w];
+		/* All that use the trie fail, but those with a length the walk matched. */
+		memcpy(ctx->fail[t], &cls->trie_needs[t * words], words * sizeof(uint64_t));
+		for (unsigned pw = 0; pw < 3; pw++) {
+			for (uint64_t m = ctx->plens[t].w[pw]; m; m &= m - 1) {
+				unsigned k = cls->set_of_plen[t * CLS_PLENS + pw * 64 +
+							      (unsigned)__builtin_ctzll(m)];
+
+				for (size_t w = 0; k && w < words; w++)
+					ctx->fail[t][w] &= ~cls->plen_members[(k - 1) * words + w];
+			}
+		}
 	}
 	ctx->hoisted = ctx->done;
 	for (size_t w = from / 64; w < words; w++) {
@@ -251,35 +255,37 @@ static void trie_hoist(const struct ctf_cls *cls, struct trie_ctx *ctx, struct v
 /*
  * The bits trie_skip() would have added for the hoisted subtables before
  * @stop: on each trie, the first check bits, up to the longest length of
- * the subtables that trie ruled out (the sets come longest first).
+ * the subtables that trie ruled out (a trie's sets come longest first).
  */
 static void trie_fold(const struct ctf_cls *cls, const struct trie_ctx *ctx,
 		      const struct verdicts *v, size_t stop, uint8_t *wc)
 {
 	const size_t words = cls->index_words;
-	unsigned found = 0;
+	uint64_t below[CLS_INDEX_WORDS];
 
-	for (size_t k = 0; k < cls->n_plen_sets; k++) {
-		const struct cls_plen_set *ps = &cls->plen_sets[k];
-		const uint64_t *skipped = &v->trie_skipped[ps->trie * words];
-		const struct ctf_cls_field *f = &cls->tries[ps->trie];
+	for (size_t w = 0; w < words; w++)
+		below[w] = w * 64 >= stop ? 0 :
+			   stop - w * 64 >= 64 ? ~UINT64_C(0) :
+			   (UINT64_C(1) << (stop - w * 64)) - 1;
+	for (unsigned t = 0; t < cls->n_tries; t++) {
+		const uint64_t *skipped = &v->trie_skipped[t * words];
 		uint64_t any = 0;
 
-		if (found & (1u << ps->trie))
-			continue;
-		for (size_t w = 0; w < words && w * 64 < stop; w++) {
-			uint64_t in = skipped[w] & cls->plen_members[k * words + w];
+		for (size_t w = 0; w < words; w++)
+			any |= skipped[w] & below[w];
+		for (size_t k = cls->trie_sets[t]; any && k < cls->trie_sets[t + 1]; k++) {
+			const unsigned plen = cls->plen_sets[k].plen;
+			uint64_t in = 0;
 
-			if (stop - w * 64 < 64)
-				in &= (UINT64_C(1) << (stop - w * 64)) - 1;
-			any |= in;
+			for (size_t w = 0; w < words; w++)
+				in |= skipped[w] & below[w] & cls->plen_members[k * words + w];
+			if (!in)
+				continue;
+			set_prefix_bits(wc + cls->tries[t].ofs,
+					ctx->check_bits[t] < plen ? ctx->check_bits[t] : plen,
+					cls->tries[t].len);
+			break;
 		}
-		if (!any)
-			continue;
-		found |= 1u << ps->trie;
-		set_prefix_bits(wc + f->ofs,
-				ctx->check_bits[ps->trie] < ps->plen ? ctx->check_bits[ps->trie] : ps->plen,
-				f->len);
 	}
 }
 

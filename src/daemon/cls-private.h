@@ -177,6 +177,8 @@ struct cls_part {
  * prefix fields: once the tries it names are walked, whether a visit
  * would skip it is known without visiting it.
  */
+#define CLS_PLENS (CTF_TRIE_MAX_BITS + 1)
+
 struct cls_plen_set {
 	uint8_t trie, plen;	/* trie-first subtables with this length on this trie */
 };
@@ -201,6 +203,8 @@ struct ctf_cls {
 	struct cls_plen_set *plen_sets;	/* by trie, then longest first */
 	uint64_t *plen_members;		/* n_plen_sets x index_words */
 	size_t n_plen_sets;
+	uint16_t trie_sets[CTF_CLS_MAX_TRIES + 1];	/* trie t's: [trie_sets[t], trie_sets[t + 1]) */
+	uint16_t *set_of_plen;		/* n_tries x CLS_PLENS: the set of a length + 1, 0 = none */
 	struct subtable **by_mask;	/* open addressing by mask hash */
 	size_t by_mask_mask;
 	uint32_t *prio;			/* per rule */
