@@ -124,30 +124,38 @@ struct group {
 	uint64_t key[];		/* masked key, one word per subtable entry */
 };
 
+/*
+ * The fields are in the order a visit reads them: the first two cache
+ * lines hold all a visit needs until it probes a table, so that at a large
+ * policy's size, where the caches hold little else from one lookup to the
+ * next, a visit costs a line or two less.
+ */
 struct subtable {
-	uint64_t *full_mask;		/* key_words words */
-	uint64_t mask_hash;
+	unsigned n_stages;		/* non-empty stages, at least 1 */
+	uint8_t n_indexed;		/* leading stages the index decides (cls-index.c) */
+	uint8_t stage_tries[CTF_CLS_MAX_STAGES];	/* tries to check before stage s (bits) */
+	uint8_t is_single[CTF_CLS_MAX_STAGES - 1];
+	uint8_t plen[CTF_CLS_MAX_TRIES];	/* prefix length on each trie field, 0 = none */
+	/* Stage prefixes shared with other subtables: their hashes are computed once per lookup. */
+	uint16_t prefix_id[CTF_CLS_MAX_STAGES];
+	uint16_t stage_end[CTF_CLS_MAX_STAGES];	/* entries of stages 0..s end here */
 	unsigned n_entries;
 	uint16_t *widx;			/* key word of each entry */
 	uint64_t *wmask;		/* mask bits of each entry */
-	unsigned n_stages;		/* non-empty stages, at least 1 */
-	uint8_t stage_kind[CTF_CLS_MAX_STAGES];	/* the layout's stage of each */
-	uint8_t n_indexed;		/* leading stages the index decides (cls-index.c) */
-	unsigned stage_end[CTF_CLS_MAX_STAGES];	/* entries of stages 0..s end here */
-	uint8_t stage_tries[CTF_CLS_MAX_STAGES];	/* tries to check before stage s (bits) */
-	uint8_t plen[CTF_CLS_MAX_TRIES];	/* prefix length on each trie field, 0 = none */
-	struct hset sets[CTF_CLS_MAX_STAGES - 1];
-	/* A stage whose rules all agree needs a compare, not a probe: its one hash. */
-	uint64_t single[CTF_CLS_MAX_STAGES - 1];
-	uint8_t is_single[CTF_CLS_MAX_STAGES - 1];
-	/* Stage prefixes shared with other subtables: their hashes are computed once per lookup. */
-	uint16_t prefix_id[CTF_CLS_MAX_STAGES];
 	struct group **groups;		/* open addressing by hash */
-	size_t groups_mask, n_groups;
+	size_t groups_mask;
 	struct hfilter group_filter;	/* of the groups' hashes */
-	uint64_t best;
 	int ports;			/* index into the layout's port fields, -1 = none */
 	uint8_t ports_mask[4];
+	/* A stage whose rules all agree needs a compare, not a probe: its one hash. */
+	uint64_t single[CTF_CLS_MAX_STAGES - 1];
+	struct hset sets[CTF_CLS_MAX_STAGES - 1];
+	/* Read when building, or seldom. */
+	uint64_t *full_mask;		/* key_words words */
+	uint64_t mask_hash;
+	uint8_t stage_kind[CTF_CLS_MAX_STAGES];	/* the layout's stage of each */
+	size_t n_groups;
+	uint64_t best;
 	struct trie ports_trie;
 };
 

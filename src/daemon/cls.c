@@ -237,7 +237,7 @@ static struct subtable *subtable_new(struct ctf_cls *cls, const uint64_t *mask, 
 			if (st->plen[t] && cls->trie_stage[t] == s)
 				st->stage_tries[st->n_stages] |= (uint8_t)(1u << t);
 		st->stage_kind[st->n_stages] = (uint8_t)s;
-		st->stage_end[st->n_stages++] = st->n_entries;
+		st->stage_end[st->n_stages++] = (uint16_t)st->n_entries;
 	}
 	st->widx = ctf_xrealloc(st->widx, (st->n_entries ? st->n_entries : 1) * sizeof(*st->widx));
 	st->wmask = ctf_xrealloc(st->wmask, (st->n_entries ? st->n_entries : 1) * sizeof(*st->wmask));
