@@ -160,6 +160,20 @@ static void link_node(struct trie *t, uint32_t parent, unsigned side, uint32_t n
 		t->nodes[parent].child[side] = node;
 }
 
+/* Forget what trie_pack() added for lookups: strides and the start table. */
+static void drop_lookup_aids(struct trie *t)
+{
+	if (!t->strided)
+		return;
+	for (size_t i = 0; i < t->n_nodes; i++)
+		t->nodes[i].stride = 0;
+	t->strided = false;
+	t->n_strides = 0;
+	free(t->start);
+	t->start = NULL;
+	t->start_bits = 0;
+}
+
 void trie_insert(struct trie *t, const void *value, unsigned plen)
 {
 	uint32_t cur = t->root, parent = TRIE_NONE, leaf;
@@ -168,19 +182,11 @@ void trie_insert(struct trie *t, const void *value, unsigned plen)
 
 	if (plen == 0 || plen > t->width)
 		return;
-	if (t->strided) {
-		/*
-		 * The new prefix may break a complete block or change where
-		 * walks stand: strides and the start table wait for the next pack.
-		 */
-		for (size_t i = 0; i < t->n_nodes; i++)
-			t->nodes[i].stride = 0;
-		t->strided = false;
-		t->n_strides = 0;
-		free(t->start);
-		t->start = NULL;
-		t->start_bits = 0;
-	}
+	/*
+	 * The new prefix may break a complete block or change where walks
+	 * stand: strides and the start table wait for the next pack.
+	 */
+	drop_lookup_aids(t);
 	v = keep(load(t, value), plen);
 	while (cur != TRIE_NONE) {
 		struct trie_node *n = &t->nodes[cur];
@@ -320,6 +326,7 @@ void trie_pack(struct trie *t)
 
 	if (!t->n_nodes)
 		return;
+	drop_lookup_aids(t);	/* packed before: made again below */
 	order = ctf_xmalloc(t->n_nodes * sizeof(*order));
 	renumber = ctf_xmalloc(t->n_nodes * sizeof(*renumber));
 	order[tail++] = t->root;

@@ -700,6 +700,13 @@ START_TEST(trie_strides_answer_as_bit_by_bit)
 	ck_assert_uint_gt(packed.n_strides, 2);
 	ck_assert_uint_gt(packed.start_bits, 0);
 	ck_assert_uint_eq(plain.n_strides, 0);
+	{
+		/* Packing again changes nothing (and leaks nothing). */
+		const size_t strides = packed.n_strides;
+
+		trie_pack(&packed);
+		ck_assert_uint_eq(packed.n_strides, strides);
+	}
 	rng_state = 5;
 	for (int i = 0; i < 50000; i++) {
 		/* Inside the blocks, or one bit away from them. */
