@@ -45,7 +45,7 @@ static void hset_insert(struct hset *s, uint64_t h)
 
 /* ---- filters --------------------------------------------------------------------- */
 
-/* A filter for the @n hashes of a table of @slots slots, 0 = empty; none if @n is small. */
+/* A filter for the @n hashes of a table of @n_slots slots (0 = empty); none if @n is small. */
 static void hfilter_build(struct hfilter *f, const uint64_t *slots, size_t n_slots, size_t n)
 {
 	size_t words = 1;

@@ -39,6 +39,14 @@
  *    prefixes (trie.h). Likewise for transport ports: when a subtable's
  *    last stage fails, a trie of its rules' masked ports tells how many
  *    leading port bits suffice (udp(dst=64/0xfff0) instead of dst=77).
+ *    Once a trie is walked, every subtable it rules out at its first
+ *    stage after the index is dropped from the candidates at once, without
+ *    a visit; their bits are added per trie at the end.
+ *
+ *  - For large policies: a filter in front of every table of 32 or more
+ *    hashes (most probes miss, and the filter stays in the cache when the
+ *    table does not), and tries walked several bits at a time (strides
+ *    over complete levels, a table over the first bits).
  *
  * The megaflow mask W a lookup returns for packet P has this property:
  * every packet Q with (Q & W) == (P & W) gets the same decision as P.
