@@ -271,6 +271,8 @@ static void trie_fold(const struct ctf_cls *cls, const struct trie_ctx *ctx,
 		const uint64_t *skipped = &v->trie_skipped[t * words];
 		uint64_t any = 0;
 
+		if (!(ctx->done & (1u << t)))
+			continue;	/* not looked up: it ruled nothing out */
 		for (size_t w = 0; w < words; w++)
 			any |= skipped[w] & below[w];
 		for (size_t k = cls->trie_sets[t]; any && k < cls->trie_sets[t + 1]; k++) {

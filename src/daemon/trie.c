@@ -105,7 +105,8 @@ static unsigned first_diff(struct u128 a, struct u128 b)
 
 static unsigned bit_at(struct u128 v, unsigned i)
 {
-	return i < 64 ? (unsigned)(v.hi >> (63 - i)) & 1 : (unsigned)(v.lo >> (127 - i)) & 1;
+	/* (The mask keeps the shift defined for i = 128, which no caller passes.) */
+	return i < 64 ? (unsigned)(v.hi >> (63 - i)) & 1 : (unsigned)(v.lo >> ((127 - i) & 63)) & 1;
 }
 
 /* The @k bits (2..TRIE_MAX_STRIDE) of @v from bit @i on, as a number. */
