@@ -76,7 +76,10 @@ struct hfilter {
 	size_t mask;		/* words - 1 */
 };
 
-/* The word and the bits of @h: from the high bits, which table slots do not use. */
+/*
+ * The three bits @h sets in its word, from its top 18 bits; the word is
+ * chosen by the bits from 24 up, and a table's slot by the lowest ones.
+ */
 static inline uint64_t hfilter_bits(uint64_t h)
 {
 	return UINT64_C(1) << (h >> 58) | UINT64_C(1) << ((h >> 52) & 63) |
