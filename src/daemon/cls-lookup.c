@@ -124,6 +124,14 @@ static inline uint64_t stage_hash(const struct subtable *st, unsigned s, uint64_
 	return h;
 }
 
+/* The subtables of index word @w that come before subtable @stop, as bits. */
+static inline uint64_t bits_below(size_t stop, size_t w)
+{
+	if (w * 64 >= stop)
+		return 0;
+	return stop - w * 64 >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << (stop - w * 64)) - 1;
+}
+
 /*
  * The index's verdicts for one lookup: which subtables can still hold a
  * matching rule, and each part's set of subtables with the packet's values
@@ -151,7 +159,8 @@ static void index_lookup(const struct ctf_cls *cls, const uint64_t *pkt, struct 
 	const size_t words = cls->index_words;
 
 	memset(v->may, 0xff, sizeof(v->may));
-	memset(v->trie_skipped, 0, cls->n_tries * words * sizeof(uint64_t));
+	if (cls->n_plen_sets)	/* trie_hoist() fills it, trie_fold() reads it */
+		memset(v->trie_skipped, 0, cls->n_tries * words * sizeof(uint64_t));
 	for (size_t i = 0; i < cls->n_parts; i++) {
 		const struct cls_part *p = &cls->parts[i];
 		const struct subtable *rep = p->rep;
@@ -190,10 +199,8 @@ static void index_fold(const struct ctf_cls *cls, const struct verdicts *v, size
 			continue;
 		for (size_t w = 0; w < cls->index_words && w * 64 < stop; w++) {
 			uint64_t failed = p->members[w] & (up ? up[w] : ~UINT64_C(0)) &
-					  ~(v->hit[i] ? v->hit[i][w] : 0);
+					  ~(v->hit[i] ? v->hit[i][w] : 0) & bits_below(stop, w);
 
-			if (stop - w * 64 < 64)
-				failed &= (UINT64_C(1) << (stop - w * 64)) - 1;
 			if (failed) {
 				fold(p->rep, p->rep->stage_end[p->stage], wc);
 				break;
@@ -233,10 +240,8 @@ static void trie_hoist(const struct ctf_cls *cls, struct trie_ctx *ctx, struct v
 	ctx->hoisted = ctx->done;
 	for (size_t w = from / 64; w < words; w++) {
 		/* Subtables whose first trie not passed is still to be found. */
-		uint64_t open = v->may[w], skip = 0;
+		uint64_t open = v->may[w] & ~bits_below(from, w), skip = 0;
 
-		if (w == from / 64)
-			open &= ~UINT64_C(0) << (from % 64);
 		for (unsigned t = 0; t < cls->n_tries && open; t++) {
 			uint64_t uses = open & cls->trie_needs[t * words + w];
 
@@ -264,9 +269,7 @@ static void trie_fold(const struct ctf_cls *cls, const struct trie_ctx *ctx,
 	uint64_t below[CLS_INDEX_WORDS];
 
 	for (size_t w = 0; w < words; w++)
-		below[w] = w * 64 >= stop ? 0 :
-			   stop - w * 64 >= 64 ? ~UINT64_C(0) :
-			   (UINT64_C(1) << (stop - w * 64)) - 1;
+		below[w] = bits_below(stop, w);
 	for (unsigned t = 0; t < cls->n_tries; t++) {
 		const uint64_t *skipped = &v->trie_skipped[t * words];
 		uint64_t any = 0;
@@ -392,7 +395,8 @@ size_t cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_)
 		size_t stop = walk_stop(cls, from, best);
 
 		index_fold(cls, &v, stop, wc);
-		trie_fold(cls, &tctx, &v, stop, (uint8_t *)wc);
+		if (cls->n_plen_sets)
+			trie_fold(cls, &tctx, &v, stop, (uint8_t *)wc);
 	}
 	return best == UINT64_MAX ? CTF_CLS_NONE : (size_t)(uint32_t)best;
 }
