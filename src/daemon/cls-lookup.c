@@ -139,7 +139,10 @@ static inline uint64_t bits_below(size_t stop, size_t w)
  */
 struct verdicts {
 	uint64_t may[CLS_INDEX_WORDS];
-	/* Taken out of may by trie_hoist(), by the trie that rules them out: n_tries x words. */
+	/*
+	 * Taken out of may by trie_hoist(), by the trie that rules them out:
+	 * n_tries x words, a trie's cleared when it is first looked up.
+	 */
 	uint64_t trie_skipped[CTF_CLS_MAX_TRIES * CLS_INDEX_WORDS];
 	const uint64_t *hit[CLS_INDEX_PARTS];
 };
@@ -159,8 +162,6 @@ static void index_lookup(const struct ctf_cls *cls, const uint64_t *pkt, struct 
 	const size_t words = cls->index_words;
 
 	memset(v->may, 0xff, sizeof(v->may));
-	if (cls->n_plen_sets)	/* trie_hoist() fills it, trie_fold() reads it */
-		memset(v->trie_skipped, 0, cls->n_tries * words * sizeof(uint64_t));
 	for (size_t i = 0; i < cls->n_parts; i++) {
 		const struct cls_part *p = &cls->parts[i];
 		const struct subtable *rep = p->rep;
@@ -220,14 +221,18 @@ static void trie_hoist(const struct ctf_cls *cls, struct trie_ctx *ctx, struct v
 		       size_t from)
 {
 	const size_t words = cls->index_words;
-	const unsigned fresh = ctx->done & ~ctx->hoisted;
 
-	for (unsigned t = 0; t < cls->n_tries; t++) {
-		if (!(fresh & (1u << t)))
-			continue;
+	for (unsigned fresh = ctx->done & ~ctx->hoisted & cls->hoist_tries; fresh; fresh &= fresh - 1) {
+		const unsigned t = (unsigned)__builtin_ctz(fresh);
+		/* Lengths up to the trie's width: an IPv4 trie has one word of them. */
+		const unsigned plen_words = cls->prefix[t].width / 64 + 1;
+
 		/* All that use the trie fail, but those with a length the walk matched. */
-		memcpy(ctx->fail[t], &cls->trie_needs[t * words], words * sizeof(uint64_t));
-		for (unsigned pw = 0; pw < 3; pw++) {
+		for (size_t w = 0; w < words; w++) {
+			ctx->fail[t][w] = cls->trie_needs[t * words + w];
+			v->trie_skipped[t * words + w] = 0;
+		}
+		for (unsigned pw = 0; pw < plen_words; pw++) {
 			for (uint64_t m = ctx->plens[t].w[pw]; m; m &= m - 1) {
 				unsigned k = cls->set_of_plen[t * CLS_PLENS + pw * 64 +
 							      (unsigned)__builtin_ctzll(m)];
@@ -242,7 +247,8 @@ static void trie_hoist(const struct ctf_cls *cls, struct trie_ctx *ctx, struct v
 		/* Subtables whose first trie not passed is still to be found. */
 		uint64_t open = v->may[w] & ~bits_below(from, w), skip = 0;
 
-		for (unsigned t = 0; t < cls->n_tries && open; t++) {
+		for (unsigned tries = cls->hoist_tries; tries && open; tries &= tries - 1) {
+			const unsigned t = (unsigned)__builtin_ctz(tries);
 			uint64_t uses = open & cls->trie_needs[t * words + w];
 
 			if (!(ctx->done & (1u << t))) {
@@ -270,12 +276,12 @@ static void trie_fold(const struct ctf_cls *cls, const struct trie_ctx *ctx,
 
 	for (size_t w = 0; w < words; w++)
 		below[w] = bits_below(stop, w);
-	for (unsigned t = 0; t < cls->n_tries; t++) {
+	/* A trie not looked up ruled nothing out. */
+	for (unsigned tries = ctx->done & cls->hoist_tries; tries; tries &= tries - 1) {
+		const unsigned t = (unsigned)__builtin_ctz(tries);
 		const uint64_t *skipped = &v->trie_skipped[t * words];
 		uint64_t any = 0;
 
-		if (!(ctx->done & (1u << t)))
-			continue;	/* not looked up: it ruled nothing out */
 		for (size_t w = 0; w < words; w++)
 			any |= skipped[w] & below[w];
 		for (size_t k = cls->trie_sets[t]; any && k < cls->trie_sets[t + 1]; k++) {
@@ -388,14 +394,14 @@ size_t cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_)
 			break;	/* sorted: no later subtable can do better either */
 		visit(cls, cls->subtables[i], pkt, wc, &memo, &tctx, &best);
 		from = i + 1;
-		if (tctx.done != tctx.hoisted && cls->n_plen_sets)
+		if (tctx.done != tctx.hoisted && cls->hoist_tries)
 			trie_hoist(cls, &tctx, &v, from);
 	}
 	if (wc) {
 		size_t stop = walk_stop(cls, from, best);
 
 		index_fold(cls, &v, stop, wc);
-		if (cls->n_plen_sets)
+		if (cls->hoist_tries)
 			trie_fold(cls, &tctx, &v, stop, (uint8_t *)wc);
 	}
 	return best == UINT64_MAX ? CTF_CLS_NONE : (size_t)(uint32_t)best;

@@ -211,6 +211,7 @@ struct ctf_cls {
 	struct cls_part *parts;
 	size_t n_parts, index_words;
 	uint64_t *trie_needs;		/* n_tries x index_words: trie-first subtables per trie */
+	unsigned hoist_tries;		/* bits: the tries with trie-first subtables (0: no hoisting) */
 	struct cls_plen_set *plen_sets;	/* by trie, then longest first */
 	uint64_t *plen_members;		/* n_plen_sets x index_words */
 	size_t n_plen_sets;
