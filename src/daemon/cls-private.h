@@ -146,6 +146,7 @@ struct subtable {
 	uint16_t *widx;			/* key word of each entry */
 	uint64_t *wmask;		/* mask bits of each entry */
 	struct group **groups;		/* open addressing by hash */
+	char *group_block;		/* the groups, once cls_freeze() has packed them */
 	size_t groups_mask;
 	struct hfilter group_filter;	/* of the groups' hashes */
 	int ports;			/* index into the layout's port fields, -1 = none */

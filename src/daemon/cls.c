@@ -140,7 +140,8 @@ static void subtable_free(struct subtable *st)
 	for (size_t i = 0; st->groups && i <= st->groups_mask; i++) {
 		if (st->groups[i]) {
 			free(st->groups[i]->more);
-			free(st->groups[i]);
+			if (!st->group_block)
+				free(st->groups[i]);
 		}
 	}
 	for (unsigned s = 0; s + 1 < CTF_CLS_MAX_STAGES; s++) {
@@ -150,6 +151,7 @@ static void subtable_free(struct subtable *st)
 	free(st->group_filter.words);
 	trie_destroy(&st->ports_trie);
 	free(st->groups);
+	free(st->group_block);
 	free(st->widx);
 	free(st->wmask);
 	free(st->full_mask);
@@ -290,6 +292,12 @@ static void by_mask_insert(struct ctf_cls *cls, struct subtable *st)
 	cls->subtables[cls->n_subtables++] = st;
 }
 
+/* A group of @st: its masked key has a word per entry (at least one). */
+static size_t group_size(const struct subtable *st)
+{
+	return sizeof(struct group) + (st->n_entries ? st->n_entries : 1) * sizeof(uint64_t);
+}
+
 static void groups_insert(struct subtable *st, struct group *g)
 {
 	size_t i;
@@ -403,7 +411,7 @@ int cls_add(struct ctf_cls *cls, uint32_t priority, const void *key_, const void
 		st = subtable_new(cls, mask, mh);
 		by_mask_insert(cls, st);
 	}
-	g = ctf_xzalloc(sizeof(*g) + (st->n_entries ? st->n_entries : 1) * sizeof(uint64_t));
+	g = ctf_xzalloc(group_size(st));
 	h = compact_key(st, key, g->key);
 	g->hash = h;
 	for (size_t i = h & st->groups_mask; st->groups[i] && !same; i = (i + 1) & st->groups_mask)
@@ -481,6 +489,34 @@ static void intern_prefixes(struct ctf_cls *cls)
 	free(seen);
 }
 
+/*
+ * Move @st's groups into one block, in the order of their slots
+ * (cls_freeze). Allocated one by one as the rules came, they lie scattered
+ * over the heap, and a lookup that finds a group reads it right after its
+ * slot; at a large policy's size, where neither is in the cache, groups
+ * side by side span fewer pages and lines (cls-bench, 100,000 rules: 246
+ * -> 242 ns a lookup).
+ */
+static void pack_groups(struct subtable *st)
+{
+	const size_t size = group_size(st);
+	size_t at = 0;
+
+	if (!st->n_groups || st->group_block)
+		return;
+	st->group_block = ctf_xmalloc(st->n_groups * size);
+	for (size_t i = 0; i <= st->groups_mask; i++) {
+		struct group *g = st->groups[i];
+
+		if (!g)
+			continue;
+		memcpy(st->group_block + at, g, size);
+		free(g);
+		st->groups[i] = (struct group *)(void *)(st->group_block + at);
+		at += size;
+	}
+}
+
 void cls_freeze(struct ctf_cls *cls)
 {
 	if (cls->n_subtables > 1)
@@ -490,6 +526,7 @@ void cls_freeze(struct ctf_cls *cls)
 	for (size_t t = 0; t < cls->n_tries; t++)
 		trie_pack(&cls->prefix[t]);
 	for (size_t i = 0; i < cls->n_subtables; i++) {
+		pack_groups(cls->subtables[i]);
 		trie_pack(&cls->subtables[i]->ports_trie);
 		subtable_filters(cls->subtables[i]);
 	}
