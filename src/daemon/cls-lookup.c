@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Looking up in a frozen classifier (see cls.h and cls-private.h). */
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,15 +19,34 @@ struct trie_ctx {
 	uint64_t fail[CTF_CLS_MAX_TRIES][CLS_INDEX_WORDS];
 };
 
-/* Set the first @bits bits of the @len-byte field at @p. */
+/* The first @bits (0..64) bits of a 64-bit number. */
+static inline uint64_t leading_ones(unsigned bits)
+{
+	return bits >= 64 ? ~UINT64_C(0) : ~(~UINT64_C(0) >> bits);
+}
+
+/*
+ * Set the first @bits bits of the @len-byte field at @p: 4 bytes (an IPv4
+ * address, a pair of ports) or 16 (an IPv6 address), the widths of tries.
+ * Word-wide and without a loop: the count changes from packet to packet,
+ * and a loop over its bytes costs a mispredicted branch as often.
+ */
 static void set_prefix_bits(uint8_t *p, unsigned bits, unsigned len)
 {
-	unsigned i = 0;
+	if (len == 4) {
+		uint32_t w;
 
-	for (; bits >= 8 && i < len; bits -= 8)
-		p[i++] = 0xff;
-	if (bits && i < len)
-		p[i] |= (uint8_t)(0xff00u >> bits);
+		memcpy(&w, p, 4);
+		w |= htobe32((uint32_t)(leading_ones(bits < 32 ? bits : 32) >> 32));
+		memcpy(p, &w, 4);
+	} else {
+		uint64_t w[2];
+
+		memcpy(w, p, 16);
+		w[0] |= htobe64(leading_ones(bits < 64 ? bits : 64));
+		w[1] |= htobe64(leading_ones(bits > 64 ? (bits < 128 ? bits - 64 : 64) : 0));
+		memcpy(p, w, 16);
+	}
 }
 
 /*
