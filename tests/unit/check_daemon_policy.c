@@ -668,6 +668,72 @@ START_TEST(megaflows_off_is_exact)
 }
 END_TEST
 
+/* An IPv6 UDP packet's key from @src, as the kernel would send it. */
+static void packet6(struct ctf_flow_key *k, const char *src)
+{
+	char text[512];
+	struct ctf_nlbuf kb, mb;
+	struct ctf_err err;
+	char buf[1100];
+
+	snprintf(text, sizeof(text),
+		 "recirc_id(0),dp_hash(0),skb_priority(0),in_port(1),skb_mark(0),ct_state(0),"
+		 "ct_zone(0),ct_mark(0),ct_label(0),eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),"
+		 "eth_type(0x86dd),ipv6(src=%s,dst=2001:db8:1::1,label=0,proto=17,tclass=0x0,"
+		 "hlimit=64,frag=no),udp(src=1000,dst=53)", src);
+	ctf_nlbuf_init(&kb, 4096);
+	ctf_nlbuf_init(&mb, 4096);
+	ck_assert_msg(!ctf_key_parse(text, NULL, &kb, &mb, &err), "%s: %s", text,
+		      ctf_err_text(&err, buf, sizeof(buf)));
+	ck_assert(!ctf_flow_key_from_attrs(ctf_nlbuf_data(&kb), ctf_nlbuf_len(&kb), k, &err));
+	ctf_nlbuf_free(&kb);
+	ctf_nlbuf_free(&mb);
+}
+
+/* The source address bits a megaflow examines, as 4 host-order words. */
+static void ipv6_src_mask(const struct policy_decision *d, uint32_t w[4])
+{
+	for (int i = 0; i < 4; i++)
+		w[i] = ntohl(d->mask.ipv6.ipv6_src[i]);
+}
+
+/*
+ * A prefix that ends in the address's second half: a packet outside it
+ * unwildcards the source up to the bit that tells it apart, and a packet
+ * inside it the whole prefix.
+ */
+START_TEST(ipv6_prefix_megaflow_stops_at_the_deciding_bit)
+{
+	struct ctf_flow_key k;
+	struct policy_decision d;
+	uint32_t w[4];
+	struct policy *p = policy_of("datapath ctfw\nport c0\n"
+				     "rule 100 recirc_id(0),eth_type(0x86dd),ipv6(src=2001:db8::/100) drop\n"
+				     "rule 10 recirc_id(0),eth_type(0x86dd) c0\n", NULL, NULL);
+
+	/* 2001:db8::8:0:0:1 leaves the /100 at bit 76 (0x0008 in the fifth group). */
+	packet6(&k, "2001:db8::8:0:0:1");
+	policy_classify(p, &k, &d);
+	ck_assert_ptr_nonnull(d.rule);
+	ck_assert_uint_eq(d.rule->text.priority, 10);
+	ipv6_src_mask(&d, w);
+	ck_assert_uint_eq(w[0], 0xffffffff);
+	ck_assert_uint_eq(w[1], 0xffffffff);
+	ck_assert_uint_eq(w[2], 0xfff80000);	/* bits 64..76 */
+	ck_assert_uint_eq(w[3], 0);
+
+	/* 2001:db8::fff:ffff is inside it: the decision needs all 100 bits. */
+	packet6(&k, "2001:db8::fff:ffff");
+	policy_classify(p, &k, &d);
+	ck_assert_ptr_nonnull(d.rule);
+	ck_assert_uint_eq(d.rule->text.priority, 100);
+	ipv6_src_mask(&d, w);
+	ck_assert_uint_eq(w[2], 0xffffffff);
+	ck_assert_uint_eq(w[3], 0xf0000000);	/* bits 96..99 */
+	policy_free(p);
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
 	Suite *s = suite_create("daemon_policy");
@@ -683,6 +749,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, a_duplicate_in_a_file_names_both_lines);
 	tcase_add_test(tc, overlap);
 	tcase_add_test(tc, megaflows_off_is_exact);
+	tcase_add_test(tc, ipv6_prefix_megaflow_stops_at_the_deciding_bit);
 	suite_add_tcase(s, tc);
 	return s;
 }
