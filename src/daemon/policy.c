@@ -54,8 +54,11 @@ static const uint8_t *body(const struct ctf_flow_key *k)
 
 struct policy_rule *policy_rule_new(struct conf_rule *text, uint64_t id)
 {
-	struct policy_rule *r = ctf_xzalloc(sizeof(*r));
+	const size_t len = ctf_nlbuf_len(&text->actions);
+	struct policy_rule *r = ctf_xzalloc(sizeof(*r) + len);
 
+	memcpy(r->actions, ctf_nlbuf_data(&text->actions), len);
+	r->actions_len = (uint32_t)len;
 	r->text = *text;
 	memset(text, 0, sizeof(*text));
 	r->id = id;
@@ -560,13 +563,8 @@ void policy_classify(const struct policy *pol, const struct ctf_flow_key *pkt,
 	if (!pol->megaflows)
 		ctf_flow_key_mask_exact(&d->mask, pkt);
 	d->rule = idx == CTF_CLS_NONE ? NULL : pol->rules[idx];
-	if (d->rule) {
-		d->actions = ctf_nlbuf_data(&d->rule->text.actions);
-		d->actions_len = ctf_nlbuf_len(&d->rule->text.actions);
-	} else {
-		d->actions = ctf_nlbuf_data(&pol->deflt->text.actions);
-		d->actions_len = ctf_nlbuf_len(&pol->deflt->text.actions);
-	}
+	d->actions = d->rule ? d->rule->actions : pol->deflt->actions;
+	d->actions_len = d->rule ? d->rule->actions_len : pol->deflt->actions_len;
 }
 
 bool policy_overlap(const struct ctf_flow_key *ak, const struct ctf_flow_key *am,

@@ -93,6 +93,13 @@ static void packet(struct ctf_flow_key *k, uint32_t recirc, uint32_t port, uint3
 #define NEW 0x01
 #define EST 0x02
 
+/* The decision's actions are its rule's, byte for byte. */
+static void assert_rule_actions(const struct policy_decision *d)
+{
+	ck_assert_uint_eq(d->actions_len, ctf_nlbuf_len(&d->rule->text.actions));
+	ck_assert(!memcmp(d->actions, ctf_nlbuf_data(&d->rule->text.actions), d->actions_len));
+}
+
 START_TEST(firewall_decisions)
 {
 	struct ctf_flow_key k;
@@ -107,6 +114,7 @@ START_TEST(firewall_decisions)
 	policy_classify(pol, &k, &d);
 	ck_assert_ptr_nonnull(d.rule);
 	ck_assert_str_eq(d.rule->text.actions_text, "ct(commit,zone=7),s0");
+	assert_rule_actions(&d);
 
 	/* A new connection from the server side matches nothing: default drop. */
 	packet(&k, 1, 2, TRK | NEW, 0x0a000002, 0x0a000001, 22, 40000);
@@ -118,6 +126,7 @@ START_TEST(firewall_decisions)
 	policy_classify(pol, &k, &d);
 	ck_assert_ptr_nonnull(d.rule);
 	ck_assert_str_eq(d.rule->text.actions_text, "c0");
+	assert_rule_actions(&d);
 }
 END_TEST
 
