@@ -354,7 +354,8 @@ static size_t walk_stop(const struct ctf_cls *cls, size_t from, uint64_t best)
 
 /* Look for the packet in @st, past the stages the index passed it through. */
 static void visit(const struct ctf_cls *cls, const struct subtable *st, const uint64_t *pkt,
-		  uint64_t *wc, struct memo *memo, struct trie_ctx *tctx, uint64_t *best)
+		  uint64_t *wc, struct memo *memo, struct trie_ctx *tctx, uint64_t *best,
+		  const struct group **win)
 {
 	const struct group *g;
 	uint64_t h = HASH_BASIS;
@@ -391,17 +392,20 @@ static void visit(const struct ctf_cls *cls, const struct subtable *st, const ui
 	 * better rules.
 	 */
 	fold(st, st->n_entries, wc);
-	if (g->best < *best)
+	if (g->best < *best) {
 		*best = g->best;
+		*win = g;
+	}
 }
 
-size_t cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_)
+size_t cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_, void **payload)
 {
 	const uint64_t *pkt = pkt_;
 	uint64_t *wc = wc_;
 	struct trie_ctx tctx;
 	struct memo memo;
 	struct verdicts v;
+	const struct group *win = NULL;
 	uint64_t best = UINT64_MAX;
 	size_t i, from = 0;
 
@@ -412,11 +416,13 @@ size_t cls_lookup(const struct ctf_cls *cls, const void *pkt_, void *wc_)
 	for (i = next_candidate(cls, &v, 0); i < cls->n_subtables; i = next_candidate(cls, &v, i + 1)) {
 		if (cls->sorted_best[i] >= best)
 			break;	/* sorted: no later subtable can do better either */
-		visit(cls, cls->subtables[i], pkt, wc, &memo, &tctx, &best);
+		visit(cls, cls->subtables[i], pkt, wc, &memo, &tctx, &best, &win);
 		from = i + 1;
 		if (tctx.done != tctx.hoisted && cls->hoist_tries)
 			trie_hoist(cls, &tctx, &v, from);
 	}
+	if (payload)
+		*payload = win ? win->payload : NULL;
 	if (wc) {
 		size_t stop = walk_stop(cls, from, best);
 

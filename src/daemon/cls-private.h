@@ -122,6 +122,7 @@ static inline bool hset_has(const struct hset *s, uint64_t h)
 struct group {
 	uint64_t hash;
 	uint64_t best;		/* precedence of the rule that wins */
+	void *payload;		/* that rule's (cls_add) */
 	uint32_t n_more;	/* the others (for cls_find) */
 	uint32_t *more;
 	uint64_t key[];		/* masked key, one word per subtable entry */

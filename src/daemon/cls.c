@@ -355,7 +355,7 @@ static void index_group(struct ctf_cls *cls, struct subtable *st, const uint8_t 
  * priority repeats too.
  */
 static int merge_into_group(struct ctf_cls *cls, struct group *o, uint32_t priority, size_t rule,
-			    size_t *dup)
+			    void *payload, size_t *dup)
 {
 	const uint64_t prec = precedence(priority, rule);
 
@@ -372,6 +372,7 @@ static int merge_into_group(struct ctf_cls *cls, struct group *o, uint32_t prior
 	if (prec < o->best) {
 		o->more[o->n_more++] = (uint32_t)o->best;
 		o->best = prec;
+		o->payload = payload;
 	} else {
 		o->more[o->n_more++] = (uint32_t)rule;
 	}
@@ -392,7 +393,7 @@ static void add_stage_hashes(struct subtable *st, const struct group *g)
 }
 
 int cls_add(struct ctf_cls *cls, uint32_t priority, const void *key_, const void *mask_,
-	    size_t *dup)
+	    void *payload, size_t *dup)
 {
 	const size_t kw = cls->key_words;
 	uint64_t *key = ctf_xmalloc(kw * sizeof(uint64_t)), *mask = ctf_xmalloc(kw * sizeof(uint64_t));
@@ -422,9 +423,10 @@ int cls_add(struct ctf_cls *cls, uint32_t priority, const void *key_, const void
 		/* Same mask and masked key: a duplicate if the priority repeats too. */
 		free(g);
 		g = same;
-		ret = merge_into_group(cls, g, priority, rule, dup);
+		ret = merge_into_group(cls, g, priority, rule, payload, dup);
 	} else {
 		g->best = precedence(priority, rule);
+		g->payload = payload;
 		add_stage_hashes(st, g);
 		groups_insert(st, g);
 		index_group(cls, st, (const uint8_t *)key);

@@ -103,18 +103,23 @@ void cls_free(struct ctf_cls *cls);
  * and @mask are key_size bytes; @key need not be masked. Returns 0, or
  * -EEXIST with *@dup set to the earlier rule with the same priority, mask
  * and masked key (the rule is not added). Only before cls_freeze().
+ * @payload is the owner's, handed back by cls_lookup() for the packets
+ * this rule decides.
  */
 int cls_add(struct ctf_cls *cls, uint32_t priority, const void *key, const void *mask,
-		size_t *dup);
+		void *payload, size_t *dup);
 /* Done adding: the classifier is now read-only and ready for lookups. */
 void cls_freeze(struct ctf_cls *cls);
 
 /*
- * The number of the rule that decides @pkt, or CTF_CLS_NONE. When @wc is
- * not NULL, the bits the decision depended on are OR-ed into it (zero it
- * first, or pass bits to keep). @pkt and @wc are key_size bytes, 8-aligned.
+ * The number of the rule that decides @pkt, or CTF_CLS_NONE; its payload
+ * (NULL if none) into *@payload unless @payload is NULL: read where the
+ * lookup found the rule, one dependent load less for the owner than
+ * going from the number to its own record. When @wc is not NULL, the bits
+ * the decision depended on are OR-ed into it (zero it first, or pass bits
+ * to keep). @pkt and @wc are key_size bytes, 8-aligned.
  */
-size_t cls_lookup(const struct ctf_cls *cls, const void *pkt, void *wc);
+size_t cls_lookup(const struct ctf_cls *cls, const void *pkt, void *wc, void **payload);
 
 /* The rule with exactly this priority, mask and masked key, or CTF_CLS_NONE. */
 size_t cls_find(const struct ctf_cls *cls, uint32_t priority, const void *key,

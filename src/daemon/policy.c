@@ -201,7 +201,7 @@ static int build(struct policy **out, struct policy_rule **rules, size_t n,
 		ret = decode_rule(rules[i], &k, &m, err);
 		if (ret)
 			break;
-		if (cls_add(pol->cls, rules[i]->text.priority, body(&k), body(&m), &dup)) {
+		if (cls_add(pol->cls, rules[i]->text.priority, body(&k), body(&m), rules[i], &dup)) {
 			duplicate_error(err, path, rules[dup], rules[i]);
 			ret = -EEXIST;
 		}
@@ -546,12 +546,13 @@ int policy_without_rule(struct policy **out, const struct policy *pol,
 void policy_classify(const struct policy *pol, const struct ctf_flow_key *pkt,
 			 struct policy_decision *d)
 {
-	size_t idx;
+	void *rule;
 
 	memset(&d->mask, 0, sizeof(d->mask));
 	/* Presence and lengths come from the packet: the megaflow describes it. */
 	memcpy(&d->mask, pkt, BODY);
-	idx = cls_lookup(pol->cls, body(pkt), (uint8_t *)&d->mask + BODY);
+	/* Each rule is its own payload in the classifier (build()). */
+	cls_lookup(pol->cls, body(pkt), (uint8_t *)&d->mask + BODY, &rule);
 	/*
 	 * Three fields are always exact, as in ovs-vswitchd's megaflows: the
 	 * kernel needs an exact EtherType under L3/L4 keys, and recirc_id and
@@ -562,7 +563,7 @@ void policy_classify(const struct policy *pol, const struct ctf_flow_key *pkt,
 	d->mask.eth_type = UINT16_MAX;
 	if (!pol->megaflows)
 		ctf_flow_key_mask_exact(&d->mask, pkt);
-	d->rule = idx == CTF_CLS_NONE ? NULL : pol->rules[idx];
+	d->rule = rule;
 	d->actions = d->rule ? d->rule->actions : pol->deflt->actions;
 	d->actions_len = d->rule ? d->rule->actions_len : pol->deflt->actions_len;
 }

@@ -199,7 +199,9 @@ static struct ctf_cls *build(const struct rule *rules, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		size_t dup;
 
-		ck_assert_int_eq(cls_add(cls, rules[i].prio, &rules[i].key, &rules[i].mask, &dup), 0);
+		/* The payload is the rule: the property test checks it comes back. */
+		ck_assert_int_eq(cls_add(cls, rules[i].prio, &rules[i].key, &rules[i].mask,
+					 (void *)&rules[i], &dup), 0);
 	}
 	cls_freeze(cls);
 	return cls;
@@ -256,14 +258,16 @@ START_TEST(decisions_and_megaflows_agree_with_brute_force)
 		for (int p = 0; p < 500 && done < total; p++, done++) {
 			struct key pkt, wc, q;
 			size_t got, want;
+			void *payload;
 
 			random_packet(&pkt);
 			memset(&wc, 0, sizeof(wc));
-			got = cls_lookup(cls, &pkt, &wc);
+			got = cls_lookup(cls, &pkt, &wc, &payload);
 			want = brute(rules, n, &pkt);
 			ck_assert_msg(got == want, "round %u packet %d: got rule %zu, brute force %zu",
 				      round, p, got, want);
-			ck_assert(cls_lookup(cls, &pkt, NULL) == got);
+			ck_assert_ptr_eq(payload, want == CTF_CLS_NONE ? NULL : (void *)&rules[want]);
+			ck_assert(cls_lookup(cls, &pkt, NULL, NULL) == got);
 			for (int i = 0; i < 3; i++) {
 				covered(&pkt, &wc, &q);
 				ck_assert_msg(brute(rules, n, &q) == want,
@@ -297,7 +301,8 @@ START_TEST(the_index_gives_the_masks_of_a_walk)
 		struct ctf_cls_stats st;
 
 		for (size_t i = 0; i < n; i++)
-			ck_assert_int_eq(cls_add(b, rules[i].prio, &rules[i].key, &rules[i].mask, NULL), 0);
+			ck_assert_int_eq(cls_add(b, rules[i].prio, &rules[i].key, &rules[i].mask, NULL,
+						 NULL), 0);
 		cls_freeze(b);
 		cls_stats(a, &st);
 		indexed_parts += st.index_parts;
@@ -309,7 +314,7 @@ START_TEST(the_index_gives_the_masks_of_a_walk)
 			random_packet(&pkt);
 			memset(&wa, 0, sizeof(wa));
 			memset(&wb, 0, sizeof(wb));
-			ck_assert_uint_eq(cls_lookup(a, &pkt, &wa), cls_lookup(b, &pkt, &wb));
+			ck_assert_uint_eq(cls_lookup(a, &pkt, &wa, NULL), cls_lookup(b, &pkt, &wb, NULL));
 			ck_assert_msg(!memcmp(&wa, &wb, sizeof(wa)), "round %u packet %d: masks differ",
 				      round, p);
 		}
@@ -405,7 +410,8 @@ START_TEST(big_tables_behind_filters_agree_with_brute_force)
 	walk.n_indexed_stages = 0;
 	b = cls_new(&walk);
 	for (size_t i = 0; i < n; i++)
-		ck_assert_int_eq(cls_add(b, rules[i].prio, &rules[i].key, &rules[i].mask, NULL), 0);
+		ck_assert_int_eq(cls_add(b, rules[i].prio, &rules[i].key, &rules[i].mask, NULL, NULL),
+				 0);
 	cls_freeze(b);
 	cls_stats(a, &st);
 	ck_assert_uint_ge(st.filters, 3);
@@ -419,8 +425,8 @@ START_TEST(big_tables_behind_filters_agree_with_brute_force)
 		memset(&wa, 0, sizeof(wa));
 		memset(&wb, 0, sizeof(wb));
 		want = brute(rules, n, &pkt);
-		ck_assert_uint_eq(cls_lookup(a, &pkt, &wa), want);
-		ck_assert_uint_eq(cls_lookup(b, &pkt, &wb), want);
+		ck_assert_uint_eq(cls_lookup(a, &pkt, &wa, NULL), want);
+		ck_assert_uint_eq(cls_lookup(b, &pkt, &wb, NULL), want);
 		ck_assert_msg(!memcmp(&wa, &wb, sizeof(wa)), "packet %d: masks differ", p);
 		for (int i = 0; i < 2; i++) {
 			covered(&pkt, &wa, &q);
@@ -450,12 +456,12 @@ START_TEST(a_host_rule_on_top_unwildcards_only_the_deciding_bits)
 	put32(&pkt, RECIRC, 1);
 	put32(&pkt, SRC, 0xc0a80005);	/* 192.168.0.5: differs in the first bit */
 	memset(&wc, 0, sizeof(wc));
-	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc), 1);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc, NULL), 1);
 	ck_assert_uint_eq(get32(&wc, SRC), 0x80000000);
 
 	put32(&pkt, SRC, 0x0a020304);	/* 10.2.3.4: differs in bit 14 */
 	memset(&wc, 0, sizeof(wc));
-	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc), 1);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc, NULL), 1);
 	ck_assert_uint_eq(get32(&wc, SRC), 0xfffe0000);
 	cls_free(cls);
 }
@@ -483,12 +489,12 @@ START_TEST(port_lists_unwildcard_port_prefixes)
 	put16(&pkt, TP, 40000);
 	put16(&pkt, TP + 2, 70);
 	memset(&wc, 0, sizeof(wc));
-	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc), 0);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc, NULL), 0);
 	ck_assert_uint_eq(get32(&wc, TP), 0x0000fff0);	/* the source port stays wild */
 
 	put16(&pkt, TP + 2, 8080);	/* 0x1f90: differs from 64 and 443 early */
 	memset(&wc, 0, sizeof(wc));
-	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc), 2);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc, NULL), 2);
 	ck_assert_uint_eq(get32(&wc, TP) & 0xffff0000, 0);
 	ck_assert_uint_lt(__builtin_popcount(get32(&wc, TP)), 8);
 	cls_free(cls);
@@ -515,7 +521,7 @@ START_TEST(a_failing_early_stage_adds_only_its_stages)
 	put32(&pkt, DST, 0x0a000001);
 	put16(&pkt, TP + 2, 80);
 	memset(&wc, 0, sizeof(wc));
-	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc), 1);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc, NULL), 1);
 	ck_assert_uint_eq(get32(&wc, RECIRC), UINT32_MAX);
 	ck_assert_uint_eq(B(&wc)[CT], 0);
 	ck_assert_uint_eq(get32(&wc, DST), 0);
@@ -537,7 +543,7 @@ START_TEST(lower_priority_subtables_are_not_visited)
 	cls = build(rules, 2);
 	memset(&pkt, 0, sizeof(pkt));
 	memset(&wc, 0, sizeof(wc));
-	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc), 1);
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, &wc, NULL), 1);
 	ck_assert_uint_eq(get32(&wc, TP), 0);
 	cls_free(cls);
 }
@@ -549,25 +555,29 @@ START_TEST(ties_duplicates_and_find)
 	struct ctf_cls *cls = cls_new(&layout);
 	struct key pkt;
 	size_t dup = 0;
+	char p0[] = "0", p1[] = "1", p2[] = "2", p30[] = "30";	/* payloads */
+	void *payload;
 
 	set32(&rules[2], SRC, 0x0a000000, 0xff000000);	/* same priority, other mask */
 	set32(&rules[3], SRC, 0x0a000000, 0xff000000);
 	put32(&rules[3].key, SRC, 0x0affffff);	/* same masked key as rule 2 */
-	ck_assert_int_eq(cls_add(cls, rules[0].prio, &rules[0].key, &rules[0].mask, &dup), 0);
-	ck_assert_int_eq(cls_add(cls, rules[1].prio, &rules[1].key, &rules[1].mask, &dup), 0);
-	ck_assert_int_eq(cls_add(cls, rules[2].prio, &rules[2].key, &rules[2].mask, &dup), 0);
-	ck_assert_int_eq(cls_add(cls, rules[3].prio, &rules[3].key, &rules[3].mask, &dup),
+	ck_assert_int_eq(cls_add(cls, rules[0].prio, &rules[0].key, &rules[0].mask, p0, &dup), 0);
+	ck_assert_int_eq(cls_add(cls, rules[1].prio, &rules[1].key, &rules[1].mask, p1, &dup), 0);
+	ck_assert_int_eq(cls_add(cls, rules[2].prio, &rules[2].key, &rules[2].mask, p2, &dup), 0);
+	ck_assert_int_eq(cls_add(cls, rules[3].prio, &rules[3].key, &rules[3].mask, NULL, &dup),
 			 -EEXIST);
 	ck_assert_uint_eq(dup, 2);
-	/* The same match at another priority is another rule. */
-	ck_assert_int_eq(cls_add(cls, 30, &rules[3].key, &rules[3].mask, &dup), 0);
+	/* The same match at another priority is another rule; it leads rule 2's group. */
+	ck_assert_int_eq(cls_add(cls, 30, &rules[3].key, &rules[3].mask, p30, &dup), 0);
 	cls_freeze(cls);
 	ck_assert_uint_eq(cls_count(cls), 4);
 
 	memset(&pkt, 0, sizeof(pkt));
-	ck_assert_uint_eq(cls_lookup(cls, &pkt, NULL), 1);	/* 20, first added */
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, NULL, &payload), 1);	/* 20, first added */
+	ck_assert_ptr_eq(payload, p1);
 	put32(&pkt, SRC, 0x0a000001);
-	ck_assert_uint_eq(cls_lookup(cls, &pkt, NULL), 3);	/* 30 */
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, NULL, &payload), 3);	/* 30 */
+	ck_assert_ptr_eq(payload, p30);
 	ck_assert_uint_eq(cls_find(cls, 5, &rules[0].key, &rules[0].mask), 0);
 	ck_assert_uint_eq(cls_find(cls, 20, &rules[3].key, &rules[3].mask), 2);
 	ck_assert_uint_eq(cls_find(cls, 30, &rules[2].key, &rules[2].mask), 3);
@@ -575,7 +585,9 @@ START_TEST(ties_duplicates_and_find)
 	cls_free(cls);
 
 	cls = build(NULL, 0);
-	ck_assert_uint_eq(cls_lookup(cls, &pkt, NULL), CTF_CLS_NONE);
+	payload = p0;
+	ck_assert_uint_eq(cls_lookup(cls, &pkt, NULL, &payload), CTF_CLS_NONE);
+	ck_assert_ptr_null(payload);
 	cls_free(cls);
 }
 END_TEST
