@@ -64,14 +64,27 @@ static void teardown(void)
 	policy_free(pol);
 }
 
+/* The upcall key of a packet, from the flow text of its key. */
+static void key_from_text(struct ctf_flow_key *k, const char *text)
+{
+	struct ctf_nlbuf kb, mb;
+	struct ctf_err err;
+	char buf[1100];
+
+	ctf_nlbuf_init(&kb, 4096);
+	ctf_nlbuf_init(&mb, 4096);
+	ck_assert_msg(!ctf_key_parse(text, NULL, &kb, &mb, &err), "%s: %s", text,
+		      ctf_err_text(&err, buf, sizeof(buf)));
+	ck_assert(!ctf_flow_key_from_attrs(ctf_nlbuf_data(&kb), ctf_nlbuf_len(&kb), k, &err));
+	ctf_nlbuf_free(&kb);
+	ctf_nlbuf_free(&mb);
+}
+
 /* A packet key as the kernel would send it in an upcall. */
 static void packet(struct ctf_flow_key *k, uint32_t recirc, uint32_t port, uint32_t ct_state,
 		   uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport)
 {
 	char text[512];
-	struct ctf_nlbuf kb, mb;
-	struct ctf_err err;
-	char buf[1100];
 
 	snprintf(text, sizeof(text),
 		 "recirc_id(%u),dp_hash(0),skb_priority(0),in_port(%u),skb_mark(0),ct_state(%#x),"
@@ -80,13 +93,7 @@ static void packet(struct ctf_flow_key *k, uint32_t recirc, uint32_t port, uint3
 		 "tcp(src=%u,dst=%u),tcp_flags(0x002)",
 		 recirc, port, ct_state, src >> 24, (src >> 16) & 255, (src >> 8) & 255, src & 255,
 		 dst >> 24, (dst >> 16) & 255, (dst >> 8) & 255, dst & 255, sport, dport);
-	ctf_nlbuf_init(&kb, 4096);
-	ctf_nlbuf_init(&mb, 4096);
-	ck_assert_msg(!ctf_key_parse(text, NULL, &kb, &mb, &err), "%s: %s", text,
-		      ctf_err_text(&err, buf, sizeof(buf)));
-	ck_assert(!ctf_flow_key_from_attrs(ctf_nlbuf_data(&kb), ctf_nlbuf_len(&kb), k, &err));
-	ctf_nlbuf_free(&kb);
-	ctf_nlbuf_free(&mb);
+	key_from_text(k, text);
 }
 
 #define TRK 0x20
@@ -681,22 +688,13 @@ END_TEST
 static void packet6(struct ctf_flow_key *k, const char *src)
 {
 	char text[512];
-	struct ctf_nlbuf kb, mb;
-	struct ctf_err err;
-	char buf[1100];
 
 	snprintf(text, sizeof(text),
 		 "recirc_id(0),dp_hash(0),skb_priority(0),in_port(1),skb_mark(0),ct_state(0),"
 		 "ct_zone(0),ct_mark(0),ct_label(0),eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),"
 		 "eth_type(0x86dd),ipv6(src=%s,dst=2001:db8:1::1,label=0,proto=17,tclass=0x0,"
 		 "hlimit=64,frag=no),udp(src=1000,dst=53)", src);
-	ctf_nlbuf_init(&kb, 4096);
-	ctf_nlbuf_init(&mb, 4096);
-	ck_assert_msg(!ctf_key_parse(text, NULL, &kb, &mb, &err), "%s: %s", text,
-		      ctf_err_text(&err, buf, sizeof(buf)));
-	ck_assert(!ctf_flow_key_from_attrs(ctf_nlbuf_data(&kb), ctf_nlbuf_len(&kb), k, &err));
-	ctf_nlbuf_free(&kb);
-	ctf_nlbuf_free(&mb);
+	key_from_text(k, text);
 }
 
 /* The source address bits a megaflow examines, as 4 host-order words. */
