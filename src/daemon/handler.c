@@ -582,7 +582,7 @@ static void handler_free(struct handler *h)
 }
 
 struct handler *handler_start(struct handler_shared *sh, unsigned idx, struct ctf_nlsock **socks,
-			      size_t n_socks, struct ctf_err *err)
+			      size_t n_socks, const cpu_set_t *cpus, struct ctf_err *err)
 {
 	struct handler *h = ctf_xzalloc(sizeof(*h));
 	sigset_t all, old;
@@ -643,6 +643,9 @@ struct handler *handler_start(struct handler_shared *sh, unsigned idx, struct ct
 		return NULL;
 	}
 	pthread_setname_np(h->thread, h->name);
+	/* Where it runs is an optimisation: a refusal (a cpuset changed meanwhile) is not fatal. */
+	if (cpus && (ret = pthread_setaffinity_np(h->thread, sizeof(*cpus), cpus)))
+		log_warnx("upcall: handler %u: cannot set its CPUs: %s", idx, strerror(ret));
 	h->running = true;
 	return h;
 }

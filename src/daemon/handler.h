@@ -21,6 +21,7 @@
 #ifndef CTFLOWD_HANDLER_H
 #define CTFLOWD_HANDLER_H
 
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -70,10 +71,11 @@ struct handler_stats {
 
 /*
  * Start handler thread @idx reading @socks (borrowed: they outlive the
- * thread). Opens its execute socket. NULL with @err on failure.
+ * thread), on @cpus unless that is NULL (upcall_handler_cpus()). Opens
+ * its execute socket. NULL with @err on failure.
  */
 struct handler *handler_start(struct handler_shared *sh, unsigned idx, struct ctf_nlsock **socks,
-			      size_t n_socks, struct ctf_err *err);
+			      size_t n_socks, const cpu_set_t *cpus, struct ctf_err *err);
 /* Stop and join the thread, and free it. */
 void handler_stop(struct handler *h);
 /* Main thread: hand every waiting install record to @fn. */

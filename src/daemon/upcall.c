@@ -620,9 +620,22 @@ void upcall_set_flow_limit(struct upcall *up, unsigned limit)
 	atomic_store(&up->sh.flow_limit, limit);
 }
 
+bool upcall_handler_cpus(const cpu_set_t *allowed, const cpu_set_t *owned, cpu_set_t *out)
+{
+	CPU_ZERO(out);
+	for (size_t cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, allowed) && !CPU_ISSET(cpu, owned))
+			CPU_SET(cpu, out);
+	return CPU_COUNT(out) > 0;
+}
+
 int upcall_start(struct upcall *up, unsigned n_threads, struct ctf_err *err)
 {
 	struct ctflowd *d = up->d;
+	cpu_set_t allowed, owned, cpus;
+	/* Per-CPU dispatch: socket i carries the upcalls made on CPU i. */
+	const bool place = up->per_cpu && !sched_getaffinity(0, sizeof(allowed), &allowed);
+	size_t n_placed = 0;
 
 	if (n_threads == 0)
 		n_threads = upcall_default_handlers();
@@ -648,18 +661,26 @@ int upcall_start(struct upcall *up, unsigned n_threads, struct ctf_err *err)
 		size_t n_mine = 0;
 		struct ctf_nlsock **mine = ctf_xmalloc(up->n_socks * sizeof(*mine));
 		struct handler *h;
+		bool placed;
 
-		for (size_t i = t; i < up->n_socks; i += n_threads)
+		CPU_ZERO(&owned);
+		for (size_t i = t; i < up->n_socks; i += n_threads) {
 			mine[n_mine++] = up->socks[i];
-		h = handler_start(&up->sh, t, mine, n_mine, err);
+			if (i < CPU_SETSIZE)
+				CPU_SET(i, &owned);
+		}
+		placed = place && upcall_handler_cpus(&allowed, &owned, &cpus);
+		n_placed += placed;
+		h = handler_start(&up->sh, t, mine, n_mine, placed ? &cpus : NULL, err);
 		free(mine);
 		if (!h)
 			return -EIO;
 		up->handlers[up->n_handlers++] = h;
 	}
-	log_info("upcall: %s: %zu handler thread%s over %zu upcall socket%s", d->cfg.datapath,
+	log_info("upcall: %s: %zu handler thread%s over %zu upcall socket%s%s", d->cfg.datapath,
 		 up->n_handlers, up->n_handlers == 1 ? "" : "s", up->n_socks,
-		 up->n_socks == 1 ? "" : "s");
+		 up->n_socks == 1 ? "" : "s",
+		 n_placed ? ", each off the CPUs whose upcalls it reads" : "");
 	return 0;
 }
 

@@ -16,6 +16,9 @@
 #ifndef CTFLOWD_UPCALL_H
 #define CTFLOWD_UPCALL_H
 
+#include <sched.h>
+#include <stdbool.h>
+
 #include "ctflow/flowtext.h"
 #include "conf.h"
 #include "flowtab.h"
@@ -24,6 +27,17 @@
 struct ctflowd;
 struct upcall;
 struct ctf_nlsock;
+
+/*
+ * The CPUs for the handler thread that reads the per-CPU upcall sockets of
+ * the CPUs in @owned, out of those the daemon may use (@allowed): the
+ * others. A socket's upcalls are made by the packet processing on its
+ * CPU, which is busy making them when they are many; a handler that runs
+ * there too takes turns with it, and when the flood comes from that one
+ * CPU, the upcalls that arrive meanwhile overflow the socket. False (no
+ * CPU would be left: run wherever @allowed says) or true with @out set.
+ */
+bool upcall_handler_cpus(const cpu_set_t *allowed, const cpu_set_t *owned, cpu_set_t *out);
 
 /* Default handler threads: one per online CPU, at most this many. */
 #define UPCALL_MAX_DEFAULT_HANDLERS 8u

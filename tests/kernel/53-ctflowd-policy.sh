@@ -5,7 +5,8 @@
 # never matches but that every miss is classified against. It starts and
 # forwards; the megaflows still examine only what decided (no addresses or
 # ports: the filler rules' prefixes and ports are told apart by their
-# leading bits); handler threads share the misses. Policy changes are
+# leading bits); handler threads share the misses, each off the CPU whose
+# upcalls it reads. Policy changes are
 # targeted: a rule that cannot affect the installed flows leaves them all in
 # the kernel, a rule that takes some of their packets removes exactly those
 # (and its decision applies at once), deleting it removes the flows it
@@ -13,7 +14,7 @@
 # connections made while reloads of the 5,000-rule file run all succeed.
 . "$(dirname "$0")/lib.sh"
 
-plan 17
+plan 18
 
 ctflowd_scenario ctfp
 
@@ -68,6 +69,14 @@ ready() { "$CTFLOW" daemon-show > /dev/null; }
 if wait_until 120 ready; then ok "ctflowd starts with 5,006 rules"; else not_ok "ctflowd starts with 5,006 rules"; diag "$(tail -n 5 "$work/log")"; fi
 check_output "daemon-show counts the rules" '^  rules: 5006$' ctflow daemon-show
 check_output "handler threads share the misses (2 CPUs)" '^  handler threads: 2$' ctflow daemon-show
+# Each runs off the CPU whose upcall socket it reads: that CPU makes the upcalls.
+handler_cpus() {
+	local t
+	for t in /proc/"$ctflowd_pid"/task/*; do
+		[ "$(cat "$t/comm")" = "handler$1" ] && awk '/^Cpus_allowed_list:/ { print $2 }' "$t/status"
+	done
+}
+check_eq "each handler thread runs off the CPU it reads for" "1 0" "$(handler_cpus 0) $(handler_cpus 1)"
 
 in_ns s socat TCP-LISTEN:8080,fork,reuseaddr SYSTEM:'echo pong' &
 at_exit kill $!
