@@ -161,7 +161,6 @@ static void trie_first_build(struct ctf_cls *cls)
 	const size_t words = cls->index_words;
 	size_t n_first = 0;
 
-	cls->hoist_tries = 0;
 	for (size_t i = 0; i < cls->n_subtables; i++)
 		n_first += cls->subtables[i]->stage_tries[cls->subtables[i]->n_indexed] != 0;
 	if (n_first < TRIE_FIRST_MIN)
@@ -221,7 +220,6 @@ void cls_index_free(struct ctf_cls *cls)
 	free(cls->parts);
 	free(cls->sorted_best);
 	free(cls->trie_needs);
-	cls->hoist_tries = 0;
 	free(cls->plen_sets);
 	free(cls->plen_members);
 	free(cls->set_of_plen);
